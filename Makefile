@@ -1,0 +1,70 @@
+# Lightbox — two commands on a fresh Debian 12 machine with the Swift toolchain:
+#   make run    install what is missing, build, open the workstation on SampleStudies/
+#   make test   install what is missing, build, run every test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Debian packages: C libraries behind the shim targets, and the peers the tests compare with.
+APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libpng-dev libjpeg-dev \
+                libopenjp2-7-dev libcharls-dev libsqlite3-dev \
+                dcmtk chafa libsixel-bin tmux sqlite3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv
+PY := $(VENV)/bin/python
+SWIFT_FLAGS ?=
+RELEASE_BIN := .build/release/lightbox
+
+.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench clean help
+
+help:
+	@echo "make run | make test | make bench | make fuzz | make clean"
+
+## Set-up ---------------------------------------------------------------------------------------
+deps: apt venv
+
+# Installs only the Debian packages that are missing (no-op on a machine that has them all).
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# Python peers (pydicom, pylibjpeg, …) live in a local venv, rebuilt when requirements change.
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+## Build ----------------------------------------------------------------------------------------
+build: apt
+	swift build -c release $(SWIFT_FLAGS)
+
+build-debug: apt
+	swift build $(SWIFT_FLAGS)
+
+## Run ------------------------------------------------------------------------------------------
+run: build
+	$(RELEASE_BIN) open SampleStudies
+
+## Test -----------------------------------------------------------------------------------------
+test: deps build unit-test conformance
+
+unit-test:
+	swift test $(SWIFT_FLAGS) 2>&1 | tee .build/unit-test.log; exit $${PIPESTATUS[0]}
+
+# Conformance and end-to-end checks against independent peers (pydicom, DCMTK, chafa, …).
+conformance: deps build
+	@set -e; for t in Tests/Conformance/*.py; do \
+	  [ -e "$$t" ] || continue; echo "== $$t"; LIGHTBOX=$(RELEASE_BIN) $(PY) $$t; done
+
+## Extras ---------------------------------------------------------------------------------------
+bench: deps build
+	@set -e; for b in Benchmarks/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; LIGHTBOX=$(RELEASE_BIN) PY=$(PY) bash $$b; done
+
+fuzz: apt
+	bash Tools/fuzz/run-dicom-fuzzer.sh $${SECONDS_TO_RUN:-600}
+
+clean:
+	rm -rf .build .build-* $(VENV)

@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+//
+// Lightbox — a terminal radiology reading workstation.
+//
+// Module map (see docs/ARCHITECTURE.md): data flows one way,
+//   DICOM → Imaging → Analysis → Review, with Inference beside Analysis,
+//   TerminalGraphics beside Imaging, and Workstation / lightbox on top.
+// Every C library is reached through exactly one `C…` system-library shim target.
+import PackageDescription
+
+/// Shim targets: one per Debian C library, each a module map and a header.
+let shims: [Target] = [
+    .systemLibrary(name: "CZlib", path: "Sources/Shims/CZlib", pkgConfig: "zlib",
+                   providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CJPEGTurbo", path: "Sources/Shims/CJPEGTurbo", pkgConfig: "libjpeg",
+                   providers: [.apt(["libjpeg-dev"])]),
+    .systemLibrary(name: "COpenJPEG", path: "Sources/Shims/COpenJPEG", pkgConfig: "libopenjp2",
+                   providers: [.apt(["libopenjp2-7-dev"])]),
+    .systemLibrary(name: "CCharLS", path: "Sources/Shims/CCharLS", pkgConfig: "charls",
+                   providers: [.apt(["libcharls-dev"])]),
+    .systemLibrary(name: "CPNG", path: "Sources/Shims/CPNG", pkgConfig: "libpng",
+                   providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(name: "COpenBLAS", path: "Sources/Shims/COpenBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CNcurses", path: "Sources/Shims/CNcurses", pkgConfig: "ncursesw",
+                   providers: [.apt(["libncursesw5-dev"])]),
+    .systemLibrary(name: "CSQLite", path: "Sources/Shims/CSQLite", pkgConfig: "sqlite3",
+                   providers: [.apt(["libsqlite3-dev"])]),
+]
+
+let swiftSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Lightbox",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lightbox", targets: ["lightbox"]),
+        .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "TerminalGraphics", targets: ["TerminalGraphics"]),
+        .library(name: "Inference", targets: ["Inference"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: shims + [
+        // Pure codecs: compressed bytes → stored sample values. No data-set knowledge.
+        .target(name: "DICOMCodecs", dependencies: ["CJPEGTurbo", "COpenJPEG", "CCharLS"]),
+        // Bytes → data sets, pixel-data frames; the dictionary and character sets.
+        .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"]),
+        // Data sets → images and volumes in physical space; PNG import/export.
+        .target(name: "Imaging", dependencies: ["DICOM", "CPNG"]),
+        // RGB images (+ overlays) → terminal bytes.
+        .target(name: "TerminalGraphics", dependencies: []),
+        // ONNX models → tensors on OpenBLAS.
+        .target(name: "Inference", dependencies: ["COpenBLAS"]),
+        .executableTarget(
+            name: "lightbox",
+            dependencies: [
+                "DICOM", "Imaging", "TerminalGraphics", "Inference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// Every subcommand, in the order `--help` lists them. Add new commands here.
+enum LightboxSubcommands {
+    static let all: [ParsableCommand.Type] = [
+    ]
+}
