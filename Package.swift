@@ -62,6 +62,9 @@ let package = Package(
                 "DICOM", "Imaging", "TerminalGraphics", "Inference",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
+        .executableTarget(name: "TerminalGraphicsBench", dependencies: ["TerminalGraphics"],
+                          path: "Benchmarks/TerminalGraphicsBench"),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
