@@ -1,0 +1,102 @@
+/// Serialises cells as SGR colour changes plus UTF-8 glyphs, sending only what changes.
+///
+/// The writer remembers the terminal's current foreground and background. For each cell it
+/// considers both the cell and its complement (▀ fg=a bg=b ≡ ▄ fg=b bg=a; space on bg ≡ █ in
+/// fg; a sextant ≡ the complementary sextant with colours swapped) and sends the variant that
+/// needs the fewest colour changes — on smooth medical images a third or more of all cells then
+/// need no SGR at all. Bytes are appended to a caller-reserved `[UInt8]`; nothing is allocated
+/// per cell.
+public struct SGRWriter {
+    public let depth: ColorDepth
+    var fg: CellColor?
+    var bg: CellColor?
+
+    public init(depth: ColorDepth) { self.depth = depth }
+
+    /// Forget the terminal state (after a cursor move by someone else, or a reset).
+    public mutating func invalidate() { fg = nil; bg = nil }
+
+    /// `ESC[0m` + LF; resets the remembered state.
+    public mutating func endLine(into out: inout [UInt8]) {
+        if depth != .none { out.append(contentsOf: [0x1B, 0x5B, 0x30, 0x6D]) }
+        out.append(0x0A)
+        fg = nil; bg = nil
+    }
+
+    /// `ESC[0m` if anything was set.
+    public mutating func reset(into out: inout [UInt8]) {
+        if depth != .none && (fg != nil || bg != nil) { out.append(contentsOf: [0x1B, 0x5B, 0x30, 0x6D]) }
+        fg = nil; bg = nil
+    }
+
+    @inline(__always)
+    public mutating func write(_ cell: Cell, into out: inout [UInt8]) {
+        if depth == .none { Self.appendUTF8(cell.glyph, into: &out); return }
+        var glyph = cell.glyph, f = cell.foreground, b = cell.background
+        var needF: Bool, needB: Bool
+        if f == b && (glyph == BlockGlyphs.space || glyph == BlockGlyphs.fullBlock) {
+            // One colour: as a space it needs the background, as a full block the foreground.
+            if bg == f { glyph = BlockGlyphs.space; needF = false; needB = false }
+            else if fg == f { glyph = BlockGlyphs.fullBlock; needF = false; needB = false }
+            else { glyph = BlockGlyphs.space; needF = false; needB = true }
+        } else {
+            needF = fg != f; needB = bg != b
+            if needF || needB, let alt = BlockGlyphs.complement(of: glyph) {
+                let altF = fg != b, altB = bg != f
+                if (altF ? 1 : 0) + (altB ? 1 : 0) < (needF ? 1 : 0) + (needB ? 1 : 0) {
+                    glyph = alt; swap(&f, &b); needF = altF; needB = altB
+                }
+            }
+        }
+        if needF || needB {
+            out.append(0x1B); out.append(0x5B)
+            if needF { appendColor(f, background: false, into: &out); fg = f }
+            if needB {
+                if needF { out.append(0x3B) }
+                appendColor(b, background: true, into: &out); bg = b
+            }
+            out.append(0x6D)
+        }
+        Self.appendUTF8(glyph, into: &out)
+    }
+
+    @inline(__always)
+    func appendColor(_ c: CellColor, background: Bool, into out: inout [UInt8]) {
+        switch c.kind {
+        case .terminalDefault:
+            out.append(background ? 0x34 : 0x33); out.append(0x39)
+        case .rgb:
+            out.append(background ? 0x34 : 0x33); out.append(0x38); out.append(0x3B); out.append(0x32); out.append(0x3B)
+            Self.appendDecimal(Int(c.raw >> 16 & 0xFF), into: &out); out.append(0x3B)
+            Self.appendDecimal(Int(c.raw >> 8 & 0xFF), into: &out); out.append(0x3B)
+            Self.appendDecimal(Int(c.raw & 0xFF), into: &out)
+        case .indexed:
+            out.append(background ? 0x34 : 0x33); out.append(0x38); out.append(0x3B); out.append(0x35); out.append(0x3B)
+            Self.appendDecimal(Int(c.raw & 0xFF), into: &out)
+        case .ansi:
+            let i = Int(c.raw & 15)
+            let base = i < 8 ? (background ? 40 : 30) : (background ? 100 : 90)
+            Self.appendDecimal(base + (i & 7), into: &out)
+        }
+    }
+
+    @inline(__always)
+    static func appendDecimal(_ v: Int, into out: inout [UInt8]) {
+        if v >= 100 { out.append(UInt8(0x30 + v / 100)); out.append(UInt8(0x30 + v / 10 % 10)); out.append(UInt8(0x30 + v % 10)) }
+        else if v >= 10 { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
+        else { out.append(UInt8(0x30 + v)) }
+    }
+
+    @inline(__always)
+    static func appendUTF8(_ scalar: UInt32, into out: inout [UInt8]) {
+        if scalar < 0x80 { out.append(UInt8(scalar)) }
+        else if scalar < 0x800 {
+            out.append(UInt8(0xC0 | scalar >> 6)); out.append(UInt8(0x80 | scalar & 0x3F))
+        } else if scalar < 0x10000 {
+            out.append(UInt8(0xE0 | scalar >> 12)); out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
+        } else {
+            out.append(UInt8(0xF0 | scalar >> 18)); out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+}

@@ -1,5 +1,0 @@
-/// The `TerminalGraphics` module. See docs/ARCHITECTURE.md for where it sits in the data flow.
-public enum TerminalGraphicsModule {
-    /// Semantic version of this module's public API.
-    public static let version = "0.1.0"
-}
