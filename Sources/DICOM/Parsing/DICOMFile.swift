@@ -1,0 +1,140 @@
+import Foundation
+
+/// A DICOM file: its file meta information (group 0002), its data set, and its transfer syntax.
+///
+/// Reads PS3.10 files (128-byte preamble + "DICM"), files without a preamble, and bare data sets
+/// (whose syntax is inferred from the first element). The file is memory-mapped by default, so a
+/// header-only read touches only the pages it parses and pixel data is paged in when decoded.
+public struct DICOMFile: Sendable {
+    public struct ReadOptions: Sendable {
+        /// Stop at (7FE0,0010): reads headers of large files quickly.
+        public var stopBeforePixelData: Bool
+        /// Map the file instead of reading it into memory.
+        public var memoryMapped: Bool
+        public init(stopBeforePixelData: Bool = false, memoryMapped: Bool = true) {
+            self.stopBeforePixelData = stopBeforePixelData
+            self.memoryMapped = memoryMapped
+        }
+    }
+
+    /// Where the data came from (a path), used in error messages.
+    public let source: String?
+    /// File meta information; empty for bare data sets.
+    public let meta: DataSet
+    public let dataSet: DataSet
+    public let transferSyntax: TransferSyntax
+    /// The file had the 128-byte preamble and "DICM" prefix.
+    public let hasPreamble: Bool
+    /// The syntax was inferred from the bytes, because the meta group did not name it or named it wrongly.
+    public let transferSyntaxWasInferred: Bool
+
+    /// Reads the file at `url`. Errors name the file and the byte offset.
+    public static func read(_ url: URL, options: ReadOptions = .init()) throws -> DICOMFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: options.memoryMapped ? [.alwaysMapped] : [])
+        } catch {
+            throw DICOMError.io(file: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+        }
+        return try parse(data, source: url.path, options: options)
+    }
+
+    /// Parses DICOM bytes already in memory.
+    public static func parse(_ data: Data, source: String? = nil, options: ReadOptions = .init()) throws -> DICOMFile {
+        do {
+            return try parseUnattributed(data, source: source, options: options)
+        } catch let error as DICOMError {
+            throw source.map { error.attributed(to: $0) } ?? error
+        }
+    }
+
+    private static func parseUnattributed(_ data: Data, source: String?, options: ReadOptions) throws -> DICOMFile {
+        let buffer = DICOMBuffer(data)
+        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> DICOMFile in
+            var pos = 0
+            var hasPreamble = false
+            if raw.count >= 132, raw[128] == 0x44, raw[129] == 0x49, raw[130] == 0x43, raw[131] == 0x4D {
+                pos = 132
+                hasPreamble = true
+            }
+
+            // File meta information: group 0002, explicit VR little endian (PS3.10 §7.1).
+            var meta = DataSet(buffer: buffer, elements: [], byteOrder: .little, explicitVR: true, characterSet: .default)
+            if raw.count - pos >= 8, raw.loadUInt16(big: false, at: pos) == 0x0002 {
+                var metaParser = DataSetParser(buffer: buffer, raw: raw, bigEndian: false, stopBeforePixelData: false)
+                metaParser.onlyGroup = 0x0002
+                let explicit = Self.looksLikeExplicitVR(raw, at: pos)
+                (meta, pos) = try metaParser.parseDataSet(from: pos, to: raw.count, explicitVR: explicit,
+                                                          depth: 0, characterSet: .default)
+            } else if hasPreamble {
+                // "DICM" with no meta group: tolerated, the syntax is inferred below.
+            }
+
+            var inferred = false
+            var syntax: TransferSyntax
+            if let uid = meta.string(.transferSyntaxUID) {
+                syntax = TransferSyntax.lookup(uid)
+            } else {
+                guard let guess = Self.inferSyntax(raw, at: pos) else {
+                    throw DICOMError.malformed(file: nil, offset: pos, reason: "not a DICOM file: no DICM prefix, no file meta group, and no recognisable data set")
+                }
+                syntax = guess
+                inferred = true
+            }
+
+            if syntax.deflated {
+                let inflated = try Inflater.inflateRaw(UnsafeRawBufferPointer(rebasing: raw[pos...]), offset: pos)
+                let inner = DICOMBuffer(inflated)
+                let ds = try inflated.withUnsafeBytes { body -> DataSet in
+                    let parser = DataSetParser(buffer: inner, raw: body, bigEndian: false,
+                                               stopBeforePixelData: options.stopBeforePixelData)
+                    return try parser.parseDataSet(from: 0, to: body.count, explicitVR: true, depth: 0, characterSet: .default).0
+                }
+                return DICOMFile(source: source, meta: meta, dataSet: ds, transferSyntax: syntax,
+                                 hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred)
+            }
+
+            // Writers sometimes declare explicit VR and write implicit (or the reverse): trust the bytes,
+            // as pydicom and DCMTK do.
+            var explicitVR = syntax.explicitVR
+            if raw.count - pos >= 8 {
+                let bytesSayExplicit = Self.looksLikeExplicitVR(raw, at: pos)
+                if explicitVR != bytesSayExplicit && syntax.byteOrder == .little {
+                    explicitVR = bytesSayExplicit
+                    inferred = true
+                }
+            }
+            let parser = DataSetParser(buffer: buffer, raw: raw, bigEndian: syntax.byteOrder == .big,
+                                       stopBeforePixelData: options.stopBeforePixelData)
+            let (ds, _) = try parser.parseDataSet(from: pos, to: raw.count, explicitVR: explicitVR, depth: 0,
+                                                  characterSet: .default)
+            if explicitVR != syntax.explicitVR {
+                syntax = explicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian
+            }
+            return DICOMFile(source: source, meta: meta, dataSet: ds, transferSyntax: syntax,
+                             hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred)
+        }
+    }
+
+    /// True when the two bytes after the tag at `pos` are a VR code we know.
+    static func looksLikeExplicitVR(_ raw: UnsafeRawBufferPointer, at pos: Int) -> Bool {
+        guard raw.count - pos >= 6 else { return false }
+        if case .unknown = VR(raw[pos + 4], raw[pos + 5]) { return false }
+        return true
+    }
+
+    /// Infers the syntax of a bare data set from its first element.
+    static func inferSyntax(_ raw: UnsafeRawBufferPointer, at pos: Int) -> TransferSyntax? {
+        guard raw.count - pos >= 8 else { return nil }
+        let groupLE = raw.loadUInt16(big: false, at: pos)
+        let groupBE = raw.loadUInt16(big: true, at: pos)
+        let explicit = looksLikeExplicitVR(raw, at: pos)
+        // Data sets start with a low group (0002, 0008, …); the plausible byte order is the one that
+        // reads a small group number.
+        if groupLE != 0 && groupLE <= 0x00FF || groupLE == 0 && groupBE == 0 {
+            return explicit ? .explicitVRLittleEndian : .implicitVRLittleEndian
+        }
+        if groupBE <= 0x00FF && explicit { return .explicitVRBigEndian }
+        return nil
+    }
+}
