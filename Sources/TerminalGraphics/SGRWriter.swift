@@ -82,9 +82,10 @@ public struct SGRWriter {
 
     @inline(__always)
     static func appendDecimal(_ v: Int, into out: inout [UInt8]) {
-        if v >= 100 { out.append(UInt8(0x30 + v / 100)); out.append(UInt8(0x30 + v / 10 % 10)); out.append(UInt8(0x30 + v % 10)) }
-        else if v >= 10 { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
-        else { out.append(UInt8(0x30 + v)) }
+        if v < 10 { out.append(UInt8(0x30 + max(v, 0))) }
+        else if v < 100 { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
+        else if v < 1000 { out.append(UInt8(0x30 + v / 100)); out.append(UInt8(0x30 + v / 10 % 10)); out.append(UInt8(0x30 + v % 10)) }
+        else { out.append(contentsOf: Array(String(v).utf8)) }   // rare: sizes, long runs
     }
 
     @inline(__always)

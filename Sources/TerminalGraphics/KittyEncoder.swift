@@ -1,0 +1,55 @@
+/// kitty graphics protocol encoder: base64 pixel data in APC chunks of at most 4096 bytes.
+///
+/// Every frame is sent as `a=T` with a fixed image id `i` and placement id `p`, placed at the
+/// cursor over `c × r` cells with `C=1` (cursor does not move) and `q=2` (no replies). Because
+/// the ids are reused, sending the next slice replaces the image data and its placement in place
+/// — no delete, no flicker, nothing accumulating in the terminal's image cache — so a scroll
+/// step costs exactly one image's data. Data is raw RGB (`f=24`) or RGBA (`f=32`, when the
+/// raster has alpha), or caller-supplied PNG (`f=100`).
+public struct KittyEncoder: ImageEncoder {
+    public var imageID: UInt32
+    public var placementID: UInt32
+    public static let chunkSize = 4096
+
+    public init(imageID: UInt32 = 1, placementID: UInt32 = 1) {
+        self.imageID = max(1, imageID); self.placementID = max(1, placementID)
+    }
+
+    public func layout(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid) -> ImageLayout {
+        ImageLayout.pixels(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
+    }
+
+    public func encode(raster: RGBImage, layout: ImageLayout) -> [UInt8] {
+        let control = "a=T,f=\(raster.hasAlpha ? 32 : 24),s=\(raster.width),v=\(raster.height)," +
+            "i=\(imageID),p=\(placementID),c=\(layout.columns),r=\(layout.rows),C=1,q=2"
+        return chunked(control: control, payload: raster.pixels)
+    }
+
+    /// Sends an already encoded PNG (e.g. from libpng) over `columns × rows` cells.
+    public func encode(png: [UInt8], columns: Int, rows: Int) -> [UInt8] {
+        chunked(control: "a=T,f=100,i=\(imageID),p=\(placementID),c=\(columns),r=\(rows),C=1,q=2", payload: png)
+    }
+
+    /// Deletes this image and its data (`a=d,d=I`).
+    public func deleteSequence() -> [UInt8] {
+        Array("\u{1B}_Ga=d,d=I,i=\(imageID),q=2\u{1B}\\".utf8)
+    }
+
+    func chunked(control: String, payload: [UInt8]) -> [UInt8] {
+        let encoded = Base64.encode(payload)
+        var out = [UInt8]()
+        out.reserveCapacity(encoded.count + encoded.count / Self.chunkSize * 16 + control.utf8.count + 16)
+        var offset = 0
+        repeat {
+            let n = min(Self.chunkSize, encoded.count - offset)
+            let more = offset + n < encoded.count
+            out.append(contentsOf: [0x1B, 0x5F, 0x47])
+            if offset == 0 { out.append(contentsOf: Array(control.utf8)); out.append(0x2C) }
+            out.append(contentsOf: [0x6D, 0x3D, more ? 0x31 : 0x30, 0x3B])
+            out.append(contentsOf: encoded[offset..<(offset + n)])
+            out.append(0x1B); out.append(0x5C)
+            offset += n
+        } while offset < encoded.count
+        return out
+    }
+}

@@ -1,0 +1,125 @@
+/// DEC sixel encoder: a raster in terminal pixels → `DCS P1;P2;0 q … ST`.
+///
+/// The raster is mapped to a ``SixelPalette`` (one table look-up per pixel), then written in
+/// bands of six rows. Within a band, each used register gets one pass that covers only the
+/// columns between its first and last pixel (so a sparse overlay colour costs bytes for its
+/// extent, not the image width), with runs of four or more identical sixels as `!n c`.
+/// P2 = 1 (unset pixels stay transparent) only when the raster has alpha < 128 somewhere;
+/// otherwise every pixel gets a colour and P2 = 0. Raster attributes `"1;1;W;H` declare square
+/// pixels — the layout already accounts for the image's physical aspect.
+///
+/// Cost: O(W·H) for mapping and band building plus O(registers used per band × extent) for
+/// output; memory: a W·H index plane and a registers × W bit plane, reused across bands.
+public struct SixelEncoder: ImageEncoder {
+    /// Colour registers to use (XTSMGRAPHICS reply; 256 when unknown).
+    public var registers: Int
+
+    public init(registers: Int = 256) { self.registers = max(2, min(registers, 4096)) }
+
+    public func layout(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid) -> ImageLayout {
+        ImageLayout.pixels(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
+    }
+
+    public func encode(raster: RGBImage, layout: ImageLayout) -> [UInt8] {
+        encode(raster: raster, palette: SixelPalette(for: raster, registers: registers))
+    }
+
+    public func encode(raster: RGBImage, palette: SixelPalette) -> [UInt8] {
+        let w = raster.width, h = raster.height, ch = raster.channels
+        let transparent: UInt16 = 0xFFFF
+        var index = [UInt16](repeating: 0, count: w * h)
+        var usesTransparency = false
+        var colourCache = [Int16](repeating: -1, count: 32768)
+        raster.pixels.withUnsafeBufferPointer { p in
+            index.withUnsafeMutableBufferPointer { idx in
+                palette.greyMap.withUnsafeBufferPointer { greyMap in
+                    for i in 0..<(w * h) {
+                        let o = i * ch
+                        if ch == 4 && p[o + 3] < 128 { idx[i] = transparent; usesTransparency = true; continue }
+                        let r = p[o], g = p[o + 1], b = p[o + 2]
+                        if r == g && g == b { idx[i] = greyMap[Int(r)]; continue }
+                        let key = Int(r >> 3) << 10 | Int(g >> 3) << 5 | Int(b >> 3)
+                        var reg = colourCache[key]
+                        if reg < 0 {
+                            reg = Int16(palette.nearest(r: Int(r), g: Int(g), b: Int(b)))
+                            colourCache[key] = reg
+                        }
+                        idx[i] = UInt16(reg)
+                    }
+                }
+            }
+        }
+
+        var out = [UInt8]()
+        out.reserveCapacity(w * h / 2 + palette.count * 16 + 64)
+        out.append(contentsOf: [0x1B, 0x50, 0x30, 0x3B, usesTransparency ? 0x31 : 0x30, 0x3B, 0x30, 0x71, 0x22, 0x31, 0x3B, 0x31, 0x3B])
+        SGRWriter.appendDecimal(w, into: &out); out.append(0x3B); SGRWriter.appendDecimal(h, into: &out)
+        for i in 0..<palette.count {
+            let c = palette.percent[i]
+            out.append(0x23); SGRWriter.appendDecimal(i, into: &out)
+            out.append(contentsOf: [0x3B, 0x32, 0x3B])
+            SGRWriter.appendDecimal(Int(c.r), into: &out); out.append(0x3B)
+            SGRWriter.appendDecimal(Int(c.g), into: &out); out.append(0x3B)
+            SGRWriter.appendDecimal(Int(c.b), into: &out)
+        }
+
+        let n = palette.count
+        var bits = [UInt8](repeating: 0, count: n * w)
+        var minX = [Int](repeating: Int.max, count: n), maxX = [Int](repeating: -1, count: n)
+        var used = [Int](); used.reserveCapacity(n)
+        index.withUnsafeBufferPointer { idx in
+            bits.withUnsafeMutableBufferPointer { bits in
+                var y0 = 0
+                while y0 < h {
+                    let bandRows = min(6, h - y0)
+                    used.removeAll(keepingCapacity: true)
+                    for r in 0..<bandRows {
+                        let row = (y0 + r) * w
+                        let bit = UInt8(1 << r)
+                        var x = 0
+                        while x < w {
+                            let reg = Int(idx[row + x])
+                            if reg == 0xFFFF { x += 1; continue }
+                            if maxX[reg] < 0 { used.append(reg); minX[reg] = x }
+                            if x > maxX[reg] { maxX[reg] = x }
+                            if x < minX[reg] { minX[reg] = x }
+                            bits[reg * w + x] |= bit
+                            x += 1
+                        }
+                    }
+                    used.sort()
+                    for (k, reg) in used.enumerated() {
+                        out.append(0x23); SGRWriter.appendDecimal(reg, into: &out)
+                        let base = reg * w
+                        if minX[reg] > 0 { Self.appendRun(63, count: minX[reg], into: &out) }
+                        var x = minX[reg]
+                        let end = maxX[reg]
+                        while x <= end {
+                            let v = bits[base + x]
+                            var run = 1
+                            while x + run <= end && bits[base + x + run] == v { run += 1 }
+                            Self.appendRun(63 + v, count: run, into: &out)
+                            for c in x..<(x + run) { bits[base + c] = 0 }
+                            x += run
+                        }
+                        minX[reg] = Int.max; maxX[reg] = -1
+                        if k + 1 < used.count { out.append(0x24) }
+                    }
+                    y0 += 6
+                    if y0 < h { out.append(0x2D) }
+                }
+            }
+        }
+        out.append(0x1B); out.append(0x5C)
+        return out
+    }
+
+    @inline(__always)
+    static func appendRun(_ char: UInt8, count: Int, into out: inout [UInt8]) {
+        if count >= 4 {
+            out.append(0x21); SGRWriter.appendDecimal(count, into: &out); out.append(char)
+        } else {
+            for _ in 0..<count { out.append(char) }
+        }
+    }
+}
