@@ -1,0 +1,70 @@
+import DICOM
+
+/// What the worklist and the series sorter need to know about one file, read from its header alone.
+/// Codable so the study index can cache it between runs.
+public struct InstanceHeader: Codable, Sendable, Equatable {
+    public var path: String
+    public var sopClassUID: String
+    public var sopInstanceUID: String
+    public var studyInstanceUID: String
+    public var seriesInstanceUID: String
+    public var patientName: String
+    public var patientID: String
+    public var patientBirthDate: String
+    public var patientSex: String
+    public var studyDate: String
+    public var studyTime: String
+    public var studyDescription: String
+    public var accessionNumber: String
+    public var seriesDescription: String
+    public var seriesNumber: Int?
+    public var modality: String
+    public var bodyPart: String
+    public var viewPosition: String
+    public var laterality: String
+    public var instanceNumber: Int?
+    public var imagePosition: [Double]
+    public var imageOrientation: [Double]
+    public var pixelSpacing: [Double]
+    public var sliceThickness: Double?
+    public var rows: Int
+    public var columns: Int
+    public var frames: Int
+    public var transferSyntaxUID: String
+    public var hasPixelData: Bool
+
+    public init(file: DICOMFile, path: String) {
+        let ds = file.dataSet
+        func s(_ t: Tag) -> String { ds.string(t) ?? "" }
+        self.path = path
+        sopClassUID = ds.string(.sopClassUID) ?? file.meta.string(.mediaStorageSOPClassUID) ?? ""
+        sopInstanceUID = ds.string(.sopInstanceUID) ?? file.meta.string(.mediaStorageSOPInstanceUID) ?? ""
+        studyInstanceUID = s(.studyInstanceUID)
+        seriesInstanceUID = s(.seriesInstanceUID)
+        patientName = s(.patientName)
+        patientID = s(.patientID)
+        patientBirthDate = s(.patientBirthDate)
+        patientSex = s(.patientSex)
+        studyDate = s(.studyDate)
+        studyTime = s(.studyTime)
+        studyDescription = s(.studyDescription)
+        accessionNumber = s(.accessionNumber)
+        seriesDescription = s(.seriesDescription)
+        seriesNumber = ds.int(.seriesNumber)
+        modality = s(.modality)
+        bodyPart = s(.bodyPartExamined)
+        viewPosition = s(.viewPosition)
+        laterality = ds.string(.imageLaterality) ?? s(.laterality)
+        instanceNumber = ds.int(.instanceNumber)
+        imagePosition = ds.doubles(.imagePositionPatient)
+        imageOrientation = ds.doubles(.imageOrientationPatient)
+        pixelSpacing = ds.doubles(.pixelSpacing).isEmpty ? ds.doubles(.imagerPixelSpacing) : ds.doubles(.pixelSpacing)
+        sliceThickness = ds.double(.sliceThickness)
+        rows = ds.int(.rows) ?? 0
+        columns = ds.int(.columns) ?? 0
+        frames = max(1, ds.int(.numberOfFrames) ?? 1)
+        transferSyntaxUID = file.transferSyntax.uid
+        // A header-only read stops before (7FE0,0010); a file with image attributes is taken to have it.
+        hasPixelData = ds.contains(.pixelData) || (rows > 0 && columns > 0)
+    }
+}
