@@ -1,0 +1,88 @@
+import ArgumentParser
+import DICOM
+import Foundation
+import Imaging
+
+/// `lightbox ls DIR…`: studies → series → instances found under the folders, and the files that
+/// could not be read, with their reasons.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List the studies, series and instances in folders of DICOM files.")
+
+    @Argument(help: "Folders or files to scan.")
+    var paths: [String]
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Do not read or write the header cache.")
+    var noCache = false
+
+    @Flag(help: "List every instance, not just series.")
+    var instances = false
+
+    @Flag(help: "Hide patient names, IDs and birth dates.")
+    var deidentify = false
+
+    func run() throws {
+        let start = Date()
+        let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexCache.forRoots(paths))
+        let elapsed = Date().timeIntervalSince(start)
+        if json {
+            try Output.json(jsonObject(index, elapsed: elapsed))
+            return
+        }
+        for (k, study) in index.studies.enumerated() {
+            let h = study.first
+            let patient = deidentify ? "Patient \(k + 1)" : "\(h.patientName) [\(h.patientID)]"
+            Output.line("\(patient)  \(formatDate(h.studyDate))  \(study.modalities.joined(separator: "/"))  \(h.studyDescription)  (\(study.series.count) series, \(study.instanceCount) instances)")
+            Output.line("  Study \(study.studyInstanceUID)")
+            for series in study.series {
+                let s = series.first
+                Output.line("    Series \(s.seriesNumber.map(String.init) ?? "-") \(s.modality) \(s.seriesDescription)  \(series.instances.count) instance(s)  \(s.columns)×\(s.rows)")
+                if instances {
+                    for i in series.instances { Output.line("      \(i.instanceNumber.map(String.init) ?? "-")  \(i.path)") }
+                }
+            }
+        }
+        for f in index.failures { Output.line("unreadable: \(f.path): \(f.reason)") }
+        let files = index.studies.reduce(0) { $0 + $1.instanceCount } + index.failures.count
+        Output.line("\(index.studies.count) studies, \(files) files (\(index.failures.count) unreadable, \(index.cachedCount) from cache) in \(String(format: "%.2f", elapsed)) s")
+    }
+
+    private func jsonObject(_ index: StudyIndex, elapsed: Double) -> [String: Any] {
+        [
+            "studies": index.studies.enumerated().map { k, study -> [String: Any] in
+                let h = study.first
+                return [
+                    "studyInstanceUID": study.studyInstanceUID,
+                    "patientName": deidentify ? "Patient \(k + 1)" : h.patientName,
+                    "patientID": deidentify ? "" : h.patientID,
+                    "studyDate": deidentify ? "" : h.studyDate,
+                    "studyDescription": h.studyDescription, "accessionNumber": deidentify ? "" : h.accessionNumber,
+                    "modalities": study.modalities,
+                    "series": study.series.map { s -> [String: Any] in
+                        [
+                            "seriesInstanceUID": s.seriesInstanceUID, "seriesNumber": s.first.seriesNumber as Any,
+                            "modality": s.first.modality, "seriesDescription": s.first.seriesDescription,
+                            "instances": s.instances.map { i -> [String: Any] in
+                                ["path": i.path, "sopInstanceUID": i.sopInstanceUID,
+                                 "instanceNumber": i.instanceNumber as Any, "rows": i.rows, "columns": i.columns,
+                                 "frames": i.frames, "transferSyntaxUID": i.transferSyntaxUID]
+                            },
+                        ]
+                    },
+                ]
+            },
+            "unreadable": index.failures.map { ["path": $0.path, "reason": $0.reason] },
+            "cached": index.cachedCount,
+            "seconds": elapsed,
+        ]
+    }
+
+    private func formatDate(_ d: String) -> String {
+        guard d.count == 8 else { return d }
+        let c = Array(d)
+        return "\(String(c[0 ..< 4]))-\(String(c[4 ..< 6]))-\(String(c[6 ..< 8]))"
+    }
+}
