@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Conformance check of SampleStudies/ (run by `make test`; env LIGHTBOX = our binary).
+
+For every study folder:
+  * ground_truth.json validates against Training/ground_truth.schema.json;
+  * every DICOM file reads with pydicom (pixel data decoded) and with DCMTK's dcmdump (exit 0, no
+    "E:" lines); UIDs, transfer syntax and patient name agree with the sidecar (the patient name
+    check exercises ISO 2022 IR 87 and ISO_IR 192);
+  * if `$LIGHTBOX info --help` works, every file also reads with `$LIGHTBOX info FILE --json`;
+  * lesion geometry is consistent: center_px on the named SOP instance maps through that image's
+    ImagePositionPatient / ImageOrientationPatient / PixelSpacing to center_mm within half a pixel
+    in-plane (and within half a slice along the normal for CT).
+Also: SampleStudies/ stays within 40 MB.
+Prints `sample studies: N passed, M failed`; exits 1 on any failure.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pydicom
+from jsonschema import Draft202012Validator
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SAMPLES = os.environ.get("SAMPLE_STUDIES", os.path.join(ROOT, "SampleStudies"))
+SCHEMA = os.path.join(ROOT, "Training", "ground_truth.schema.json")
+BUDGET = 40 * 1024 * 1024
+DCMTK_DECODERS = {"1.2.840.10008.1.2.5": "dcmdrle", "1.2.840.10008.1.2.4.80": "dcmdjpls",
+                  "1.2.840.10008.1.2.4.70": "dcmdjpeg"}
+
+
+def lightbox_reader():
+    exe = os.environ.get("LIGHTBOX")
+    if not exe:
+        return None, "LIGHTBOX not set"
+    exe = exe if os.path.isabs(exe) else os.path.join(ROOT, exe)
+    if not os.path.exists(exe):
+        return None, f"{exe} not built"
+    try:
+        p = subprocess.run([exe, "info", "--help"], capture_output=True, timeout=30)
+    except OSError as e:
+        return None, str(e)
+    if p.returncode != 0:
+        return None, "`lightbox info` not available yet"
+    return exe, ""
+
+
+def check_geometry(les_id, ds, center_mm, center_px, is_ct):
+    ipp = np.array([float(v) for v in ds.ImagePositionPatient])
+    iop = np.array([float(v) for v in ds.ImageOrientationPatient])
+    X, Y = iop[:3], iop[3:]
+    dr, dc = (float(v) for v in ds.PixelSpacing)
+    c, r = center_px
+    if not (0 <= c < ds.Columns and 0 <= r < ds.Rows):
+        return [f"lesion {les_id}: center_px {center_px} outside {ds.Columns}x{ds.Rows}"]
+    p = ipp + c * dc * X + r * dr * Y
+    d = np.asarray(center_mm, float) - p
+    n = np.cross(X, Y)
+    n /= np.linalg.norm(n)
+    errs = []
+    eps = 1e-3
+    if abs(d @ X) > 0.5 * dc + eps or abs(d @ Y) > 0.5 * dr + eps:
+        errs.append(f"lesion {les_id}: center_px {center_px} maps to {np.round(p, 3).tolist()}, "
+                    f"{np.round([d @ X, d @ Y], 3).tolist()} mm in-plane from center_mm {center_mm}")
+    if is_ct:
+        half = 0.5 * float(getattr(ds, "SliceThickness", 0) or 0) + eps
+        if abs(d @ n) > half:
+            errs.append(f"lesion {les_id}: center_mm is {d @ n:.2f} mm off the named slice")
+    return errs
+
+
+def check_study(folder, validator, reader):
+    errs = []
+    gt_path = os.path.join(folder, "ground_truth.json")
+    if not os.path.exists(gt_path):
+        return ["no ground_truth.json"], 0
+    with open(gt_path, encoding="utf-8") as f:
+        gt = json.load(f)
+    for e in validator.iter_errors(gt):
+        errs.append(f"schema: {'/'.join(map(str, e.absolute_path))}: {e.message[:200]}")
+    files = sorted(glob.glob(os.path.join(folder, "*.dcm")))
+    listed = {fn: s for s in gt.get("series", []) for fn in s.get("files", [])}
+    if {os.path.basename(f) for f in files} != set(listed):
+        errs.append("DICOM files and sidecar series.files differ")
+    by_sop = {}
+    for path in files:
+        name = os.path.basename(path)
+        try:
+            ds = pydicom.dcmread(path)
+            a = ds.pixel_array
+            if a.shape != (ds.Rows, ds.Columns):
+                errs.append(f"{name}: pixel array {a.shape}")
+        except Exception as e:  # noqa: BLE001
+            errs.append(f"{name}: pydicom: {e}")
+            continue
+        by_sop[ds.SOPInstanceUID] = ds
+        s = listed.get(name)
+        if ds.StudyInstanceUID != gt.get("study_instance_uid"):
+            errs.append(f"{name}: StudyInstanceUID differs from sidecar")
+        if s and str(ds.file_meta.TransferSyntaxUID) != s.get("transfer_syntax_uid"):
+            errs.append(f"{name}: transfer syntax {ds.file_meta.TransferSyntaxUID} != sidecar")
+        if s and ds.SOPInstanceUID not in s.get("sop_instance_uids", []):
+            errs.append(f"{name}: SOPInstanceUID not in sidecar")
+        if str(ds.PatientName) != gt["patient"]["name"]:
+            errs.append(f"{name}: PatientName {str(ds.PatientName)!r} != {gt['patient']['name']!r}")
+    # DCMTK: parse every file, decode one per study where DCMTK has a decoder
+    if files:
+        p = subprocess.run(["dcmdump", "-q", *files], capture_output=True, text=True, errors="replace")
+        bad = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("E:")]
+        if p.returncode != 0 or bad:
+            errs.append(f"dcmdump exit {p.returncode}: {(bad or [p.stderr.strip()])[0][:200]}")
+        ts = str(pydicom.dcmread(files[0], stop_before_pixels=True).file_meta.TransferSyntaxUID)
+        tool = DCMTK_DECODERS.get(ts)
+        if tool and shutil.which(tool):
+            out = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"lightbox_ss_{os.getpid()}.dcm")
+            q = subprocess.run([tool, files[len(files) // 2], out], capture_output=True, text=True)
+            if q.returncode != 0:
+                errs.append(f"{tool}: exit {q.returncode}: {q.stderr.strip()[:200]}")
+            else:
+                ref = pydicom.dcmread(files[len(files) // 2]).pixel_array
+                if not np.array_equal(pydicom.dcmread(out).pixel_array, ref):
+                    errs.append(f"{tool} and pydicom decode different pixels")
+            if os.path.exists(out):
+                os.remove(out)
+    if reader:
+        for path in files:
+            p = subprocess.run([reader, "info", path, "--json"], capture_output=True, text=True, timeout=60)
+            if p.returncode != 0:
+                errs.append(f"lightbox info {os.path.basename(path)}: exit {p.returncode}: {p.stderr.strip()[:200]}")
+                break
+            try:
+                json.loads(p.stdout)
+            except ValueError:
+                errs.append(f"lightbox info {os.path.basename(path)} --json: not JSON")
+                break
+    # lesion geometry
+    for les in gt.get("lesions", []):
+        apps = les.get("appearances") or [{"sop_instance_uid": les["sop_instance_uid"], "center_px": les["center_px"]}]
+        if les.get("appearances") and not any(a["sop_instance_uid"] == les["sop_instance_uid"] and
+                                              a["center_px"] == les["center_px"] for a in apps):
+            errs.append(f"lesion {les.get('id')}: primary image not among its appearances")
+        for a in apps:
+            ds = by_sop.get(a["sop_instance_uid"])
+            if ds is None:
+                errs.append(f"lesion {les.get('id')}: SOP instance {a['sop_instance_uid']} not in study")
+                continue
+            errs += check_geometry(les.get("id"), ds, les["center_mm"], a["center_px"], ds.Modality == "CT")
+    return errs, len(files)
+
+
+def main() -> int:
+    with open(SCHEMA, encoding="utf-8") as f:
+        schema = json.load(f)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    reader, why = lightbox_reader()
+    print(f"our reader: {'lightbox info ' + reader if reader else 'skipped (' + why + ')'}")
+    folders = sorted(d for d in glob.glob(os.path.join(SAMPLES, "*")) if os.path.isdir(d))
+    passed = failed = 0
+    kinds = set()
+    for folder in folders:
+        errs, n = check_study(folder, validator, reader)
+        try:
+            kinds.add(json.load(open(os.path.join(folder, "ground_truth.json"), encoding="utf-8"))["kind"])
+        except Exception:  # noqa: BLE001
+            pass
+        name = os.path.basename(folder)
+        if errs:
+            failed += 1
+            print(f"FAIL {name} ({n} files)")
+            for e in errs[:10]:
+                print(f"     {e}")
+        else:
+            passed += 1
+            print(f"ok   {name} ({n} files)")
+    total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(SAMPLES) for f in fs)
+    extra = []
+    if total > BUDGET:
+        extra.append(f"SampleStudies is {total / 2**20:.1f} MiB (> 40 MiB)")
+    missing = {"mammography", "ldct", "head_ct", "chest_radiograph"} - kinds
+    if missing:
+        extra.append(f"no sample study of kind {sorted(missing)}")
+    if not folders:
+        extra.append("no sample studies found")
+    for e in extra:
+        print(f"FAIL {e}")
+    print(f"SampleStudies total {total / 2**20:.1f} MiB")
+    print(f"sample studies: {passed} passed, {failed} failed")
+    return 1 if failed or extra else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The committed sample studies (`samples`) and randomised evaluation/training cases (`train`)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .common import rng
+from .write_dicom import Patient
+
+PATIENTS = {
+    "alice": Patient("LBX-PH-0001", "PHANTOM^ALICE", "19720414", "F"),
+    "yamada": Patient("LBX-PH-0002", "Yamada^Tarou=山田^太郎=やまだ^たろう", "19580203", "M",
+                      charset=["", "ISO 2022 IR 87"]),
+    "helene": Patient("LBX-PH-0003", "FANTÔME^Hélène^Zoë", "19490921", "F", charset="ISO_IR 192"),
+    "carlos": Patient("LBX-PH-0004", "PHANTOM^CARLOS", "19611107", "M"),
+    "dmitri": Patient("LBX-PH-0005", "PHANTOM^DMITRI", "19550630", "M"),
+    "beatriz": Patient("LBX-PH-0006", "PHANTOM^BEATRIZ", "19800112", "F"),
+    "emma": Patient("LBX-PH-0007", "PHANTOM^EMMA", "19670325", "F"),
+    "frank": Patient("LBX-PH-0008", "PHANTOM^FRANK", "19900808", "M"),
+}
+
+
+def _age(patient: Patient, date: str) -> str:
+    y = int(date[:4]) - int(patient.birth_date[:4]) - (1 if date[4:] < patient.birth_date[4:] else 0)
+    return f"{y:03d}Y"
+
+
+def T(history, findings, diagnosis, discussion):
+    return {"history": history, "findings": findings, "diagnosis": diagnosis, "discussion": discussion}
+
+
+SAMPLES = [
+    dict(folder="01_MG_ALICE_2024_PRIOR", kind="mammography", patient="alice", date="20240312", time="091500",
+         description="SCREENING MAMMOGRAM BILATERAL", syntax="jpeg_ls", anatomy_key="alice",
+         anatomy={"density": 0.55, "depth": 105, "width": 78, "height": 70}, lesions=[],
+         teaching=T("52-year-old woman, routine biennial screening. No symptoms.",
+                    "Heterogeneously dense breasts (ACR c). No mass, suspicious calcification or architectural "
+                    "distortion. Symmetric fibroglandular tissue.",
+                    "Negative screening mammogram (BI-RADS 1).",
+                    "Baseline for comparison: keep it open beside the 2026 exam — a new finding on a later "
+                    "screen is what makes a subtle lesion suspicious.")),
+    dict(folder="02_MG_ALICE_2026", kind="mammography", patient="alice", date="20260310", time="092000",
+         description="SCREENING MAMMOGRAM BILATERAL", syntax="j2k", anatomy_key="alice",
+         anatomy={"density": 0.55, "depth": 105, "width": 78, "height": 70},
+         lesions=[{"type": "spiculated_mass", "side": "L", "pos": [0.5, 0.45, 0.35], "diameter": 14,
+                   "malignant": True, "birads": "5",
+                   "label": "spiculated mass, left upper outer quadrant"},
+                  {"type": "calcifications", "side": "L", "pos": [0.62, 0.40, 0.30], "diameter": 8, "count": 18,
+                   "malignant": True, "birads": "5",
+                   "label": "fine pleomorphic microcalcifications, grouped, anterior to the mass"}],
+         teaching=T("54-year-old woman, screening. Prior 2024 negative.",
+                    "New 14 mm irregular spiculated mass in the left upper outer quadrant, seen on LCC and LMLO, "
+                    "with an adjacent group of fine pleomorphic calcifications. Right breast unchanged.",
+                    "Invasive ductal carcinoma with associated DCIS (BI-RADS 5).",
+                    "A new spiculated mass is cancer until proven otherwise; the calcifications mark intraductal "
+                    "extension and must be included in the excision. Compare with the 2024 prior: absent then.")),
+    dict(folder="03_MG_BEATRIZ_2026", kind="mammography", patient="beatriz", date="20260402", time="104500",
+         description="SCREENING MAMMOGRAM BILATERAL", syntax="rle", photometric="MONOCHROME1",
+         anatomy={"density": 0.35, "depth": 95, "width": 72, "height": 66},
+         lesions=[{"type": "circumscribed_mass", "side": "R", "pos": [0.55, -0.35, -0.25], "diameter": 12,
+                   "malignant": False, "birads": "3",
+                   "label": "circumscribed oval mass, right lower inner quadrant"},
+                  {"type": "distortion", "side": "L", "pos": [0.4, 0.3, 0.5], "diameter": 16,
+                   "malignant": True, "birads": "4C", "label": "architectural distortion, left upper outer quadrant"}],
+         teaching=T("46-year-old woman, first screening mammogram. MONOCHROME1 (inverted) storage.",
+                    "Scattered fibroglandular density (ACR b). Right: 12 mm circumscribed oval equal-density mass, "
+                    "lower inner quadrant. Left: architectural distortion without a central mass, upper outer quadrant.",
+                    "Right fibroadenoma (probably benign); left invasive lobular carcinoma.",
+                    "Distortion is the most commonly missed sign of cancer: look for straight radiating lines "
+                    "converging on a point. The circumscribed mass is the distractor.")),
+    dict(folder="04_MG_EMMA_2026", kind="mammography", patient="emma", date="20260115", time="081000",
+         description="SCREENING MAMMOGRAM BILATERAL", syntax="jpeg_ls",
+         anatomy={"density": 0.8, "depth": 110, "width": 80, "height": 74}, lesions=[],
+         teaching=T("58-year-old woman, screening.",
+                    "Extremely dense breasts (ACR d), symmetric. No mass, calcification or distortion.",
+                    "Negative (BI-RADS 1); dense breasts lower sensitivity.",
+                    "A normal dense exam: learn the range of normal texture before looking for cancer in it.")),
+    dict(folder="05_LDCT_YAMADA_2026", kind="ldct", patient="yamada", date="20260220", time="140000",
+         description="LOW DOSE CT CHEST SCREENING", syntax="j2k",
+         lesions=[{"type": "part_solid", "center": [-70, -20, -40], "diameter": 18, "solid_diameter": 8,
+                   "spiculated": True, "malignant": True, "lung_rads": "4B", "lobe": "RUL",
+                   "label": "part-solid nodule, right upper lobe"},
+                  {"type": "solid", "center": [85, 40, -150], "diameter": 5, "malignant": False,
+                   "lung_rads": "2", "lobe": "LLL", "label": "small solid nodule, left lower lobe"},
+                  {"type": "ggo", "center": [70, -30, -60], "diameter": 9, "malignant": False,
+                   "lung_rads": "2", "lobe": "LUL", "label": "ground-glass nodule, left upper lobe"}],
+         teaching=T("67-year-old man, 40 pack-year smoker, annual lung cancer screening. Name stored in "
+                    "ISO 2022 IR 87 (Japanese).",
+                    "RUL 18 mm part-solid nodule with an 8 mm solid component and spiculation. 5 mm solid LLL "
+                    "nodule. 9 mm pure ground-glass LUL nodule.",
+                    "RUL invasive adenocarcinoma (Lung-RADS 4B); the others are benign/indolent.",
+                    "Size the solid component of part-solid nodules — it drives management. Compare with the "
+                    "chest radiograph of the same day: only the RUL nodule is visible there.")),
+    dict(folder="06_LDCT_DMITRI_2026", kind="ldct", patient="dmitri", date="20260305", time="113000",
+         description="LOW DOSE CT CHEST SCREENING", syntax="rle", lesions=[],
+         teaching=T("71-year-old man, former smoker, baseline screening.",
+                    "No pulmonary nodule. Normal airways and vessels. No effusion.",
+                    "Negative screening CT (Lung-RADS 1).",
+                    "Normal LDCT: note the noise at 30 mAs and how vessels in cross-section mimic nodules — "
+                    "scroll: a vessel continues, a nodule ends.")),
+    dict(folder="07_CXR_YAMADA_2026", kind="chest_radiograph", patient="yamada", date="20260220", time="133000",
+         description="CHEST PA", syntax="jpeg_ls",
+         lesions=[{"type": "nodule", "center": [-70, -20, -40], "diameter": 18, "malignant": True,
+                   "label": "nodule, right upper zone"}],
+         teaching=T("67-year-old man, smoker, pre-screening radiograph.",
+                    "18 mm nodule in the right upper zone projected between the anterior ribs. Heart size normal.",
+                    "Right upper lobe adenocarcinoma (see same-day LDCT).",
+                    "Check the apices and behind the ribs and heart: the classic blind spots on a PA film.")),
+    dict(folder="08_CR_DMITRI_2026", kind="chest_radiograph", patient="dmitri", date="20260305", time="110000",
+         description="CHEST PA", syntax="explicit_le", modality="CR", photometric="MONOCHROME1", lesions=[],
+         teaching=T("71-year-old man, pre-operative chest radiograph. Stored as CR, MONOCHROME1.",
+                    "Clear lungs. Normal cardiomediastinal contour. No pleural effusion.",
+                    "Normal chest radiograph.",
+                    "MONOCHROME1: low stored values are white — the viewer must invert before display.")),
+    dict(folder="09_DX_EMMA_2026", kind="chest_radiograph", patient="emma", date="20260118", time="154500",
+         description="CHEST PA", syntax="j2k",
+         lesions=[{"type": "mass", "center": [95, 0, -70], "diameter": 45, "malignant": True,
+                   "label": "mass, left mid zone"}],
+         teaching=T("58-year-old woman with cough and weight loss.",
+                    "45 mm lobulated mass in the left mid zone. No effusion.",
+                    "Primary lung carcinoma (mass > 30 mm).",
+                    "Masses over 3 cm are malignant until proven otherwise; next step is contrast CT.")),
+    dict(folder="10_CT_HEAD_HELENE_2026", kind="head_ct", patient="helene", date="20260412", time="031500",
+         description="CT HEAD WITHOUT CONTRAST", syntax="jpeg_ls",
+         lesions=[{"type": "sdh", "side": "left", "z_range": [45, 115], "thickness": 10, "hu": 62,
+                   "severity": "severe"},
+                  {"type": "sah", "side": "left", "hu": 55, "severity": "mild"}],
+         teaching=T("77-year-old woman on anticoagulation, fall at home, drowsy. Name stored in UTF-8.",
+                    "Left convexity crescentic hyperdense extra-axial collection, 10 mm maximal thickness, "
+                    "crossing sutures. Hyperdense blood in the left sylvian fissure and basal cisterns.",
+                    "Acute left subdural haematoma with traumatic subarachnoid haemorrhage.",
+                    "Use the subdural window (80/200): thin collections hide against the skull at brain window.")),
+    dict(folder="11_CT_HEAD_CARLOS_2026", kind="head_ct", patient="carlos", date="20260420", time="221000",
+         description="CT HEAD WITHOUT CONTRAST", syntax="rle",
+         lesions=[{"type": "iph", "center": [-24, 5, 50], "axes": [20, 15, 20], "hu": 68, "oedema_mm": 4,
+                   "severity": "severe", "label": "acute intraparenchymal haemorrhage, right lentiform nucleus"}],
+         teaching=T("64-year-old hypertensive man, sudden left hemiparesis.",
+                    "Hyperdense (~68 HU) haematoma centred on the right lentiform nucleus with a thin rim of "
+                    "perihaematomal oedema. Volume about 26 ml (ABC/2).",
+                    "Hypertensive intraparenchymal haemorrhage, right basal ganglia.",
+                    "Estimate volume with ABC/2 and compare with the ground truth volume; > 30 ml predicts a "
+                    "poor outcome.")),
+    dict(folder="12_CT_HEAD_FRANK_2026", kind="head_ct", patient="frank", date="20260501", time="160000",
+         description="CT HEAD WITHOUT CONTRAST", syntax="jpeg_lossless", lesions=[],
+         teaching=T("35-year-old man, headache.",
+                    "Normal grey-white differentiation. Ventricles and sulci normal for age. No haemorrhage.",
+                    "Normal non-contrast head CT.",
+                    "Learn the normal: symmetric ventricles, no hyperdensity, midline falx.")),
+]
+
+
+def sample_specs() -> list[dict]:
+    out = []
+    for i, s in enumerate(SAMPLES):
+        s = dict(s)
+        s["key"] = "sample/" + s["folder"]
+        s["accession"] = f"LBXA{i + 1:05d}"
+        out.append(s)
+    return out
+
+
+def train_specs(count: int, kinds: list[str] | None = None, syntax: str = "explicit_le",
+                normal_fraction: float = 0.3, start: int = 0) -> list[dict]:
+    """Randomised cases for training/evaluation; deterministic in (index, kind)."""
+    kinds = kinds or ["mammography", "ldct", "head_ct", "chest_radiograph"]
+    out = []
+    for i in range(start, start + count):
+        kind = kinds[i % len(kinds)]
+        r = rng("train", i, kind)
+        key = f"train/{i:05d}"
+        lesions = []
+        if r.uniform() >= normal_fraction:
+            if kind == "mammography":
+                for _ in range(r.integers(1, 3)):
+                    t = r.choice(["spiculated_mass", "circumscribed_mass", "calcifications", "distortion", "asymmetry"])
+                    lesions.append({"type": str(t), "side": str(r.choice(["L", "R"])),
+                                    "pos": [float(r.uniform(0.25, 0.75)), float(r.uniform(-0.6, 0.6)),
+                                            float(r.uniform(-0.6, 0.6))],
+                                    "diameter": float(round(r.uniform(6, 22), 1)),
+                                    "malignant": bool(t in ("spiculated_mass", "distortion") or
+                                                      (t == "calcifications" and r.uniform() < 0.5))})
+            elif kind == "ldct":
+                for _ in range(r.integers(1, 4)):
+                    t = str(r.choice(["solid", "part_solid", "ggo"]))
+                    side = r.choice([-1, 1])
+                    d = float(round(r.uniform(3, 30), 1))
+                    lesions.append({"type": t, "diameter": d, "solid_diameter": round(d * r.uniform(0.2, 0.6), 1),
+                                    "center": [float(side * r.uniform(60, 95)), float(r.uniform(-45, 45)),
+                                               float(r.uniform(-150, -25))],
+                                    "spiculated": bool(d > 12 and r.uniform() < 0.4),
+                                    "malignant": bool(d > 12 and r.uniform() < 0.6)})
+            elif kind == "head_ct":
+                t = str(r.choice(["iph", "sdh", "sah"]))
+                side = str(r.choice(["left", "right"]))
+                sg = 1 if side == "left" else -1
+                if t == "iph":
+                    lesions.append({"type": t, "center": [float(sg * r.uniform(15, 35)), float(r.uniform(-25, 25)),
+                                                          float(r.uniform(35, 75))],
+                                    "axes": [float(r.uniform(6, 20)) for _ in range(3)], "hu": float(r.uniform(55, 85))})
+                elif t == "sdh":
+                    z0 = float(r.uniform(30, 60))
+                    lesions.append({"type": t, "side": side, "z_range": [z0, z0 + float(r.uniform(40, 70))],
+                                    "thickness": float(r.uniform(4, 15)), "hu": float(r.uniform(50, 80))})
+                else:
+                    lesions.append({"type": t, "side": side, "hu": float(r.uniform(50, 70))})
+            else:
+                for _ in range(r.integers(1, 3)):
+                    d = float(round(r.uniform(8, 50), 1))
+                    side = r.choice([-1, 1])
+                    lesions.append({"type": "mass" if d > 30 else "nodule", "diameter": d,
+                                    "center": [float(side * r.uniform(55, 105)), float(r.uniform(-40, 40)),
+                                               float(r.uniform(-160, -10))],
+                                    "malignant": bool(d > 30 or r.uniform() < 0.4)})
+        pat = f"{i:05d}"
+        out.append(dict(folder=f"{kind.upper()}_{pat}", kind=kind, key=key, patient=None,
+                        patient_obj=Patient(f"LBX-TR-{pat}", f"PHANTOM^TRAIN{pat}", "19600101", "O"),
+                        date="20260101", time="120000", description=f"TRAINING {kind.upper()}", syntax=syntax,
+                        accession=f"LBXT{pat}",
+                        anatomy={"density": float(r.uniform(0.2, 0.85)), "depth": float(r.uniform(90, 120)),
+                                 "width": float(r.uniform(68, 84)), "height": float(r.uniform(62, 76))},
+                        photometric="MONOCHROME2", lesions=lesions,
+                        teaching=T("Synthetic training case.", "See lesions.", "See lesions.", "Generated.")))
+    return out

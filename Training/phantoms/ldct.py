@@ -1,0 +1,206 @@
+"""Low-dose chest CT: body wall (fat, muscle), ribs, spine, mediastinum (heart, aorta), trachea and
+bronchi, lungs near -850 HU with a dependent gradient, branching pulmonary vessels, CT table, and
+solid / part-solid / ground-glass nodules at known positions, with low-dose noise.
+
+Nodule spec (mm, patient LPS; +x = patient LEFT, +y = posterior, +z = head):
+  {"type": "solid"|"part_solid"|"ggo", "center": [x,y,z], "diameter": 12, "solid_diameter": 5,
+   "spiculated": false, "malignant": true, "label": "..."}
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .common import gaussian_blur, power_law_noise, r4, rng, smoothstep_edge, uid
+from .ct_series import Grid, ct_noise, lesion_record, write_ct
+from .write_dicom import Series
+
+WINDOWS = [(-600, 1500, "LUNG"), (40, 400, "MEDIASTINUM"), (400, 1800, "BONE")]
+Z_APEX = 10.0
+Z_BASE = -215.0
+
+
+def default_grid(nz: int = 96, n: int = 256) -> Grid:
+    return Grid(nx=n, ny=n, nz=nz, dx=360.0 / n, dz=2.5, z0=Z_BASE - 15.0)
+
+
+def _capsule(vol, occ_val, grid, a, b, radius, hu, mask=None, mode="set"):
+    """Render a capsule from a to b (mm) with soft edges into vol (in place) inside mask."""
+    lo = np.minimum(a, b) - radius - 3
+    hi = np.maximum(a, b) + radius + 3
+    c0 = max(int((lo[0] - grid.x0) / grid.dx), 0); c1 = min(int((hi[0] - grid.x0) / grid.dx) + 2, grid.nx)
+    r0 = max(int((lo[1] - grid.y0) / grid.dx), 0); r1 = min(int((hi[1] - grid.y0) / grid.dx) + 2, grid.ny)
+    k0 = max(int((lo[2] - grid.z0) / grid.dz), 0); k1 = min(int((hi[2] - grid.z0) / grid.dz) + 2, grid.nz)
+    if c0 >= c1 or r0 >= r1 or k0 >= k1:
+        return
+    z = (grid.z0 + np.arange(k0, k1) * grid.dz)[:, None, None]
+    y = (grid.y0 + np.arange(r0, r1) * grid.dx)[None, :, None]
+    x = (grid.x0 + np.arange(c0, c1) * grid.dx)[None, None, :]
+    ab = b - a
+    L2 = float(ab @ ab) + 1e-9
+    t = np.clip(((x - a[0]) * ab[0] + (y - a[1]) * ab[1] + (z - a[2]) * ab[2]) / L2, 0, 1)
+    d = np.sqrt((x - a[0] - t * ab[0]) ** 2 + (y - a[1] - t * ab[1]) ** 2 + (z - a[2] - t * ab[2]) ** 2) - radius
+    w = smoothstep_edge(d, max(grid.dx * 0.7, 0.5))
+    sl = (slice(k0, k1), slice(r0, r1), slice(c0, c1))
+    if mask is not None:
+        w = w * mask[sl]
+    if mode == "set":
+        vol[sl] = vol[sl] * (1 - w) + hu * w
+    else:  # "max": vessels never make tissue darker
+        vol[sl] = np.maximum(vol[sl], vol[sl] * (1 - w) + hu * w)
+
+
+def _tree(r, start, direction, length, radius, gens, out):
+    if gens == 0 or radius < 0.35:
+        return
+    d = direction / np.linalg.norm(direction)
+    end = start + d * length
+    out.append((start, end, radius))
+    for sgn in (-1, 1):
+        perp = np.cross(d, r.standard_normal(3))
+        perp /= np.linalg.norm(perp) + 1e-9
+        nd = d + sgn * perp * r.uniform(0.45, 0.8) + 0.15 * r.standard_normal(3)
+        _tree(r, end, nd, length * r.uniform(0.72, 0.88), radius * r.uniform(0.68, 0.8), gens - 1, out)
+
+
+def lung_masks(grid: Grid):
+    zz, yy, xx = grid.coords()
+    masks = []
+    for side in (-1, 1):              # -1: right lung (patient right = -x), +1: left lung
+        cx = side * 78.0
+        h = np.clip((Z_APEX - zz) / 60.0, 0, 1) ** 0.5          # apical taper
+        ax_x = 62.0 * h + 1e-3
+        ax_y = 88.0 * h + 1e-3
+        inside = ((xx - cx) / ax_x) ** 2 + ((yy - 8) / ax_y) ** 2 < 1
+        dome = Z_BASE + (12 if side < 0 else 0) + 45 * np.clip(1 - ((xx - cx) / 65) ** 2 - ((yy - 8) / 95) ** 2, 0, 1)
+        inside &= (zz > dome) & (zz < Z_APEX)
+        # posterior costophrenic recess goes deeper than the dome centre (kept by the dome shape)
+        masks.append(inside)
+    return masks
+
+
+def render(spec: dict, grid: Grid):
+    r = rng(spec["key"], "ldct")
+    zz, yy, xx = grid.coords()
+    shape = (grid.nz, grid.ny, grid.nx)
+    vol = np.full(shape, -1000.0, np.float32)
+    # body cross-section (superellipse), narrower at the shoulders/neck above the apices
+    bx = 160.0 - 25 * np.clip((zz - Z_APEX + 20) / 40, 0, 1)
+    by = 112.0 - 10 * np.clip((zz - Z_APEX + 20) / 40, 0, 1)
+    rho = (np.abs(xx / bx) ** 2.4 + np.abs(yy / by) ** 2.4) ** (1 / 2.4)
+    depth = (1 - rho) * np.minimum(bx, by)
+    body = smoothstep_edge(-depth, 0.8)
+    tex = power_law_noise(shape, 2.5, r)
+    vol = vol * (1 - body) + body * (-95.0 + 8 * tex)                   # subcutaneous fat
+    muscle = (depth > 14 + 3 * tex) & (depth < 26)
+    vol[muscle] = 48.0 + 4 * tex[muscle]
+    inner = depth >= 26
+    vol[inner] = -80.0 + 10 * tex[inner]                                 # mediastinal / extrapleural fat
+    abdomen = inner & (zz < Z_BASE + 40 + 0.12 * xx)                    # liver / spleen under the domes
+    vol[abdomen] = 55.0 + 5 * tex[abdomen]
+    # ribs: oblique bands in the chest wall (descend anteriorly), with cortex
+    theta = np.arctan2(yy, np.abs(xx) + 1e-3)
+    rib_phase = np.cos(2 * np.pi * (zz + 38 * (1 - np.sin(theta))) / 24.0)
+    rib = (depth > 26) & (depth < 34) & (rib_phase > 0.55) & (np.abs(xx) > 25)
+    vol[rib] = 350 + 300 * (rib_phase[rib] > 0.8)
+    # spine: vertebral body + canal + posterior elements
+    vb = np.broadcast_to(((xx / 20) ** 2 + ((yy - 62) / 17) ** 2) < 1, shape)
+    vol[vb] = 260 + 40 * tex[vb]
+    vbc = vb & np.broadcast_to(((xx / 20) ** 2 + ((yy - 62) / 17) ** 2) > 0.78, shape)
+    vol[vbc] = 800
+    canal = np.broadcast_to(((xx / 8) ** 2 + ((yy - 88) / 8) ** 2) < 1, shape)
+    vol[canal] = 20
+    post = np.broadcast_to((((xx / 28) ** 2 + ((yy - 98) / 6) ** 2) < 1) & ~canal, shape)
+    vol[post] = 650
+    # lungs
+    lungs = lung_masks(grid)
+    lung = lungs[0] | lungs[1]
+    # heart (displaces the left lung medially) and great vessels
+    heart = (((xx - 18) / 70) ** 2 + ((yy + 18) / 58) ** 2 + ((zz + 150) / 52) ** 2) < 1
+    lung &= ~heart
+    vol[heart] = 38 + 3 * tex[heart]
+    pericardial_fat = (((xx - 18) / 75) ** 2 + ((yy + 18) / 63) ** 2 + ((zz + 150) / 56) ** 2 < 1) & ~heart
+    vol[pericardial_fat & ~lung] = -90
+    parenchyma = -860 + 45 * np.clip((yy + 80) / 160, 0, 1) + 12 * power_law_noise(shape, 2.0, r)
+    vol[lung] = parenchyma[lung]
+    lungf = lung.astype(np.float32)
+    # aorta: ascending, arch, descending (non-contrast blood ~ 40 HU)
+    a = lambda *p: np.array(p, float)
+    for p0, p1, rad in ((a(5, -25, -110), a(5, -20, -45), 15), (a(5, -20, -45), a(18, 30, -35), 13),
+                        (a(18, 30, -35), a(22, 48, -50), 12), (a(22, 48, -50), a(20, 50, -230), 12),
+                        (a(-10, -5, -120), a(-12, -20, -40), 11)):     # + SVC
+        _capsule(vol, None, grid, p0, p1, rad, 42.0)
+    # trachea and main bronchi (air lumen, soft-tissue wall)
+    air_tree = [(a(0, -8, 40), a(0, -5, -65), 9.0), (a(0, -5, -65), a(-38, 2, -85), 6.5),
+                (a(0, -5, -65), a(35, 5, -92), 6.0)]
+    for p0, p1, rad in air_tree:
+        _capsule(vol, None, grid, p0, p1, rad + 1.6, 30.0)
+    for p0, p1, rad in air_tree:
+        _capsule(vol, None, grid, p0, p1, rad, -1000.0)
+    # pulmonary vessels and segmental airways from each hilum
+    segs, airs = [], []
+    for hilum, dirs in ((a(-42, 5, -90), [a(-0.3, -0.3, 1), a(-0.5, 0.2, -1), a(-0.6, -0.8, -0.3), a(-0.5, 0.9, -0.5)]),
+                        (a(40, 8, -95), [a(0.3, -0.2, 1), a(0.5, 0.3, -1), a(0.6, -0.8, -0.2), a(0.4, 0.9, -0.6)])):
+        for d in dirs + [dd + 0.5 * r.standard_normal(3) for dd in dirs]:
+            _tree(r, hilum, d, 24.0, 4.0, 7, segs)
+            _tree(r, hilum + a(0, -6, 0), d + 0.2 * r.standard_normal(3), 28.0, 3.2, 3, airs)
+    for p0, p1, rad in segs:
+        _capsule(vol, None, grid, p0, p1, rad, 40.0, mask=lungf, mode="max")
+    for p0, p1, rad in airs:
+        _capsule(vol, None, grid, p0, p1, rad + 1.0, 10.0, mask=lungf, mode="max")
+    for p0, p1, rad in airs:
+        _capsule(vol, None, grid, p0, p1, rad * 0.8, -1000.0, mask=lungf)
+    # CT table
+    table = np.broadcast_to((yy > 122) & (yy < 130) & (np.abs(xx) < 170), shape)
+    vol[table] = 150
+    # nodules
+    lesions = []
+    sops = [uid(spec["key"], 3, "sop", k) for k in range(grid.nz)]
+    for i, les in enumerate(spec.get("lesions", [])):
+        c, _ = grid.snap(les["center"])
+        rad = les["diameter"] / 2.0
+        dxyz = np.sqrt((xx - c[0]) ** 2 + (yy - c[1]) ** 2 + (zz - c[2]) ** 2)
+        lob = power_law_noise(shape, 3.0, r) if les.get("lobulated", les["diameter"] > 10) else 0.0
+        d = dxyz - rad * (1 + 0.08 * lob)
+        occ = smoothstep_edge(d, 0.6 * grid.dx)
+        if les.get("spiculated"):
+            for _ in range(14):
+                u = r.standard_normal(3); u /= np.linalg.norm(u)
+                _capsule(vol, None, grid, c + u * rad * 0.8, c + u * rad * r.uniform(1.6, 2.3),
+                         r.uniform(0.5, 0.9), 0.0, mask=lungf)
+        t = les["type"]
+        if t == "solid":
+            hu = 35.0 + 8 * tex
+        elif t == "ggo":
+            hu = -560.0 + 40 * tex
+        elif t == "part_solid":
+            hu = -540.0 + 40 * tex
+        else:
+            raise ValueError(t)
+        vol[:] = vol * (1 - occ) + hu * occ
+        extra = {"id": i + 1, "label": les.get("label", f"{t.replace('_', '-')} nodule"), "type": t,
+                 "diameter_mm": les["diameter"], "volume_ml": round(float(occ.sum()) * grid.voxel_ml, 3),
+                 "malignant": bool(les.get("malignant", False))}
+        if t == "part_solid":
+            sd = les.get("solid_diameter", les["diameter"] * 0.4)
+            core = smoothstep_edge(dxyz - sd / 2, 0.6 * grid.dx)
+            vol[:] = vol * (1 - core) + (30.0 + 8 * tex) * core
+            extra["solid_component_mm"] = sd
+        if "lung_rads" in les:
+            extra["lung_rads"] = les["lung_rads"]
+        if "lobe" in les:
+            extra["lobe"] = les["lobe"]
+        rec = lesion_record(grid, c, sops, extra)
+        lesions.append(rec)
+    vol = gaussian_blur(vol, [0.3, 0.6, 0.6])
+    vol += ct_noise(shape, spec.get("noise_hu", 22.0), r, corr_px=0.9)
+    return vol, sops, lesions
+
+
+def generate(spec: dict, patient, study, out_dir: str) -> dict:
+    grid = default_grid(spec.get("slices", 96), spec.get("matrix", 256))
+    vol, sops, lesions = render(spec, grid)
+    series = Series(uid(spec["key"], "series", 3), 3, "CT", "LDCT LUNG SCREEN 2.5 mm", "CHEST",
+                    frame_of_reference=uid(spec["key"], "for"))
+    s = write_ct(vol, grid, patient, study, series, WINDOWS, spec["syntax"], out_dir, spec["key"],
+                 kvp=120, mas=30, kernel="B50f", sop_uids=sops, image_comments="Low-dose screening protocol")
+    return {"series": [s], "lesions": lesions}
