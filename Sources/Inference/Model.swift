@@ -1,0 +1,228 @@
+import Foundation
+
+/// A loaded ONNX model, ready to run on the CPU.
+///
+/// Loading parses the protobuf, inlines model-local functions, checks every node against the
+/// operators we implement (failing with the node, operator and opset named), folds constants,
+/// infers static shapes (when the inputs have static shapes) by a probe run on zeros, folds
+/// `Shape` chains, folds BatchNormalization into Conv, fuses activations into convolution
+/// epilogues, and compiles a plan whose intermediate buffers are released after last use.
+///
+/// `run` is `async`: it executes on the cooperative pool, never on the caller's UI loop, and
+/// honours task cancellation between nodes. A `Model` may be shared between tasks.
+public final class Model: @unchecked Sendable {
+    /// A graph input or output as the model declares it. `nil` dims are symbolic.
+    public struct ValueDescription: Sendable, Equatable {
+        public let name: String
+        public let elementType: String
+        public let shape: [Int?]?
+    }
+
+    public struct LoadOptions: Sendable {
+        /// Rewrite the graph (folding, fusion). Off only for debugging.
+        public var optimize = true
+        /// Throw `ONNXError.nonFinite` if an output contains NaN or ±∞.
+        public var rejectNonFinite = true
+        /// Verify the sha256 in a model card found beside the file.
+        public var verifyCard = true
+        public init() {}
+    }
+
+    /// Progress of multi-item work (`run(batch:)`).
+    public struct Progress: Sendable { public let completed: Int; public let total: Int }
+
+    public let inputs: [ValueDescription]
+    public let outputs: [ValueDescription]
+    public let irVersion: Int
+    public let opset: Int
+    public let producer: String
+    /// Operator counts in the model as written (before rewriting).
+    public let operatorCounts: [String: Int]
+    /// Number of float parameters in initializers.
+    public let parameterCount: Int
+    /// Multiply-add based FLOPs (2 per MAC) of Conv/ConvTranspose/Gemm/MatMul, when shapes are static.
+    public private(set) var flops: Int?
+    /// Nodes left after rewriting.
+    public var compiledNodeCount: Int { plan.steps.count }
+    /// Peak bytes of live activations in the probe run (nil without static shapes).
+    public private(set) var peakActivationBytes: Int?
+    /// The model card beside the file, if any.
+    public let card: ModelCard?
+    let options: LoadOptions
+    /// Static shapes found by inference, by value name.
+    private(set) var inferredShapes: [String: [Int]] = [:]
+    private(set) var plan: ExecutionPlan
+    let graph: IRGraph
+
+    /// Loads `url` and, if present, the model card beside it (`NAME.json` or `NAME.toml`),
+    /// verifying the card's sha256 against the file.
+    public static func load(_ url: URL, options: LoadOptions = LoadOptions()) throws -> Model {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ONNXError.invalidModel("cannot read \(url.path)")
+        }
+        let bytes = [UInt8](data)
+        let card = try ModelCard.find(beside: url)
+        if let card, options.verifyCard { try card.verify(modelBytes: bytes) }
+        return try Model(bytes: bytes, baseDirectory: url.deletingLastPathComponent(), card: card, options: options)
+    }
+
+    public init(bytes: [UInt8], baseDirectory: URL? = nil, card: ModelCard? = nil, options: LoadOptions = LoadOptions()) throws {
+        let proto = try ModelProto(bytes: bytes)
+        var g = try IRGraph(model: proto, baseDirectory: baseDirectory)
+        self.options = options
+        self.card = card
+        irVersion = Int(clamping: proto.irVersion)
+        opset = g.opset
+        producer = proto.producerName
+        var counts: [String: Int] = [:]
+        for n in g.nodes { counts[n.opType, default: 0] += 1 }
+        operatorCounts = counts
+        parameterCount = g.constants.values.filter(\.isFloat).reduce(0) { $0 + $1.count }
+        func describe(_ v: ValueInfo) -> ValueDescription {
+            ValueDescription(name: v.name, elementType: DataType.name(ofCode: v.elemType),
+                             shape: v.dims.map { $0.map { d in d.value.map { Int(clamping: $0) } } })
+        }
+        inputs = g.inputs.map(describe)
+        outputs = g.outputs.map(describe)
+        for v in g.inputs {
+            guard let t = DataType(rawValue: v.elemType), t.isSupported else {
+                throw ONNXError.unsupported(node: v.name, op: "graph input", opset: g.opset,
+                                            detail: "data type \(DataType.name(ofCode: v.elemType)) is not supported")
+            }
+        }
+        for v in g.outputs where v.elemType != 0 {
+            guard let t = DataType(rawValue: v.elemType), t.isSupported else {
+                throw ONNXError.unsupported(node: v.name, op: "graph output", opset: g.opset,
+                                            detail: "data type \(DataType.name(ofCode: v.elemType)) is not supported")
+            }
+        }
+        // Every node must have a kernel: build them all once to fail early with a clear error.
+        _ = try ExecutionPlan(graph: g)
+        if options.optimize { try GraphOptimizer.foldConstants(&g) }
+        plan = try ExecutionPlan(graph: g)
+        graph = g
+        // Static shape inference: a probe run on zeros when all inputs have static shapes.
+        if let feeds = Model.zeroFeeds(g.inputs) {
+            var shapes: [String: [Int]] = [:]
+            for (k, v) in g.constants { shapes[k] = v.shape }
+            for (k, v) in feeds { shapes[k] = v.shape }
+            let names = plan.slotNames
+            _ = try? plan.execute(feeds, observe: { step, _, outs in
+                for (i, s) in step.outputs.enumerated() where s >= 0 && i < outs.count { shapes[names[s]] = outs[i].shape }
+            })
+            inferredShapes = shapes
+            if options.optimize {
+                try GraphOptimizer.foldShapes(&g, shapes: shapes)
+            }
+        }
+        if options.optimize {
+            try GraphOptimizer.foldBatchNorm(&g)
+            try GraphOptimizer.fuseActivations(&g)
+        }
+        plan = try ExecutionPlan(graph: g)
+        if let feeds = Model.zeroFeeds(g.inputs) { measure(feeds) }
+    }
+
+    /// Zero tensors for inputs with fully static shapes; nil if any is dynamic.
+    static func zeroFeeds(_ inputs: [ValueInfo]) -> [String: Tensor]? {
+        var feeds: [String: Tensor] = [:]
+        for v in inputs {
+            guard let s = v.staticShape, let c = try? checkedCount(s), c <= (1 << 26),
+                  let t = DataType(rawValue: v.elemType), t.isSupported else { return nil }
+            feeds[v.name] = Tensor.like(t, shape: s)
+        }
+        return feeds
+    }
+
+    /// FLOPs and peak live activation bytes from one probe run.
+    private func measure(_ feeds: [String: Tensor]) {
+        var f = 0, live = 0, peak = 0
+        var sizes: [Int: Int] = [:]
+        for (_, t) in feeds { live += t.count * 4 }
+        _ = try? plan.execute(feeds, observe: { step, ins, outs in
+            if let y = outs.first {
+                switch step.opType {
+                case "Conv": if let w = ins[1], w.rank > 0, w.shape[0] > 0 { f += 2 * y.count * (w.count / w.shape[0]) }
+                case "ConvTranspose": if let x = ins[0], let w = ins[1], x.rank > 1, x.shape[1] > 0 { f += 2 * x.count * (w.count / x.shape[1]) }
+                case "Gemm", "MatMul": if let a = ins[0], let last = a.shape.last { f += 2 * y.count * last }
+                default: break
+                }
+            }
+            for (i, s) in step.outputs.enumerated() where s >= 0 && i < outs.count {
+                let b = outs[i].count * (outs[i].isFloat ? 4 : 8)
+                sizes[s] = b; live += b
+            }
+            peak = Swift.max(peak, live)
+            for s in step.release { live -= sizes[s] ?? 0 }
+        })
+        flops = f
+        peakActivationBytes = peak
+    }
+
+    /// Checks caller inputs against the declared types and static dimensions.
+    func validate(_ feeds: [String: Tensor]) throws {
+        for v in graph.inputs {
+            guard let t = feeds[v.name] else { throw ONNXError.badInput("missing input '\(v.name)'") }
+            if let dt = DataType(rawValue: v.elemType), dt != t.dataType {
+                throw ONNXError.badInput("input '\(v.name)' should be \(dt), got \(t.dataType)")
+            }
+            if let dims = v.dims {
+                guard dims.count == t.rank else {
+                    throw ONNXError.badInput("input '\(v.name)' should have rank \(dims.count) \(describeDims(dims)), got shape \(t.shape)")
+                }
+                for (i, d) in dims.enumerated() {
+                    if let want = d.value, want >= 0, want != Int64(t.shape[i]) {
+                        throw ONNXError.badInput("input '\(v.name)' should have shape \(describeDims(dims)), got \(t.shape)")
+                    }
+                }
+            }
+        }
+        let known = Set(graph.inputs.map(\.name))
+        for k in feeds.keys where !known.contains(k) { throw ONNXError.badInput("the model has no input named '\(k)'") }
+    }
+
+    private func describeDims(_ dims: [TensorShapeDim]) -> String {
+        "[" + dims.map { $0.value.map(String.init) ?? ($0.param ?? "?") }.joined(separator: ", ") + "]"
+    }
+
+    /// Runs synchronously on the calling thread. Prefer `run(_:)` from UI code.
+    public func runSync(_ feeds: [String: Tensor], isCancelled: () -> Bool = { false }) throws -> [String: Tensor] {
+        try validate(feeds)
+        let out = try plan.execute(feeds, isCancelled: isCancelled)
+        if options.rejectNonFinite {
+            for o in graph.outputs { if let t = out[o.name], t.isFloat, t.floats.contains(where: { !$0.isFinite }) { throw ONNXError.nonFinite(output: o.name) } }
+        }
+        return out
+    }
+
+    /// Runs the model. Cancelling the surrounding task stops it between nodes (`ONNXError.cancelled`).
+    public func run(_ feeds: [String: Tensor]) async throws -> [String: Tensor] {
+        try await Task.detached(priority: .userInitiated) { [self] in
+            try self.runSync(feeds, isCancelled: { Task.isCancelled })
+        }.valueCancellingOnCancel()
+    }
+
+    /// Runs several inputs (e.g. the slices of a volume) in order, reporting progress after each.
+    public func run(batch: [[String: Tensor]], progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> [[String: Tensor]] {
+        var results: [[String: Tensor]] = []
+        for (i, feeds) in batch.enumerated() {
+            try Task.checkCancellation()
+            results.append(try await run(feeds))
+            progress(Progress(completed: i + 1, total: batch.count))
+        }
+        return results
+    }
+
+    /// Runs and also returns the named intermediate values (for explainability).
+    func runKeeping(_ feeds: [String: Tensor], keep: Set<String>) throws -> [String: Tensor] {
+        try validate(feeds)
+        return try plan.execute(feeds, keep: keep)
+    }
+}
+
+extension Task where Failure == Error {
+    /// Awaits the value, forwarding cancellation of the awaiting task into this one.
+    func valueCancellingOnCancel() async throws -> Success {
+        try await withTaskCancellationHandler { try await value } onCancel: { cancel() }
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+
+/// Binary arithmetic with broadcasting: Add, Sub, Mul, Div, Pow, PRelu, Equal, Greater, Less.
+enum BinaryOp: String {
+    case add = "Add", sub = "Sub", mul = "Mul", div = "Div", pow = "Pow", prelu = "PRelu"
+    case equal = "Equal", greater = "Greater", less = "Less"
+
+    var isComparison: Bool { self == .equal || self == .greater || self == .less }
+
+    @inline(__always) func apply(_ a: Float, _ b: Float) -> Float {
+        switch self {
+        case .add: return a + b
+        case .sub: return a - b
+        case .mul: return a * b
+        case .div: return a / b
+        case .pow: return Foundation.pow(a, b)
+        case .prelu: return a < 0 ? a * b : a
+        case .equal: return a == b ? 1 : 0
+        case .greater: return a > b ? 1 : 0
+        case .less: return a < b ? 1 : 0
+        }
+    }
+
+    @inline(__always) func apply(_ a: Int64, _ b: Int64) -> Int64 {
+        switch self {
+        case .add: return a &+ b
+        case .sub: return a &- b
+        case .mul: return a &* b
+        case .div: return b == 0 ? 0 : (a == Int64.min && b == -1 ? a : a / b)
+        case .pow:
+            if b < 0 { return a == 1 ? 1 : 0 }
+            var r: Int64 = 1, base = a, e = b
+            while e > 0 { if e & 1 == 1 { r = r &* base }; base = base &* base; e >>= 1 }
+            return r
+        case .prelu: return a < 0 ? a &* b : a
+        case .equal: return a == b ? 1 : 0
+        case .greater: return a > b ? 1 : 0
+        case .less: return a < b ? 1 : 0
+        }
+    }
+}
+
+func binaryKernel(_ op: BinaryOp, attrs: NodeAttributes) throws -> Kernel {
+    if attrs.opset < 7 {
+        // Opsets before 7 had an explicit `broadcast`/`axis` scheme we do not implement.
+        if attrs.has("broadcast") || attrs.has("axis") { throw attrs.unsupported("legacy broadcast attributes (opset < 7)") }
+    }
+    return ClosureKernel { inputs in
+        let a = try inputs.required(0), b = try inputs.required(1)
+        return [try binary(op, a, b)]
+    }
+}
+
+/// Computes `op(a, b)` with broadcasting. Mixed types: Pow keeps the base's type; other ops
+/// require matching types (ONNX type constraints), and comparisons return BOOL.
+func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+    let plan = try BroadcastPlan([a.shape, b.shape])
+    let outType: DataType = op.isComparison ? .bool : a.dataType
+    // Fast path: float, same shape or scalar operand.
+    if a.isFloat && (b.isFloat || op == .pow) {
+        let bf = b.isFloat ? b.floats : b.floatValues
+        var out = [Float](repeating: 0, count: plan.count)
+        a.floats.withUnsafeBufferPointer { pa in
+            bf.withUnsafeBufferPointer { pb in
+                out.withUnsafeMutableBufferPointer { po in
+                    if a.shape == b.shape {
+                        for i in 0..<plan.count { po[i] = op.apply(pa[i], pb[i]) }
+                    } else if b.count == 1 && plan.count == a.count {
+                        let s = pb[0]
+                        for i in 0..<plan.count { po[i] = op.apply(pa[i], s) }
+                    } else {
+                        plan.forEachRow { o, offs, n, st in
+                            let oa = offs[0], ob = offs[1], sa = st[0], sb = st[1]
+                            if sa == 1 && sb == 0 {
+                                let s = pb[ob]
+                                for i in 0..<n { po[o + i] = op.apply(pa[oa + i], s) }
+                            } else {
+                                for i in 0..<n { po[o + i] = op.apply(pa[oa + i * sa], pb[ob + i * sb]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if op.isComparison { return Tensor(shape: plan.shape, ints: out.map { Int64($0) }, type: .bool) }
+        return Tensor(shape: plan.shape, floats: out)
+    }
+    if a.isFloat != b.isFloat && op != .pow {
+        throw ONNXError.badInput("\(op.rawValue): operand types \(a.dataType) and \(b.dataType) differ")
+    }
+    // Integer path (also Pow with an integer base and float exponent).
+    if op == .pow && !b.isFloat {
+        let af = a.ints, bf = b.ints
+        var out = [Int64](repeating: 0, count: plan.count)
+        plan.forEachRow { o, offs, n, st in
+            for i in 0..<n { out[o + i] = a.dataType.wrap(op.apply(af[offs[0] + i * st[0]], bf[offs[1] + i * st[1]])) }
+        }
+        return Tensor(shape: plan.shape, ints: out, type: outType)
+    }
+    if op == .pow {
+        let af = a.ints, bf = b.floats
+        var out = [Int64](repeating: 0, count: plan.count)
+        plan.forEachRow { o, offs, n, st in
+            for i in 0..<n { out[o + i] = a.dataType.wrap(Int64(Foundation.pow(Double(af[offs[0] + i * st[0]]), Double(bf[offs[1] + i * st[1]])))) }
+        }
+        return Tensor(shape: plan.shape, ints: out, type: outType)
+    }
+    var out = [Int64](repeating: 0, count: plan.count)
+    let unsigned = a.dataType == .uint64
+    a.ints.withUnsafeBufferPointer { pa in
+        b.ints.withUnsafeBufferPointer { pb in
+            out.withUnsafeMutableBufferPointer { po in
+                plan.forEachRow { o, offs, n, st in
+                    for i in 0..<n {
+                        let x = pa[offs[0] + i * st[0]], y = pb[offs[1] + i * st[1]]
+                        if unsigned && (op == .div || op == .greater || op == .less) {
+                            let ux = UInt64(bitPattern: x), uy = UInt64(bitPattern: y)
+                            switch op {
+                            case .div: po[o + i] = uy == 0 ? 0 : Int64(bitPattern: ux / uy)
+                            case .greater: po[o + i] = ux > uy ? 1 : 0
+                            default: po[o + i] = ux < uy ? 1 : 0
+                            }
+                        } else {
+                            po[o + i] = outType.wrap(op.apply(x, y))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: plan.shape, ints: out, type: outType)
+}
+
+/// Elementwise activations and math functions. Also the fused-epilogue activations of Conv.
+enum UnaryOp {
+    case relu, leakyRelu(Float), sigmoid, tanh, hardSigmoid(Float, Float), hardSwish
+    case sqrt, exp, log, erf, neg, abs, clip(Float, Float), identity
+
+    @inline(__always) func apply(_ x: Float) -> Float {
+        switch self {
+        case .relu: return x > 0 ? x : 0
+        case .leakyRelu(let a): return x < 0 ? a * x : x
+        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
+        case .tanh: return Foundation.tanh(x)
+        case let .hardSigmoid(a, b): return Swift.max(0, Swift.min(1, a * x + b))
+        case .hardSwish: return x * Swift.max(0, Swift.min(1, x / 6 + 0.5))
+        case .sqrt: return x.squareRoot()
+        case .exp: return Foundation.exp(x)
+        case .log: return Foundation.log(x)
+        case .erf: return Foundation.erf(x)
+        case .neg: return -x
+        case .abs: return Swift.abs(x)
+        case let .clip(lo, hi): return x.isNaN ? x : Swift.min(Swift.max(x, lo), hi)
+        case .identity: return x
+        }
+    }
+
+    /// Applies in place over a buffer.
+    @inline(__always) func apply(to p: UnsafeMutableBufferPointer<Float>) {
+        switch self {
+        case .identity: return
+        case .relu: for i in p.indices where !(p[i] > 0) && !p[i].isNaN { p[i] = 0 }
+        default: for i in p.indices { p[i] = apply(p[i]) }
+        }
+    }
+
+    func applyInt(_ x: Int64) -> Int64? {
+        switch self {
+        case .relu: return Swift.max(x, 0)
+        case .neg: return 0 &- x
+        case .abs: return x < 0 ? 0 &- x : x
+        case .identity: return x
+        default: return nil
+        }
+    }
+}
+
+func unaryKernel(_ op: UnaryOp, attrs: NodeAttributes) -> Kernel {
+    ClosureKernel { inputs in
+        var x = try inputs.required(0)
+        if x.isFloat {
+            x.floats.withUnsafeMutableBufferPointer { op.apply(to: $0) }
+        } else {
+            for i in x.ints.indices {
+                guard let v = op.applyInt(x.ints[i]) else {
+                    throw ONNXError.badInput("\(attrs.opType) is not defined for \(x.dataType)")
+                }
+                x.ints[i] = x.dataType.wrap(v)
+            }
+        }
+        return [x]
+    }
+}
+
+/// Clip: bounds from attributes (opset < 11) or optional inputs (opset ≥ 11).
+func clipKernel(attrs: NodeAttributes) throws -> Kernel {
+    let attrMin = try attrs.float("min", -Float.infinity)
+    let attrMax = try attrs.float("max", Float.infinity)
+    let fromInputs = attrs.opset >= 11
+    return ClosureKernel { inputs in
+        var x = try inputs.required(0)
+        let lo = inputs.optional(1), hi = inputs.optional(2)
+        if x.isFloat {
+            let l = fromInputs ? (lo?.floatValues.first ?? -.infinity) : attrMin
+            let h = fromInputs ? (hi?.floatValues.first ?? .infinity) : attrMax
+            x.floats.withUnsafeMutableBufferPointer { UnaryOp.clip(l, h).apply(to: $0) }
+        } else {
+            let l = lo?.ints.first ?? Int64.min, h = hi?.ints.first ?? Int64.max
+            for i in x.ints.indices { x.ints[i] = Swift.min(Swift.max(x.ints[i], l), h) }
+        }
+        return [x]
+    }
+}
+
+/// Where(condition, X, Y) with three-way broadcasting.
+func whereKernel() -> Kernel {
+    ClosureKernel { inputs in
+        let c = try inputs.required(0), x = try inputs.required(1), y = try inputs.required(2)
+        let plan = try BroadcastPlan([c.shape, x.shape, y.shape])
+        let cv = c.int64Values
+        if x.isFloat {
+            var out = [Float](repeating: 0, count: plan.count)
+            let xf = x.floats, yf = y.floatValues
+            plan.forEachRow { o, offs, n, st in
+                for i in 0..<n { out[o + i] = cv[offs[0] + i * st[0]] != 0 ? xf[offs[1] + i * st[1]] : yf[offs[2] + i * st[2]] }
+            }
+            return [Tensor(shape: plan.shape, floats: out)]
+        }
+        var out = [Int64](repeating: 0, count: plan.count)
+        let xi = x.ints, yi = y.int64Values
+        plan.forEachRow { o, offs, n, st in
+            for i in 0..<n { out[o + i] = cv[offs[0] + i * st[0]] != 0 ? xi[offs[1] + i * st[1]] : yi[offs[2] + i * st[2]] }
+        }
+        return [Tensor(shape: plan.shape, ints: out, type: x.dataType)]
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Resize (opset 10+) and Upsample: nearest and (multi)linear interpolation with the ONNX
+/// coordinate transformation modes. Cubic mode and antialiasing are rejected at load.
+final class ResizeKernel: Kernel {
+    let mode: String
+    let coordMode: String
+    let nearestMode: String
+    let extrapolation: Float
+    let keepAspect: String
+    let axesAttr: [Int]?
+    let isUpsample: Bool
+    let upsampleScales: [Float]?
+    let opset: Int
+
+    init(attrs: NodeAttributes, upsample: Bool) throws {
+        isUpsample = upsample
+        opset = attrs.opset
+        mode = try attrs.string("mode", "nearest")
+        guard mode == "nearest" || mode == "linear" || mode == "bilinear" else { throw attrs.unsupported("mode '\(mode)'") }
+        if upsample || attrs.opset < 11 {
+            coordMode = "asymmetric"; nearestMode = "floor"
+            upsampleScales = upsample && attrs.opset < 9 ? try attrs.floats("scales") : nil
+            extrapolation = 0; keepAspect = "stretch"; axesAttr = nil
+            return
+        }
+        upsampleScales = nil
+        coordMode = try attrs.string("coordinate_transformation_mode", "half_pixel")
+        guard ["half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_crop_and_resize"].contains(coordMode) else {
+            throw attrs.unsupported("coordinate_transformation_mode '\(coordMode)'")
+        }
+        nearestMode = try attrs.string("nearest_mode", "round_prefer_floor")
+        guard ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"].contains(nearestMode) else { throw attrs.unsupported("nearest_mode '\(nearestMode)'") }
+        extrapolation = try attrs.float("extrapolation_value", 0)
+        keepAspect = try attrs.string("keep_aspect_ratio_policy", "stretch")
+        guard ["stretch", "not_larger", "not_smaller"].contains(keepAspect) else { throw attrs.unsupported("keep_aspect_ratio_policy '\(keepAspect)'") }
+        axesAttr = try attrs.ints("axes")
+        if try attrs.int("antialias", 0) != 0 { throw attrs.unsupported("antialias=1") }
+        if try attrs.int("exclude_outside", 0) != 0 { throw attrs.unsupported("exclude_outside=1") }
+        attrs.ignore("cubic_coeff_a")
+    }
+
+    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        let x = try inputs.required(0)
+        let r = x.rank
+        var scales = [Float](repeating: 1, count: r)
+        var outShape = x.shape
+        let axes = try (axesAttr ?? Array(0..<r)).map { try normalizeAxis($0, rank: r) }
+        var roi: [Float]? = nil
+        if isUpsample || opset < 11 {
+            let s = try upsampleScales ?? inputs.required(1).floatValues
+            guard s.count == r else { throw ONNXError.badInput("scales has \(s.count) values for rank \(r)") }
+            scales = s
+            for d in 0..<r { outShape[d] = Int((Float(x.shape[d]) * s[d]).rounded(.down)) }
+        } else {
+            if let roiT = inputs.optional(1), roiT.count > 0 { roi = roiT.floatValues }
+            if let sz = inputs.optional(3), sz.count > 0 {
+                let sizes = sz.int64Values.map { Int(clamping: $0) }
+                guard sizes.count == axes.count else { throw ONNXError.badInput("sizes has \(sizes.count) values for \(axes.count) axes") }
+                if keepAspect == "stretch" {
+                    for (i, a) in axes.enumerated() { outShape[a] = sizes[i]; scales[a] = Float(sizes[i]) / Float(x.shape[a]) }
+                } else {
+                    let ratios = axes.enumerated().map { Float(sizes[$0.offset]) / Float(x.shape[$0.element]) }
+                    let s = keepAspect == "not_larger" ? ratios.min()! : ratios.max()!
+                    for a in axes { scales[a] = s; outShape[a] = Int((s * Float(x.shape[a])).rounded(.toNearestOrEven)) }
+                }
+            } else if let sc = inputs.optional(2), sc.count > 0 {
+                let s = sc.floatValues
+                guard s.count == axes.count else { throw ONNXError.badInput("scales has \(s.count) values for \(axes.count) axes") }
+                for (i, a) in axes.enumerated() { scales[a] = s[i]; outShape[a] = Int((Float(x.shape[a]) * s[i]).rounded(.down)) }
+            } else { throw ONNXError.badInput("Resize needs scales or sizes") }
+            if let rv = roi, rv.count == 2 * axes.count, axes.count != r {
+                var full = [Float](repeating: 0, count: r) + [Float](repeating: 1, count: r)
+                for (i, a) in axes.enumerated() { full[a] = rv[i]; full[a + r] = rv[i + axes.count] }
+                roi = full
+            }
+        }
+        let outCount = try checkedCount(outShape)
+        let st = strides(of: x.shape)
+        // Per dimension: source offsets and weights for each output coordinate.
+        var taps: [[(Int, Float)]] = []    // flattened: out coord * k + j
+        var tapCount: [Int] = []
+        var outside: [[Bool]] = []
+        let linear = mode != "nearest"
+        for d in 0..<r {
+            let inLen = x.shape[d], outLen = outShape[d], s = scales[d]
+            var dimTaps: [(Int, Float)] = []
+            var dimOutside = [Bool](repeating: false, count: outLen)
+            let k = (linear && (inLen != outLen || coordMode == "tf_crop_and_resize" || coordMode == "align_corners")) ? 2 : 1
+            for o in 0..<outLen {
+                var xo: Float
+                let xf = Float(o)
+                switch coordMode {
+                case "half_pixel": xo = (xf + 0.5) / s - 0.5
+                case "pytorch_half_pixel": xo = outLen > 1 ? (xf + 0.5) / s - 0.5 : 0
+                case "align_corners":
+                    // The reference uses the unrounded resized length (in · scale).
+                    let resized = Float(inLen) * s
+                    xo = outLen == 1 || resized == 1 ? 0 : xf * Float(inLen - 1) / (resized - 1)
+                case "half_pixel_symmetric":
+                    let adj = Float(outLen) / (s * Float(inLen))
+                    let center = Float(inLen) / 2
+                    xo = center * (1 - adj) + (xf + 0.5) / s - 0.5
+                case "tf_crop_and_resize":
+                    let start = roi?[d] ?? 0, end = roi?[d + r] ?? 1
+                    xo = outLen > 1 ? start * Float(inLen - 1) + xf * (end - start) * Float(inLen - 1) / Float(outLen - 1)
+                        : 0.5 * (start + end) * Float(inLen - 1)
+                    if xo < 0 || xo > Float(inLen - 1) { dimOutside[o] = true }
+                default: xo = xf / s
+                }
+                if k == 1 && !linear || (!linear) {
+                    var i: Int
+                    switch nearestMode {
+                    case "floor": i = Int(xo.rounded(.down))
+                    case "ceil": i = Int(xo.rounded(.up))
+                    case "round_prefer_ceil": i = Int((xo).rounded(.toNearestOrAwayFromZero)); if xo == xo.rounded(.down) + 0.5 { i = Int(xo.rounded(.up)) }
+                    default: i = xo == xo.rounded(.down) + 0.5 ? Int(xo.rounded(.down)) : Int(xo.rounded(.toNearestOrAwayFromZero))
+                    }
+                    i = Swift.min(Swift.max(i, 0), inLen - 1)
+                    dimTaps.append((i * st[d], 1))
+                } else if k == 1 {
+                    dimTaps.append((Swift.min(o, inLen - 1) * st[d], 1))
+                } else {
+                    let xc = Swift.min(Swift.max(xo, 0), Float(inLen - 1))
+                    let i0 = Int(xc.rounded(.down)), i1 = Swift.min(i0 + 1, inLen - 1)
+                    let w = xc - Float(i0)
+                    dimTaps.append((i0 * st[d], 1 - w)); dimTaps.append((i1 * st[d], w))
+                }
+            }
+            taps.append(dimTaps); tapCount.append(linear ? k : 1); outside.append(dimOutside)
+        }
+        let src = x.floatValues
+        var out = [Float](repeating: 0, count: outCount)
+        forEachIndex(outShape) { i, idx in
+            var combos = 1
+            for d in 0..<r { combos *= tapCount[d]; if outside[d][idx[d]] { out[i] = extrapolation; return } }
+            var acc: Float = 0
+            for c in 0..<combos {
+                var rem = c, off = 0
+                var w: Float = 1
+                for d in stride(from: r - 1, through: 0, by: -1) {
+                    let k = tapCount[d]
+                    let t = taps[d][idx[d] * k + rem % k]
+                    rem /= k
+                    off += t.0; w *= t.1
+                }
+                acc += w * src[off]
+            }
+            out[i] = acc
+        }
+        if !x.isFloat { return [Tensor(shape: outShape, ints: out.map { Int64($0.rounded()) }, type: x.dataType)] }
+        return [Tensor(shape: outShape, floats: out)]
+    }
+}
