@@ -3,6 +3,8 @@ import ArgumentParser
 /// Every subcommand, in the order `--help` lists them. Add new commands here.
 enum LightboxSubcommands {
     static let all: [ParsableCommand.Type] = [
+        OnnxCommand.self,
+        ModelsCommand.self,
         InfoCommand.self,
         ListCommand.self,
         ExportPNGCommand.self,
