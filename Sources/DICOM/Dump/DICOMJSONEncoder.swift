@@ -6,7 +6,7 @@ public enum DICOMJSONEncoder {
         var out: [String: Any] = [:]
         for e in ds.elements {
             let key = hex(e.tag)
-            var entry: [String: Any] = ["vr": e.vr.code]
+            var entry: [String: Any] = ["vr": ds.effectiveVR(e).code]
             switch e.value {
             case let .sequence(items):
                 entry["vr"] = "SQ"

@@ -11,9 +11,13 @@ public struct DICOMFile: Sendable {
         public var stopBeforePixelData: Bool
         /// Map the file instead of reading it into memory.
         public var memoryMapped: Bool
-        public init(stopBeforePixelData: Bool = false, memoryMapped: Bool = true) {
+        /// On a malformed or truncated data set, keep the elements read before the fault and report the
+        /// fault in `DICOMFile.parseError` instead of throwing. Faults in the file meta group still throw.
+        public var lenient: Bool
+        public init(stopBeforePixelData: Bool = false, memoryMapped: Bool = true, lenient: Bool = false) {
             self.stopBeforePixelData = stopBeforePixelData
             self.memoryMapped = memoryMapped
+            self.lenient = lenient
         }
     }
 
@@ -27,6 +31,8 @@ public struct DICOMFile: Sendable {
     public let hasPreamble: Bool
     /// The syntax was inferred from the bytes, because the meta group did not name it or named it wrongly.
     public let transferSyntaxWasInferred: Bool
+    /// With `ReadOptions.lenient`: the fault the parse stopped at (the data set holds what came before it).
+    public var parseError: DICOMError? = nil
 
     /// Reads the file at `url`. Errors name the file and the byte offset.
     public static func read(_ url: URL, options: ReadOptions = .init()) throws -> DICOMFile {
@@ -82,16 +88,20 @@ public struct DICOMFile: Sendable {
                 inferred = true
             }
 
+            var deflatedError: DICOMError?
             if syntax.deflated {
                 let inflated = try Inflater.inflateRaw(UnsafeRawBufferPointer(rebasing: raw[pos...]), offset: pos)
                 let inner = DICOMBuffer(inflated)
                 let ds = try inflated.withUnsafeBytes { body -> DataSet in
-                    let parser = DataSetParser(buffer: inner, raw: body, bigEndian: false,
+                    var parser = DataSetParser(buffer: inner, raw: body, bigEndian: false,
                                                stopBeforePixelData: options.stopBeforePixelData)
+                    parser.lenient = options.lenient
+                    defer { deflatedError = parser.diagnostics.error }
                     return try parser.parseDataSet(from: 0, to: body.count, explicitVR: true, depth: 0, characterSet: .default).0
                 }
                 return DICOMFile(source: source, meta: meta, dataSet: ds, transferSyntax: syntax,
-                                 hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred)
+                                 hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred,
+                                 parseError: deflatedError.map { source.map($0.attributed(to:)) ?? $0 })
             }
 
             // Writers sometimes declare explicit VR and write implicit (or the reverse): trust the bytes,
@@ -104,15 +114,19 @@ public struct DICOMFile: Sendable {
                     inferred = true
                 }
             }
-            let parser = DataSetParser(buffer: buffer, raw: raw, bigEndian: syntax.byteOrder == .big,
+            var parser = DataSetParser(buffer: buffer, raw: raw, bigEndian: syntax.byteOrder == .big,
                                        stopBeforePixelData: options.stopBeforePixelData)
+            parser.lenient = options.lenient
             let (ds, _) = try parser.parseDataSet(from: pos, to: raw.count, explicitVR: explicitVR, depth: 0,
                                                   characterSet: .default)
             if explicitVR != syntax.explicitVR {
-                syntax = explicitVR ? .explicitVRLittleEndian : .implicitVRLittleEndian
+                // Keep the declared syntax's pixel encoding; only the VR encoding was wrong.
+                syntax = TransferSyntax(uid: syntax.uid, name: syntax.name, explicitVR: explicitVR, byteOrder: .little,
+                                        deflated: false, encapsulated: syntax.encapsulated, lossy: syntax.lossy)
             }
             return DICOMFile(source: source, meta: meta, dataSet: ds, transferSyntax: syntax,
-                             hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred)
+                             hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred,
+                             parseError: parser.diagnostics.error.map { source.map($0.attributed(to:)) ?? $0 })
         }
     }
 

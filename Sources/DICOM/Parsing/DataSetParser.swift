@@ -16,6 +16,11 @@ struct DataSetParser {
     /// Stops a top-level parse at the first element whose group differs (used for the file meta group).
     var onlyGroup: UInt16? = nil
 
+    /// Keep the top-level elements read before an error instead of throwing (see `DICOMFile.ReadOptions`).
+    /// The error is recorded in `diagnostics`.
+    var lenient = false
+    let diagnostics = ParseDiagnostics()
+
     init(buffer: DICOMBuffer, raw: UnsafeRawBufferPointer, bigEndian: Bool, stopBeforePixelData: Bool) {
         self.buffer = buffer; self.raw = raw; self.bigEndian = bigEndian
         self.stopBeforePixelData = stopBeforePixelData
@@ -44,6 +49,7 @@ struct DataSetParser {
         var delimited = false
 
         while pos < end {
+          do {
             guard end - pos >= 8 else {
                 throw fail(pos, "truncated element header (\(end - pos) bytes left, 8 needed)")
             }
@@ -104,12 +110,26 @@ struct DataSetParser {
             } else {
                 let len = Int(length)
                 guard len <= end - valueStart else {
-                    throw fail(pos, "value length \(len) of \(tag) runs past the end of its container (\(end - valueStart) bytes left)")
+                    let error = fail(pos, "value length \(len) of \(tag) runs past the end of its container (\(end - valueStart) bytes left)")
+                    if lenient && depth == 0 && vr != .SQ {
+                        // Keep what there is of the value, as pydicom does; the error says it is short.
+                        elements.append(DataElement(tag: tag, vr: vr, offset: pos, length: length, value: .bytes(valueStart ..< end)))
+                        diagnostics.error = error
+                        pos = end
+                        break
+                    }
+                    throw error
                 }
                 if vr == .SQ {
                     let (items, _) = try parseSequence(from: valueStart, to: valueStart + len, undefinedLength: false,
                                                        explicitVR: explicitVR, depth: depth + 1,
                                                        characterSet: characterSet)
+                    element = DataElement(tag: tag, vr: .SQ, offset: pos, length: length, value: .sequence(items))
+                } else if vr == .UN, explicitVR, len >= 8, DataDictionary.vr(for: tag) == .SQ,
+                          let items = try? parseSequence(from: valueStart, to: valueStart + len, undefinedLength: false,
+                                                         explicitVR: false, depth: depth + 1, characterSet: characterSet).0 {
+                    // A sequence re-encoded as UN by a node that did not know it: its content is implicit VR
+                    // little endian (PS3.5 §6.2.2 note); read it as the sequence it is, as pydicom and DCMTK do.
                     element = DataElement(tag: tag, vr: .SQ, offset: pos, length: length, value: .sequence(items))
                 } else {
                     element = DataElement(tag: tag, vr: vr, offset: pos, length: length,
@@ -124,6 +144,10 @@ struct DataSetParser {
             if tag.raw <= lastTag { sorted = false }
             lastTag = tag.raw
             elements.append(element)
+          } catch let error as DICOMError where lenient && depth == 0 {
+            diagnostics.error = error
+            break
+          }
         }
 
         if untilItemDelimiter && !delimited {
@@ -204,4 +228,10 @@ struct DataSetParser {
         }
         return (EncapsulatedPixelData(fragments: fragments, basicOffsetTable: offsetTable, fragmentItemOffsets: itemOffsets), pos)
     }
+}
+
+/// Where a lenient parse records the error it stopped at.
+final class ParseDiagnostics: @unchecked Sendable {
+    /// Written only by the parser that owns it, on one thread.
+    var error: DICOMError?
 }

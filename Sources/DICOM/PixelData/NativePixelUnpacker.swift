@@ -5,7 +5,7 @@
 /// expanded to three samples per pixel.
 enum NativePixelUnpacker {
     static func unpack(buffer: DICOMBuffer, range: Range<Int>, frame: Int, description d: ImagePixelDescription,
-                       bigEndian: Bool, source: String?) throws -> [UInt8] {
+                       bigEndian: Bool, wordValue: Bool = false, source: String?) throws -> [UInt8] {
         let bitsPerFrame = d.nativeBitsPerFrame
         let neededBits = bitsPerFrame * (frame + 1)
         guard range.count * 8 >= neededBits else {
@@ -17,8 +17,19 @@ enum NativePixelUnpacker {
         }
         let frameBytes = bitsPerFrame / 8
         let start = range.lowerBound + frameBytes * frame
-        var bytes = buffer.bytes(start ..< start + frameBytes)
-        if bigEndian && d.bytesPerSample > 1 { swapBytes(&bytes, width: d.bytesPerSample) }
+        var bytes: [UInt8]
+        if bigEndian && wordValue && d.bytesPerSample == 1 {
+            // 8-bit samples in an OW value of a big-endian data set are byte-swapped in 16-bit words
+            // (PS3.5 §7.3): swap whole words from an even offset, then cut the frame out.
+            let alignedStart = start - (start - range.lowerBound) % 2
+            let alignedEnd = min(range.upperBound, start + frameBytes + 1)
+            var words = buffer.bytes(alignedStart ..< alignedEnd)
+            swapBytes(&words, width: 2)
+            bytes = Array(words[(start - alignedStart) ..< (start - alignedStart + frameBytes)])
+        } else {
+            bytes = buffer.bytes(start ..< start + frameBytes)
+            if bigEndian && d.bytesPerSample > 1 { swapBytes(&bytes, width: d.bytesPerSample) }
+        }
         if d.photometricInterpretation == "YBR_FULL_422" && d.samplesPerPixel == 3 {
             bytes = expand422(bytes, description: d)
         } else if d.planarConfiguration == 1 && d.samplesPerPixel > 1 {

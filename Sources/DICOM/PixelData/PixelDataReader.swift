@@ -41,7 +41,7 @@ public struct PixelDataReader: Sendable {
         case let .bytes(range):
             var samples = try NativePixelUnpacker.unpack(buffer: dataSet.buffer, range: range, frame: index,
                                                          description: d, bigEndian: dataSet.byteOrder == .big,
-                                                         source: source)
+                                                         wordValue: element.vr == .OW, source: source)
             SampleMasking.apply(to: &samples, description: d)
             return PixelFrame(rows: d.rows, columns: d.columns, samplesPerPixel: d.samplesPerPixel,
                               bytesPerSample: d.bytesPerSample, isSigned: d.isSigned,

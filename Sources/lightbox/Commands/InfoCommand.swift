@@ -9,7 +9,11 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Show a DICOM file's elements and pixel summary.",
-        discussion: "Stored values in --pixels-npy are before any LUT: frames×rows×columns[×samples], in the stored dtype.")
+        discussion: """
+            Stored values in --pixels-npy are before any LUT: frames×rows×columns[×samples], in the stored dtype.
+            Exit status: 0 success, 2 unreadable, 3 pixel data cannot be decoded, 4 data set truncated or malformed \
+            (the elements before the fault are shown).
+            """)
 
     @Argument(help: "A DICOM file (Part 10 or a bare data set).")
     var file: String
@@ -29,7 +33,7 @@ struct InfoCommand: ParsableCommand {
     func run() throws {
         let dicom: DICOMFile
         do {
-            dicom = try DICOMFile.read(URL(fileURLWithPath: file), options: .init(stopBeforePixelData: headerOnly))
+            dicom = try DICOMFile.read(URL(fileURLWithPath: file), options: .init(stopBeforePixelData: headerOnly, lenient: true))
         } catch {
             Output.error("\(error)")
             throw ExitCode(2)
@@ -59,6 +63,7 @@ struct InfoCommand: ParsableCommand {
             ]
             if !pixelSummary.isEmpty { object["pixels"] = pixelSummary }
             if let pixelError { object["pixelError"] = pixelError }
+            if let parseError = dicom.parseError { object["parseError"] = "\(parseError)" }
             try Output.json(object)
         } else {
             for line in DataSetDump.lines(dicom) { Output.line(line) }
@@ -66,6 +71,11 @@ struct InfoCommand: ParsableCommand {
                 Output.line("")
                 Output.line("# Pixels: \(pixelSummary["columns"]!)×\(pixelSummary["rows"]!), \(pixelSummary["frames"]!) frame(s), \(pixelSummary["samplesPerPixel"]!) sample(s), \(pixelSummary["bitsStored"]!)/\(pixelSummary["bitsAllocated"]!) bits, \((pixelSummary["signed"] as? Bool) == true ? "signed" : "unsigned"), \(pixelSummary["photometricInterpretation"]!)")
             }
+        }
+        if let parseError = dicom.parseError {
+            // What came before the fault was shown; the fault itself is an error the caller must see.
+            Output.error("\(parseError) (showing the elements before it)")
+            throw ExitCode(4)
         }
         if let pixelError {
             Output.error(pixelError)
