@@ -41,7 +41,7 @@ def render(spec: dict):
     half = np.where(Z > 20, 150 - 95 * smoothstep_edge(-(Z - 45), 6), 150 + 8 * np.sin(np.clip(-Z / 300, 0, 1) * 3))
     body = smoothstep_edge(np.abs(X) - half, 3.0) * (Z > -330)
     A += 0.42 * body * (1 - 0.4 * (np.abs(X) / 160) ** 4)
-    A += 0.12 * smoothstep_edge(np.abs(np.abs(X) - 150) - 10, 6) * (Z > -250) * (Z < 30)   # lateral soft tissue
+    A += 0.05 * smoothstep_edge(np.abs(np.abs(X) - 148) - 8, 6) * (Z > -250) * (Z < 30)   # lateral soft tissue
     # lungs
     lung = np.zeros_like(A)
     for s in (-1, 1):
@@ -51,13 +51,13 @@ def render(spec: dict):
         w = 62 * np.sqrt(np.clip((apex - Z) / 40, 0, 1))
         m = smoothstep_edge(np.abs(X - cx) - w, 3.0) * smoothstep_edge(dome(X) - Z, 2.5) * (Z < apex)
         lung = np.maximum(lung, m)
-    heart = smoothstep_edge(np.hypot((X - 20) / 72, (Z + 150) / 55) - 1, 0.04)
+    heart = smoothstep_edge(np.hypot((X - 28) / 74, (Z + 150) / 52) - 1, 0.04) * (Z > -185)
     aortic = smoothstep_edge(np.hypot(X - 30, Z + 62) - 17, 2.0)
     medi = smoothstep_edge(np.abs(X - 3) - 27, 3.0) * (Z < 30) * (Z > -140)
     solid = np.clip(heart + aortic + medi, 0, 1)
     lung *= (1 - solid)
     A -= 0.26 * lung
-    A += 0.10 * solid
+    A += 0.08 * solid
     # hemidiaphragms / abdomen below the domes
     for s in (-1, 1):
         cx = s * 82.0
@@ -65,7 +65,7 @@ def render(spec: dict):
         A += 0.06 * smoothstep_edge(Z - dome_z, 2.5) * (np.abs(X - cx) < 75) * body
     # spine
     spine = smoothstep_edge(np.abs(X) - 22, 2.0) * (Z < 60)
-    A += 0.06 * spine * (1 + 0.3 * (np.cos(2 * np.pi * Z / 28) > 0.7))
+    A += 0.035 * spine * (1 + 0.3 * (np.cos(2 * np.pi * Z / 28) > 0.7))
     # ribs (posterior: arch laterally and downward; anterior: fainter, sloping down-medially)
     bone = np.zeros_like(A)
     for i in range(10):
@@ -82,7 +82,7 @@ def render(spec: dict):
     for s in (-1, 1):
         d = _band(X * s, Z, lambda x: 12 + 0.11 * (x - 15) - 0.0009 * (x - 70) ** 2, 5.5)
         bone += 0.10 * smoothstep_edge(d, 1.2) * (X * s > 12) * (X * s < 140)
-    A += bone * body
+    A += bone * body * smoothstep_edge(np.abs(X) - (half - 12), 4) * (1 - 0.6 * smoothstep_edge(Z + 215, 15))
     # lung markings: tapered branching lines from the hila
     marks = np.zeros_like(A)
     for s, hx, hz in ((-1, -48.0, -95.0), (1, 50.0, -100.0)):

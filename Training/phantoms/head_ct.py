@@ -87,6 +87,10 @@ def render(spec: dict, grid: Grid):
     vent |= _ellipsoid_depth(zz, yy, xx, np.array([0, 2, 40]), np.array([1.8, 12.0, 7.0])) > 0
     vent |= _ellipsoid_depth(zz, yy, xx, np.array([0, 42, 5]), np.array([4.5, 3.5, 6.0])) > 0
     vol[vent & intracranial] = 5.0
+    # basal cisterns: suprasellar / ambient CSF ring around the midbrain
+    cist_ring = intracranial & (((xx / 19) ** 2 + ((yy - 2) / 16) ** 2) < 1) & \
+        (((xx / 10) ** 2 + ((yy - 6) / 8.5) ** 2) > 1) & (np.abs(zz - 18) < 6)
+    vol[cist_ring] = 6.0
     # posterior fossa floor / petrous ridges / sphenoid sinus near the skull base
     base = (zz < 8) & intracranial
     pet = base & (np.abs(np.abs(xx) - 0.55 * (yy + 40)) < 5) & (zz > -12) & (yy > -20) & (yy < 40)
@@ -128,13 +132,11 @@ def render(spec: dict, grid: Grid):
             sgn = 1.0 if les["side"] == "left" else -1.0
             csf = intracranial & ~vent & (vol < 12) & (vol > 0)
             sylv = (np.abs(sgn * xx - 45) < 14) & (np.abs(yy + 5) < 25) & (np.abs(zz - 35) < 15)
-            cist = (np.abs(xx) < 14) & (np.abs(yy - 0) < 14) & (np.abs(zz - 22) < 8)
-            m = csf & (sylv | cist)
+            m = csf & sylv
             # also fill the sylvian fissure itself (a CSF cleft)
-            cleft = intracranial & (np.abs(sgn * xx - 42 - 0.15 * (zz - 35)) < 1.8) & (np.abs(yy + 5) < 22) & \
+            cleft = intracranial & (np.abs(sgn * xx - 42 - 0.15 * (zz - 35) - 5 * np.sin((yy + 5) / 8)) < 1.8) & (np.abs(yy + 5) < 22) & \
                 (np.abs(zz - 35) < 12) & ~vent
-            cisterns = intracranial & cist & (vol < 40) & ~vent
-            m |= cleft | cisterns
+            m |= cleft | cist_ring
             occ = m.astype(np.float32)
             vol[m] = les["hu"] + 3.0 * dip[m]
             label = les.get("label", f"acute subarachnoid haemorrhage, {les['side']} sylvian fissure and basal cisterns")

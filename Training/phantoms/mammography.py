@@ -100,7 +100,7 @@ def _render_lesion(img, les, uc, vc, r, scale=1.0):
             b = np.array([np.cos(th), np.sin(th)]) * L
             d, tt = _seg_dist(dx, dy, a, b)
             width = (2.4 if t == "spiculated_mass" else 1.6) * (1 - 0.75 * tt)
-            add += 0.16 * smoothstep_edge(d - width, 0.8) * (1 - 0.5 * tt)
+            add += (0.16 if t == "spiculated_mass" else 0.09) * smoothstep_edge(d - width, 0.8) * (1 - 0.5 * tt)
         if t == "distortion":
             add -= 0.05 * np.exp(-(rad / (R * 0.5)) ** 2)
         add = np.minimum(add, 0.36)
@@ -210,9 +210,9 @@ def generate(spec: dict, patient, study, out_dir: str) -> dict:
         ds.BurnedInAnnotation = "NO"
         if photometric == "MONOCHROME1":
             img = (4095 - img).astype(np.uint16)
-            set_windows(ds, [(2000, 3400, "STANDARD"), (1800, 2400, "DENSE")])
+            set_windows(ds, [(4095 - 1650, 1900, "STANDARD"), (4095 - 1950, 1300, "DENSE")])
         else:
-            set_windows(ds, [(2095, 3400, "STANDARD"), (2300, 2400, "DENSE")])
+            set_windows(ds, [(1650, 1900, "STANDARD"), (1950, 1300, "DENSE")])
         set_pixels(ds, img, photometric, 12, signed=False)
         fname = f"MG_{name}.dcm"
         used = save(ds, os.path.join(out_dir, fname), spec["syntax"])
