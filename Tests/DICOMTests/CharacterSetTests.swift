@@ -1,0 +1,34 @@
+import XCTest
+@testable import DICOM
+
+final class CharacterSetTests: XCTestCase {
+    private func decode(_ bytes: [UInt8], _ terms: [String], vr: VR = .PN) -> String {
+        bytes.withUnsafeBytes { SpecificCharacterSet(terms: terms).decode($0, vr: vr) }
+    }
+
+    func testLatin1AndUTF8() {
+        XCTAssertEqual(decode([0x42, 0x75, 0x63, 0x5E, 0x4A, 0xE9, 0x72, 0xF4, 0x6D, 0x65], ["ISO_IR 100"]), "Buc^Jérôme")
+        XCTAssertEqual(decode(Array("Wang^XiaoDong=王^小東".utf8), ["ISO_IR 192"]), "Wang^XiaoDong=王^小東")
+    }
+
+    func testISO2022JapaneseWithKatakanaAndKanji() {
+        // PS3.5 Annex H, example 1 (H.3.1): ISO 2022 IR 13 with IR 87.
+        let bytes: [UInt8] = [0xD4, 0xCF, 0xC0, 0xDE, 0x5E, 0xC0, 0xDB, 0xB3, 0x3D, 0x1B, 0x24, 0x42, 0x3B, 0x33, 0x45, 0x44,
+                              0x1B, 0x28, 0x4A, 0x5E, 0x1B, 0x24, 0x42, 0x42, 0x40, 0x4F, 0x3A, 0x1B, 0x28, 0x4A, 0x3D,
+                              0x1B, 0x24, 0x42, 0x24, 0x64, 0x24, 0x5E, 0x24, 0x40, 0x1B, 0x28, 0x4A, 0x5E,
+                              0x1B, 0x24, 0x42, 0x24, 0x3F, 0x24, 0x6D, 0x24, 0x26, 0x1B, 0x28, 0x4A]
+        XCTAssertEqual(decode(bytes, ["ISO 2022 IR 13", "ISO 2022 IR 87"]), "ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう")
+    }
+
+    func testKoreanAndGreek() {
+        // Greek (ISO_IR 126): Διονυσιος
+        XCTAssertEqual(decode([0xC4, 0xE9, 0xEF, 0xED, 0xF5, 0xF3, 0xE9, 0xEF, 0xF2], ["ISO_IR 126"]), "Διονυσιος")
+        // Korean (ISO 2022 IR 149): 김희중 (PS3.5 Annex I)
+        XCTAssertEqual(decode([0x1B, 0x24, 0x29, 0x43, 0xB1, 0xE8, 0xC8, 0xF1, 0xC1, 0xDF], ["", "ISO 2022 IR 149"]), "김희중")
+    }
+
+    func testInvalidBytesDoNotThrow() {
+        XCTAssertFalse(decode([0xFF, 0xFE, 0x1B, 0x24], ["ISO 2022 IR 87"]).isEmpty)
+        XCTAssertEqual(decode([0xFF], ["ISO_IR 192"]), "\u{FFFD}")
+    }
+}
