@@ -41,6 +41,8 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "TerminalGraphics", targets: ["TerminalGraphics"]),
         .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Review", targets: ["Review"]),
+        .library(name: "Workstation", targets: ["Workstation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,10 +58,14 @@ let package = Package(
         .target(name: "TerminalGraphics", dependencies: []),
         // ONNX models → tensors on OpenBLAS.
         .target(name: "Inference", dependencies: ["COpenBLAS"]),
+        // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
+        .target(name: "Review", dependencies: ["CSQLite"]),
+        // The ncurses reading room: it owns the terminal; everything below is usable without one.
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Review", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Imaging", "TerminalGraphics", "Inference",
+                "DICOM", "Imaging", "TerminalGraphics", "Inference", "Review", "Workstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
@@ -70,6 +76,8 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation"]),
     ],
     swiftLanguageModes: [.v5]
 )
