@@ -6,7 +6,9 @@ For every study folder:
   * every DICOM file reads with pydicom (pixel data decoded) and with DCMTK's dcmdump (exit 0, no
     "E:" lines); UIDs, transfer syntax and patient name agree with the sidecar (the patient name
     check exercises ISO 2022 IR 87 and ISO_IR 192);
-  * if `$LIGHTBOX info --help` works, every file also reads with `$LIGHTBOX info FILE --json`;
+  * if `$LIGHTBOX info --help` works, every file also reads with `$LIGHTBOX info FILE --json`
+    (same SOP Instance UID and patient name as the sidecar), and the middle file of each study
+    decodes with `--pixels-npy` to exactly pydicom's stored values;
   * lesion geometry is consistent: center_px on the named SOP instance maps through that image's
     ImagePositionPatient / ImageOrientationPatient / PixelSpacing to center_mm within half a pixel
     in-plane (and within half a slice along the normal for CT).
@@ -74,6 +76,56 @@ def check_geometry(les_id, ds, center_mm, center_px, is_ct):
     return errs
 
 
+def pn_from_json(element) -> str:
+    """PS3.18 F.2.2 PN value → the Part 5 string form (alphabetic=ideographic=phonetic)."""
+    v = (element or {}).get("Value", [{}])[0]
+    if isinstance(v, str):
+        return v
+    groups = [v.get("Alphabetic", ""), v.get("Ideographic", ""), v.get("Phonetic", "")]
+    while groups and not groups[-1]:
+        groups.pop()
+    return "=".join(groups)
+
+
+def check_with_lightbox(reader, files, gt):
+    """Every file: `lightbox info FILE --json` exits 0 with JSON, the same SOP Instance UID and
+    patient name; the middle file: `--pixels-npy` gives the same stored values as pydicom."""
+    errs = []
+    for path in files:
+        name = os.path.basename(path)
+        p = subprocess.run([reader, "info", path, "--json"], capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            errs.append(f"lightbox info {name}: exit {p.returncode}: {p.stderr.strip()[:200]}")
+            break
+        try:
+            ds = json.loads(p.stdout).get("dataset", {})
+        except ValueError:
+            errs.append(f"lightbox info {name} --json: not JSON")
+            break
+        sop = (ds.get("00080018") or {}).get("Value", [""])[0]
+        if sop not in {u for s in gt.get("series", []) for u in s.get("sop_instance_uids", [])}:
+            errs.append(f"lightbox info {name}: SOPInstanceUID {sop!r} not in sidecar")
+        pn = pn_from_json(ds.get("00100010"))
+        if pn != gt["patient"]["name"]:
+            errs.append(f"lightbox info {name}: PatientName {pn!r} != {gt['patient']['name']!r}")
+            break
+    if files and not errs:
+        path = files[len(files) // 2]
+        npy = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"lightbox_ss_{os.getpid()}.npy")
+        p = subprocess.run([reader, "info", path, "--pixels-npy", npy], capture_output=True, text=True, timeout=120)
+        if p.returncode != 0:
+            errs.append(f"lightbox info --pixels-npy {os.path.basename(path)}: exit {p.returncode}: "
+                        f"{p.stderr.strip()[:200]}")
+        else:
+            ref = pydicom.dcmread(path).pixel_array
+            got = np.load(npy)
+            if got.size != ref.size or not np.array_equal(got.reshape(ref.shape), ref):
+                errs.append(f"lightbox info --pixels-npy {os.path.basename(path)}: pixels differ from pydicom")
+        if os.path.exists(npy):
+            os.remove(npy)
+    return errs
+
+
 def check_study(folder, validator, reader):
     errs = []
     gt_path = os.path.join(folder, "ground_truth.json")
@@ -110,10 +162,11 @@ def check_study(folder, validator, reader):
             errs.append(f"{name}: PatientName {str(ds.PatientName)!r} != {gt['patient']['name']!r}")
     # DCMTK: parse every file, decode one per study where DCMTK has a decoder
     if files:
-        p = subprocess.run(["dcmdump", "-q", *files], capture_output=True, text=True, errors="replace")
+        p = subprocess.run(["dcmdump", *files], capture_output=True, text=True, errors="replace")
         bad = [ln for ln in (p.stdout + p.stderr).splitlines() if ln.startswith("E:")]
         if p.returncode != 0 or bad:
-            errs.append(f"dcmdump exit {p.returncode}: {(bad or [p.stderr.strip()])[0][:200]}")
+            msg = (bad or [ln for ln in (p.stderr + p.stdout).splitlines() if ln.strip()][-1:] or [""])[0]
+            errs.append(f"dcmdump exit {p.returncode}: {msg[:200]}")
         ts = str(pydicom.dcmread(files[0], stop_before_pixels=True).file_meta.TransferSyntaxUID)
         tool = DCMTK_DECODERS.get(ts)
         if tool and shutil.which(tool):
@@ -128,16 +181,7 @@ def check_study(folder, validator, reader):
             if os.path.exists(out):
                 os.remove(out)
     if reader:
-        for path in files:
-            p = subprocess.run([reader, "info", path, "--json"], capture_output=True, text=True, timeout=60)
-            if p.returncode != 0:
-                errs.append(f"lightbox info {os.path.basename(path)}: exit {p.returncode}: {p.stderr.strip()[:200]}")
-                break
-            try:
-                json.loads(p.stdout)
-            except ValueError:
-                errs.append(f"lightbox info {os.path.basename(path)} --json: not JSON")
-                break
+        errs += check_with_lightbox(reader, files, gt)
     # lesion geometry
     for les in gt.get("lesions", []):
         apps = les.get("appearances") or [{"sop_instance_uid": les["sop_instance_uid"], "center_px": les["center_px"]}]
