@@ -48,35 +48,78 @@ public enum Resampler {
     }
 
     /// Resamples `image` to `width × height`, keeping its channel count. Alpha is resampled
-    /// like colour (straight alpha; adequate for overlay masks that are 0 or 255).
+    /// like colour (straight alpha; adequate for overlay masks that are 0 or 255). A grey image
+    /// stored as RGB (every pixel r = g = b, checked in one pass) is resampled as one plane.
     public static func resample(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         precondition(width > 0 && height > 0)
-        let ch = image.channels
         if width == image.width && height == image.height { return image }
-        let tx = taps(input: image.width, output: width)
-        let ty = taps(input: image.height, output: height)
-        let inW = image.width, inH = image.height
-        var mid = [Float](repeating: 0, count: width * inH * ch)
-        var out = [UInt8](repeating: 0, count: width * height * ch)
-        image.pixels.withUnsafeBufferPointer { src in
+        let aspect = image.pixelAspectRatio * Double(image.height) / Double(height) * Double(width) / Double(image.width)
+        if image.channels == 3 && isGrey(image.pixels) {
+            var plane = [UInt8](repeating: 0, count: image.width * image.height)
+            image.pixels.withUnsafeBufferPointer { src in
+                plane.withUnsafeMutableBufferPointer { dst in for i in 0..<dst.count { dst[i] = src[3 * i] } }
+            }
+            let small = resample(plane: plane, inW: image.width, inH: image.height, channels: 1, outW: width, outH: height)
+            var rgb = [UInt8](repeating: 0, count: width * height * 3)
+            small.withUnsafeBufferPointer { src in
+                rgb.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<src.count { let v = src[i]; dst[3 * i] = v; dst[3 * i + 1] = v; dst[3 * i + 2] = v }
+                }
+            }
+            return RGBImage(width: width, height: height, channels: 3, pixels: rgb, pixelAspectRatio: aspect)
+        }
+        let out = resample(plane: image.pixels, inW: image.width, inH: image.height, channels: image.channels, outW: width, outH: height)
+        return RGBImage(width: width, height: height, channels: image.channels, pixels: out, pixelAspectRatio: aspect)
+    }
+
+    /// True when every pixel of an interleaved RGB buffer has r = g = b.
+    static func isGrey(_ pixels: [UInt8]) -> Bool {
+        pixels.withUnsafeBufferPointer { p in
+            var i = 0
+            var diff: UInt8 = 0
+            while i + 2 < p.count {
+                diff |= (p[i] ^ p[i + 1]) | (p[i] ^ p[i + 2])
+                i += 3
+                if i % 3072 == 0 && diff != 0 { return false }
+            }
+            return diff == 0
+        }
+    }
+
+    /// Separable resample of an interleaved buffer. The horizontal pass gathers through the
+    /// tap table; the vertical pass accumulates whole rows (`acc[i] += w · row[i]`), which the
+    /// compiler vectorises.
+    static func resample(plane: [UInt8], inW: Int, inH: Int, channels ch: Int, outW: Int, outH: Int) -> [UInt8] {
+        let tx = taps(input: inW, output: outW)
+        let ty = taps(input: inH, output: outH)
+        let rowLen = outW * ch
+        var mid = [Float](repeating: 0, count: rowLen * inH)
+        var out = [UInt8](repeating: 0, count: rowLen * outH)
+        var acc = [Float](repeating: 0, count: rowLen)
+        plane.withUnsafeBufferPointer { src in
             mid.withUnsafeMutableBufferPointer { m in
                 tx.weights.withUnsafeBufferPointer { w in
-                    for y in 0..<inH {
-                        let row = y * inW * ch
-                        let orow = y * width * ch
-                        for o in 0..<width {
-                            let s = Int(tx.start[o]), n = Int(tx.count[o]), wb = o * tx.maxTaps
-                            var acc0: Float = 0, acc1: Float = 0, acc2: Float = 0, acc3: Float = 0
-                            var p = row + s * ch
-                            for k in 0..<n {
-                                let wk = w[wb + k]
-                                acc0 += wk * Float(src[p]); acc1 += wk * Float(src[p + 1]); acc2 += wk * Float(src[p + 2])
-                                if ch == 4 { acc3 += wk * Float(src[p + 3]) }
-                                p += ch
+                    tx.start.withUnsafeBufferPointer { starts in
+                        tx.count.withUnsafeBufferPointer { counts in
+                            for y in 0..<inH {
+                                let row = y * inW * ch
+                                let orow = y * rowLen
+                                for o in 0..<outW {
+                                    let s = Int(starts[o]), n = Int(counts[o]), wb = o * tx.maxTaps
+                                    if ch == 1 {
+                                        var a: Float = 0
+                                        for k in 0..<n { a += w[wb + k] * Float(src[row + s + k]) }
+                                        m[orow + o] = a
+                                    } else {
+                                        for c in 0..<ch {
+                                            var a: Float = 0
+                                            var p = row + s * ch + c
+                                            for k in 0..<n { a += w[wb + k] * Float(src[p]); p += ch }
+                                            m[orow + o * ch + c] = a
+                                        }
+                                    }
+                                }
                             }
-                            let q = orow + o * ch
-                            m[q] = acc0; m[q + 1] = acc1; m[q + 2] = acc2
-                            if ch == 4 { m[q + 3] = acc3 }
                         }
                     }
                 }
@@ -84,22 +127,24 @@ public enum Resampler {
         }
         mid.withUnsafeBufferPointer { m in
             out.withUnsafeMutableBufferPointer { dst in
-                ty.weights.withUnsafeBufferPointer { w in
-                    let rowLen = width * ch
-                    for o in 0..<height {
+                acc.withUnsafeMutableBufferPointer { acc in ty.weights.withUnsafeBufferPointer { weights in
+                    for o in 0..<outH {
                         let s = Int(ty.start[o]), n = Int(ty.count[o]), wb = o * ty.maxTaps
+                        for i in 0..<rowLen { acc[i] = 0.5 }
+                        for k in 0..<n {
+                            let wk = weights[wb + k]
+                            let base = (s + k) * rowLen
+                            for i in 0..<rowLen { acc[i] += wk * m[base + i] }
+                        }
                         let orow = o * rowLen
                         for i in 0..<rowLen {
-                            var acc: Float = 0.5
-                            var p = s * rowLen + i
-                            for k in 0..<n { acc += w[wb + k] * m[p]; p += rowLen }
-                            dst[orow + i] = acc >= 255 ? 255 : acc <= 0 ? 0 : UInt8(acc)
+                            let a = acc[i]
+                            dst[orow + i] = a >= 255 ? 255 : a <= 0 ? 0 : UInt8(a)
                         }
                     }
-                }
+                }}
             }
         }
-        return RGBImage(width: width, height: height, channels: ch, pixels: out,
-                        pixelAspectRatio: image.pixelAspectRatio * Double(image.height) / Double(height) * Double(width) / Double(image.width))
+        return out
     }
 }

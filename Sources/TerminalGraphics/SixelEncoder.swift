@@ -63,53 +63,69 @@ public struct SixelEncoder: ImageEncoder {
             SGRWriter.appendDecimal(Int(c.b), into: &out)
         }
 
+        // Per band: group each column's six pixels by register (≤ 6 groups), count groups per
+        // register, scatter them into per-register column lists, then emit each register's list.
+        // O(6·W) per band, independent of how many registers the band uses.
         let n = palette.count
-        var bits = [UInt8](repeating: 0, count: n * w)
-        var minX = [Int](repeating: Int.max, count: n), maxX = [Int](repeating: -1, count: n)
-        var used = [Int](); used.reserveCapacity(n)
+        var groupReg = [UInt16](repeating: 0, count: 6 * w), groupBits = [UInt8](repeating: 0, count: 6 * w)
+        var groupCount = [UInt8](repeating: 0, count: w)
+        var perReg = [Int32](repeating: 0, count: n + 1)
+        var listX = [Int32](repeating: 0, count: 6 * w), listBits = [UInt8](repeating: 0, count: 6 * w)
         index.withUnsafeBufferPointer { idx in
-            bits.withUnsafeMutableBufferPointer { bits in
-                var y0 = 0
-                while y0 < h {
-                    let bandRows = min(6, h - y0)
-                    used.removeAll(keepingCapacity: true)
+        groupReg.withUnsafeMutableBufferPointer { gReg in groupBits.withUnsafeMutableBufferPointer { gBits in
+        groupCount.withUnsafeMutableBufferPointer { gCount in perReg.withUnsafeMutableBufferPointer { start in
+        listX.withUnsafeMutableBufferPointer { lx in listBits.withUnsafeMutableBufferPointer { lb in
+            var y0 = 0
+            while y0 < h {
+                let bandRows = min(6, h - y0)
+                for r in 0...n { start[r] = 0 }
+                for x in 0..<w {
+                    var count = 0
+                    let g = 6 * x
                     for r in 0..<bandRows {
-                        let row = (y0 + r) * w
-                        let bit = UInt8(1 << r)
-                        var x = 0
-                        while x < w {
-                            let reg = Int(idx[row + x])
-                            if reg == 0xFFFF { x += 1; continue }
-                            if maxX[reg] < 0 { used.append(reg); minX[reg] = x }
-                            if x > maxX[reg] { maxX[reg] = x }
-                            if x < minX[reg] { minX[reg] = x }
-                            bits[reg * w + x] |= bit
-                            x += 1
-                        }
+                        let reg = idx[(y0 + r) * w + x]
+                        if reg == transparent { continue }
+                        var k = 0
+                        while k < count && gReg[g + k] != reg { k += 1 }
+                        if k == count { gReg[g + k] = reg; gBits[g + k] = 0; count += 1; start[Int(reg) + 1] += 1 }
+                        gBits[g + k] |= UInt8(1 << r)
                     }
-                    used.sort()
-                    for (k, reg) in used.enumerated() {
-                        out.append(0x23); SGRWriter.appendDecimal(reg, into: &out)
-                        let base = reg * w
-                        if minX[reg] > 0 { Self.appendRun(63, count: minX[reg], into: &out) }
-                        var x = minX[reg]
-                        let end = maxX[reg]
-                        while x <= end {
-                            let v = bits[base + x]
-                            var run = 1
-                            while x + run <= end && bits[base + x + run] == v { run += 1 }
-                            Self.appendRun(63 + v, count: run, into: &out)
-                            for c in x..<(x + run) { bits[base + c] = 0 }
-                            x += run
-                        }
-                        minX[reg] = Int.max; maxX[reg] = -1
-                        if k + 1 < used.count { out.append(0x24) }
-                    }
-                    y0 += 6
-                    if y0 < h { out.append(0x2D) }
+                    gCount[x] = UInt8(count)
                 }
+                for r in 0..<n { start[r + 1] += start[r] }
+                // Scatter (start[r] advances to the end of r's list; restored below).
+                for x in 0..<w {
+                    let g = 6 * x
+                    for k in 0..<Int(gCount[x]) {
+                        let reg = Int(gReg[g + k])
+                        let at = Int(start[reg]); start[reg] += 1
+                        lx[at] = Int32(x); lb[at] = gBits[g + k]
+                    }
+                }
+                var first = true
+                var begin = 0
+                for reg in 0..<n {
+                    let end = Int(start[reg])
+                    if end == begin { continue }
+                    if !first { out.append(0x24) }
+                    first = false
+                    out.append(0x23); SGRWriter.appendDecimal(reg, into: &out)
+                    var pos = 0
+                    var e = begin
+                    while e < end {
+                        let x = Int(lx[e]), b = lb[e]
+                        if x > pos { Self.appendRun(63, count: x - pos, into: &out) }
+                        var run = 1
+                        while e + run < end && Int(lx[e + run]) == x + run && lb[e + run] == b { run += 1 }
+                        Self.appendRun(63 + b, count: run, into: &out)
+                        pos = x + run; e += run
+                    }
+                    begin = end
+                }
+                y0 += 6
+                if y0 < h { out.append(0x2D) }
             }
-        }
+        }}}}}}}
         out.append(0x1B); out.append(0x5C)
         return out
     }
