@@ -179,13 +179,17 @@ def train_specs(count: int, kinds: list[str] | None = None, syntax: str = "expli
                                     "malignant": bool(t in ("spiculated_mass", "distortion") or
                                                       (t == "calcifications" and r.uniform() < 0.5))})
             elif kind == "ldct":
+                from .ldct import lung_contains
                 for _ in range(r.integers(1, 4)):
                     t = str(r.choice(["solid", "part_solid", "ggo"]))
-                    side = r.choice([-1, 1])
                     d = float(round(r.uniform(3, 30), 1))
+                    while True:   # rejection-sample a centre with the whole nodule inside a lung
+                        c = [float(r.choice([-1, 1]) * r.uniform(35, 120)), float(r.uniform(-70, 80)),
+                             float(r.uniform(-190, -5))]
+                        if lung_contains(c, d / 2 + 2):
+                            break
                     lesions.append({"type": t, "diameter": d, "solid_diameter": round(d * r.uniform(0.2, 0.6), 1),
-                                    "center": [float(side * r.uniform(60, 95)), float(r.uniform(-45, 45)),
-                                               float(r.uniform(-150, -25))],
+                                    "center": c,
                                     "spiculated": bool(d > 12 and r.uniform() < 0.4),
                                     "malignant": bool(d > 12 and r.uniform() < 0.6)})
             elif kind == "head_ct":
@@ -203,12 +207,16 @@ def train_specs(count: int, kinds: list[str] | None = None, syntax: str = "expli
                 else:
                     lesions.append({"type": t, "side": side, "hu": float(r.uniform(50, 70))})
             else:
+                from .chest_radiograph import lung_contains_xz
                 for _ in range(r.integers(1, 3)):
                     d = float(round(r.uniform(8, 50), 1))
-                    side = r.choice([-1, 1])
+                    while True:
+                        c = [float(r.choice([-1, 1]) * r.uniform(30, 135)), float(r.uniform(-40, 40)),
+                             float(r.uniform(-190, 10))]
+                        if lung_contains_xz(c[0], c[2], d / 2 * 0.6):
+                            break
                     lesions.append({"type": "mass" if d > 30 else "nodule", "diameter": d,
-                                    "center": [float(side * r.uniform(55, 105)), float(r.uniform(-40, 40)),
-                                               float(r.uniform(-160, -10))],
+                                    "center": c,
                                     "malignant": bool(d > 30 or r.uniform() < 0.4)})
         pat = f"{i:05d}"
         out.append(dict(folder=f"{kind.upper()}_{pat}", kind=kind, key=key, patient=None,

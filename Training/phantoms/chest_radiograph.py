@@ -30,6 +30,22 @@ def _band(X, Z, fz, half_width):
     return np.abs(Z - fz(X)) - half_width
 
 
+def lung_contains_xz(x: float, z: float, margin: float = 0.0) -> bool:
+    """True when (x, z) ± margin projects inside a lung field (same shapes as render)."""
+    for dx, dz in ((0, 0), (margin, 0), (-margin, 0), (0, margin), (0, -margin)):
+        xx, zz = x + dx, z + dz
+        ok = False
+        for s in (-1, 1):
+            cx = s * 82.0
+            apex = 18.0 if s < 0 else 22.0
+            dome = (-200 + (10 if s < 0 else 0)) + 35 * max(1 - ((xx - cx) / 62) ** 2, 0)
+            w = 62 * np.sqrt(np.clip((apex - zz) / 40, 0, 1))
+            ok |= bool(abs(xx - cx) < w and dome < zz < apex)
+        if not ok:
+            return False
+    return True
+
+
 def render(spec: dict):
     r = rng(spec["key"], "cxr")
     pl = plane()

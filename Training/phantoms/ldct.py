@@ -78,6 +78,27 @@ def lung_masks(grid: Grid):
     return masks
 
 
+def lung_contains(p, margin: float = 0.0) -> bool:
+    """True when the point p (mm) and the 6 points `margin` mm away along the axes are in lung
+    (same analytic shapes as lung_masks, heart excluded)."""
+    pts = [np.asarray(p, float)] + [np.asarray(p, float) + margin * e for e in
+                                    np.vstack([np.eye(3), -np.eye(3)])]
+    for x, y, z in pts:
+        ok = False
+        for side in (-1, 1):
+            cx = side * 78.0
+            h = np.clip((Z_APEX - z) / 60.0, 0, 1) ** 0.5
+            if h <= 0:
+                continue
+            inside = ((x - cx) / (62.0 * h)) ** 2 + ((y - 8) / (88.0 * h)) ** 2 < 1
+            dome = Z_BASE + (12 if side < 0 else 0) + 45 * np.clip(1 - ((x - cx) / 65) ** 2 - ((y - 8) / 95) ** 2, 0, 1)
+            ok |= bool(inside and dome < z < Z_APEX)
+        heart = ((x - 18) / 70) ** 2 + ((y + 18) / 58) ** 2 + ((z + 150) / 52) ** 2 < 1
+        if not ok or heart:
+            return False
+    return True
+
+
 def render(spec: dict, grid: Grid):
     r = rng(spec["key"], "ldct")
     zz, yy, xx = grid.coords()
