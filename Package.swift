@@ -71,9 +71,12 @@ let package = Package(
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
         .executableTarget(name: "TerminalGraphicsBench", dependencies: ["TerminalGraphics"],
                           path: "Benchmarks/TerminalGraphicsBench"),
+        // Benchmark harness for DICOM indexing and volume loading; compared with pydicom/DCMTK by Benchmarks/dicom.sh.
+        .executableTarget(name: "DICOMBench", dependencies: ["DICOM", "Imaging"], path: "Benchmarks/DICOMBench"),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs"]),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review"]),

@@ -46,6 +46,7 @@ public struct StudyIndexCache: Sendable {
         // Write to a temporary file and rename, so a killed process never leaves a half-written cache.
         let tmp = url.appendingPathExtension("tmp-\(ProcessInfo.processInfo.processIdentifier)")
         guard (try? data.write(to: tmp)) != nil else { return }
-        _ = try? FileManager.default.replaceItemAt(url, withItemAt: tmp)
+        // rename(2) replaces the old cache atomically (FileManager.replaceItemAt needs it to exist).
+        if rename(tmp.path, url.path) != 0 { try? FileManager.default.removeItem(at: tmp) }
     }
 }

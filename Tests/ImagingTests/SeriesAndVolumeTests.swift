@@ -1,0 +1,77 @@
+import DICOM
+import Foundation
+import TestSupport
+import XCTest
+@testable import Imaging
+
+/// A CT series written to a temporary folder in shuffled file order, with one gap, read back.
+final class SeriesAndVolumeTests: XCTestCase {
+    private var folder: URL!
+    /// Slice positions along z (mm): a 2 mm series with a missing slice between 4 and 8.
+    private let positions: [Double] = [0, 2, 4, 8, 10]
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lightbox-series-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // File names deliberately out of anatomical order; instance numbers out of order too.
+        for (k, z) in positions.enumerated().reversed() {
+            let pixels = (0 ..< 4).flatMap { i in Bytes.u16(UInt16(100 * k + i)) }  // 2×2, stored = 100k + i
+            let body = Bytes.text(0x0008, 0x0016, "UI", "1.2.840.10008.5.1.4.1.1.2")
+                + Bytes.text(0x0008, 0x0018, "UI", "2.25.9\(k)")
+                + Bytes.text(0x0008, 0x0060, "CS", "CT")
+                + Bytes.text(0x0010, 0x0010, "PN", "Series^Test")
+                + Bytes.text(0x0020, 0x000D, "UI", "2.25.100")
+                + Bytes.text(0x0020, 0x000E, "UI", "2.25.200")
+                + Bytes.text(0x0020, 0x0013, "IS", "\(10 - k)")
+                + Bytes.text(0x0020, 0x0032, "DS", "-5\\-5\\\(z)")
+                + Bytes.text(0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0")
+                + Bytes.us(0x0028, 0x0002, 1) + Bytes.text(0x0028, 0x0004, "CS", "MONOCHROME2")
+                + Bytes.us(0x0028, 0x0010, 2) + Bytes.us(0x0028, 0x0011, 2)
+                + Bytes.text(0x0028, 0x0030, "DS", "0.5\\0.7")
+                + Bytes.us(0x0028, 0x0100, 16) + Bytes.us(0x0028, 0x0101, 16) + Bytes.us(0x0028, 0x0102, 15)
+                + Bytes.us(0x0028, 0x0103, 0)
+                + Bytes.text(0x0028, 0x1052, "DS", "-1024") + Bytes.text(0x0028, 0x1053, "DS", "2")
+                + Bytes.element(0x7FE0, 0x0010, "OW", pixels)
+            try Bytes.part10(syntax: "1.2.840.10008.1.2.1", body: body).write(to: folder.appendingPathComponent("file\(9 - k).dcm"))
+        }
+        try Data("not dicom at all".utf8).write(to: folder.appendingPathComponent("notes.bin"))
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func testIndexGroupsSeriesAndListsUnreadableFiles() throws {
+        let index = StudyIndex.scan([folder.path], cache: nil)
+        XCTAssertEqual(index.studies.count, 1)
+        XCTAssertEqual(index.studies[0].series.count, 1)
+        XCTAssertEqual(index.studies[0].instanceCount, 5)
+        XCTAssertEqual(index.failures.map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["notes.bin"])
+        XCTAssertTrue(index.failures[0].reason.contains("notes.bin"))
+    }
+
+    func testCacheServesUnchangedFilesAndNoticesChanges() throws {
+        let cache = StudyIndexCache(url: folder.appendingPathComponent(".cache/index.json"))
+        XCTAssertEqual(StudyIndex.scan([folder.path], cache: cache).cachedCount, 0)
+        let second = StudyIndex.scan([folder.path], cache: cache)
+        XCTAssertEqual(second.cachedCount, 6)
+        XCTAssertEqual(second.studies[0].instanceCount, 5)
+        // Rewrite one file with other content: it must be read again, not served from the cache.
+        try Data("changed, still not dicom".utf8).write(to: folder.appendingPathComponent("file9.dcm"))
+        let third = StudyIndex.scan([folder.path], cache: cache)
+        XCTAssertEqual(third.cachedCount, 5)
+        XCTAssertEqual(third.studies[0].instanceCount, 4)
+    }
+
+    func testVolumeSortsByPositionMeasuresSpacingAndFindsTheGap() throws {
+        let index = StudyIndex.scan([folder.path], cache: nil)
+        let volume = try VolumeLoader.load(index.studies[0].series[0].instances)
+        XCTAssertEqual(volume.slices, 5)
+        XCTAssertEqual(volume.spacing.slice, 2, accuracy: 1e-9)
+        XCTAssertEqual(volume.spacing.row, 0.5)
+        XCTAssertEqual(volume.spacing.column, 0.7)
+        XCTAssertEqual(volume.gapsAfter, [2])
+        XCTAssertEqual(volume.sopInstanceUIDs, ["2.25.90", "2.25.91", "2.25.92", "2.25.93", "2.25.94"])
+        // HU = 2 × stored − 1024; the slice at z = 8 mm (k = 3) holds stored 300 + i.
+        XCTAssertEqual(Array(volume.slice(3)), [-424, -422, -420, -418])
+        XCTAssertEqual(volume.patientPosition(column: 1, row: 1, slice: 1), [-4.3, -4.5, 2])
+    }
+}
