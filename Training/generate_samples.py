@@ -47,7 +47,7 @@ def make_study(spec: dict, out_root: str) -> dict:
         "accession_number": study.accession,
         "description": study.description,
         "normal": len(res["lesions"]) == 0,
-        "teaching": spec["teaching"],
+        "teaching": {k: v.replace("{age}", str(int(study.age[:3]))) for k, v in spec["teaching"].items()},
         "series": res["series"],
         "lesions": res["lesions"],
         "generator": {"script": "Training/generate_samples.py", "key": spec["key"], "synthetic": True},

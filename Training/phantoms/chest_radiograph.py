@@ -54,10 +54,10 @@ def render(spec: dict):
     Z = pl.ipp[2] - R * SP
     A = np.zeros((N, N), np.float32)
     # body: chest wall, shoulders, neck, abdomen
-    half = np.where(Z > 20, 150 - 95 * smoothstep_edge(-(Z - 45), 6), 150 + 8 * np.sin(np.clip(-Z / 300, 0, 1) * 3))
+    chest = 158 + 10 * np.clip((Z + 40) / 60, 0, 1) - 14 * np.clip((-Z - 150) / 150, 0, 1)
+    half = np.where(Z > 20, chest - (chest - 55) * (1 - smoothstep_edge(Z - 45, 6)), chest)
     body = smoothstep_edge(np.abs(X) - half, 3.0) * (Z > -330)
     A += 0.42 * body * (1 - 0.4 * (np.abs(X) / 160) ** 4)
-    A += 0.05 * smoothstep_edge(np.abs(np.abs(X) - 148) - 8, 6) * (Z > -250) * (Z < 30)   # lateral soft tissue
     # lungs
     lung = np.zeros_like(A)
     for s in (-1, 1):
@@ -69,7 +69,7 @@ def render(spec: dict):
         lung = np.maximum(lung, m)
     heart = smoothstep_edge(np.hypot((X - 28) / 74, (Z + 150) / 52) - 1, 0.04) * (Z > -185)
     aortic = smoothstep_edge(np.hypot(X - 30, Z + 62) - 17, 2.0)
-    medi = smoothstep_edge(np.abs(X - 3) - 27, 3.0) * (Z < 30) * (Z > -140)
+    medi = smoothstep_edge(np.abs(X - 3) - (24 + 8 * np.clip(-(Z + 20) / 100, 0, 1)), 3.0) * (Z < 30) * (Z > -140)
     solid = np.clip(heart + aortic + medi, 0, 1)
     lung *= (1 - solid)
     A -= 0.26 * lung
@@ -97,20 +97,31 @@ def render(spec: dict):
     # clavicles
     for s in (-1, 1):
         d = _band(X * s, Z, lambda x: 12 + 0.11 * (x - 15) - 0.0009 * (x - 70) ** 2, 5.5)
-        bone += 0.10 * smoothstep_edge(d, 1.2) * (X * s > 12) * (X * s < 140)
-    A += bone * body * smoothstep_edge(np.abs(X) - (half - 12), 4) * (1 - 0.6 * smoothstep_edge(Z + 215, 15))
-    # lung markings: tapered branching lines from the hila
+        bone += 0.09 * smoothstep_edge(d, 1.2) * (X * s > 12) * (X * s < 125) * np.clip((125 - X * s) / 30, 0.3, 1)
+    A += bone * body * smoothstep_edge(np.abs(X) - (half - 12), 4) * (1 - 0.85 * smoothstep_edge(Z + 215, 15))
+    # lung markings: a 3-D branching vessel tree (as in ldct) projected onto the detector
+    from .ldct import _tree
     marks = np.zeros_like(A)
-    for s, hx, hz in ((-1, -48.0, -95.0), (1, 50.0, -100.0)):
-        for _ in range(60):
-            ang = r.uniform(-np.pi, np.pi)
-            L = r.uniform(40, 110)
-            a = np.array([hx, hz]) + r.normal(0, 6, 2)
-            b = a + L * np.array([np.cos(ang) * 1.0 * (1 if np.cos(ang) * s > 0 else 0.5), np.sin(ang)])
-            ab = b - a
-            t = np.clip(((X - a[0]) * ab[0] + (Z - a[1]) * ab[1]) / (ab @ ab), 0, 1)
-            d = np.hypot(X - a[0] - t * ab[0], Z - a[1] - t * ab[1])
-            marks += 0.022 * np.exp(-(d / (1.6 * (1 - 0.8 * t))) ** 2) * (1 - t)
+    segs = []
+    for hilum, dirs in (((-45.0, 0.0, -95.0), [(-0.3, -0.3, 1), (-0.5, 0.2, -1), (-0.8, -0.3, -0.2), (-0.6, 0.5, 0.4)]),
+                        ((45.0, 5.0, -100.0), [(0.3, -0.2, 1), (0.5, 0.3, -1), (0.8, -0.3, -0.2), (0.6, 0.5, 0.4)])):
+        for d in dirs:
+            for _ in range(2):
+                _tree(r, np.array(hilum), np.array(d, float) + 0.35 * r.standard_normal(3), 26.0, 4.5, 7, segs)
+    for a3, b3, rad in segs:
+        a2, b2 = np.array([a3[0], a3[2]]), np.array([b3[0], b3[2]])
+        lo = (np.minimum(a2, b2) - rad - 2); hi = (np.maximum(a2, b2) + rad + 2)
+        c0 = max(int((lo[0] - pl.ipp[0]) / SP), 0); c1 = min(int((hi[0] - pl.ipp[0]) / SP) + 1, N)
+        r0 = max(int((pl.ipp[2] - hi[1]) / SP), 0); r1 = min(int((pl.ipp[2] - lo[1]) / SP) + 1, N)
+        if c0 >= c1 or r0 >= r1:
+            continue
+        x, z = X[r0:r1, c0:c1], Z[r0:r1, c0:c1]
+        ab = b2 - a2
+        t = np.clip(((x - a2[0]) * ab[0] + (z - a2[1]) * ab[1]) / (ab @ ab + 1e-9), 0, 1)
+        d = np.hypot(x - a2[0] - t * ab[0], z - a2[1] - t * ab[1])
+        # projected cylinder: thickness-weighted profile
+        prof = np.sqrt(np.clip(1 - (d / rad) ** 2, 0, 1))
+        marks[r0:r1, c0:c1] = np.maximum(marks[r0:r1, c0:c1], 0.035 * prof * min(rad / 2.0, 1.5))
     A += marks * lung
     A += 0.012 * power_law_noise((N, N), 2.6, r) * lung
     lesions = []
@@ -154,8 +165,8 @@ def generate(spec: dict, patient, study, out_dir: str) -> dict:
     ds.AcquisitionNumber = 1
     ds.ViewPosition = "PA"
     ds.PatientOrientation = ["L", "F"]
-    ds.ViewCodeSequence = code_seq("R-10214", "SRT", "postero-anterior")
-    ds.AnatomicRegionSequence = code_seq("T-D3000", "SRT", "Chest")
+    ds.ViewCodeSequence = code_seq("399348003", "SCT", "postero-anterior")
+    ds.AnatomicRegionSequence = code_seq("43799004", "SCT", "Chest")
     ds.KVP = 120
     ds.DistanceSourceToDetector = 1800
     ds.ImagerPixelSpacing = [f"{SP}", f"{SP}"]

@@ -30,10 +30,10 @@ ROWS, COLS, SP = 1000, 800, 0.2
 Y_CW = -70.0
 C45 = 0.70710678
 VIEWS = [  # name, laterality, view position, row_dir, col_dir, patient orientation, view code
-    ("RCC", "R", "CC", (0, 1, 0), (1, 0, 0), ["P", "L"], ("R-10242", "cranio-caudal")),
-    ("LCC", "L", "CC", (0, -1, 0), (-1, 0, 0), ["A", "R"], ("R-10242", "cranio-caudal")),
-    ("RMLO", "R", "MLO", (0, 1, 0), (C45, 0, -C45), ["P", "FL"], ("R-10226", "medio-lateral oblique")),
-    ("LMLO", "L", "MLO", (0, -1, 0), (-C45, 0, -C45), ["A", "FR"], ("R-10226", "medio-lateral oblique")),
+    ("RCC", "R", "CC", (0, 1, 0), (1, 0, 0), ["P", "L"], ("399162004", "cranio-caudal")),
+    ("LCC", "L", "CC", (0, -1, 0), (-1, 0, 0), ["A", "R"], ("399162004", "cranio-caudal")),
+    ("RMLO", "R", "MLO", (0, 1, 0), (C45, 0, -C45), ["P", "FL"], ("399368009", "medio-lateral oblique")),
+    ("LMLO", "L", "MLO", (0, -1, 0), (-C45, 0, -C45), ["A", "FR"], ("399368009", "medio-lateral oblique")),
 ]
 
 
@@ -185,10 +185,10 @@ def generate(spec: dict, patient, study, out_dir: str) -> dict:
         ds.Laterality = side
         ds.ViewPosition = vp
         ds.PatientOrientation = po
-        vcs = code_item(code, "SRT", meaning)
+        vcs = code_item(code, "SCT", meaning)
         vcs.ViewModifierCodeSequence = Sequence([])
         ds.ViewCodeSequence = Sequence([vcs])
-        ds.AnatomicRegionSequence = code_seq("T-04000", "SRT", "Breast")
+        ds.AnatomicRegionSequence = code_seq("76752008", "SCT", "Breast")
         ds.BreastImplantPresent = "NO"
         ds.PartialView = "NO"
         ds.PositionerType = "MAMMOGRAPHIC"
