@@ -33,9 +33,13 @@ enum JP2Container {
             } else if length == 0 {                    // box runs to the end of the data
                 length = data.count - offset
             }
-            guard length >= header, length <= data.count - offset else {
+            guard length >= header else {
                 throw CodecError.malformedStream(codec: codec, detail: "JP2 box of length \(length) is malformed",
                                                  offset: offset)
+            }
+            guard length <= data.count - offset else {
+                throw CodecError.truncatedStream(codec: codec, detail:
+                    "JP2 box of \(length) bytes runs past the end of the \(data.count)-byte frame", offset: offset)
             }
             if type == Array("jp2c".utf8) {
                 return (offset + header)..<(offset + length)

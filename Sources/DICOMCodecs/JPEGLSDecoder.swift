@@ -21,6 +21,7 @@ public struct JPEGLSDecoder: FrameDecoder {
             throw CodecError.truncatedStream(codec: codecName, detail: "\(data.count) bytes is no JPEG-LS stream",
                                              offset: data.count)
         }
+        try requireEndOfImage(data)
         guard let decoder = charls_jpegls_decoder_create() else {
             throw CodecError.libraryFailure(codec: codecName, detail: "charls_jpegls_decoder_create failed")
         }
@@ -87,6 +88,18 @@ public struct JPEGLSDecoder: FrameDecoder {
             }
         }
         return out
+    }
+
+    /// A complete JPEG-LS stream ends with EOI (FF D9), possibly followed by a zero pad byte.
+    /// Checked before CharLS runs because CharLS 2.4 can spend tens of seconds on a truncated
+    /// stream before failing; a missing EOI is reported at once as truncation.
+    private func requireEndOfImage(_ data: [UInt8]) throws {
+        var end = data.count
+        while end > 0, data[end - 1] == 0, data.count - end < 4 { end -= 1 }
+        guard end >= 2, data[end - 2] == 0xFF, data[end - 1] == 0xD9 else {
+            throw CodecError.truncatedStream(codec: codecName, detail: "stream does not end with the EOI marker (FF D9)",
+                                             offset: data.count)
+        }
     }
 
     private func check(_ result: charls_jpegls_errc, _ step: String) throws {

@@ -41,6 +41,8 @@ public struct OpenJPEGDecoder: FrameDecoder {
             guard opj_setup_decoder(codec, &parameters) != 0 else {
                 throw failure(log, "opj_setup_decoder failed")
             }
+            // Strict mode: a truncated codestream is an error rather than a silently partial image.
+            _ = opj_decoder_set_strict_mode(codec, 1)
 
             let source = OpenJPEGMemoryStream(buffer: buffer)
             guard let stream = source.makeStream() else {
@@ -77,6 +79,7 @@ public struct OpenJPEGDecoder: FrameDecoder {
             throw CodecError.malformedStream(codec: codecName, detail:
                 "neither a J2K codestream (FF 4F FF 51) nor a JP2 file; starts with \(head)", offset: range.lowerBound)
         }
+        try J2KCodestreamCheck.validate(data, range: range, codec: codecName)
         return range
     }
 

@@ -63,17 +63,17 @@ SELECTION = [
     ("j2k_rct_rgb8", PYD, "GDCMJ2K_TextGBR.dcm", [0], 0),
     ("j2k_lossy_rgb8", PYD, "SC_rgb_gdcm_KY.dcm", [0], 0),
     # JPEG baseline 8-bit (YCbCr stays YCbCr), 4:4:4, 4:2:2, RGB, odd size
-    ("jpeg_ybr444", PYD, "SC_rgb_jpeg_dcmtk.dcm", [0], 3),
-    ("jpeg_ybr422_np", PYD, "SC_rgb_dcmtk_+eb+cy+np.dcm", [0], 6),
-    ("jpeg_ybr422_s2", PYD, "SC_rgb_dcmtk_+eb+cy+s2.dcm", [0], 6),
-    ("jpeg_ybr_s4", PYD, "SC_rgb_dcmtk_+eb+cy+s4.dcm", [0], 6),
-    ("jpeg_ybr_n1", PYD, "SC_rgb_dcmtk_+eb+cy+n1.dcm", [0], 3),
-    ("jpeg_rgb_cr", PYD, "SC_rgb_dcmtk_+eb+cr.dcm", [0], 3),
-    ("jpeg_rgb_no_transform", PYD, "SC_jpeg_no_color_transform.dcm", [0], 3),
-    ("jpeg_ybr_lossy_gdcm", PYD, "SC_rgb_jpeg_lossy_gdcm.dcm", [0], 3),
-    ("jpeg_odd_3x3", PYD, "SC_rgb_small_odd_jpeg.dcm", [0], 6),
+    ("jpeg_ybr444", PYD, "SC_rgb_jpeg_dcmtk.dcm", [0], 1),
+    ("jpeg_ybr422_np", PYD, "SC_rgb_dcmtk_+eb+cy+np.dcm", [0], 1),
+    ("jpeg_ybr422_s2", PYD, "SC_rgb_dcmtk_+eb+cy+s2.dcm", [0], 1),
+    ("jpeg_ybr_s4", PYD, "SC_rgb_dcmtk_+eb+cy+s4.dcm", [0], 1),
+    ("jpeg_ybr_n1", PYD, "SC_rgb_dcmtk_+eb+cy+n1.dcm", [0], 1),
+    ("jpeg_rgb_cr", PYD, "SC_rgb_dcmtk_+eb+cr.dcm", [0], 1),
+    ("jpeg_rgb_no_transform", PYD, "SC_jpeg_no_color_transform.dcm", [0], 1),
+    ("jpeg_ybr_lossy_gdcm", PYD, "SC_rgb_jpeg_lossy_gdcm.dcm", [0], 1),
+    ("jpeg_odd_3x3", PYD, "SC_rgb_small_odd_jpeg.dcm", [0], 1),
     # JPEG extended 12-bit
-    ("jpeg_ext_u12", PYD, "JPGExtended.dcm", [0], 3),
+    ("jpeg_ext_u12", PYD, "JPGExtended.dcm", [0], 1),
 ]
 
 LOSSY = {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51"}
