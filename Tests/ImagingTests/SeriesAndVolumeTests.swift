@@ -75,3 +75,21 @@ final class SeriesAndVolumeTests: XCTestCase {
         XCTAssertEqual(volume.patientPosition(column: 1, row: 1, slice: 1), [-4.3, -4.5, 2])
     }
 }
+
+/// DICOMDIR files name the instances on a medium; the pydicom corpus has real ones.
+final class DICOMDIRTests: XCTestCase {
+    func testDICOMDIRReferencesAreIndexed() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let lib = repo.appendingPathComponent(".venv/lib")
+        guard let python = try? FileManager.default.contentsOfDirectory(atPath: lib.path).first(where: { $0.hasPrefix("python") }) else {
+            throw XCTSkip("pydicom corpus not installed (run make test)")
+        }
+        let dicomdir = lib.appendingPathComponent("\(python)/site-packages/pydicom/data/test_files/dicomdirtests/DICOMDIR").path
+        let referenced = try DICOMDIRReader.referencedFiles(dicomdir)
+        XCTAssertGreaterThan(referenced.count, 10)
+        XCTAssertTrue(referenced.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        let index = StudyIndex.scan([dicomdir], cache: nil)
+        XCTAssertEqual(index.studies.reduce(0) { $0 + $1.instanceCount }, referenced.count)
+        XCTAssertTrue(index.failures.isEmpty, "\(index.failures)")
+    }
+}

@@ -32,7 +32,7 @@ public struct StudyIndex: Sendable {
 
     /// Scans `roots` (folders or files). `cache` nil disables caching.
     public static func scan(_ roots: [String], cache: StudyIndexCache? = nil) -> StudyIndex {
-        let paths = candidateFiles(roots)
+        let (paths, missing) = candidateFiles(roots)
         let cached = cache?.load() ?? [:]
         var headers = [InstanceHeader?](repeating: nil, count: paths.count)
         var failures = [Failure?](repeating: nil, count: paths.count)
@@ -77,34 +77,50 @@ public struct StudyIndex: Sendable {
             }
             cache.save(entries)
         }
-        var index = StudyIndex(studies: group(headers.compactMap { $0 }), failures: failures.compactMap { $0 },
+        var index = StudyIndex(studies: group(headers.compactMap { $0 }), failures: failures.compactMap { $0 } + missing,
                                cachedCount: fromCache.filter { $0 }.count)
         index.failures.sort { $0.path < $1.path }
         return index
     }
 
-    /// Files under `roots`, skipping hidden files, DICOMDIR itself (its records point at files the walk
-    /// finds anyway) and names that are plainly not DICOM.
-    static func candidateFiles(_ roots: [String]) -> [String] {
+    /// Files under `roots`, skipping hidden files and names that are plainly not DICOM. A DICOMDIR adds
+    /// the files its records reference (they may use names the walk would skip); those it references
+    /// but that are not there come back as failures.
+    static func candidateFiles(_ roots: [String]) -> (paths: [String], missing: [Failure]) {
         var out: [String] = []
+        var missing: [Failure] = []
+        func addDICOMDIR(_ path: String) {
+            do {
+                for f in try DICOMDIRReader.referencedFiles(path) {
+                    if FileManager.default.fileExists(atPath: f) { out.append(f) } else {
+                        missing.append(Failure(path: f, reason: "\(f): referenced by \(path) but missing"))
+                    }
+                }
+            } catch {
+                missing.append(Failure(path: path, reason: "\(error)"))
+            }
+        }
         let fm = FileManager.default
         let skippedExtensions: Set<String> = ["json", "txt", "md", "py", "pyc", "toml", "png", "jpg", "jpeg", "npy", "onnx", "csv", "html", "gz", "zip"]
         for root in roots {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: root, isDirectory: &isDir) else { continue }
-            if !isDir.boolValue { out.append(root); continue }
+            if !isDir.boolValue {
+                if (root as NSString).lastPathComponent == "DICOMDIR" { addDICOMDIR(root) } else { out.append(root) }
+                continue
+            }
             guard let walker = fm.enumerator(atPath: root) else { continue }
             while let rel = walker.nextObject() as? String {
                 let name = (rel as NSString).lastPathComponent
                 if name.hasPrefix(".") { if walker.level > 0 { walker.skipDescendants() }; continue }
-                if name == "DICOMDIR" { continue }
+                if name == "DICOMDIR" { addDICOMDIR((root as NSString).appendingPathComponent(rel)); continue }
                 if skippedExtensions.contains((name as NSString).pathExtension.lowercased()) { continue }
                 let full = (root as NSString).appendingPathComponent(rel)
                 if let type = walker.fileAttributes?[.type] as? FileAttributeType, type != .typeRegular { continue }
                 out.append(full)
             }
         }
-        return Array(Set(out)).sorted()
+        return (Array(Set(out)).sorted(), missing)
     }
 
     /// Groups instances by Study and Series Instance UID; studies newest first, series by number.

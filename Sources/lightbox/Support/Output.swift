@@ -12,11 +12,21 @@ enum Output {
         FileHandle.standardError.write(Data(("lightbox: " + TextSanitizer.sanitize(text) + "\n").utf8))
     }
 
-    /// JSON output: JSONSerialization escapes control characters itself (as \u00XX), so the bytes that
-    /// reach a terminal are safe.
+    /// JSON output. JSONSerialization escapes C0 controls; DEL, C1 controls and bidi overrides it leaves
+    /// raw, so those are escaped here as `\uXXXX` — still the same JSON string, but inert on a terminal.
     static func json(_ object: Any) throws {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var text = ""
+        text.reserveCapacity(data.count)
+        for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
+            let v = scalar.value
+            if (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+                let hex = String(v, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }
