@@ -135,7 +135,7 @@ SAMPLES = [
                    "severity": "severe", "label": "acute intraparenchymal haemorrhage, right lentiform nucleus"}],
          teaching=T("{age}-year-old hypertensive man, sudden left hemiparesis.",
                     "Hyperdense (~68 HU) haematoma centred on the right lentiform nucleus with a thin rim of "
-                    "perihaematomal oedema. Volume about 26 ml (ABC/2).",
+                    "perihaematomal oedema. Volume about 25 ml.",
                     "Hypertensive intraparenchymal haemorrhage, right basal ganglia.",
                     "Estimate volume with ABC/2 and compare with the ground truth volume; > 30 ml predicts a "
                     "poor outcome.")),
