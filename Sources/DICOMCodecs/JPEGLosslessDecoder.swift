@@ -109,13 +109,17 @@ public struct JPEGLosslessDecoder: FrameDecoder {
         let restartInterval = tables.restartInterval
         let codec = codecName
 
+        let componentCount = scanComponents.count
         return try data.withUnsafeBufferPointer { input in
             try work.withUnsafeMutableBufferPointer { w in
+            try huffman.withUnsafeBufferPointer { tables in
+            try scanComponents.withUnsafeBufferPointer { targets in
                 var bits = JPEGBitReader(data: input, position: scan.dataOffset)
                 var mcusLeft = restartInterval
                 var startOfInterval = true
                 var firstLine = true
                 for y in 0..<rows {
+                    var i = y * rowStride
                     for x in 0..<columns {
                         if restartInterval > 0 {
                             if mcusLeft == 0 {
@@ -129,10 +133,9 @@ public struct JPEGLosslessDecoder: FrameDecoder {
                             }
                             mcusLeft -= 1
                         }
-                        let base = (y * columns + x) * stride
-                        for (k, c) in scanComponents.enumerated() {
-                            let i = base + c
-                            let category = bits.decode(huffman[k])
+                        for k in 0..<componentCount {
+                            let at = i + targets[k]
+                            let category = bits.decode(tables[k])
                             let diff: Int
                             if category >= 0 && category < 16 {
                                 diff = bits.receiveExtend(category)
@@ -144,15 +147,9 @@ public struct JPEGLosslessDecoder: FrameDecoder {
                                     offset: bits.position)
                             }
                             let prediction: Int
-                            if startOfInterval {
-                                prediction = initial
-                            } else if firstLine {
-                                prediction = Int(w[i - stride])
-                            } else if x == 0 {
-                                prediction = Int(w[i - rowStride])
-                            } else {
-                                let ra = Int(w[i - stride]), rb = Int(w[i - rowStride])
-                                let rc = Int(w[i - rowStride - stride])
+                            if x > 0 && !firstLine {
+                                let ra = Int(w[at - stride]), rb = Int(w[at - rowStride])
+                                let rc = Int(w[at - rowStride - stride])
                                 switch predictor {
                                 case 1: prediction = ra
                                 case 2: prediction = rb
@@ -162,10 +159,17 @@ public struct JPEGLosslessDecoder: FrameDecoder {
                                 case 6: prediction = rb + ((ra - rc) >> 1)
                                 default: prediction = (ra + rb) >> 1
                                 }
+                            } else if startOfInterval {
+                                prediction = initial
+                            } else if firstLine {
+                                prediction = Int(w[at - stride])
+                            } else {
+                                prediction = Int(w[at - rowStride])        // first column: above
                             }
-                            w[i] = UInt16(truncatingIfNeeded: prediction &+ diff)
+                            w[at] = UInt16(truncatingIfNeeded: prediction &+ diff)
                         }
                         startOfInterval = false
+                        i += stride
                     }
                     firstLine = false
                     if bits.hasOverrun {
@@ -174,6 +178,8 @@ public struct JPEGLosslessDecoder: FrameDecoder {
                     }
                 }
                 return bits.position
+            }
+            }
             }
         }
     }
