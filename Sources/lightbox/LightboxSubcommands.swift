@@ -8,5 +8,6 @@ enum LightboxSubcommands {
         InfoCommand.self,
         ListCommand.self,
         ExportPNGCommand.self,
+        RenderCommand.self,
     ]
 }

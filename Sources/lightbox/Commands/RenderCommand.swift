@@ -1,0 +1,137 @@
+import ArgumentParser
+import DICOM
+import Foundation
+import Imaging
+import TerminalGraphics
+
+/// `lightbox render PATH`: one image printed to stdout through the best protocol the terminal has,
+/// like chafa or timg do for ordinary pictures — for DICOM files, series folders and PNG files.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Print a DICOM image, a slice of a series folder, or a PNG to the terminal.",
+        discussion: "The protocol comes from LIGHTBOX_GRAPHICS (auto|sixel|kitty|iterm|blocks|ascii), --protocol, or detection.")
+
+    @Argument(help: "A DICOM file, a folder holding one series, or a PNG file.")
+    var path: String
+
+    @Option(help: "Slice of a series folder (0-based, in anatomical order; default the middle one).")
+    var slice: Int?
+
+    @Option(help: "Frame of a multi-frame file (0-based).")
+    var frame: Int = 0
+
+    @Option(help: "Window as CENTER/WIDTH, e.g. -600/1500.")
+    var window: String?
+
+    @Option(help: "Window preset: soft, lung, bone, brain, stroke, mediastinum.")
+    var preset: String?
+
+    @Option(name: .customLong("protocol"), help: "auto, sixel, kitty, iterm, blocks, sextants, ascii.")
+    var graphicsProtocol: String?
+
+    @Option(help: "Cell symbols for block output: half or sextant.")
+    var symbols: String?
+
+    @Option(help: "Fit inside COLSxROWS cells (default: the terminal size, or 80x24).")
+    var size: String?
+
+    @Option(help: "Colours: full, 256, 16 or none.")
+    var colors: String?
+
+    @Option(name: .customLong("cell-size"), help: "Cell size in pixels WxH (default: asked of the terminal, else 8x16).")
+    var cellSize: String?
+
+    @Flag(help: "Invert the grey scale.")
+    var invert = false
+
+    func validate() throws {
+        if let graphicsProtocol, GraphicsProtocol(argument: graphicsProtocol) == nil { throw ValidationError("unknown --protocol \(graphicsProtocol)") }
+        if let symbols, !["half", "vhalf", "sextant", "sextants"].contains(symbols) { throw ValidationError("--symbols must be half or sextant") }
+        if let colors, !["full", "256", "16", "none"].contains(colors) { throw ValidationError("--colors must be full, 256, 16 or none") }
+        if let size, parseSize(size) == nil { throw ValidationError("--size must be COLSxROWS, e.g. 160x50") }
+        if let cellSize, CellGrid.parseCellSize(cellSize) == nil { throw ValidationError("--cell-size must be WxH, e.g. 10x20") }
+        if window != nil && preset != nil { throw ValidationError("give --window or --preset, not both") }
+    }
+
+    func run() throws {
+        let image: DisplayImage
+        do {
+            image = try loadImage()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode(2)
+        }
+        let env = ProcessInfo.processInfo.environment
+        let interactive = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        var caps = interactive
+            ? TerminalCapabilities.detect(environment: env, input: STDIN_FILENO, output: STDOUT_FILENO,
+                                          protocolFlag: graphicsProtocol ?? env["LIGHTBOX_GRAPHICS"],
+                                          cellSize: cellSize.flatMap(CellGrid.parseCellSize))
+            : TerminalCapabilities.fromEnvironment(env)
+        if !interactive {
+            caps.apply(override: graphicsProtocol ?? env["LIGHTBOX_GRAPHICS"])
+            if let c = cellSize.flatMap(CellGrid.parseCellSize) { caps.cellWidth = c.width; caps.cellHeight = c.height }
+        }
+        if let symbols, !caps.graphicsProtocol.isPixelProtocol || graphicsProtocol == nil {
+            caps.graphicsProtocol = symbols.hasPrefix("sextant") ? .sextants : .blocks
+        }
+        if let colors {
+            caps.colorDepth = ["full": .trueColor, "256": .xterm256, "16": .ansi16, "none": .none][colors] ?? caps.colorDepth
+            if caps.colorDepth == .none && !caps.graphicsProtocol.isPixelProtocol { caps.graphicsProtocol = .ascii }
+        }
+        let (columns, rows) = size.flatMap(parseSize) ?? terminalSize()
+        let rgb = RGBImage(width: image.width, height: image.height, channels: 3, pixels: image.rgb(),
+                           pixelAspectRatio: image.pixelAspectRatio)
+        let rendered = ImageRenderer(capabilities: caps).render(rgb, columns: columns, rows: rows)
+        FileHandle.standardOutput.write(Data(rendered.bytes))
+        if !rendered.bytes.isEmpty && rendered.bytes.last != 0x0A { FileHandle.standardOutput.write(Data("\n".utf8)) }
+    }
+
+    private func chosenWindow() throws -> VOITransform.Window? {
+        if let window {
+            guard let w = VOITransform.Window(parsing: window) else { throw ValidationError("--window must be CENTER/WIDTH") }
+            return w
+        }
+        if let preset {
+            guard let w = VOITransform.Window.preset(named: preset) else { throw ValidationError("unknown preset \(preset)") }
+            return w
+        }
+        return nil
+    }
+
+    private func loadImage() throws -> DisplayImage {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw ValidationError("\(path): no such file or folder")
+        }
+        if !isDir.boolValue && path.lowercased().hasSuffix(".png") { return try PNGCodec.read(path) }
+        var file = path
+        if isDir.boolValue {
+            let index = StudyIndex.scan([path], cache: nil)
+            guard let series = index.studies.first?.series.first(where: { $0.first.hasPixelData }) else {
+                throw ValidationError("\(path): no DICOM images found")
+            }
+            let sorted = VolumeLoader.sortedForVolume(series.instances).sorted
+            let k = slice ?? sorted.count / 2
+            guard k >= 0 && k < sorted.count else { throw ValidationError("--slice \(k) is outside 0..<\(sorted.count)") }
+            file = sorted[k].path
+        }
+        let dicom = try DICOMFile.read(URL(fileURLWithPath: file))
+        let reader = try PixelDataReader(dicom)
+        return try FrameRenderer(dicom.dataSet).render(try reader.frame(frame), window: try chosenWindow(), invert: invert)
+    }
+
+    private func parseSize(_ text: String) -> (Int, Int)? {
+        let parts = text.lowercased().split(separator: "x")
+        guard parts.count == 2, let c = Int(parts[0]), let r = Int(parts[1]), (1...2000).contains(c), (1...1000).contains(r) else { return nil }
+        return (c, r)
+    }
+
+    /// The terminal's size in cells, leaving a row for the prompt; 80×24 when not a terminal.
+    private func terminalSize() -> (Int, Int) {
+        if let w = WindowSize.of(fd: STDOUT_FILENO), w.columns > 0, w.rows > 1 { return (w.columns, w.rows - 1) }
+        return (80, 24)
+    }
+}
