@@ -91,14 +91,28 @@ def render(spec: dict, grid: Grid):
     cist_ring = intracranial & (((xx / 19) ** 2 + ((yy - 2) / 16) ** 2) < 1) & \
         (((xx / 10) ** 2 + ((yy - 6) / 8.5) ** 2) > 1) & (np.abs(zz - 18) < 6)
     vol[cist_ring] = 6.0
-    # posterior fossa floor / petrous ridges / sphenoid sinus near the skull base
+    # skull base: petrous temporal bones (oblique, with mastoid air cells), sphenoid sinus,
+    # ethmoid air cells and orbital roofs anteriorly (brain only in the posterior fossa down there)
     base = (zz < 8) & intracranial
-    pet = base & (np.abs(np.abs(xx) - 0.55 * (yy + 40)) < 5) & (zz > -12) & (yy > -20) & (yy < 40)
-    vol[pet] = 1300.0
-    sinus = base & (np.abs(xx) < 14) & (yy > -40) & (yy < -15) & (zz < 5)
-    vol[sinus] = -950.0
-    anterior_base = intracranial & (zz < -5) & (yy < -20)
-    vol[anterior_base & ~sinus] = 900.0 + 150 * dip[anterior_base & ~sinus]
+    cell = power_law_noise(shape, 2.4, r)
+    for sx in (-1, 1):
+        ux, uy = sx * 0.6, -0.8                       # petrous axis: anteromedial from the mastoid
+        px, py = xx - sx * 38, yy - 22
+        along = px * ux + py * uy
+        across = -px * uy + py * ux
+        pet = base & (np.abs(along) < 24) & (np.abs(across) < 6 - 2 * np.clip(np.abs(zz + 6) / 10, 0, 1)) & (zz > -22)
+        vol[pet] = 1250.0 + 120 * dip[pet]
+        mast = base & ((px - sx * 12) ** 2 + (py - 10) ** 2 < 12 ** 2) & (zz < 0)
+        vol[mast] = np.where(cell[mast] > 0.2, 700.0, -900.0)
+    sph = base & (((xx / 13) ** 2 + ((yy + 22) / 11) ** 2) < 1) & (zz < 2)
+    sph_wall = base & (((xx / 15.5) ** 2 + ((yy + 22) / 13.5) ** 2) < 1) & (zz < 4) & ~sph
+    vol[sph_wall] = 900.0
+    vol[sph] = -950.0
+    anterior = intracranial & (zz < 2 + 0.25 * (-yy - 30)) & (yy < -34)
+    eth = anterior & (((xx / 13) ** 2 + ((yy + 52) / 20) ** 2) < 1) & (zz < -4)
+    vol[anterior] = 36.0                               # gyrus rectus / orbitofrontal lobe above
+    vol[intracranial & (yy < -34) & (zz <= -4 + 0.25 * (-yy - 30) + 0.004 * xx ** 2) & (zz > -8 + 0.25 * (-yy - 30) + 0.004 * xx ** 2)] = 950.0
+    vol[eth] = np.where(cell[eth] > 0.25, 750.0, -920.0)
     lesions = []
     sops = [uid(spec["key"], 2, "sop", k) for k in range(grid.nz)]
     brainish = intracranial & (vol < 200)
