@@ -33,11 +33,12 @@ final class ExecutionPlan {
         inputSlots = graph.inputs.map { ($0.name, id($0.name)) }
         var built: [(Kernel, [Int], [Int], String, String)] = []
         for n in graph.nodes {
-            let k = try OperatorRegistry.makeKernel(n, opset: graph.opset)
+            var k = try OperatorRegistry.makeKernel(n, opset: graph.opset)
             if let act = n.fused {
                 if let c = k as? ConvKernel { c.activation = act }
                 else if let c = k as? ConvTransposeKernel { c.activation = act }
                 else if let g = k as? GemmKernel { g.activation = act }
+                else { k = FusedActivationKernel(inner: k, activation: act) }
             }
             built.append((k, n.inputs.map(id), n.outputs.map(id), n.name, n.opType))
         }
@@ -72,9 +73,12 @@ final class ExecutionPlan {
         var kept: [String: Tensor] = [:]
         for step in steps {
             if isCancelled() { throw ONNXError.cancelled }
-            let ins: [Tensor?] = step.inputs.map { $0 >= 0 ? values[$0] : nil }
+            var ins: [Tensor?] = step.inputs.map { $0 >= 0 ? values[$0] : nil }
+            // Release dead values before the kernel runs so it may reuse their storage in place.
+            let observing = observe != nil
+            if !observing { for s in step.release { values[s] = nil } }
             let outs: [Tensor]
-            do { outs = try step.kernel.run(ins) }
+            do { outs = try step.kernel.run(&ins) }
             catch let e as ONNXError {
                 switch e {
                 case .badInput(let m): throw ONNXError.badInput("node '\(step.name)' (\(step.opType)): \(m)")
@@ -82,7 +86,7 @@ final class ExecutionPlan {
                 default: throw e
                 }
             }
-            observe?(step, ins, outs)
+            if observing { observe?(step, step.inputs.map { $0 >= 0 ? values[$0] : nil }, outs) }
             for (i, s) in step.outputs.enumerated() where s >= 0 {
                 guard i < outs.count else { throw ONNXError.invalidModel("node '\(step.name)' (\(step.opType)) produced \(outs.count) outputs, model expects \(step.outputs.count)") }
                 values[s] = outs[i]

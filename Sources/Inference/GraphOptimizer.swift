@@ -15,7 +15,8 @@ enum GraphOptimizer {
             guard foldable else { kept.append(n); continue }
             let k = try OperatorRegistry.makeKernel(n, opset: g.opset)
             let outs: [Tensor]
-            do { outs = try k.run(n.inputs.map { $0.isEmpty ? nil : g.constants[$0] }) }
+            var ins: [Tensor?] = n.inputs.map { $0.isEmpty ? nil : g.constants[$0] }
+            do { outs = try k.run(&ins) }
             catch { kept.append(n); continue } // leave it for runtime to report in context
             if outs.contains(where: { $0.count > maxFoldedElements }) || outs.count < n.outputs.filter({ !$0.isEmpty }).count {
                 kept.append(n); continue
@@ -86,7 +87,8 @@ enum GraphOptimizer {
         pruneConstants(&g)
     }
 
-    /// Conv/ConvTranspose/Gemm → single-reader activation becomes a fused epilogue.
+    /// Conv/ConvTranspose/Gemm → single-reader activation becomes a fused epilogue; after
+    /// BatchNormalization, InstanceNormalization and Add it runs in place on the fresh output.
     static func fuseActivations(_ g: inout IRGraph) throws {
         let uses = g.consumers()
         var producer: [String: Int] = [:]
@@ -94,7 +96,8 @@ enum GraphOptimizer {
         var removed = Set<Int>()
         for (ai, act) in g.nodes.enumerated() {
             guard let src = act.inputs.first, let pi = producer[src], uses[src] == 1,
-                  ["Conv", "ConvTranspose", "Gemm"].contains(g.nodes[pi].opType), g.nodes[pi].fused == nil else { continue }
+                  ["Conv", "ConvTranspose", "Gemm", "BatchNormalization", "InstanceNormalization", "Add"].contains(g.nodes[pi].opType),
+                  g.nodes[pi].outputs.count == 1, g.nodes[pi].fused == nil else { continue }
             let a = NodeAttributes(node: act, opset: g.opset)
             let op: UnaryOp
             switch act.opType {

@@ -1,13 +1,31 @@
 /// One node's compiled computation. Built once at load from the node's attributes (which are
 /// validated then), run many times. Inputs omitted in the model (empty names) arrive as nil.
+///
+/// Inputs are passed `inout` so a kernel can `take` an input it may overwrite: when the executor
+/// has released that value (this node is its last reader) the taken tensor's storage is
+/// uniquely referenced and elementwise kernels update it in place instead of copying.
 protocol Kernel {
-    func run(_ inputs: [Tensor?]) throws -> [Tensor]
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor]
 }
 
 /// A kernel from a closure, for the many operators whose state is a few attributes.
 struct ClosureKernel: Kernel {
-    let body: ([Tensor?]) throws -> [Tensor]
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] { try body(inputs) }
+    let body: (inout [Tensor?]) throws -> [Tensor]
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] { try body(&inputs) }
+}
+
+/// Runs a kernel, then an activation over its (freshly made, uniquely owned) first output.
+/// Used to fuse activations after BatchNormalization, InstanceNormalization and Add.
+struct FusedActivationKernel: Kernel {
+    let inner: Kernel
+    let activation: UnaryOp
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
+        var outs = try inner.run(&inputs)
+        if !outs.isEmpty && outs[0].isFloat {
+            outs[0].floats.withUnsafeMutableBufferPointer { activation.apply(to: $0) }
+        }
+        return outs
+    }
 }
 
 /// Helpers for reading kernel inputs.
@@ -17,6 +35,13 @@ extension Array where Element == Tensor? {
         return t
     }
     func optional(_ i: Int) -> Tensor? { i < count ? self[i] : nil }
+
+    /// Moves input `i` out of the array (so its storage may be uniquely owned by the caller).
+    mutating func take(_ i: Int, _ what: String = "input") throws -> Tensor {
+        guard i < count, let t = self[i] else { throw ONNXError.invalidModel("missing required \(what) #\(i)") }
+        self[i] = nil
+        return t
+    }
 }
 
 /// Resolves a possibly negative axis against a rank.

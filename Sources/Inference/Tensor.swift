@@ -57,6 +57,12 @@ public struct Tensor: Sendable, Equatable {
     }
 }
 
+/// A float array of `n` elements whose contents the caller will overwrite entirely
+/// (skips the zero fill `Array(repeating:count:)` pays for).
+@inline(__always) func uninitializedFloats(_ n: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: n) { _, count in count = n }
+}
+
 /// Row-major strides for a shape.
 @inline(__always) func strides(of shape: [Int]) -> [Int] {
     var s = [Int](repeating: 1, count: shape.count)

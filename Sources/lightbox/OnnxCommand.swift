@@ -18,6 +18,7 @@ struct OnnxRun: AsyncParsableCommand {
     @Option(help: "OpenBLAS threads.") var threads: Int = 2
 
     func run() async throws {
+        BLASTuning.reexecWithTunedKernelsIfNeeded()
         setInferenceThreads(threads)
         let m = try Model.load(URL(fileURLWithPath: model))
         var feeds: [String: Tensor] = [:]
@@ -89,6 +90,7 @@ struct OnnxBench: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        BLASTuning.reexecWithTunedKernelsIfNeeded()
         setInferenceThreads(threads)
         let t0 = Date()
         let m = try Model.load(URL(fileURLWithPath: model))
@@ -140,13 +142,14 @@ struct OnnxInfo: AsyncParsableCommand {
         let m = try Model.load(URL(fileURLWithPath: model), options: opts)
         func dims(_ s: [Int?]?) -> String { s.map { "[" + $0.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]" } ?? "(unknown)" }
         print("model: \(model)")
+        print("blas kernels: \(BLASTuning.coreName)")
         print("ir_version: \(m.irVersion)  opset: \(m.opset)  producer: \(m.producer.isEmpty ? "-" : m.producer)")
         for i in m.inputs { print("input  \(i.name): \(i.elementType) \(dims(i.shape))") }
         for o in m.outputs { print("output \(o.name): \(o.elementType) \(dims(o.shape))") }
         print("operators: " + m.operatorCounts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "))
         print("nodes: \(m.operatorCounts.values.reduce(0, +)) (\(m.compiledNodeCount) after folding and fusion)")
         print("parameters: \(m.parameterCount)")
-        if let f = m.flops { print(String(format: "FLOPs: %d (%.3f GFLOPs)", f, Double(f) / 1e9)) } else { print("FLOPs: unknown (dynamic input shapes)") }
+        if let f = m.flops { print("FLOPs: \(f) (" + String(format: "%.3f", Double(f) / 1e9) + " GFLOPs)") } else { print("FLOPs: unknown (dynamic input shapes)") }
         if let p = m.peakActivationBytes { print(String(format: "peak activations: %.1f MiB", Double(p) / 1048576)) }
         if let c = m.card { print("card: \(c.id) \(c.version) (\(c.task.rawValue))\(c.notForClinicalUse ? " — NOT FOR CLINICAL USE" : "")") }
     }

@@ -26,7 +26,7 @@ final class ConvKernel: Kernel {
         }
     }
 
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
         let x = try inputs.required(0), w = try inputs.required(1)
         let b = inputs.optional(2)
         guard x.isFloat, w.isFloat else { throw ONNXError.badInput("Conv supports float tensors only") }
@@ -46,7 +46,9 @@ final class ConvKernel: Kernel {
         let outSpatial = try geo.outputSize(input: inSpatial)
         let outShape = [n, m] + outSpatial
         let outCount = try checkedCount(outShape)
-        var y = [Float](repeating: 0, count: outCount)
+        let isDepthwiseEarly = nd == 2 && group == c && m == c && c / group == 1
+        // GEMM with beta 0 overwrites every output; only the depthwise loop accumulates.
+        var y = isDepthwiseEarly ? [Float](repeating: 0, count: outCount) : uninitializedFloats(outCount)
         let cg = c / group, mg = m / group
         let kProd = kernel.reduce(1, *)
         let inPlane = inSpatial.reduce(1, *), outPlane = outSpatial.reduce(1, *)
@@ -63,7 +65,7 @@ final class ConvKernel: Kernel {
                                     kH: kernel[0], kW: kernel[1], geo: geo)
                         return
                     }
-                    var col = [Float](repeating: 0, count: isPointwise ? 0 : colRows * outPlane)
+                    var col = uninitializedFloats(isPointwise ? 0 : colRows * outPlane)
                     col.withUnsafeMutableBufferPointer { pc in
                         for bi in 0..<n {
                             for g in 0..<group {

@@ -24,7 +24,7 @@ final class ConvTransposeKernel: Kernel {
         guard ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"].contains(autoPad) else { throw attrs.unsupported("auto_pad '\(autoPad)'") }
     }
 
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
         let x = try inputs.required(0), w = try inputs.required(1)
         let b = inputs.optional(2)
         guard x.isFloat, w.isFloat, x.rank >= 3, w.rank == x.rank else {

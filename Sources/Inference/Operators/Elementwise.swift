@@ -177,7 +177,7 @@ enum UnaryOp {
 
 func unaryKernel(_ op: UnaryOp, attrs: NodeAttributes) -> Kernel {
     ClosureKernel { inputs in
-        var x = try inputs.required(0)
+        var x = try inputs.take(0)
         if x.isFloat {
             x.floats.withUnsafeMutableBufferPointer { op.apply(to: $0) }
         } else {
@@ -198,7 +198,7 @@ func clipKernel(attrs: NodeAttributes) throws -> Kernel {
     let attrMax = try attrs.float("max", Float.infinity)
     let fromInputs = attrs.opset >= 11
     return ClosureKernel { inputs in
-        var x = try inputs.required(0)
+        var x = try inputs.take(0)
         let lo = inputs.optional(1), hi = inputs.optional(2)
         if x.isFloat {
             let l = fromInputs ? (lo?.floatValues.first ?? -.infinity) : attrMin

@@ -12,7 +12,7 @@ final class GemmKernel: Kernel {
         if attrs.opset < 7, attrs.has("broadcast") { _ = try attrs.int("broadcast", 0) }
     }
 
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
         let a = try inputs.required(0), b = try inputs.required(1)
         guard a.isFloat, b.isFloat, a.rank == 2, b.rank == 2 else { throw ONNXError.badInput("Gemm needs two float matrices, got \(a.shape) and \(b.shape)") }
         let m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1]
@@ -52,7 +52,7 @@ func matmulKernel() -> Kernel {
         let aBatch = Array(a.shape.dropLast(2)), bBatch = Array(b.shape.dropLast(2))
         let plan = try BroadcastPlan([aBatch, bBatch])
         var outShape = plan.shape + [m, n]
-        var y = [Float](repeating: 0, count: try checkedCount(outShape))
+        var y = uninitializedFloats(try checkedCount(outShape))
         let batches = plan.count
         // Offsets of each batch's matrices.
         var aOff = [Int](), bOff = [Int]()

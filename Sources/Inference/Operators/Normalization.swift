@@ -7,7 +7,7 @@ func batchNormKernel(attrs: NodeAttributes) throws -> Kernel {
     if attrs.opset < 9, attrs.has("spatial"), try attrs.int("spatial", 1) != 1 { throw attrs.unsupported("spatial=0") }
     attrs.ignore("is_test", "consumed_inputs")
     return ClosureKernel { inputs in
-        let x = try inputs.required(0)
+        var x = try inputs.take(0)
         let scale = try inputs.required(1).floatValues, bias = try inputs.required(2).floatValues
         var mean = try inputs.required(3).floatValues, variance = try inputs.required(4).floatValues
         guard x.isFloat, x.rank >= 2 else { throw ONNXError.badInput("BatchNormalization needs float N×C×… input") }
@@ -30,7 +30,8 @@ func batchNormKernel(attrs: NodeAttributes) throws -> Kernel {
                 mean[ch] = Float(m); variance[ch] = Float(v)
             }
         }
-        var y = x.floats
+        var y = [Float]()
+        swap(&y, &x.floats) // moves the storage: in place when this node was its last reader
         y.withUnsafeMutableBufferPointer { py in
             for b in 0..<n {
                 for ch in 0..<c {
@@ -53,12 +54,13 @@ func batchNormKernel(attrs: NodeAttributes) throws -> Kernel {
 func instanceNormKernel(attrs: NodeAttributes) throws -> Kernel {
     let eps = try attrs.float("epsilon", 1e-5)
     return ClosureKernel { inputs in
-        let x = try inputs.required(0)
+        var x = try inputs.take(0)
         let scale = try inputs.required(1).floatValues, bias = try inputs.required(2).floatValues
         guard x.isFloat, x.rank >= 3 else { throw ONNXError.badInput("InstanceNormalization needs float N×C×spatial input") }
         let n = x.shape[0], c = x.shape[1], plane = x.shape[2...].reduce(1, *)
         guard scale.count == c, bias.count == c else { throw ONNXError.badInput("InstanceNormalization parameters do not have \(c) channels") }
-        var y = x.floats
+        var y = [Float]()
+        swap(&y, &x.floats)
         y.withUnsafeMutableBufferPointer { py in
             for b in 0..<n {
                 for ch in 0..<c {

@@ -24,7 +24,7 @@ final class PoolKernel: Kernel {
         _ = try WindowGeometry(attrs: attrs, kernel: ks) // validates now
     }
 
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
         let x0 = try inputs.required(0)
         let nd = kernelShape.count
         guard x0.rank == nd + 2 else { throw ONNXError.badInput("pool input rank \(x0.rank) does not match kernel rank \(nd)") }
@@ -39,7 +39,7 @@ final class PoolKernel: Kernel {
         let iS = l(inSp, 1), oS = l(outSp, 1), k = l(kernelShape, 1), s = l(geo.strides, 1), d = l(geo.dilations, 1)
         let pb = l(geo.padsBegin, 0), pe = l(geo.padsEnd, 0)
         let outShape = Array(x.shape[0..<2]) + outSp
-        var y = [Float](repeating: 0, count: try checkedCount(outShape))
+        var y = uninitializedFloats(try checkedCount(outShape))
         let inPlane = iS[0] * iS[1] * iS[2], outPlane = oS[0] * oS[1] * oS[2]
         x.floats.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in

@@ -40,7 +40,7 @@ final class ResizeKernel: Kernel {
         attrs.ignore("cubic_coeff_a")
     }
 
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
         let x = try inputs.required(0)
         let r = x.rank
         var scales = [Float](repeating: 1, count: r)
@@ -131,6 +131,38 @@ final class ResizeKernel: Kernel {
         }
         let src = x.floatValues
         var out = [Float](repeating: 0, count: outCount)
+        if r == 4 && outShape[0] == x.shape[0] && outShape[1] == x.shape[1] && tapCount[0] == 1 && tapCount[1] == 1 &&
+            !outside.contains(where: { $0.contains(true) }) && taps[0].enumerated().allSatisfy({ $0.element.0 == $0.offset * st[0] }) &&
+            taps[1].enumerated().allSatisfy({ $0.element.0 == $0.offset * st[1] }) {
+            // Spatial-only resize of an N×C×H×W tensor: separable loops over each plane.
+            let planes = x.shape[0] * x.shape[1], inPlane = x.shape[2] * x.shape[3]
+            let oH = outShape[2], oW = outShape[3], ky = tapCount[2], kx = tapCount[3]
+            let ty = taps[2], tx = taps[3]
+            src.withUnsafeBufferPointer { ps in
+                out.withUnsafeMutableBufferPointer { po in
+                    for p in 0..<planes {
+                        let s = ps.baseAddress! + p * inPlane
+                        let o = po.baseAddress! + p * oH * oW
+                        for oy in 0..<oH {
+                            let row = o + oy * oW
+                            for ox in 0..<oW {
+                                var acc: Float = 0
+                                for a in 0..<ky {
+                                    let (offY, wY) = ty[oy * ky + a]
+                                    for b in 0..<kx {
+                                        let (offX, wX) = tx[ox * kx + b]
+                                        acc += wY * wX * s[offY + offX]
+                                    }
+                                }
+                                row[ox] = acc
+                            }
+                        }
+                    }
+                }
+            }
+            if !x.isFloat { return [Tensor(shape: outShape, ints: out.map { Int64($0.rounded()) }, type: x.dataType)] }
+            return [Tensor(shape: outShape, floats: out)]
+        }
         forEachIndex(outShape) { i, idx in
             var combos = 1
             for d in 0..<r { combos *= tapCount[d]; if outside[d][idx[d]] { out[i] = extrapolation; return } }

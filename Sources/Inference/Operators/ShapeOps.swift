@@ -52,7 +52,7 @@ func concatKernel(attrs: NodeAttributes) throws -> Kernel {
         let inner = first.shape[(axis + 1)...].reduce(1, *)
         let outRow = outShape[axis] * inner
         if first.isFloat {
-            var out = [Float](repeating: 0, count: try checkedCount(outShape))
+            var out = uninitializedFloats(try checkedCount(outShape))
             out.withUnsafeMutableBufferPointer { dst in
                 var colOff = 0
                 for p in parts {

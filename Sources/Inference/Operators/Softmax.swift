@@ -6,7 +6,7 @@ func softmaxKernel(log: Bool, attrs: NodeAttributes) throws -> Kernel {
     let legacy = attrs.opset < 13
     let axisAttr = try attrs.int("axis", legacy ? 1 : -1)
     return ClosureKernel { inputs in
-        let x = try inputs.required(0)
+        let x = try inputs.take(0)
         guard x.isFloat else { throw ONNXError.badInput("Softmax supports float tensors only") }
         if x.count == 0 { return [x] }
         let axis = try normalizeAxis(axisAttr, rank: x.rank)
