@@ -30,7 +30,21 @@ extension DataSet {
         guard let e = self[tag], let range = e.byteRange else { return [] }
         switch effectiveVR(e) {
         case .DS, .IS:
-            return strings(tag).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            // Parsed straight from the ASCII bytes: this runs for every header the index reads.
+            return buffer.withBytes(range) { raw in
+                var out: [Double] = []
+                var start = 0
+                for i in 0 ... raw.count where i == raw.count || raw[i] == 0x5C {
+                    var lo = start, hi = i
+                    while lo < hi && (raw[lo] == 0x20 || raw[lo] == 0) { lo += 1 }
+                    while hi > lo && (raw[hi - 1] == 0x20 || raw[hi - 1] == 0) { hi -= 1 }
+                    if hi > lo, let v = Double(String(decoding: UnsafeRawBufferPointer(rebasing: raw[lo ..< hi]), as: UTF8.self)) {
+                        out.append(v)
+                    }
+                    start = i + 1
+                }
+                return out
+            }
         case .US: return readBinary(range, size: 2) { Double($0.loadUInt16(big: $1)) }
         case .SS: return readBinary(range, size: 2) { Double(Int16(bitPattern: $0.loadUInt16(big: $1))) }
         case .UL: return readBinary(range, size: 4) { Double($0.loadUInt32(big: $1)) }

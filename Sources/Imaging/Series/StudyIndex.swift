@@ -109,15 +109,10 @@ public struct StudyIndex: Sendable {
                 if (root as NSString).lastPathComponent == "DICOMDIR" { addDICOMDIR(root) } else { out.append(root) }
                 continue
             }
-            guard let walker = fm.enumerator(atPath: root) else { continue }
-            while let rel = walker.nextObject() as? String {
-                let name = (rel as NSString).lastPathComponent
-                if name.hasPrefix(".") { if walker.level > 0 { walker.skipDescendants() }; continue }
-                if name == "DICOMDIR" { addDICOMDIR((root as NSString).appendingPathComponent(rel)); continue }
-                if skippedExtensions.contains((name as NSString).pathExtension.lowercased()) { continue }
-                let full = (root as NSString).appendingPathComponent(rel)
-                if let type = walker.fileAttributes?[.type] as? FileAttributeType, type != .typeRegular { continue }
-                out.append(full)
+            DirectoryWalker.regularFiles(under: root) { path, name in
+                if name == "DICOMDIR" { addDICOMDIR(path); return }
+                let ext = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
+                if !skippedExtensions.contains(ext) { out.append(path) }
             }
         }
         return (Array(Set(out)).sorted(), missing)

@@ -47,7 +47,8 @@ public enum VolumeLoader {
             }
         }
 
-        var voxels = [Float](repeating: 0, count: total)
+        // Every voxel is written by exactly one slice load below, so skip zero-filling 4 bytes per voxel.
+        var voxels = [Float](unsafeUninitializedCapacity: total) { _, count in count = total }
         var errors = [String?](repeating: nil, count: sliceCount)
         voxels.withUnsafeMutableBufferPointer { out in
             errors.withUnsafeMutableBufferPointer { errs in
@@ -89,21 +90,27 @@ public enum VolumeLoader {
         if case let .rescale(slope, intercept) = modality, d.bitsAllocated == 16, ds.byteOrder == .little,
            let range = ds[.pixelData]?.byteRange, range.count >= out.count * 2 {
             let s = Float(slope), b = Float(intercept)
-            let shift = UInt32(16 - d.bitsStored)
-            ds.buffer.withBytes(range) { raw in
+            let shift = Int16(16 - d.bitsStored)
+            let aligned = ds.buffer.withBytes(range) { raw -> Bool in
+                guard let base = raw.baseAddress, Int(bitPattern: base) % 2 == 0 else { return false }
+                // Typed, aligned loops: the compiler vectorises these (8 samples per instruction).
+                let n = out.count
+                guard let dst = out.baseAddress else { return true }
                 if d.isSigned {
-                    for i in 0 ..< out.count {
-                        let v = Int16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self) << shift) >> Int16(shift)
-                        out[i] = Float(v) * s + b
+                    let src = base.assumingMemoryBound(to: Int16.self)
+                    if shift == 0 {
+                        for i in 0 ..< n { dst[i] = Float(src[i]) * s + b }
+                    } else {
+                        for i in 0 ..< n { dst[i] = Float((src[i] << shift) >> shift) * s + b }
                     }
                 } else {
+                    let src = base.assumingMemoryBound(to: UInt16.self)
                     let mask = UInt16(truncatingIfNeeded: (1 << d.bitsStored) - 1)
-                    for i in 0 ..< out.count {
-                        out[i] = Float(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self) & mask) * s + b
-                    }
+                    for i in 0 ..< n { dst[i] = Float(src[i] & mask) * s + b }
                 }
+                return true
             }
-            return
+            if aligned { return }
         }
         var values = try reader.frame(0).floatValues()
         modality.apply(&values)
