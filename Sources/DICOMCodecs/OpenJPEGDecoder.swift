@@ -56,6 +56,9 @@ public struct OpenJPEGDecoder: FrameDecoder {
                 throw failure(log, "could not read the JPEG 2000 header")
             }
             defer { opj_image_destroy(image) }
+            // Geometry is known after the header: reject a mismatch before OpenJPEG spends time
+            // (and memory) decoding an image of the wrong size.
+            try checkHeader(image.pointee, descriptor: d)
             guard opj_decode(codec, stream, image) != 0, opj_end_decompress(codec, stream) != 0 else {
                 throw failure(log, "decoding failed")
             }
@@ -83,11 +86,32 @@ public struct OpenJPEGDecoder: FrameDecoder {
         return range
     }
 
-    /// Checks the decoded image against the descriptor and writes the interleaved output.
-    private func makeFrame(from image: opj_image_t, descriptor d: FrameDescriptor) throws -> DecodedFrame {
+    /// Checks the image header (components, size, precision) against the descriptor.
+    private func checkHeader(_ image: opj_image_t, descriptor d: FrameDescriptor) throws {
         guard Int(image.numcomps) == d.samplesPerPixel, let comps = image.comps else {
             throw CodecError.descriptorMismatch(codec: codecName, detail:
                 "codestream has \(image.numcomps) components, data set says \(d.samplesPerPixel) samples per pixel")
+        }
+        let width = Int(image.x1) - Int(image.x0), height = Int(image.y1) - Int(image.y0)
+        for c in 0..<d.samplesPerPixel {
+            let comp = comps[c]
+            guard width == d.columns, height == d.rows, comp.dx == 1, comp.dy == 1 else {
+                throw CodecError.descriptorMismatch(codec: codecName, detail:
+                    "component \(c) is \(height) × \(width) (subsampling \(comp.dx)×\(comp.dy)), data set says "
+                    + "\(d.rows) × \(d.columns)")
+            }
+            guard comp.prec >= 1, Int(comp.prec) <= d.bitsAllocated else {
+                throw CodecError.descriptorMismatch(codec: codecName, detail:
+                    "component \(c) precision \(comp.prec) does not fit in bits allocated \(d.bitsAllocated)")
+            }
+        }
+    }
+
+    /// Checks the decoded image against the descriptor and writes the interleaved output.
+    private func makeFrame(from image: opj_image_t, descriptor d: FrameDescriptor) throws -> DecodedFrame {
+        try checkHeader(image, descriptor: d)
+        guard let comps = image.comps else {
+            throw CodecError.libraryFailure(codec: codecName, detail: "OpenJPEG returned no components")
         }
         var precision = 0
         var signed = false
@@ -95,12 +119,7 @@ public struct OpenJPEGDecoder: FrameDecoder {
             let comp = comps[c]
             guard Int(comp.w) == d.columns, Int(comp.h) == d.rows, comp.data != nil else {
                 throw CodecError.descriptorMismatch(codec: codecName, detail:
-                    "component \(c) is \(comp.h) × \(comp.w) (subsampling \(comp.dx)×\(comp.dy)), data set says "
-                    + "\(d.rows) × \(d.columns)")
-            }
-            guard comp.prec >= 1, Int(comp.prec) <= d.bitsAllocated else {
-                throw CodecError.descriptorMismatch(codec: codecName, detail:
-                    "component \(c) precision \(comp.prec) does not fit in bits allocated \(d.bitsAllocated)")
+                    "decoded component \(c) is \(comp.h) × \(comp.w), data set says \(d.rows) × \(d.columns)")
             }
             precision = max(precision, Int(comp.prec))
             signed = signed || comp.sgnd != 0
