@@ -9,7 +9,7 @@ PY=${PY:-.venv/bin/python}
 N=${BENCH_FILES:-3000}
 S=${BENCH_SLICES:-300}
 WORK=${BENCH_DIR:-/tmp/lightbox-bench}
-swift build -c release --product DICOMBench >/dev/null
+swift build -c release --product DICOMBench 2>&1 | grep -E "error|Compiling|Build" | tail -3
 BIN=.build/release/DICOMBench
 [ -d "$WORK/index-$N" ] || $PY Benchmarks/dicom/make_series.py "$WORK/index-$N" "$N" 64 64
 [ -d "$WORK/volume-$S" ] || $PY Benchmarks/dicom/make_series.py "$WORK/volume-$S" "$S" 512 512
