@@ -16,6 +16,9 @@ struct CodecFixture: Decodable {
         var expected: String?
         var expectedLength: Int
         var expectedFNV1a64: String
+        /// For 8-bit JPEG DCT frames: the hash of the system libjpeg-turbo's output (islow IDCT,
+        /// fancy upsampling, no colour conversion), which the Swift decoder must match exactly.
+        var libjpegTurboFNV1a64: String?
     }
 
     var name: String
@@ -38,13 +41,13 @@ struct CodecFixture: Decodable {
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures").appendingPathComponent("codecs")
 
-    static func all() throws -> [CodecFixture] {
+    static func all(in directory: URL = directory) throws -> [CodecFixture] {
         struct Manifest: Decodable { var cases: [CodecFixture] }
         let data = try Data(contentsOf: directory.appendingPathComponent("manifest.json"))
         return try JSONDecoder().decode(Manifest.self, from: data).cases
     }
 
-    static func bytes(_ name: String) throws -> [UInt8] {
+    static func bytes(_ name: String, in directory: URL = directory) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
     }
 }

@@ -20,7 +20,10 @@ Run: .venv/bin/python Tools/codecs/make_fixtures.py   (from the repository root)
 """
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pydicom
@@ -79,6 +82,30 @@ SELECTION = [
 LOSSY = {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51"}
 
 
+_JPEG_REF = None
+
+
+def libjpeg_turbo_decode(comp: bytes):
+    """The system libjpeg-turbo's output (islow IDCT, fancy upsampling, no colour conversion),
+    via Tools/codecs/libjpeg_turbo_reference.c; None when no C compiler is available."""
+    global _JPEG_REF
+    if _JPEG_REF is None:
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if not cc:
+            _JPEG_REF = ""
+        else:
+            exe = os.path.join(tempfile.mkdtemp(), "jpeg_ref")
+            src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libjpeg_turbo_reference.c")
+            subprocess.run([cc, src, "-ljpeg", "-o", exe], check=True)
+            _JPEG_REF = exe
+    if not _JPEG_REF:
+        return None
+    with tempfile.NamedTemporaryFile(suffix=".jpg") as f:
+        f.write(comp)
+        f.flush()
+        return subprocess.run([_JPEG_REF, f.name], capture_output=True, check=True).stdout
+
+
 def fnv1a64(data: bytes) -> str:
     h = 0xCBF29CE484222325
     arr = np.frombuffer(data, dtype=np.uint8)
@@ -131,6 +158,10 @@ def corpus_cases() -> list:
             write(f"{name}.f{index}.bin", comp)
             entry = {"index": index, "compressed": f"{name}.f{index}.bin",
                      "expectedLength": len(expected), "expectedFNV1a64": fnv1a64(expected)}
+            if tsuid in LOSSY and desc["bitsAllocated"] == 8:
+                ref = libjpeg_turbo_decode(comp)
+                if ref is not None and len(ref) == len(expected):
+                    entry["libjpegTurboFNV1a64"] = fnv1a64(ref)
             if len(expected) <= RAW_LIMIT or tsuid in LOSSY:
                 write(f"{name}.f{index}.raw", expected)
                 entry["expected"] = f"{name}.f{index}.raw"
@@ -313,7 +344,52 @@ def synthetic_cases() -> list:
     return cases
 
 
+def survey(out_dir: str) -> int:
+    """Write frame 0 of EVERY compressed file in the corpus (not committed; large) to `out_dir`,
+    with a manifest in the same format, for the opt-in survey test (CODECS_SURVEY_DIR)."""
+    global OUT
+    OUT = out_dir
+    os.makedirs(OUT, exist_ok=True)
+    cases = []
+    for directory in (PYD, STORE):
+        for filename in sorted(os.listdir(directory)):
+            if not filename.endswith(".dcm"):
+                continue
+            path = os.path.join(directory, filename)
+            try:
+                ds = pydicom.dcmread(path)
+                tsuid = str(ds.file_meta.TransferSyntaxUID)
+                if not ds.file_meta.TransferSyntaxUID.is_compressed or "PixelData" not in ds:
+                    continue
+                desc = descriptor_of(ds)
+                nframes = int(ds.get("NumberOfFrames", 1) or 1)
+                comp = bytes(next(generate_frames(ds.PixelData, number_of_frames=nframes)))
+                arr = pixel_array(path, index=0, raw=True)
+            except Exception as e:  # noqa: BLE001 - the survey skips what pydicom cannot decode
+                print(f"skip {filename}: {type(e).__name__}: {str(e)[:80]}")
+                continue
+            name = "survey_" + "".join(ch if ch.isalnum() else "_" for ch in filename[:-4])
+            expected = to_bytes(arr, desc["bitsAllocated"], desc["pixelRepresentation"] == 1)
+            write(f"{name}.f0.bin", comp)
+            write(f"{name}.f0.raw", expected)
+            pi = desc["photometricInterpretation"]
+            if pi in ("YBR_RCT", "YBR_ICT"):
+                pi = "RGB"
+            if tsuid in LOSSY and pi.startswith("YBR"):
+                pi = "YBR_FULL"
+            cases.append({"name": name, "source": filename, "transferSyntax": tsuid, "descriptor": desc,
+                          "tolerance": 1 if tsuid in LOSSY else 0, "expectedPhotometricInterpretation": pi,
+                          "frames": [{"index": 0, "compressed": f"{name}.f0.bin", "expected": f"{name}.f0.raw",
+                                      "expectedLength": len(expected), "expectedFNV1a64": "not-computed"}]})
+            print(f"{name}: {tsuid}")
+    with open(os.path.join(OUT, "manifest.json"), "w") as f:
+        json.dump({"generator": "Tools/codecs/make_fixtures.py --survey", "cases": cases}, f, indent=1)
+    return 0
+
+
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--survey":
+        return survey(sys.argv[2])
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
         if f.endswith((".bin", ".raw")) or f == "manifest.json":
