@@ -75,14 +75,16 @@ public enum Resampler {
     /// True when every pixel of an interleaved RGB buffer has r = g = b.
     static func isGrey(_ pixels: [UInt8]) -> Bool {
         pixels.withUnsafeBufferPointer { p in
-            var i = 0
-            var diff: UInt8 = 0
-            while i + 2 < p.count {
-                diff |= (p[i] ^ p[i + 1]) | (p[i] ^ p[i + 2])
-                i += 3
-                if i % 3072 == 0 && diff != 0 { return false }
+            let n = p.count / 3
+            var start = 0
+            while start < n {   // blocks of 1024 pixels, so colour images exit early
+                let end = min(n, start + 1024)
+                var diff: UInt8 = 0
+                for i in start..<end { diff |= (p[3 * i] ^ p[3 * i + 1]) | (p[3 * i] ^ p[3 * i + 2]) }
+                if diff != 0 { return false }
+                start = end
             }
-            return diff == 0
+            return true
         }
     }
 
@@ -96,26 +98,32 @@ public enum Resampler {
         var mid = [Float](repeating: 0, count: rowLen * inH)
         var out = [UInt8](repeating: 0, count: rowLen * outH)
         var acc = [Float](repeating: 0, count: rowLen)
-        plane.withUnsafeBufferPointer { src in
-            mid.withUnsafeMutableBufferPointer { m in
+        // Hot loops use pointers and wrapping arithmetic: the package does not build with
+        // -Ounchecked, and overflow checks on index arithmetic would block vectorisation.
+        plane.withUnsafeBufferPointer { srcBuffer in
+            mid.withUnsafeMutableBufferPointer { midBuffer in
                 tx.weights.withUnsafeBufferPointer { w in
                     tx.start.withUnsafeBufferPointer { starts in
                         tx.count.withUnsafeBufferPointer { counts in
+                            let src = srcBuffer.baseAddress!, m = midBuffer.baseAddress!
+                            let maxTaps = tx.maxTaps
                             for y in 0..<inH {
-                                let row = y * inW * ch
-                                let orow = y * rowLen
+                                let srow = src + y &* inW &* ch
+                                let mrow = m + y &* rowLen
                                 for o in 0..<outW {
-                                    let s = Int(starts[o]), n = Int(counts[o]), wb = o * tx.maxTaps
+                                    let s = Int(starts[o]), n = Int(counts[o])
+                                    let wo = w.baseAddress! + o &* maxTaps
                                     if ch == 1 {
                                         var a: Float = 0
-                                        for k in 0..<n { a += w[wb + k] * Float(src[row + s + k]) }
-                                        m[orow + o] = a
+                                        let p = srow + s
+                                        for k in 0..<n { a += wo[k] * Float(p[k]) }
+                                        mrow[o] = a
                                     } else {
                                         for c in 0..<ch {
                                             var a: Float = 0
-                                            var p = row + s * ch + c
-                                            for k in 0..<n { a += w[wb + k] * Float(src[p]); p += ch }
-                                            m[orow + o * ch + c] = a
+                                            let p = srow + (s &* ch &+ c)
+                                            for k in 0..<n { a += wo[k] * Float(p[k &* ch]) }
+                                            mrow[o &* ch &+ c] = a
                                         }
                                     }
                                 }
@@ -125,21 +133,22 @@ public enum Resampler {
                 }
             }
         }
-        mid.withUnsafeBufferPointer { m in
-            out.withUnsafeMutableBufferPointer { dst in
-                acc.withUnsafeMutableBufferPointer { acc in ty.weights.withUnsafeBufferPointer { weights in
+        mid.withUnsafeBufferPointer { midBuffer in
+            out.withUnsafeMutableBufferPointer { dstBuffer in
+                acc.withUnsafeMutableBufferPointer { accBuffer in ty.weights.withUnsafeBufferPointer { weights in
+                    let m = midBuffer.baseAddress!, dst = dstBuffer.baseAddress!, a = accBuffer.baseAddress!
                     for o in 0..<outH {
-                        let s = Int(ty.start[o]), n = Int(ty.count[o]), wb = o * ty.maxTaps
-                        for i in 0..<rowLen { acc[i] = 0.5 }
+                        let s = Int(ty.start[o]), n = Int(ty.count[o]), wb = o &* ty.maxTaps
+                        for i in 0..<rowLen { a[i] = 0.5 }
                         for k in 0..<n {
-                            let wk = weights[wb + k]
-                            let base = (s + k) * rowLen
-                            for i in 0..<rowLen { acc[i] += wk * m[base + i] }
+                            let wk = weights[wb &+ k]
+                            let row = m + (s &+ k) &* rowLen
+                            for i in 0..<rowLen { a[i] += wk * row[i] }
                         }
-                        let orow = o * rowLen
+                        let d = dst + o &* rowLen
                         for i in 0..<rowLen {
-                            let a = acc[i]
-                            dst[orow + i] = a >= 255 ? 255 : a <= 0 ? 0 : UInt8(a)
+                            let v = min(max(a[i], 0), 255)
+                            d[i] = UInt8(truncatingIfNeeded: Int32(v))
                         }
                     }
                 }}

@@ -34,9 +34,9 @@ public struct SixelEncoder: ImageEncoder {
             index.withUnsafeMutableBufferPointer { idx in
                 palette.greyMap.withUnsafeBufferPointer { greyMap in
                     for i in 0..<(w * h) {
-                        let o = i * ch
+                        let o = i &* ch
                         if ch == 4 && p[o + 3] < 128 { idx[i] = transparent; usesTransparency = true; continue }
-                        let r = p[o], g = p[o + 1], b = p[o + 2]
+                        let r = p[o], g = p[o &+ 1], b = p[o &+ 2]
                         if r == g && g == b { idx[i] = greyMap[Int(r)]; continue }
                         let key = Int(r >> 3) << 10 | Int(g >> 3) << 5 | Int(b >> 3)
                         var reg = colourCache[key]
@@ -81,14 +81,14 @@ public struct SixelEncoder: ImageEncoder {
                 for r in 0...n { start[r] = 0 }
                 for x in 0..<w {
                     var count = 0
-                    let g = 6 * x
+                    let g = 6 &* x
                     for r in 0..<bandRows {
-                        let reg = idx[(y0 + r) * w + x]
+                        let reg = idx[(y0 &+ r) &* w &+ x]
                         if reg == transparent { continue }
                         var k = 0
-                        while k < count && gReg[g + k] != reg { k += 1 }
-                        if k == count { gReg[g + k] = reg; gBits[g + k] = 0; count += 1; start[Int(reg) + 1] += 1 }
-                        gBits[g + k] |= UInt8(1 << r)
+                        while k < count && gReg[g &+ k] != reg { k &+= 1 }
+                        if k == count { gReg[g &+ k] = reg; gBits[g &+ k] = 0; count &+= 1; start[Int(reg) &+ 1] &+= 1 }
+                        gBits[g &+ k] |= UInt8(truncatingIfNeeded: 1 << r)
                     }
                     gCount[x] = UInt8(count)
                 }

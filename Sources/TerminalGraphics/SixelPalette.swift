@@ -3,8 +3,8 @@
 /// Sixel colours are given in percent (`#n;2;r;g;b`, 0–100), so at most 101 greys are
 /// distinguishable whatever the register count. A windowed slice usually uses far fewer: the
 /// palette spends registers first on the grey levels actually present (exactly, when they fit;
-/// otherwise by a histogram-weighted 1-D k-means over the percent levels, which minimises the
-/// squared error of the reconstruction), and the rest on overlay colours chosen by popularity
+/// otherwise by an optimal histogram-weighted 1-D quantiser over the percent levels, which
+/// minimises the squared error of the reconstruction), and the rest on overlay colours chosen by popularity
 /// over 15-bit colour bins. A colour pixel maps to the nearest register of any kind through a
 /// lazily filled 32768-entry cache, so the cost per pixel is one table look-up.
 ///
@@ -46,13 +46,13 @@ public struct SixelPalette: Sendable {
             var i = 0
             while i < p.count {
                 if ch == 4 && p[i + 3] < 128 { i += ch; continue }
-                let r = p[i], g = p[i + 1], b = p[i + 2]
-                if r == g && g == b { greyHist[Int(r)] += 1 } else {
+                let r = p[i], g = p[i &+ 1], b = p[i &+ 2]
+                if r == g && g == b { greyHist[Int(r)] &+= 1 } else {
                     let key = Int(r >> 3) << 10 | Int(g >> 3) << 5 | Int(b >> 3)
                     binCount[key] += 1
                     binSum[3 * key] += Int32(r); binSum[3 * key + 1] += Int32(g); binSum[3 * key + 2] += Int32(b)
                 }
-                i += ch
+                i &+= ch
             }
         }
         var levelHist = [Int](repeating: 0, count: 101)
@@ -67,7 +67,7 @@ public struct SixelPalette: Sendable {
         }
         if greyRegisters + colourRegisters == 0 { greyRegisters = 1; levelHist[0] = 1 }
 
-        // Grey levels: exact when they fit, else weighted 1-D k-means on percent levels.
+        // Grey levels: exact when they fit, else the optimal weighted quantiser of the percent levels.
         var levels: [Int]
         let present = (0...100).filter { levelHist[$0] > 0 }
         if greyRegisters >= present.count {
@@ -114,39 +114,44 @@ public struct SixelPalette: Sendable {
         return best
     }
 
+    /// Optimal `k`-level quantiser of a weighted 1-D histogram (dynamic programming over the
+    /// present levels, O(k·P²) with P ≤ 101): minimises the squared reconstruction error exactly,
+    /// unlike Lloyd iterations, which stall on heavily weighted duplicate seeds.
     static func kMeans(histogram: [Int], present: [Int], k: Int) -> [Int] {
-        // Initialise at weighted quantiles, then Lloyd iterations on the 101 bins.
-        let total = present.reduce(0) { $0 + histogram[$1] }
-        var centres = [Double]()
-        var acc = 0, next = 0
-        for level in present {
-            acc += histogram[level]
-            while next < k && Double(acc) >= (Double(next) + 0.5) * Double(total) / Double(k) {
-                centres.append(Double(level)); next += 1
-            }
+        let p = present.count
+        guard k < p else { return present }
+        var w = [Double](repeating: 0, count: p + 1), wl = w, wll = w
+        for (i, level) in present.enumerated() {
+            let h = Double(histogram[level]), l = Double(level)
+            w[i + 1] = w[i] + h; wl[i + 1] = wl[i] + h * l; wll[i + 1] = wll[i] + h * l * l
         }
-        while centres.count < k { centres.append(Double(present.last!)) }
-        for _ in 0..<20 {
-            var sum = [Double](repeating: 0, count: k), weight = [Double](repeating: 0, count: k)
-            var j = 0
-            for level in present {
-                while j + 1 < k && abs(centres[j + 1] - Double(level)) < abs(centres[j] - Double(level)) { j += 1 }
-                sum[j] += Double(level * histogram[level]); weight[j] += Double(histogram[level])
+        // SSE of levels a...b (0-based, inclusive) around their weighted mean.
+        func cost(_ a: Int, _ b: Int) -> Double {
+            let sw = w[b + 1] - w[a], sl = wl[b + 1] - wl[a], sll = wll[b + 1] - wll[a]
+            return sw > 0 ? sll - sl * sl / sw : 0
+        }
+        var best = (0..<p).map { cost(0, $0) }
+        var split = [[Int]](repeating: [Int](repeating: 0, count: p), count: k)
+        for m in 1..<k {
+            var next = [Double](repeating: .infinity, count: p)
+            for b in m..<p {
+                for a in m...b {
+                    let c = best[a - 1] + cost(a, b)
+                    if c < next[b] { next[b] = c; split[m][b] = a }
+                }
             }
-            var moved = false
-            for c in 0..<k where weight[c] > 0 {
-                let m = sum[c] / weight[c]
-                if abs(m - centres[c]) > 0.01 { moved = true }
-                centres[c] = m
-            }
-            centres.sort()
-            if !moved { break }
+            best = next
+        }
+        var levels = [Int]()
+        var b = p - 1
+        for m in stride(from: k - 1, through: 0, by: -1) {
+            let a = m == 0 ? 0 : split[m][b]
+            let sw = w[b + 1] - w[a]
+            levels.append(Int((sw > 0 ? (wl[b + 1] - wl[a]) / sw : Double(present[a])).rounded()))
+            b = a - 1
         }
         var out = [Int]()
-        for c in centres {
-            let l = Int(c.rounded())
-            if out.last != l { out.append(l) }
-        }
+        for l in levels.reversed() where out.last != l { out.append(l) }
         return out
     }
 }
