@@ -24,7 +24,7 @@ public struct JPEGLosslessDecoder: FrameDecoder {
         var frame: JPEGFrameHeader?
         var work: [UInt16] = []
         var decoded = [Bool](repeating: false, count: 4)
-        var pointTransform = 0
+        var pointTransforms = [Int](repeating: 0, count: 4)    // per frame component (scans may differ)
 
         while let scan = try markers.nextScan(tables: &tables, frame: &frame) {
             guard let f = frame else { break }
@@ -32,9 +32,11 @@ public struct JPEGLosslessDecoder: FrameDecoder {
                 try check(f, against: d)
                 work = [UInt16](repeating: 0, count: d.sampleCount)
             }
-            pointTransform = scan.approximationLow
             markers.position = try decodeScan(scan, frame: f, tables: tables, data: data, into: &work)
-            for c in scan.components { decoded[c.frameIndex] = true }
+            for c in scan.components {
+                decoded[c.frameIndex] = true
+                pointTransforms[c.frameIndex] = scan.approximationLow
+            }
         }
         guard let f = frame else {
             throw CodecError.malformedStream(codec: codecName, detail: "no frame header (SOF) found", offset: nil)
@@ -44,8 +46,19 @@ public struct JPEGLosslessDecoder: FrameDecoder {
                                              offset: data.count)
         }
         let mask = UInt32((1 << f.precision) - 1)
+        let componentCount = f.components.count
+        var shift = pointTransforms[0]
+        if pointTransforms.prefix(componentCount).contains(where: { $0 != shift }) {
+            // Rare: separate scans with different point transforms. Apply them here, pack unshifted.
+            work.withUnsafeMutableBufferPointer { w in
+                for i in 0..<w.count {
+                    w[i] = UInt16(truncatingIfNeeded: Int(w[i]) << pointTransforms[i % componentCount])
+                }
+            }
+            shift = 0
+        }
         let samples = work.withUnsafeBufferPointer {
-            SamplePacker.pack($0, shift: pointTransform, mask: mask, bytesPerSample: d.bytesPerSample)
+            SamplePacker.pack($0, shift: shift, mask: mask, bytesPerSample: d.bytesPerSample)
         }
         return DecodedFrame(samples: samples, bytesPerSample: d.bytesPerSample,
                             photometricInterpretation: d.photometricInterpretation)
