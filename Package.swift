@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "TerminalGraphics", targets: ["TerminalGraphics"]),
         .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Review", targets: ["Review"]),
         .library(name: "Workstation", targets: ["Workstation"]),
     ],
@@ -58,6 +59,8 @@ let package = Package(
         .target(name: "TerminalGraphics", dependencies: []),
         // ONNX models → tensors on OpenBLAS.
         .target(name: "Inference", dependencies: ["COpenBLAS"]),
+        // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
+        .target(name: "Analysis", dependencies: ["Imaging"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         .target(name: "Review", dependencies: ["CSQLite"]),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
@@ -79,6 +82,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation"]),
     ],

@@ -19,6 +19,15 @@ public struct Volume: Sendable {
     /// SOP Instance UID of each slice, in volume order.
     public let sopInstanceUIDs: [String]
 
+    public init(columns: Int, rows: Int, slices: Int, voxels: [Float], spacing: (column: Double, row: Double, slice: Double),
+                origin: [Double] = [0, 0, 0], rowDirection: [Double] = [1, 0, 0], columnDirection: [Double] = [0, 1, 0],
+                sliceDirection: [Double] = [0, 0, 1], gapsAfter: [Int] = [], sopInstanceUIDs: [String]) {
+        precondition(voxels.count == columns * rows * slices && sopInstanceUIDs.count == slices, "volume dimensions disagree")
+        self.columns = columns; self.rows = rows; self.slices = slices; self.voxels = voxels; self.spacing = spacing
+        self.origin = origin; self.rowDirection = rowDirection; self.columnDirection = columnDirection
+        self.sliceDirection = sliceDirection; self.gapsAfter = gapsAfter; self.sopInstanceUIDs = sopInstanceUIDs
+    }
+
     /// Patient-space position (mm) of voxel (column, row, slice), fractional indices allowed.
     public func patientPosition(column: Double, row: Double, slice: Double) -> [Double] {
         (0 ..< 3).map { k in

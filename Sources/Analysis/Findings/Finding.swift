@@ -1,0 +1,64 @@
+/// One AI finding. Field names in JSON match the ground-truth sidecars of SampleStudies
+/// (`label`, `center_mm`, `diameter_mm`, `volume_ml`, `sop_instance_uid`, `center_px`) so results
+/// and truth compare directly. Documented in docs/ANALYSIS_JSON.md.
+public struct Finding: Codable, Sendable, Equatable {
+    public struct ModelReference: Codable, Sendable, Equatable {
+        public var id: String
+        public var version: String
+        public var sha256: String
+        public init(id: String, version: String, sha256: String) { self.id = id; self.version = version; self.sha256 = sha256 }
+    }
+
+    public var label: String
+    /// Calibrated probability from the model (0…1).
+    public var probability: Double
+    public var risk: FindingRisk
+    /// Category in the scheme of the study kind: Lung-RADS ("4A"), BI-RADS ("4B"), or nil.
+    public var category: String?
+    /// Mammography: the 1–10 suspicion score.
+    public var suspicionScore: Int?
+    /// LDCT: Brock model 2b malignancy probability, when patient data allow.
+    public var malignancyProbability: Double?
+    /// Patient coordinates (LPS, mm) of the centre.
+    public var centerMM: [Double]
+    /// Longest in-plane diameter and the diameter perpendicular to it (mm).
+    public var diameterMM: Double
+    public var shortDiameterMM: Double?
+    /// 3-D findings only.
+    public var volumeML: Double?
+    /// Haemorrhage: the ABC/2 estimate beside the voxel-count volume.
+    public var volumeABC2ML: Double?
+    /// The image where the finding is seen best, and its centre there as [column, row].
+    public var sopInstanceUID: String
+    public var centerPX: [Double]
+    /// Bounding box on that image: [column, row, width, height] in pixels.
+    public var bboxPX: [Int]
+    /// Volumes: first and last slice index (anatomical order) the finding spans.
+    public var sliceRange: [Int]?
+    /// The input was outside the model's validated range; the finding is shown with a warning.
+    public var ood: Bool
+    public var model: ModelReference
+
+    enum CodingKeys: String, CodingKey {
+        case label, probability, risk, category, ood, model
+        case suspicionScore = "suspicion_score"
+        case malignancyProbability = "malignancy_probability"
+        case centerMM = "center_mm"
+        case diameterMM = "diameter_mm"
+        case shortDiameterMM = "short_diameter_mm"
+        case volumeML = "volume_ml"
+        case volumeABC2ML = "volume_abc2_ml"
+        case sopInstanceUID = "sop_instance_uid"
+        case centerPX = "center_px"
+        case bboxPX = "bbox_px"
+        case sliceRange = "slice_range"
+    }
+
+    public init(label: String, probability: Double, risk: FindingRisk, category: String? = nil,
+                centerMM: [Double], diameterMM: Double, sopInstanceUID: String, centerPX: [Double],
+                bboxPX: [Int], ood: Bool, model: ModelReference) {
+        self.label = label; self.probability = probability; self.risk = risk; self.category = category
+        self.centerMM = centerMM; self.diameterMM = diameterMM; self.sopInstanceUID = sopInstanceUID
+        self.centerPX = centerPX; self.bboxPX = bboxPX; self.ood = ood; self.model = model
+    }
+}
