@@ -24,8 +24,7 @@ public struct JPEGDCTDecoder: FrameDecoder {
     /// Per-component decoding state: its plane (padded to whole blocks) and DC predictor.
     private struct Component {
         var plane: [UInt16]
-        var stride: Int
-        var blocksWide: Int, blocksHigh: Int          // padded to whole MCUs
+        var stride: Int                               // plane width: padded to whole MCUs
         var usedBlocksWide: Int, usedBlocksHigh: Int  // blocks covering the component's real samples
         var width: Int, height: Int                   // real samples (downsampled size)
         var decoded = false
@@ -106,7 +105,6 @@ public struct JPEGDCTDecoder: FrameDecoder {
             let height = (f.lines * c.vertical + maxV - 1) / maxV
             let blocksWide = mcusWide * c.horizontal, blocksHigh = mcusHigh * c.vertical
             return Component(plane: [UInt16](repeating: 0, count: blocksWide * 8 * blocksHigh * 8), stride: blocksWide * 8,
-                             blocksWide: blocksWide, blocksHigh: blocksHigh,
                              usedBlocksWide: (width + 7) / 8, usedBlocksHigh: (height + 7) / 8,
                              width: width, height: height)
         }
