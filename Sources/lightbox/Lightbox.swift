@@ -7,6 +7,7 @@ struct Lightbox: AsyncParsableCommand {
         commandName: "lightbox",
         abstract: "A terminal radiology reading workstation.",
         version: "0.1.0",
-        subcommands: LightboxSubcommands.all
+        subcommands: LightboxSubcommands.all,
+        defaultSubcommand: OpenCommand.self
     )
 }

@@ -8,6 +8,8 @@ enum LightboxSubcommands {
         InfoCommand.self,
         ListCommand.self,
         ExportPNGCommand.self,
+        OpenCommand.self,
+        ReviewCommand.self,
         RenderCommand.self,
     ]
 }

@@ -1,0 +1,78 @@
+/// Schema versions of the review database, applied in order; `PRAGMA user_version` records how
+/// many have run. Never edit a shipped migration: append a new one.
+enum Migrations {
+    static let all: [String] = [
+        // 1: decisions, reader findings, sign-offs, append-only audit, session state.
+        """
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            series_uid TEXT NOT NULL DEFAULT '',
+            sop_uid TEXT NOT NULL DEFAULT '',
+            finding_key TEXT NOT NULL,
+            source TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            probability REAL,
+            risk TEXT,
+            center_x REAL, center_y REAL, slice INTEGER,
+            width REAL, height REAL, diameter_mm REAL,
+            model_id TEXT, model_version TEXT, model_sha256 TEXT,
+            decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'correct', 'undo')),
+            reason TEXT,
+            corrected_label TEXT, corrected_risk TEXT, corrected_diameter_mm REAL,
+            undoes INTEGER REFERENCES decisions(id)
+        );
+        CREATE INDEX decisions_study ON decisions(study_uid, reader);
+        CREATE TABLE reader_findings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            finding_key TEXT NOT NULL UNIQUE,
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            series_uid TEXT NOT NULL DEFAULT '',
+            sop_uid TEXT NOT NULL DEFAULT '',
+            label TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('point', 'box')),
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL DEFAULT 0, height REAL NOT NULL DEFAULT 0,
+            slice INTEGER NOT NULL DEFAULT 0,
+            removed_at TEXT
+        );
+        CREATE INDEX reader_findings_study ON reader_findings(study_uid, reader);
+        CREATE TABLE signoffs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            assessment TEXT NOT NULL,
+            undecided INTEGER NOT NULL DEFAULT 0,
+            forced INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            reader TEXT NOT NULL,
+            action TEXT NOT NULL,
+            study_uid TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+        CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only; undo appends a row'); END;
+        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only; undo appends a row'); END;
+        CREATE TABLE session (
+            reader TEXT PRIMARY KEY,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL DEFAULT '',
+            series_uid TEXT NOT NULL DEFAULT '',
+            slice INTEGER NOT NULL DEFAULT 0,
+            screen TEXT NOT NULL DEFAULT 'worklist'
+        );
+        """,
+    ]
+}

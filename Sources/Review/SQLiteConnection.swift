@@ -1,0 +1,115 @@
+import CSQLite
+import Foundation
+
+/// An error from SQLite, with the statement or step that failed.
+public struct ReviewStoreError: Error, CustomStringConvertible {
+    public let code: Int32
+    public let message: String
+    public var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// The one place that calls the SQLite C API: a connection, prepared statements, value binding.
+///
+/// Every failing return code becomes a thrown `ReviewStoreError` (the swift-nio habit), so callers
+/// never inspect C codes. Not thread-safe; `ReviewStore` serialises access with a lock.
+final class SQLiteConnection {
+    /// A value bound to or read from a statement.
+    enum Value: Equatable {
+        case null, int(Int64), double(Double), text(String)
+    }
+
+    private var db: OpaquePointer?
+
+    /// `SQLITE_TRANSIENT`: SQLite copies bound text before `bind` returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(path: String) throws {
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            db = nil
+            throw ReviewStoreError(code: rc, message: "\(path): \(message)")
+        }
+    }
+
+    deinit { sqlite3_close_v2(db) }
+
+    private func check(_ rc: Int32, _ context: String) throws {
+        guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            throw ReviewStoreError(code: rc, message: "\(context): \(String(cString: sqlite3_errmsg(db)))")
+        }
+    }
+
+    /// Runs one or more statements without parameters.
+    func execute(_ sql: String) throws {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(db, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let message = err.map { String(cString: $0) } ?? "failed"
+            sqlite3_free(err)
+            throw ReviewStoreError(code: rc, message: "\(sql.prefix(60)): \(message)")
+        }
+    }
+
+    /// Runs one statement with `parameters` and returns every row.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [Value] = []) throws -> [[Value]] {
+        var stmt: OpaquePointer?
+        try check(sqlite3_prepare_v2(db, sql, -1, &stmt, nil), "prepare \(sql.prefix(60))")
+        defer { sqlite3_finalize(stmt) }
+        for (i, p) in parameters.enumerated() {
+            let k = Int32(i + 1)
+            switch p {
+            case .null: try check(sqlite3_bind_null(stmt, k), "bind")
+            case .int(let v): try check(sqlite3_bind_int64(stmt, k, v), "bind")
+            case .double(let v): try check(sqlite3_bind_double(stmt, k, v), "bind")
+            case .text(let v): try check(sqlite3_bind_text(stmt, k, v, -1, Self.transient), "bind")
+            }
+        }
+        var rows: [[Value]] = []
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { try check(rc, "step \(sql.prefix(60))"); break }
+            let n = sqlite3_column_count(stmt)
+            rows.append((0 ..< n).map { c in
+                switch sqlite3_column_type(stmt, c) {
+                case SQLITE_INTEGER: return .int(sqlite3_column_int64(stmt, c))
+                case SQLITE_FLOAT: return .double(sqlite3_column_double(stmt, c))
+                case SQLITE_NULL: return .null
+                default:
+                    guard let p = sqlite3_column_text(stmt, c) else { return .null }
+                    return .text(String(cString: p))
+                }
+            })
+        }
+        return rows
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(db) }
+
+    func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(db, milliseconds) }
+}
+
+extension SQLiteConnection.Value {
+    var string: String? { if case .text(let s) = self { return s }; return nil }
+    var int: Int64? {
+        switch self {
+        case .int(let v): return v
+        case .double(let v): return Int64(exactly: v.rounded())
+        default: return nil
+        }
+    }
+    var double: Double? {
+        switch self {
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        default: return nil
+        }
+    }
+    static func optional(_ s: String?) -> Self { s.map { .text($0) } ?? .null }
+    static func optional(_ d: Double?) -> Self { d.map { .double($0) } ?? .null }
+    static func optional(_ i: Int?) -> Self { i.map { .int(Int64($0)) } ?? .null }
+}

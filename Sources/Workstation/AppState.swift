@@ -1,0 +1,109 @@
+import Imaging
+import Review
+import TerminalGraphics
+
+/// One study in the worklist, with what the AI and this reader have done with it.
+public struct StudyEntry: Sendable {
+    public var study: StudyIndex.Study
+    /// 1-based position in scan order; the de-identified label uses it ("Patient 3").
+    public var ordinal: Int
+    public var ai: AIStatus
+    public var aiResult: AIResult?
+    public var review: ReviewStatus
+
+    public var uid: String { study.studyInstanceUID }
+    public var highestRisk: RiskLevel? { aiResult?.findings.compactMap(\.risk).max() }
+    /// Worklist priority: from the highest AI risk when there is one, otherwise routine.
+    public var priority: String {
+        switch highestRisk {
+        case .critical?: return "STAT"
+        case .high?: return "URGENT"
+        default: return "routine"
+        }
+    }
+}
+
+public enum WorklistSort: String, CaseIterable, Sendable { case priority, date, patient }
+public enum WorklistFilter: String, CaseIterable, Sendable { case all, unread, inProgress = "in progress", signed }
+
+/// What is on screen above the main view.
+public enum Modal: Sendable {
+    case help
+    case tags(lines: [String], scroll: Int)
+    case prompt(Prompt)
+}
+
+/// The whole application state. Owned by one loop; changed only by `update`.
+public struct AppState: Sendable {
+    public enum Mode: Sendable { case worklist, viewer }
+
+    public var columns: Int
+    public var rows: Int
+    public var reader: String
+    public var deidentify: Bool
+    public var entries: [StudyEntry] = []
+    public var worklistSelection = 0
+    public var sort: WorklistSort = .priority
+    public var filter: WorklistFilter = .all
+    public var search = ""
+    public var mode: Mode = .worklist
+    public var viewer: ViewerState?
+    /// Loaded series by Series Instance UID.
+    public var stacks: [String: ImageStack] = [:]
+    /// Series being loaded, with their progress.
+    public var loading: [String: Double] = [:]
+    public var modal: Modal?
+    public var message = ""
+    public var theme: Theme = .dark
+    public var themeNames: [String] = ["dark"]
+    public var keyMap: KeyMap = .standard
+    public var graphics: GraphicsProtocol = .blocks
+    public var quit = false
+    /// Where the store said this reader was; applied once the studies are known.
+    public var pendingResume: SessionState?
+
+    public init(columns: Int, rows: Int, reader: String, deidentify: Bool = false) {
+        self.columns = columns; self.rows = rows; self.reader = reader; self.deidentify = deidentify
+    }
+
+    /// Worklist rows after filter, search and sort.
+    public var visibleEntries: [StudyEntry] {
+        let q = search.lowercased()
+        return entries.filter { e in
+            switch filter {
+            case .all: break
+            case .unread: if e.review != .unread { return false }
+            case .inProgress: if e.review != .inProgress { return false }
+            case .signed: if e.review != .signed { return false }
+            }
+            guard !q.isEmpty else { return true }
+            let h = e.study.first
+            if deidentify { return patientLabel(e).lowercased().contains(q) }
+            return h.patientName.lowercased().contains(q) || h.patientID.lowercased().contains(q)
+                || h.accessionNumber.lowercased().contains(q)
+        }.sorted { a, b in
+            switch sort {
+            case .priority:
+                // Unread first, then highest AI risk, then newest.
+                if a.review != b.review { return a.review < b.review }
+                let ra = a.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
+                let rb = b.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
+                if ra != rb { return ra > rb }
+                return (a.study.first.studyDate, a.ordinal) > (b.study.first.studyDate, b.ordinal)
+            case .date: return (a.study.first.studyDate, a.ordinal) > (b.study.first.studyDate, b.ordinal)
+            case .patient: return (patientLabel(a), a.ordinal) < (patientLabel(b), b.ordinal)
+            }
+        }
+    }
+
+    /// Patient shown for an entry: name and ID, or "Patient N" when de-identifying. Sanitised.
+    public func patientLabel(_ e: StudyEntry) -> String {
+        if deidentify { return "Patient \(e.ordinal)" }
+        let h = e.study.first
+        let name = h.patientName.replacingOccurrences(of: "^", with: " ").split(separator: "=").first.map(String.init) ?? ""
+        return TextSanitizer.sanitize("\(name.trimmingCharacters(in: .whitespaces)) [\(h.patientID)]")
+    }
+
+    public func entry(uid: String) -> StudyEntry? { entries.first { $0.uid == uid } }
+    func entryIndex(uid: String) -> Int? { entries.firstIndex { $0.uid == uid } }
+}

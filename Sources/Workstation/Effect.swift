@@ -1,0 +1,19 @@
+import Imaging
+import Review
+
+/// Work `update` asks the runtime to do. Store writes run at once on the loop (each commits
+/// before the next key is read); loads run on worker threads and answer with messages.
+public enum Effect: Sendable, Equatable {
+    case loadSeries(seriesUID: String)
+    case loadReview(studyUID: String)
+    case recordDecision(studyUID: String, finding: FindingSnapshot, decision: DecisionKind, reason: String?, correction: Correction)
+    case undoDecision(studyUID: String, recordID: Int64)
+    case addReaderFinding(ReaderFindingRecord)
+    case removeReaderFinding(studyUID: String, key: String)
+    case signOff(studyUID: String, assessment: String, undecided: Int, forced: Bool)
+    case audit(action: String, studyUID: String, detail: String)
+    case saveSession(SessionState)
+    case loadTags(path: String)
+    case setTheme(name: String)
+    case quit
+}

@@ -1,0 +1,57 @@
+import Review
+import TerminalGraphics
+
+/// The right-hand panel: AI status (and the not-for-clinical-use banner), the findings with
+/// label, probability, risk colour, size and the reader's decision, then the sign-off.
+enum FindingsPanel {
+    static func draw(_ state: AppState, into screen: inout Screen) {
+        let width = ScreenLayout.panelWidth(state)
+        guard width > 0, let v = state.viewer, let e = state.currentEntry else { return }
+        let x = screen.columns - width
+        let top = ScreenLayout.bodyTop, bottom = screen.rows - 1
+        var row = top
+        func line(_ text: String, _ style: Style = .normal) {
+            guard row < bottom else { return }
+            screen.put(Text.fit(text, width - 2), row: row, column: x + 1, style: style)
+            row += 1
+        }
+        for r in top ..< bottom { screen.put("│", row: r, column: x, style: .dim) }
+        line("FINDINGS", .header)
+        if let model = e.aiResult?.model {
+            line("AI: \(TextSanitizer.sanitize(model.id)) \(TextSanitizer.sanitize(model.version))", .accent)
+        } else {
+            line("AI: \(e.ai.text)", .dim)
+        }
+        if v.aiOverlay == false { line("AI overlay hidden (a)", .dim) }
+        let findings = state.findings
+        if findings.isEmpty { line("No findings. F adds one at the cursor.", .dim) }
+        let selected = min(v.findingSelection, max(0, findings.count - 1))
+        for (i, f) in findings.enumerated() {
+            let mark = i == selected ? "▶" : " "
+            let decision = v.decisions[f.key].map { d -> String in
+                switch d.kind {
+                case .accept: return "✓ accepted"
+                case .reject: return "✗ rejected" + (d.reason.map { ": \($0)" } ?? "")
+                case .correct: return "✎ corrected" + (d.correction.label.map { ": \($0)" } ?? "")
+                }
+            } ?? (f.origin == .reader ? "reader's own" : "undecided")
+            let size = f.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
+            let style: Style = i == selected ? .selected : (f.risk.map { .risk($0) } ?? (f.origin == .reader ? .accent : .normal))
+            line("\(mark)\(i + 1). \(TextSanitizer.sanitize(f.label))", style)
+            let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(size)" + (f.outOfDistribution ? " OOD!" : "")
+                : "reader \(f.width > 0 ? "box" : "point")"
+            line("   \(source)", i == selected ? .selected : .dim)
+            line("   \(decision)", i == selected ? .selected : .normal)
+        }
+        row += 1
+        if let s = v.signoff {
+            line("SIGNED: \(s.assessment)", .accent)
+            if s.forced { line("with \(s.undecided) undecided (confirmed)", .warning) }
+        } else {
+            let n = state.undecidedCount
+            line(n == 0 ? "Ready to sign (S)" : "\(n) undecided — S signs", n == 0 ? .accent : .dim)
+        }
+        line("A accept X reject C correct", .dim)
+        line("F point B box u undo n/N next", .dim)
+    }
+}

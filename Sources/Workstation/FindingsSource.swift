@@ -1,0 +1,50 @@
+import Foundation
+import Imaging
+import Review
+import TerminalGraphics
+
+/// What the worklist shows in its AI column.
+public enum AIStatus: Sendable, Equatable {
+    /// Nothing has run; `reason` says why (e.g. no models installed).
+    case notRun(reason: String)
+    /// Running, with progress 0…1.
+    case running(progress: Double)
+    /// Done: findings and the highest risk among them.
+    case done(count: Int, highest: RiskLevel?)
+    /// No installed model applies to this study's modality.
+    case notApplicable
+    case failed(String)
+
+    var text: String {
+        switch self {
+        case .notRun(let reason): return "not run (\(reason))"
+        case .running(let p): return "running \(Int((p * 100).rounded()))%"
+        case .done(let n, let r): return n == 0 ? "no findings" : "\(n) finding\(n == 1 ? "" : "s"), \(r?.rawValue ?? "-")"
+        case .notApplicable: return "no applicable model"
+        case .failed(let m): return "failed: \(m)"
+        }
+    }
+}
+
+/// What a findings source returns for one study.
+public struct AIResult: Sendable, Equatable {
+    public var findings: [Finding]
+    public var model: ModelIdentity?
+    /// The model card says it is not for clinical use; the viewer shows a banner.
+    public var notForClinicalUse: Bool
+    public var cardWarning: String?
+
+    public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil) {
+        self.findings = findings; self.model = model; self.notForClinicalUse = notForClinicalUse; self.cardWarning = cardWarning
+    }
+}
+
+/// Where AI findings come from. Analysis (issue 6) will plug in a source that runs models; until
+/// then `SidecarFindingsSource` reads precomputed `analysis.json` files. Sources are called on a
+/// background thread and report progress through the callback.
+public protocol FindingsSource: Sendable {
+    /// Findings for `study`, or nil when this source has nothing to say (the status is then `notRun`).
+    func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult?
+    /// Why nothing ran, for studies where `analyze` returns nil.
+    var idleReason: String { get }
+}

@@ -1,0 +1,75 @@
+import Imaging
+import Review
+import TerminalGraphics
+
+/// Turns a frame and the viewer's display settings into the RGB image and overlays a viewport
+/// shows: window/level, invert, zoom/pan crop, mirroring, findings, cursor and measurement.
+enum ImageComposer {
+    static func compose(_ state: AppState, _ vp: Viewport, _ g: ImageGeometry) -> (RGBImage, [Overlay])? {
+        guard let f = vp.frame, let v = state.viewer else { return nil }
+        let x0 = Int(g.cropX), y0 = Int(g.cropY)
+        let w = max(1, min(f.width - x0, Int(g.cropWidth.rounded()))), h = max(1, min(f.height - y0, Int(g.cropHeight.rounded())))
+        var rgb = [UInt8](repeating: 0, count: w * h * 3)
+        if f.isColor {
+            for y in 0 ..< h {
+                for x in 0 ..< w {
+                    let sx = g.mirror ? x0 + w - 1 - x : x0 + x
+                    let s = ((y0 + y) * f.width + sx) * 3, d = (y * w + x) * 3
+                    guard s + 2 < f.rgb.count else { continue }
+                    for c in 0 ..< 3 { rgb[d + c] = v.invert ? 255 - f.rgb[s + c] : f.rgb[s + c] }
+                }
+            }
+        } else {
+            let win = state.effectiveWindow(f)
+            let lo = win.center - win.width / 2
+            let scale = 255 / max(1e-6, win.width)
+            let flip = f.monochrome1 != v.invert
+            for y in 0 ..< h {
+                for x in 0 ..< w {
+                    let sx = g.mirror ? x0 + w - 1 - x : x0 + x
+                    let i = (y0 + y) * f.width + sx
+                    guard i < f.values.count else { continue }
+                    let t = (Double(f.values[i]) - lo) * scale
+                    var b = UInt8(t.isFinite ? min(255, max(0, t)) : 0)
+                    if flip { b = 255 - b }
+                    let d = (y * w + x) * 3
+                    rgb[d] = b; rgb[d + 1] = b; rgb[d + 2] = b
+                }
+            }
+        }
+        let image = RGBImage(width: w, height: h, pixels: rgb, pixelAspectRatio: f.aspect)
+        return (image, overlays(state, vp, frame: f, x0: Double(x0), y0: Double(y0), width: Double(w), mirror: g.mirror))
+    }
+
+    /// Overlays in crop coordinates.
+    static func overlays(_ state: AppState, _ vp: Viewport, frame f: StackFrame, x0: Double, y0: Double, width: Double, mirror: Bool) -> [Overlay] {
+        guard let v = state.viewer else { return [] }
+        func pt(_ x: Double, _ y: Double) -> OverlayPoint {
+            OverlayPoint(x: mirror ? width - (x - x0) : x - x0, y: y - y0)
+        }
+        var out: [Overlay] = []
+        let selectedKey = state.selectedFinding?.key
+        if !f.sopUID.isEmpty {
+            for finding in state.findings where finding.sopUID == f.sopUID {
+                if finding.origin == .ai && !(v.aiOverlay && v.outlines) { continue }
+                let decision = v.decisions[finding.key]
+                if decision?.kind == .reject { continue }
+                let color: OverlayColor = finding.origin == .reader ? .marker : (finding.risk.map { .risk($0) } ?? .box)
+                let label = finding.key == selectedKey ? TextSanitizer.sanitize(finding.label) : nil
+                if finding.width > 0, finding.height > 0 {
+                    let p = pt(finding.centerX - (mirror ? -finding.width : finding.width) / 2, finding.centerY - finding.height / 2)
+                    out.append(.box(x: p.x, y: p.y, width: finding.width, height: finding.height, color: color, label: label))
+                } else {
+                    out.append(.marker(pt(finding.centerX, finding.centerY), color: color, label: label))
+                }
+            }
+        }
+        if vp.isActive {
+            if let m = v.measurement {
+                out.append(.measurement(from: pt(m.0.x, m.0.y), to: pt(m.1.x, m.1.y), label: formatMM(distanceMM(m.0, m.1, f))))
+            }
+            if let c = v.cursor { out.append(.marker(pt(c.x, c.y), color: .measurement, label: nil)) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,31 @@
+import Imaging
+import Review
+
+/// Everything that can happen to the application: input, and results of work done elsewhere.
+public enum Message: Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(columns: Int, rows: Int)
+    /// Timer (cine, progress animation).
+    case tick
+    case studiesLoaded([StudyIndex.Study])
+    case seriesProgress(seriesUID: String, fraction: Double)
+    case seriesLoaded(ImageStack)
+    case aiStatus(studyUID: String, AIStatus)
+    case aiResult(studyUID: String, AIResult?)
+    case reviewLoaded(studyUID: String, ReviewSnapshot)
+    case statuses([String: ReviewStatus])
+    case tagsLoaded([String])
+    case resume(SessionState)
+    case error(String)
+}
+
+/// What the store holds for one study and reader, as the viewer needs it.
+public struct ReviewSnapshot: Sendable, Equatable {
+    public var decisions: [String: FindingDecision]
+    public var readerFindings: [ReaderFindingRecord]
+    public var signoff: SignoffRecord?
+    public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?) {
+        self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff
+    }
+}

@@ -1,0 +1,198 @@
+import DICOM
+import Foundation
+import Imaging
+import Review
+import TerminalGraphics
+
+/// The loop that owns `AppState`: reads input, applies `update`, runs effects, draws `view`.
+///
+/// Store writes happen on this thread as each effect is run, so a decision is committed before
+/// the next key is read. Series loading and AI run on worker queues and post messages into an
+/// inbox the loop drains between keys (it polls input with a short timeout).
+public final class Runtime {
+    let options: WorkstationOptions
+    let store: ReviewStore
+    var state: AppState
+    private let inbox = Inbox()
+    private let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
+    private let aiQueue = DispatchQueue(label: "lightbox.ai", qos: .utility)
+    private var studies: [String: StudyIndex.Series] = [:]
+
+    public init(options: WorkstationOptions) throws {
+        self.options = options
+        store = try ReviewStore(path: options.databasePath)
+        state = AppState(columns: 80, rows: 24, reader: options.reader, deidentify: options.deidentify)
+        state.themeNames = Self.themeNames(options.themesDirectory)
+        if let path = options.configPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            do {
+                let (map, problems) = try KeyMap.load(toml: text)
+                state.keyMap = map
+                if !problems.isEmpty { state.message = "config.toml: " + problems.joined(separator: "; ") }
+                if let theme = (try? TOMLSubsetParser.parse(text))?[""]?["theme"] { loadTheme(theme) }
+            } catch {
+                state.message = "config.toml: \(error)"
+            }
+        }
+        if let t = options.themeName { loadTheme(t) }
+    }
+
+    static func themeNames(_ dir: String?) -> [String] {
+        guard let dir, let files = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return ["dark"] }
+        let names = files.filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.sorted()
+        return names.isEmpty ? ["dark"] : names
+    }
+
+    func loadTheme(_ name: String) {
+        guard let dir = options.themesDirectory else { return }
+        do { state.theme = try Theme.load(named: name, from: dir); state.message = "Theme: \(name)" }
+        catch { state.message = "Theme \(name): \(error)" }
+    }
+
+    /// Runs until the reader quits. Takes over the terminal.
+    public func run() throws {
+        var caps = TerminalCapabilities.fromEnvironment(ProcessInfo.processInfo.environment)
+        caps.apply(override: options.graphics)
+        if let ws = WindowSize.of(fd: 1) { caps.cellWidth = ws.cellWidth; caps.cellHeight = ws.cellHeight }
+        state.graphics = caps.graphicsProtocol
+        let backend = NcursesBackend(capabilities: caps, theme: state.theme)
+        defer { backend.shutdown() }
+        (state.columns, state.rows) = backend.size
+        try? store.audit(reader: options.reader, action: "start", detail: "db \(options.databasePath)")
+        startScan()
+        var dirty = true
+        var lastTick = Date()
+        while !state.quit {
+            if dirty {
+                backend.draw(view(state), theme: state.theme)
+                dirty = false
+            }
+            let busy = state.viewer?.cine == true || !state.loading.isEmpty
+            if let message = backend.readInput(timeoutMS: busy ? 15 : 40) {
+                if case .resize = message { backend.invalidate() }
+                dispatch(message)
+                dirty = true
+            }
+            for m in inbox.drain() { dispatch(m); dirty = true }
+            if state.viewer?.cine == true, Date().timeIntervalSince(lastTick) > 0.1 {
+                lastTick = Date()
+                dispatch(.tick)
+                dirty = true
+            }
+        }
+        try? store.audit(reader: options.reader, action: "quit")
+    }
+
+    /// Applies one message and runs its effects (which may dispatch further messages).
+    func dispatch(_ message: Message) {
+        let effects = update(&state, message)
+        if case .studiesLoaded = message, pendingAfterScan {
+            pendingAfterScan = false
+            afterScan()
+        }
+        for e in effects { perform(e) }
+    }
+
+    func perform(_ effect: Effect) {
+        let reader = options.reader
+        do {
+            switch effect {
+            case .loadSeries(let uid):
+                guard let series = studies[uid] else { return }
+                dispatch(.seriesProgress(seriesUID: uid, fraction: 0))
+                let inbox = self.inbox
+                loadQueue.async {
+                    let stack = ImageStack.load(series) { inbox.post(.seriesProgress(seriesUID: uid, fraction: $0)) }
+                    inbox.post(.seriesLoaded(stack))
+                }
+            case .loadReview(let uid):
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .recordDecision(let uid, let finding, let decision, let reason, let correction):
+                try store.recordDecision(reader: reader, studyUID: uid, finding: finding, decision: decision, reason: reason, correction: correction)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .undoDecision(let uid, let id):
+                if id > 0 { try store.undoDecision(id: id, reader: reader) }
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .addReaderFinding(let record):
+                try store.addReaderFinding(record, reader: reader)
+                dispatch(.reviewLoaded(studyUID: record.studyUID, try snapshot(record.studyUID)))
+            case .removeReaderFinding(let uid, let key):
+                try store.removeReaderFinding(key: key)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .signOff(let uid, let assessment, let undecided, let forced):
+                try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .audit(let action, let uid, let detail):
+                try store.audit(reader: reader, action: action, studyUID: uid, detail: detail)
+            case .saveSession(let s):
+                try store.saveSession(reader: reader, s)
+            case .loadTags(let path):
+                let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true, lenient: true))
+                dispatch(.tagsLoaded(DataSetDump.lines(file)))
+            case .setTheme(let name):
+                loadTheme(name)
+            case .quit:
+                state.quit = true
+            }
+        } catch {
+            dispatch(.error("\(error)"))
+        }
+    }
+
+    /// The store's view of one study for this reader.
+    func snapshot(_ uid: String) throws -> ReviewSnapshot {
+        let effective = try store.effectiveDecisions(studyUID: uid, reader: options.reader)
+        return ReviewSnapshot(
+            decisions: effective.mapValues { FindingDecision(kind: DecisionKind(rawValue: $0.decision) ?? .accept, reason: $0.reason,
+                                                             correction: $0.correction, recordID: $0.id) },
+            readerFindings: try store.readerFindings(studyUID: uid, reader: options.reader),
+            signoff: try store.signoffs(studyUID: uid, reader: options.reader).last)
+    }
+
+    /// Scans the paths, then resumes the session and queues AI, highest priority first.
+    func startScan() {
+        let paths = options.paths
+        let inbox = self.inbox
+        state.loading["scan"] = 0
+        loadQueue.async {
+            let index = StudyIndex.scan(paths, cache: StudyIndexCache.forRoots(paths))
+            inbox.post(.studiesLoaded(index.studies))
+        }
+        // Everything after the scan happens when its message arrives.
+        pendingAfterScan = true
+    }
+
+    private var pendingAfterScan = false
+
+    /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, start AI.
+    func afterScan() {
+        state.loading["scan"] = nil
+        for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
+        if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
+        if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
+        let source = options.findingsSource
+        let inbox = self.inbox
+        for entry in state.visibleEntries {
+            let study = entry.study, uid = entry.uid
+            aiQueue.async {
+                inbox.post(.aiStatus(studyUID: uid, .running(progress: 0)))
+                do {
+                    if let result = try source.analyze(study, progress: { inbox.post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
+                        inbox.post(.aiResult(studyUID: uid, result))
+                    } else {
+                        inbox.post(.aiStatus(studyUID: uid, .notRun(reason: source.idleReason)))
+                    }
+                } catch {
+                    inbox.post(.aiStatus(studyUID: uid, .failed("\(error)")))
+                }
+            }
+        }
+    }
+}
+
+/// Messages from worker threads to the loop.
+final class Inbox: @unchecked Sendable {
+    private var messages: [Message] = []
+    private let lock = NSLock()
+    func post(_ m: Message) { lock.lock(); messages.append(m); lock.unlock() }
+    func drain() -> [Message] { lock.lock(); defer { lock.unlock() }; let m = messages; messages = []; return m }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Imaging
+import Review
+import TerminalGraphics
+
+/// The one place state changes: `update(&state, message)` returns the effects to run.
+/// Pure apart from generating keys for new reader findings; the runtime and tests both drive it.
+public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    switch message {
+    case .key(let key):
+        if state.modal != nil { return updateModal(&state, key) }
+        let context: KeyMap.Context = state.mode == .worklist ? .worklist : .viewer
+        guard let action = state.keyMap.action(for: key, in: context) else {
+            state.message = "\(key.label): not bound (? for keys)"
+            return []
+        }
+        state.message = ""
+        return perform(&state, action)
+    case .mouse(let event):
+        return state.mode == .viewer ? updateViewerMouse(&state, event) : updateWorklistMouse(&state, event)
+    case .resize(let c, let r):
+        state.columns = max(1, c); state.rows = max(1, r)
+        return []
+    case .tick:
+        if state.mode == .viewer, state.viewer?.cine == true, let n = state.currentStack?.frames.count, n > 0 {
+            setSlice(&state, (state.currentSlice + 1) % n)
+        }
+        return []
+    case .studiesLoaded(let studies):
+        state.entries = studies.enumerated().map { k, s in
+            StudyEntry(study: s, ordinal: k + 1, ai: .notRun(reason: "no models installed"), aiResult: nil, review: .unread)
+        }
+        state.worklistSelection = 0
+        if let resume = state.pendingResume { state.pendingResume = nil; return applyResume(&state, resume) }
+        return []
+    case .seriesProgress(let uid, let f):
+        state.loading[uid] = f
+        return []
+    case .seriesLoaded(let stack):
+        state.loading[stack.seriesUID] = nil
+        state.stacks[stack.seriesUID] = stack
+        if !stack.failures.isEmpty { state.message = "\(stack.failures.count) image(s) unreadable: \(stack.failures[0])" }
+        return []
+    case .aiStatus(let uid, let status):
+        if let i = state.entryIndex(uid: uid) { state.entries[i].ai = status }
+        return []
+    case .aiResult(let uid, let result):
+        if let i = state.entryIndex(uid: uid) {
+            state.entries[i].aiResult = result
+            if let r = result {
+                state.entries[i].ai = .done(count: r.findings.count, highest: r.findings.compactMap(\.risk).max())
+            }
+        }
+        return []
+    case .reviewLoaded(let uid, let snapshot):
+        if state.viewer?.studyUID == uid {
+            state.viewer?.decisions = snapshot.decisions
+            state.viewer?.readerFindings = snapshot.readerFindings
+            state.viewer?.signoff = snapshot.signoff
+        }
+        if let i = state.entryIndex(uid: uid) {
+            state.entries[i].review = snapshot.signoff != nil ? .signed
+                : (snapshot.decisions.isEmpty && snapshot.readerFindings.isEmpty ? state.entries[i].review : .inProgress)
+        }
+        return []
+    case .statuses(let map):
+        for i in state.entries.indices { state.entries[i].review = map[state.entries[i].uid] ?? .unread }
+        return []
+    case .tagsLoaded(let lines):
+        state.modal = .tags(lines: lines.map(TextSanitizer.sanitize), scroll: 0)
+        return []
+    case .resume(let session):
+        if state.entries.isEmpty { state.pendingResume = session; return [] }
+        return applyResume(&state, session)
+    case .error(let text):
+        state.message = TextSanitizer.sanitize(text)
+        return []
+    }
+}
+
+/// Runs a key's action on the current screen.
+func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .help: state.modal = .help; return []
+    case .quit:
+        var effects: [Effect] = []
+        if let v = state.viewer, state.mode == .viewer { effects.append(.audit(action: "close", studyUID: v.studyUID, detail: "")) }
+        state.quit = true
+        return effects + [.quit]
+    case .cycleTheme:
+        guard !state.themeNames.isEmpty else { return [] }
+        let i = ((state.themeNames.firstIndex(of: state.theme.name) ?? -1) + 1) % state.themeNames.count
+        return [.setTheme(name: state.themeNames[i])]
+    default:
+        return state.mode == .worklist ? performWorklist(&state, action) : performViewer(&state, action)
+    }
+}
+
+func performWorklist(_ state: inout AppState, _ action: Action) -> [Effect] {
+    let count = state.visibleEntries.count
+    switch action {
+    case .up: state.worklistSelection = max(0, state.worklistSelection - 1)
+    case .down: state.worklistSelection = min(max(0, count - 1), state.worklistSelection + 1)
+    case .open:
+        let visible = state.visibleEntries
+        guard !visible.isEmpty else { state.message = "No study selected"; return [] }
+        return openStudy(&state, visible[min(state.worklistSelection, visible.count - 1)].uid)
+    case .search:
+        state.modal = .prompt(Prompt(purpose: .search, title: "Search name or ID", text: state.search))
+    case .cycleSort:
+        let all = WorklistSort.allCases
+        state.sort = all[((all.firstIndex(of: state.sort) ?? 0) + 1) % all.count]
+        state.message = "Sorted by \(state.sort.rawValue)"
+    case .cycleFilter:
+        let all = WorklistFilter.allCases
+        state.filter = all[((all.firstIndex(of: state.filter) ?? 0) + 1) % all.count]
+        state.worklistSelection = 0
+        state.message = "Showing \(state.filter.rawValue)"
+    case .back:
+        if !state.search.isEmpty { state.search = ""; state.message = "Search cleared" }
+    default: break
+    }
+    return []
+}
+
+func updateWorklistMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
+    switch event.kind {
+    case .wheelUp: return performWorklist(&state, .up)
+    case .wheelDown: return performWorklist(&state, .down)
+    case .press:
+        let row = event.row - WorklistLayout.firstRow
+        guard row >= 0, row < state.visibleEntries.count else { return [] }
+        if state.worklistSelection == row { return performWorklist(&state, .open) }
+        state.worklistSelection = row
+        return []
+    default: return []
+    }
+}
+
+/// Opens a study in the viewer, loads its first series and what the store holds for it.
+func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil, slice: Int? = nil) -> [Effect] {
+    guard let entry = state.entry(uid: uid), !entry.study.series.isEmpty else { return [] }
+    var v = ViewerState(studyUID: uid)
+    if let s = seriesUID, let i = entry.study.series.firstIndex(where: { $0.seriesInstanceUID == s }) {
+        v.seriesIndex = i
+        v.slices[s] = slice ?? 0
+    }
+    if entry.study.modalities == ["MG"] {
+        v.hanging = true
+        v.layout = .grid
+        v.priorStudyUID = priorStudy(for: entry, in: state.entries)?.uid
+    } else if let first = v.slices.isEmpty ? entry.study.series[v.seriesIndex].instances.count : nil, first > 1 {
+        // Volumes open at their middle slice, where most anatomy is.
+        v.slices[entry.study.series[v.seriesIndex].seriesInstanceUID] = first / 2
+    }
+    state.viewer = v
+    state.mode = .viewer
+    state.message = ""
+    var effects: [Effect] = [.audit(action: "open", studyUID: uid, detail: ""), .loadReview(studyUID: uid)]
+    effects += seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
+    effects.append(.saveSession(sessionState(state)))
+    return effects
+}
+
+/// The newest earlier mammogram of the same patient.
+func priorStudy(for entry: StudyEntry, in entries: [StudyEntry]) -> StudyEntry? {
+    let h = entry.study.first
+    return entries.filter {
+        $0.uid != entry.uid && $0.study.modalities == ["MG"] && $0.study.first.patientID == h.patientID
+            && !h.patientID.isEmpty && $0.study.first.studyDate < h.studyDate
+    }.max { $0.study.first.studyDate < $1.study.first.studyDate }
+}
+
+/// Series the current view needs that are neither loaded nor loading.
+func seriesToLoad(_ state: AppState) -> [String] {
+    var wanted: [String] = []
+    if let s = state.currentSeries { wanted.append(s.seriesInstanceUID) }
+    if let v = state.viewer, let e = state.currentEntry {
+        if v.hanging { wanted += e.study.series.map(\.seriesInstanceUID) }
+        if v.layout != .single && !v.hanging {
+            let n = v.layout == .sideBySide ? 2 : 4
+            for k in 0 ..< n where v.seriesIndex + k < e.study.series.count { wanted.append(e.study.series[v.seriesIndex + k].seriesInstanceUID) }
+        }
+        if v.hanging, v.showPrior, let p = v.priorStudyUID, let pe = state.entry(uid: p) {
+            wanted += pe.study.series.map(\.seriesInstanceUID)
+        }
+    }
+    var seen = Set<String>()
+    return wanted.filter { state.stacks[$0] == nil && state.loading[$0] == nil && seen.insert($0).inserted }
+}
+
+func sessionState(_ state: AppState) -> SessionState {
+    guard state.mode == .viewer, let v = state.viewer else {
+        return SessionState(studyUID: "", seriesUID: "", slice: 0, screen: "worklist")
+    }
+    return SessionState(studyUID: v.studyUID, seriesUID: state.currentSeries?.seriesInstanceUID ?? "",
+                        slice: state.currentSlice, screen: "viewer")
+}
+
+func applyResume(_ state: inout AppState, _ s: SessionState) -> [Effect] {
+    guard s.screen == "viewer", state.entry(uid: s.studyUID) != nil else { return [] }
+    if let i = state.visibleEntries.firstIndex(where: { $0.uid == s.studyUID }) { state.worklistSelection = i }
+    var effects = openStudy(&state, s.studyUID, seriesUID: s.seriesUID.isEmpty ? nil : s.seriesUID, slice: s.slice)
+    state.message = "Resumed where you left off"
+    effects.removeAll { if case .saveSession = $0 { return true }; return false }
+    return effects
+}

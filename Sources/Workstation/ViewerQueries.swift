@@ -1,0 +1,86 @@
+import Imaging
+import Review
+import TerminalGraphics
+
+/// Derived facts about the open study that `update` and the views share.
+extension AppState {
+    public var currentEntry: StudyEntry? { viewer.flatMap { entry(uid: $0.studyUID) } }
+
+    public var currentSeries: StudyIndex.Series? {
+        guard let v = viewer, let e = currentEntry, !e.study.series.isEmpty else { return nil }
+        return e.study.series[min(max(0, v.seriesIndex), e.study.series.count - 1)]
+    }
+
+    public var currentStack: ImageStack? { currentSeries.flatMap { stacks[$0.seriesInstanceUID] } }
+
+    /// Current slice of the current series, clamped to the stack.
+    public var currentSlice: Int {
+        guard let v = viewer, let s = currentSeries else { return 0 }
+        let n = currentSliceCount
+        return min(max(0, v.slices[sliceKey(s.seriesInstanceUID, v.orientation)] ?? 0), max(0, n - 1))
+    }
+
+    /// Slices (or reformatted planes) in the current series.
+    public var currentSliceCount: Int {
+        guard let v = viewer, let s = currentSeries else { return 0 }
+        return currentStack.map { Reformat.count($0, v.orientation) } ?? s.instances.count
+    }
+
+    /// The frame keys act on: the active viewport's.
+    public var currentFrame: StackFrame? {
+        guard let v = viewer else { return nil }
+        if v.hanging {
+            let vps = viewports
+            return vps.isEmpty ? nil : vps[min(v.activeViewport, vps.count - 1)].frame
+        }
+        return currentStack.flatMap { Reformat.frame($0, v.orientation, currentSlice) }
+    }
+
+    /// AI findings first (as the source ordered them), then the reader's own.
+    public var findings: [Finding] {
+        guard let v = viewer, let e = currentEntry else { return [] }
+        var out = e.aiResult?.findings ?? []
+        for r in v.readerFindings where !r.removed {
+            out.append(Finding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
+                               centerX: r.x, centerY: r.y, width: r.width, height: r.height))
+        }
+        return out
+    }
+
+    public var selectedFinding: Finding? {
+        let f = findings
+        guard let v = viewer, !f.isEmpty else { return nil }
+        return f[min(max(0, v.findingSelection), f.count - 1)]
+    }
+
+    /// AI findings the reader has not yet accepted, rejected or corrected.
+    public var undecidedCount: Int {
+        guard let v = viewer else { return 0 }
+        return findings.filter { $0.origin == .ai && v.decisions[$0.key] == nil }.count
+    }
+
+    /// Where a finding lives: series index and frame index, when its image is loaded or known.
+    func location(of f: Finding) -> (series: Int, slice: Int?)? {
+        guard let e = currentEntry else { return nil }
+        for (si, s) in e.study.series.enumerated() {
+            let inSeries = s.seriesInstanceUID == f.seriesUID || s.instances.contains { $0.sopInstanceUID == f.sopUID }
+            guard inSeries else { continue }
+            if let stack = stacks[s.seriesInstanceUID], let k = stack.frames.firstIndex(where: { $0.sopUID == f.sopUID }) {
+                return (si, k)
+            }
+            let sorted = VolumeLoader.sortedForVolume(s.instances.filter(\.hasPixelData)).sorted
+            return (si, sorted.firstIndex { $0.sopInstanceUID == f.sopUID })
+        }
+        return nil
+    }
+
+    /// The window in force for `frame`: the reader's, else the file's, else the frame's value range.
+    func effectiveWindow(_ frame: StackFrame?) -> VOITransform.Window {
+        if let w = viewer?.window { return w }
+        if let w = frame?.fileWindow { return w }
+        guard let values = frame?.values, var lo = values.first else { return VOITransform.Window(center: 128, width: 256) }
+        var hi = lo
+        for v in values where v.isFinite { if v < lo { lo = v }; if v > hi { hi = v } }
+        return VOITransform.Window(center: Double(lo + hi) / 2, width: max(1, Double(hi - lo)))
+    }
+}

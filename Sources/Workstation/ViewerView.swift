@@ -1,0 +1,84 @@
+import Foundation
+import Imaging
+import TerminalGraphics
+
+/// The viewer: header (patient, study, banner), series strip, the viewports with corner
+/// annotations, the findings panel and the status line.
+enum ViewerView {
+    static func draw(_ state: AppState, into screen: inout Screen) {
+        guard let v = state.viewer, let e = state.currentEntry else { return }
+        let h = e.study.first
+        screen.fill(row: ScreenLayout.headerRow, column: 0, rows: 1, columns: screen.columns, style: .header)
+        let date = state.deidentify ? "" : "  " + Text.date(h.studyDate)
+        screen.put("\(state.patientLabel(e))\(date)  \(TextSanitizer.sanitize(h.studyDescription))", row: 0, column: 1, style: .header)
+        if let r = e.aiResult, r.notForClinicalUse, v.aiOverlay {
+            let banner = " AI: \(TextSanitizer.sanitize(r.model?.id ?? "model")) — NOT FOR CLINICAL USE "
+            screen.put(banner, row: 0, column: max(0, screen.columns - banner.count - 1), style: .banner)
+        }
+        drawSeriesStrip(state, e, into: &screen)
+        for vp in state.viewports { drawViewport(state, vp, into: &screen) }
+        FindingsPanel.draw(state, into: &screen)
+        let f = state.currentFrame
+        var parts = ["tool: \(v.tool.name)"]
+        if f?.isColor == false { parts.append("W/L \(state.effectiveWindow(f))") }
+        if !v.hanging { parts.append("slice \(state.currentSlice + 1)/\(state.currentSliceCount)") }
+        if let c = v.cursor, let f, let value = f.value(x: Int(c.x), y: Int(c.y)) {
+            parts.append("(\(Int(c.x)),\(Int(c.y))) \(formatValue(value, modality: e.study.first.modality))")
+        }
+        StatusLine.draw(state, into: &screen, left: parts.joined(separator: "  "))
+    }
+
+    static func formatValue(_ v: Float, modality: String) -> String {
+        let s = v.rounded() == v ? String(Int(v)) : String(format: "%.1f", v)
+        return modality == "CT" ? "\(s) HU" : s
+    }
+
+    static func drawSeriesStrip(_ state: AppState, _ e: StudyEntry, into screen: inout Screen) {
+        guard let v = state.viewer else { return }
+        var x = 1
+        for (i, s) in e.study.series.enumerated() {
+            let h = s.first
+            let progress = state.loading[s.seriesInstanceUID].map { " " + Text.percent($0) } ?? ""
+            let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(TextSanitizer.sanitize(h.seriesDescription)) (\(s.instances.count))\(progress) "
+            let text = String(label.prefix(40))
+            screen.put(text, row: ScreenLayout.seriesRow, column: x, style: i == v.seriesIndex ? .selected : .dim)
+            x += text.count + 1
+            if x >= screen.columns { break }
+        }
+        if v.hanging {
+            let prior = v.priorStudyUID == nil ? "no prior" : (v.showPrior ? "PRIOR shown (p)" : "prior available (p)")
+            let text = " hanging: RCC|LCC / RMLO|LMLO · \(prior) "
+            screen.put(text, row: ScreenLayout.seriesRow, column: max(x, screen.columns - ScreenLayout.panelWidth(state) - text.count - 1), style: .accent)
+        }
+    }
+
+    static func drawViewport(_ state: AppState, _ vp: Viewport, into screen: inout Screen) {
+        guard let v = state.viewer, let e = state.currentEntry else { return }
+        let r = vp.rect
+        guard let f = vp.frame, let g = state.geometry(vp), let (image, overlays) = ImageComposer.compose(state, vp, g) else {
+            let text = state.loading[vp.stackUID].map { "Loading " + StatusLine.progressBar($0, width: 10) }
+                ?? (state.stacks[vp.stackUID] == nil ? "Loading…" : "No image")
+            screen.put(text, row: r.row + r.rows / 2, column: r.column + max(0, (r.columns - text.count) / 2), style: .dim)
+            if v.hanging { screen.put(vp.title, row: r.row, column: r.column + 1, style: .accent) }
+            return
+        }
+        screen.images.append(ImagePlacement(row: g.placement.row, column: g.placement.column, columns: g.placement.columns,
+                                            rows: g.placement.rows, image: image, overlays: overlays))
+        guard v.annotations, r.rows > 4 else { return }
+        let h = e.study.first
+        let right = r.column + r.columns
+        func put(_ s: String, _ row: Int, alignRight: Bool, style: Style = .dim) {
+            let text = String(s.prefix(max(0, r.columns / 2 - 1)))
+            screen.put(text, row: row, column: alignRight ? right - text.count - 1 : r.column + 1, style: style)
+        }
+        let study = state.deidentify ? "" : Text.date(h.studyDate)
+        put(vp.isActive && !v.hanging ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
+        put("\(study) \(TextSanitizer.sanitize(h.modality))", r.row, alignRight: true)
+        var position = vp.sliceCount > 1 ? "\(v.orientation == .axial ? "Im" : v.orientation.rawValue) \(vp.sliceIndex + 1)/\(vp.sliceCount)" : ""
+        if v.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
+        if vp.mirror { position += " mirrored" }
+        put(position, r.row + r.rows - 1, alignRight: false)
+        let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
+        put("\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Review
+
+/// How the workstation is started (`lightbox`, `lightbox open PATH…`).
+public struct WorkstationOptions: Sendable {
+    public var paths: [String]
+    public var databasePath: String
+    public var reader: String
+    public var deidentify = false
+    /// `--protocol` (auto, blocks, sextants, sixel, kitty, iterm, ascii); nil: detect.
+    public var graphics: String?
+    public var themesDirectory: String?
+    public var configPath: String?
+    public var themeName: String?
+    public var findingsSource: any FindingsSource = SidecarFindingsSource()
+
+    public init(paths: [String], databasePath: String? = nil, reader: String? = nil) {
+        let env = ProcessInfo.processInfo.environment
+        self.paths = paths
+        self.databasePath = databasePath ?? ReviewStore.defaultPath(environment: env)
+        self.reader = reader ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "reader"
+        themesDirectory = Self.locate("Themes")
+        configPath = Self.defaultConfigPath(env)
+    }
+
+    /// `$XDG_CONFIG_HOME/lightbox/config.toml`, else `~/.config/lightbox/config.toml`.
+    public static func defaultConfigPath(_ env: [String: String]) -> String {
+        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((env["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
+        return (base as NSString).appendingPathComponent("lightbox/config.toml")
+    }
+
+    /// A bundled folder (`Themes`, `SampleStudies`): in the working directory, or beside the
+    /// repository the executable was built in (…/.build/<config>/lightbox).
+    public static func locate(_ name: String) -> String? {
+        let fm = FileManager.default
+        var candidates = [(fm.currentDirectoryPath as NSString).appendingPathComponent(name)]
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0 ..< 4 {
+            candidates.append(dir.appendingPathComponent(name).path)
+            dir = dir.deletingLastPathComponent()
+        }
+        return candidates.first { var d: ObjCBool = false; return fm.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+    }
+}
