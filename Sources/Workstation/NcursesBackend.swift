@@ -120,6 +120,9 @@ final class NcursesBackend {
         out += canvas.draw(r.cells(screen, theme: theme, pixelProtocol: pixel))
         if pixel {
             for (i, p) in screen.images.enumerated() {
+                // A pixel image would cover prompt text drawn over it: skip it while that text is up.
+                let covered = (p.row ..< p.row + p.rows).contains { r in (p.column ..< p.column + p.columns).contains { screen[r, $0] != .blank } }
+                if covered { continue }
                 var h = Hasher()
                 h.combine(p.image.pixels); h.combine(p.row); h.combine(p.column); h.combine(p.columns); h.combine(p.rows)
                 h.combine("\(p.overlays)")

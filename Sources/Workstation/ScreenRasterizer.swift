@@ -35,12 +35,15 @@ struct ScreenRasterizer {
             }
         }
         guard !pixelProtocol else { return buffer }
+        // Images go under any text the view drew in their area.
         for p in screen.images where p.columns > 0 && p.rows > 0 {
             let (img, layout, _) = renderer.renderCells(p.image, overlays: p.overlays, columns: p.columns, rows: p.rows)
             for r in 0 ..< min(layout.rows, img.rows) {
                 for c in 0 ..< min(layout.columns, img.columns) {
                     let y = p.row + r, x = p.column + c
                     guard y >= 0, y < buffer.rows, x >= 0, x < buffer.columns else { continue }
+                    // Text drawn over the image area (prompts, help) stays on top.
+                    guard screen[y, x] == .blank else { continue }
                     buffer.cells[y * buffer.columns + x] = img[c, r]
                 }
             }

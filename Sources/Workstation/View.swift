@@ -12,8 +12,12 @@ public func view(_ state: AppState) -> Screen {
     case .viewer: ViewerView.draw(state, into: &screen)
     }
     switch state.modal {
-    case .help?: HelpView.draw(state, into: &screen)
-    case .tags(let lines, let scroll)?: TagBrowserView.draw(lines: lines, scroll: scroll, into: &screen)
+    case .help?:
+        screen.images = []
+        HelpView.draw(state, into: &screen)
+    case .tags(let lines, let scroll)?:
+        screen.images = []
+        TagBrowserView.draw(lines: lines, scroll: scroll, into: &screen)
     case .prompt(let p)?: StatusLine.drawPrompt(p, state: state, into: &screen)
     case nil: break
     }
