@@ -12,8 +12,6 @@ import PackageDescription
 let shims: [Target] = [
     .systemLibrary(name: "CZlib", path: "Sources/Shims/CZlib", pkgConfig: "zlib",
                    providers: [.apt(["zlib1g-dev"])]),
-    .systemLibrary(name: "CJPEGTurbo", path: "Sources/Shims/CJPEGTurbo", pkgConfig: "libjpeg",
-                   providers: [.apt(["libjpeg-dev"])]),
     .systemLibrary(name: "COpenJPEG", path: "Sources/Shims/COpenJPEG", pkgConfig: "libopenjp2",
                    providers: [.apt(["libopenjp2-7-dev"])]),
     .systemLibrary(name: "CCharLS", path: "Sources/Shims/CCharLS", pkgConfig: "charls",
@@ -49,8 +47,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: shims + [
-        // Pure codecs: compressed bytes → stored sample values. No data-set knowledge.
-        .target(name: "DICOMCodecs", dependencies: ["CJPEGTurbo", "COpenJPEG", "CCharLS"]),
+        // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
+        // in Swift (Debian's libjpeg-turbo 2.1 is 8-bit only and cannot do lossless or report errors safely).
+        .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
         // Bytes → data sets, pixel-data frames; the dictionary and character sets.
         .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"]),
         // Data sets → images and volumes in physical space; PNG import/export.
@@ -76,7 +75,7 @@ let package = Package(
                           path: "Benchmarks/TerminalGraphicsBench"),
         // Benchmark harness for DICOM indexing and volume loading; compared with pydicom/DCMTK by Benchmarks/dicom.sh.
         .executableTarget(name: "DICOMBench", dependencies: ["DICOM", "Imaging"], path: "Benchmarks/DICOMBench"),
-        .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs"]),
+        .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs", "CCharLS"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),

@@ -9,7 +9,7 @@ SECONDS_TO_RUN=${1:-600}
 OUT=.build-fuzz
 mkdir -p "$OUT/obj" "$OUT/corpus" Tools/fuzz/artifacts
 SAN="-sanitize=fuzzer,address -parse-as-library -O -g"
-shims="-I Sources/Shims/CZlib -I Sources/Shims/CJPEGTurbo -I Sources/Shims/COpenJPEG -I Sources/Shims/CCharLS -I /usr/include/openjpeg-2.5"
+shims="-I Sources/Shims/CZlib -I Sources/Shims/COpenJPEG -I Sources/Shims/CCharLS -I /usr/include/openjpeg-2.5"
 # 1. Codecs as a static module, 2. DICOM as a static module, 3. the fuzz target linked with both.
 swiftc $SAN $shims -module-name DICOMCodecs -emit-module -emit-module-path "$OUT/obj/DICOMCodecs.swiftmodule" \
   -emit-library -static -o "$OUT/obj/libDICOMCodecs.a" Sources/DICOMCodecs/*.swift Sources/DICOMCodecs/**/*.swift 2>/dev/null \
@@ -17,7 +17,7 @@ swiftc $SAN $shims -module-name DICOMCodecs -emit-module -emit-module-path "$OUT
   -emit-library -static -o "$OUT/obj/libDICOMCodecs.a" $(find Sources/DICOMCodecs -name '*.swift')
 swiftc $SAN $shims -I "$OUT/obj" -module-name DICOM -emit-module -emit-module-path "$OUT/obj/DICOM.swiftmodule" \
   -emit-library -static -o "$OUT/obj/libDICOM.a" $(find Sources/DICOM -name '*.swift')
-swiftc $SAN $shims -I "$OUT/obj" -L "$OUT/obj" -lDICOM -lDICOMCodecs -lz -ljpeg -lopenjp2 -lcharls \
+swiftc $SAN $shims -I "$OUT/obj" -L "$OUT/obj" -lDICOM -lDICOMCodecs -lz -lopenjp2 -lcharls \
   Tools/fuzz/DICOMFuzzTarget.swift -o "$OUT/dicom-fuzzer"
 cp Tests/Fixtures/dicom/*.dcm "$OUT/corpus/" 2>/dev/null || true
 for d in .venv/lib/python3*/site-packages/pydicom/data/test_files; do
