@@ -7,18 +7,12 @@ import TerminalGraphics
 /// images and text share one 24-bit, flicker-free path. Pixel-protocol images are written after
 /// the cells at their positions. All ncurses calls live in this file.
 final class NcursesBackend {
-    private var canvas: CellCanvas
-    private let rasterizer: ScreenRasterizer
+    private let encoder: FrameEncoder
     private let capabilities: TerminalCapabilities
-    /// Last pixel-protocol images sent, to skip unchanged ones.
-    private var sentImages: [Int: Int] = [:]
-    private var sentRects: [[Int]] = []
 
     init(capabilities: TerminalCapabilities, theme: Theme) {
         self.capabilities = capabilities
-        let depth = capabilities.colorDepth == .none ? ColorDepth.none : capabilities.colorDepth
-        canvas = CellCanvas(originRow: 1, originColumn: 1, depth: depth)
-        rasterizer = ScreenRasterizer(renderer: ImageRenderer(capabilities: capabilities, theme: theme))
+        encoder = FrameEncoder(capabilities: capabilities, theme: theme)
         setlocale(LC_ALL, "")
         setenv("ESCDELAY", "25", 0)
         initscr()
@@ -44,8 +38,7 @@ final class NcursesBackend {
     func invalidate() {
         clear()
         refresh()
-        canvas.invalidate()
-        sentImages = [:]
+        encoder.invalidate()
     }
 
     /// Waits up to `timeoutMS` for input; nil on timeout.
@@ -102,44 +95,10 @@ final class NcursesBackend {
         return nil
     }
 
-    /// Draws a frame; returns the bytes written (for the benchmark).
+    /// Draws a frame; returns the bytes written.
     @discardableResult
     func draw(_ screen: Screen, theme: Theme) -> Int {
-        let pixel = capabilities.graphicsProtocol.isPixelProtocol
-        var r = rasterizer
-        r.renderer.theme = theme
-        var out: [UInt8] = []
-        let rects = screen.images.map { [$0.row, $0.column, $0.rows, $0.columns] }
-        if pixel && rects != sentRects {
-            // Pixel images do not live in cells: when they move or go, clear them and repaint the cells.
-            if capabilities.graphicsProtocol == .kitty { out += Array("\u{1B}_Ga=d\u{1B}\\".utf8) }
-            canvas.invalidate()
-            sentImages = [:]
-            sentRects = rects
-        }
-        out += canvas.draw(r.cells(screen, theme: theme, pixelProtocol: pixel))
-        if pixel {
-            for (i, p) in screen.images.enumerated() {
-                // A pixel image would cover prompt text drawn over it: skip it while that text is up.
-                let covered = (p.row ..< p.row + p.rows).contains { r in (p.column ..< p.column + p.columns).contains { screen[r, $0] != .blank } }
-                if covered { continue }
-                var h = Hasher()
-                h.combine(p.image.pixels); h.combine(p.row); h.combine(p.column); h.combine(p.columns); h.combine(p.rows)
-                h.combine("\(p.overlays)")
-                let key = h.finalize()
-                if sentImages[i] == key { continue }
-                sentImages[i] = key
-                var renderer = r.renderer
-                renderer.kittyImageID = UInt32(i + 1)
-                let rendered = renderer.render(p.image, overlays: p.overlays, columns: p.columns, rows: p.rows)
-                out += Array("\u{1B}[\(p.row + 1);\(p.column + 1)H".utf8) + rendered.bytes
-            }
-        }
-        if let c = screen.cursor {
-            out += Array("\u{1B}[\(c.row + 1);\(c.column + 1)H\u{1B}[?25h".utf8)
-        } else {
-            out += Array("\u{1B}[?25l".utf8)
-        }
+        let out = encoder.encode(screen, theme: theme)
         write(out)
         return out.count
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Imaging
+import TerminalGraphics
 import Workstation
 
 /// `lightbox open [PATH…]` (and plain `lightbox`): the reading workstation on folders, files or
@@ -29,6 +31,9 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "Key map and settings file (default: $XDG_CONFIG_HOME/lightbox/config.toml).")
     var config: String?
 
+    @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
+    var benchmarkSlices: Int?
+
     func run() throws {
         var roots = paths
         if roots.isEmpty {
@@ -39,6 +44,7 @@ struct OpenCommand: ParsableCommand {
         }
         // A DICOMDIR names files in its folder tree: scanning the folder finds them.
         roots = roots.map { ($0 as NSString).lastPathComponent.uppercased() == "DICOMDIR" ? ($0 as NSString).deletingLastPathComponent : $0 }
+        if let n = benchmarkSlices { return try benchmark(roots, slices: n) }
         var options = WorkstationOptions(paths: roots, databasePath: db, reader: reader)
         options.deidentify = deidentify
         options.graphics = graphics
@@ -48,5 +54,21 @@ struct OpenCommand: ParsableCommand {
             throw ValidationError("lightbox open needs a terminal (stdin and stdout must be a tty)")
         }
         try Runtime(options: options).run()
+    }
+
+    private func benchmark(_ roots: [String], slices: Int) throws {
+        let index = StudyIndex.scan(roots, cache: nil)
+        guard let study = index.studies.first(where: { $0.series.contains { $0.instances.count > 2 } }),
+              let series = study.series.max(by: { $0.instances.count < $1.instances.count }) else {
+            throw ValidationError("no multi-slice series under \(roots.joined(separator: " "))")
+        }
+        let stack = SliceStepBenchmark.resample(ImageStack.load(series), to: max(2, slices))
+        Output.line("Slice step over \(stack.frames.count) slices of \(stack.frames.first.map { "\($0.width)×\($0.height)" } ?? "?") (\(series.first.seriesDescription)), 160×48 cells of 10×20 px")
+        Output.line("protocol   mean ms  p50 ms  p95 ms  bytes/step (mean)  max bytes  first frame")
+        for proto in [GraphicsProtocol.blocks, .sixel, .kitty] {
+            let r = SliceStepBenchmark.run(study: study, stack: stack, graphics: proto)
+            Output.line(String(format: "%-9@ %8.2f %7.2f %7.2f %18.0f %10d %12d", proto.rawValue as NSString, r.meanMS, r.p50MS, r.p95MS,
+                               r.meanBytes, r.maxBytes, r.firstFrameBytes))
+        }
     }
 }

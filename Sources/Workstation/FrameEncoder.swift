@@ -1,0 +1,64 @@
+import TerminalGraphics
+
+/// Screen frames → terminal bytes: the cells diffed by `CellCanvas` (text and half-block images
+/// in one 24-bit stream), then pixel-protocol images (sixel, kitty, iTerm2) at their positions,
+/// skipped when unchanged. No terminal I/O, so the benchmark measures exactly what is sent.
+final class FrameEncoder {
+    private let canvas: CellCanvas
+    private let capabilities: TerminalCapabilities
+    private var rasterizer: ScreenRasterizer
+    /// Last pixel-protocol images sent, to skip unchanged ones.
+    private var sentImages: [Int: Int] = [:]
+    private var sentRects: [[Int]] = []
+
+    init(capabilities: TerminalCapabilities, theme: Theme) {
+        self.capabilities = capabilities
+        canvas = CellCanvas(originRow: 1, originColumn: 1, depth: capabilities.colorDepth)
+        rasterizer = ScreenRasterizer(renderer: ImageRenderer(capabilities: capabilities, theme: theme))
+    }
+
+    /// Forget what was sent: the next frame repaints everything.
+    func invalidate() {
+        canvas.invalidate()
+        sentImages = [:]
+        sentRects = []
+    }
+
+    func encode(_ screen: Screen, theme: Theme) -> [UInt8] {
+        let pixel = capabilities.graphicsProtocol.isPixelProtocol
+        rasterizer.renderer.theme = theme
+        var out: [UInt8] = []
+        let rects = screen.images.map { [$0.row, $0.column, $0.rows, $0.columns] }
+        if pixel && rects != sentRects {
+            // Pixel images do not live in cells: when they move or go, clear them and repaint the cells.
+            if capabilities.graphicsProtocol == .kitty { out += Array("\u{1B}_Ga=d\u{1B}\\".utf8) }
+            canvas.invalidate()
+            sentImages = [:]
+            sentRects = rects
+        }
+        out += canvas.draw(rasterizer.cells(screen, theme: theme, pixelProtocol: pixel))
+        if pixel {
+            for (i, p) in screen.images.enumerated() {
+                // A pixel image would cover prompt text drawn over it: skip it while that text is up.
+                let covered = (p.row ..< p.row + p.rows).contains { r in (p.column ..< p.column + p.columns).contains { screen[r, $0] != .blank } }
+                if covered { continue }
+                var h = Hasher()
+                h.combine(p.image.pixels); h.combine(p.row); h.combine(p.column); h.combine(p.columns); h.combine(p.rows)
+                h.combine("\(p.overlays)")
+                let key = h.finalize()
+                if sentImages[i] == key { continue }
+                sentImages[i] = key
+                var renderer = rasterizer.renderer
+                renderer.kittyImageID = UInt32(i + 1)
+                let rendered = renderer.render(p.image, overlays: p.overlays, columns: p.columns, rows: p.rows)
+                out += Array("\u{1B}[\(p.row + 1);\(p.column + 1)H".utf8) + rendered.bytes
+            }
+        }
+        if let c = screen.cursor {
+            out += Array("\u{1B}[\(c.row + 1);\(c.column + 1)H\u{1B}[?25h".utf8)
+        } else {
+            out += Array("\u{1B}[?25l".utf8)
+        }
+        return out
+    }
+}

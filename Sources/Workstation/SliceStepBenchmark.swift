@@ -1,0 +1,67 @@
+import Foundation
+import Imaging
+import TerminalGraphics
+
+/// Measures what one slice step costs: the time from the key message to the bytes for the
+/// terminal (`update` → `view` → rasterise/encode), and how many bytes are sent, for each
+/// graphics protocol. Runs without a terminal; the terminal's own drawing time is not included.
+public enum SliceStepBenchmark {
+    public struct Result: Sendable {
+        public var graphics: GraphicsProtocol
+        public var steps: Int
+        public var meanMS: Double
+        public var p50MS: Double
+        public var p95MS: Double
+        public var meanBytes: Double
+        public var maxBytes: Int
+        public var firstFrameBytes: Int
+    }
+
+    /// Interpolates `stack` to `slices` slices along z (linear between neighbours), so a short
+    /// series stands in for a thin-slice one with realistic slice-to-slice change.
+    public static func resample(_ stack: ImageStack, to slices: Int) -> ImageStack {
+        let src = stack.frames
+        guard src.count > 1, slices > 1, stack.isVolume else { return stack }
+        let frames = (0 ..< slices).map { k -> StackFrame in
+            let t = Double(k) * Double(src.count - 1) / Double(slices - 1)
+            let i = min(Int(t), src.count - 2), f = Float(t - Double(i))
+            var out = src[i]
+            let a = src[i].values, b = src[i + 1].values
+            out.values = (0 ..< a.count).map { a[$0] * (1 - f) + b[$0] * f }
+            out.sopUID = "\(src[i].sopUID).\(k)"
+            return out
+        }
+        return ImageStack(seriesUID: stack.seriesUID, frames: frames, sliceSpacing: (stack.sliceSpacing ?? 1) * Double(src.count - 1) / Double(slices - 1))
+    }
+
+    /// Steps through every slice of `stack` (one of `study`'s series) on a
+    /// `columns × rows` screen of `cellWidth × cellHeight` pixel cells.
+    public static func run(study: StudyIndex.Study, stack: ImageStack, graphics: GraphicsProtocol,
+                           columns: Int = 160, rows: Int = 48, cellWidth: Int = 10, cellHeight: Int = 20) -> Result {
+        var state = AppState(columns: columns, rows: rows, reader: "bench")
+        _ = update(&state, .studiesLoaded([study]))
+        _ = update(&state, .key(.enter))
+        if let i = study.series.firstIndex(where: { $0.seriesInstanceUID == stack.seriesUID }) { state.viewer?.seriesIndex = i }
+        _ = update(&state, .seriesLoaded(stack))
+        _ = update(&state, .key(.char("g")))
+        _ = update(&state, .key(.char("2")))   // lung window
+        var caps = TerminalCapabilities(graphicsProtocol: graphics, colorDepth: .trueColor)
+        caps.cellWidth = cellWidth; caps.cellHeight = cellHeight
+        let encoder = FrameEncoder(capabilities: caps, theme: .dark)
+        let first = encoder.encode(view(state), theme: .dark).count
+        var times: [Double] = [], bytes: [Int] = []
+        for _ in 1 ..< stack.frames.count {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = update(&state, .key(.char("j")))
+            let out = encoder.encode(view(state), theme: .dark)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            bytes.append(out.count)
+        }
+        let sorted = times.sorted()
+        func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return Result(graphics: graphics, steps: times.count, meanMS: times.reduce(0, +) / Double(max(1, times.count)),
+                      p50MS: pct(0.5), p95MS: pct(0.95),
+                      meanBytes: Double(bytes.reduce(0, +)) / Double(max(1, bytes.count)), maxBytes: bytes.max() ?? 0,
+                      firstFrameBytes: first)
+    }
+}
