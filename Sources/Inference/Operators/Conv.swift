@@ -65,7 +65,8 @@ final class ConvKernel: Kernel {
                                     kH: kernel[0], kW: kernel[1], geo: geo)
                         return
                     }
-                    var col = uninitializedFloats(isPointwise ? 0 : colRows * outPlane)
+                    var col = isPointwise ? [] : ScratchPool.shared.take(colRows * outPlane)
+                    defer { if !isPointwise { ScratchPool.shared.give(col) } }
                     col.withUnsafeMutableBufferPointer { pc in
                         for bi in 0..<n {
                             for g in 0..<group {

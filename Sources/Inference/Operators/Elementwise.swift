@@ -156,10 +156,18 @@ enum UnaryOp {
     }
 
     /// Applies in place over a buffer.
+    /// Applies in place over a buffer; the switch is outside the loops so each loop vectorises.
     @inline(__always) func apply(to p: UnsafeMutableBufferPointer<Float>) {
         switch self {
         case .identity: return
-        case .relu: for i in p.indices where !(p[i] > 0) && !p[i].isNaN { p[i] = 0 }
+        case .relu: for i in p.indices { let v = p[i]; p[i] = v < 0 ? 0 : v }
+        case .leakyRelu(let a): for i in p.indices { let v = p[i]; p[i] = v < 0 ? v * a : v }
+        case let .clip(lo, hi): for i in p.indices { let v = p[i]; p[i] = v.isNaN ? v : Swift.min(Swift.max(v, lo), hi) }
+        case .hardSwish: for i in p.indices { let v = p[i]; p[i] = v * Swift.max(0, Swift.min(1, v / 6 + 0.5)) }
+        case let .hardSigmoid(a, b): for i in p.indices { p[i] = Swift.max(0, Swift.min(1, a * p[i] + b)) }
+        case .neg: for i in p.indices { p[i] = -p[i] }
+        case .abs: for i in p.indices { p[i] = Swift.abs(p[i]) }
+        case .sqrt: for i in p.indices { p[i] = p[i].squareRoot() }
         default: for i in p.indices { p[i] = apply(p[i]) }
         }
     }

@@ -65,12 +65,19 @@ func instanceNormKernel(attrs: NodeAttributes) throws -> Kernel {
             for b in 0..<n {
                 for ch in 0..<c {
                     let base = (b * c + ch) * plane
-                    var s: Double = 0
-                    for i in 0..<plane { s += Double(py[base + i]) }
+                    // One pass: per-chunk float sums (vectorisable) accumulated in double.
+                    var s: Double = 0, ss: Double = 0
+                    var i = 0
+                    while i < plane {
+                        let end = Swift.min(i + 256, plane)
+                        var fs: Float = 0, fss: Float = 0
+                        for j in i..<end { let v = py[base + j]; fs += v; fss += v * v }
+                        s += Double(fs); ss += Double(fss)
+                        i = end
+                    }
                     let m = s / Double(plane)
-                    var ss: Double = 0
-                    for i in 0..<plane { let d = Double(py[base + i]) - m; ss += d * d }
-                    let inv = Float(1 / (ss / Double(plane) + Double(eps)).squareRoot())
+                    let variance = Swift.max(ss / Double(plane) - m * m, 0)
+                    let inv = Float(1 / (variance + Double(eps)).squareRoot())
                     let k = scale[ch] * inv, off = bias[ch] - Float(m) * k
                     for i in 0..<plane { py[base + i] = py[base + i] * k + off }
                 }
