@@ -240,7 +240,7 @@ def run_ours(bench, img_path, mode, depth, out_path, extra=()):
            '--cell-size', f'{CELL_W}x{CELL_H}', '--input', img_path, '--output', out_path, '--repeat', '40'] + list(extra)
     line = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
     kv = dict(x.split('=') for x in line.split())
-    return open(out_path, 'rb').read(), float(kv['median_ms'])
+    return open(out_path, 'rb').read(), float(kv['median_ms']), float(kv['min_ms'])
 
 def run_chafa(img_path, args, frames=20):
     base = ['chafa', '--size', f'{COLS}x{ROWS}', '--threads', '1', '--animate', 'off'] + args
@@ -279,7 +279,7 @@ def main():
                 f.write(b'P5 %d %d 255\n' % (img.shape[1], img.shape[0])); f.write(img.tobytes())
             src = np.repeat(img[..., None], 3, axis=2)
             for label, mode, depth, chafa_args, kind, *extra in MODES:
-                ours, ours_ms = run_ours(args.bench, path, mode, depth, os.path.join(tmp, 'ours.bin'), extra[0] if extra else ())
+                ours, ours_ms, ours_min = run_ours(args.bench, path, mode, depth, os.path.join(tmp, 'ours.bin'), extra[0] if extra else ())
                 theirs, chafa_ms = run_chafa(path, chafa_args)
                 result = [name, label]
                 for data in (ours, theirs):
@@ -287,7 +287,7 @@ def main():
                     else: dec, unknown = decode_sixel(data, tmp), 0
                     ref = resize(src, dec.shape[1], dec.shape[0]).round().clip(0, 255)
                     result.append((psnr(dec, ref), ssim(dec, ref), len(data), dec.shape[1], dec.shape[0], unknown))
-                result += [ours_ms, chafa_ms]
+                result += [ours_ms, chafa_ms, ours_min]
                 rows.append(result)
                 o, c = result[2], result[3]
                 print(f'{name:28s} {label:18s} PSNR {o[0]:6.2f} / {c[0]:6.2f}  SSIM {o[1]:.4f} / {c[1]:.4f}  '
@@ -296,11 +296,11 @@ def main():
         scroll = subprocess.run([args.bench, 'scroll', '--slices', '300', '--cols', str(COLS), '--rows', str(ROWS)],
                                 check=True, capture_output=True, text=True).stdout.strip().splitlines()
 
-    lines = ['| image | mode | PSNR dB ours | PSNR dB chafa | SSIM ours | SSIM chafa | bytes ours | bytes chafa | bytes chafa/ours | ms ours | ms chafa | time chafa/ours | decoded px ours / chafa |',
-             '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
-    for name, label, o, c, oms, cms in rows:
+    lines = ['| image | mode | PSNR dB ours | PSNR dB chafa | SSIM ours | SSIM chafa | bytes ours | bytes chafa | bytes chafa/ours | ms ours (median) | ms ours (min) | ms chafa | time chafa/ours | decoded px ours / chafa |',
+             '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|']
+    for name, label, o, c, oms, cms, omin in rows:
         lines.append(f'| {name} | {label} | {o[0]:.2f} | {c[0]:.2f} | {o[1]:.4f} | {c[1]:.4f} | {o[2]} | {c[2]} | '
-                     f'{c[2] / o[2]:.2f} | {oms:.2f} | {cms:.2f} | {cms / oms:.1f} | {o[3]}x{o[4]} / {c[3]}x{c[4]} |')
+                     f'{c[2] / o[2]:.2f} | {oms:.2f} | {omin:.2f} | {cms:.2f} | {cms / oms:.1f} | {o[3]}x{o[4]} / {c[3]}x{c[4]} |')
     wins = sum(1 for r in rows if r[2][0] >= r[3][0])
     lines.append('')
     lines.append(f'PSNR >= chafa in {wins} of {len(rows)} rows; fewer bytes in '
@@ -326,7 +326,7 @@ Produced by `Benchmarks/terminal-graphics.sh` (`make bench`). Same synthetic ima
 grid, both outputs decoded by the same decoders (cell modes: the ANSI decoder in `bench.py` at 8x16
 pixels per cell; sixel: libsixel's `sixel2png`), PSNR (RGB) and SSIM (luma, 7x7 window) against the
 source resampled to the decoded size. Timing: ours is the median in-process encode (fit + resample +
-encode) of 40 runs; chafa is the best of 3 runs of one process rendering the file 20 times, divided
+encode) of 40 runs, with the minimum beside it; chafa is the best of 3 runs of one process rendering the file 20 times, divided
 by 20 (`--threads 1`; includes chafa's per-file load, excludes process start-up only approximately).
 Note: chafa writing sixels to a pipe assumes 8x8-pixel cells and emits an 800x396 raster for a square
 image (a 2:1 stretch); ours honours the 8x16 default and the image's aspect (800x800), so the "sixel"

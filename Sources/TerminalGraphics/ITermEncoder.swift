@@ -7,7 +7,7 @@ public struct ITermEncoder: ImageEncoder {
     public init() {}
 
     public func layout(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid) -> ImageLayout {
-        ImageLayout.pixels(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
+        ImageLayout.pixelsWithoutEnlarging(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
     }
 
     public func encode(raster: RGBImage, layout: ImageLayout) -> [UInt8] {

@@ -40,6 +40,19 @@ public struct ImageLayout: Hashable, Sendable {
                            sampleWidth: sw, sampleHeight: sh, grid: grid)
     }
 
+    /// Layout for a protocol whose terminal scales the image into the cell box itself (kitty
+    /// `c`/`r`, iTerm2 `width`/`height`): the cells are those of the aspect-true fit, but when that
+    /// fit is larger than the image the raster stays at the image's own resolution (corrected for
+    /// pixel aspect), so nothing is invented by our upsampling and fewer bytes are sent.
+    public static func pixelsWithoutEnlarging(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid) -> ImageLayout {
+        var layout = pixels(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
+        let nativeW = max(1, width), nativeH = max(1, Int((Double(height) * pixelAspectRatio).rounded()))
+        if layout.sampleWidth > nativeW && layout.sampleHeight > nativeH {
+            layout.sampleWidth = nativeW; layout.sampleHeight = nativeH
+        }
+        return layout
+    }
+
     /// Layout for a cell blitter with `samplesAcross × samplesDown` samples per cell.
     public static func cells(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid,
                              samplesAcross: Int, samplesDown: Int) -> ImageLayout {

@@ -3,7 +3,9 @@
 ///
 /// This is the entry point for `lightbox render` and the viewer. For scrolling in cell modes,
 /// use ``renderCells(_:overlays:columns:rows:)`` with a ``CellCanvas`` so that only changed cells
-/// are sent; for kitty the fixed image id already makes each step a replacement.
+/// are sent; for kitty the fixed image id already makes each step a replacement. Inside tmux, a
+/// forced kitty or iTerm2 protocol is wrapped for passthrough; a sixel larger than tmux's input
+/// buffer falls back to half blocks.
 public struct ImageRenderer {
     public var capabilities: TerminalCapabilities
     public var theme: Theme
@@ -49,6 +51,11 @@ public struct ImageRenderer {
             enc = encoder(for: proto)
             (raster, layout, labels) = prepare(image, overlays: overlays, encoder: enc, grid: grid)
             bytes = enc.encode(raster: raster, layout: layout)
+        }
+        if capabilities.insideTmux && (proto == .kitty || proto == .iterm) {
+            // Only reached when forced (detection never picks these inside tmux): needs
+            // `set -g allow-passthrough on`.
+            bytes = TmuxPassthrough.wrap(bytes)
         }
         return RenderedImage(bytes: bytes, layout: layout, labels: labels, graphicsProtocol: proto)
     }

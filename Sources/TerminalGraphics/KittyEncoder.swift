@@ -5,7 +5,8 @@
 /// the ids are reused, sending the next slice replaces the image data and its placement in place
 /// — no delete, no flicker, nothing accumulating in the terminal's image cache — so a scroll
 /// step costs exactly one image's data. Data is raw RGB (`f=24`) or RGBA (`f=32`, when the
-/// raster has alpha), or caller-supplied PNG (`f=100`).
+/// raster has alpha), or caller-supplied PNG (`f=100`). The raster is never enlarged by us: kitty
+/// scales it into the `c × r` cell box (see ``ImageLayout/pixelsWithoutEnlarging(width:height:pixelAspectRatio:grid:)``).
 public struct KittyEncoder: ImageEncoder {
     public var imageID: UInt32
     public var placementID: UInt32
@@ -16,7 +17,7 @@ public struct KittyEncoder: ImageEncoder {
     }
 
     public func layout(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid) -> ImageLayout {
-        ImageLayout.pixels(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
+        ImageLayout.pixelsWithoutEnlarging(width: width, height: height, pixelAspectRatio: pixelAspectRatio, grid: grid)
     }
 
     public func encode(raster: RGBImage, layout: ImageLayout) -> [UInt8] {

@@ -109,3 +109,12 @@ final class CapabilityTests: XCTestCase {
         XCTAssertLessThanOrEqual(r.layout.columns, 40)
     }
 }
+
+final class TmuxRenderingTests: XCTestCase {
+    func testForcedKittyInsideTmuxIsWrappedForPassthrough() {
+        let c = TerminalCapabilities.fromEnvironment(["TERM": "tmux-256color", "TMUX": "1", "LIGHTBOX_GRAPHICS": "kitty"])
+        XCTAssertEqual(c.graphicsProtocol, .kitty)
+        let r = ImageRenderer(capabilities: c).render(TestImages.slice(width: 16, height: 16), columns: 4, rows: 2)
+        XCTAssertEqual(Array(r.bytes.prefix(9)), Array("\u{1B}Ptmux;\u{1B}\u{1B}".utf8))
+    }
+}

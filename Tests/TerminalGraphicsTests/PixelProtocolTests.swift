@@ -68,3 +68,18 @@ final class PixelProtocolTests: XCTestCase {
         XCTAssertEqual(TmuxPassthrough.wrap(Array("\u{1B}_Ga\u{1B}\\".utf8)), Array("\u{1B}Ptmux;\u{1B}\u{1B}_Ga\u{1B}\u{1B}\\\u{1B}\\".utf8))
     }
 }
+
+final class KittyLayoutTests: XCTestCase {
+    func testKittySendsNativeResolutionWhenTheCellBoxIsLarger() {
+        let image = TestImages.slice(width: 64, height: 64)
+        let layout = KittyEncoder().layout(for: image, in: CellGrid(columns: 160, rows: 50))
+        XCTAssertEqual([layout.sampleWidth, layout.sampleHeight, layout.columns, layout.rows], [64, 64, 100, 50])
+        let text = String(decoding: KittyEncoder().encode(image, fitting: CellGrid(columns: 160, rows: 50)), as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("\u{1B}_Ga=T,f=24,s=64,v=64,i=1,p=1,c=100,r=50,"))
+        // Non-square pixels: the raster is corrected for aspect, the cell box keeps the shape.
+        let tall = RGBImage(width: 64, height: 64, pixels: image.pixels, pixelAspectRatio: 2)
+        let l2 = KittyEncoder().layout(for: tall, in: CellGrid(columns: 160, rows: 50))
+        XCTAssertEqual([l2.sampleWidth, l2.sampleHeight], [64, 128])
+        XCTAssertEqual(Double(l2.columns * 8) / Double(l2.rows * 16), 0.5, accuracy: 0.02)
+    }
+}
