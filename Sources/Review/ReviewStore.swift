@@ -80,7 +80,7 @@ public final class ReviewStore: @unchecked Sendable {
     public func recordDecision(reader: String, studyUID: String, finding f: FindingSnapshot, decision: DecisionKind,
                                reason: String? = nil, correction: Correction = Correction()) throws -> Int64 {
         try locked {
-            try connection.query("""
+            _ = try connection.query("""
                 INSERT INTO decisions (reader, at, study_uid, series_uid, sop_uid, finding_key, source, label, probability,
                     risk, center_x, center_y, slice, width, height, diameter_mm, model_id, model_version, model_sha256,
                     decision, reason, corrected_label, corrected_risk, corrected_diameter_mm)
@@ -99,7 +99,7 @@ public final class ReviewStore: @unchecked Sendable {
     @discardableResult
     public func undoDecision(id: Int64, reader: String) throws -> Int64 {
         try locked {
-            try connection.query("""
+            _ = try connection.query("""
                 INSERT INTO decisions (reader, at, study_uid, series_uid, sop_uid, finding_key, source, label, decision, undoes)
                 SELECT ?, ?, study_uid, series_uid, sop_uid, finding_key, source, label, 'undo', id FROM decisions WHERE id = ?
                 """, [.text(reader), .text(Self.now()), .int(id)])
@@ -110,7 +110,7 @@ public final class ReviewStore: @unchecked Sendable {
     /// Stores a reader-marked finding.
     public func addReaderFinding(_ f: ReaderFindingRecord, reader: String) throws {
         try locked {
-            try connection.query("""
+            _ = try connection.query("""
                 INSERT INTO reader_findings (finding_key, reader, at, study_uid, series_uid, sop_uid, label, kind, x, y, width, height, slice)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, [.text(f.key), .text(reader), .text(Self.now()), .text(f.studyUID), .text(f.seriesUID), .text(f.sopUID),
@@ -122,7 +122,7 @@ public final class ReviewStore: @unchecked Sendable {
     /// Marks a reader finding removed (undo of "add"); the row stays, with the time it was removed.
     public func removeReaderFinding(key: String) throws {
         try locked {
-            try connection.query("UPDATE reader_findings SET removed_at = ? WHERE finding_key = ? AND removed_at IS NULL",
+            _ = try connection.query("UPDATE reader_findings SET removed_at = ? WHERE finding_key = ? AND removed_at IS NULL",
                                  [.text(Self.now()), .text(key)])
         }
     }
@@ -131,7 +131,7 @@ public final class ReviewStore: @unchecked Sendable {
     @discardableResult
     public func signOff(reader: String, studyUID: String, assessment: String, undecided: Int, forced: Bool) throws -> Int64 {
         try locked {
-            try connection.query("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
+            _ = try connection.query("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
                                  [.text(reader), .text(Self.now()), .text(studyUID), .text(assessment),
                                   .int(Int64(undecided)), .int(forced ? 1 : 0)])
             return connection.lastInsertRowID
@@ -141,7 +141,7 @@ public final class ReviewStore: @unchecked Sendable {
     /// Appends an audit event (e.g. `open`, `close`, `sign`).
     public func audit(reader: String, action: String, studyUID: String = "", detail: String = "") throws {
         try locked {
-            try connection.query("INSERT INTO audit (at, reader, action, study_uid, detail) VALUES (?,?,?,?,?)",
+            _ = try connection.query("INSERT INTO audit (at, reader, action, study_uid, detail) VALUES (?,?,?,?,?)",
                                  [.text(Self.now()), .text(reader), .text(action), .text(studyUID), .text(detail)])
         }
     }
@@ -149,7 +149,7 @@ public final class ReviewStore: @unchecked Sendable {
     /// Remembers where `reader` is.
     public func saveSession(reader: String, _ s: SessionState) throws {
         try locked {
-            try connection.query("""
+            _ = try connection.query("""
                 INSERT INTO session (reader, at, study_uid, series_uid, slice, screen) VALUES (?,?,?,?,?,?)
                 ON CONFLICT(reader) DO UPDATE SET at = excluded.at, study_uid = excluded.study_uid,
                     series_uid = excluded.series_uid, slice = excluded.slice, screen = excluded.screen

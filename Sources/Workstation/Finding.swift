@@ -18,6 +18,8 @@ public struct Finding: Sendable, Equatable {
     public var height: Double
     public var diameterMM: Double?
     public var volumeML: Double?
+    /// Lung-RADS or BI-RADS category, when the model assigns one.
+    public var category: String?
     /// The model flagged this input as out of distribution.
     public var outOfDistribution: Bool
     public var model: ModelIdentity?

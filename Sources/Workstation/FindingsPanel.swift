@@ -38,7 +38,8 @@ enum FindingsPanel {
             let size = f.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
             let style: Style = i == selected ? .selected : (f.risk.map { .risk($0) } ?? (f.origin == .reader ? .accent : .normal))
             line("\(mark)\(i + 1). \(TextSanitizer.sanitize(f.label))", style)
-            let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(size)" + (f.outOfDistribution ? " OOD!" : "")
+            let category = f.category.map { " cat \($0)" } ?? ""
+            let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(category)\(size)" + (f.outOfDistribution ? " OOD!" : "")
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
             line("   \(decision)", i == selected ? .selected : .normal)

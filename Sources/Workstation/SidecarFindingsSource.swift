@@ -3,14 +3,16 @@ import Imaging
 import Review
 import TerminalGraphics
 
-/// Reads `analysis.json` beside a study's files: findings precomputed by a model, in the
-/// issue-6 schema:
+/// Reads `analysis.json` beside a study's files: findings precomputed by a model, each object as
+/// docs/ANALYSIS_JSON.md describes (`label`, `probability`, `risk`, `category`, `sop_instance_uid`,
+/// `center_px` [column, row], `bbox_px` [column, row, width, height], `diameter_mm`, `volume_ml`,
+/// `ood`, `model` {id, version, sha256}). The file is either a bare array of findings or
 ///
 ///     { "model": {"id", "version", "sha256", "clinical_use": false, "warning": "…"},
-///       "findings": [ {"id", "label", "probability", "risk": "low|intermediate|high|critical",
-///                      "series_instance_uid", "sop_instance_uid", "center_px": [x, y],
-///                      "bbox_px": [x0, y0, x1, y1]?, "center_mm"?, "diameter_mm"?, "volume_ml"?, "ood"?} ] }
+///       "study_instance_uid": "…", "findings": [ … ] }
 ///
+/// A finding's own `model` overrides the file's. Unless the file says `"clinical_use": true`, the
+/// viewer shows the not-for-clinical-use banner.
 /// Ground-truth sidecars (`ground_truth.json`) are never read: they are not model output.
 public struct SidecarFindingsSource: FindingsSource {
     public static let fileName = "analysis.json"
@@ -30,30 +32,37 @@ public struct SidecarFindingsSource: FindingsSource {
 
     /// Parses the JSON; findings with no label are skipped, odd numbers become nil.
     public static func parse(_ data: Data, studyUID: String) throws -> AIResult {
-        guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let json = try JSONSerialization.jsonObject(with: data)
+        guard let root = (json as? [String: Any]) ?? (json as? [[String: Any]]).map({ ["findings": $0] }) else {
             throw CocoaError(.fileReadCorruptFile)
         }
         if let uid = root["study_instance_uid"] as? String, !uid.isEmpty, uid != studyUID {
             return AIResult(findings: [], model: nil, notForClinicalUse: false)
         }
         let m = root["model"] as? [String: Any] ?? [:]
-        let model = ModelIdentity(id: m["id"] as? String ?? "unknown-model", version: m["version"] as? String ?? "",
+        let first = (root["findings"] as? [[String: Any]])?.first?["model"] as? [String: Any] ?? [:]
+        let model = ModelIdentity(id: m["id"] as? String ?? first["id"] as? String ?? "unknown-model", version: m["version"] as? String ?? "",
                                   sha256: m["sha256"] as? String ?? "")
         func num(_ v: Any?) -> Double? { (v as? NSNumber).map(\.doubleValue).flatMap { $0.isFinite ? $0 : nil } }
         var findings: [Finding] = []
         for (i, f) in (root["findings"] as? [[String: Any]] ?? []).enumerated() {
             guard let label = f["label"] as? String else { continue }
-            let key = (f["id"].map { "\($0)" }) ?? "f\(i + 1)"
+            let key = (f["id"].map { "\($0)" }) ?? "\(i + 1)"
             let center = (f["center_px"] as? [Any])?.compactMap(num) ?? []
-            var finding = Finding(key: "\(model.id):\(key)", origin: .ai, label: label, probability: num(f["probability"]),
+            var own = model
+            if let fm = f["model"] as? [String: Any], let id = fm["id"] as? String {
+                own = ModelIdentity(id: id, version: fm["version"] as? String ?? "", sha256: fm["sha256"] as? String ?? "")
+            }
+            var finding = Finding(key: "\(own.id):\(key)", origin: .ai, label: label, probability: num(f["probability"]),
                                   risk: (f["risk"] as? String).flatMap { RiskLevel(rawValue: $0.lowercased()) },
                                   seriesUID: f["series_instance_uid"] as? String ?? "", sopUID: f["sop_instance_uid"] as? String ?? "",
                                   centerX: center.count >= 2 ? center[0] : 0, centerY: center.count >= 2 ? center[1] : 0,
                                   diameterMM: num(f["diameter_mm"]), volumeML: num(f["volume_ml"]),
-                                  outOfDistribution: f["ood"] as? Bool ?? false, model: model)
-            if let b = (f["bbox_px"] as? [Any])?.compactMap(num), b.count == 4 {
-                finding.width = abs(b[2] - b[0]); finding.height = abs(b[3] - b[1])
-                if center.count < 2 { finding.centerX = (b[0] + b[2]) / 2; finding.centerY = (b[1] + b[3]) / 2 }
+                                  outOfDistribution: f["ood"] as? Bool ?? false, model: own)
+            finding.category = (f["category"] as? String) ?? (f["category"] as? NSNumber)?.stringValue
+            if let b = (f["bbox_px"] as? [Any])?.compactMap(num), b.count == 4, b[2] >= 0, b[3] >= 0 {
+                finding.width = b[2]; finding.height = b[3]
+                if center.count < 2 { finding.centerX = b[0] + b[2] / 2; finding.centerY = b[1] + b[3] / 2 }
             }
             findings.append(finding)
         }

@@ -67,7 +67,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         for i in state.entries.indices { state.entries[i].review = map[state.entries[i].uid] ?? .unread }
         return []
     case .tagsLoaded(let lines):
-        state.modal = .tags(lines: lines.map(TextSanitizer.sanitize), scroll: 0)
+        state.modal = .tags(lines: lines.map { state.deidentify ? deidentifiedTagLine($0) : TextSanitizer.sanitize($0) }, scroll: 0)
         return []
     case .resume(let session):
         if state.entries.isEmpty { state.pendingResume = session; return [] }
@@ -204,4 +204,20 @@ func applyResume(_ state: inout AppState, _ s: SessionState) -> [Effect] {
     state.message = "Resumed where you left off"
     effects.removeAll { if case .saveSession = $0 { return true }; return false }
     return effects
+}
+
+/// With `--deidentify`, the tag browser blanks values that identify a patient: person names (PN),
+/// dates and times (DA, DT, TM), the patient group (0010,xxxx), accession number and institution.
+func deidentifiedTagLine(_ line: String) -> String {
+    let clean = TextSanitizer.sanitize(line)
+    let trimmed = clean.drop { $0 == " " }
+    guard trimmed.hasPrefix("("), trimmed.count > 15 else { return clean }
+    let tag = String(trimmed.prefix(11))
+    let vr = String(trimmed.dropFirst(12).prefix(2))
+    let identifying = ["PN", "DA", "DT", "TM"].contains(vr) || tag.hasPrefix("(0010,")
+        || ["(0008,0050)", "(0008,0080)", "(0008,0081)", "(0008,0090)", "(0020,0010)"].contains(tag)
+    guard identifying else { return clean }
+    let indent = String(clean.prefix { $0 == " " })
+    let name = clean.range(of: " # ").map { String(clean[$0.lowerBound...]) } ?? ""
+    return "\(indent)\(tag) \(vr) [removed]\(name)"
 }

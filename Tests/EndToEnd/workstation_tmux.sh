@@ -45,7 +45,7 @@ json.dump({
     "model": {"id": "e2e-demo-model", "version": "0.0.1", "sha256": "0" * 64, "clinical_use": False},
     "findings": [
         {"id": 1, "label": "solid nodule", "probability": 0.91, "risk": "high", "series_instance_uid": series["seriesInstanceUID"],
-         "sop_instance_uid": a["sopInstanceUID"], "center_px": [100, 120], "bbox_px": [92, 112, 108, 128], "diameter_mm": 11.0},
+         "sop_instance_uid": a["sopInstanceUID"], "center_px": [100, 120], "bbox_px": [92, 112, 16, 16], "diameter_mm": 11.0},
         {"id": 2, "label": "ground-glass nodule", "probability": 0.62, "risk": "intermediate",
          "series_instance_uid": series["seriesInstanceUID"], "sop_instance_uid": b["sopInstanceUID"], "center_px": [160, 90],
          "diameter_mm": 7.0},

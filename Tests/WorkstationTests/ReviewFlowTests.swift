@@ -143,7 +143,7 @@ final class ReviewFlowTests: XCTestCase {
         let json = """
         {"model": {"id": "lung-nodule", "version": "2.0", "sha256": "ff", "clinical_use": false},
          "findings": [{"id": 3, "label": "nodule", "probability": 0.8, "risk": "HIGH", "sop_instance_uid": "1.2",
-                       "series_instance_uid": "1", "center_px": [10, 11], "bbox_px": [5, 6, 15, 16], "diameter_mm": 6.5, "ood": true},
+                       "series_instance_uid": "1", "center_px": [10, 11], "bbox_px": [5, 6, 10, 10], "diameter_mm": 6.5, "ood": true, "category": "4B"},
                       {"probability": 0.1}]}
         """
         let r = try SidecarFindingsSource.parse(Data(json.utf8), studyUID: "S")
@@ -153,6 +153,14 @@ final class ReviewFlowTests: XCTestCase {
         XCTAssertEqual(f.risk, .high)
         XCTAssertEqual(f.width, 10)
         XCTAssertTrue(f.outOfDistribution)
+        XCTAssertEqual(f.category, "4B")
+        // A bare array of findings, each with its own model (the Analysis module's encoding).
+        let bare = try SidecarFindingsSource.parse(Data(#"[{"label": "mass", "risk": "critical", "bbox_px": [1, 2, 4, 6], "model": {"id": "mg", "version": "1", "sha256": "aa"}}]"#.utf8), studyUID: "S")
+        XCTAssertEqual(bare.findings.first?.key, "mg:1")
+        XCTAssertEqual(bare.findings.first?.centerX, 3)
+        XCTAssertEqual(bare.findings.first?.centerY, 5)
+        XCTAssertEqual(bare.model?.id, "mg")
+        XCTAssertTrue(bare.notForClinicalUse)
         XCTAssertTrue(r.notForClinicalUse)
         XCTAssertEqual(r.model, ModelIdentity(id: "lung-nodule", version: "2.0", sha256: "ff"))
     }

@@ -157,6 +157,22 @@ final class ViewerTests: XCTestCase {
         XCTAssertEqual(s.mode, .viewer)
     }
 
+    func testDeidentifiedTagBrowserHidesIdentifyingValues() {
+        var (s, stack) = Fixtures.state(deidentify: true)
+        Fixtures.keys(&s, [.enter])
+        _ = update(&s, .seriesLoaded(stack))
+        _ = update(&s, .tagsLoaded(["(0010,0010) PN [Doe^Jane]                                # 8, PatientName",
+                                    "(0008,0020) DA [20260102]                                # 8, StudyDate",
+                                    "(0010,0020) LO [PID1]                                    # 4, PatientID",
+                                    "(0008,0060) CS [CT]                                      # 2, Modality"]))
+        let text = view(s).snapshot()
+        XCTAssertFalse(text.contains("Doe"))
+        XCTAssertFalse(text.contains("20260102"))
+        XCTAssertFalse(text.contains("PID1"))
+        XCTAssertTrue(text.contains("(0010,0010) PN [removed] # 8, PatientName"))
+        XCTAssertTrue(text.contains("(0008,0060) CS [CT]"))
+    }
+
     func testMammographyHangingProtocolMirrorsChestWallsInward() {
         var s = AppState(columns: 120, rows: 40, reader: "alice")
         let views = [("R", "CC"), ("L", "CC"), ("R", "MLO"), ("L", "MLO")]
