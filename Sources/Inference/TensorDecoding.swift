@@ -1,8 +1,8 @@
 import Foundation
 
-/// Largest element count a single tensor may declare (2^31): bigger is treated as corrupt
+/// Largest element count a single tensor may declare (2^28, 1 GiB of float32): bigger is treated as corrupt
 /// rather than attempted, so an absurd dims field cannot exhaust memory.
-let maxTensorElements = 1 << 31
+let maxTensorElements = 1 << 28
 
 /// Checked product of dimensions; throws on negative dims or overflow.
 func checkedElementCount(_ dims: [Int64], what: String) throws -> Int {

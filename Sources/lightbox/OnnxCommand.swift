@@ -34,7 +34,7 @@ struct OnnxRun: AsyncParsableCommand {
             guard let t = result[o.name] else { continue }
             let safe = o.name.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." ? $0 : "_" }
             let path = (out as NSString).appendingPathComponent(String(safe) + ".npy")
-            FileManager.default.createFile(atPath: path, contents: Data(NPY.write(t)))
+            guard FileManager.default.createFile(atPath: path, contents: Data(NPY.write(t))) else { throw ValidationError("cannot write \(path)") }
             print("\(o.name) \(t.shape) -> \(path)")
         }
     }
@@ -73,7 +73,7 @@ struct OnnxTest: AsyncParsableCommand {
         }
         if let report {
             let data = try JSONSerialization.data(withJSONObject: entries, options: [.prettyPrinted, .sortedKeys])
-            fm.createFile(atPath: report, contents: data)
+            _ = fm.createFile(atPath: report, contents: data)
         }
         print("\(passed) passed, \(failed) failed, \(unsupported) unsupported")
         if failed > 0 { throw ExitCode(1) }
