@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Colours for everything drawn over or next to an image, loaded from `Themes/*.toml`.
 ///
 /// File format (see Themes/dark.toml): top-level `name`, and flat tables
@@ -95,9 +101,3 @@ public struct Theme: Equatable, Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
