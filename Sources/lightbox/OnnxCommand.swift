@@ -137,6 +137,7 @@ struct OnnxInfo: AsyncParsableCommand {
     @Argument(help: "The .onnx file.") var model: String
 
     func run() async throws {
+        BLASTuning.reexecWithTunedKernelsIfNeeded()
         var opts = Model.LoadOptions()
         opts.verifyCard = false
         let m = try Model.load(URL(fileURLWithPath: model), options: opts)

@@ -9,7 +9,7 @@ OUT=.build-fuzz-onnx
 mkdir -p "$OUT/corpus" "$OUT/crashes"
 cp Tests/Fixtures/onnx/*.onnx "$OUT/corpus/" 2>/dev/null || true
 if [ -d Tests/Fixtures/generated/onnx-node ]; then
-  ls -d Tests/Fixtures/generated/onnx-node/test_* | head -200 | while read -r d; do cp "$d/model.onnx" "$OUT/corpus/$(basename "$d").onnx"; done
+  ls -d Tests/Fixtures/generated/onnx-node/test_* | sed -n 1,200p | while read -r d; do cp "$d/model.onnx" "$OUT/corpus/$(basename "$d").onnx"; done
 fi
 swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name InferenceFuzz \
   -I Sources/Shims/COpenBLAS -lopenblas \
