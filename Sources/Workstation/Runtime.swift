@@ -54,6 +54,13 @@ public final class Runtime {
         caps.apply(override: options.graphics)
         if let ws = WindowSize.of(fd: 1) { caps.cellWidth = ws.cellWidth; caps.cellHeight = ws.cellHeight }
         state.graphics = caps.graphicsProtocol
+        // Anything a library writes to stderr would land in the middle of the screen: send it to
+        // a log beside the database while the terminal is ours.
+        let logPath = ((options.databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("lightbox.log")
+        let savedStderr = dup(2)
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        if log >= 0 { dup2(log, 2); close(log) }
+        defer { if savedStderr >= 0 { dup2(savedStderr, 2); close(savedStderr) } }
         let backend = NcursesBackend(capabilities: caps, theme: state.theme)
         defer { backend.shutdown() }
         (state.columns, state.rows) = backend.size

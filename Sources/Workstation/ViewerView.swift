@@ -79,6 +79,6 @@ enum ViewerView {
         if vp.mirror { position += " mirrored" }
         put(position, r.row + r.rows - 1, alignRight: false)
         let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
-        put("\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
+        put("\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
     }
 }
