@@ -26,3 +26,28 @@ final class OperatorTests: XCTestCase {
         XCTAssertThrowsError(try resolveReshape([2, 3, 4], [5, -1], allowZero: false))
     }
 }
+
+final class OperatorGraphTests: XCTestCase {
+    typealias P = ProtoWriter
+
+    /// Resize (linear, half_pixel) 2×2 → 4×4 against values computed by hand
+    /// (the same numbers onnxruntime gives).
+    func testBilinearResize() throws {
+        let scales = P.tensor("scales", [4], [1, 1, 2, 2])
+        let bytes = P.model(nodes: [P.node("Resize", ["x", "", "scales"], ["y"], attrs: [P.string(1, "mode") + P.string(4, "linear") + P.int(20, 3)])],
+                            inits: [scales], inputs: [P.valueInfo("x", [1, 1, 2, 2])], outputs: [P.valueInfo("y", nil)])
+        let m = try Model(bytes: bytes)
+        let y = try XCTUnwrap(m.runSync(["x": Tensor(shape: [1, 1, 2, 2], floats: [1, 2, 3, 4])])["y"])
+        XCTAssertEqual(y.shape, [1, 1, 4, 4])
+        let expected: [Float] = [1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4]
+        for (a, b) in zip(y.floats, expected) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+    }
+
+    func testMaxPoolWithPadding() throws {
+        let bytes = P.model(nodes: [P.node("MaxPool", ["x"], ["y"], attrs: [P.attrInts("kernel_shape", [2, 2]), P.attrInts("pads", [1, 1, 1, 1]), P.attrInts("strides", [2, 2])])],
+                            inputs: [P.valueInfo("x", [1, 1, 3, 3])], outputs: [P.valueInfo("y", nil)])
+        let y = try XCTUnwrap(try Model(bytes: bytes).runSync(["x": Tensor(shape: [1, 1, 3, 3], floats: [1, 2, 3, 4, 5, 6, 7, 8, 9])])["y"])
+        XCTAssertEqual(y.shape, [1, 1, 2, 2])
+        XCTAssertEqual(y.floats, [1, 3, 7, 9])
+    }
+}
