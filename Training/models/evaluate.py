@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""Evaluate an exported model (the committed .onnx, through onnxruntime) on a held-out generated
+set and write the figures into its card.
+
+  python Training/models/evaluate.py --task ldct|head_ct [--shifted]
+
+In-distribution set: generator cases train/50000.. (never used in training). Shifted set: cases
+train/60000.. rendered with 1.5x the CT noise, lesion contrast scaled by 0.6 and 0.89x the pixel
+spacing (see data.py). Figures: image-level AUC and sensitivity at 90% specificity, lesion-level
+FROC sensitivity at 0.5 / 1 / 2 false positives per volume."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import onnxruntime as ort
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data  # noqa: E402
+from export import sha256  # noqa: E402
+from tasks import MODELS, TASKS, auc, froc, preprocess_volume, sens_at_spec, slice_input, target_volume  # noqa: E402
+
+PEAK_MIN = 0.1        # candidates below this probability are not proposed
+NMS_MM = 10.0
+SLICE_MIN_VOXELS = 10  # a slice is haemorrhage-positive when it holds >= this many native lesion voxels
+
+
+def run_volume(sess, vol, cfg, has_score):
+    xs = np.stack([slice_input(vol, k, cfg["context"]) for k in range(vol.shape[0])]).astype(np.float32)
+    heat, score = [], []
+    for i in range(0, len(xs), 8):
+        out = sess.run(None, {"input": xs[i:i + 8]})
+        heat.append(out[0][:, 0])
+        if has_score:
+            score.append(out[1][:, 0])
+    return np.concatenate(heat), (np.concatenate(score) if has_score else None)
+
+
+def candidates(heat, spacing_mm):
+    """3-D local maxima (3x7x7) with p >= PEAK_MIN, greedy suppression within NMS_MM."""
+    t = torch.from_numpy(heat)[None, None]
+    mx = F.max_pool3d(t, (3, 7, 7), stride=1, padding=(1, 3, 3))[0, 0].numpy()
+    idx = np.argwhere((heat == mx) & (heat >= PEAK_MIN))
+    sc = heat[tuple(idx.T)]
+    order = np.argsort(-sc, kind="stable")
+    kept = []
+    for o in order:
+        p = idx[o] * spacing_mm
+        if all(np.linalg.norm(p - q[1]) > NMS_MM for q in kept):
+            kept.append((float(sc[o]), p, idx[o]))
+    return kept
+
+
+def dilate(m, r=1):
+    t = torch.from_numpy(m.astype(np.float32))[None, None]
+    return F.max_pool3d(t, (1, 2 * r + 1, 2 * r + 1), stride=1, padding=(0, r, r))[0, 0].numpy() > 0
+
+
+def evaluate(task, shifted):
+    cfg = TASKS[task]
+    split = "shifted" if shifted else "val"
+    n = cfg["n_shifted"] if shifted else cfg["n_val"]
+    path = os.path.join(MODELS, cfg["id"] + ".onnx")
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 2
+    sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    has_score = cfg["score_head"]
+    vol_scores, vol_labels, sl_scores, sl_labels, cands = [], [], [], [], []
+    n_les = 0
+    t0 = time.time()
+    for i in range(n):
+        c = data.make_case(cfg["kind"], split, i)
+        vol = preprocess_volume(c["hu"], cfg)
+        heat, score = run_volume(sess, vol, cfg, has_score)
+        f = c["hu"].shape[1] // cfg["size"][0]
+        spacing = np.array([c["spacing"][0], c["spacing"][1] * f, c["spacing"][2] * f])
+        tgt = target_volume(c["mask"], cfg) > 0
+        near = dilate(tgt, 1)
+        lesions = c["lesions"]
+        n_les += len(lesions)
+        vol_labels.append(len(lesions) > 0)
+        vol_scores.append(float(score.max()) if has_score else float(heat.max()))
+        if has_score:
+            sl_scores += list(score)
+            sl_labels += list(c["mask"].reshape(c["mask"].shape[0], -1).sum(1) >= SLICE_MIN_VOXELS)
+        for sc, p_mm, ijk in candidates(heat, spacing):
+            hit = None
+            for li, les in enumerate(lesions):
+                g = np.array([les["k"], les["center_px"][1] / f, les["center_px"][0] / f]) * spacing
+                rad = max(float(les["diameter_mm"]) / 2.0, 5.0)
+                if task == "ldct" and np.linalg.norm(p_mm - g) <= rad:
+                    hit = li
+                    break
+            if hit is None and near[tuple(ijk)] and lesions:
+                # inside a lesion's mask: attribute to the nearest lesion centre
+                d = [np.linalg.norm(p_mm - np.array([l["k"], l["center_px"][1] / f, l["center_px"][0] / f]) * spacing)
+                     for l in lesions]
+                hit = int(np.argmin(d))
+            cands.append((sc, hit, i))
+        print(f"{task} {split} {i}: {len(lesions)} lesions, max p {heat.max():.3f}, {time.time() - t0:.0f} s",
+              flush=True)
+    fr, thr = froc(cands, n_les, n)
+    figs = {}
+    if has_score:
+        figs["slice_auc"] = auc(sl_scores, sl_labels)
+        figs["slice_sensitivity_at_90_specificity"], _ = sens_at_spec(sl_scores, sl_labels)
+    figs["study_auc"] = auc(vol_scores, vol_labels)
+    figs["study_sensitivity_at_90_specificity"], _ = sens_at_spec(vol_scores, vol_labels)
+    for k, v in fr.items():
+        figs[f"froc_sensitivity_at_{k:g}_fp"] = v
+    figs = {k: round(float(v), 4) for k, v in figs.items() if v == v}
+    counts = {"volumes": n, "positive_volumes": int(sum(vol_labels)), "lesions": n_les,
+              "candidates": len(cands)}
+    if has_score:
+        counts.update(slices=len(sl_labels), positive_slices=int(sum(sl_labels)))
+    cond = {"cases": f"generator train_specs indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
+                     "(disjoint from training)",
+            "noise": f"{data.SHIFT['noise'] if shifted else 1.0}x generator CT noise "
+                     f"({'22' if task == 'ldct' else '3'} HU sigma nominal)",
+            "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x",
+            "pixel_spacing_mm": round(float(c["spacing"][1]), 4), "slice_thickness_mm": float(c["spacing"][0])}
+    return {"conditions": cond, "counts": counts, "figures": figs,
+            "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
+            "eval_time_s": round(time.time() - t0, 1)}
+
+
+def evaluate_mammo(shifted):
+    """View-level malignancy AUC / sensitivity, lesion-level (per appearance) FROC per image."""
+    import mammo_data
+    cfg = TASKS["mammo"]
+    split = "shifted" if shifted else "val"
+    n = cfg["n_shifted"] if shifted else cfg["n_val"]
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 2
+    sess = ort.InferenceSession(os.path.join(MODELS, cfg["id"] + ".onnx"), so, providers=["CPUExecutionProvider"])
+    scores, labels, any_labels, cands = [], [], [], []
+    n_les = n_img = 0
+    t0 = time.time()
+    H, W = cfg["size"]
+    for i in range(n):
+        views = mammo_data.make_exam(split, i)
+        x = np.stack([mammo_data.normalise(v["img"])[None] for v in views])
+        heat, score = sess.run(None, {"input": x})
+        for j, v in enumerate(views):
+            img_id = (i, j)
+            n_img += 1
+            scores.append(float(score[j, 0]))
+            labels.append(bool(v["malignant"]))
+            any_labels.append(len(v["lesions"]) > 0)
+            n_les += len(v["lesions"])
+            sy, sx = H / mammo_data.mg.ROWS, W / mammo_data.mg.COLS
+            h = heat[j, 0]
+            t = torch.from_numpy(h)[None, None]
+            mx = F.max_pool2d(t, 7, stride=1, padding=3)[0, 0].numpy()
+            idx = np.argwhere((h == mx) & (h >= PEAK_MIN))
+            sc = h[tuple(idx.T)]
+            kept = []
+            for o in np.argsort(-sc, kind="stable"):
+                if all(np.linalg.norm(idx[o] - q[1]) > 8 for q in kept):
+                    kept.append((float(sc[o]), idx[o]))
+            near = F.max_pool2d(torch.from_numpy(v["mask"].astype(np.float32))[None, None], 5, stride=1,
+                                padding=2)[0, 0].numpy() > 0
+            for scv, (r, c) in kept:
+                hit = None
+                for li, les in enumerate(v["lesions"]):
+                    b = les["bbox_px"]   # full-resolution [c0, r0, c1, r1]; shifted: before the shrink
+                    if shifted:
+                        continue
+                    if b[0] * sx - 2 <= c <= b[2] * sx + 2 and b[1] * sy - 2 <= r <= b[3] * sy + 2:
+                        hit = li
+                        break
+                if hit is None and near[r, c] and v["lesions"]:
+                    d = []
+                    for les in v["lesions"]:
+                        cy, cx = les["center_px"][1] * sy, les["center_px"][0] * sx
+                        d.append(np.hypot(r - cy, c - cx))
+                    hit = int(np.argmin(d)) if not shifted else 0
+                    if shifted:   # attribute to the appearance whose (shrunk) mask region contains it
+                        hit = _nearest_shifted(v, r, c, H, W)
+                cands.append((scv, hit, img_id))
+        print(f"mammo {split} {i}: {sum(len(v['lesions']) for v in views)} appearances, {time.time() - t0:.0f} s", flush=True)
+    fr, thr = froc(cands, n_les, n_img)
+    figs = {"image_auc": auc(scores, labels)}
+    figs["image_sensitivity_at_90_specificity"], _ = sens_at_spec(scores, labels)
+    figs["image_auc_any_finding"] = auc(scores, any_labels)
+    for k, v in fr.items():
+        figs[f"froc_sensitivity_at_{k:g}_fp"] = v
+    figs = {k: round(float(v), 4) for k, v in figs.items() if v == v}
+    cond = {"cases": f"generator train_specs indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
+                     "(disjoint from training), 4 views each",
+            "noise": f"{data.SHIFT['noise'] if shifted else 1.0}x generator quantum noise",
+            "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x",
+            "pixel_spacing_mm": round(0.2 / (data.SHIFT["spacing_factor"] if shifted else 1.0), 4)}
+    counts = {"exams": n, "views": n_img, "malignant_views": int(sum(labels)),
+              "views_with_findings": int(sum(any_labels)), "lesion_appearances": n_les, "candidates": len(cands)}
+    return {"conditions": cond, "counts": counts, "figures": figs,
+            "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
+            "eval_time_s": round(time.time() - t0, 1)}
+
+
+def _nearest_shifted(v, r, c, H, W):
+    """Shifted views: the lesion centres moved with the shrink about the chest wall; map them."""
+    import mammo_data
+    f = data.SHIFT["spacing_factor"]
+    R, C = mammo_data.mg.ROWS, mammo_data.mg.COLS
+    side = v["view"][0]
+    best, bi = 1e9, 0
+    for li, les in enumerate(v["lesions"]):
+        cx, cy = les["center_px"]
+        cy2 = (R - round(R * f)) // 2 + cy * f
+        cx2 = (C - round(C * f)) + cx * f if side == "R" else cx * f
+        d = np.hypot(r - cy2 * H / R, c - cx2 * W / C)
+        if d < best:
+            best, bi = d, li
+    return bi
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--task", required=True, choices=list(TASKS))
+    ap.add_argument("--shifted", action="store_true")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    cfg = TASKS[a.task]
+    res = evaluate_mammo(a.shifted) if a.task == "mammo" else evaluate(a.task, a.shifted)
+    card_path = os.path.join(MODELS, cfg["id"] + ".json")
+    with open(card_path) as f:
+        card = json.load(f)
+    digest = sha256(os.path.join(MODELS, cfg["id"] + ".onnx"))
+    assert card["sha256"] == digest, "card does not belong to this model; run export.py first"
+    v = card.get("validation") or {}
+    v["evaluated_model_sha256"] = digest
+    v["evaluated_with"] = "onnxruntime on the exported .onnx (Training/models/evaluate.py)"
+    v["shifted" if a.shifted else "in_distribution"] = res
+    ind, sh = v.get("in_distribution"), v.get("shifted")
+    unit = "exams" if a.task == "mammo" else "volumes"
+    v["dataset"] = (f"held-out synthetic {cfg['kind']} phantoms rendered by Training/phantoms: "
+                    + (f"{ind['counts'][unit]} {unit} in distribution" if ind else "")
+                    + (f", {sh['counts'][unit]} {unit} shifted (noise x{data.SHIFT['noise']}, lesion "
+                       f"contrast x{data.SHIFT['contrast']}, pixel spacing x{data.SHIFT['spacing_factor']})" if sh else ""))
+    metrics = {}
+    if ind:
+        metrics.update(ind["figures"])
+    if sh:
+        metrics.update({f"shifted_{k}": x for k, x in sh["figures"].items()})
+    if ind and sh:
+        v["drop"] = {k: round(ind["figures"][k] - sh["figures"][k], 4) for k in ind["figures"] if k in sh["figures"]}
+    v["metrics"] = metrics
+    card["validation"] = v
+    with open(card_path, "w") as f:
+        json.dump(card, f, indent=1)
+        f.write("\n")
+    print(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()

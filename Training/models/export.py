@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Export a trained checkpoint to ONNX (opset 17), check onnxruntime against torch, write the card.
+
+  python Training/models/export.py --task ldct|head_ct
+
+Writes Models/<id>.onnx and Models/<id>.json (the card; `validation` is filled in later by
+evaluate.py and kept across re-exports only when the sha256 is unchanged)."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data  # noqa: E402
+from nets import UNet, n_params  # noqa: E402
+from tasks import CKPT, MODELS, TASKS, preprocess_volume, slice_input  # noqa: E402
+
+OPSET = 17
+DISCLAIMER = "Trained on synthetic phantoms; demonstrates the pipeline; not a medical device."
+
+
+def build(task):
+    cfg = TASKS[task]
+    m = UNet(2 * cfg["context"] + 1, cfg["base"], cfg["score_head"], cfg["size"])
+    m.load_state_dict(torch.load(os.path.join(CKPT, f"{task}.pt"), map_location="cpu"))
+    m.eval()
+    return m
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()
+
+
+def card_static(task):
+    """Everything in the card except sha256, validation and training."""
+    cfg = TASKS[task]
+    C = 2 * cfg["context"] + 1
+    H, W = cfg["size"]
+    c, w = cfg["window"]
+    ctx = cfg["context"]
+    slices = f"axial slices k-{ctx}..k+{ctx} (edge slices replicated) as the {C} channels, inferior to superior"
+    if task == "ldct":
+        return {
+            "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+            "description": "2.5-D slice-wise lung nodule heatmap for low-dose chest CT; nodules are the "
+                           "3-D local maxima of the stacked slice heatmaps (see postprocessing).",
+            "intended_use": {"modality": "CT", "body_part": "CHEST", "views": ["AXIAL"],
+                             "pixel_spacing_range": [1.2, 1.6], "slice_thickness_mm": 2.5,
+                             "photometric_interpretation": "MONOCHROME2"},
+            "preprocessing": {"resample_size": [H, W], "resample": "none at 256x256 (native matrix); "
+                              "other matrices: bilinear to 256x256",
+                              "window_hu": {"center": c, "width": w},
+                              "window_mapping": "clip((HU - (center - width/2)) / width, 0, 1)",
+                              "mean": [0.0] * C, "std": [1.0] * C, "channel_layout": "NCHW", "channels": C,
+                              "slice_context": slices, "invert_monochrome1": False, "dynamic_batch": True},
+            "inputs": [{"name": "input", "shape": [1, C, H, W], "dtype": "float32",
+                        "meaning": f"windowed lung-window slices, {slices}"}],
+            "outputs": {"heatmap": "heatmap", "scores": None, "labels": ["nodule"], "activation": "none",
+                        "activation_note": "sigmoid is inside the graph: outputs are probabilities in [0, 1]",
+                        "tensors": [{"name": "heatmap", "shape": [1, 1, H, W],
+                                     "meaning": "per-pixel nodule probability for the centre slice k"}],
+                        "risk_levels": {"nodule": [{"name": "low", "threshold": 0.3},
+                                                   {"name": "intermediate", "threshold": 0.5},
+                                                   {"name": "high", "threshold": 0.7},
+                                                   {"name": "critical", "threshold": 0.9}]}},
+            "postprocessing": {"candidates": "stack slice heatmaps to [Z,H,W]; candidates are voxels equal to the "
+                                             "3x7x7 max of their neighbourhood with p >= 0.1; greedy suppression "
+                                             "within 10 mm; candidate score = peak p",
+                               "measurement": "connected component of p >= 0.5 around the peak; diameter = "
+                                              "equivalent-sphere diameter of its voxel volume"},
+        }
+    if task == "mammo":
+        return {
+            "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+            "description": "Per-pixel suspicion heatmap (any mass, calcification cluster, distortion or asymmetry) and "
+                           "image-level malignancy score for one 2-D mammography view.",
+            "intended_use": {"modality": "MG", "body_part": "BREAST", "views": ["CC", "MLO"],
+                             "pixel_spacing_range": [0.18, 0.22], "matrix": [1000, 800],
+                             "photometric_interpretation": "MONOCHROME2",
+                             "presentation_intent": "FOR PRESENTATION"},
+            "preprocessing": {"resample_size": [H, W], "resample": "area (box) average of the whole view to 256x208 "
+                              "(torch adaptive_avg_pool2d semantics)",
+                              "window_hu": None, "percentile_normalization": [1.0, 99.5],
+                              "percentile_mapping": "after resampling: clip((v - P1) / (P99.5 - P1), 0, 1) over the whole image",
+                              "mean": [0.0], "std": [1.0], "channel_layout": "NCHW", "channels": 1,
+                              "invert_monochrome1": True, "dynamic_batch": True,
+                              "orientation": "as stored; left and right views both appear in training (no flipping needed)"},
+            "inputs": [{"name": "input", "shape": [1, 1, H, W], "dtype": "float32",
+                        "meaning": "one normalised view"}],
+            "outputs": {"heatmap": "heatmap", "scores": "score", "labels": ["malignancy"], "activation": "none",
+                        "activation_note": "sigmoid is inside the graph: outputs are probabilities in [0, 1]",
+                        "tensors": [{"name": "heatmap", "shape": [1, 1, H, W],
+                                     "meaning": "per-pixel suspicion (any finding) probability"},
+                                    {"name": "score", "shape": [1, 1],
+                                     "meaning": "probability that the view shows a malignant lesion"}],
+                        "risk_levels": {"malignancy": [{"name": "low", "threshold": 0.1},
+                                                       {"name": "intermediate", "threshold": 0.3},
+                                                       {"name": "high", "threshold": 0.6},
+                                                       {"name": "critical", "threshold": 0.9}]}},
+            "postprocessing": {"candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression "
+                                             "within 8 px (about 6 mm); candidate score = peak p"},
+        }
+    return {
+        "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+        "description": "2.5-D slice-wise intracranial haemorrhage heatmap and slice-level presence score for "
+                       "non-contrast head CT.",
+        "intended_use": {"modality": "CT", "body_part": "HEAD", "views": ["AXIAL"],
+                         "pixel_spacing_range": [0.8, 1.0], "slice_thickness_mm": 5.0,
+                         "photometric_interpretation": "MONOCHROME2"},
+        "preprocessing": {"resample_size": [H, W], "resample": "2x2 area average of the 256x256 slice "
+                          "(other matrices: area/bilinear resample to 128x128)",
+                          "window_hu": {"center": c, "width": w},
+                          "window_mapping": "clip((HU - (center - width/2)) / width, 0, 1)",
+                          "mean": [0.0] * C, "std": [1.0] * C, "channel_layout": "NCHW", "channels": C,
+                          "slice_context": slices, "invert_monochrome1": False, "dynamic_batch": True},
+        "inputs": [{"name": "input", "shape": [1, C, H, W], "dtype": "float32",
+                    "meaning": f"windowed brain-window slices, {slices}"}],
+        "outputs": {"heatmap": "heatmap", "scores": "score", "labels": ["haemorrhage"], "activation": "none",
+                    "activation_note": "sigmoid is inside the graph: outputs are probabilities in [0, 1]",
+                    "tensors": [{"name": "heatmap", "shape": [1, 1, H, W],
+                                 "meaning": "per-pixel haemorrhage probability for the centre slice k"},
+                                {"name": "score", "shape": [1, 1],
+                                 "meaning": "probability that the centre slice contains haemorrhage; "
+                                            "study score = max over slices"}],
+                    "risk_levels": {"haemorrhage": [{"name": "low", "threshold": 0.2},
+                                                    {"name": "intermediate", "threshold": 0.5},
+                                                    {"name": "high", "threshold": 0.8},
+                                                    {"name": "critical", "threshold": 0.95}]}},
+        "postprocessing": {"volume": "haemorrhage volume = voxels with p >= 0.5 x voxel volume (at 128x128, "
+                                     "i.e. 4 native pixels per cell)"},
+    }
+
+
+def export(task):
+    cfg = TASKS[task]
+    model = build(task)
+    C = 2 * cfg["context"] + 1
+    H, W = cfg["size"]
+    os.makedirs(MODELS, exist_ok=True)
+    path = os.path.join(MODELS, cfg["id"] + ".onnx")
+    names = ["heatmap", "score"] if cfg["score_head"] else ["heatmap"]
+    dummy = torch.zeros(1, C, H, W)
+    torch.onnx.export(model, dummy, path, opset_version=OPSET, input_names=["input"], output_names=names,
+                      dynamic_axes={"input": {0: "N"}, **{n: {0: "N"} for n in names}},
+                      do_constant_folding=True, dynamo=False)
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    ops = sorted({n.op_type for n in m.graph.node})
+    # onnxruntime vs torch on real validation slices (and zeros)
+    if task == "mammo":
+        import mammo_data
+        x = np.stack([mammo_data.normalise(v["img"])[None] for i in range(2) for v in mammo_data.make_exam("val", i)])
+        what = "8 validation views (exams val/0-1) + zeros"
+    else:
+        c = data.make_case(cfg["kind"], "val", 0)
+        vol = preprocess_volume(c["hu"], cfg)
+        ks = np.linspace(0, vol.shape[0] - 1, 8).astype(int)
+        x = np.stack([slice_input(vol, k, cfg["context"]) for k in ks]).astype(np.float32)
+        what = "8 validation slices of case val/0 + zeros"
+    x = np.concatenate([x, np.zeros((1, C, H, W), np.float32)])
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    outs = sess.run(None, {"input": x})
+    with torch.no_grad():
+        t = model(torch.from_numpy(x))
+    t = t if isinstance(t, tuple) else (t,)
+    diff = max(float(np.abs(o - tt.numpy()).max()) for o, tt in zip(outs, t))
+    card_path = os.path.join(MODELS, cfg["id"] + ".json")
+    old = {}
+    if os.path.exists(card_path):
+        with open(card_path) as f:
+            old = json.load(f)
+    card = card_static(task)
+    digest = sha256(path)
+    card["sha256"] = digest
+    with open(os.path.join(CKPT, f"{task}.train.json")) as f:
+        card["training"] = json.load(f)
+    card["export"] = {"opset": OPSET, "operators": ops, "params": n_params(model),
+                      "size_bytes": os.path.getsize(path), "onnx": onnx.__version__, "onnxruntime": ort.__version__,
+                      "ort_vs_torch_max_abs_diff": diff,
+                      "ort_vs_torch_check": f"{len(x)} inputs ({what}), all outputs"}
+    if old.get("sha256") == digest and "validation" in old:
+        card["validation"] = old["validation"]
+    card["not_for_clinical_use"] = True
+    card["disclaimer"] = DISCLAIMER
+    with open(card_path, "w") as f:
+        json.dump(card, f, indent=1)
+        f.write("\n")
+    print(f"{path}: {os.path.getsize(path) / 1e6:.2f} MB, {n_params(model)} params, ops {ops}, "
+          f"ort-vs-torch max |diff| {diff:.2e}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--task", required=True, choices=list(TASKS))
+    a = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    export(a.task)
+
+
+if __name__ == "__main__":
+    main()

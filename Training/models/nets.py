@@ -1,0 +1,68 @@
+"""Small U-Nets built only from operators a small ONNX runtime supports: Conv, BatchNormalization,
+Relu, MaxPool, ConvTranspose, Concat, Sigmoid, GlobalAveragePool, Flatten, Gemm."""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+
+def block(cin, cout, convs=1):
+    layers = []
+    for i in range(convs):
+        layers += [nn.Conv2d(cin if i == 0 else cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout),
+                   nn.ReLU(inplace=True)]
+    return nn.Sequential(*layers)
+
+
+class UNet(nn.Module):
+    """4-level U-Net (3 poolings). Outputs a per-pixel probability map at input resolution and,
+    when `score_head`, an image-level probability from [GAP(bottleneck) ‖ global max of the
+    heatmap logit] (the global max is a MaxPool whose kernel is the whole image, so the input
+    size is fixed at export)."""
+
+    def __init__(self, in_ch: int, base: int = 8, score_head: bool = False, size=(256, 256)):
+        super().__init__()
+        c = [base, base * 2, base * 4, base * 8]
+        # one conv per level at the two finest levels (CPU budget), two at the coarse ones
+        self.enc = nn.ModuleList([block(in_ch, c[0]), block(c[0], c[1]), block(c[1], c[2], 2), block(c[2], c[3], 2)])
+        self.pool = nn.MaxPool2d(2)
+        self.up = nn.ModuleList([nn.ConvTranspose2d(c[i + 1], c[i], 2, stride=2) for i in range(3)])
+        self.dec = nn.ModuleList([block(c[i] * 2, c[i], 1 if i < 2 else 2) for i in range(3)])
+        self.head = nn.Conv2d(c[0], 1, 1)
+        self.score_head = score_head
+        self.size = tuple(size)
+        if score_head:
+            self.gap = nn.AdaptiveAvgPool2d(1)
+            self.gmax = nn.MaxPool2d(kernel_size=self.size)
+            self.fc = nn.Linear(c[3] + 1, 1)
+
+    def forward_logits(self, x):
+        skips = []
+        for i, e in enumerate(self.enc):
+            x = e(x)
+            if i < 3:
+                skips.append(x)
+                x = self.pool(x)
+        bott = x
+        for i in (2, 1, 0):
+            x = self.up[i](x)
+            x = self.dec[i](torch.cat([x, skips[i]], 1))
+        logit = self.head(x)
+        if not self.score_head:
+            return logit, None
+        if logit.shape[-2:] == self.size:
+            m = self.gmax(logit)
+        else:   # training on crops of another size
+            m = torch.amax(logit, dim=(2, 3), keepdim=True)
+        f = torch.cat([torch.flatten(self.gap(bott), 1), torch.flatten(m, 1)], 1)
+        return logit, self.fc(f)
+
+    def forward(self, x):
+        logit, s = self.forward_logits(x)
+        if s is None:
+            return torch.sigmoid(logit)
+        return torch.sigmoid(logit), torch.sigmoid(s)
+
+
+def n_params(m):
+    return sum(p.numel() for p in m.parameters())

@@ -1,0 +1,129 @@
+"""Per-task configuration shared by train / export / evaluate: preprocessing (exactly what the
+model card declares), targets, and the metrics."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+MODELS = os.path.join(REPO, "Models")
+CKPT = os.path.join(REPO, "Training", "generated", "checkpoints")
+
+TASKS = {
+    "ldct": dict(
+        id="ldct-nodule-v1", kind="ldct", window=(-600.0, 1500.0), context=2, size=(256, 256),
+        base=8, score_head=False, crop=64,
+        n_train=12, n_val=12, n_shifted=8,
+    ),
+    "head_ct": dict(
+        id="head-ct-haemorrhage-v1", kind="head_ct", window=(40.0, 120.0), context=1, size=(128, 128),
+        base=8, score_head=True, crop=None,
+        n_train=40, n_val=24, n_shifted=16,
+    ),
+    "mammo": dict(
+        id="mammo-suspicion-v1", kind="mammography", window=None, context=0, size=(256, 208),
+        base=8, score_head=True, crop=None,
+        n_train=40, n_val=20, n_shifted=12,
+    ),
+}
+
+
+def window(hu, center, width):
+    lo = center - width / 2.0
+    return np.clip((hu.astype(np.float32) - lo) / width, 0.0, 1.0)
+
+
+def downsample(a, size):
+    """Area-average [Z,H,W] to [Z,h,w] (integer factors only)."""
+    z, h, w = a.shape
+    fh, fw = h // size[0], w // size[1]
+    if fh == 1 and fw == 1:
+        return a
+    return a.reshape(z, size[0], fh, size[1], fw).mean(axis=(2, 4))
+
+
+def preprocess_volume(hu, cfg):
+    """int16 HU [Z,H,W] -> windowed float32 [Z,h,w] at the model's size."""
+    x = window(hu, *cfg["window"])
+    return downsample(x, cfg["size"]).astype(np.float32)
+
+
+def slice_input(vol, k, context):
+    """[Z,H,W] -> [2*context+1, H, W] of slices k-context..k+context (edges replicated)."""
+    z = vol.shape[0]
+    idx = np.clip(np.arange(k - context, k + context + 1), 0, z - 1)
+    return vol[idx]
+
+
+def target_volume(mask, cfg):
+    """uint8 mask [Z,H,W] -> float32 target at the model's size (any voxel in the cell)."""
+    m = mask.astype(np.float32)
+    z, h, w = m.shape
+    s = cfg["size"]
+    fh, fw = h // s[0], w // s[1]
+    if fh > 1 or fw > 1:
+        m = m.reshape(z, s[0], fh, s[1], fw).max(axis=(2, 4))
+    return m
+
+
+# ---------------------------------------------------------------- metrics
+
+def auc(scores, labels):
+    """ROC AUC (Mann-Whitney, ties count half)."""
+    s = np.asarray(scores, float)
+    y = np.asarray(labels, bool)
+    pos, neg = s[y], s[~y]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
+    allv = np.concatenate([pos, neg])[order]
+    ranks = np.empty(len(allv))
+    i = 0
+    while i < len(allv):
+        j = i
+        while j + 1 < len(allv) and allv[j + 1] == allv[i]:
+            j += 1
+        ranks[i:j + 1] = (i + j) / 2.0 + 1
+        i = j + 1
+    r = np.empty(len(allv))
+    r[order] = ranks
+    return float((r[:len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def sens_at_spec(scores, labels, spec=0.9):
+    """Sensitivity at the threshold that keeps at least `spec` specificity on the negatives."""
+    s = np.asarray(scores, float)
+    y = np.asarray(labels, bool)
+    neg = np.sort(s[~y])
+    if len(neg) == 0 or y.sum() == 0:
+        return float("nan"), float("nan")
+    k = int(np.ceil(spec * len(neg))) - 1
+    thr = neg[min(k, len(neg) - 1)]
+    return float((s[y] > thr).mean()), float(thr)
+
+
+def froc(cands, n_lesions, n_images, fps=(0.5, 1.0, 2.0)):
+    """cands: list of (score, hit_lesion_id or None, image_id). Hits on an already found lesion
+    are ignored (neither TP nor FP). Returns {fp: sensitivity} and the threshold per fp."""
+    cands = sorted(cands, key=lambda c: -c[0])
+    found = set()
+    fp = 0
+    curve = []   # (fp per image, sensitivity, threshold) after each candidate
+    for score, lid, img in cands:
+        if lid is None:
+            fp += 1
+        elif (img, lid) in found:
+            continue
+        else:
+            found.add((img, lid))
+        curve.append((fp / n_images, len(found) / max(n_lesions, 1), score))
+    out, thr = {}, {}
+    for f in fps:
+        best, t = 0.0, 1.0
+        for fpi, sens, sc in curve:
+            if fpi <= f:
+                best, t = sens, sc
+        out[f], thr[f] = best, t
+    return out, thr
