@@ -25,7 +25,10 @@ public struct ReviewSnapshot: Sendable, Equatable {
     public var decisions: [String: FindingDecision]
     public var readerFindings: [ReaderFindingRecord]
     public var signoff: SignoffRecord?
-    public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?) {
-        self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff
+    /// This reader's actions still in force, oldest first (what undo walks back through).
+    public var history: [UndoEntry]
+    public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?,
+                history: [UndoEntry] = []) {
+        self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff; self.history = history
     }
 }

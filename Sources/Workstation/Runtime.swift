@@ -148,11 +148,19 @@ public final class Runtime {
     /// The store's view of one study for this reader.
     func snapshot(_ uid: String) throws -> ReviewSnapshot {
         let effective = try store.effectiveDecisions(studyUID: uid, reader: options.reader)
+        let rows = try store.decisions(studyUID: uid, reader: options.reader)
+        let undone = Set(rows.compactMap(\.undoes))
+        let marks = try store.readerFindings(studyUID: uid, reader: options.reader)
+        // Undo history: decisions not undone and marks not removed, by time (ISO 8601 sorts as text).
+        var timeline: [(String, UndoEntry)] = rows.filter { $0.decision != "undo" && !undone.contains($0.id) }
+            .map { ($0.at, .decision(findingKey: $0.findingKey, recordID: $0.id)) }
+        timeline += marks.map { ($0.at, .readerFinding(key: $0.key)) }
         return ReviewSnapshot(
             decisions: effective.mapValues { FindingDecision(kind: DecisionKind(rawValue: $0.decision) ?? .accept, reason: $0.reason,
                                                              correction: $0.correction, recordID: $0.id) },
-            readerFindings: try store.readerFindings(studyUID: uid, reader: options.reader),
-            signoff: try store.signoffs(studyUID: uid, reader: options.reader).last)
+            readerFindings: marks,
+            signoff: try store.signoffs(studyUID: uid, reader: options.reader).last,
+            history: timeline.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1))
     }
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.

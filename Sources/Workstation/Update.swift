@@ -57,6 +57,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
             state.viewer?.decisions = snapshot.decisions
             state.viewer?.readerFindings = snapshot.readerFindings
             state.viewer?.signoff = snapshot.signoff
+            state.viewer?.undoStack = snapshot.history
         }
         if let i = state.entryIndex(uid: uid) {
             state.entries[i].review = snapshot.signoff != nil ? .signed

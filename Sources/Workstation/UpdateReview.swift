@@ -42,11 +42,12 @@ func performReview(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .undo:
         guard let last = state.viewer!.undoStack.popLast() else { state.message = "Nothing to undo"; return [] }
         switch last {
-        case .decision(let key):
-            guard let d = state.viewer!.decisions[key] else { return [] }
+        case .decision(let key, let id):
+            let d = state.viewer!.decisions[key]
+            let recordID = id > 0 ? id : (d?.recordID ?? 0)
             state.viewer!.decisions[key] = nil
-            state.message = "Undone: \(d.kind.rawValue)"
-            return [.undoDecision(studyUID: v.studyUID, recordID: d.recordID)]
+            state.message = "Undone: \(d?.kind.rawValue ?? "decision")"
+            return [.undoDecision(studyUID: v.studyUID, recordID: recordID)]
         case .readerFinding(let key):
             state.viewer!.readerFindings.removeAll { $0.key == key }
             state.message = "Undone: added finding"
@@ -82,7 +83,7 @@ func decide(_ state: inout AppState, _ f: Finding, _ kind: DecisionKind, reason:
     guard let v = state.viewer else { return [] }
     let slice = state.location(of: f)?.slice
     state.viewer!.decisions[f.key] = FindingDecision(kind: kind, reason: reason, correction: correction, recordID: 0)
-    state.viewer!.undoStack.append(.decision(findingKey: f.key))
+    state.viewer!.undoStack.append(.decision(findingKey: f.key, recordID: 0))
     state.message = "\(kind.rawValue.capitalized)ed: \(TextSanitizer.sanitize(f.label))" + (reason.map { " (\($0))" } ?? "")
     if kind == .correct { state.message = "Corrected: \(TextSanitizer.sanitize(correction.label ?? f.label))" }
     return [.recordDecision(studyUID: v.studyUID, finding: f.snapshot(slice: slice), decision: kind, reason: reason, correction: correction)]

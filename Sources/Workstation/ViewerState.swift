@@ -55,7 +55,8 @@ public struct ViewerState: Sendable {
     public var decisions: [String: FindingDecision] = [:]
     public var readerFindings: [ReaderFindingRecord] = []
     public var signoff: SignoffRecord?
-    /// Actions undo can revert, newest last.
+    /// Actions undo can revert, newest last. Rebuilt from the store on every review load, so undo
+    /// reaches back past a restart.
     public var undoStack: [UndoEntry] = []
 
     public init(studyUID: String) { self.studyUID = studyUID }
@@ -70,6 +71,7 @@ public struct ImagePoint: Equatable, Sendable {
 
 /// Something undo can revert.
 public enum UndoEntry: Equatable, Sendable {
-    case decision(findingKey: String)
+    /// A decision; `recordID` 0 until the store has answered (then the finding's current one).
+    case decision(findingKey: String, recordID: Int64)
     case readerFinding(key: String)
 }

@@ -127,8 +127,11 @@ start "$DB"
 step "restart resumes in the study" "Resumed where you left off" 30
 step "earlier accept is on screen" "accepted"
 step "earlier reject is on screen" "rejected: artefact / not a lesion"
+keys u
+step "undo after the restart reverts the reject" "Undone: reject"
 keys Q
 sleep 1
+check "undo appended a row naming the reject" "$(sql "SELECT count(*) FROM decisions d JOIN decisions r ON d.undoes = r.id WHERE d.decision = 'undo' AND r.decision = 'reject'")" "1"
 check "audit shows two opens (before and after the kill)" "$(sql "SELECT count(*) FROM audit WHERE action = 'open'")" "2"
 
 echo "$PASS passed, $FAIL failed"

@@ -130,6 +130,12 @@ final class ReviewFlowTests: XCTestCase {
                                   readerFindings: [], signoff: nil)
         _ = update(&s, .reviewLoaded(studyUID: "1.1", snap))
         XCTAssertTrue(view(s).contains("✗ rejected: duplicate"))
+        XCTAssertEqual(s.viewer?.undoStack, [])
+        // After a restart the store's history feeds undo.
+        var snap2 = snap
+        snap2.history = [.decision(findingKey: "lung-nodule-demo:1", recordID: 7)]
+        _ = update(&s, .reviewLoaded(studyUID: "1.1", snap2))
+        XCTAssertEqual(Fixtures.keys(&s, [.char("u")]), [.undoDecision(studyUID: "1.1", recordID: 7)])
         XCTAssertEqual(s.entries[0].review, .inProgress)
 
         var (fresh, _) = Fixtures.state()
