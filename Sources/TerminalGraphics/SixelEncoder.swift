@@ -75,6 +75,13 @@ public struct SixelEncoder: ImageEncoder {
         groupReg.withUnsafeMutableBufferPointer { gReg in groupBits.withUnsafeMutableBufferPointer { gBits in
         groupCount.withUnsafeMutableBufferPointer { gCount in perReg.withUnsafeMutableBufferPointer { start in
         listX.withUnsafeMutableBufferPointer { lx in listBits.withUnsafeMutableBufferPointer { lb in
+            // Output goes through a raw cursor into a buffer sized for the worst case, so the
+            // per-byte cost is a store, not an Array append with a uniqueness check.
+            let bands = (h + 5) / 6
+            let bound = bands * (n * 8 + 6 * w * 12 + 2) + 16
+            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bound)
+            defer { buffer.deallocate() }
+            var cursor = SixelCursor(base: buffer)
             var y0 = 0
             while y0 < h {
                 let bandRows = min(6, h - y0)
@@ -107,35 +114,51 @@ public struct SixelEncoder: ImageEncoder {
                 for reg in 0..<n {
                     let end = Int(start[reg])
                     if end == begin { continue }
-                    if !first { out.append(0x24) }
+                    if !first { cursor.put(0x24) }
                     first = false
-                    out.append(0x23); SGRWriter.appendDecimal(reg, into: &out)
+                    cursor.put(0x23); cursor.decimal(reg)
                     var pos = 0
                     var e = begin
                     while e < end {
                         let x = Int(lx[e]), b = lb[e]
-                        if x > pos { Self.appendRun(63, count: x - pos, into: &out) }
+                        if x > pos { cursor.run(63, count: x &- pos) }
                         var run = 1
                         while e + run < end && Int(lx[e + run]) == x + run && lb[e + run] == b { run += 1 }
-                        Self.appendRun(63 + b, count: run, into: &out)
+                        cursor.run(63 &+ b, count: run)
                         pos = x + run; e += run
                     }
                     begin = end
                 }
                 y0 += 6
-                if y0 < h { out.append(0x2D) }
+                if y0 < h { cursor.put(0x2D) }
             }
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: cursor.count))
         }}}}}}}
         out.append(0x1B); out.append(0x5C)
         return out
     }
+}
+
+/// A write cursor over a buffer the caller sized for the worst case (no bounds checks).
+struct SixelCursor {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
 
     @inline(__always)
-    static func appendRun(_ char: UInt8, count: Int, into out: inout [UInt8]) {
-        if count >= 4 {
-            out.append(0x21); SGRWriter.appendDecimal(count, into: &out); out.append(char)
-        } else {
-            for _ in 0..<count { out.append(char) }
-        }
+    mutating func put(_ byte: UInt8) { base[count] = byte; count &+= 1 }
+
+    @inline(__always)
+    mutating func decimal(_ v: Int) {
+        if v >= 1000 { decimal(v / 1000); put(UInt8(0x30 + v / 100 % 10)); put(UInt8(0x30 + v / 10 % 10)); put(UInt8(0x30 + v % 10)) }
+        else if v >= 100 { put(UInt8(0x30 + v / 100)); put(UInt8(0x30 + v / 10 % 10)); put(UInt8(0x30 + v % 10)) }
+        else if v >= 10 { put(UInt8(0x30 + v / 10)); put(UInt8(0x30 + v % 10)) }
+        else { put(UInt8(0x30 + v)) }
+    }
+
+    /// `count` copies of `char`, as `!count char` from four on.
+    @inline(__always)
+    mutating func run(_ char: UInt8, count n: Int) {
+        if n >= 4 { put(0x21); decimal(n); put(char) }
+        else { for _ in 0..<n { put(char) } }
     }
 }
