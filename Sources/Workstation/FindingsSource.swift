@@ -33,9 +33,13 @@ public struct AIResult: Sendable, Equatable {
     /// The model card says it is not for clinical use; the viewer shows a banner.
     public var notForClinicalUse: Bool
     public var cardWarning: String?
+    /// Probability maps (0…1) by SOP Instance UID, in that image's pixel grid.
+    public var heatmaps: [String: Heatmap]
 
-    public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil) {
+    public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
+                heatmaps: [String: Heatmap] = [:]) {
         self.findings = findings; self.model = model; self.notForClinicalUse = notForClinicalUse; self.cardWarning = cardWarning
+        self.heatmaps = heatmaps
     }
 }
 

@@ -38,16 +38,36 @@ enum ImageComposer {
             }
         }
         let image = RGBImage(width: w, height: h, pixels: rgb, pixelAspectRatio: f.aspect)
-        return (image, overlays(state, vp, frame: f, x0: Double(x0), y0: Double(y0), width: Double(w), mirror: g.mirror))
+        return (image, overlays(state, vp, frame: f, x0: Double(x0), y0: Double(y0), width: Double(w), height: Double(h), mirror: g.mirror))
+    }
+
+    /// The part of `h` (in `frame`'s pixel grid, any resolution) under the crop, mirrored like the image.
+    static func cropHeatmap(_ h: Heatmap, frame f: StackFrame, x0: Double, y0: Double, width: Double, height: Double, mirror: Bool, opacity: Float) -> Heatmap {
+        let w = max(1, Int(width.rounded()))
+        let hgt = max(1, Int(height.rounded()))
+        let sx = Double(h.width) / Double(max(1, f.width)), sy = Double(h.height) / Double(max(1, f.height))
+        var values = [Float](repeating: 0, count: w * hgt)
+        for y in 0 ..< hgt {
+            let hy = min(h.height - 1, max(0, Int((y0 + Double(y) + 0.5) * sy)))
+            for x in 0 ..< w {
+                let ix = mirror ? Int(x0) + w - 1 - x : Int(x0) + x
+                let hx = min(h.width - 1, max(0, Int((Double(ix) + 0.5) * sx)))
+                values[y * w + x] = h.values[hy * h.width + hx]
+            }
+        }
+        return Heatmap(width: w, height: hgt, values: values, opacity: opacity)
     }
 
     /// Overlays in crop coordinates.
-    static func overlays(_ state: AppState, _ vp: Viewport, frame f: StackFrame, x0: Double, y0: Double, width: Double, mirror: Bool) -> [Overlay] {
+    static func overlays(_ state: AppState, _ vp: Viewport, frame f: StackFrame, x0: Double, y0: Double, width: Double, height: Double, mirror: Bool) -> [Overlay] {
         guard let v = state.viewer else { return [] }
         func pt(_ x: Double, _ y: Double) -> OverlayPoint {
             OverlayPoint(x: mirror ? width - (x - x0) : x - x0, y: y - y0)
         }
         var out: [Overlay] = []
+        if v.aiOverlay, v.heatmap, !f.sopUID.isEmpty, let h = state.currentEntry?.aiResult?.heatmaps[f.sopUID] {
+            out.append(.heatmap(cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror, opacity: Float(v.opacity))))
+        }
         let selectedKey = state.selectedFinding?.key
         if !f.sopUID.isEmpty {
             for finding in state.findings where finding.sopUID == f.sopUID {

@@ -11,7 +11,8 @@ import TerminalGraphics
 ///     { "model": {"id", "version", "sha256", "clinical_use": false, "warning": "…"},
 ///       "study_instance_uid": "…", "findings": [ … ] }
 ///
-/// A finding's own `model` overrides the file's. Unless the file says `"clinical_use": true`, the
+/// Optional `"heatmaps": [{"sop_instance_uid", "npy": "name.npy"}]` name 2-D probability maps
+/// stored beside the file. A finding's own `model` overrides the file's. Unless the file says `"clinical_use": true`, the
 /// viewer shows the not-for-clinical-use banner.
 /// Ground-truth sidecars (`ground_truth.json`) are never read: they are not model output.
 public struct SidecarFindingsSource: FindingsSource {
@@ -25,13 +26,13 @@ public struct SidecarFindingsSource: FindingsSource {
             let path = (dir as NSString).appendingPathComponent(Self.fileName)
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             progress(1)
-            return try Self.parse(data, studyUID: study.studyInstanceUID)
+            return try Self.parse(data, studyUID: study.studyInstanceUID, directory: dir)
         }
         return nil
     }
 
     /// Parses the JSON; findings with no label are skipped, odd numbers become nil.
-    public static func parse(_ data: Data, studyUID: String) throws -> AIResult {
+    public static func parse(_ data: Data, studyUID: String, directory: String? = nil) throws -> AIResult {
         let json = try JSONSerialization.jsonObject(with: data)
         guard let root = (json as? [String: Any]) ?? (json as? [[String: Any]]).map({ ["findings": $0] }) else {
             throw CocoaError(.fileReadCorruptFile)
@@ -66,7 +67,17 @@ public struct SidecarFindingsSource: FindingsSource {
             }
             findings.append(finding)
         }
+        var heatmaps: [String: Heatmap] = [:]
+        for h in root["heatmaps"] as? [[String: Any]] ?? [] {
+            // Only files beside analysis.json: a findings file must not read elsewhere.
+            guard let sop = h["sop_instance_uid"] as? String, let name = h["npy"] as? String, let directory,
+                  !name.contains("/"), !name.hasPrefix("."),
+                  let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)),
+                  let array = NPYReader.read2D(data) else { continue }
+            heatmaps[sop] = Heatmap(width: array.columns, height: array.rows, values: array.values)
+        }
         let clinical = m["clinical_use"] as? Bool ?? false
-        return AIResult(findings: findings, model: model, notForClinicalUse: !clinical, cardWarning: m["warning"] as? String)
+        return AIResult(findings: findings, model: model, notForClinicalUse: !clinical, cardWarning: m["warning"] as? String,
+                        heatmaps: heatmaps)
     }
 }

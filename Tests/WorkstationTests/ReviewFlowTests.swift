@@ -1,5 +1,6 @@
 import XCTest
 import Review
+import TerminalGraphics
 @testable import Workstation
 
 final class ReviewFlowTests: XCTestCase {
@@ -169,6 +170,40 @@ final class ReviewFlowTests: XCTestCase {
         XCTAssertTrue(bare.notForClinicalUse)
         XCTAssertTrue(r.notForClinicalUse)
         XCTAssertEqual(r.model, ModelIdentity(id: "lung-nodule", version: "2.0", sha256: "ff"))
+    }
+
+    func testHeatmapFromNPYBesideTheFileFollowsToggleAndOpacity() throws {
+        let dir = NSTemporaryDirectory() + "lightbox-heat-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A 4×8 float32 map, NPY v1.
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 8), }"
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var npy = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count), 0]) + Data(header.utf8)
+        for i in 0 ..< 32 { var v = Float(i) / 31; npy.append(Data(bytes: &v, count: 4)) }
+        try npy.write(to: URL(fileURLWithPath: dir + "/h.npy"))
+        var (s, stack) = Fixtures.state()
+        let sop = s.entries[0].study.series[0].instances[2].sopInstanceUID
+        let json = #"{"findings": [], "heatmaps": [{"sop_instance_uid": "\#(sop)", "npy": "h.npy"}, {"sop_instance_uid": "x", "npy": "../etc.npy"}]}"#
+        let r = try SidecarFindingsSource.parse(Data(json.utf8), studyUID: "1.1", directory: dir)
+        XCTAssertEqual(r.heatmaps.count, 1)
+        XCTAssertEqual(r.heatmaps[sop]?.width, 8)
+        _ = update(&s, .aiResult(studyUID: "1.1", r))
+        Fixtures.keys(&s, [.enter])
+        _ = update(&s, .seriesLoaded(stack))
+        func heat() -> Heatmap? {
+            for o in view(s).images[0].overlays { if case .heatmap(let h) = o { return h } }
+            return nil
+        }
+        XCTAssertEqual(heat()?.width, 32, "resampled to the image grid")
+        XCTAssertEqual(heat()?.opacity, 0.5)
+        Fixtures.keys(&s, [.char("o")])
+        XCTAssertEqual(heat()?.opacity, 0.75)
+        Fixtures.keys(&s, [.char("h")])
+        XCTAssertNil(heat())
+        Fixtures.keys(&s, [.char("h"), .char("a")])
+        XCTAssertNil(heat(), "the AI key hides the heatmap too")
     }
 
     func testKeyMapOverridesFromTOML() throws {
