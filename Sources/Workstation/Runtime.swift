@@ -50,9 +50,11 @@ public final class Runtime {
 
     /// Runs until the reader quits. Takes over the terminal.
     public func run() throws {
-        var caps = TerminalCapabilities.fromEnvironment(ProcessInfo.processInfo.environment)
-        caps.apply(override: options.graphics)
-        if let ws = WindowSize.of(fd: 1) { caps.cellWidth = ws.cellWidth; caps.cellHeight = ws.cellHeight }
+        // Environment, then the terminal's answers to the capability queries (before ncurses
+        // takes the input), then --protocol / LIGHTBOX_GRAPHICS.
+        let env = ProcessInfo.processInfo.environment
+        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1, timeout: 0.2,
+                                               protocolFlag: options.graphics ?? env["LIGHTBOX_GRAPHICS"])
         state.graphics = caps.graphicsProtocol
         // Anything a library writes to stderr would land in the middle of the screen: send it to
         // a log beside the database while the terminal is ours.
