@@ -10,7 +10,8 @@ LIGHTBOX=$(cd "$(dirname "$LIGHTBOX")" && pwd)/$(basename "$LIGHTBOX")
 STEPS=${STEPS:-40}
 WORK=$(mktemp -d /tmp/lightbox-latency.XXXXXX)
 SESSION=lightbox-latency-$$
-trap 'tmux kill-session -t "$SESSION" 2>/dev/null; rm -rf "$WORK"' EXIT
+tmux() { command tmux -L "$SESSION" "$@"; }
+trap 'tmux kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
 tmux new-session -d -s "$SESSION" -x 160 -y 48 \
     "cd '$PWD' && XDG_CONFIG_HOME='$WORK' exec '$LIGHTBOX' open SampleStudies/05_LDCT_YAMADA_2026 --db '$WORK/r.sqlite' --reader bench"
 slice() { tmux capture-pane -p -t "$SESSION" | grep -o 'slice [0-9]*/' | head -1; }
@@ -22,14 +23,14 @@ python3 - "$SESSION" "$STEPS" <<'PY'
 import subprocess, sys, time
 session, steps = sys.argv[1], int(sys.argv[2])
 def slice_text():
-    out = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+    out = subprocess.run(["tmux", "-L", session, "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
     i = out.find("slice ")
     return out[i:i + 12] if i >= 0 else ""
 times = []
 for _ in range(steps):
     before = slice_text()
     t0 = time.perf_counter()
-    subprocess.run(["tmux", "send-keys", "-t", session, "j"])
+    subprocess.run(["tmux", "-L", session, "send-keys", "-t", session, "j"])
     while slice_text() == before and time.perf_counter() - t0 < 2:
         pass
     times.append((time.perf_counter() - t0) * 1000)

@@ -27,7 +27,9 @@ done
 
 WORK=$(mktemp -d /tmp/lightbox-e2e.XXXXXX)
 SESSION=lightbox-e2e-$$
-cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null; rm -rf "$WORK"; }
+# A private tmux server, so the test neither sees nor disturbs anyone else's sessions.
+tmux() { command tmux -L "$SESSION" "$@"; }
+cleanup() { tmux kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 # A study folder with an analysis.json beside it: two findings, as a model would write them.
