@@ -26,10 +26,6 @@ let shims: [Target] = [
                    providers: [.apt(["libsqlite3-dev"])]),
 ]
 
-let swiftSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "Lightbox",
     platforms: [.macOS(.v14)],
