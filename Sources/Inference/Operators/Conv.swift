@@ -65,7 +65,11 @@ final class ConvKernel: Kernel {
                                     kH: kernel[0], kW: kernel[1], geo: geo)
                         return
                     }
-                    var col = isPointwise ? [] : ScratchPool.shared.take(colRows * outPlane)
+                    // 2-D im2col works on bands of output rows sized to stay in cache (~1 MiB of
+                    // columns), GEMM-ing each band straight into its slice of the output.
+                    let bandRows = nd == 2 ? Swift.max(1, Swift.min(outSpatial[0], (1 << 18) / Swift.max(1, colRows * outSpatial[1]))) : 0
+                    let colCount = isPointwise ? 0 : (nd == 2 ? colRows * bandRows * outSpatial[1] : colRows * outPlane)
+                    var col = isPointwise ? [] : ScratchPool.shared.take(colCount)
                     defer { if !isPointwise { ScratchPool.shared.give(col) } }
                     col.withUnsafeMutableBufferPointer { pc in
                         for bi in 0..<n {
@@ -78,8 +82,18 @@ final class ConvKernel: Kernel {
                                     colPtr = UnsafePointer(xg)
                                 } else {
                                     if nd == 2 {
-                                        im2col2D(xg, pc.baseAddress!, channels: cg, inH: inSpatial[0], inW: inSpatial[1],
-                                                 outH: outSpatial[0], outW: outSpatial[1], kH: kernel[0], kW: kernel[1], geo: geo, dimOffset: 0)
+                                        let outW = outSpatial[1]
+                                        var oh0 = 0
+                                        while oh0 < outSpatial[0] {
+                                            let rows = Swift.min(bandRows, outSpatial[0] - oh0)
+                                            im2col2D(xg, pc.baseAddress!, channels: cg, inH: inSpatial[0], inW: inSpatial[1],
+                                                     outH: outSpatial[0], outW: outW, kH: kernel[0], kW: kernel[1], geo: geo, dimOffset: 0,
+                                                     rowStart: oh0, rowCount: rows)
+                                            sgemm(m: mg, n: rows * outW, k: colRows, a: wg, lda: colRows, b: pc.baseAddress!, ldb: rows * outW,
+                                                  c: yg + oh0 * outW, ldc: outPlane)
+                                            oh0 += rows
+                                        }
+                                        continue
                                     } else if nd == 1 {
                                         im2col2D(xg, pc.baseAddress!, channels: cg, inH: 1, inW: inSpatial[0],
                                                  outH: 1, outW: outSpatial[0], kH: 1, kW: kernel[0], geo: geo, dimOffset: -1)
@@ -132,14 +146,17 @@ func applyEpilogue(_ y: inout [Float], bias: [Float]?, channels: Int, batch: Int
 
 /// im2col for 2-D (and 1-D as H=1). Rows are (channel, kh, kw); columns are output positions.
 /// `dimOffset` -1 means the geometry arrays describe a single (width) dimension.
+/// `rowStart`/`rowCount` restrict it to a band of output rows (columns = band positions).
 @inline(__always)
 func im2col2D(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, channels: Int,
-              inH: Int, inW: Int, outH: Int, outW: Int, kH: Int, kW: Int, geo: WindowGeometry, dimOffset: Int) {
+              inH: Int, inW: Int, outH: Int, outW: Int, kH: Int, kW: Int, geo: WindowGeometry, dimOffset: Int,
+              rowStart: Int = 0, rowCount: Int? = nil) {
     let one = dimOffset == -1
     let sh = one ? 1 : geo.strides[0], sw = one ? geo.strides[0] : geo.strides[1]
     let dh = one ? 1 : geo.dilations[0], dw = one ? geo.dilations[0] : geo.dilations[1]
     let ph = one ? 0 : geo.padsBegin[0], pw = one ? geo.padsBegin[0] : geo.padsBegin[1]
-    let outPlane = outH * outW
+    let bandRows = rowCount ?? outH
+    let outPlane = bandRows * outW
     var row = 0
     for ch in 0..<channels {
         let xc = x + ch * inH * inW
@@ -153,9 +170,10 @@ func im2col2D(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, cha
                 var owHi = outW
                 if inW - kwOff <= 0 { owHi = 0 } else { owHi = Swift.min(outW, (inW - 1 - kwOff) / sw + 1) }
                 if owLo > owHi { owLo = owHi }
-                for oh in 0..<outH {
+                for r in 0..<bandRows {
+                    let oh = rowStart + r
                     let ih = oh * sh - ph + kh * dh
-                    let d = dst + oh * outW
+                    let d = dst + r * outW
                     if ih < 0 || ih >= inH {
                         for ow in 0..<outW { d[ow] = 0 }
                         continue
