@@ -150,9 +150,10 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
         v.hanging = true
         v.layout = .grid
         v.priorStudyUID = priorStudy(for: entry, in: state.entries)?.uid
-    } else if let first = v.slices.isEmpty ? entry.study.series[v.seriesIndex].instances.count : nil, first > 1 {
+    } else if v.slices.isEmpty {
         // Volumes open at their middle slice, where most anatomy is.
-        v.slices[entry.study.series[v.seriesIndex].seriesInstanceUID] = first / 2
+        let series = entry.study.series[v.seriesIndex]
+        v.slices[series.seriesInstanceUID] = series.instances.count / 2
     }
     state.viewer = v
     state.mode = .viewer

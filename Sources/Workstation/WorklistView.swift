@@ -58,9 +58,10 @@ enum WorklistView {
 
     /// Column widths for a screen `total` cells wide; description and AI take what is left.
     static func columnWidths(_ total: Int) -> [Int] {
-        let fixed = [7, 22, 10, 6, 0, 4, 0, 11]
+        let patient = total >= 140 ? 30 : 22
+        let fixed = [7, patient, 10, 6, 0, 4, 0, 11]
         let rest = max(16, total - 2 - fixed.reduce(0, +) - fixed.count)
         let description = max(10, rest - 34)
-        return [7, 22, 10, 6, description, 4, max(6, rest - description), 11]
+        return [7, patient, 10, 6, description, 4, max(6, rest - description), 11]
     }
 }
