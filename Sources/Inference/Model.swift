@@ -52,15 +52,18 @@ public final class Model: @unchecked Sendable {
     /// Static shapes found by inference, by value name.
     private(set) var inferredShapes: [String: [Int]] = [:]
     private(set) var plan: ExecutionPlan
-    let graph: IRGraph
+    private(set) var graph: IRGraph
 
     /// Loads `url` and, if present, the model card beside it (`NAME.json` or `NAME.toml`),
     /// verifying the card's sha256 against the file.
     public static func load(_ url: URL, options: LoadOptions = LoadOptions()) throws -> Model {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ONNXError.invalidModel("cannot read \(url.path)")
-        }
-        let bytes = [UInt8](data)
+        // Convert inside a closure so the Data copy is freed before parsing starts.
+        let bytes: [UInt8] = try {
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw ONNXError.invalidModel("cannot read \(url.path)")
+            }
+            return [UInt8](data)
+        }()
         let card = try ModelCard.find(beside: url)
         if let card, options.verifyCard { try card.verify(modelBytes: bytes) }
         return try Model(bytes: bytes, baseDirectory: url.deletingLastPathComponent(), card: card, options: options)
@@ -120,6 +123,7 @@ public final class Model: @unchecked Sendable {
             try GraphOptimizer.fuseActivations(&g)
         }
         plan = try ExecutionPlan(graph: g)
+        graph = g // the final graph only: earlier versions' folded-away weights can be freed
         if let feeds = Model.zeroFeeds(g.inputs) { measure(feeds) }
     }
 

@@ -33,7 +33,8 @@ struct TensorProtoValue {
     var int64Data: [Int64] = []
     var uint64Data: [Int64] = []
     var doubleData: [Double] = []
-    var rawData: [UInt8]?
+    /// Shares the model file's storage until decoded, so weights are not copied twice at load.
+    var rawData: ArraySlice<UInt8>?
     var external: [String: String] = [:]
     var isExternal = false
     var hasStrings = false
@@ -265,7 +266,7 @@ extension TensorProtoValue {
             case (6, .lengthDelimited): hasStrings = true; try r.skip(wire)
             case (7, _): try r.readPackedVarints(wire, into: &int64Data)
             case (8, .lengthDelimited): name = try r.readString()
-            case (9, .lengthDelimited): rawData = try r.readBytes()
+            case (9, .lengthDelimited): rawData = try r.readSlice()
             case (10, _): try r.readPackedDoubles(wire, into: &doubleData)
             case (11, _): try r.readPackedVarints(wire, into: &uint64Data)
             case (13, .lengthDelimited):

@@ -93,6 +93,14 @@ struct ProtobufReader {
         return out
     }
 
+    /// The next length-delimited field as a slice sharing the input's storage (no copy).
+    mutating func readSlice() throws -> ArraySlice<UInt8> {
+        let n = try readLength()
+        let out = bytes[position..<(position + n)]
+        position += n
+        return out
+    }
+
     mutating func readString() throws -> String {
         String(decoding: try readBytes(), as: UTF8.self)
     }

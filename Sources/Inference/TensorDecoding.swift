@@ -29,7 +29,7 @@ extension TensorProtoValue {
         }
         var raw = rawData
         if isExternal {
-            raw = try readExternal(baseDirectory: baseDirectory, byteCount: count * type.byteWidth)
+            raw = ArraySlice(try readExternal(baseDirectory: baseDirectory, byteCount: count * type.byteWidth))
         }
         if let raw {
             guard raw.count == count * type.byteWidth else {
