@@ -47,7 +47,7 @@ def card_static(task):
     cfg = TASKS[task]
     C = 2 * cfg["context"] + 1
     H, W = cfg["size"]
-    c, w = cfg["window"]
+    c, w = cfg["window"] or (None, None)
     ctx = cfg["context"]
     slices = f"axial slices k-{ctx}..k+{ctx} (edge slices replicated) as the {C} channels, inferior to superior"
     if task == "ldct":

@@ -23,8 +23,10 @@ from nets import UNet, n_params  # noqa: E402
 from tasks import CKPT, TASKS, preprocess_volume, slice_input, target_volume  # noqa: E402
 
 SEED = 1234
-DEFAULT_ITERS = {"ldct": 500, "head_ct": 300, "mammo": 220}
+DEFAULT_ITERS = {"ldct": 800, "head_ct": 300, "mammo": 450}
 BATCH = {"ldct": 16, "head_ct": 8, "mammo": 6}
+POS_WEIGHT = {"ldct": 2.0, "head_ct": 5.0, "mammo": 5.0}
+LUNG_LO, LUNG_HI = 0.27, 0.5     # lung window values of about -945..-600 HU (parenchyma, not outside air)
 
 
 def load_train(task, cfg):
@@ -64,12 +66,19 @@ def sampler(task, cfg, vols, tgts, lesions, r):
                 cs = cfg["crop"]
                 H, W = y.shape
                 ys_, xs_ = np.nonzero(y)
-                if len(ys_) and r.uniform() < 0.8:   # centre the crop near lesion pixels
+                if len(ys_) and r.uniform() < 0.7:   # centre the crop near lesion pixels
                     j = r.integers(len(ys_))
                     cy = int(np.clip(ys_[j] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, H - cs // 2))
                     cx = int(np.clip(xs_[j] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, W - cs // 2))
                 else:
-                    cy, cx = r.integers(cs // 2, H - cs // 2 + 1), r.integers(cs // 2, W - cs // 2 + 1)
+                    # hard negatives: mostly centred on lung parenchyma (vessels, airways, fissures)
+                    ly, lx = np.nonzero((x[ctx] > LUNG_LO) & (x[ctx] < LUNG_HI)) if r.uniform() < 0.7 else ((), ())
+                    if len(ly):
+                        j = r.integers(len(ly))
+                        cy = int(np.clip(ly[j], cs // 2, H - cs // 2))
+                        cx = int(np.clip(lx[j], cs // 2, W - cs // 2))
+                    else:
+                        cy, cx = r.integers(cs // 2, H - cs // 2 + 1), r.integers(cs // 2, W - cs // 2 + 1)
                 x = x[:, cy - cs // 2:cy + cs // 2, cx - cs // 2:cx + cs // 2]
                 y = y[cy - cs // 2:cy + cs // 2, cx - cs // 2:cx + cs // 2]
             if r.uniform() < 0.5:       # left-right flip (lesions occur on both sides; L/R breasts mirror)
@@ -86,8 +95,8 @@ def sampler(task, cfg, vols, tgts, lesions, r):
         yield x, y, s
 
 
-def heat_loss(logit, y):
-    bce = F.binary_cross_entropy_with_logits(logit, y, pos_weight=torch.tensor(5.0))
+def heat_loss(logit, y, pos_weight):
+    bce = F.binary_cross_entropy_with_logits(logit, y, pos_weight=torch.tensor(pos_weight))
     p = torch.sigmoid(logit)
     inter = (p * y).sum((1, 2, 3))
     dice = 1 - (2 * inter + 1) / (p.sum((1, 2, 3)) + y.sum((1, 2, 3)) + 1)
@@ -122,7 +131,7 @@ def main(argv=None):
     for it in range(iters):
         x, y, s = next(gen)
         logit, sl = model.forward_logits(x)
-        loss = heat_loss(logit, y)
+        loss = heat_loss(logit, y, POS_WEIGHT[a.task])
         if sl is not None:
             loss = loss + 0.5 * F.binary_cross_entropy_with_logits(sl[:, 0], s)
         opt.zero_grad()
@@ -146,7 +155,8 @@ def main(argv=None):
         "iterations": iters, "batch": BATCH[a.task],
         "samples_seen": iters * BATCH[a.task],
         "crop": cfg["crop"], "optimizer": "AdamW lr 3e-3 one-cycle, wd 1e-4",
-        "loss": "BCE (pos_weight 5) + 0.5 soft Dice on the heatmap" + (" + 0.5 BCE on the slice score" if cfg["score_head"] else ""),
+        "loss": f"BCE (pos_weight {POS_WEIGHT[a.task]:g}) + 0.5 soft Dice on the heatmap" + (" + 0.5 BCE on the slice score" if cfg["score_head"] else ""),
+        "sampling": "half the samples from slices/views with a lesion" + ("; crops 70% near lesion pixels, otherwise 70% centred on lung parenchyma (hard negatives)" if cfg["crop"] else ""),
         "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02",
         "seed": SEED, "threads": a.threads, "device": "cpu",
         "torch": torch.__version__, "params": n_params(model),
