@@ -63,8 +63,10 @@ conformance: deps build
 bench: deps build
 	@set -e; for b in Benchmarks/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; LIGHTBOX=$(RELEASE_BIN) PY=$(PY) bash $$b; done
 
-fuzz: apt
+# libFuzzer on the DICOM reader and on the ONNX protobuf reader, SECONDS_TO_RUN each (default 600).
+fuzz: apt venv
 	bash Tools/fuzz/run-dicom-fuzzer.sh $${SECONDS_TO_RUN:-600}
+	bash Tools/onnx/fuzz/run-onnx-fuzzer.sh $${SECONDS_TO_RUN:-600}
 
 clean:
 	rm -rf .build .build-* $(VENV)
