@@ -30,6 +30,11 @@ final class ExecutionPlan {
         }
         var consts: [(Int, Tensor)] = []
         for (k, v) in graph.constants.sorted(by: { $0.key < $1.key }) { consts.append((id(k), v)) }
+        // A graph input or output without a name has no slot (id −1): refuse the model rather than
+        // index with −1 later (found by the byte-flip test).
+        if let bad = (graph.inputs + graph.outputs).first(where: { $0.name.isEmpty }) {
+            throw ONNXError.invalidModel("graph input or output with an empty name (\(bad))")
+        }
         inputSlots = graph.inputs.map { ($0.name, id($0.name)) }
         var built: [(Kernel, [Int], [Int], String, String)] = []
         for n in graph.nodes {
@@ -96,7 +101,7 @@ final class ExecutionPlan {
         }
         var result = kept
         for (name, s) in outputSlots {
-            guard let t = values[s] else { throw ONNXError.invalidModel("output '\(name)' was not computed") }
+            guard s >= 0, s < values.count, let t = values[s] else { throw ONNXError.invalidModel("output '\(name)' was not computed") }
             result[name] = t
         }
         return result
