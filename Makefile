@@ -58,10 +58,14 @@ unit-test:
 conformance: deps build
 	@set -e; for t in Tests/Conformance/*.py; do \
 	  [ -e "$$t" ] || continue; echo "== $$t"; LIGHTBOX=$(RELEASE_BIN) $(PY) $$t; done
+	@echo "== Tests/EndToEnd/workstation_tmux.sh"
+	LIGHTBOX=$(RELEASE_BIN) bash Tests/EndToEnd/workstation_tmux.sh
 
 ## Extras ---------------------------------------------------------------------------------------
 bench: deps build
 	@set -e; for b in Benchmarks/*.sh; do [ -e "$$b" ] || continue; echo "== $$b"; LIGHTBOX=$(RELEASE_BIN) PY=$(PY) bash $$b; done
+	$(RELEASE_BIN) open --benchmark-slices 300 SampleStudies/05_LDCT_YAMADA_2026
+	LIGHTBOX=$(RELEASE_BIN) bash Tests/EndToEnd/slice_latency_tmux.sh
 
 # libFuzzer on the DICOM reader and on the ONNX protobuf reader, SECONDS_TO_RUN each (default 600).
 fuzz: apt venv
