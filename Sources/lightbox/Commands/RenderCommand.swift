@@ -3,6 +3,7 @@ import DICOM
 import Foundation
 import Imaging
 import TerminalGraphics
+import Workstation
 
 /// `lightbox render PATH`: one image printed to stdout through the best protocol the terminal has,
 /// like chafa or timg do for ordinary pictures — for DICOM files, series folders and PNG files.
@@ -44,6 +45,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Invert the grey scale.")
     var invert = false
 
+    @Flag(help: "Draw the AI findings (analysis.json beside the image, docs/ANALYSIS_JSON.md) and list them below.")
+    var findings = false
+
     func validate() throws {
         if let graphicsProtocol, GraphicsProtocol(argument: graphicsProtocol) == nil { throw ValidationError("unknown --protocol \(graphicsProtocol)") }
         if let symbols, !["half", "vhalf", "sextant", "sextants"].contains(symbols) { throw ValidationError("--symbols must be half or sextant") }
@@ -54,9 +58,9 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        let image: DisplayImage
+        let loaded: LoadedImage
         do {
-            image = try loadImage()
+            loaded = try loadImage()
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -81,12 +85,61 @@ struct RenderCommand: ParsableCommand {
             caps.colorDepth = ["full": .trueColor, "256": .xterm256, "16": .ansi16, "none": .none][colors] ?? caps.colorDepth
             if caps.colorDepth == .none && !caps.graphicsProtocol.isPixelProtocol { caps.graphicsProtocol = .ascii }
         }
+        let image = loaded.image
         let (columns, rows) = size.flatMap(parseSize) ?? terminalSize()
         let rgb = RGBImage(width: image.width, height: image.height, channels: 3, pixels: image.rgb(),
                            pixelAspectRatio: image.pixelAspectRatio)
-        let rendered = ImageRenderer(capabilities: caps).render(rgb, columns: columns, rows: rows)
+        let (overlays, legend) = findings ? findingOverlays(loaded) : ([], [])
+        let rendered = ImageRenderer(capabilities: caps).render(rgb, overlays: overlays, columns: columns, rows: rows)
         FileHandle.standardOutput.write(Data(rendered.bytes))
         if !rendered.bytes.isEmpty && rendered.bytes.last != 0x0A { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        for line in legend { Output.line(line) }
+    }
+
+    /// What was rendered, and where it came from (to find its findings).
+    struct LoadedImage {
+        var image: DisplayImage
+        var sopInstanceUID: String? = nil
+        var studyInstanceUID: String? = nil
+        var directory: String? = nil
+    }
+
+    /// Boxes (or points) in risk colours for the findings on this image, and a text legend that says
+    /// which model proposed them and that it is not for clinical use.
+    private func findingOverlays(_ loaded: LoadedImage) -> ([Overlay], [String]) {
+        guard let dir = loaded.directory,
+              let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(SidecarFindingsSource.fileName)) else {
+            return ([], ["AI: no findings file (analysis.json) beside this image"])
+        }
+        let result: AIResult
+        do {
+            result = try SidecarFindingsSource.parse(data, studyUID: loaded.studyInstanceUID ?? "", directory: dir)
+        } catch {
+            return ([], ["AI: analysis.json is unreadable: \(error)"])
+        }
+        let here = result.findings.filter { $0.sopUID == loaded.sopInstanceUID }
+        var overlays: [Overlay] = []
+        var legend: [String] = []
+        if let model = result.model {
+            legend.append("AI findings: \(model.id) \(model.version)" + (result.notForClinicalUse ? " — NOT FOR CLINICAL USE (synthetic training data)" : ""))
+        }
+        for f in here {
+            let color = OverlayColor.risk(f.risk ?? .intermediate)
+            if f.width > 0 && f.height > 0 {
+                overlays.append(.box(x: f.centerX - f.width / 2, y: f.centerY - f.height / 2, width: f.width, height: f.height, color: color, label: nil))
+            } else {
+                overlays.append(.marker(OverlayPoint(x: f.centerX, y: f.centerY), color: color, label: nil))
+            }
+            var text = "  [\((f.risk ?? .intermediate).rawValue)] \(f.label)"
+            if let p = f.probability { text += String(format: " p=%.2f", p) }
+            if let d = f.diameterMM { text += String(format: " %.1f mm", d) }
+            if let c = f.category { text += " (\(c))" }
+            if f.outOfDistribution { text += " — outside the model's validated range" }
+            legend.append(text)
+        }
+        let elsewhere = result.findings.count - here.count
+        if elsewhere > 0 { legend.append("  \(elsewhere) more finding(s) on other images of this study") }
+        return (overlays, legend)
     }
 
     private func chosenWindow() throws -> VOITransform.Window? {
@@ -101,12 +154,12 @@ struct RenderCommand: ParsableCommand {
         return nil
     }
 
-    private func loadImage() throws -> DisplayImage {
+    private func loadImage() throws -> LoadedImage {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw ValidationError("\(path): no such file or folder")
         }
-        if !isDir.boolValue && path.lowercased().hasSuffix(".png") { return try PNGCodec.read(path) }
+        if !isDir.boolValue && path.lowercased().hasSuffix(".png") { return LoadedImage(image: try PNGCodec.read(path)) }
         var file = path
         if isDir.boolValue {
             let index = StudyIndex.scan([path], cache: nil)
@@ -120,7 +173,10 @@ struct RenderCommand: ParsableCommand {
         }
         let dicom = try DICOMFile.read(URL(fileURLWithPath: file))
         let reader = try PixelDataReader(dicom)
-        return try FrameRenderer(dicom.dataSet).render(try reader.frame(frame), window: try chosenWindow(), invert: invert)
+        let image = try FrameRenderer(dicom.dataSet).render(try reader.frame(frame), window: try chosenWindow(), invert: invert)
+        return LoadedImage(image: image, sopInstanceUID: dicom.dataSet.string(.sopInstanceUID),
+                           studyInstanceUID: dicom.dataSet.string(.studyInstanceUID),
+                           directory: (file as NSString).deletingLastPathComponent)
     }
 
     private func parseSize(_ text: String) -> (Int, Int)? {
