@@ -55,7 +55,7 @@ let package = Package(
         // ONNX models → tensors on OpenBLAS.
         .target(name: "Inference", dependencies: ["COpenBLAS"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
-        .target(name: "Analysis", dependencies: ["Imaging"]),
+        .target(name: "Analysis", dependencies: ["Imaging", "Inference"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         .target(name: "Review", dependencies: ["CSQLite"]),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Imaging", "TerminalGraphics", "Inference", "Review", "Workstation",
+                "DICOM", "Imaging", "TerminalGraphics", "Inference", "Analysis", "Review", "Workstation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.

@@ -11,5 +11,6 @@ enum LightboxSubcommands {
         OpenCommand.self,
         ReviewCommand.self,
         RenderCommand.self,
+        AnalyzeCommand.self,
     ]
 }

@@ -1,0 +1,34 @@
+import Foundation
+import Imaging
+import XCTest
+@testable import Analysis
+
+final class PipelineTests: XCTestCase {
+    private let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testResampleIdentityHalvingAndBilinear() {
+        let src: [Float] = [0, 2, 4, 6,
+                            2, 4, 6, 8]
+        XCTAssertEqual(VolumeAnalyzer.resample(src, width: 4, height: 2, toWidth: 4, toHeight: 2), src)
+        XCTAssertEqual(VolumeAnalyzer.resample(src, width: 4, height: 2, toWidth: 2, toHeight: 1), [2, 6])
+        let up = VolumeAnalyzer.resample([0, 1], width: 2, height: 1, toWidth: 4, toHeight: 1)
+        XCTAssertEqual(up, [0, 0.25, 0.75, 1])
+    }
+
+    func testCatalogMatchesCardsToSeriesAndFlagsSpacing() throws {
+        let models = repo.appendingPathComponent("Models")
+        guard FileManager.default.fileExists(atPath: models.path) else { throw XCTSkip("no Models/ folder") }
+        let catalog = try ModelCatalog(folder: models)
+        XCTAssertFalse(catalog.entries.isEmpty)
+        XCTAssertTrue(catalog.entries.allSatisfy(\.verified), "a card's sha256 does not match its model")
+        let index = StudyIndex.scan([repo.appendingPathComponent("SampleStudies/11_CT_HEAD_CARLOS_2026").path], cache: nil)
+        let series = try XCTUnwrap(index.studies.first?.series.first)
+        let fits = catalog.applicable(to: series)
+        XCTAssertEqual(fits.map(\.entry.card.intendedUse.bodyPart), ["HEAD"])
+        XCTAssertEqual(fits.first?.ood, [])
+        // The same series with another pixel spacing is out of the card's validated range.
+        var shifted = series
+        shifted.instances = series.instances.map { var h = $0; h.pixelSpacing = [0.4, 0.4]; return h }
+        XCTAssertEqual(catalog.applicable(to: shifted).first?.ood.count, 1)
+    }
+}
