@@ -59,7 +59,7 @@ let package = Package(
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         .target(name: "Review", dependencies: ["CSQLite"]),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Review", "CNcurses"]),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [

@@ -50,6 +50,11 @@ struct OpenCommand: ParsableCommand {
         options.graphics = graphics
         options.themeName = theme
         if let config { options.configPath = config }
+        // Models beside the studies run in the background; without them the sidecar source stays.
+        if let folder = WorkstationOptions.locate("Models"),
+           let source = try? ModelFindingsSource(modelsFolder: URL(fileURLWithPath: folder)), !source.catalog.entries.isEmpty {
+            options.findingsSource = source
+        }
         guard isatty(1) != 0, isatty(0) != 0 else {
             throw ValidationError("lightbox open needs a terminal (stdin and stdout must be a tty)")
         }
