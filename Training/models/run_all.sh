@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train, export and evaluate every Lightbox model from a clean clone (CPU only, deterministic).
-#   Training/models/run_all.sh [task ...]      (default: ldct head_ct)
+#   Training/models/run_all.sh [task ...]      (default: ldct head_ct mammo)
 # Renders the phantoms it needs into Training/generated/model_cache (git-ignored), trains each
 # model (Training/generated/checkpoints, git-ignored), exports Models/<id>.onnx + Models/<id>.json
 # and writes the held-out and shifted validation figures into the card.
@@ -12,13 +12,13 @@ NICE=${NICE:-10}
 run() { echo "+ $*"; nice -n "$NICE" "$PY" "$@"; }
 "$PY" -c "import torch, onnx, onnxruntime, pydicom" 2>/dev/null || \
   "$PY" -m pip install -q --disable-pip-version-check -r Training/requirements-train.txt
-tasks=("$@"); [ ${#tasks[@]} -gt 0 ] || tasks=(ldct head_ct)
+tasks=("$@"); [ ${#tasks[@]} -gt 0 ] || tasks=(ldct head_ct mammo)
 for t in "${tasks[@]}"; do
   read -r ntrain nval nshift < <("$PY" -c "import sys; sys.path.insert(0,'Training/models'); from tasks import TASKS; c=TASKS['$t']; print(c['n_train'], c['n_val'], c['n_shifted'])")
-  kind=$t
-  run Training/models/data.py --kind "$kind" --split train --count "$ntrain"
-  run Training/models/data.py --kind "$kind" --split val --count "$nval"
-  run Training/models/data.py --kind "$kind" --split shifted --count "$nshift"
+  if [ "$t" = mammo ]; then gen=(Training/models/mammo_data.py); else gen=(Training/models/data.py --kind "$t"); fi
+  run "${gen[@]}" --split train --count "$ntrain"
+  run "${gen[@]}" --split val --count "$nval"
+  run "${gen[@]}" --split shifted --count "$nshift"
   run Training/models/train.py --task "$t"
   run Training/models/export.py --task "$t"
   run Training/models/evaluate.py --task "$t"
