@@ -36,6 +36,15 @@ public struct DICOMFile: Sendable {
 
     /// Reads the file at `url`. Errors name the file and the byte offset.
     public static func read(_ url: URL, options: ReadOptions = .init()) throws -> DICOMFile {
+        // Header-only reads look at the first 64 KiB with one read(2): cheaper than mapping the file,
+        // and enough for almost every header. A header that runs past it is read again in full.
+        if options.stopBeforePixelData, let (head, complete) = HeadReader.read(url.path, bytes: 64 << 10) {
+            do {
+                return try parse(head, source: url.path, options: options)
+            } catch {
+                if complete { throw error }
+            }
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url, options: options.memoryMapped ? [.alwaysMapped] : [])
