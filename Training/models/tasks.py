@@ -15,7 +15,7 @@ TASKS = {
     "ldct": dict(
         id="ldct-nodule-v1", kind="ldct", window=(-600.0, 1500.0), context=2, size=(256, 256),
         base=8, score_head=False, crop=64,
-        n_train=12, n_val=24, n_shifted=16,
+        n_train=22, n_val=24, n_shifted=16,
     ),
     "head_ct": dict(
         id="head-ct-haemorrhage-v1", kind="head_ct", window=(40.0, 120.0), context=1, size=(128, 128),

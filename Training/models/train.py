@@ -23,7 +23,7 @@ from nets import UNet, n_params  # noqa: E402
 from tasks import CKPT, TASKS, preprocess_volume, slice_input, target_volume  # noqa: E402
 
 SEED = 1234
-DEFAULT_ITERS = {"ldct": 800, "head_ct": 300, "mammo": 450}
+DEFAULT_ITERS = {"ldct": 1200, "head_ct": 300, "mammo": 1500}
 BATCH = {"ldct": 16, "head_ct": 8, "mammo": 6}
 POS_WEIGHT = {"ldct": 2.0, "head_ct": 5.0, "mammo": 5.0}
 LUNG_LO, LUNG_HI = 0.27, 0.5     # lung window values of about -945..-600 HU (parenchyma, not outside air)
