@@ -79,7 +79,8 @@ public enum VolumeLoader {
     /// Reads one slice into `out` as modality values. Native 16-bit little-endian data takes a fast
     /// path straight from the mapped file; everything else goes through `PixelDataReader`.
     static func loadSlice(path: String, into out: UnsafeMutableBufferPointer<Float>) throws {
-        let file = try DICOMFile.read(URL(fileURLWithPath: path))
+        // The whole file is needed: one read(2) beats faulting in a mapping page by page.
+        let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(memoryMapped: false))
         let ds = file.dataSet
         let reader = try PixelDataReader(file)
         let d = reader.description
