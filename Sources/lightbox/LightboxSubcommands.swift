@@ -1,16 +1,16 @@
 import ArgumentParser
 
-/// Every subcommand, in the order `--help` lists them. Add new commands here.
+/// Every subcommand, in the order `--help` lists them: reading first, then AI, then tools.
 enum LightboxSubcommands {
     static let all: [ParsableCommand.Type] = [
-        OnnxCommand.self,
-        ModelsCommand.self,
-        InfoCommand.self,
-        ListCommand.self,
-        ExportPNGCommand.self,
         OpenCommand.self,
-        ReviewCommand.self,
+        ListCommand.self,
+        InfoCommand.self,
         RenderCommand.self,
+        ExportPNGCommand.self,
         AnalyzeCommand.self,
+        ModelsCommand.self,
+        OnnxCommand.self,
+        ReviewCommand.self,
     ]
 }
