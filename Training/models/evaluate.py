@@ -28,7 +28,8 @@ from tasks import MODELS, TASKS, auc, froc, preprocess_volume, sens_at_spec, sli
 
 PEAK_MIN = 0.1        # candidates below this probability are not proposed
 NMS_MM = 10.0
-SLICE_MIN_VOXELS = 10  # a slice is haemorrhage-positive when it holds >= this many native lesion voxels
+SLICE_MIN_VOXELS = 10
+SUBGROUP_MM = 6.0      # LDCT: also report FROC for nodules >= 6 mm  # a slice is haemorrhage-positive when it holds >= this many native lesion voxels
 
 
 def run_volume(sess, vol, cfg, has_score):
@@ -72,6 +73,7 @@ def evaluate(task, shifted):
     sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
     has_score = cfg["score_head"]
     vol_scores, vol_labels, sl_scores, sl_labels, cands = [], [], [], [], []
+    small_hit, n_small = [], 0
     n_les = 0
     t0 = time.time()
     for i in range(n):
@@ -103,6 +105,8 @@ def evaluate(task, shifted):
                      for l in lesions]
                 hit = int(np.argmin(d))
             cands.append((sc, hit, i))
+            small_hit.append(hit is not None and float(lesions[hit]["diameter_mm"]) < SUBGROUP_MM)
+        n_small += sum(float(l["diameter_mm"]) < SUBGROUP_MM for l in lesions)
         print(f"{task} {split} {i}: {len(lesions)} lesions, max p {heat.max():.3f}, {time.time() - t0:.0f} s",
               flush=True)
     fr, thr = froc(cands, n_les, n)
@@ -114,9 +118,16 @@ def evaluate(task, shifted):
     figs["study_sensitivity_at_90_specificity"], _ = sens_at_spec(vol_scores, vol_labels)
     for k, v in fr.items():
         figs[f"froc_sensitivity_at_{k:g}_fp"] = v
+    if task == "ldct":
+        # subgroup: nodules >= 6 mm (the Lung-RADS size threshold); hits on smaller ones are ignored
+        fr6, _ = froc([c for c, sm in zip(cands, small_hit) if not sm], n_les - n_small, n)
+        for k, v in fr6.items():
+            figs[f"froc_sensitivity_at_{k:g}_fp_nodules_ge_6mm"] = v
     figs = {k: round(float(v), 4) for k, v in figs.items() if v == v}
     counts = {"volumes": n, "positive_volumes": int(sum(vol_labels)), "lesions": n_les,
               "candidates": len(cands)}
+    if task == "ldct":
+        counts["lesions_ge_6mm"] = n_les - n_small
     if has_score:
         counts.update(slices=len(sl_labels), positive_slices=int(sum(sl_labels)))
     cond = {"cases": f"generator train_specs indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
