@@ -14,10 +14,10 @@ PY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
 RELEASE_BIN := .build/release/lightbox
 
-.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench clean help
+.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench models clean help
 
 help:
-	@echo "make run | make test | make bench | make fuzz | make clean"
+	@echo "make run | make test | make bench | make fuzz | make models | make clean"
 
 ## Set-up ---------------------------------------------------------------------------------------
 deps: apt venv
@@ -71,6 +71,12 @@ bench: deps build
 fuzz: apt venv
 	bash Tools/fuzz/run-dicom-fuzzer.sh $${SECONDS_TO_RUN:-600}
 	bash Tools/onnx/fuzz/run-onnx-fuzzer.sh $${SECONDS_TO_RUN:-600}
+
+# Regenerate training data, retrain and evaluate the demo models (CPU only; 45–90 min on a busy 2-core
+# machine; not part of make test, which only checks the committed models against their cards).
+models: venv
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r Training/requirements-train.txt
+	bash Training/models/run_all.sh
 
 clean:
 	rm -rf .build .build-* $(VENV)
