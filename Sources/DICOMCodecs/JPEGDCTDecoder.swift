@@ -85,15 +85,7 @@ public struct JPEGDCTDecoder: FrameDecoder {
             throw CodecError.malformedStream(codec: codecName, detail: "DCT precision \(f.precision) is not 8 or 12",
                                              offset: nil)
         }
-        guard f.lines == d.rows, f.samplesPerLine == d.columns, f.components.count == d.samplesPerPixel else {
-            throw CodecError.descriptorMismatch(codec: codecName, detail:
-                "stream is \(f.lines) × \(f.samplesPerLine) × \(f.components.count), data set says "
-                + "\(d.rows) × \(d.columns) × \(d.samplesPerPixel)")
-        }
-        guard f.precision <= d.bitsAllocated else {
-            throw CodecError.descriptorMismatch(codec: codecName, detail:
-                "precision \(f.precision) does not fit in bits allocated \(d.bitsAllocated)")
-        }
+        try f.checkMatches(d, codec: codecName)
     }
 
     private func makeComponents(_ f: JPEGFrameHeader) -> [Component] {

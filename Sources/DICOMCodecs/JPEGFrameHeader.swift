@@ -60,3 +60,19 @@ struct JPEGTableSet: Sendable {
     /// Whether a JFIF APP0 segment was seen (implies YCbCr for 3 components).
     var sawJFIF = false
 }
+
+extension JPEGFrameHeader {
+    /// Throws unless the frame's size, component count and precision agree with the data set's
+    /// description (shared by the DCT and lossless decoders).
+    func checkMatches(_ d: FrameDescriptor, codec: String) throws {
+        guard lines == d.rows, samplesPerLine == d.columns, components.count == d.samplesPerPixel else {
+            throw CodecError.descriptorMismatch(codec: codec, detail:
+                "stream is \(lines) × \(samplesPerLine) × \(components.count), data set says "
+                + "\(d.rows) × \(d.columns) × \(d.samplesPerPixel)")
+        }
+        guard precision <= d.bitsAllocated else {
+            throw CodecError.descriptorMismatch(codec: codec, detail:
+                "precision \(precision) does not fit in bits allocated \(d.bitsAllocated)")
+        }
+    }
+}

@@ -78,15 +78,7 @@ public struct JPEGLosslessDecoder: FrameDecoder {
         guard (2...16).contains(f.precision) else {
             throw CodecError.malformedStream(codec: codecName, detail: "precision \(f.precision) is not 2…16", offset: nil)
         }
-        guard f.lines == d.rows, f.samplesPerLine == d.columns, f.components.count == d.samplesPerPixel else {
-            throw CodecError.descriptorMismatch(codec: codecName, detail:
-                "stream is \(f.lines) × \(f.samplesPerLine) × \(f.components.count), data set says "
-                + "\(d.rows) × \(d.columns) × \(d.samplesPerPixel)")
-        }
-        guard f.precision <= d.bitsAllocated else {
-            throw CodecError.descriptorMismatch(codec: codecName, detail:
-                "precision \(f.precision) does not fit in bits allocated \(d.bitsAllocated)")
-        }
+        try f.checkMatches(d, codec: codecName)
         guard f.components.allSatisfy({ $0.horizontal == 1 && $0.vertical == 1 }) else {
             throw CodecError.unsupportedFeature(codec: codecName, detail: "subsampled components in a lossless frame",
                                                 offset: nil)
