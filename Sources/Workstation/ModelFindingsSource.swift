@@ -31,18 +31,13 @@ public struct ModelFindingsSource: FindingsSource {
         }
         guard !runs.isEmpty else { return nil }
         for (k, (series, entry, ood)) in runs.enumerated() {
-            let volume = try VolumeLoader.load(series.instances)
-            let loaded = try Model.load(entry.url)
-            let probabilities = try VolumeAnalyzer(model: loaded, card: entry.card).probabilities(for: volume) { p in
+            let run = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !ood.isEmpty) { p in
                 progress((Double(k) + p) / Double(runs.count))
             }
+            let (volume, probabilities) = (run.volume, run.probabilities)
             let identity = ModelIdentity(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256)
             model = identity
-            let kind: VolumeFindingExtractor.Kind = entry.card.intendedUse.bodyPart.uppercased() == "HEAD" ? .haemorrhage : .lungNodule
-            let found = VolumeFindingExtractor(kind: kind, threshold: 0.5,
-                                               model: .init(id: identity.id, version: identity.version, sha256: identity.sha256),
-                                               ood: !ood.isEmpty).findings(volume: volume, probabilities: probabilities)
-            for (i, f) in found.enumerated() {
+            for (i, f) in run.findings.enumerated() {
                 var w = Finding(key: "\(identity.id):\(series.seriesInstanceUID):\(i + 1)", origin: .ai, label: f.label,
                                 probability: f.probability, risk: RiskLevel(rawValue: f.risk.rawValue),
                                 seriesUID: series.seriesInstanceUID, sopUID: f.sopInstanceUID,

@@ -81,20 +81,14 @@ struct AnalyzeCommand: ParsableCommand {
                     anyModel = true
                     let start = Date()
                     do {
-                        let volume = try VolumeLoader.load(series.instances)
-                        let loaded = try Model.load(entry.url)
-                        let probabilities = try VolumeAnalyzer(model: loaded, card: entry.card).probabilities(for: volume)
-                        let kind: VolumeFindingExtractor.Kind = entry.card.intendedUse.bodyPart.uppercased() == "HEAD" ? .haemorrhage : .lungNodule
-                        let found = VolumeFindingExtractor(
-                            kind: kind, threshold: threshold,
-                            model: .init(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256),
-                            ood: !oodReasons.isEmpty, patient: brockPatient(series.first)
-                        ).findings(volume: volume, probabilities: probabilities)
+                        let run = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !oodReasons.isEmpty,
+                                                     threshold: threshold, patient: brockPatient(series.first))
+                        let found = run.findings
                         allFindings += found
                         report["status"] = found.isEmpty ? "no findings" : "findings"
                         report["findings"] = found.count
                         report["seconds"] = Date().timeIntervalSince(start)
-                        if volume.gapsAfter.count > 0 { report["warning"] = "series has \(volume.gapsAfter.count) gap(s) between slices" }
+                        if !run.volume.gapsAfter.isEmpty { report["warning"] = "series has \(run.volume.gapsAfter.count) gap(s) between slices" }
                     } catch {
                         report["status"] = "error: \(error)"
                     }
