@@ -38,9 +38,13 @@ let package = Package(
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Review", targets: ["Review"]),
         .library(name: "Workstation", targets: ["Workstation"]),
+        .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
+        .library(name: "DICOMweb", targets: ["DICOMweb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // DIMSE (C-ECHO / C-STORE SCP) runs on SwiftNIO's event loops.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: shims + [
         // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
@@ -57,13 +61,23 @@ let package = Package(
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
         .target(name: "Analysis", dependencies: ["Imaging", "Inference"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
-        .target(name: "Review", dependencies: ["CSQLite"]),
+        // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module.
+        .target(name: "Review", dependencies: ["CSQLite", "DICOM"]),
+        // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
+        .target(name: "DICOMNetwork", dependencies: [
+            "DICOM",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // PACS connectivity, web side: QIDO-RS, WADO-RS and STOW-RS client.
+        .target(name: "DICOMweb", dependencies: ["DICOM"]),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
         .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [
                 "DICOM", "Imaging", "TerminalGraphics", "Inference", "Analysis", "Review", "Workstation",
+                "DICOMNetwork", "DICOMweb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
@@ -78,7 +92,12 @@ let package = Package(
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "ReviewTests", dependencies: ["Review"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM"]),
+        .testTarget(name: "NetworkTests", dependencies: [
+            "DICOMNetwork", "DICOMweb", "DICOM",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation"]),
     ],
     swiftLanguageModes: [.v5]
