@@ -2,12 +2,14 @@ import Foundation
 import Imaging
 import Inference
 
-/// Runs a slice-wise CT model over a volume as its card prescribes and turns its heatmaps into findings.
+/// Runs a slice-wise CT model over a volume as its card prescribes.
 ///
-/// Preprocessing follows the card: HU window mapped to 0…1, the k−h…k+h neighbouring slices as
-/// channels (edges replicated), resampled to the model's input size (2×2 area average when it is half
-/// the matrix, bilinear otherwise). Heatmaps come back to the volume's grid (bilinear) so findings are
-/// measured in the source geometry.
+/// Preprocessing follows the card: HU window mapped to 0…1, resampled to the model's input size
+/// (2×2 area average when it is half the matrix, as in training; bilinear otherwise), and the
+/// k−h…k+h neighbouring slices as channels (edges replicated). Each slice is windowed and resampled
+/// once, then the channel stacks are assembled from those. Slices run in batches when the model's
+/// batch dimension is dynamic. The heatmaps stay on the model grid (`ModelGrid`, what the card's
+/// candidate rule is defined on) and are brought back to the volume's grid for measurement.
 public struct VolumeAnalyzer {
     public let model: Model
     public let card: ModelCard
@@ -19,38 +21,91 @@ public struct VolumeAnalyzer {
         public var description: String { switch self { case let .card(m): "model card: \(m)" } }
     }
 
-    /// The probability volume on `volume`'s grid. `progress` gets 0…1; `isCancelled` is polled per slice.
+    /// The stacked slice heatmaps at the model's resolution.
+    public struct ModelGrid: Sendable {
+        public var columns: Int
+        public var rows: Int
+        public var slices: Int
+        /// Slice-major, like `Volume.voxels`.
+        public var values: [Float]
+        /// Slice scores when the card declares a `scores` output.
+        public var sliceScores: [Float]?
+
+        /// The map of slice `z` on the source grid of `volume`.
+        public func sourceSlice(_ z: Int, of volume: Volume) -> [Float] {
+            let plane = columns * rows
+            return VolumeAnalyzer.resample(Array(values[z * plane ..< (z + 1) * plane]), width: columns, height: rows,
+                                           toWidth: volume.columns, toHeight: volume.rows)
+        }
+
+        /// The whole map on the volume's grid.
+        public func onVolumeGrid(_ volume: Volume) -> [Float] {
+            if columns == volume.columns && rows == volume.rows { return values }
+            var out = [Float]()
+            out.reserveCapacity(volume.voxels.count)
+            for z in 0 ..< slices { out += sourceSlice(z, of: volume) }
+            return out
+        }
+    }
+
+    /// Slices per inference call when the batch dimension is dynamic.
+    public static let batchSize = 4
+
+    /// The probability volume on `volume`'s grid. `progress` gets 0…1; `isCancelled` is polled per batch.
     public func probabilities(for volume: Volume, progress: (Double) -> Void = { _ in },
                               isCancelled: () -> Bool = { false }) throws -> [Float] {
+        try modelGrid(for: volume, progress: progress, isCancelled: isCancelled).onVolumeGrid(volume)
+    }
+
+    public func modelGrid(for volume: Volume, progress: (Double) -> Void = { _ in },
+                          isCancelled: () -> Bool = { false }) throws -> ModelGrid {
         let size = card.preprocessing.resampleSize
         guard size.count == 2, size[0] > 0, size[1] > 0 else { throw Problem.card("resample_size must be [rows, columns]") }
-        guard let window = card.preprocessing.windowHu else { throw Problem.card("a CT model needs window_hu") }
+        guard let window = card.preprocessing.windowHu, window.width > 0 else { throw Problem.card("a CT model needs window_hu") }
         guard let heatmapName = card.outputs.heatmap else { throw Problem.card("no heatmap output declared") }
         guard let inputName = model.inputs.first?.name else { throw Problem.card("the model has no input") }
         let channels = card.preprocessing.channels ?? 1
+        guard channels >= 1, channels <= 64 else { throw Problem.card("channels must be 1…64") }
         let half = channels / 2
         let (mh, mw) = (size[0], size[1])
+        let plane = mh * mw
         let lo = Float(window.center - window.width / 2), width = Float(window.width)
-        var out = [Float](repeating: 0, count: volume.voxels.count)
-        let plane = volume.rows * volume.columns
+        // Window and resample every slice once.
+        var prepared = [Float](repeating: 0, count: volume.slices * plane)
         for z in 0 ..< volume.slices {
             if isCancelled() { throw ONNXError.cancelled }
-            var input = [Float](repeating: 0, count: channels * mh * mw)
-            for c in 0 ..< channels {
-                let k = min(max(z - half + c, 0), volume.slices - 1)
-                let slice = Array(volume.slice(k)).map { min(max(($0 - lo) / width, 0), 1) }
-                let resized = Self.resample(slice, width: volume.columns, height: volume.rows, toWidth: mw, toHeight: mh)
-                input.replaceSubrange(c * mh * mw ..< (c + 1) * mh * mw, with: resized)
-            }
-            let result = try model.runSync([inputName: Tensor(shape: [1, channels, mh, mw], floats: input)])
-            guard let heat = result[heatmapName], heat.floats.count == mh * mw else {
-                throw Problem.card("output '\(heatmapName)' is missing or not \(mh)×\(mw)")
-            }
-            let back = Self.resample(heat.floats, width: mw, height: mh, toWidth: volume.columns, toHeight: volume.rows)
-            out.replaceSubrange(z * plane ..< (z + 1) * plane, with: back)
-            progress(Double(z + 1) / Double(volume.slices))
+            let slice = volume.slice(z).map { min(max(($0 - lo) / width, 0), 1) }
+            let resized = Self.resample(slice, width: volume.columns, height: volume.rows, toWidth: mw, toHeight: mh)
+            prepared.replaceSubrange(z * plane ..< (z + 1) * plane, with: resized)
         }
-        return out
+        let dynamicBatch = model.inputs.first?.shape?.first.map { $0 == nil } ?? false
+        let batch = dynamicBatch ? Self.batchSize : 1
+        var out = [Float](repeating: 0, count: volume.slices * plane)
+        var scores: [Float]? = card.outputs.scores == nil ? nil : [Float](repeating: 0, count: volume.slices)
+        var z0 = 0
+        while z0 < volume.slices {
+            if isCancelled() { throw ONNXError.cancelled }
+            let n = min(batch, volume.slices - z0)
+            var input = [Float](repeating: 0, count: n * channels * plane)
+            for b in 0 ..< n {
+                for c in 0 ..< channels {
+                    let k = min(max(z0 + b - half + c, 0), volume.slices - 1)
+                    let dst = (b * channels + c) * plane
+                    input.replaceSubrange(dst ..< dst + plane, with: prepared[k * plane ..< (k + 1) * plane])
+                }
+            }
+            let result = try model.runSync([inputName: Tensor(shape: [n, channels, mh, mw], floats: input)], isCancelled: isCancelled)
+            guard let heat = result[heatmapName], heat.floats.count == n * plane else {
+                throw Problem.card("output '\(heatmapName)' is missing or not \(n)×\(mh)×\(mw)")
+            }
+            out.replaceSubrange(z0 * plane ..< (z0 + n) * plane, with: heat.floats)
+            if let name = card.outputs.scores, let s = result[name], s.floats.count == n {
+                scores?.replaceSubrange(z0 ..< z0 + n, with: s.floats)
+            }
+            z0 += n
+            progress(Double(z0) / Double(volume.slices))
+        }
+        return ModelGrid(columns: mw, rows: mh, slices: volume.slices, values: out, sliceScores: scores)
     }
 
     /// Resamples a grey image: identity, 2×2 area average when halving, bilinear otherwise.
