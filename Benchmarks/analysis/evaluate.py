@@ -31,8 +31,10 @@ def studies(roots):
 def analyse(lightbox, folder):
     t = time.time()
     p = subprocess.run([lightbox, "analyze", folder, "--json", "--no-cache"], capture_output=True, text=True)
+    if p.returncode == 20:
+        return None, time.time() - t, "no applicable model installed"
     if p.returncode not in (0, 10):
-        return None, time.time() - t, p.stderr.strip()[-300:]
+        return None, time.time() - t, "error: " + p.stderr.strip()[-300:]
     return json.loads(p.stdout), time.time() - t, ""
 
 
@@ -85,7 +87,7 @@ def main(argv):
         gt = json.load(open(os.path.join(folder, "ground_truth.json")))
         out, secs, err = analyse(lightbox, folder)
         if out is None:
-            rows.append((gt["kind"], os.path.basename(folder), len(gt["lesions"]), "-", "-", "-", f"{secs:.1f}", "error: " + err))
+            rows.append((gt["kind"], os.path.basename(folder), len(gt["lesions"]), "-", "-", "-", f"{secs:.1f}", err))
             continue
         found, found_size, fps = match(gt, out["findings"])
         k = by_kind.setdefault(gt["kind"], dict(studies=0, lesions=0, found=0, found_size=0, fps=0))

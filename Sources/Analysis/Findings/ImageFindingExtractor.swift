@@ -22,7 +22,11 @@ public struct ImageFindingExtractor: Sendable {
         self.riskLevels = riskLevels; self.model = model; self.ood = ood
     }
 
-    public func findings(heatmap h: ModelGridHeatmap, image: ProjectionImage) -> [Finding] {
+    /// `imageScore`: the model's image-level score for this image (mammography: probability that the
+    /// view shows a malignant lesion). A mammography finding's likelihood of malignancy, which sets
+    /// its suspicion score and BI-RADS category, is its heatmap peak (where: suspicion of any lesion)
+    /// times that score (how malignant the view looks).
+    public func findings(heatmap h: ModelGridHeatmap, image: ProjectionImage, imageScore: Double? = nil) -> [Finding] {
         let fx = Double(h.sourceColumns) / Double(h.width), fy = Double(h.sourceRows) / Double(h.height)
         let spacing = image.pixelSpacing ?? (row: 1, column: 1)
         let peaks = PeakCandidates.find(h.values, columns: h.width, rows: h.height, rule: rule,
@@ -52,8 +56,9 @@ public struct ImageFindingExtractor: Sendable {
             if image.pixelSpacing == nil { f.diameterMM = 0; f.shortDiameterMM = nil }
             switch kind {
             case .mammography:
-                let birads = BreastSuspicion.birads(p)
-                f.suspicionScore = BreastSuspicion.score(p)
+                let likelihood = p * min(max(imageScore ?? 1, 0), 1)
+                let birads = BreastSuspicion.birads(likelihood)
+                f.suspicionScore = BreastSuspicion.score(likelihood)
                 f.category = birads.rawValue
                 f.risk = birads.risk
                 f.laterality = image.laterality.isEmpty ? nil : image.laterality

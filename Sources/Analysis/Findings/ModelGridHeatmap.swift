@@ -10,6 +10,13 @@ public struct ModelGridHeatmap: Sendable, Equatable, Codable {
     public var sourceColumns: Int
     public var sourceRows: Int
 
+    enum CodingKeys: String, CodingKey {
+        case width, height, values
+        case sopInstanceUID = "sop_instance_uid"
+        case sourceColumns = "source_columns"
+        case sourceRows = "source_rows"
+    }
+
     public init(sopInstanceUID: String, width: Int, height: Int, values: [Float], sourceColumns: Int, sourceRows: Int) {
         precondition(values.count == width * height, "heatmap size does not match its dimensions")
         self.sopInstanceUID = sopInstanceUID; self.width = width; self.height = height; self.values = values

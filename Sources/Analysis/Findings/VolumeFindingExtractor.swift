@@ -6,7 +6,7 @@ import Imaging
 /// Candidates are the card's peaks (`PeakCandidates`: 3-D local maxima of the model-grid map with
 /// p ≥ 0.1, greedy suppression within 10 mm). A candidate whose peak reaches `threshold` becomes a
 /// finding; it is measured on the connected component (26-connected, on the volume's grid) of
-/// p ≥ `threshold` that holds its peak, as the cards' measurement rule says. Two peaks in one
+/// p ≥ 0.5 that holds its peak, as the cards' measurement rule says. Two peaks in one
 /// component give one finding (the stronger). Components under `minimumVolumeML` are noise.
 /// Haemorrhage components confined to the first or last slice are dropped: there the model's
 /// through-plane context is a replicated copy of the slice itself, and on the sample head CTs every
@@ -23,6 +23,8 @@ public struct VolumeFindingExtractor: Sendable {
     /// For the Brock model; nil means the patient data do not allow it.
     public var patient: BrockModel.Patient?
     public var rule = CardDetails.CandidateRule()
+    /// Level of the component a finding is measured on (the cards: p ≥ 0.5), at most `threshold`.
+    public var measurementThreshold: Float = 0.5
 
     public init(kind: Kind, threshold: Float, minimumVolumeML: Double? = nil, model: Finding.ModelReference,
                 ood: Bool = false, patient: BrockModel.Patient? = nil) {
@@ -52,7 +54,7 @@ public struct VolumeFindingExtractor: Sendable {
         guard !peaks.isEmpty else { return [] }
         let voxelML = sp.column * sp.row * sp.slice / 1000
         let comps = ComponentLabeler.components(probabilities, columns: volume.columns, rows: volume.rows,
-                                                slices: volume.slices, threshold: threshold, minimumVoxels: 1)
+                                                slices: volume.slices, threshold: min(measurementThreshold, threshold), minimumVoxels: 1)
         var owner: [Int: Int] = [:]
         for (k, c) in comps.enumerated() { for v in c.voxels { owner[v] = k } }
         let plane = volume.columns * volume.rows

@@ -26,7 +26,7 @@ public struct AnalysisCache: Sendable {
     }
 
     public func key(series: StudyIndex.Series, modelSHA256: String, options: StudyAnalysis.Options) -> String {
-        var text = "\(Self.formatVersion)\n\(AnalysisModule.version)\n\(modelSHA256.lowercased())\n\(options.threshold)\n"
+        var text = "\(Self.formatVersion)\n\(AnalysisModule.version)\n\(modelSHA256.lowercased())\n\(options.threshold ?? -1)\n"
         for h in series.instances.sorted(by: { ($0.sopInstanceUID, $0.path) < ($1.sopInstanceUID, $1.path) }) {
             let attrs = try? FileManager.default.attributesOfItem(atPath: h.path)
             let size = (attrs?[.size] as? NSNumber)?.int64Value ?? -1

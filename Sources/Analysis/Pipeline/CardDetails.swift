@@ -13,6 +13,10 @@ public struct CardDetails: Sendable, Equatable {
     /// Card `intended_use.presentation_intent` (e.g. "FOR PRESENTATION").
     public var presentationIntent: String?
     public var candidates = CandidateRule()
+    /// The heatmap peak at which the card's in-distribution FROC reached 0.5 false positives per
+    /// image or volume (`validation.in_distribution.froc_thresholds["0.5"]`): the validated
+    /// operating point, used as the default reporting threshold.
+    public var operatingThreshold: Float?
 
     /// Local maxima of the heatmap become candidates (docs/ANALYSIS_JSON.md, "Candidates").
     public struct CandidateRule: Sendable, Equatable {
@@ -45,6 +49,8 @@ public struct CardDetails: Sendable, Equatable {
         presentationIntent = (root["intended_use"] as? [String: Any])?["presentation_intent"] as? String
         let post = root["postprocessing"] as? [String: Any] ?? [:]
         if let text = post["candidates"] as? String { candidates = Self.parse(text) }
+        let froc = ((root["validation"] as? [String: Any])?["in_distribution"] as? [String: Any])?["froc_thresholds"] as? [String: Any]
+        if let t = (froc?["0.5"] as? NSNumber)?.floatValue, t > 0, t < 1 { operatingThreshold = t }
     }
 
     /// Reads "local maxima (7x7) … p >= 0.1 … suppression within 8 px" or "3x7x7 … within 10 mm".

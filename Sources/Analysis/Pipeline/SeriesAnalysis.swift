@@ -27,8 +27,8 @@ public struct SeriesAnalysis {
         let loaded = try TolerantVolumeLoader.load(series.instances)
         volume = loaded.volume
         warnings = loaded.warnings
-        let model = try Model.load(entry.url)
-        grid = try VolumeAnalyzer(model: model, card: entry.card).modelGrid(for: volume, progress: progress, isCancelled: isCancelled)
+        let models = try VolumeAnalyzer.instances(of: entry.url)
+        grid = try VolumeAnalyzer(model: models[0], card: entry.card, additionalModels: Array(models.dropFirst())).modelGrid(for: volume, progress: progress, isCancelled: isCancelled)
         probabilities = grid.onVolumeGrid(volume)
         let kind: VolumeFindingExtractor.Kind = entry.card.intendedUse.bodyPart.uppercased() == "HEAD" ? .haemorrhage : .lungNodule
         var extractor = VolumeFindingExtractor(kind: kind, threshold: threshold,

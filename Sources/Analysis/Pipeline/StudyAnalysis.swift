@@ -20,13 +20,14 @@ import Inference
 /// complete.
 public enum StudyAnalysis {
     public struct Options: Sendable {
-        /// Peak probability at which a candidate is reported as a finding.
-        public var threshold: Float
+        /// Peak probability at which a candidate is reported as a finding; nil: each card's validated
+        /// operating point (`CardDetails.operatingThreshold`), else 0.5.
+        public var threshold: Float?
         /// Skip models for which the input is out of distribution (otherwise run and flag).
         public var refuseOutOfDistribution: Bool
         /// Run only the model with this card id.
         public var modelID: String?
-        public init(threshold: Float = 0.5, refuseOutOfDistribution: Bool = false, modelID: String? = nil) {
+        public init(threshold: Float? = nil, refuseOutOfDistribution: Bool = false, modelID: String? = nil) {
             self.threshold = threshold; self.refuseOutOfDistribution = refuseOutOfDistribution; self.modelID = modelID
         }
     }
@@ -124,6 +125,8 @@ public enum StudyAnalysis {
             run.status = .refused
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
+        var options = options
+        options.threshold = options.threshold ?? CardDetails(card: entry.card).operatingThreshold ?? 0.5
         let key = cache.map { $0.key(series: series, modelSHA256: entry.card.sha256, options: options) }
         if let cache, let key, var hit = cache.load(key) {
             hit.run.cached = true
@@ -161,7 +164,7 @@ public enum StudyAnalysis {
         guard series.instances.count >= TolerantVolumeLoader.minimumSlices else {
             throw ImageProblem(description: "\(series.instances.count) image(s); a slice-wise CT model needs at least \(TolerantVolumeLoader.minimumSlices) slices")
         }
-        let analysis = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !ood.isEmpty, threshold: options.threshold,
+        let analysis = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !ood.isEmpty, threshold: options.threshold ?? 0.5,
                                           patient: brockPatient(series.first), progress: progress, isCancelled: isCancelled)
         var run = run
         run.warnings = analysis.warnings
@@ -195,7 +198,7 @@ public enum StudyAnalysis {
         let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
         let label = mammography ? "suspicious lesion" : entry.card.outputs.labels?.first ?? "abnormality"
         let levels = (entry.card.outputs.riskLevels?[entry.card.outputs.labels?.first ?? ""] ?? []).map { (name: $0.name, threshold: $0.threshold) }
-        let extractor = ImageFindingExtractor(kind: mammography ? .mammography : .radiograph, threshold: options.threshold,
+        let extractor = ImageFindingExtractor(kind: mammography ? .mammography : .radiograph, threshold: options.threshold ?? 0.5,
                                               rule: details.candidates, label: label, riskLevels: levels,
                                               model: entry.reference, ood: !ood.isEmpty)
         var out = RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
@@ -221,7 +224,7 @@ public enum StudyAnalysis {
                                                   view: image.viewPosition.isEmpty ? nil : image.viewPosition,
                                                   probability: s, model: entry.reference))
             }
-            out.findings += extractor.findings(heatmap: o.heatmap, image: image)
+            out.findings += extractor.findings(heatmap: o.heatmap, image: image, imageScore: o.score)
             progress(Double(i + 1) / Double(headers.count))
         }
         if out.heatmaps.isEmpty { throw ImageProblem(description: "no image of the series could be read: \(out.run.warnings.joined(separator: "; "))") }

@@ -34,8 +34,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Folder of .onnx models with .json cards.")
     var models: String = "Models"
 
-    @Option(help: "Peak probability at which a candidate is reported as a finding.")
-    var threshold: Float = 0.5
+    @Option(help: "Peak probability at which a candidate is reported as a finding (default: each card's validated operating point, 0.5 false positives per image/volume).")
+    var threshold: Float?
 
     @Option(help: "Cache folder (default $XDG_CACHE_HOME/lightbox/analysis).")
     var cacheDir: String?
@@ -48,7 +48,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func validate() throws {
         guard ["allow", "refuse"].contains(ood) else { throw ValidationError("--ood must be allow or refuse") }
-        guard threshold > 0 && threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
+        if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be between 0 and 1") }
     }
 
     func run() throws {
