@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import XCTest
 @testable import Analysis
 
@@ -90,5 +91,25 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertEqual(breasts[0].sopInstanceUIDs, ["1", "2"])
         XCTAssertEqual(breasts[1].suspicionScore, 1)
         XCTAssertEqual(breasts[1].birads, "3")
+    }
+}
+
+/// Haemorrhage components confined to an edge slice (where the context channels are replicated
+/// copies) are dropped; the same blob with through-plane extent is kept.
+final class EdgeSliceTests: XCTestCase {
+    func testEdgeSliceOnlyHaemorrhageIsDropped() {
+        let n = 32, slices = 6
+        func run(_ zs: [Int]) -> [Finding] {
+            var heat = [Float](repeating: 0, count: n * n * slices)
+            for z in zs { for y in 10 ..< 20 { for x in 10 ..< 20 { heat[(z * n + y) * n + x] = 0.9 } } }
+            let volume = Volume(columns: n, rows: n, slices: slices, voxels: [Float](repeating: 40, count: heat.count),
+                                spacing: (column: 1, row: 1, slice: 5), sopInstanceUIDs: (0 ..< slices).map { "2.25.\($0)" })
+            let x = VolumeFindingExtractor(kind: .haemorrhage, threshold: 0.5, model: .init(id: "t", version: "1", sha256: "0"))
+            return x.findings(volume: volume, probabilities: heat)
+        }
+        XCTAssertEqual(run([5]).count, 0)
+        XCTAssertEqual(run([0]).count, 0)
+        XCTAssertEqual(run([4, 5]).count, 1)
+        XCTAssertEqual(run([2]).count, 1)
     }
 }

@@ -69,7 +69,7 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertTrue(StudyAnalysis.analyze(s, catalog: catalog, cache: cache).runs[0].cached)
     }
 
-    func testNormalHeadCTHasNoEdgeSliceFalsePositives() throws {
+    func testNormalHeadCTHasNoFindingsAtTheValidatedOperatingPoint() throws {
         let r = StudyAnalysis.analyze(try study(sample("12_CT_HEAD_FRANK_2026")), catalog: try catalog())
         XCTAssertEqual(r.runs.map(\.status), [.noFindings])
         XCTAssertEqual(r.findings, [])

@@ -50,15 +50,15 @@ REQUIRED = ["label", "probability", "risk", "center_mm", "diameter_mm", "sop_ins
 def check_schema(out, truth, name):
     uids = {u for s in truth["series"] for u in s["sop_instance_uids"]}
     rows, cols = truth["series"][0].get("rows"), truth["series"][0].get("columns")
-    for f in out["findings"]:
-        missing = [k for k in REQUIRED if k not in f]
-        check(not missing, f"{name}: finding has {', '.join(REQUIRED[:6])}… (missing {missing})")
-        check(f["sop_instance_uid"] in uids, f"{name}: finding's sop_instance_uid is an image of the study")
-        check(0 <= f["probability"] <= 1 and f["risk"] in ("low", "intermediate", "high", "critical"),
-              f"{name}: probability in 0..1 and a known risk level")
-        if rows and cols:
-            check(0 <= f["center_px"][0] < cols and 0 <= f["center_px"][1] < rows, f"{name}: center_px inside the image")
-        check(f["model"]["sha256"] and f["model"]["id"], f"{name}: finding names its model and sha256")
+    fs = out["findings"]
+    missing = sorted({k for f in fs for k in REQUIRED if k not in f})
+    check(not missing, f"{name}: every finding has {', '.join(REQUIRED)} (missing {missing})")
+    check(all(f.get("sop_instance_uid") in uids for f in fs), f"{name}: every finding's sop_instance_uid is an image of the study")
+    check(all(0 <= f["probability"] <= 1 and f["risk"] in ("low", "intermediate", "high", "critical") for f in fs),
+          f"{name}: probabilities in 0..1 and known risk levels")
+    if rows and cols:
+        check(all(0 <= f["center_px"][0] < cols and 0 <= f["center_px"][1] < rows for f in fs), f"{name}: center_px inside the image")
+    check(all(f["model"]["sha256"] and f["model"]["id"] for f in fs), f"{name}: every finding names its model and sha256")
 
 
 def main():
