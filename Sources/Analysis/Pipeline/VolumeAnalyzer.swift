@@ -82,13 +82,16 @@ public struct VolumeAnalyzer {
         guard mh <= 4096, mw <= 4096 else { throw Problem.card("resample_size is too large") }
         let plane = mh * mw
         let lo = Float(window.center - window.width / 2), width = Float(window.width)
-        // Window and resample every slice once.
+        // Window and resample every slice once, on all cores.
+        if isCancelled() { throw ONNXError.cancelled }
         var prepared = [Float](repeating: 0, count: volume.slices * plane)
-        for z in 0 ..< volume.slices {
-            if isCancelled() { throw ONNXError.cancelled }
-            let slice = volume.slice(z).map { min(max(($0 - lo) / width, 0), 1) }
-            let resized = Self.resample(slice, width: volume.columns, height: volume.rows, toWidth: mw, toHeight: mh)
-            prepared.replaceSubrange(z * plane ..< (z + 1) * plane, with: resized)
+        prepared.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let buf = buf  // each slice writes only its own range
+            DispatchQueue.concurrentPerform(iterations: volume.slices) { z in
+                let slice = volume.slice(z).map { min(max(($0 - lo) / width, 0), 1) }
+                let resized = Self.resample(slice, width: volume.columns, height: volume.rows, toWidth: mw, toHeight: mh)
+                _ = resized.withUnsafeBufferPointer { memcpy(buf.baseAddress! + z * plane, $0.baseAddress!, plane * 4) }
+            }
         }
         let frames = prepared
         var out = [Float](repeating: 0, count: volume.slices * plane)
