@@ -52,7 +52,9 @@ for name, path, aim in cases:
         t = time.time()
         p = subprocess.run([lightbox, "analyze", path, "--json", "--no-cache"], capture_output=True, text=True)
         times.append(time.time() - t)
-        if p.returncode not in (0, 10):
+        if p.returncode == 20:
+            status = "no applicable model installed: index and selection only, no inference"
+        elif p.returncode not in (0, 10):
             status = f"exit {p.returncode}: {p.stderr.strip()[-200:]}"
         else:
             r = json.loads(p.stdout)["runs"]

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Inference
 import XCTest
 @testable import Analysis
 
@@ -126,5 +127,61 @@ final class StudyAnalysisTests: XCTestCase {
         let r = StudyAnalysis.analyze(try study(sample("11_CT_HEAD_CARLOS_2026")), catalog: ModelCatalog(entries: []))
         XCTAssertTrue(r.noApplicableModel)
         XCTAssertEqual(r.runs.map(\.status), [.noApplicableModel])
+    }
+
+    /// The radiograph path is generic: any card with a heatmap + score output and percentile
+    /// normalisation runs. Here the committed mammography network is re-carded for chest
+    /// radiographs (same .onnx, so its sha256 still verifies) and run on the CR sample, which is
+    /// MONOCHROME1 and must be inverted first.
+    func testRadiographPathRunsFromTheCardAlone() throws {
+        let dir = try tempDir()
+        let models = repo.appendingPathComponent("Models")
+        try FileManager.default.copyItem(at: models.appendingPathComponent("mammo-suspicion-v1.onnx"),
+                                         to: dir.appendingPathComponent("cxr-test.onnx"))
+        var card = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: models.appendingPathComponent("mammo-suspicion-v1.json"))) as? [String: Any])
+        card["id"] = "cxr-test"
+        card["intended_use"] = ["modality": "DX", "body_part": "CHEST", "views": ["PA"], "pixel_spacing_range": [0.3, 0.5],
+                                "photometric_interpretation": "MONOCHROME2"]
+        var outputs = try XCTUnwrap(card["outputs"] as? [String: Any])
+        outputs["labels"] = ["abnormality"]
+        outputs["risk_levels"] = ["abnormality": [["name": "low", "threshold": 0.1], ["name": "high", "threshold": 0.6]]]
+        card["outputs"] = outputs
+        try JSONSerialization.data(withJSONObject: card).write(to: dir.appendingPathComponent("cxr-test.json"))
+        let catalog = try ModelCatalog(folder: dir)
+        XCTAssertEqual(catalog.entries.map(\.verified), [true])
+
+        let cr = try study(sample("08_CR_DMITRI_2026"))
+        XCTAssertEqual(cr.first.modality, "CR")
+        let r = StudyAnalysis.analyze(cr, catalog: catalog, options: .init(threshold: 0.3))
+        XCTAssertEqual(r.runs.count, 1)
+        XCTAssertEqual(r.runs[0].ood, [])
+        XCTAssertTrue([.findings, .noFindings].contains(r.runs[0].status), "\(r.runs)")
+        XCTAssertTrue(r.runs[0].warnings.isEmpty, "MONOCHROME1 is handled by the card's inversion: \(r.runs[0].warnings)")
+        XCTAssertEqual(r.imageScores.count, 1)
+        XCTAssertTrue(r.breasts.isEmpty)
+        let h = try XCTUnwrap(r.heatmaps.first)
+        XCTAssertEqual([h.width, h.height, h.sourceColumns, h.sourceRows], [208, 256, 1024, 1024])
+        for f in r.findings {
+            XCTAssertEqual(f.label, "abnormality")
+            XCTAssertNil(f.suspicionScore)
+            XCTAssertEqual(f.risk, f.probability >= 0.6 ? .high : .low)
+            XCTAssertEqual(f.centerMM.count, 3)
+        }
+
+        // MONOCHROME1 inversion: the model input equals that of the same pixels inverted by hand.
+        let header = try XCTUnwrap(cr.series.first?.instances.first)
+        let image = try ProjectionImage.load(header)
+        XCTAssertEqual(image.photometricInterpretation, "MONOCHROME1")
+        let top = Float((1 << image.bitsStored) - 1)
+        let inverted = ProjectionImage(sopInstanceUID: image.sopInstanceUID, columns: image.columns, rows: image.rows,
+                                       values: image.values.map { top - $0 }, photometricInterpretation: "MONOCHROME2",
+                                       bitsStored: image.bitsStored, pixelSpacing: image.pixelSpacing, imagePosition: image.imagePosition,
+                                       imageOrientation: image.imageOrientation, laterality: "", viewPosition: "PA")
+        let entry = try XCTUnwrap(catalog.entries.first)
+        let analyzer = ImageAnalyzer(model: try Inference.Model.load(entry.url), card: entry.card)
+        XCTAssertEqual(try analyzer.input(for: image), try analyzer.input(for: inverted))
+        XCTAssertNotEqual(try analyzer.input(for: image), try analyzer.input(for: ProjectionImage(
+            sopInstanceUID: "x", columns: image.columns, rows: image.rows, values: image.values, photometricInterpretation: "MONOCHROME2",
+            bitsStored: image.bitsStored, pixelSpacing: nil, imagePosition: nil, imageOrientation: nil, laterality: "", viewPosition: "")))
     }
 }
