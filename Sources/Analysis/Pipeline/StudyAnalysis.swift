@@ -198,7 +198,7 @@ public enum StudyAnalysis {
         let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
         let label = mammography ? "suspicious lesion" : entry.card.outputs.labels?.first ?? "abnormality"
         let levels = (entry.card.outputs.riskLevels?[entry.card.outputs.labels?.first ?? ""] ?? []).map { (name: $0.name, threshold: $0.threshold) }
-        let extractor = ImageFindingExtractor(kind: mammography ? .mammography : .radiograph, threshold: options.threshold ?? 0.5,
+        var extractor = ImageFindingExtractor(kind: mammography ? .mammography : .radiograph, threshold: options.threshold ?? 0.5,
                                               rule: details.candidates, label: label, riskLevels: levels,
                                               model: entry.reference, ood: !ood.isEmpty)
         var out = RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
@@ -212,10 +212,17 @@ public enum StudyAnalysis {
                 continue
             case nil: continue
             }
+            // Per-image checks against the card: such an image still runs, its findings flagged OOD.
+            var imageOOD: [String] = []
             if let pi = entry.card.intendedUse.photometricInterpretation, image.photometricInterpretation != pi,
                !(image.photometricInterpretation == "MONOCHROME1" && details.invertMonochrome1) {
-                out.run.warnings.append("\(image.photometricInterpretation) image outside the validated \(pi)")
+                imageOOD.append("photometric interpretation \(image.photometricInterpretation) differs from the validated \(pi)")
             }
+            if let intent = details.presentationIntent?.uppercased(), !image.presentationIntent.isEmpty, image.presentationIntent != intent {
+                imageOOD.append("presentation intent \(image.presentationIntent) differs from the validated \(intent)")
+            }
+            for reason in imageOOD where !out.run.ood.contains(reason) { out.run.ood.append(reason) }
+            extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
             let o = try analyzer.run(image, isCancelled: isCancelled)
             out.heatmaps.append(o.heatmap)
             if let s = o.score {

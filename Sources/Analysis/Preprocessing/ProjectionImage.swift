@@ -21,6 +21,8 @@ public struct ProjectionImage: Sendable {
     /// position like "LCC").
     public let laterality: String
     public let viewPosition: String
+    /// Presentation Intent Type ("FOR PRESENTATION" / "FOR PROCESSING"), "" when absent.
+    public var presentationIntent: String = ""
 
     public struct Problem: Error, CustomStringConvertible { public let description: String }
 
@@ -41,13 +43,15 @@ public struct ProjectionImage: Sendable {
         var laterality = header.laterality.uppercased()
         let view = header.viewPosition.uppercased()
         if !["L", "R", "B"].contains(laterality), let c = view.first, c == "L" || c == "R" { laterality = String(c) }
-        return ProjectionImage(sopInstanceUID: header.sopInstanceUID, columns: d.columns, rows: d.rows, values: values,
+        var image = ProjectionImage(sopInstanceUID: header.sopInstanceUID, columns: d.columns, rows: d.rows, values: values,
                                photometricInterpretation: d.photometricInterpretation.uppercased(), bitsStored: d.bitsStored,
                                pixelSpacing: spacing,
                                imagePosition: header.imagePosition.count == 3 ? header.imagePosition : nil,
                                imageOrientation: header.imageOrientation.count == 6 ? header.imageOrientation : nil,
                                laterality: ["L", "R", "B"].contains(laterality) ? laterality : "",
                                viewPosition: view)
+        image.presentationIntent = (file.dataSet.string(Tag(0x0008, 0x0068)) ?? "").uppercased()
+        return image
     }
 
     public init(sopInstanceUID: String, columns: Int, rows: Int, values: [Float], photometricInterpretation: String,
