@@ -66,6 +66,21 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertEqual(px.map(\.probability), [0.9, 0.6])
     }
 
+    func testSaturatedPlateauIsSuppressedToSpacedPeaks() {
+        // Every voxel equals its neighbourhood maximum: 163 840 "maxima" must thin out quickly.
+        let (n, slices) = (64, 40)
+        let map = [Float](repeating: 1, count: n * n * slices)
+        let spacing = (column: 1.5, row: 1.5, slice: 2.5)
+        let start = Date()
+        let peaks = PeakCandidates.find(map, columns: n, rows: n, slices: slices, rule: .init(), spacing: spacing)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+        XCTAssertGreaterThan(peaks.count, 20)
+        for (i, p) in peaks.enumerated() { for q in peaks[..<i] {
+            let d = (pow(Double(p.x - q.x) * 1.5, 2) + pow(Double(p.y - q.y) * 1.5, 2) + pow(Double(p.z - q.z) * 2.5, 2)).squareRoot()
+            XCTAssertGreaterThan(d, 10)
+        } }
+    }
+
     func testNoduleTypeFromTheSolidCoreFraction() {
         let voxelML = 0.001   // 1 mm³ voxels
         XCTAssertEqual(NoduleTyping.classify(hu: [Float](repeating: 35, count: 300) + [Float](repeating: -600, count: 100), voxelML: voxelML).type, .solid)

@@ -48,11 +48,17 @@ public struct AnalysisCache: Sendable {
         guard let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.version == Self.formatVersion,
               let floats = FileManager.default.contents(atPath: bin.path) else { discard(key); return nil }
         var output = entry.output
+        // Everything read back is checked: a damaged entry must not reach code that indexes it.
+        guard output.findings.allSatisfy({ $0.centerPX.count == 2 && $0.bboxPX.count == 4 && ($0.centerMM.isEmpty || $0.centerMM.count == 3) }) else {
+            discard(key); return nil
+        }
         var offset = 0
         for i in output.heatmaps.indices {
             let h = output.heatmaps[i]
-            let (n, overflow) = h.width.multipliedReportingOverflow(by: h.height)
-            guard !overflow, h.width > 0, h.height > 0, offset + n * 4 <= floats.count else { discard(key); return nil }
+            guard (1 ... 8192).contains(h.width), (1 ... 8192).contains(h.height),
+                  (1 ... 65536).contains(h.sourceColumns), (1 ... 65536).contains(h.sourceRows) else { discard(key); return nil }
+            let n = h.width * h.height
+            guard floats.count - offset >= n * 4 else { discard(key); return nil }
             var values = [Float](repeating: 0, count: n)
             _ = values.withUnsafeMutableBytes { floats.copyBytes(to: $0, from: offset ..< offset + n * 4) }
             output.heatmaps[i].values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }

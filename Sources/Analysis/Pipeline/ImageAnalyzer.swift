@@ -26,6 +26,7 @@ public struct ImageAnalyzer {
         let size = card.preprocessing.resampleSize
         guard size.count == 2, size[0] > 0, size[1] > 0 else { throw VolumeAnalyzer.Problem.card("resample_size must be [rows, columns]") }
         let (h, w) = (size[0], size[1])
+        guard h <= 4096, w <= 4096 else { throw VolumeAnalyzer.Problem.card("resample_size is too large") }
         var values = image.values
         if image.photometricInterpretation == "MONOCHROME1" && details.invertMonochrome1 {
             let top = Float((1 << min(max(image.bitsStored, 1), 24)) - 1)

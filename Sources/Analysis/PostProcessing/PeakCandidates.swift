@@ -38,18 +38,37 @@ public enum PeakCandidates {
         }
         // Stable: equal probabilities keep raster order, like numpy's stable argsort.
         peaks = peaks.enumerated().sorted { $0.element.probability != $1.element.probability ? $0.element.probability > $1.element.probability : $0.offset < $1.offset }.map(\.element)
+        // Greedy suppression with the kept peaks bucketed on a grid of radius-sized cells, so each
+        // candidate is compared only with the kept peaks of its 27 neighbouring cells (O(k), not O(k²):
+        // a saturated map can have a plateau of millions of equal "maxima").
+        let (sx, sy, sz): (Double, Double, Double)
+        if let px = rule.suppressionPX { (sx, sy, sz) = (px, px, px) } else {
+            let mm = rule.suppressionMM ?? 10
+            (sx, sy, sz) = (mm / max(spacing.column, 1e-6), mm / max(spacing.row, 1e-6), mm / max(spacing.slice, 1e-6))
+        }
+        func cell(_ p: Peak) -> [Int] {
+            [Int(Double(p.x) / max(sx, 1)), Int(Double(p.y) / max(sy, 1)), Int(Double(p.z) / max(sz, 1))]
+        }
+        var buckets: [[Int]: [Peak]] = [:]
         var kept: [Peak] = []
         for p in peaks {
-            let far = kept.allSatisfy { q in
-                if let px = rule.suppressionPX {
-                    let dx = Double(p.x - q.x), dy = Double(p.y - q.y), dz = Double(p.z - q.z)
-                    return (dx * dx + dy * dy + dz * dz).squareRoot() > px
+            let c = cell(p)
+            var far = true
+            search: for dz in -1 ... 1 { for dy in -1 ... 1 { for dx in -1 ... 1 {
+                for q in buckets[[c[0] + dx, c[1] + dy, c[2] + dz]] ?? [] {
+                    let d: Double
+                    if let px = rule.suppressionPX {
+                        let ex = Double(p.x - q.x), ey = Double(p.y - q.y), ez = Double(p.z - q.z)
+                        d = (ex * ex + ey * ey + ez * ez).squareRoot() / px
+                    } else {
+                        let ex = Double(p.x - q.x) * spacing.column, ey = Double(p.y - q.y) * spacing.row
+                        let ez = Double(p.z - q.z) * spacing.slice
+                        d = (ex * ex + ey * ey + ez * ez).squareRoot() / (rule.suppressionMM ?? 10)
+                    }
+                    if d <= 1 { far = false; break search }
                 }
-                let dx = Double(p.x - q.x) * spacing.column, dy = Double(p.y - q.y) * spacing.row
-                let dz = Double(p.z - q.z) * spacing.slice
-                return (dx * dx + dy * dy + dz * dz).squareRoot() > (rule.suppressionMM ?? 10)
-            }
-            if far { kept.append(p) }
+            } } }
+            if far { kept.append(p); buckets[c, default: []].append(p) }
         }
         return kept
     }
