@@ -18,7 +18,8 @@ from pydicom.uid import ExplicitVRLittleEndian
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "..", "..", "SampleStudies", "05_LDCT_YAMADA_2026")
 out = sys.argv[1]
-if os.path.exists(os.path.join(out, "done")):
+DONE = out.rstrip("/") + ".done"   # beside the series, not in it (it is not DICOM)
+if os.path.exists(DONE):
     sys.exit(0)
 os.makedirs(out, exist_ok=True)
 ds = [pydicom.dcmread(os.path.join(SRC, f)) for f in sorted(os.listdir(SRC)) if f.endswith(".dcm")]
@@ -51,4 +52,4 @@ for k, z in enumerate(z_new):
     arr = np.rint(sl).astype(np.int16 if d.PixelRepresentation == 1 else np.uint16)
     d.PixelData = arr.tobytes()
     d.save_as(os.path.join(out, f"CT{k + 1:04d}.dcm"), enforce_file_format=True)
-open(os.path.join(out, "done"), "w").close()
+open(DONE, "w").close()
