@@ -98,14 +98,21 @@ final class PreprocessingTests: XCTestCase {
         let scores = [ImageScore(sopInstanceUID: "1", laterality: "L", view: "CC", probability: 0.62, model: m),
                       ImageScore(sopInstanceUID: "2", laterality: "L", view: "MLO", probability: 0.30, model: m),
                       ImageScore(sopInstanceUID: "3", laterality: "R", view: "CC", probability: 0.005, model: m)]
-        let breasts = BreastAssessment.summarise(scores, findings: [], ood: false)
+        let finding = Finding(label: "suspicious lesion", probability: 0.9, risk: .high, centerMM: [], diameterMM: 10,
+                              sopInstanceUID: "1", centerPX: [10, 10], bboxPX: [5, 5, 10, 10], ood: false, model: m)
+        let breasts = BreastAssessment.summarise(scores, findings: [finding], ood: false)
         XCTAssertEqual(breasts.map(\.laterality), ["L", "R"])
         XCTAssertEqual(breasts[0].probability, 0.62)
         XCTAssertEqual(breasts[0].suspicionScore, 9)
         XCTAssertEqual(breasts[0].birads, "4C")
         XCTAssertEqual(breasts[0].sopInstanceUIDs, ["1", "2"])
+        XCTAssertEqual(breasts[0].findings, 1)
         XCTAssertEqual(breasts[1].suspicionScore, 1)
-        XCTAssertEqual(breasts[1].birads, "3")
+        XCTAssertEqual(breasts[1].birads, "1", "no finding on the right breast: negative")
+        // The same right breast with a finding on it gets the category of its score.
+        let rightFinding = Finding(label: "suspicious lesion", probability: 0.6, risk: .high, centerMM: [], diameterMM: 10,
+                                   sopInstanceUID: "3", centerPX: [10, 10], bboxPX: [5, 5, 10, 10], ood: false, model: m)
+        XCTAssertEqual(BreastAssessment.summarise(scores, findings: [rightFinding], ood: false)[1].birads, "3")
     }
 }
 

@@ -96,7 +96,7 @@ def main():
             check_schema(out, truth, "mammogram")
             sides = {b["laterality"]: b for b in out["breasts"]}
             check(set(sides) == {"L", "R"}, f"mammogram: one assessment per breast ({sorted(sides)})")
-            check(all(1 <= b["suspicion_score"] <= 10 and b["birads"] in ("2", "3", "4A", "4B", "4C", "5")
+            check(all(1 <= b["suspicion_score"] <= 10 and b["birads"] in ("1", "2", "3", "4A", "4B", "4C", "5")
                       for b in out["breasts"]), "mammogram: suspicion 1-10 and a BI-RADS category per breast")
             if {"L", "R"} <= set(sides):
                 check(sides["L"]["probability"] > sides["R"]["probability"],

@@ -15,7 +15,8 @@ public struct ImageScore: Codable, Sendable, Equatable {
 }
 
 /// One breast of a mammogram: the suspicion of its most suspicious view on the 1–10 scale and the
-/// BI-RADS category of that likelihood (mapping in `BreastSuspicion`, docs/ANALYSIS_JSON.md).
+/// BI-RADS category of that likelihood (mapping in `BreastSuspicion`, docs/ANALYSIS_JSON.md), or
+/// BI-RADS 1 when no finding was reported on the breast.
 public struct BreastAssessment: Codable, Sendable, Equatable {
     public var laterality: String
     /// Maximum image-level malignancy probability over the breast's views.
@@ -41,11 +42,14 @@ public struct BreastAssessment: Codable, Sendable, Equatable {
         return byBreast.keys.sorted().compactMap { side in
             guard let views = byBreast[side], let top = views.max(by: { $0.probability < $1.probability }) else { return nil }
             let uids = views.map(\.sopInstanceUID)
-            let birads = BreastSuspicion.birads(top.probability)
+            let count = findings.filter { uids.contains($0.sopInstanceUID) }.count
+            // BI-RADS 3 and above need something to act on: a breast without a reported finding is
+            // negative (1) whatever its score; the score is still given.
+            let birads = count == 0 ? .one : BreastSuspicion.birads(top.probability)
             return BreastAssessment(laterality: side, probability: top.probability,
                                     suspicionScore: BreastSuspicion.score(top.probability), birads: birads.rawValue,
                                     risk: birads.risk, sopInstanceUIDs: uids,
-                                    findings: findings.filter { uids.contains($0.sopInstanceUID) }.count,
+                                    findings: count,
                                     ood: ood, model: top.model)
         }
     }

@@ -69,13 +69,19 @@ struct AnalyzeCommand: ParsableCommand {
         let options = StudyAnalysis.Options(threshold: threshold, refuseOutOfDistribution: ood == "refuse", modelID: model)
 
         var total = StudyAnalysis.Result()
+        if !json { Output.line("NOT FOR CLINICAL USE — models trained on synthetic phantoms demonstrate the pipeline only.") }
         for study in index.studies {
             let r = StudyAnalysis.analyze(study, catalog: catalog, options: options, cache: cache)
             total.findings += r.findings; total.runs += r.runs; total.imageScores += r.imageScores
             total.breasts += r.breasts; total.heatmaps += r.heatmaps
+            if !json {
+                // Folder name, not patient data.
+                Output.line("study in \(URL(fileURLWithPath: study.first.path).deletingLastPathComponent().lastPathComponent):")
+                printTable(r)
+            }
         }
         let seconds = Date().timeIntervalSince(started)
-        if json { try printJSON(total, seconds: seconds) } else { printTable(total) }
+        if json { try printJSON(total, seconds: seconds) }
         for r in total.runs where r.status == .error { Output.error("series \(r.seriesInstanceUID): \(r.model?.id ?? "") \(r.message ?? "error")") }
         if total.noApplicableModel { throw ExitCode(20) }
         if total.hasErrors { throw ExitCode(2) }
@@ -94,26 +100,25 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     private func printTable(_ r: StudyAnalysis.Result) {
-        Output.line("NOT FOR CLINICAL USE — models trained on synthetic phantoms demonstrate the pipeline only.")
         for run in r.runs {
-            var line = "series \(run.seriesInstanceUID): \(run.model.map { "\($0.id) " } ?? "")\(run.status.rawValue)"
+            var line = "  series \(run.seriesInstanceUID): \(run.model.map { "\($0.id) " } ?? "")\(run.status.rawValue)"
             if let m = run.message { line += ": \(m)" }
             if run.status == .findings || run.status == .noFindings {
                 line += String(format: " (%d finding(s), %@)", run.findings, run.cached ? "cached" : String(format: "%.2f s", run.seconds))
             }
             if !run.ood.isEmpty { line += " [OOD: \(run.ood.joined(separator: "; "))]" }
             Output.line(line)
-            for w in run.warnings { Output.line("  warning: \(w)") }
+            for w in run.warnings { Output.line("    warning: \(w)") }
         }
         for b in r.breasts {
-            Output.line(String(format: "  breast %@: suspicion %d/10, BI-RADS %@ (p=%.2f, %d finding(s))%@",
+            Output.line(String(format: "    breast %@: suspicion %d/10, BI-RADS %@ (p=%.2f, %d finding(s))%@",
                                b.laterality, b.suspicionScore, b.birads, b.probability, b.findings, b.ood ? " OOD" : ""))
         }
         for s in r.imageScores where !r.breasts.contains(where: { $0.sopInstanceUIDs.contains(s.sopInstanceUID) }) {
-            Output.line(String(format: "  image %@ %@: score %.2f", s.sopInstanceUID, s.view ?? "", s.probability))
+            Output.line(String(format: "    image %@ %@: score %.2f", s.sopInstanceUID, s.view ?? "", s.probability))
         }
         for f in r.findings {
-            var line = String(format: "  %@ p=%.2f risk=%@ %.1f mm", f.label, f.probability, f.risk.rawValue, f.diameterMM)
+            var line = String(format: "    %@ p=%.2f risk=%@ %.1f mm", f.label, f.probability, f.risk.rawValue, f.diameterMM)
             if let c = f.category { line += " category \(c)" }
             if let s = f.suspicionScore { line += " suspicion \(s)/10" }
             if let v = f.volumeML { line += String(format: " %.2f mL", v) }
