@@ -50,8 +50,12 @@ def appearances(les):
     return [(les["sop_instance_uid"], les["center_px"])]
 
 
-def match(gt, findings):
-    """(found, found_with_size, false_positives) for one study."""
+TYPE_OF_LABEL = {"solid nodule": "solid", "part-solid nodule": "part_solid", "ground-glass nodule": "ggo"}
+
+
+def match(gt, findings, typing=None):
+    """(found, found_with_size, false_positives) for one study. LDCT: `typing` collects
+    (true type, AI type) for every found nodule."""
     kind = gt["kind"]
     lesions = gt["lesions"]
     sp = spacing_of(gt)
@@ -70,6 +74,8 @@ def match(gt, findings):
                          for uid, c in appearances(les))
             if ok:
                 matched_findings.add(i)
+                if typing is not None and not hit and kind == "ldct":
+                    typing.append((les.get("type"), TYPE_OF_LABEL.get(f["label"], f["label"])))
                 hit = True
                 if abs(float(f["diameter_mm"]) - float(les["diameter_mm"])) <= 0.2 * float(les["diameter_mm"]):
                     hit_size = True
@@ -83,13 +89,14 @@ def main(argv):
     lightbox, roots = argv[1], argv[2:]
     by_kind = {}
     rows = []
+    typing = []
     for folder in studies(roots):
         gt = json.load(open(os.path.join(folder, "ground_truth.json")))
         out, secs, err = analyse(lightbox, folder)
         if out is None:
             rows.append((gt["kind"], os.path.basename(folder), len(gt["lesions"]), "-", "-", "-", f"{secs:.1f}", err))
             continue
-        found, found_size, fps = match(gt, out["findings"])
+        found, found_size, fps = match(gt, out["findings"], typing)
         k = by_kind.setdefault(gt["kind"], dict(studies=0, lesions=0, found=0, found_size=0, fps=0))
         k["studies"] += 1
         k["lesions"] += len(gt["lesions"])
@@ -106,6 +113,10 @@ def main(argv):
         sens = k["found"] / k["lesions"] if k["lesions"] else float("nan")
         sens_s = k["found_size"] / k["lesions"] if k["lesions"] else float("nan")
         print(f"{kind:17s} {k['studies']:7d} {k['lesions']:7d} {sens:12.2f} {sens_s:11.2f} {k['fps'] / k['studies']:9.2f}")
+    if typing:
+        agree = sum(t == a for t, a in typing)
+        print(f"LDCT nodule type (solid / part_solid / ggo) of the found nodules: {agree}/{len(typing)} agree "
+              f"({', '.join(f'{t}->{a}' for t, a in typing)})")
     return 0
 
 
