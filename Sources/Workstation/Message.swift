@@ -18,6 +18,10 @@ public enum Message: Sendable {
     case tagsLoaded([String])
     case resume(SessionState)
     case error(String)
+    /// Studies this reader has already revealed (second reader), read from the store at start.
+    case revealedStudies(Set<String>)
+    case discordanceQueue(Set<String>)
+    case report(title: String, lines: [String])
 }
 
 /// What the store holds for one study and reader, as the viewer needs it.
@@ -27,8 +31,11 @@ public struct ReviewSnapshot: Sendable, Equatable {
     public var signoff: SignoffRecord?
     /// This reader's actions still in force, oldest first (what undo walks back through).
     public var history: [UndoEntry]
+    /// Second-reader rows for the study (nil outside the screening workflows).
+    public var screening: ScreeningRead?
     public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?,
-                history: [UndoEntry] = []) {
+                history: [UndoEntry] = [], screening: ScreeningRead? = nil) {
         self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff; self.history = history
+        self.screening = screening
     }
 }

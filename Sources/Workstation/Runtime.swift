@@ -22,6 +22,9 @@ public final class Runtime {
         self.options = options
         store = try ReviewStore(path: options.databasePath)
         state = AppState(columns: 80, rows: 24, reader: options.reader, deidentify: options.deidentify)
+        state.workflow = options.workflow
+        state.teaching = options.teaching
+        if options.workflow == .arbitration { state.filter = .discordant }
         state.themeNames = Self.themeNames(options.themesDirectory)
         if let path = options.configPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
             do {
@@ -67,6 +70,10 @@ public final class Runtime {
         defer { backend.shutdown() }
         (state.columns, state.rows) = backend.size
         try? store.audit(reader: options.reader, action: "start", detail: "db \(options.databasePath)")
+        if let t = options.teaching {
+            try store.startTeachingSession(TeachingSessionRecord(key: t.key, trainee: options.reader, mode: t.mode.rawValue,
+                                                                 order: options.teachingOrder, seed: options.teachingSeed, cases: t.cases.count))
+        }
         startScan()
         var dirty = true
         var lastTick = Date()
@@ -122,10 +129,12 @@ public final class Runtime {
                 if id > 0 { try store.undoDecision(id: id, reader: reader) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .addReaderFinding(let record):
-                try store.addReaderFinding(record, reader: reader)
+                if let t = state.teaching { try store.addTeachingMark(session: t.key, record) }
+                else { try store.addReaderFinding(record, reader: reader) }
                 dispatch(.reviewLoaded(studyUID: record.studyUID, try snapshot(record.studyUID)))
             case .removeReaderFinding(let uid, let key):
-                try store.removeReaderFinding(key: key)
+                if let t = state.teaching { try store.removeTeachingMark(session: t.key, key: key) }
+                else { try store.removeReaderFinding(key: key) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .signOff(let uid, let assessment, let undecided, let forced):
                 try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
@@ -139,6 +148,16 @@ public final class Runtime {
                 dispatch(.tagsLoaded(DataSetDump.lines(file)))
             case .setTheme(let name):
                 loadTheme(name)
+            case .screeningEvent(let e):
+                try store.recordScreeningEvent(e)
+            case .reveal(let uid, let items):
+                try store.recordReveal(reader: reader, studyUID: uid, discordances: items)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .loadStats:
+                dispatch(.report(title: "Screening statistics", lines: try store.screeningStats(reader: reader).lines
+                    + ["", "Discordance queue: \(try store.discordanceQueue().count) study(ies) waiting for arbitration"]))
+            case .teachingResult(let r):
+                try store.recordTeachingResult(r)
             case .quit:
                 state.quit = true
             }
@@ -149,6 +168,11 @@ public final class Runtime {
 
     /// The store's view of one study for this reader.
     func snapshot(_ uid: String) throws -> ReviewSnapshot {
+        if let t = state.teaching {
+            // A teaching session sees only its own marks: a new session starts from a clean case.
+            let marks = try store.teachingMarks(session: t.key, studyUID: uid)
+            return ReviewSnapshot(decisions: [:], readerFindings: marks, signoff: nil, history: marks.map { .readerFinding(key: $0.key) })
+        }
         let effective = try store.effectiveDecisions(studyUID: uid, reader: options.reader)
         let rows = try store.decisions(studyUID: uid, reader: options.reader)
         let undone = Set(rows.compactMap(\.undoes))
@@ -162,7 +186,10 @@ public final class Runtime {
                                                              correction: $0.correction, recordID: $0.id) },
             readerFindings: marks,
             signoff: try store.signoffs(studyUID: uid, reader: options.reader).last,
-            history: timeline.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1))
+            history: timeline.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1),
+            screening: options.workflow == .standard ? nil
+                : ScreeningRead(events: try store.screeningEvents(studyUID: uid), discordances: try store.discordances(studyUID: uid),
+                                reader: options.reader, arbitrating: options.workflow == .arbitration))
     }
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.
@@ -184,8 +211,16 @@ public final class Runtime {
     func afterScan() {
         state.loading["scan"] = nil
         for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
-        if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
-        if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
+        if options.teaching == nil {
+            if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
+            if options.workflow == .secondReader, let events = try? store.screeningEvents(reader: options.reader) {
+                dispatch(.revealedStudies(Set(events.filter { $0.kind == .reveal }.map(\.studyUID))))
+            }
+            if options.workflow == .arbitration, let queue = try? store.discordanceQueue() {
+                dispatch(.discordanceQueue(Set(queue.map(\.studyUID))))
+            }
+            if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
+        }
         let source = options.findingsSource
         let inbox = self.inbox
         for entry in state.visibleEntries {
