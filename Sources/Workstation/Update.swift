@@ -128,7 +128,8 @@ func performWorklist(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.sort = all[((all.firstIndex(of: state.sort) ?? 0) + 1) % all.count]
         state.message = "Sorted by \(state.sort.rawValue)"
     case .cycleFilter:
-        let all = WorklistFilter.allCases
+        // The discordance queue is a filter only where screening reads happen.
+        let all = WorklistFilter.allCases.filter { $0 != .discordant || state.workflow != .standard }
         state.filter = all[((all.firstIndex(of: state.filter) ?? 0) + 1) % all.count]
         state.worklistSelection = 0
         state.message = "Showing \(state.filter.rawValue)"
