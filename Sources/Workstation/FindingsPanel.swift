@@ -40,7 +40,7 @@ enum FindingsPanel {
                 }
             } ?? (f.origin == .reader ? "reader's own" : "undecided")
             let discordance = v.screening?.discordances.first { $0.findingKey == f.key }
-                .map { $0.kind == .aiOnly ? "DISCORDANT: AI only · " : "DISCORDANT: reader only · " } ?? ""
+                .map { $0.kind == .aiOnly ? "DISCORDANT: AI only" : "DISCORDANT: reader only" }
             let size = f.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
             let style: Style = i == selected ? .selected : (f.risk.map { .risk($0) } ?? (f.origin == .reader ? .accent : .normal))
             line("\(mark)\(i + 1). \(TextSanitizer.sanitize(f.label))", style)
@@ -48,7 +48,8 @@ enum FindingsPanel {
             let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(category)\(size)" + (f.outOfDistribution ? " OOD!" : "")
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
-            line("   \(discordance)\(decision)", i == selected ? .selected : (discordance.isEmpty ? .normal : .warning))
+            if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }
+            line("   \(decision)", i == selected ? .selected : .normal)
         }
         row += 1
         if let s = v.signoff {

@@ -22,6 +22,12 @@ struct OpenCommand: ParsableCommand {
     @Flag(help: "Hide patient names, IDs and dates everywhere.")
     var deidentify = false
 
+    @Flag(help: "Second-reader screening: the AI stays hidden until the reader has recorded per-breast BI-RADS and reveals it (R); discordances need a decision before sign-off.")
+    var secondReader = false
+
+    @Flag(help: "Arbitrate the discordance queue as a third reader (name yourself with --reader).")
+    var arbitrate = false
+
     @Option(name: .customLong("protocol"), help: "Graphics: auto, blocks, sextants, sixel, kitty, iterm, ascii.")
     var graphics: String?
 
@@ -47,6 +53,8 @@ struct OpenCommand: ParsableCommand {
         if let n = benchmarkSlices { return try benchmark(roots, slices: n) }
         var options = WorkstationOptions(paths: roots, databasePath: db, reader: reader)
         options.deidentify = deidentify
+        guard !(secondReader && arbitrate) else { throw ValidationError("--second-reader and --arbitrate are different readings: pick one") }
+        options.workflow = arbitrate ? .arbitration : secondReader ? .secondReader : .standard
         options.graphics = graphics
         options.themeName = theme
         if let config { options.configPath = config }
