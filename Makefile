@@ -60,6 +60,10 @@ conformance: deps build
 	  [ -e "$$t" ] || continue; echo "== $$t"; LIGHTBOX=$(RELEASE_BIN) $(PY) $$t; done
 	@echo "== Tests/EndToEnd/workstation_tmux.sh"
 	LIGHTBOX=$(RELEASE_BIN) bash Tests/EndToEnd/workstation_tmux.sh
+	@echo "== Tests/EndToEnd/second_reader_tmux.sh"
+	LIGHTBOX=$(RELEASE_BIN) bash Tests/EndToEnd/second_reader_tmux.sh
+	@echo "== Tests/EndToEnd/teaching_tmux.sh"
+	LIGHTBOX=$(RELEASE_BIN) bash Tests/EndToEnd/teaching_tmux.sh
 
 ## Extras ---------------------------------------------------------------------------------------
 bench: deps build

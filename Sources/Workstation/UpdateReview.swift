@@ -49,6 +49,11 @@ func performReview(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.message = "Box: move the cursor to the opposite corner, press B"
         }
     case .undo:
+        if case .readerFinding(let key)? = v.undoStack.last, v.screening?.discordances.contains(where: { $0.findingKey == key }) == true {
+            // A discordant mark is what the AI was compared with: it stays, and gets a decision.
+            state.message = "Marks of the blinded read stay after the reveal; decide them instead (A keep, X withdraw)"
+            return []
+        }
         guard let last = state.viewer!.undoStack.popLast() else { state.message = "Nothing to undo"; return [] }
         switch last {
         case .decision(let key, let id):

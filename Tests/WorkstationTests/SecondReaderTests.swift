@@ -128,6 +128,16 @@ final class SecondReaderTests: XCTestCase {
         guard case .recordDecision(_, let g, .accept, nil, _)? = d.first else { return XCTFail("\(d)") }
         XCTAssertEqual(g.origin, .reader)
         XCTAssertTrue(view(s).contains("Ready to sign (S)"))
+        // Undo takes back the decision, not the discordant mark itself.
+        XCTAssertEqual(Fixtures.keys(&s, [.char("u")]).count, 1)
+        XCTAssertEqual(Fixtures.keys(&s, [.char("u")]).count, 1, "the reject of the AI-only region")
+        XCTAssertEqual(Fixtures.keys(&s, [.char("u")]), [])
+        XCTAssertTrue(s.message.hasPrefix("Marks of the blinded read stay after the reveal"))
+        XCTAssertEqual(s.readerMarksCount, 2)
+        s.viewer!.findingSelection = aiOnly
+        Fixtures.keys(&s, [.char("X"), .char("1")])
+        s.viewer!.findingSelection = s.findings.firstIndex { $0.label == "focal asymmetry" }!
+        Fixtures.keys(&s, [.char("A")])
         let signed = Fixtures.keys(&s, [.char("S")])
         XCTAssertEqual(signed, [
             .signOff(studyUID: "5.5", assessment: "R BI-RADS 1 / L BI-RADS 4", undecided: 0, forced: false),
@@ -234,4 +244,8 @@ final class SecondReaderTests: XCTestCase {
         XCTAssertEqual(Discordance.items(ai: ai, marks: [mark(31)], headers: h, reader: "r", studyUID: "5.5").map(\.kind), [.aiOnly, .readerOnly])
         XCTAssertEqual(Discordance.items(ai: ai, marks: [mark(10, sop: "5.5.1.3")], headers: h, reader: "r", studyUID: "5.5").count, 2)
     }
+}
+
+extension AppState {
+    var readerMarksCount: Int { viewer?.readerFindings.filter { !$0.removed }.count ?? 0 }
 }
