@@ -72,7 +72,7 @@ public struct TeachingCase: Sendable, Equatable {
             guard let data = fm.contents(atPath: path) else { throw LoadError.unreadable(path, "cannot be read") }
             do { return try parse(data, folder: (path as NSString).deletingLastPathComponent) }
             catch let e as LoadError { throw e }
-            catch { throw LoadError.unreadable(path, "not JSON (\(error))") }
+            catch { throw LoadError.unreadable(path, "not valid JSON") }
         }
     }
 

@@ -170,6 +170,31 @@ final class TeachingTests: XCTestCase {
         XCTAssertFalse(odd.lesions[0].label.contains("\u{1b}"))
     }
 
+    func testMammographyQuizTakesBIRADSPerBreastWithoutScreeningRows() {
+        var s = AppState(columns: 140, rows: 45, reader: "trainee1")
+        let mg = TeachingCase(studyUID: "5.5", folder: "/m", history: "", findings: "", diagnosis: "IDC", discussion: "", normal: false,
+                              lesions: [.init(label: "mass", diameterMM: 10, appearances: [.init(sopUID: "5.5.1.1", x: 10, y: 10, box: [5, 5, 15, 15])],
+                                              nature: "malignant")])
+        s.teaching = TeachingSession(key: "k", mode: .unknown, presenter: false, cases: [mg])
+        _ = update(&s, .studiesLoaded(StudyIndex.group(SecondReaderTests.headers)))
+        _ = update(&s, .seriesLoaded(SecondReaderTests.stack()))
+        XCTAssertEqual(s.viewer?.hanging, true)
+        XCTAssertTrue(view(s).contains("RCC"))
+        let e = Fixtures.keys(&s, [.char("b"), .char("1"), .char("5")])
+        XCTAssertEqual(e, [], "teaching writes no screening events")
+        XCTAssertEqual(s.teaching?.assessments["5.5"], "R BI-RADS 1 / L BI-RADS 5")
+        // Mark on LCC inside the 10 mm lesion (0.5 mm pixels: 4 px = 2 mm away).
+        Fixtures.keys(&s, [.char("w")])
+        s.viewer!.cursor = ImagePoint(x: 14, y: 10)
+        Fixtures.keys(&s, [.char("F"), .enter])
+        let r = Fixtures.keys(&s, [.char("R")])
+        guard case .teachingResult(let rec)? = r.first else { return XCTFail("\(r)") }
+        XCTAssertEqual([rec.hits, rec.misses, rec.falsePositives], [1, 0, 0])
+        XCTAssertEqual(rec.assessment, "R BI-RADS 1 / L BI-RADS 5")
+        let overlays = view(s).images[1].overlays
+        XCTAssertTrue(overlays.contains { if case .box(_, _, 10, 10, .rgb, "GT 1") = $0 { return true }; return false }, "the sidecar's box: \(overlays)")
+    }
+
     func testWrapBreaksAtSpaces() {
         XCTAssertEqual(Text.wrap("one two three four", 9), ["one two", "three", "four"])
         XCTAssertEqual(Text.wrap("abcdefghijkl", 5), ["abcde", "fghij", "kl"])
