@@ -15,7 +15,10 @@ public final class Runtime {
     var state: AppState
     private let inbox = Inbox()
     private let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
-    private let aiQueue = DispatchQueue(label: "lightbox.ai", qos: .utility)
+    private lazy var analysisQueue: AnalysisQueue = {
+        let inbox = self.inbox
+        return AnalysisQueue(source: options.findingsSource) { inbox.post($0) }
+    }()
     private var studies: [String: StudyIndex.Series] = [:]
 
     public init(options: WorkstationOptions) throws {
@@ -114,6 +117,7 @@ public final class Runtime {
                     inbox.post(.seriesLoaded(stack))
                 }
             case .loadReview(let uid):
+                analysisQueue.bump(uid)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .recordDecision(let uid, let finding, let decision, let reason, let correction):
                 try store.recordDecision(reader: reader, studyUID: uid, finding: finding, decision: decision, reason: reason, correction: correction)
@@ -186,23 +190,11 @@ public final class Runtime {
         for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
         if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
         if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
-        let source = options.findingsSource
-        let inbox = self.inbox
-        for entry in state.visibleEntries {
-            let study = entry.study, uid = entry.uid
-            aiQueue.async {
-                inbox.post(.aiStatus(studyUID: uid, .running(progress: 0)))
-                do {
-                    if let result = try source.analyze(study, progress: { inbox.post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
-                        inbox.post(.aiResult(studyUID: uid, result))
-                    } else {
-                        inbox.post(.aiStatus(studyUID: uid, .notRun(reason: source.idleReason)))
-                    }
-                } catch {
-                    inbox.post(.aiStatus(studyUID: uid, .failed("\(error)")))
-                }
-            }
+        // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
+        let jobs = state.visibleEntries.enumerated().map { k, entry in
+            AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k))
         }
+        analysisQueue.enqueue(jobs)
     }
 }
 
