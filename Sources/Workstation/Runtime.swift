@@ -13,13 +13,15 @@ public final class Runtime {
     let options: WorkstationOptions
     let store: ReviewStore
     var state: AppState
-    private let inbox = Inbox()
-    private let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
-    private lazy var analysisQueue: AnalysisQueue = {
+    let inbox = Inbox()
+    let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
+    lazy var analysisQueue: AnalysisQueue = {
         let inbox = self.inbox
         return AnalysisQueue(source: options.findingsSource) { inbox.post($0) }
     }()
-    private var studies: [String: StudyIndex.Series] = [:]
+    var studies: [String: StudyIndex.Series] = [:]
+    /// Folder watching (`--watch`): see Runtime+Watch.swift.
+    var watch = FolderWatch()
 
     public init(options: WorkstationOptions) throws {
         self.options = options
@@ -85,6 +87,7 @@ public final class Runtime {
                 dirty = true
             }
             for m in inbox.drain() { dispatch(m); dirty = true }
+            rescanIfDue()
             if state.viewer?.cine == true, Date().timeIntervalSince(lastTick) > 0.1 {
                 lastTick = Date()
                 dispatch(.tick)
@@ -101,6 +104,7 @@ public final class Runtime {
             pendingAfterScan = false
             afterScan()
         }
+        if case .studiesRescanned(let found) = message { afterRescan(found) }
         for e in effects { perform(e) }
     }
 
@@ -182,7 +186,7 @@ public final class Runtime {
         pendingAfterScan = true
     }
 
-    private var pendingAfterScan = false
+    var pendingAfterScan = false
 
     /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, start AI.
     func afterScan() {
@@ -195,6 +199,10 @@ public final class Runtime {
             AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k))
         }
         analysisQueue.enqueue(jobs)
+        for entry in state.entries {
+            watch.analysedCounts[entry.uid] = entry.study.instanceCount
+            watch.lastSeenCounts[entry.uid] = entry.study.instanceCount
+        }
     }
 }
 
