@@ -8,7 +8,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libpng-dev \
                 libopenjp2-7-dev libcharls-dev libsqlite3-dev \
                 dcmtk chafa libsixel-bin tmux sqlite3 bc \
-                xvfb xterm x11-apps xdotool netpbm
+                xvfb xterm kitty x11-apps xdotool netpbm
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -58,7 +58,7 @@ public final class Runtime {
         // Environment, then the terminal's answers to the capability queries (before ncurses
         // takes the input), then --protocol / LIGHTBOX_GRAPHICS.
         let env = ProcessInfo.processInfo.environment
-        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1, timeout: 0.2,
+        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1,
                                                protocolFlag: options.graphics ?? env["LIGHTBOX_GRAPHICS"])
         state.graphics = caps.graphicsProtocol
         // Anything a library writes to stderr would land in the middle of the screen: send it to

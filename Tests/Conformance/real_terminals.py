@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sixel output in a real terminal: xterm (VT340 emulation) under Xvfb.
+"""Pixel graphics in real terminals under Xvfb: sixel in xterm (VT340 emulation), kitty graphics in kitty.
 
 `lightbox render --protocol sixel` draws a chest radiograph inside a real xterm; a screenshot of the
 X screen (xwd → netpbm) must show an image of the expected pixel size in the top-left corner whose
@@ -7,7 +7,12 @@ grey values correlate with `lightbox export-png` of the same file (the reference
 to the drawn size). Then the workstation itself (`lightbox open --protocol sixel`) is opened in the
 same terminal on that study and its viewer must put image pixels on the screen.
 
-Needs Xvfb, xterm, xwd, xdotool and netpbm (Debian: xvfb xterm x11-apps xdotool netpbm; the Makefile installs them).
+Kitty: `lightbox render --protocol kitty` in a real kitty (software OpenGL) must put an image that
+matches the reference on the screen, and nothing of the terminal's answers to our capability
+queries may be echoed as text.
+
+Needs Xvfb, xterm, kitty, xwd, xdotool and netpbm (Debian: xvfb xterm kitty x11-apps xdotool netpbm;
+the Makefile installs them).
 Prints "N passed, M failed"; exits non-zero on failure.
 """
 import os
@@ -77,6 +82,23 @@ def resize_area(a, h, w):
     return out
 
 
+def lit_crop(a, threshold=8):
+    """`a` cropped to the bounding box of its pixels brighter than `threshold` (None if none)."""
+    lit = np.argwhere(a > threshold)
+    if len(lit) == 0:
+        return None
+    (y0, x0), (y1, x1) = lit.min(axis=0), lit.max(axis=0) + 1
+    return a[y0:y1, x0:x1]
+
+
+def similarity(drawn, ref):
+    """Correlation of the lit parts of two renderings of the same image, on a common 32×32 grid."""
+    d, r = lit_crop(drawn), lit_crop(ref)
+    if d is None or r is None or min(d.shape) < 8:
+        return 0.0
+    return float(np.corrcoef(resize_area(r, 32, 32).ravel(), resize_area(d, 32, 32).ravel())[0, 1])
+
+
 def free_display():
     for n in range(90, 140):
         if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
@@ -85,7 +107,7 @@ def free_display():
 
 
 def main():
-    for tool in ("Xvfb", "xterm", "xwd", "xwdtopnm", "pngtopnm"):
+    for tool in ("Xvfb", "xterm", "kitty", "xwd", "xwdtopnm", "pngtopnm", "xdotool"):
         if not shutil.which(tool):
             print(f"0 passed, 1 failed ({tool} not installed)")
             return 1
@@ -129,7 +151,7 @@ def main():
         png = os.path.join(work, "ref.png")
         subprocess.run([LIGHTBOX, "export-png", dicom, "--out", png], check=True, capture_output=True)
         ref = read_pnm(subprocess.run(["pngtopnm", png], capture_output=True, check=True).stdout)
-        r = np.corrcoef(resize_area(ref, 32, 32).ravel(), resize_area(drawn, 32, 32).ravel())[0, 1]
+        r = similarity(drawn, ref)
         check("sixel image on screen matches the reference rendering", r > 0.95, f"r = {r:.3f}")
         print(f"# drawn {w}×{h} px, correlation with export-png r = {r:.3f}")
         terms[-1].kill()
@@ -140,19 +162,46 @@ def main():
         terms.append(subprocess.Popen(xterm + ["sh", "-c", cmd], env=env))
         time.sleep(4.0)
         before = screenshot(display)
-        subprocess.run(["xdotool", "key", "Return"], env=env, capture_output=True) if shutil.which("xdotool") else None
-        if not shutil.which("xdotool"):
-            check("xdotool available to send keys", False)
-        else:
-            time.sleep(4.0)
-            after = screenshot(display)
-            # The viewer's image area: grey, not text-coloured, and many distinct levels.
-            region = after[:45 * CELL_H, :120 * CELL_W]
-            levels = len(np.unique(region.astype(int)))
-            levels_before = len(np.unique(before[:45 * CELL_H, :120 * CELL_W].astype(int)))
-            check("the worklist is text only", levels_before < 64, f"{levels_before} grey levels")
-            check("workstation viewer draws the image through sixel", levels > 64, f"{levels} grey levels on screen")
-            check("opening the study changed the screen", np.abs(after - before).mean() > 1.0)
+        subprocess.run(["xdotool", "key", "Return"], env=env, capture_output=True)
+        time.sleep(4.0)
+        after = screenshot(display)
+        # The viewer's image area: grey, not text-coloured, and many distinct levels.
+        levels_before = len(np.unique(before[:45 * CELL_H, :120 * CELL_W].astype(int)))
+        levels = len(np.unique(after[:45 * CELL_H, :120 * CELL_W].astype(int)))
+        check("the worklist is text only", levels_before < 64, f"{levels_before} grey levels")
+        check("workstation viewer draws the image through sixel", levels > 64, f"{levels} grey levels on screen")
+        check("opening the study changed the screen", np.abs(after - before).mean() > 1.0)
+        terms[-1].kill()
+        time.sleep(0.5)
+
+        # 3. kitty graphics in kitty (it needs OpenGL: Mesa's software renderer).
+        done = os.path.join(work, "kitty-rendered")
+        cmd = (f"printf '\\033[?25l'; '{LIGHTBOX}' render --protocol kitty --size {COLS}x{ROWS} '{dicom}'; "
+               f"touch '{done}'; sleep 60")
+        kenv = dict(env, LIBGL_ALWAYS_SOFTWARE="1")
+        terms.append(subprocess.Popen(["kitty", "--config", "NONE", "-o", "background=black", "-o", "foreground=white",
+                                       "-o", "window_padding_width=0", "-o", "cursor=black", "sh", "-c", cmd],
+                                      env=kenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(300):
+            if os.path.exists(done):
+                break
+            time.sleep(0.1)
+        check("kitty ran lightbox render", os.path.exists(done))
+        time.sleep(2.0)
+        shot = screenshot(display)
+        if os.environ.get("KEEP_SHOT"):
+            xwd = subprocess.run(["xwd", "-root", "-display", display], capture_output=True).stdout
+            open(os.environ["KEEP_SHOT"], "wb").write(subprocess.run(["xwdtopnm"], input=xwd, capture_output=True).stdout)
+        region = shot[:400, :500]
+        r = similarity(region, ref)
+        check("kitty shows the image and it matches the reference rendering", r > 0.95, f"r = {r:.3f}")
+        print(f"# kitty: correlation with export-png r = {r:.3f}")
+        # Query answers echoed as text would show as a bright line right of / below the image.
+        lit = np.argwhere(region > 8)
+        right = int(lit[:, 1].max()) + 20 if len(lit) else 300
+        text_area = shot[:60, right:1000]
+        check("no terminal answers echoed onto the screen", (text_area > 100).mean() < 0.002,
+              f"{(text_area > 100).mean():.4f} bright")
     finally:
         for t in terms:
             t.kill()
