@@ -34,6 +34,8 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         if state.teaching != nil { return startTeaching(&state) }
         if let resume = state.pendingResume { state.pendingResume = nil; return applyResume(&state, resume) }
         return []
+    case .studiesRescanned(let studies):
+        return updateArrivals(&state, studies)
     case .seriesProgress(let uid, let f):
         state.loading[uid] = f
         return []

@@ -20,6 +20,8 @@ public struct WorkstationOptions: Sendable {
     /// `lightbox teach --order/--seed`, recorded with the session.
     public var teachingOrder = "fixed"
     public var teachingSeed: Int?
+    /// Rescan the folders this often (seconds) for studies that arrive while open; nil: scan once.
+    public var watchInterval: Double?
 
     public init(paths: [String], databasePath: String? = nil, reader: String? = nil) {
         let env = ProcessInfo.processInfo.environment
