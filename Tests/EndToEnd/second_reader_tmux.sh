@@ -3,7 +3,8 @@
 # review database with sqlite3.
 #
 #   1. a blinded first read of a screening mammogram (the AI's findings, scores, banner and
-#      priority are nowhere on screen), two marks, per-breast BI-RADS, reveal, a decision on each
+#      priority are nowhere on screen), two marks, per-breast BI-RADS, `kill -9` and a restart
+#      that is still blind with everything back, reveal, a decision on each
 #      discordance, sign-off: the database holds exactly those rows; `lightbox review
 #      discordance` queues the study and `lightbox review stats` counts it;
 #   2. a third reader arbitrates from the queue, is killed with `kill -9` after the decisions,
@@ -138,6 +139,18 @@ step "left breast asked next" "LEFT breast BI-RADS"
 keys 4
 step "per-breast assessment recorded" "Reader: R BI-RADS 1 / L BI-RADS 4"
 absent "still blinded after the assessment" "spiculated mass"
+# kill -9 in the middle of the blinded read: the marks and the assessment are already stored, and
+# the restarted read is still blind.
+PID=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+kill -9 "$PID"
+sleep 0.5
+check "marks and BI-RADS survived kill -9" "$(sql "SELECT (SELECT count(*) FROM reader_findings) || ':' || (SELECT group_concat(right_birads || '/' || left_birads) FROM screening_events WHERE event = 'assess')")" "2:1/4"
+start "$DB" first-reader --second-reader
+step "restart resumes in the study" "Resumed where you left off" 30
+step "assessment is back" "Reader: R BI-RADS 1 / L BI-RADS 4"
+step "marks are back" "2. focal asymmetry"
+if wait_gone "Loading" 40; then ok "views reload"; else fail "views reload"; fi
+absent "still blinded after the restart" "spiculated mass"
 keys R
 step "reveal lists the discordances" "AI revealed: 2 discordance(s)"
 step "AI findings appear" "spiculated mass"
@@ -158,8 +171,8 @@ keys S
 step "study is signed with the per-breast BI-RADS" "SIGNED: R BI-RADS 1 / L BI-RADS 4"
 keys Q
 sleep 1
-check "screening events: start, assess, reveal, sign" "$(sql "SELECT group_concat(event || ':' || ifnull(right_birads, '') || ':' || ifnull(left_birads, ''), ',') FROM (SELECT * FROM screening_events ORDER BY id)")" \
-    "start::,assess:1:4,reveal::,sign:1:4"
+check "screening events: start, assess, start (after the restart), reveal, sign" "$(sql "SELECT group_concat(event || ':' || ifnull(right_birads, '') || ':' || ifnull(left_birads, ''), ',') FROM (SELECT * FROM screening_events ORDER BY id)")" \
+    "start::,assess:1:4,start::,reveal::,sign:1:4"
 check "discordances: the AI-only asymmetry and the reader-only mark, both right breast" \
     "$(sql "SELECT group_concat(kind || ':' || label || ':' || laterality, '|') FROM (SELECT * FROM discordances ORDER BY id)")" \
     "ai_only:asymmetry:R|reader_only:focal asymmetry:R"
@@ -169,7 +182,7 @@ check "decisions: exactly one per discordance" \
 check "the AI decision carries the model" "$(sql "SELECT model_id || ':' || length(model_sha256) FROM decisions WHERE source = 'ai'")" "e2e-mammo-model:64"
 check "two reader marks" "$(sql "SELECT group_concat(label, '|') FROM (SELECT * FROM reader_findings WHERE removed_at IS NULL ORDER BY id)")" "mass|focal asymmetry"
 check "one sign-off, not forced" "$(sql "SELECT count(*) || ':' || group_concat(assessment) || ':' || sum(forced) FROM signoffs")" "1:R BI-RADS 1 / L BI-RADS 4:0"
-check "audit records one open" "$(sql "SELECT count(*) FROM audit WHERE action = 'open'")" "1"
+check "audit records two opens (before and after the kill)" "$(sql "SELECT count(*) FROM audit WHERE action = 'open'")" "2"
 if sql "DELETE FROM discordances" 2>/dev/null; then fail "discordances refuse DELETE"; else ok "discordances refuse DELETE"; fi
 check "review discordance queues the study" "$("$LIGHTBOX" review discordance --db "$DB" --json | python3 -c 'import json,sys; q=json.load(sys.stdin)["queue"]; print(len(q), q[0]["ai_only"], q[0]["reader_only"], ",".join(q[0]["readers"]))')" "1 1 1 first-reader"
 check "review stats: 1 read, recall 100%, discordant 100%, one time" "$("$LIGHTBOX" review stats --db "$DB" --reader first-reader --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["studies_read"], "%g" % s["recall_rate"], "%g" % s["discordance_rate"], len(s["seconds_per_study"]), s["mean_seconds"] > 0)')" "1 1 1 1 True"
