@@ -6,7 +6,7 @@ import Review
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Inspect the review database (decisions, reader findings, sign-offs, audit).",
-        subcommands: [List.self])
+        subcommands: [List.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")
