@@ -184,12 +184,17 @@ public enum StudyAnalysis {
                                    run: Run, progress: (Double) -> Void, isCancelled: () -> Bool) throws -> RunOutput {
         let headers = series.instances.filter { $0.hasPixelData && $0.rows > 0 && $0.frames == 1 }
         guard !headers.isEmpty else { throw ImageProblem(description: "the series has no single-frame images") }
-        // Decoding dominates (JPEG 2000 mammograms): decode the views on all cores.
+        // Decoding dominates (JPEG 2000 mammograms): decode the views on all cores, a few at a time
+        // so a long series of radiographs is never all in memory at once.
+        let chunk = 8
         var loaded = [Swift.Result<ProjectionImage, Error>?](repeating: nil, count: headers.count)
-        loaded.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let buf = buf
-            DispatchQueue.concurrentPerform(iterations: headers.count) { i in
-                buf[i] = Swift.Result { try ProjectionImage.load(headers[i]) }
+        func decode(from start: Int) {
+            let end = min(start + chunk, headers.count)
+            loaded.withUnsafeMutableBufferPointer { buf in
+                nonisolated(unsafe) let buf = buf  // each index written by one iteration
+                DispatchQueue.concurrentPerform(iterations: end - start) { k in
+                    buf[start + k] = Swift.Result { try ProjectionImage.load(headers[start + k]) }
+                }
             }
         }
         let model = try Model.load(entry.url)
@@ -202,10 +207,14 @@ public enum StudyAnalysis {
                                               rule: details.candidates, label: label, riskLevels: levels,
                                               model: entry.reference, ood: !ood.isEmpty)
         var out = RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
-        for (i, item) in loaded.enumerated() {
+        for i in headers.indices {
             if isCancelled() { throw ONNXError.cancelled }
+            if i % chunk == 0 {
+                if i >= chunk { for k in i - chunk ..< i { loaded[k] = nil } }  // release the previous chunk
+                decode(from: i)
+            }
             let image: ProjectionImage
-            switch item {
+            switch loaded[i] {
             case let .success(img)?: image = img
             case let .failure(error)?:
                 out.run.warnings.append("skipped unreadable image \(URL(fileURLWithPath: headers[i].path).lastPathComponent): \(error)")
