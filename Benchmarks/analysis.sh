@@ -4,13 +4,14 @@
 # 50000.. and 60000..); (b) end-to-end timing (process start, read, preprocess, infer,
 # post-process; no cache) of a four-view mammogram, a chest radiograph and a 300-slice CT against
 # the aims (radiograph <= 1 s, mammogram <= 3 s, 300-slice CT <= 20 s).
-# Env: LIGHTBOX (binary), PY (python with pydicom), EVAL_COUNTS ("mammography:8 chest_radiograph:8
+# Env: LIGHTBOX (binary), PY (python with pydicom), MODELS (model folder, default Models), EVAL_COUNTS ("mammography:8 chest_radiograph:8
 # head_ct:6 ldct:4"; 0 to skip generation), RUNS (timing repetitions, default 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
 PY=${PY:-.venv/bin/python}
 RUNS=${RUNS:-3}
+export MODELS=${MODELS:-Models}
 GEN=Tests/Fixtures/generated/analysis-eval
 EVAL_COUNTS=${EVAL_COUNTS:-"mammography:8 chest_radiograph:8 head_ct:6 ldct:4"}
 
@@ -39,9 +40,9 @@ fi
 echo "== end-to-end time (lightbox analyze --no-cache, median of $RUNS)"
 CT300=Tests/Fixtures/generated/analysis-ct300
 "$PY" Benchmarks/analysis/make_ct300.py "$CT300"
-"$PY" - "$LIGHTBOX" "$RUNS" "$CT300" <<'PYEOF'
+"$PY" - "$LIGHTBOX" "$RUNS" "$CT300" "$MODELS" <<'PYEOF'
 import json, statistics, subprocess, sys, time
-lightbox, runs, ct300 = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lightbox, runs, ct300, models = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 cases = [("radiograph (1024x1024 DX)", "SampleStudies/07_CXR_YAMADA_2026", 1.0),
          ("mammogram (4 views, 1000x800 J2K)", "SampleStudies/02_MG_ALICE_2026", 3.0),
          ("CT 300 slices 512x512", ct300, 20.0)]
@@ -50,7 +51,7 @@ for name, path, aim in cases:
     times, status = [], ""
     for _ in range(runs):
         t = time.time()
-        p = subprocess.run([lightbox, "analyze", path, "--json", "--no-cache"], capture_output=True, text=True)
+        p = subprocess.run([lightbox, "analyze", path, "--json", "--no-cache", "--models", models], capture_output=True, text=True)
         times.append(time.time() - t)
         if p.returncode == 20:
             status = "no applicable model installed: index and selection only, no inference"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Lesion-level evaluation of `lightbox analyze` against ground-truth sidecars.
 
-  evaluate.py LIGHTBOX STUDY_ROOT [STUDY_ROOT ...]
+  [MODELS=DIR] evaluate.py LIGHTBOX STUDY_ROOT [STUDY_ROOT ...]
 
 Every folder with a ground_truth.json under the roots is analysed (`analyze --json --no-cache`).
 A ground-truth lesion is found when a finding on the same image (2-D: the same SOP instance as one
@@ -30,7 +30,8 @@ def studies(roots):
 
 def analyse(lightbox, folder):
     t = time.time()
-    p = subprocess.run([lightbox, "analyze", folder, "--json", "--no-cache"], capture_output=True, text=True)
+    p = subprocess.run([lightbox, "analyze", folder, "--json", "--no-cache", "--models", os.environ.get("MODELS", "Models")],
+                       capture_output=True, text=True)
     if p.returncode == 20:
         return None, time.time() - t, "no applicable model installed"
     if p.returncode not in (0, 10):
