@@ -24,6 +24,8 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Longest in-plane diameter and the diameter perpendicular to it (mm).
     public var diameterMM: Double
     public var shortDiameterMM: Double?
+    /// 2-D findings: the longest diameter (then `diameterMM` is the equivalent-circle diameter).
+    public var longAxisMM: Double?
     /// 3-D findings only.
     public var volumeML: Double?
     /// Haemorrhage: the ABC/2 estimate beside the voxel-count volume.
@@ -55,6 +57,7 @@ public struct Finding: Codable, Sendable, Equatable {
         case centerMM = "center_mm"
         case diameterMM = "diameter_mm"
         case shortDiameterMM = "short_diameter_mm"
+        case longAxisMM = "long_axis_mm"
         case volumeML = "volume_ml"
         case volumeABC2ML = "volume_abc2_ml"
         case sopInstanceUID = "sop_instance_uid"

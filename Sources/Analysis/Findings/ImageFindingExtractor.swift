@@ -52,8 +52,15 @@ public struct ImageFindingExtractor: Sendable {
                             centerMM: image.patientPosition(column: centre.x, row: centre.y) ?? [],
                             diameterMM: long, sopInstanceUID: image.sopInstanceUID, centerPX: [centre.x, centre.y],
                             bboxPX: [x0, y0, x1 - x0, y1 - y0], ood: ood, model: model)
+            // Size: the equivalent-circle diameter of the region (what a round lesion's diameter is,
+            // and the radiograph card's suggested rule); on the evaluation sets it was within 20 % of
+            // the truth more often than the longest diameter (radiographs 4/8 vs 3/8, mammography
+            // 4/21 vs 2/21). The longest diameter and its perpendicular are kept beside it.
+            let cellMM2 = spacing.column * fx * spacing.row * fy
+            f.diameterMM = 2 * (Double(region.count) * cellMM2 / Double.pi).squareRoot()
+            f.longAxisMM = long
             f.shortDiameterMM = short
-            if image.pixelSpacing == nil { f.diameterMM = 0; f.shortDiameterMM = nil }
+            if image.pixelSpacing == nil { f.diameterMM = 0; f.longAxisMM = nil; f.shortDiameterMM = nil }
             switch kind {
             case .mammography:
                 let likelihood = p * min(max(imageScore ?? 1, 0), 1)
