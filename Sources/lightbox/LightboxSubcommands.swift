@@ -12,5 +12,6 @@ enum LightboxSubcommands {
         ModelsCommand.self,
         OnnxCommand.self,
         ReviewCommand.self,
+        ListenCommand.self,
     ]
 }
