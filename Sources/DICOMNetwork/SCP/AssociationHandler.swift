@@ -67,13 +67,13 @@ final class AssociationHandler: ChannelInboundHandler {
             }
         case (.established, .releaseRequest):
             state = .closing
-            if pending != nil { discardPending() }
+            discardPending()
             finish(.released(callingAE: callingAE, stored: stored))
             send(context: context, .releaseResponse).whenComplete { _ in context.close(promise: nil) }
         case (_, .abort):
             state = .closing
-            discardPending()
-            finish(.aborted(callingAE: callingAE, stored: stored, reason: "peer sent A-ABORT"))
+            let partial = discardPending()
+            finish(.aborted(callingAE: callingAE, stored: stored, partialDiscarded: partial, reason: "peer sent A-ABORT"))
             context.close(promise: nil)
         case (.closing, _):
             break
@@ -88,8 +88,8 @@ final class AssociationHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         if !finished {
-            discardPending()
-            finish(.aborted(callingAE: callingAE, stored: stored, reason: "connection closed before release"))
+            let partial = discardPending()
+            finish(.aborted(callingAE: callingAE, stored: stored, partialDiscarded: partial, reason: "connection closed before release"))
         }
         context.fireChannelInactive()
     }
@@ -272,14 +272,18 @@ final class AssociationHandler: ChannelInboundHandler {
     private func abort(context: ChannelHandlerContext, reason: String) {
         guard state != .closing else { return }
         state = .closing
-        discardPending()
-        finish(.aborted(callingAE: callingAE, stored: stored, reason: reason))
+        let partial = discardPending()
+        finish(.aborted(callingAE: callingAE, stored: stored, partialDiscarded: partial, reason: reason))
         send(context: context, .abort(source: 2, reason: 0)).whenComplete { _ in context.close(promise: nil) }
     }
 
-    private func discardPending() {
-        if let incoming = pending?.incoming { io.async { incoming.discard() } }
+    /// Drops a data set still arriving; true if there was one.
+    @discardableResult
+    private func discardPending() -> Bool {
+        guard let p = pending else { return false }
+        if let incoming = p.incoming { io.async { incoming.discard() } }
         pending = nil
+        return true
     }
 
     /// Reports the association's end once.

@@ -25,5 +25,5 @@ public enum SCPEvent: Sendable, Equatable {
     case released(callingAE: String, stored: Int)
     /// The peer aborted, sent something unreadable or dropped the connection; instances completed before
     /// stay stored, a partial one is discarded.
-    case aborted(callingAE: String, stored: Int, reason: String)
+    case aborted(callingAE: String, stored: Int, partialDiscarded: Bool, reason: String)
 }

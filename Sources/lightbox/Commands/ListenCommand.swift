@@ -88,8 +88,8 @@ struct ListenCommand: ParsableCommand {
             return "refused \(uid) from \(ae): status 0x\(String(format: "%04X", status)): \(reason)"
         case let .released(ae, stored):
             return "association from \(ae) released (\(stored) stored)"
-        case let .aborted(ae, stored, reason):
-            return "association from \(ae) aborted (\(stored) stored, partial instance discarded): \(reason)"
+        case let .aborted(ae, stored, partial, reason):
+            return "association from \(ae) aborted (\(stored) stored\(partial ? ", partial instance discarded" : "")): \(reason)"
         }
     }
 }
