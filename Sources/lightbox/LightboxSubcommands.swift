@@ -13,5 +13,7 @@ enum LightboxSubcommands {
         OnnxCommand.self,
         ReviewCommand.self,
         ListenCommand.self,
+        PullCommand.self,
+        StowCommand.self,
     ]
 }
