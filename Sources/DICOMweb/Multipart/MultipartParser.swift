@@ -60,6 +60,14 @@ public struct MultipartParser {
                 }
                 guard try consumeDelimiterTail(after: at + delimiter.count) else { return nil }
             case .headers:
+                if buffer.count < 2 { return nil }
+                if buffer[0] == 0x0D, buffer[1] == 0x0A {
+                    // No header lines: the blank line follows the delimiter line directly.
+                    headers = [:]
+                    state = .body
+                    scanFrom = 0
+                    continue
+                }
                 guard let end = find(Array("\r\n\r\n".utf8), from: 0) else {
                     if buffer.count > Self.maximumHeaderSize {
                         throw DICOMwebError.malformedMultipart("part \(partsEmitted + 1) headers exceed 16 KiB", partsReceived: partsEmitted)
