@@ -52,8 +52,9 @@ struct PullCommand: AsyncParsableCommand {
                 if progress.first == nil { progress.first = Date().timeIntervalSince(start) }
             }
         } catch {
-            if progress.count > 0 { Output.error("\(progress.count) instance(s) received before the failure are in \(to)") }
-            throw ArchiveCommandSupport.fail(error)
+            let code = ArchiveCommandSupport.fail(error)
+            if progress.count > 0 { Output.error("the \(progress.count) instance(s) received before the failure are kept in \(to)") }
+            throw code
         }
         let total = Date().timeIntervalSince(start)
         if json {
