@@ -77,8 +77,9 @@ public final class DICOMwebClient: Sendable {
         let display = HTTPTransport.display(url)
         final class State: @unchecked Sendable { var parser: MultipartParser?; var count = 0 }
         let state = State()
+        let cancellation = CancellationFlag()
         do {
-            try await transport.stream(request, onResponse: { response in
+            try await transport.stream(request, cancellation: cancellation, onResponse: { response in
                 let type = response.value(forHTTPHeaderField: "Content-Type") ?? ""
                 guard let boundary = multipartBoundary(fromContentType: type) else {
                     throw DICOMwebError.malformedMultipart("Content-Type \"\(type.prefix(80))\" has no multipart boundary", partsReceived: 0)
@@ -90,6 +91,7 @@ public final class DICOMwebClient: Sendable {
                 let parts = try parser.feed(data)
                 state.parser = parser
                 for part in parts {
+                    if cancellation.isSet { throw DICOMwebError.cancelled }
                     state.count += 1
                     let instance = try RetrievedInstance(part: part, index: state.count)
                     try self.cache?.insert(instance)

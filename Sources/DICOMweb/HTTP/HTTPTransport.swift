@@ -46,12 +46,13 @@ final class HTTPTransport: @unchecked Sendable {
     /// Streams a 2xx response's body to `onData` as it arrives (on one serial queue, in order). Errors
     /// thrown by the callbacks cancel the request and are rethrown. Retries only while nothing has been
     /// delivered.
-    func stream(_ request: URLRequest, retry: Bool = true,
+    func stream(_ request: URLRequest, retry: Bool = true, cancellation: CancellationFlag = CancellationFlag(),
                 onResponse: @escaping (HTTPURLResponse) throws -> Void,
                 onData: @escaping (Data) throws -> Void) async throws {
         var attempt = 1
         while true {
-            let delegate = StreamDelegate(url: Self.display(request.url), onResponse: onResponse, onData: onData)
+            let delegate = StreamDelegate(url: Self.display(request.url), cancellation: cancellation,
+                                          onResponse: onResponse, onData: onData)
             do {
                 try await run(request, delegate: delegate)
                 return
@@ -80,6 +81,8 @@ final class HTTPTransport: @unchecked Sendable {
                 delegate.start(c, task: task)
             }
         } onCancel: {
+            // Stop delivering bytes libcurl has already buffered, then stop the transfer.
+            delegate.cancellation.set()
             task.cancel()
         }
     }
@@ -95,9 +98,19 @@ final class HTTPTransport: @unchecked Sendable {
     }
 }
 
+/// Set when the caller's task is cancelled; checked before every delivery so a cancelled retrieval stops
+/// at once even when the rest of the response is already buffered.
+final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}
+
 /// Bridges URLSession's delegate callbacks to one async call.
 private final class StreamDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     let url: String
+    let cancellation: CancellationFlag
     let onResponse: (HTTPURLResponse) throws -> Void
     let onData: (Data) throws -> Void
     private let lock = NSLock()
@@ -108,8 +121,10 @@ private final class StreamDelegate: NSObject, URLSessionDataDelegate, @unchecked
     private(set) var delivered = false
     private var authenticationRefused = false
 
-    init(url: String, onResponse: @escaping (HTTPURLResponse) throws -> Void, onData: @escaping (Data) throws -> Void) {
+    init(url: String, cancellation: CancellationFlag, onResponse: @escaping (HTTPURLResponse) throws -> Void,
+         onData: @escaping (Data) throws -> Void) {
         self.url = url
+        self.cancellation = cancellation
         self.onResponse = onResponse
         self.onData = onData
     }
@@ -161,6 +176,11 @@ private final class StreamDelegate: NSObject, URLSessionDataDelegate, @unchecked
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard failure == nil else { return }
+        if cancellation.isSet {
+            failure = DICOMwebError.cancelled
+            dataTask.cancel()
+            return
+        }
         if (200 ..< 300).contains(status) {
             do { try onData(data) } catch {
                 failure = error
@@ -173,6 +193,7 @@ private final class StreamDelegate: NSObject, URLSessionDataDelegate, @unchecked
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
         if let failure { return complete(.failure(failure)) }
+        if cancellation.isSet { return complete(.failure(DICOMwebError.cancelled)) }
         if let error {
             let ns = error as NSError
             switch ns.code {
