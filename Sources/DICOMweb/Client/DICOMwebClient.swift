@@ -87,9 +87,9 @@ public final class DICOMwebClient: Sendable {
                 state.parser = MultipartParser(boundary: boundary)
                 state.count = 0
             }, onData: { data in
-                guard var parser = state.parser else { return }
-                let parts = try parser.feed(data)
-                state.parser = parser
+                // Mutate in place: copying the parser out would copy its buffer on every chunk.
+                guard state.parser != nil else { return }
+                let parts = try state.parser!.feed(data)
                 for part in parts {
                     if cancellation.isSet { throw DICOMwebError.cancelled }
                     state.count += 1

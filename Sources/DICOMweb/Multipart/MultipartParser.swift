@@ -147,14 +147,16 @@ public struct MultipartParser {
         guard buffer.count >= n, from <= buffer.count - n else { return nil }
         let first = needle[0]
         return buffer.withUnsafeBufferPointer { hay -> Int? in
+            guard let base = hay.baseAddress else { return nil }
             var i = from
             let last = hay.count - n
             while i <= last {
-                if hay[i] == first {
-                    var j = 1
-                    while j < n && hay[i + j] == needle[j] { j += 1 }
-                    if j == n { return i }
-                }
+                // memchr jumps to the next candidate first byte (vectorised in libc).
+                guard let hit = memchr(base + i, Int32(first), last - i + 1) else { return nil }
+                i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                var j = 1
+                while j < n && hay[i + j] == needle[j] { j += 1 }
+                if j == n { return i }
                 i += 1
             }
             return nil
