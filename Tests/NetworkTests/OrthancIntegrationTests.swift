@@ -16,7 +16,11 @@ final class OrthancIntegrationTests: XCTestCase {
         .deletingLastPathComponent().appendingPathComponent("SampleStudies")
 
     private func freePort() -> Int {
+        #if os(Linux)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
