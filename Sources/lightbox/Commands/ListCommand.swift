@@ -8,7 +8,7 @@ import Imaging
 /// could not be read, with their reasons. `lightbox ls URL|dicomweb://NAME` searches an archive (QIDO-RS).
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ls", abstract: "List the studies, series and instances in folders of DICOM files.")
+        commandName: "ls", abstract: "List the studies, series and instances in folders of DICOM files, or the studies on a DICOMweb archive.")
 
     @Argument(help: "Folders or files to scan, or one archive: http(s)://…/dicom-web or dicomweb://NAME.")
     var paths: [String]
