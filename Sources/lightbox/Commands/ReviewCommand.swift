@@ -3,10 +3,13 @@ import Foundation
 import Review
 
 /// `lightbox review list [--json]`: what the review database holds.
+/// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv]`: a study's reviewed
+/// findings as a TID 1500 SR and research tables (ReviewExportCommand.swift).
+/// `lightbox review read-sr FILE [--study PATH] [--json]`: the findings an SR holds (ReviewReadSRCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "Inspect the review database (decisions, reader findings, sign-offs, audit).",
-        subcommands: [List.self])
+        commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV.",
+        subcommands: [List.self, Export.self, ReadSR.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")
