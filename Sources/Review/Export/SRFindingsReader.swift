@@ -93,7 +93,8 @@ public enum SRFindingsReader {
             let triples = stride(from: 0, to: s.graphicData.count - s.graphicData.count % 3, by: 3).map { Array(s.graphicData[$0 ..< $0 + 3]) }
             var target = sourceImage.flatMap { sop in planes[sop].map { (sop, $0) } }
             if target == nil, let first = triples.first {
-                target = planes.filter { s.frameOfReference == nil || $0.value.frameOfReferenceUID == s.frameOfReference }
+                target = planes.filter { s.frameOfReference == nil || $0.value.frameOfReferenceUID.isEmpty
+                                         || $0.value.frameOfReferenceUID == s.frameOfReference }
                     .min { $0.value.image(first).distance < $1.value.image(first).distance }
                     .map { ($0.key, $0.value) }
             }
@@ -134,7 +135,7 @@ public enum SRFindingsReader {
             f.centerX = first.0; f.centerY = first.1; f.width = 2 * r; f.height = 2 * r
         default:
             let xs = points.map(\.0), ys = points.map(\.1)
-            let (x0, x1, y0, y1) = (xs.min()!, xs.max()!, ys.min()!, ys.max()!)
+            let (x0, x1, y0, y1) = (xs.min() ?? 0, xs.max() ?? 0, ys.min() ?? 0, ys.max() ?? 0)
             f.centerX = (x0 + x1) / 2; f.centerY = (y0 + y1) / 2
             f.width = x1 - x0; f.height = y1 - y0
         }
