@@ -148,8 +148,11 @@ def validate(sr_path, expected_codes):
     x = run(["dsr2xml", sr_path])
     check(x.returncode == 0 and "<report" in x.stdout, "dsr2xml converts it to XML")
     if shutil.which("dciodvfy"):
-        v = run(["dciodvfy", "-new", sr_path])
+        v = run(["dciodvfy", "-new", sr_path])  # -new: messages name the full attribute path
+        if "unrecognized option" in v.stdout + v.stderr:
+            v = run(["dciodvfy", sr_path])
         lines = (v.stdout + v.stderr).splitlines()
+        check("Comprehensive3DSR" in lines, "dciodvfy recognises the Comprehensive 3D SR IOD")
         errors = [l for l in lines if l.startswith("Error")]
         warnings = [l for l in lines if l.startswith("Warning")]
         check(not errors, f"dciodvfy: no errors for the Comprehensive 3D SR IOD ({len(warnings)} warnings)"
@@ -248,6 +251,20 @@ def main():
         back2 = run([LIGHTBOX, "review", "read-sr", sr2, "--json"])
         same(json.load(open(js2))["findings"], json.loads(back2.stdout)["findings"], "MG")
 
+        # --- another tool's report: written by pydicom, read by us -----------------------------------
+        foreign = os.path.join(tmp, "foreign.dcm")
+        lcc = truth(MG_DIR)["lesions"][0]["appearances"][0]["sop_instance_uid"]
+        write_foreign_sr(foreign, lcc)
+        r = run([LIGHTBOX, "review", "read-sr", foreign, "--json"])
+        got = json.loads(r.stdout)["findings"] if r.returncode == 0 else []
+        check(len(got) == 1 and got[0]["label"] == "Mass" and got[0]["finding_key"] == "lesion 7"
+              and got[0]["sop_instance_uid"] == lcc and abs(got[0]["center_x"] - 300) < 1e-3
+              and abs(got[0]["center_y"] - 400) < 1e-3 and abs(got[0]["width"] - 40) < 1e-3
+              and abs(got[0]["height"] - 20) < 1e-3 and abs(got[0]["diameter_mm"] - 20) < 1e-3
+              and got[0]["decision"] == "accepted",
+              "a pydicom-written TID 1500 with an ELLIPSE region reads as its finding"
+              + ("" if len(got) == 1 and got[0]["label"] == "Mass" else f": {got} {r.stderr}"))
+
         # --- bad input ------------------------------------------------------------------------------
         r = run([LIGHTBOX, "review", "export", CT_DIR, "--db", db_path, "--sr", os.path.join(tmp, "x.dcm"), "--reader", "nobody"])
         check(r.returncode == 0, "a reader with no decisions gets an empty report, not a crash")
@@ -259,6 +276,53 @@ def main():
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)
     print("sr_export: all checks passed")
+
+
+def write_foreign_sr(path, sop):
+    """A minimal TID 1500 Enhanced SR as another tool writes it: standard codes only, an ELLIPSE in pixels."""
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    def code(v, s, m):
+        c = Dataset()
+        c.CodeValue, c.CodingSchemeDesignator, c.CodeMeaning = v, s, m
+        return c
+
+    def item(rel, vt, name, **kw):
+        it = Dataset()
+        it.RelationshipType, it.ValueType = rel, vt
+        if name:
+            it.ConceptNameCodeSequence = [code(*name)]
+        for k, v in kw.items():
+            setattr(it, k, v)
+        return it
+
+    img = Dataset()
+    img.ReferencedSOPClassUID, img.ReferencedSOPInstanceUID = "1.2.840.10008.5.1.4.1.1.1.2", sop
+    region = item("CONTAINS", "SCOORD", ("111030", "DCM", "Image Region"), GraphicType="ELLIPSE",
+                  GraphicData=[280.5, 400.5, 320.5, 400.5, 300.5, 390.5, 300.5, 410.5])
+    region.ContentSequence = [item("SELECTED FROM", "IMAGE", None, ReferencedSOPSequence=[img])]
+    mv = Dataset()
+    mv.NumericValue, mv.MeasurementUnitsCodeSequence = "2", [code("cm", "UCUM", "centimeter")]
+    group = item("CONTAINS", "CONTAINER", ("125007", "DCM", "Measurement Group"), ContinuityOfContent="SEPARATE")
+    group.ContentSequence = [
+        item("HAS OBS CONTEXT", "TEXT", ("112039", "DCM", "Tracking Identifier"), TextValue="lesion 7"),
+        item("CONTAINS", "CODE", ("121071", "DCM", "Finding"), ConceptCodeSequence=[code("4147007", "SCT", "Mass")]),
+        region,
+        item("CONTAINS", "NUM", ("103339001", "SCT", "Long Axis"), MeasuredValueSequence=[mv]),
+    ]
+    meas = item("CONTAINS", "CONTAINER", ("126010", "DCM", "Imaging Measurements"), ContinuityOfContent="SEPARATE")
+    meas.ContentSequence = [group]
+    ds = Dataset()
+    ds.SOPClassUID, ds.SOPInstanceUID = "1.2.840.10008.5.1.4.1.1.88.22", generate_uid()
+    ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.Modality = generate_uid(), generate_uid(), "SR"
+    ds.ValueType, ds.ContinuityOfContent = "CONTAINER", "SEPARATE"
+    ds.ConceptNameCodeSequence = [code("126000", "DCM", "Imaging Measurement Report")]
+    ds.ContentSequence = [meas]
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.file_meta.MediaStorageSOPClassUID, ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPClassUID, ds.SOPInstanceUID
+    ds.save_as(path, enforce_file_format=True)
 
 
 def same(exported, read_back, name):

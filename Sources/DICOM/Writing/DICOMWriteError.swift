@@ -14,6 +14,9 @@ public enum DICOMWriteError: Error, CustomStringConvertible, Sendable, Equatable
         switch self {
         case let .valueDoesNotFitVR(tag, vr): "\(tag): value does not fit VR \(vr)"
         case let .valueTooLong(tag, vr, length): "\(tag): \(length)-byte value is too long for VR \(vr)"
+        // Free-text VRs can hold names and IDs: their values are not repeated in messages.
+        case let .invalidCharacters(tag, vr, value) where ["PN", "LO", "SH", "ST", "LT", "UC", "UT"].contains(vr):
+            "\(tag): characters not allowed in VR \(vr) (\(value.count)-character value)"
         case let .invalidCharacters(tag, vr, value): "\(tag): characters not allowed in VR \(vr): \(value.debugDescription)"
         case let .io(path, reason): "\(path): \(reason)"
         }

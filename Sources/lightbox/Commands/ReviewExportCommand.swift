@@ -68,14 +68,25 @@ extension ReviewCommand {
                 guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
                 let wanted = Set(findings.map(\.sopUID))
                 var images: [String: SRSourceImage] = [:]
-                for inst in instances where wanted.contains(inst.sopInstanceUID) {
-                    let file = try DICOMFile.read(URL(fileURLWithPath: inst.path), options: .init(stopBeforePixelData: true))
-                    if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
+                let source: DataSet
+                do {
+                    for inst in instances where wanted.contains(inst.sopInstanceUID) {
+                        let file = try DICOMFile.read(URL(fileURLWithPath: inst.path), options: .init(stopBeforePixelData: true))
+                        if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
+                    }
+                    source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet
+                } catch {
+                    Output.error("\(error)")
+                    throw ExitCode(2)
                 }
-                let source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet
                 let doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: who, findings: findings, images: images),
                                                     source: source)
-                try doc.write(to: URL(fileURLWithPath: sr))
+                do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
+                    // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
+                    Output.error("cannot write the SR: \(error)")
+                    if case .io = error { throw ExitCode(1) }
+                    throw ExitCode(2)
+                }
                 let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
                 Output.line("Wrote \(sr): TID 1500 SR, \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
                             + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
