@@ -113,6 +113,9 @@ def populate(db_path):
                ("reader:mg-1", "dr.okafor", "2026-11-28T00:21:00.000Z", mg["study_instance_uid"], mg_series,
                 m2["sop_instance_uid"], "Mikroverkalkungen, gruppiert — prüfen", "point", m2["center_px"][0],
                 m2["center_px"][1], 0, 0, 0))
+    # The reader signed the CT off: that report is VERIFIED with the reader as verifying observer.
+    db.execute("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
+               ("dr.okafor", "2026-11-28T00:15:00.000Z", ct["study_instance_uid"], "Lung-RADS 4B", 0, 0))
     db.commit()
     db.close()
 
@@ -214,6 +217,9 @@ def main():
         dec3 = child(by_key[f"{MODEL[0]}:3"], ("LBX-DECISION", "99LBX"))
         check(dec3.ConceptCodeSequence[0].CodeValue == "LBX-CORRECTED" and child(dec3, ("LBX-AI-LABEL", "99LBX")).TextValue == "nodule",
               "corrected finding keeps what the AI proposed")
+        check(ds.VerificationFlag == "VERIFIED" and str(ds.VerifyingObserverSequence[0].VerifyingObserverName) == "dr.okafor"
+              and ds.VerifyingObserverSequence[0].VerificationDateTime.startswith("20261128001500"),
+              "signed-off study: VERIFIED by the reader at the sign-off time")
         obs = [c for c in ds.ContentSequence if concept(c) == ("121008", "DCM")]
         check(len(obs) == 1 and str(obs[0].PersonName) == "dr.okafor", "person observer is the reader")
         devs = [c for c in ds.ContentSequence if concept(c) == ("121013", "DCM")]
@@ -234,6 +240,7 @@ def main():
         check(r.returncode == 0, f"review export (MG) succeeds: {r.stdout.strip()} {r.stderr.strip()}")
         validate(sr2, ["125007", "111030", "111010", "POLYLINE", "POINT", "76752008", "7771000", "4147007", "LBX-ADDED"])
         ds2 = pydicom.dcmread(sr2)
+        check(ds2.VerificationFlag == "UNVERIFIED" and "VerifyingObserverSequence" not in ds2, "study not signed off: UNVERIFIED")
         gs2 = groups(ds2)
         box = child(gs2[0], ("111030", "DCM"))
         bx, by, bx2, by2 = truth(MG_DIR)["lesions"][0]["appearances"][0]["bbox_px"]

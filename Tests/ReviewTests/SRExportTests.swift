@@ -211,6 +211,20 @@ final class SRExportTests: XCTestCase {
         XCTAssertEqual(back[1].width, 20); XCTAssertEqual(back[1].height, 30)
     }
 
+    func testSignedOffStudiesGiveVerifiedReports() throws {
+        var doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: "ann", findings: findings(), images: images),
+                                            source: try sourceHeader())
+        XCTAssertEqual(try DICOMFile.parse(try doc.data()).dataSet.string(Tag(0x0040, 0xA493)), "UNVERIFIED")
+        doc.signoff = SignoffRecord(id: 1, reader: "ann", at: "2026-11-28T01:02:03.000Z", studyUID: "1.2.3", assessment: "BI-RADS 2",
+                                    undecided: 0, forced: false)
+        let ds = try DICOMFile.parse(try doc.data()).dataSet
+        XCTAssertEqual(ds.string(Tag(0x0040, 0xA493)), "VERIFIED")
+        let observer = try XCTUnwrap(ds.sequence(Tag(0x0040, 0xA073)).first)
+        XCTAssertEqual(observer.string(Tag(0x0040, 0xA075)), "ann")
+        XCTAssertEqual(observer.string(Tag(0x0040, 0xA030)), "20261128010203.000")
+        XCTAssertNotNil(observer.string(Tag(0x0040, 0xA027)))
+    }
+
     func testImagesAreRefusedAsReports() throws {
         let image = try DICOMFile.parse(try Part10Writer.data({
             var d = WritableDataSet(); d.set(.sopClassUID, .UI, "1.2.840.10008.5.1.4.1.1.2"); d.set(.sopInstanceUID, .UI, "1.2"); return d

@@ -32,6 +32,9 @@ public struct MeasurementReportDocument: Sendable {
     public var seriesDescription = "Lightbox measurement report"
     public var softwareVersion = ReviewModule.version
     public var created = Date()
+    /// The reader's sign-off of the study, when there is one: the report is then VERIFIED, with the
+    /// reader as verifying observer (PS3.3 C.17.2); without it the report is UNVERIFIED.
+    public var signoff: SignoffRecord?
 
     public init(builder: MeasurementReportBuilder, source: DataSet) {
         self.builder = builder; self.source = source
@@ -68,7 +71,17 @@ public struct MeasurementReportDocument: Sendable {
         // SR Document General
         ds.set(.instanceNumber, .IS, String(instanceNumber))
         ds.set(Tag(0x0040, 0xA491), .CS, "COMPLETE")
-        ds.set(Tag(0x0040, 0xA493), .CS, "UNVERIFIED")
+        if let signoff, let at = MeasurementReportBuilder.dicomDateTime(signoff.at) {
+            ds.set(Tag(0x0040, 0xA493), .CS, "VERIFIED")
+            var observer = WritableDataSet()
+            observer.set(Tag(0x0040, 0xA075), .PN, signoff.reader.isEmpty ? "reader" : signoff.reader)
+            observer.set(Tag(0x0040, 0xA088), sequence: [])  // Verifying Observer Identification Code Sequence, Type 2
+            observer.set(Tag(0x0040, 0xA027), .LO, source.string(.institutionName).map { String($0.prefix(64)) } ?? "Lightbox")
+            observer.set(Tag(0x0040, 0xA030), .DT, at)
+            ds.set(Tag(0x0040, 0xA073), sequence: [observer])
+        } else {
+            ds.set(Tag(0x0040, 0xA493), .CS, "UNVERIFIED")
+        }
         ds.set(Tag(0x0008, 0x0023), .DA, DICOMDate.date(created))
         ds.set(Tag(0x0008, 0x0033), .TM, DICOMDate.time(created))
         ds.set(Tag(0x0040, 0xA372), sequence: [])  // Performed Procedure Code Sequence, Type 2

@@ -79,8 +79,9 @@ extension ReviewCommand {
                     Output.error("\(error)")
                     throw ExitCode(2)
                 }
-                let doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: who, findings: findings, images: images),
+                var doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: who, findings: findings, images: images),
                                                     source: source)
+                doc.signoff = try store.signoffs(studyUID: uid, reader: who).last
                 do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
                     // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
                     Output.error("cannot write the SR: \(error)")
@@ -88,7 +89,7 @@ extension ReviewCommand {
                     throw ExitCode(2)
                 }
                 let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
-                Output.line("Wrote \(sr): TID 1500 SR, \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
+                Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
                             + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
             }
             if let json {
