@@ -9,6 +9,8 @@ public enum Message: Sendable {
     /// Timer (cine, progress animation).
     case tick
     case studiesLoaded([StudyIndex.Study])
+    /// A later scan of watched folders: every study found, old and new (see `updateArrivals`).
+    case studiesRescanned([StudyIndex.Study])
     case seriesProgress(seriesUID: String, fraction: Double)
     case seriesLoaded(ImageStack)
     case aiStatus(studyUID: String, AIStatus)

@@ -13,10 +13,15 @@ public final class Runtime {
     let options: WorkstationOptions
     let store: ReviewStore
     var state: AppState
-    private let inbox = Inbox()
-    private let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
-    private let aiQueue = DispatchQueue(label: "lightbox.ai", qos: .utility)
-    private var studies: [String: StudyIndex.Series] = [:]
+    let inbox = Inbox()
+    let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
+    lazy var analysisQueue: AnalysisQueue = {
+        let inbox = self.inbox
+        return AnalysisQueue(source: options.findingsSource) { inbox.post($0) }
+    }()
+    var studies: [String: StudyIndex.Series] = [:]
+    /// Folder watching (`--watch`): see Runtime+Watch.swift.
+    var watch = FolderWatch()
 
     public init(options: WorkstationOptions) throws {
         self.options = options
@@ -53,7 +58,7 @@ public final class Runtime {
         // Environment, then the terminal's answers to the capability queries (before ncurses
         // takes the input), then --protocol / LIGHTBOX_GRAPHICS.
         let env = ProcessInfo.processInfo.environment
-        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1, timeout: 0.2,
+        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1,
                                                protocolFlag: options.graphics ?? env["LIGHTBOX_GRAPHICS"])
         state.graphics = caps.graphicsProtocol
         // Anything a library writes to stderr would land in the middle of the screen: send it to
@@ -82,6 +87,7 @@ public final class Runtime {
                 dirty = true
             }
             for m in inbox.drain() { dispatch(m); dirty = true }
+            rescanIfDue()
             if state.viewer?.cine == true, Date().timeIntervalSince(lastTick) > 0.1 {
                 lastTick = Date()
                 dispatch(.tick)
@@ -98,6 +104,7 @@ public final class Runtime {
             pendingAfterScan = false
             afterScan()
         }
+        if case .studiesRescanned(let found) = message { afterRescan(found) }
         for e in effects { perform(e) }
     }
 
@@ -114,6 +121,7 @@ public final class Runtime {
                     inbox.post(.seriesLoaded(stack))
                 }
             case .loadReview(let uid):
+                analysisQueue.bump(uid)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .recordDecision(let uid, let finding, let decision, let reason, let correction):
                 try store.recordDecision(reader: reader, studyUID: uid, finding: finding, decision: decision, reason: reason, correction: correction)
@@ -178,7 +186,7 @@ public final class Runtime {
         pendingAfterScan = true
     }
 
-    private var pendingAfterScan = false
+    var pendingAfterScan = false
 
     /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, start AI.
     func afterScan() {
@@ -186,22 +194,14 @@ public final class Runtime {
         for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
         if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
         if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
-        let source = options.findingsSource
-        let inbox = self.inbox
-        for entry in state.visibleEntries {
-            let study = entry.study, uid = entry.uid
-            aiQueue.async {
-                inbox.post(.aiStatus(studyUID: uid, .running(progress: 0)))
-                do {
-                    if let result = try source.analyze(study, progress: { inbox.post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
-                        inbox.post(.aiResult(studyUID: uid, result))
-                    } else {
-                        inbox.post(.aiStatus(studyUID: uid, .notRun(reason: source.idleReason)))
-                    }
-                } catch {
-                    inbox.post(.aiStatus(studyUID: uid, .failed("\(error)")))
-                }
-            }
+        // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
+        let jobs = state.visibleEntries.enumerated().map { k, entry in
+            AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k))
+        }
+        analysisQueue.enqueue(jobs)
+        for entry in state.entries {
+            watch.analysedCounts[entry.uid] = entry.study.instanceCount
+            watch.lastSeenCounts[entry.uid] = entry.study.instanceCount
         }
     }
 }

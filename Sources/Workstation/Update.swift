@@ -33,6 +33,8 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.worklistSelection = 0
         if let resume = state.pendingResume { state.pendingResume = nil; return applyResume(&state, resume) }
         return []
+    case .studiesRescanned(let studies):
+        return updateArrivals(&state, studies)
     case .seriesProgress(let uid, let f):
         state.loading[uid] = f
         return []

@@ -13,6 +13,8 @@ public struct WorkstationOptions: Sendable {
     public var configPath: String?
     public var themeName: String?
     public var findingsSource: any FindingsSource = SidecarFindingsSource()
+    /// Rescan the folders this often (seconds) for studies that arrive while open; nil: scan once.
+    public var watchInterval: Double?
 
     public init(paths: [String], databasePath: String? = nil, reader: String? = nil) {
         let env = ProcessInfo.processInfo.environment

@@ -31,6 +31,9 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "Key map and settings file (default: $XDG_CONFIG_HOME/lightbox/config.toml).")
     var config: String?
 
+    @Option(help: ArgumentHelp("Rescan the folders every N seconds for studies that arrive while the workstation is open (pushed by `lightbox listen` or copied in); they join the worklist and are queued for AI once complete.", valueName: "N"))
+    var watch: Double?
+
     @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
     var benchmarkSlices: Int?
 
@@ -49,6 +52,10 @@ struct OpenCommand: ParsableCommand {
         options.deidentify = deidentify
         options.graphics = graphics
         options.themeName = theme
+        if let watch {
+            guard watch >= 0.5, watch <= 3600 else { throw ValidationError("--watch takes 0.5…3600 seconds") }
+            options.watchInterval = watch
+        }
         if let config { options.configPath = config }
         // Models beside the studies run in the background; without them the sidecar source stays.
         if let folder = WorkstationOptions.locate("Models"),
