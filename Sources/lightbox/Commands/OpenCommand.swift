@@ -70,6 +70,8 @@ struct OpenCommand: ParsableCommand {
            let source = try? ModelFindingsSource(modelsFolder: URL(fileURLWithPath: folder)), !source.catalog.entries.isEmpty {
             options.findingsSource = source
         }
+        // A TID 1500 report in the study (ours or another tool's) is shown first; then the above.
+        options.findingsSource = SRFindingsSource(fallback: options.findingsSource)
         guard isatty(1) != 0, isatty(0) != 0 else {
             throw ValidationError("lightbox open needs a terminal (stdin and stdout must be a tty)")
         }
