@@ -7,7 +7,9 @@ SHELL := /bin/bash
 # Debian packages: C libraries behind the shim targets, and the peers the tests compare with.
 APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libpng-dev \
                 libopenjp2-7-dev libcharls-dev libsqlite3-dev \
-                dcmtk chafa libsixel-bin tmux sqlite3 bc orthanc orthanc-dicomweb
+                dcmtk dicom3tools chafa libsixel-bin tmux sqlite3 bc \
+                xvfb xterm kitty x11-apps xdotool netpbm \
+                orthanc orthanc-dicomweb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -58,12 +60,14 @@ test: deps build unit-test conformance
 unit-test:
 	swift test $(SWIFT_FLAGS) 2>&1 | tee .build/unit-test.log; exit $${PIPESTATUS[0]}
 
-# Conformance and end-to-end checks against independent peers (pydicom, DCMTK, chafa, …).
+# Conformance and end-to-end checks against independent peers (pydicom, DCMTK, chafa, …); every
+# Tests/EndToEnd/*_tmux.sh except the latency benchmark runs here.
 conformance: deps build
 	@set -e; for t in Tests/Conformance/*.py; do \
 	  [ -e "$$t" ] || continue; echo "== $$t"; LIGHTBOX=$(RELEASE_BIN) $(PY) $$t; done
-	@echo "== Tests/EndToEnd/workstation_tmux.sh"
-	LIGHTBOX=$(RELEASE_BIN) bash Tests/EndToEnd/workstation_tmux.sh
+	@set -e; for t in Tests/EndToEnd/*_tmux.sh; do \
+	  case "$$t" in *slice_latency*) continue;; esac; \
+	  echo "== $$t"; LIGHTBOX=$(RELEASE_BIN) bash $$t; done
 
 ## Extras ---------------------------------------------------------------------------------------
 bench: deps build

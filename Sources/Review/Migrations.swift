@@ -74,5 +74,89 @@ enum Migrations {
             screen TEXT NOT NULL DEFAULT 'worklist'
         );
         """,
+        // 2: second-reader screening (events, discordance items) and teaching sessions. All append-only.
+        """
+        CREATE TABLE screening_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event IN ('start', 'assess', 'reveal', 'sign', 'arbitrate')),
+            right_birads INTEGER CHECK (right_birads BETWEEN 0 AND 5),
+            left_birads INTEGER CHECK (left_birads BETWEEN 0 AND 5),
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX screening_events_study ON screening_events(study_uid, reader);
+        CREATE TABLE discordances (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            finding_key TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('ai_only', 'reader_only')),
+            label TEXT NOT NULL DEFAULT '',
+            series_uid TEXT NOT NULL DEFAULT '',
+            sop_uid TEXT NOT NULL DEFAULT '',
+            x REAL NOT NULL DEFAULT 0, y REAL NOT NULL DEFAULT 0,
+            width REAL NOT NULL DEFAULT 0, height REAL NOT NULL DEFAULT 0,
+            laterality TEXT NOT NULL DEFAULT '',
+            probability REAL
+        );
+        CREATE INDEX discordances_study ON discordances(study_uid);
+        CREATE TABLE teaching_sessions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_key TEXT NOT NULL UNIQUE,
+            trainee TEXT NOT NULL,
+            at TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('known', 'unknown')),
+            case_order TEXT NOT NULL,
+            seed INTEGER,
+            cases INTEGER NOT NULL
+        );
+        CREATE TABLE teaching_marks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_key TEXT NOT NULL,
+            trainee TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            mark_key TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            series_uid TEXT NOT NULL DEFAULT '',
+            sop_uid TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL CHECK (kind IN ('point', 'box')),
+            x REAL NOT NULL, y REAL NOT NULL, width REAL NOT NULL DEFAULT 0, height REAL NOT NULL DEFAULT 0,
+            slice INTEGER NOT NULL DEFAULT 0,
+            removes INTEGER REFERENCES teaching_marks(id)
+        );
+        CREATE INDEX teaching_marks_session ON teaching_marks(session_key, study_uid);
+        CREATE TABLE teaching_results (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_key TEXT NOT NULL,
+            trainee TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            case_number INTEGER NOT NULL,
+            mode TEXT NOT NULL,
+            assessment TEXT NOT NULL DEFAULT '',
+            lesions INTEGER NOT NULL,
+            hits INTEGER NOT NULL,
+            misses INTEGER NOT NULL,
+            false_positives INTEGER NOT NULL
+        );
+        CREATE INDEX teaching_results_trainee ON teaching_results(trainee);
+        """ + Migrations.appendOnly(["screening_events", "discordances", "teaching_sessions", "teaching_marks", "teaching_results"]),
     ]
+
+    /// Triggers refusing UPDATE and DELETE on each table (corrections are new rows).
+    static func appendOnly(_ tables: [String]) -> String {
+        tables.map { t in
+            """
+            CREATE TRIGGER \(t)_no_update BEFORE UPDATE ON \(t)
+                BEGIN SELECT RAISE(ABORT, '\(t) is append-only'); END;
+            CREATE TRIGGER \(t)_no_delete BEFORE DELETE ON \(t)
+                BEGIN SELECT RAISE(ABORT, '\(t) is append-only'); END;
+
+            """
+        }.joined()
+    }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// new `undo` row that names the decision it reverts. All methods are thread-safe.
 public final class ReviewStore: @unchecked Sendable {
     public let path: String
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let lock = NSLock()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -61,7 +61,7 @@ public final class ReviewStore: @unchecked Sendable {
         }
     }
 
-    private func locked<T>(_ body: () throws -> T) rethrows -> T {
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
         return try body()

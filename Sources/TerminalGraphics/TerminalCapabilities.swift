@@ -104,8 +104,11 @@ public struct TerminalCapabilities: Equatable, Sendable {
     /// Full detection: environment, then (when `input` is a terminal) the queries with
     /// `timeout` seconds, then `protocolFlag` and `cellSize` overrides.
     /// Never blocks longer than `timeout` and never fails: no answer means environment only.
+    /// The wait normally ends at the DA1 answer (milliseconds); the 1 s bound is for a terminal that
+    /// is slow to answer — kitty on software GL under load took over 0.2 s, and answers that come
+    /// after we stop reading are echoed onto the screen as garbage.
     public static func detect(environment env: [String: String], input: Int32, output: Int32,
-                              timeout: Double = 0.15, protocolFlag: String? = nil,
+                              timeout: Double = 1.0, protocolFlag: String? = nil,
                               cellSize: (width: Int, height: Int)? = nil) -> TerminalCapabilities {
         var caps = fromEnvironment(env)
         if caps.colorDepth != .none {

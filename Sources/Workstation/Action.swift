@@ -23,6 +23,10 @@ public enum Action: String, CaseIterable, Sendable {
     // Viewer: review
     case nextFinding = "next_finding", previousFinding = "previous_finding"
     case accept, reject, correct, addPoint = "add_point", addBox = "add_box", undo, signOff = "sign_off"
+    case nextViewport = "next_viewport"
+    // Second reader and teaching
+    case assess, reveal, stats
+    case nextCase = "next_case", previousCase = "previous_case", summary
 
     /// One line for the help screen.
     public var summary: String {
@@ -87,6 +91,13 @@ public enum Action: String, CaseIterable, Sendable {
         case .addBox: return "add box finding (two corners)"
         case .undo: return "undo last decision"
         case .signOff: return "sign off study"
+        case .nextViewport: return "next view (hanging protocol)"
+        case .assess: return "assessment (BI-RADS per breast)"
+        case .reveal: return "reveal the AI / the answer"
+        case .stats: return "screening statistics"
+        case .nextCase: return "next teaching case"
+        case .previousCase: return "previous teaching case"
+        case .summary: return "teaching session summary"
         }
     }
 }

@@ -24,13 +24,19 @@ public struct StudyEntry: Sendable {
 }
 
 public enum WorklistSort: String, CaseIterable, Sendable { case priority, date, patient }
-public enum WorklistFilter: String, CaseIterable, Sendable { case all, unread, inProgress = "in progress", signed }
+public enum WorklistFilter: String, CaseIterable, Sendable {
+    case all, unread, inProgress = "in progress", signed
+    /// Studies in the discordance queue (reader and AI disagreed; no arbitration yet).
+    case discordant
+}
 
 /// What is on screen above the main view.
 public enum Modal: Sendable {
     case help
     case tags(lines: [String], scroll: Int)
     case prompt(Prompt)
+    /// A page of text: screening statistics, a teaching session's summary.
+    case report(title: String, lines: [String])
 }
 
 /// The whole application state. Owned by one loop; changed only by `update`.
@@ -61,6 +67,13 @@ public struct AppState: Sendable {
     public var quit = false
     /// Where the store said this reader was; applied once the studies are known.
     public var pendingResume: SessionState?
+    public var workflow: Workflow = .standard
+    /// Studies whose AI this reader has revealed (second-reader mode).
+    public var revealed: Set<String> = []
+    /// Studies waiting for arbitration (from the store).
+    public var discordanceQueue: Set<String> = []
+    /// Set for `lightbox teach`.
+    public var teaching: TeachingSession?
 
     public init(columns: Int, rows: Int, reader: String, deidentify: Bool = false) {
         self.columns = columns; self.rows = rows; self.reader = reader; self.deidentify = deidentify
@@ -75,6 +88,7 @@ public struct AppState: Sendable {
             case .unread: if e.review != .unread { return false }
             case .inProgress: if e.review != .inProgress { return false }
             case .signed: if e.review != .signed { return false }
+            case .discordant: if !discordanceQueue.contains(e.uid) { return false }
             }
             guard !q.isEmpty else { return true }
             let h = e.study.first
@@ -86,8 +100,9 @@ public struct AppState: Sendable {
             case .priority:
                 // Unread first, then highest AI risk, then newest.
                 if a.review != b.review { return a.review < b.review }
-                let ra = a.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
-                let rb = b.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
+                // A blinded read must not learn the AI's opinion from the order of the list.
+                let ra = isBlinded(a.uid) ? -1 : a.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
+                let rb = isBlinded(b.uid) ? -1 : b.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
                 if ra != rb { return ra > rb }
                 return (a.study.first.studyDate, a.ordinal) > (b.study.first.studyDate, b.ordinal)
             case .date: return (a.study.first.studyDate, a.ordinal) > (b.study.first.studyDate, b.ordinal)

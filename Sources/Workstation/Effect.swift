@@ -15,5 +15,10 @@ public enum Effect: Sendable, Equatable {
     case saveSession(SessionState)
     case loadTags(path: String)
     case setTheme(name: String)
+    case screeningEvent(ScreeningEvent)
+    /// The AI was revealed: the event and its discordance items, in one transaction.
+    case reveal(studyUID: String, discordances: [DiscordanceRecord])
+    case loadStats
+    case teachingResult(TeachingResultRecord)
     case quit
 }

@@ -17,12 +17,16 @@ enum FindingsPanel {
         }
         for r in top ..< bottom { screen.put("│", row: r, column: x, style: .dim) }
         line("FINDINGS", .header)
-        if let model = e.aiResult?.model {
+        let blinded = state.isBlinded(e.uid)
+        if blinded {
+            line("AI: hidden — blinded first read", .dim)
+        } else if let model = e.aiResult?.model {
             line("AI: \(TextSanitizer.sanitize(model.id)) \(TextSanitizer.sanitize(model.version))", .accent)
         } else {
             line("AI: \(e.ai.text)", .dim)
         }
-        if v.aiOverlay == false { line("AI overlay hidden (a)", .dim) }
+        if v.aiOverlay == false, !blinded { line("AI overlay hidden (a)", .dim) }
+        if state.workflow != .standard { drawScreening(state, blinded: blinded, line: line) }
         let findings = state.findings
         if findings.isEmpty { line("No findings. F adds one at the cursor.", .dim) }
         let selected = min(v.findingSelection, max(0, findings.count - 1))
@@ -35,6 +39,8 @@ enum FindingsPanel {
                 case .correct: return "✎ corrected" + (d.correction.label.map { ": \($0)" } ?? "")
                 }
             } ?? (f.origin == .reader ? "reader's own" : "undecided")
+            let discordance = v.screening?.discordances.first { $0.findingKey == f.key }
+                .map { $0.kind == .aiOnly ? "DISCORDANT: AI only" : "DISCORDANT: reader only" }
             let size = f.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
             let style: Style = i == selected ? .selected : (f.risk.map { .risk($0) } ?? (f.origin == .reader ? .accent : .normal))
             line("\(mark)\(i + 1). \(TextSanitizer.sanitize(f.label))", style)
@@ -42,17 +48,36 @@ enum FindingsPanel {
             let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(category)\(size)" + (f.outOfDistribution ? " OOD!" : "")
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
+            if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }
             line("   \(decision)", i == selected ? .selected : .normal)
         }
         row += 1
         if let s = v.signoff {
             line("SIGNED: \(s.assessment)", .accent)
             if s.forced { line("with \(s.undecided) undecided (confirmed)", .warning) }
+        } else if state.workflow != .standard {
+            let n = state.pendingDiscordances.count
+            if v.screening?.revealed != true { line("b BI-RADS per breast, then R reveals the AI", .accent) }
+            else { line(n == 0 ? "Ready to sign (S)" : "\(n) discordance(s) to decide before S", n == 0 ? .accent : .warning) }
         } else {
             let n = state.undecidedCount
             line(n == 0 ? "Ready to sign (S)" : "\(n) undecided — S signs", n == 0 ? .accent : .dim)
         }
         line("A accept X reject C correct", .dim)
         line("F point B box u undo n/N next", .dim)
+    }
+
+    /// Second reader / arbitration: the per-breast assessment, the AI's per-breast scores once
+    /// revealed, and how many discordances are left.
+    static func drawScreening(_ state: AppState, blinded: Bool, line: (String, Style) -> Void) {
+        guard let v = state.viewer else { return }
+        let s = v.screening ?? ScreeningRead()
+        line(s.assessed ? "Reader: \(s.assessmentText)" : "Reader: no BI-RADS yet (b)", s.assessed ? .accent : .warning)
+        for r in s.firstReads { line("First read \(TextSanitizer.sanitize(r.reader)): R \(r.rightBIRADS.map(String.init) ?? "?") L \(r.leftBIRADS.map(String.init) ?? "?")", .normal) }
+        guard !blinded else { return }
+        let scores = state.breastScores().map { "\($0.side) \(Text.percent($0.score)) (\($0.count))" }
+        line("AI per breast: " + scores.joined(separator: "  "), .normal)
+        let pending = state.pendingDiscordances.count
+        line("Discordances: \(s.discordances.count), \(pending) undecided", pending > 0 ? .warning : .dim)
     }
 }

@@ -7,6 +7,8 @@ import TerminalGraphics
 public enum AIStatus: Sendable, Equatable {
     /// Nothing has run; `reason` says why (e.g. no models installed).
     case notRun(reason: String)
+    /// Waiting in the AI queue; `position` 1 runs next.
+    case queued(position: Int)
     /// Running, with progress 0…1.
     case running(progress: Double)
     /// Done: findings and the highest risk among them.
@@ -18,6 +20,7 @@ public enum AIStatus: Sendable, Equatable {
     var text: String {
         switch self {
         case .notRun(let reason): return "not run (\(reason))"
+        case .queued(let n): return "queued \(n)"
         case .running(let p): return "running \(Int((p * 100).rounded()))%"
         case .done(let n, let r): return n == 0 ? "no findings" : "\(n) finding\(n == 1 ? "" : "s"), \(r?.rawValue ?? "-")"
         case .notApplicable: return "no applicable model"

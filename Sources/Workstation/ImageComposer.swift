@@ -58,6 +58,28 @@ enum ImageComposer {
         return Heatmap(width: w, height: hgt, values: values, opacity: opacity)
     }
 
+    /// Teaching: the sidecar's lesions on this image once the answer shows, as boxes labelled
+    /// "GT n" (with the label in presenter mode).
+    static func groundTruthOverlays(_ state: AppState, frame f: StackFrame, pt: (Double, Double) -> OverlayPoint) -> [Overlay] {
+        guard let t = state.teaching, let v = state.viewer, t.revealed.contains(v.studyUID), let c = t.teachingCase(v.studyUID),
+              !f.sopUID.isEmpty else { return [] }
+        let rs = f.rowSpacing ?? 1, cs = f.columnSpacing ?? 1
+        var out: [Overlay] = []
+        for (i, lesion) in c.lesions.enumerated() {
+            for a in lesion.appearances where a.sopUID == f.sopUID {
+                var x0 = a.x - max(lesion.radiusMM, TeachingScore.minimumRadiusMM) / max(1e-6, cs)
+                var y0 = a.y - max(lesion.radiusMM, TeachingScore.minimumRadiusMM) / max(1e-6, rs)
+                var x1 = 2 * a.x - x0, y1 = 2 * a.y - y0
+                if let b = a.box { x0 = b[0]; y0 = b[1]; x1 = b[2]; y1 = b[3] }
+                let p0 = pt(x0, y0), p1 = pt(x1, y1)
+                let label = "GT \(i + 1)" + (t.presenter ? ": \(lesion.label)" : "")
+                out.append(.box(x: min(p0.x, p1.x), y: min(p0.y, p1.y), width: abs(p1.x - p0.x), height: abs(p1.y - p0.y),
+                                color: .rgb(RGBColor(r: 0x40, g: 0xe0, b: 0x40)), label: label))
+            }
+        }
+        return out
+    }
+
     /// Overlays in crop coordinates.
     static func overlays(_ state: AppState, _ vp: Viewport, frame f: StackFrame, x0: Double, y0: Double, width: Double, height: Double, mirror: Bool) -> [Overlay] {
         guard let v = state.viewer else { return [] }
@@ -65,7 +87,8 @@ enum ImageComposer {
             OverlayPoint(x: mirror ? width - (x - x0) : x - x0, y: y - y0)
         }
         var out: [Overlay] = []
-        if v.aiOverlay, v.heatmap, !f.sopUID.isEmpty, let h = state.currentEntry?.aiResult?.heatmaps[f.sopUID] {
+        let blinded = state.currentEntry.map { state.isBlinded($0.uid) } ?? true
+        if v.aiOverlay, v.heatmap, !blinded, !f.sopUID.isEmpty, let h = state.currentEntry?.aiResult?.heatmaps[f.sopUID] {
             out.append(.heatmap(cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror, opacity: Float(v.opacity))))
         }
         let selectedKey = state.selectedFinding?.key
@@ -75,7 +98,8 @@ enum ImageComposer {
                 let decision = v.decisions[finding.key]
                 if decision?.kind == .reject { continue }
                 let color: OverlayColor = finding.origin == .reader ? .marker : (finding.risk.map { .risk($0) } ?? .box)
-                let label = finding.key == selectedKey ? TextSanitizer.sanitize(finding.label) : nil
+                let labelAll = state.teaching?.presenter == true
+                let label = finding.key == selectedKey || labelAll ? TextSanitizer.sanitize(finding.label) : nil
                 if finding.width > 0, finding.height > 0 {
                     let p = pt(finding.centerX - (mirror ? -finding.width : finding.width) / 2, finding.centerY - finding.height / 2)
                     out.append(.box(x: p.x, y: p.y, width: finding.width, height: finding.height, color: color, label: label))
@@ -84,6 +108,7 @@ enum ImageComposer {
                 }
             }
         }
+        out += groundTruthOverlays(state, frame: f, pt: pt)
         if vp.isActive {
             if let m = v.measurement {
                 out.append(.measurement(from: pt(m.0.x, m.0.y), to: pt(m.1.x, m.1.y), label: formatMM(distanceMM(m.0, m.1, f))))

@@ -21,7 +21,7 @@ public struct KeyMap: Sendable, Equatable {
         let common: [Key: Action] = [.char("?"): .help, .char("Q"): .quit, .char("T"): .cycleTheme, .escape: .back]
         var w = common
         w.merge([.up: .up, .char("k"): .up, .down: .down, .char("j"): .down, .enter: .open, .char("o"): .open,
-                 .char("/"): .search, .char("s"): .cycleSort, .char("f"): .cycleFilter, .char("q"): .quit]) { $1 }
+                 .char("/"): .search, .char("s"): .cycleSort, .char("f"): .cycleFilter, .char("q"): .quit, .char("I"): .stats]) { $1 }
         var v = common
         v.merge([
             .char("j"): .nextSlice, .char("k"): .previousSlice, .pageDown: .nextSlicePage, .pageUp: .previousSlicePage,
@@ -40,6 +40,8 @@ public struct KeyMap: Sendable, Equatable {
             .char("n"): .nextFinding, .char("N"): .previousFinding, .tab: .nextFinding, .backTab: .previousFinding,
             .char("A"): .accept, .char("X"): .reject, .char("C"): .correct,
             .char("F"): .addPoint, .char("B"): .addBox, .char("u"): .undo, .char("S"): .signOff,
+            .char("w"): .nextViewport, .char("b"): .assess, .char("R"): .reveal, .char("I"): .stats,
+            .char("."): .nextCase, .char(","): .previousCase, .char("E"): .summary,
         ]) { $1 }
         return KeyMap(worklist: w, viewer: v)
     }()

@@ -9,6 +9,8 @@ public enum Message: Sendable {
     /// Timer (cine, progress animation).
     case tick
     case studiesLoaded([StudyIndex.Study])
+    /// A later scan of watched folders: every study found, old and new (see `updateArrivals`).
+    case studiesRescanned([StudyIndex.Study])
     case seriesProgress(seriesUID: String, fraction: Double)
     case seriesLoaded(ImageStack)
     case aiStatus(studyUID: String, AIStatus)
@@ -18,6 +20,10 @@ public enum Message: Sendable {
     case tagsLoaded([String])
     case resume(SessionState)
     case error(String)
+    /// Studies this reader has already revealed (second reader), read from the store at start.
+    case revealedStudies(Set<String>)
+    case discordanceQueue(Set<String>)
+    case report(title: String, lines: [String])
 }
 
 /// What the store holds for one study and reader, as the viewer needs it.
@@ -27,8 +33,11 @@ public struct ReviewSnapshot: Sendable, Equatable {
     public var signoff: SignoffRecord?
     /// This reader's actions still in force, oldest first (what undo walks back through).
     public var history: [UndoEntry]
+    /// Second-reader rows for the study (nil outside the screening workflows).
+    public var screening: ScreeningRead?
     public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?,
-                history: [UndoEntry] = []) {
+                history: [UndoEntry] = [], screening: ScreeningRead? = nil) {
         self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff; self.history = history
+        self.screening = screening
     }
 }

@@ -10,6 +10,11 @@ public struct Prompt: Sendable, Equatable {
         case addLabel(kind: String, x: Double, y: Double, width: Double, height: Double)
         case signAssessment
         case confirmSign(assessment: String, undecided: Int)
+        /// Per-breast BI-RADS, right then left (second reader, mammography quiz).
+        case biradsRight
+        case biradsLeft(right: Int)
+        /// A quiz assessment for a case that is not a mammogram.
+        case teachingAssessment
     }
 
     public var purpose: Purpose
@@ -17,6 +22,8 @@ public struct Prompt: Sendable, Equatable {
     public var text = ""
     /// Numbered choices (1-based on screen); a digit picks one, Enter takes the typed text.
     public var choices: [String] = []
+    /// Choices are numbered from 0 (BI-RADS 0–5) instead of 1.
+    public var zeroBased = false
 
     public static let rejectReasons = ["artefact / not a lesion", "benign / known finding", "wrong location",
                                        "duplicate", "outside the model's scope"]

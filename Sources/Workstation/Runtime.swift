@@ -13,15 +13,23 @@ public final class Runtime {
     let options: WorkstationOptions
     let store: ReviewStore
     var state: AppState
-    private let inbox = Inbox()
-    private let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
-    private let aiQueue = DispatchQueue(label: "lightbox.ai", qos: .utility)
-    private var studies: [String: StudyIndex.Series] = [:]
+    let inbox = Inbox()
+    let loadQueue = DispatchQueue(label: "lightbox.load", qos: .userInitiated)
+    lazy var analysisQueue: AnalysisQueue = {
+        let inbox = self.inbox
+        return AnalysisQueue(source: options.findingsSource) { inbox.post($0) }
+    }()
+    var studies: [String: StudyIndex.Series] = [:]
+    /// Folder watching (`--watch`): see Runtime+Watch.swift.
+    var watch = FolderWatch()
 
     public init(options: WorkstationOptions) throws {
         self.options = options
         store = try ReviewStore(path: options.databasePath)
         state = AppState(columns: 80, rows: 24, reader: options.reader, deidentify: options.deidentify)
+        state.workflow = options.workflow
+        state.teaching = options.teaching
+        if options.workflow == .arbitration { state.filter = .discordant }
         state.themeNames = Self.themeNames(options.themesDirectory)
         if let path = options.configPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
             do {
@@ -53,7 +61,7 @@ public final class Runtime {
         // Environment, then the terminal's answers to the capability queries (before ncurses
         // takes the input), then --protocol / LIGHTBOX_GRAPHICS.
         let env = ProcessInfo.processInfo.environment
-        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1, timeout: 0.2,
+        let caps = TerminalCapabilities.detect(environment: env, input: 0, output: 1,
                                                protocolFlag: options.graphics ?? env["LIGHTBOX_GRAPHICS"])
         state.graphics = caps.graphicsProtocol
         // Anything a library writes to stderr would land in the middle of the screen: send it to
@@ -67,6 +75,10 @@ public final class Runtime {
         defer { backend.shutdown() }
         (state.columns, state.rows) = backend.size
         try? store.audit(reader: options.reader, action: "start", detail: "db \(options.databasePath)")
+        if let t = options.teaching {
+            try store.startTeachingSession(TeachingSessionRecord(key: t.key, trainee: options.reader, mode: t.mode.rawValue,
+                                                                 order: options.teachingOrder, seed: options.teachingSeed, cases: t.cases.count))
+        }
         startScan()
         var dirty = true
         var lastTick = Date()
@@ -82,6 +94,7 @@ public final class Runtime {
                 dirty = true
             }
             for m in inbox.drain() { dispatch(m); dirty = true }
+            rescanIfDue()
             if state.viewer?.cine == true, Date().timeIntervalSince(lastTick) > 0.1 {
                 lastTick = Date()
                 dispatch(.tick)
@@ -98,6 +111,7 @@ public final class Runtime {
             pendingAfterScan = false
             afterScan()
         }
+        if case .studiesRescanned(let found) = message { afterRescan(found) }
         for e in effects { perform(e) }
     }
 
@@ -114,6 +128,7 @@ public final class Runtime {
                     inbox.post(.seriesLoaded(stack))
                 }
             case .loadReview(let uid):
+                analysisQueue.bump(uid)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .recordDecision(let uid, let finding, let decision, let reason, let correction):
                 try store.recordDecision(reader: reader, studyUID: uid, finding: finding, decision: decision, reason: reason, correction: correction)
@@ -122,10 +137,12 @@ public final class Runtime {
                 if id > 0 { try store.undoDecision(id: id, reader: reader) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .addReaderFinding(let record):
-                try store.addReaderFinding(record, reader: reader)
+                if let t = state.teaching { try store.addTeachingMark(session: t.key, record) }
+                else { try store.addReaderFinding(record, reader: reader) }
                 dispatch(.reviewLoaded(studyUID: record.studyUID, try snapshot(record.studyUID)))
             case .removeReaderFinding(let uid, let key):
-                try store.removeReaderFinding(key: key)
+                if let t = state.teaching { try store.removeTeachingMark(session: t.key, key: key) }
+                else { try store.removeReaderFinding(key: key) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .signOff(let uid, let assessment, let undecided, let forced):
                 try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
@@ -139,6 +156,16 @@ public final class Runtime {
                 dispatch(.tagsLoaded(DataSetDump.lines(file)))
             case .setTheme(let name):
                 loadTheme(name)
+            case .screeningEvent(let e):
+                try store.recordScreeningEvent(e)
+            case .reveal(let uid, let items):
+                try store.recordReveal(reader: reader, studyUID: uid, discordances: items)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .loadStats:
+                dispatch(.report(title: "Screening statistics", lines: try store.screeningStats(reader: reader).lines
+                    + ["", "Discordance queue: \(try store.discordanceQueue().count) study(ies) waiting for arbitration"]))
+            case .teachingResult(let r):
+                try store.recordTeachingResult(r)
             case .quit:
                 state.quit = true
             }
@@ -149,6 +176,11 @@ public final class Runtime {
 
     /// The store's view of one study for this reader.
     func snapshot(_ uid: String) throws -> ReviewSnapshot {
+        if let t = state.teaching {
+            // A teaching session sees only its own marks: a new session starts from a clean case.
+            let marks = try store.teachingMarks(session: t.key, studyUID: uid)
+            return ReviewSnapshot(decisions: [:], readerFindings: marks, signoff: nil, history: marks.map { .readerFinding(key: $0.key) })
+        }
         let effective = try store.effectiveDecisions(studyUID: uid, reader: options.reader)
         let rows = try store.decisions(studyUID: uid, reader: options.reader)
         let undone = Set(rows.compactMap(\.undoes))
@@ -162,7 +194,10 @@ public final class Runtime {
                                                              correction: $0.correction, recordID: $0.id) },
             readerFindings: marks,
             signoff: try store.signoffs(studyUID: uid, reader: options.reader).last,
-            history: timeline.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1))
+            history: timeline.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1),
+            screening: options.workflow == .standard ? nil
+                : ScreeningRead(events: try store.screeningEvents(studyUID: uid), discordances: try store.discordances(studyUID: uid),
+                                reader: options.reader, arbitrating: options.workflow == .arbitration))
     }
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.
@@ -178,30 +213,30 @@ public final class Runtime {
         pendingAfterScan = true
     }
 
-    private var pendingAfterScan = false
+    var pendingAfterScan = false
 
     /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, start AI.
     func afterScan() {
         state.loading["scan"] = nil
         for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
-        if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
-        if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
-        let source = options.findingsSource
-        let inbox = self.inbox
-        for entry in state.visibleEntries {
-            let study = entry.study, uid = entry.uid
-            aiQueue.async {
-                inbox.post(.aiStatus(studyUID: uid, .running(progress: 0)))
-                do {
-                    if let result = try source.analyze(study, progress: { inbox.post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
-                        inbox.post(.aiResult(studyUID: uid, result))
-                    } else {
-                        inbox.post(.aiStatus(studyUID: uid, .notRun(reason: source.idleReason)))
-                    }
-                } catch {
-                    inbox.post(.aiStatus(studyUID: uid, .failed("\(error)")))
-                }
+        if options.teaching == nil {
+            if let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
+            if options.workflow == .secondReader, let events = try? store.screeningEvents(reader: options.reader) {
+                dispatch(.revealedStudies(Set(events.filter { $0.kind == .reveal }.map(\.studyUID))))
             }
+            if options.workflow == .arbitration, let queue = try? store.discordanceQueue() {
+                dispatch(.discordanceQueue(Set(queue.map(\.studyUID))))
+            }
+            if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
+        }
+        // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
+        let jobs = state.visibleEntries.enumerated().map { k, entry in
+            AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k))
+        }
+        analysisQueue.enqueue(jobs)
+        for entry in state.entries {
+            watch.analysedCounts[entry.uid] = entry.study.instanceCount
+            watch.lastSeenCounts[entry.uid] = entry.study.instanceCount
         }
     }
 }

@@ -28,7 +28,7 @@ enum StatusLine {
             top = row - p.choices.count - 1
             screen.fill(row: top, column: 0, rows: p.choices.count + 1, columns: screen.columns, style: .prompt)
             screen.put(p.title, row: top, column: 1, style: .prompt)
-            for (i, c) in p.choices.enumerated() { screen.put("  \(i + 1)  \(c)", row: top + 1 + i, column: 1, style: .prompt) }
+            for (i, c) in p.choices.enumerated() { screen.put("  \(p.zeroBased ? i : i + 1)  \(c)", row: top + 1 + i, column: 1, style: .prompt) }
         }
         screen.fill(row: row, column: 0, rows: 1, columns: screen.columns, style: .prompt)
         let label = p.choices.isEmpty ? p.title + ": " : "or type: "

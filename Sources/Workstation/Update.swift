@@ -31,8 +31,11 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
             StudyEntry(study: s, ordinal: k + 1, ai: .notRun(reason: "no models installed"), aiResult: nil, review: .unread)
         }
         state.worklistSelection = 0
+        if state.teaching != nil { return startTeaching(&state) }
         if let resume = state.pendingResume { state.pendingResume = nil; return applyResume(&state, resume) }
         return []
+    case .studiesRescanned(let studies):
+        return updateArrivals(&state, studies)
     case .seriesProgress(let uid, let f):
         state.loading[uid] = f
         return []
@@ -58,6 +61,8 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
             state.viewer?.readerFindings = snapshot.readerFindings
             state.viewer?.signoff = snapshot.signoff
             state.viewer?.undoStack = snapshot.history
+            state.viewer?.screening = snapshot.screening
+            if snapshot.screening?.revealed == true, state.workflow == .secondReader { state.revealed.insert(uid) }
         }
         if let i = state.entryIndex(uid: uid) {
             state.entries[i].review = snapshot.signoff != nil ? .signed
@@ -76,6 +81,15 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .error(let text):
         state.message = TextSanitizer.sanitize(text)
         return []
+    case .revealedStudies(let uids):
+        state.revealed.formUnion(uids)
+        return []
+    case .discordanceQueue(let uids):
+        state.discordanceQueue = uids
+        return []
+    case .report(let title, let lines):
+        state.modal = .report(title: title, lines: lines.map(TextSanitizer.sanitize))
+        return []
     }
 }
 
@@ -92,6 +106,9 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard !state.themeNames.isEmpty else { return [] }
         let i = ((state.themeNames.firstIndex(of: state.theme.name) ?? -1) + 1) % state.themeNames.count
         return [.setTheme(name: state.themeNames[i])]
+    case .stats:
+        guard state.workflow != .standard else { state.message = "Statistics are for second-reader screening (--second-reader)"; return [] }
+        return [.loadStats]
     default:
         return state.mode == .worklist ? performWorklist(&state, action) : performViewer(&state, action)
     }
@@ -113,7 +130,8 @@ func performWorklist(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.sort = all[((all.firstIndex(of: state.sort) ?? 0) + 1) % all.count]
         state.message = "Sorted by \(state.sort.rawValue)"
     case .cycleFilter:
-        let all = WorklistFilter.allCases
+        // The discordance queue is a filter only where screening reads happen.
+        let all = WorklistFilter.allCases.filter { $0 != .discordant || state.workflow != .standard }
         state.filter = all[((all.firstIndex(of: state.filter) ?? 0) + 1) % all.count]
         state.worklistSelection = 0
         state.message = "Showing \(state.filter.rawValue)"
@@ -158,9 +176,18 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
     state.viewer = v
     state.mode = .viewer
     state.message = ""
-    var effects: [Effect] = [.audit(action: "open", studyUID: uid, detail: ""), .loadReview(studyUID: uid)]
+    var effects: [Effect] = [.audit(action: "open", studyUID: uid, detail: "")]
+    if state.workflow == .secondReader {
+        // Time per study counts from the first open; every open is recorded (append-only).
+        state.viewer?.screening = ScreeningRead()
+        effects.append(.screeningEvent(ScreeningEvent(reader: state.reader, studyUID: uid, kind: .start)))
+    } else if state.workflow == .arbitration {
+        state.viewer?.screening = ScreeningRead()
+        state.viewer?.screening?.revealed = true
+    }
+    effects.append(.loadReview(studyUID: uid))
     effects += seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
-    effects.append(.saveSession(sessionState(state)))
+    if state.teaching == nil { effects.append(.saveSession(sessionState(state))) }
     return effects
 }
 

@@ -6,6 +6,15 @@ import TerminalGraphics
 func performReview(_ state: inout AppState, _ action: Action) -> [Effect] {
     guard let v = state.viewer else { return [] }
     let findings = state.findings
+    if state.teaching != nil, [.accept, .reject, .correct, .signOff].contains(action) {
+        state.message = "Teaching: mark findings (F point, B box), b assessment, R reveal, . next case"
+        return []
+    }
+    if action == .signOff, state.workflow != .standard { return screeningSign(&state) }
+    if v.signoff != nil, state.workflow != .standard, [.accept, .reject, .correct, .addPoint, .addBox, .undo].contains(action) {
+        state.message = "Signed: the read is closed"
+        return []
+    }
     switch action {
     case .nextFinding, .previousFinding:
         guard !findings.isEmpty else { state.message = "No findings"; return [] }
@@ -40,6 +49,11 @@ func performReview(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.message = "Box: move the cursor to the opposite corner, press B"
         }
     case .undo:
+        if case .readerFinding(let key)? = v.undoStack.last, v.screening?.discordances.contains(where: { $0.findingKey == key }) == true {
+            // A discordant mark is what the AI was compared with: it stays, and gets a decision.
+            state.message = "Marks of the blinded read stay after the reveal; decide them instead (A keep, X withdraw)"
+            return []
+        }
         guard let last = state.viewer!.undoStack.popLast() else { state.message = "Nothing to undo"; return [] }
         switch last {
         case .decision(let key, let id):
@@ -92,8 +106,9 @@ func decide(_ state: inout AppState, _ f: Finding, _ kind: DecisionKind, reason:
 /// Keys while a modal is up: help and tags close on any key (tags scroll); prompts edit text.
 func updateModal(_ state: inout AppState, _ key: Key) -> [Effect] {
     switch state.modal {
-    case .help?:
+    case .help?, .report?:
         state.modal = nil
+        if key == .char("Q") { return perform(&state, .quit) }
         return []
     case .tags(let lines, let scroll)?:
         let page = max(1, state.rows - 4)
@@ -120,7 +135,11 @@ func updateModal(_ state: inout AppState, _ key: Key) -> [Effect] {
             state.modal = nil
             return submit(&state, p, choice: nil)
         case .char(let c):
-            if !p.choices.isEmpty, p.text.isEmpty, let d = c.wholeNumberValue, d >= 1, d <= p.choices.count {
+            if p.zeroBased, p.text.isEmpty, let d = c.wholeNumberValue, d >= 0, d < p.choices.count {
+                state.modal = nil
+                return submit(&state, p, choice: d)
+            }
+            if !p.zeroBased, !p.choices.isEmpty, p.text.isEmpty, let d = c.wholeNumberValue, d >= 1, d <= p.choices.count {
                 state.modal = nil
                 return submit(&state, p, choice: d - 1)
             }
@@ -196,6 +215,17 @@ func submit(_ state: inout AppState, _ p: Prompt, choice: Int?) -> [Effect] {
         return sign(&state, assessment, undecided: 0, forced: false)
     case .confirmSign(let assessment, let undecided):
         return sign(&state, assessment, undecided: undecided, forced: true)
+    case .biradsRight:
+        guard let r = choice else { state.message = "Pick BI-RADS 0-5 by its digit"; return [] }
+        state.modal = .prompt(Prompt(purpose: .biradsLeft(right: r), title: "LEFT breast BI-RADS (digit 0-5; right is \(r))",
+                                     choices: BIRADS.names, zeroBased: true))
+    case .biradsLeft(let r):
+        guard let l = choice else { state.message = "Pick BI-RADS 0-5 by its digit"; return [] }
+        return recordBIRADS(&state, right: r, left: l)
+    case .teachingAssessment:
+        guard let c = choice, let uid = state.viewer?.studyUID else { state.message = "Pick an assessment by its digit"; return [] }
+        state.teaching?.assessments[uid] = p.choices[c]
+        state.message = "Assessment: \(p.choices[c])"
     }
     return []
 }

@@ -6,6 +6,8 @@ import TerminalGraphics
 func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
     guard state.viewer != nil else { state.mode = .worklist; return [] }
     switch action {
+    case .back where state.teaching != nil && state.viewer?.tool == .pointer:
+        return performTeaching(&state, .summary)
     case .back:
         if state.viewer?.tool != .pointer { state.viewer?.tool = .pointer; state.viewer?.measurement = nil; state.message = "Tool: pointer"; return [] }
         let uid = state.viewer!.studyUID
@@ -108,6 +110,7 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.message = "Measure: move the cursor to the other end, press m"
         }
     case .toggleAI:
+        if state.isBlinded(state.viewer!.studyUID) { state.message = "AI hidden until the reveal (R)"; return [] }
         state.viewer!.aiOverlay.toggle()
         state.message = state.viewer!.aiOverlay ? "AI overlay on" : "AI overlay off"
     case .toggleHeatmap:
@@ -123,6 +126,8 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.message = "Overlay opacity \(Int(steps[i] * 100))%"
     case .nextFinding, .previousFinding, .accept, .reject, .correct, .addPoint, .addBox, .undo, .signOff:
         return performReview(&state, action)
+    case .nextViewport, .assess, .reveal, .nextCase, .previousCase, .summary:
+        return performWorkflow(&state, action)
     default: break
     }
     return []

@@ -19,6 +19,9 @@ public func view(_ state: AppState) -> Screen {
         screen.images = []
         TagBrowserView.draw(lines: lines, scroll: scroll, into: &screen)
     case .prompt(let p)?: StatusLine.drawPrompt(p, state: state, into: &screen)
+    case .report(let title, let lines)?:
+        screen.images = []
+        ReportView.draw(title: title, lines: lines, into: &screen)
     case nil: break
     }
     return screen

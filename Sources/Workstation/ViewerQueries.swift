@@ -36,13 +36,21 @@ extension AppState {
         return currentStack.flatMap { Reformat.frame($0, v.orientation, currentSlice) }
     }
 
-    /// AI findings first (as the source ordered them), then the reader's own.
+    /// AI findings first (as the source ordered them), then the reader's own. A blinded read
+    /// (second reader before the reveal, quiz before the answer) has no AI findings at all; an
+    /// arbitrator also sees the first reader's marks the AI did not flag.
     public var findings: [Finding] {
         guard let v = viewer, let e = currentEntry else { return [] }
-        var out = e.aiResult?.findings ?? []
+        var out = isBlinded(e.uid) ? [] : (e.aiResult?.findings ?? [])
         for r in v.readerFindings where !r.removed {
             out.append(Finding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
                                centerX: r.x, centerY: r.y, width: r.width, height: r.height))
+        }
+        if workflow == .arbitration, let s = v.screening {
+            for d in s.discordances where d.kind == .readerOnly && !out.contains(where: { $0.key == d.findingKey }) {
+                out.append(Finding(key: d.findingKey, origin: .reader, label: "\(d.reader): \(d.label)", seriesUID: d.seriesUID, sopUID: d.sopUID,
+                                   centerX: d.x, centerY: d.y, width: d.width, height: d.height))
+            }
         }
         return out
     }
@@ -56,6 +64,7 @@ extension AppState {
     /// AI findings the reader has not yet accepted, rejected or corrected.
     public var undecidedCount: Int {
         guard let v = viewer else { return 0 }
+        if workflow != .standard { return pendingDiscordances.count }
         return findings.filter { $0.origin == .ai && v.decisions[$0.key] == nil }.count
     }
 

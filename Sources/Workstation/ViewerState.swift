@@ -58,6 +58,8 @@ public struct ViewerState: Sendable {
     /// Actions undo can revert, newest last. Rebuilt from the store on every review load, so undo
     /// reaches back past a restart.
     public var undoStack: [UndoEntry] = []
+    /// The second-reader read of this study (screening workflows only).
+    public var screening: ScreeningRead?
 
     public init(studyUID: String) { self.studyUID = studyUID }
 }

@@ -10,14 +10,18 @@ enum ViewerView {
         let h = e.study.first
         screen.fill(row: ScreenLayout.headerRow, column: 0, rows: 1, columns: screen.columns, style: .header)
         let date = state.deidentify ? "" : "  " + Text.date(h.studyDate)
-        screen.put("\(state.patientLabel(e))\(date)  \(TextSanitizer.sanitize(h.studyDescription))", row: 0, column: 1, style: .header)
-        if let r = e.aiResult, r.notForClinicalUse, v.aiOverlay {
+        var title = "\(state.patientLabel(e))\(date)  \(TextSanitizer.sanitize(h.studyDescription))"
+        if let t = state.teaching { title = "CASE \(t.index + 1)/\(t.cases.count) · " + title }
+        if state.workflow == .secondReader { title += state.isBlinded(e.uid) ? "  · SECOND READER: blinded first read" : "  · SECOND READER: AI revealed" }
+        if state.workflow == .arbitration { title += "  · ARBITRATION" }
+        screen.put(title, row: 0, column: 1, style: .header)
+        if let r = e.aiResult, r.notForClinicalUse, v.aiOverlay, !state.isBlinded(e.uid) {
             let banner = " AI: \(TextSanitizer.sanitize(r.model?.id ?? "model")) — NOT FOR CLINICAL USE "
             screen.put(banner, row: 0, column: max(0, screen.columns - banner.count - 1), style: .banner)
         }
         drawSeriesStrip(state, e, into: &screen)
         for vp in state.viewports { drawViewport(state, vp, into: &screen) }
-        FindingsPanel.draw(state, into: &screen)
+        if state.teaching != nil { TeachingPanel.draw(state, into: &screen) } else { FindingsPanel.draw(state, into: &screen) }
         let f = state.currentFrame
         var parts = ["tool: \(v.tool.name)"]
         if f?.isColor == false { parts.append("W/L \(state.effectiveWindow(f))") }

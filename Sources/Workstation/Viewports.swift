@@ -12,7 +12,12 @@ enum ScreenLayout {
     static let seriesRow = 1
     static let bodyTop = 2
     static func statusRow(_ s: AppState) -> Int { s.rows - 1 }
-    static func panelWidth(_ s: AppState) -> Int { s.columns >= 70 ? min(40, s.columns / 3) : 0 }
+    static func panelWidth(_ s: AppState) -> Int {
+        guard s.columns >= 70 else { return 0 }
+        // Teaching text needs room; presenter mode gives it nearly half the screen.
+        if let t = s.teaching { return t.presenter ? min(80, s.columns * 45 / 100) : min(50, s.columns / 3) }
+        return min(40, s.columns / 3)
+    }
     static func imageArea(_ s: AppState) -> CellRect {
         CellRect(row: bodyTop, column: 0, rows: max(0, s.rows - bodyTop - 1), columns: max(0, s.columns - panelWidth(s)))
     }

@@ -11,7 +11,9 @@ enum WorklistLayout {
 /// AI status and review status.
 enum WorklistView {
     static func draw(_ state: AppState, into screen: inout Screen) {
-        let title = "Lightbox worklist — reader \(TextSanitizer.sanitize(state.reader))" + (state.deidentify ? " — de-identified" : "")
+        var title = "Lightbox worklist — reader \(TextSanitizer.sanitize(state.reader))" + (state.deidentify ? " — de-identified" : "")
+        if state.workflow == .secondReader { title += " — SECOND READER (AI hidden until you reveal it; I statistics)" }
+        if state.workflow == .arbitration { title += " — ARBITRATION of reader/AI discordances (I statistics)" }
         screen.fill(row: 0, column: 0, rows: 1, columns: screen.columns, style: .header)
         screen.put(title, row: 0, column: 1, style: .header)
         let info = "sort: \(state.sort.rawValue)  filter: \(state.filter.rawValue)" + (state.search.isEmpty ? "" : "  search: \(state.search)")
@@ -35,16 +37,19 @@ enum WorklistView {
             let row = WorklistLayout.firstRow + i - top
             let selected = i == selection
             let h = e.study.first
-            let cells = [e.priority, state.patientLabel(e), state.deidentify ? "—" : Text.date(h.studyDate),
+            let blinded = state.isBlinded(e.uid)
+            let ai = blinded ? "AI: hidden until reveal" : "AI: " + e.ai.text
+            let review = state.discordanceQueue.contains(e.uid) && state.workflow == .arbitration ? "discordant" : e.review.rawValue
+            let cells = [blinded ? "screen" : e.priority, state.patientLabel(e), state.deidentify ? "—" : Text.date(h.studyDate),
                          e.study.modalities.joined(separator: "/"), TextSanitizer.sanitize(h.studyDescription),
-                         String(e.study.instanceCount), "AI: " + e.ai.text, e.review.rawValue]
+                         String(e.study.instanceCount), ai, review]
             if selected { screen.fill(row: row, column: 0, rows: 1, columns: screen.columns, style: .selected) }
             var x = 1
             for (k, (text, w)) in zip(cells, widths).enumerated() {
                 var style: Style = selected ? .selected : .normal
                 if !selected {
-                    if k == 0, e.priority != "routine" { style = .warning }
-                    if k == 6, let r = e.highestRisk { style = .risk(r) }
+                    if k == 0, e.priority != "routine", !blinded { style = .warning }
+                    if k == 6, let r = e.highestRisk, !blinded { style = .risk(r) }
                     if k == 6, case .notRun = e.ai { style = .dim }
                     if k == 7 { style = e.review == .signed ? .dim : e.review == .inProgress ? .accent : .normal }
                 }

@@ -13,6 +13,15 @@ public struct WorkstationOptions: Sendable {
     public var configPath: String?
     public var themeName: String?
     public var findingsSource: any FindingsSource = SidecarFindingsSource()
+    /// `--second-reader` (blinded first read) or `--arbitrate` (third reader on the discordance queue).
+    public var workflow: Workflow = .standard
+    /// `lightbox teach`: the session to run (the paths are then the cases' folders).
+    public var teaching: TeachingSession?
+    /// `lightbox teach --order/--seed`, recorded with the session.
+    public var teachingOrder = "fixed"
+    public var teachingSeed: Int?
+    /// Rescan the folders this often (seconds) for studies that arrive while open; nil: scan once.
+    public var watchInterval: Double?
 
     public init(paths: [String], databasePath: String? = nil, reader: String? = nil) {
         let env = ProcessInfo.processInfo.environment

@@ -12,6 +12,7 @@ enum LightboxSubcommands {
         ModelsCommand.self,
         OnnxCommand.self,
         ReviewCommand.self,
+        TeachCommand.self,
         ListenCommand.self,
         PullCommand.self,
         StowCommand.self,

@@ -22,6 +22,12 @@ struct OpenCommand: ParsableCommand {
     @Flag(help: "Hide patient names, IDs and dates everywhere.")
     var deidentify = false
 
+    @Flag(help: "Second-reader screening: the AI stays hidden until the reader has recorded per-breast BI-RADS and reveals it (R); discordances need a decision before sign-off.")
+    var secondReader = false
+
+    @Flag(help: "Arbitrate the discordance queue as a third reader (name yourself with --reader).")
+    var arbitrate = false
+
     @Option(name: .customLong("protocol"), help: "Graphics: auto, blocks, sextants, sixel, kitty, iterm, ascii.")
     var graphics: String?
 
@@ -30,6 +36,9 @@ struct OpenCommand: ParsableCommand {
 
     @Option(help: "Key map and settings file (default: $XDG_CONFIG_HOME/lightbox/config.toml).")
     var config: String?
+
+    @Option(help: ArgumentHelp("Rescan the folders every N seconds for studies that arrive while the workstation is open (pushed by `lightbox listen` or copied in); they join the worklist and are queued for AI once complete.", valueName: "N"))
+    var watch: Double?
 
     @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
     var benchmarkSlices: Int?
@@ -47,14 +56,22 @@ struct OpenCommand: ParsableCommand {
         if let n = benchmarkSlices { return try benchmark(roots, slices: n) }
         var options = WorkstationOptions(paths: roots, databasePath: db, reader: reader)
         options.deidentify = deidentify
+        guard !(secondReader && arbitrate) else { throw ValidationError("--second-reader and --arbitrate are different readings: pick one") }
+        options.workflow = arbitrate ? .arbitration : secondReader ? .secondReader : .standard
         options.graphics = graphics
         options.themeName = theme
+        if let watch {
+            guard watch >= 0.5, watch <= 3600 else { throw ValidationError("--watch takes 0.5…3600 seconds") }
+            options.watchInterval = watch
+        }
         if let config { options.configPath = config }
         // Models beside the studies run in the background; without them the sidecar source stays.
         if let folder = WorkstationOptions.locate("Models"),
            let source = try? ModelFindingsSource(modelsFolder: URL(fileURLWithPath: folder)), !source.catalog.entries.isEmpty {
             options.findingsSource = source
         }
+        // A TID 1500 report in the study (ours or another tool's) is shown first; then the above.
+        options.findingsSource = SRFindingsSource(fallback: options.findingsSource)
         guard isatty(1) != 0, isatty(0) != 0 else {
             throw ValidationError("lightbox open needs a terminal (stdin and stdout must be a tty)")
         }

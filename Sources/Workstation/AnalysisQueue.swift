@@ -1,0 +1,143 @@
+import Foundation
+import Imaging
+import Review
+
+/// How urgent it is to have the AI's answer for a study, the way triage products order their work:
+/// what the reader has open comes first, then the studies where minutes matter (a head CT can hold
+/// a haemorrhage), then the rest of the unread worklist, and signed studies last.
+///
+/// Lower sorts first. The tie-breaker is the worklist order the queue was filled in.
+public struct AnalysisPriority: Comparable, Sendable {
+    /// 0: the reader opened the study; 1: unread; 2: in progress; 3: signed.
+    public var readerTier: Int
+    /// Clinical urgency of what the installed models look for in this kind of study (0 = most urgent).
+    public var urgency: Int
+    public var order: Int
+
+    public static func < (a: Self, b: Self) -> Bool {
+        (a.readerTier, a.urgency, a.order) < (b.readerTier, b.urgency, b.order)
+    }
+
+    /// Urgency by study kind: head CT (haemorrhage, time-critical) → chest CT (nodules) → chest
+    /// radiograph → mammography (screening, a second read) → anything else.
+    public static func urgency(of study: StudyIndex.Study) -> Int {
+        let headers = study.series.map(\.first)
+        let modalities = Set(headers.map(\.modality))
+        let parts = Set(headers.map { $0.bodyPart.uppercased() })
+        if modalities.contains("CT") {
+            return parts.contains(where: { $0.contains("HEAD") || $0.contains("BRAIN") }) ? 0 : 1
+        }
+        if modalities.contains("CR") || modalities.contains("DX") { return 2 }
+        if modalities.contains("MG") { return 3 }
+        return 4
+    }
+
+    public init(readerTier: Int, urgency: Int, order: Int) {
+        self.readerTier = readerTier; self.urgency = urgency; self.order = order
+    }
+
+    /// The priority of a worklist study that the reader has not opened yet.
+    public init(study: StudyIndex.Study, review: ReviewStatus, order: Int) {
+        let tier: Int
+        switch review {
+        case .unread: tier = 1
+        case .inProgress: tier = 2
+        case .signed: tier = 3
+        }
+        self.init(readerTier: tier, urgency: Self.urgency(of: study), order: order)
+    }
+}
+
+/// The background AI work list. One study is analysed at a time (the analysis itself spreads over
+/// both cores), always the pending study with the best `AnalysisPriority`; opening a study moves it
+/// to the front. Pending studies show their place in line in the worklist ("queued 3").
+///
+/// Thread-safety: the public methods may be called from any thread; jobs run on one serial queue and
+/// report through `post`, which the runtime's inbox drains on the UI loop.
+final class AnalysisQueue: @unchecked Sendable {
+    struct Job {
+        let study: StudyIndex.Study
+        var priority: AnalysisPriority
+        var uid: String { study.studyInstanceUID }
+    }
+
+    private let source: FindingsSource
+    private let post: @Sendable (Message) -> Void
+    private let worker = DispatchQueue(label: "lightbox.ai", qos: .utility)
+    private let lock = NSLock()
+    private var pending: [Job] = []
+    private var busy = false
+    private var stopped = false
+
+    init(source: FindingsSource, post: @escaping @Sendable (Message) -> Void) {
+        self.source = source
+        self.post = post
+    }
+
+    /// Adds studies (not already pending) and starts work if the worker is idle.
+    func enqueue(_ jobs: [Job]) {
+        lock.lock()
+        let known = Set(pending.map(\.uid))
+        pending += jobs.filter { !known.contains($0.uid) }
+        pending.sort { $0.priority < $1.priority }
+        announcePositions()
+        lock.unlock()
+        pump()
+    }
+
+    /// The reader opened `uid`: if it is still waiting, it goes to the front of the line.
+    func bump(_ uid: String) {
+        lock.lock()
+        guard let i = pending.firstIndex(where: { $0.uid == uid }) else { lock.unlock(); return }
+        pending[i].priority.readerTier = 0
+        pending.sort { $0.priority < $1.priority }
+        announcePositions()
+        lock.unlock()
+    }
+
+    /// Drops everything not yet started (the study being analysed finishes).
+    func stop() {
+        lock.lock(); stopped = true; pending.removeAll(); lock.unlock()
+    }
+
+    /// The order studies will run in, for tests and the status line.
+    var pendingUIDs: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return pending.map(\.uid)
+    }
+
+    /// Posts every pending study's place in line. Called with `lock` held, so a study's last
+    /// "queued" message is always posted before the worker's "running" for it.
+    private func announcePositions() {
+        for (n, job) in pending.enumerated() { post(.aiStatus(studyUID: job.uid, .queued(position: n + 1))) }
+    }
+
+    /// Starts the next job if none is running.
+    private func pump() {
+        lock.lock()
+        guard !busy, !stopped, !pending.isEmpty else { lock.unlock(); return }
+        busy = true
+        let job = pending.removeFirst()
+        announcePositions()
+        lock.unlock()
+        worker.async { [self] in
+            run(job)
+            lock.lock(); busy = false; lock.unlock()
+            pump()
+        }
+    }
+
+    private func run(_ job: Job) {
+        let uid = job.uid, post = self.post
+        post(.aiStatus(studyUID: uid, .running(progress: 0)))
+        do {
+            if let result = try source.analyze(job.study, progress: { post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
+                post(.aiResult(studyUID: uid, result))
+            } else {
+                post(.aiStatus(studyUID: uid, .notRun(reason: source.idleReason)))
+            }
+        } catch {
+            post(.aiStatus(studyUID: uid, .failed("\(error)")))
+        }
+    }
+}

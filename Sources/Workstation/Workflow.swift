@@ -1,0 +1,84 @@
+import Imaging
+import Review
+
+/// How the workstation is being used: ordinary reading, a blinded second-reader screening read
+/// (`--second-reader`), or a third reader arbitrating reader/AI discordances (`--arbitrate`).
+public enum Workflow: String, Sendable {
+    case standard
+    case secondReader = "second reader"
+    case arbitration
+}
+
+/// The screening read of the open study, as the store holds it for this reader.
+public struct ScreeningRead: Sendable, Equatable {
+    public var rightBIRADS: Int?
+    public var leftBIRADS: Int?
+    public var revealed = false
+    /// This read's discordance items (first read), or the first readers' (arbitration).
+    public var discordances: [DiscordanceRecord] = []
+    /// The first readers' signed per-breast BI-RADS, shown to an arbitrator.
+    public var firstReads: [ScreeningEvent] = []
+    public var assessed: Bool { rightBIRADS != nil && leftBIRADS != nil }
+    public var assessmentText: String {
+        "R BI-RADS \(rightBIRADS.map(String.init) ?? "?") / L BI-RADS \(leftBIRADS.map(String.init) ?? "?")"
+    }
+    public init() {}
+
+    /// Builds the read from the store's rows: this reader's latest assessment and reveal, and
+    /// (arbitrating) the other readers' discordance items and signed reads.
+    public init(events: [ScreeningEvent], discordances: [DiscordanceRecord], reader: String, arbitrating: Bool) {
+        for e in events where e.reader == reader {
+            if e.kind == .assess || e.kind == .sign || e.kind == .arbitrate { rightBIRADS = e.rightBIRADS; leftBIRADS = e.leftBIRADS }
+            if e.kind == .reveal { revealed = true }
+        }
+        if arbitrating {
+            revealed = true
+            self.discordances = discordances.filter { $0.reader != reader }
+            firstReads = events.filter { $0.reader != reader && $0.kind == .sign }
+        } else {
+            self.discordances = discordances.filter { $0.reader == reader }
+        }
+    }
+}
+
+extension AppState {
+    /// Whether the AI's output for `uid` must stay hidden: the blinded first read before the reveal,
+    /// or a quiz case before its answer is shown.
+    public func isBlinded(_ uid: String) -> Bool {
+        if let t = teaching { return t.mode == .unknown && !t.revealed.contains(uid) }
+        return workflow == .secondReader && !revealed.contains(uid)
+    }
+
+    /// Discordance items of the open study that have no decision yet (sign-off waits for them).
+    public var pendingDiscordances: [DiscordanceRecord] {
+        guard let v = viewer, let s = v.screening else { return [] }
+        return s.discordances.filter { v.decisions[$0.findingKey] == nil }
+    }
+
+    /// The laterality (`R`/`L`) of an image of the open study (or its prior), from its header.
+    func laterality(ofSOP sop: String) -> String {
+        for e in entries {
+            for s in e.study.series {
+                if let h = s.instances.first(where: { $0.sopInstanceUID == sop }) { return h.laterality.uppercased() }
+            }
+        }
+        return ""
+    }
+
+    /// Per-breast AI score: the highest probability among the AI's findings on that breast's
+    /// images, and how many there are. Shown only after the reveal.
+    func breastScores() -> [(side: String, score: Double?, count: Int)] {
+        let ai = (currentEntry?.aiResult?.findings ?? []).filter { $0.origin == .ai }
+        return ["R", "L"].map { side in
+            let mine = ai.filter { laterality(ofSOP: $0.sopUID) == side }
+            return (side, mine.compactMap(\.probability).max(), mine.count)
+        }
+    }
+
+    /// Headers of every image in the worklist by SOP Instance UID (geometry for matching marks).
+    func headersBySOP() -> [String: InstanceHeader] {
+        var out: [String: InstanceHeader] = [:]
+        for e in entries { for s in e.study.series { for h in s.instances { out[h.sopInstanceUID] = h } } }
+        return out
+    }
+}

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Pixel graphics in real terminals under Xvfb: sixel in xterm (VT340 emulation), kitty graphics in kitty.
+
+`lightbox render --protocol sixel` draws a chest radiograph inside a real xterm; a screenshot of the
+X screen (xwd → netpbm) must show an image of the expected pixel size in the top-left corner whose
+grey values correlate with `lightbox export-png` of the same file (the reference rendering, scaled
+to the drawn size). Then the workstation itself (`lightbox open --protocol sixel`) is opened in the
+same terminal on that study and its viewer must put image pixels on the screen.
+
+Kitty: `lightbox render --protocol kitty` in a real kitty (software OpenGL) must put an image that
+matches the reference on the screen, and nothing of the terminal's answers to our capability
+queries may be echoed as text.
+
+Needs Xvfb, xterm, kitty, xwd, xdotool and netpbm (Debian: xvfb xterm kitty x11-apps xdotool netpbm;
+the Makefile installs them).
+Prints "N passed, M failed"; exits non-zero on failure.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIGHTBOX = os.path.abspath(os.environ.get("LIGHTBOX", os.path.join(ROOT, ".build/release/lightbox")))
+STUDY = os.path.join(ROOT, "SampleStudies/07_CXR_YAMADA_2026")
+CELL_W, CELL_H = 6, 13  # xterm's default "fixed" font
+COLS, ROWS = 40, 15
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print(f"ok   - {name}")
+    else:
+        failed += 1
+        print(f"FAIL - {name}{': ' + detail if detail else ''}")
+
+
+def read_pnm(data):
+    """A binary PGM (P5) or PPM (P6) as a float grey array."""
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1
+    magic, w, h, maxval = fields[0], int(fields[1]), int(fields[2]), int(fields[3])
+    dtype = np.uint8 if maxval < 256 else ">u2"
+    channels = 3 if magic == b"P6" else 1
+    a = np.frombuffer(data, dtype=dtype, count=w * h * channels, offset=pos).astype(np.float64)
+    a = a.reshape(h, w, channels)
+    return a.mean(axis=2)
+
+
+def screenshot(display):
+    xwd = subprocess.run(["xwd", "-root", "-display", display], capture_output=True, check=True).stdout
+    pnm = subprocess.run(["xwdtopnm"], input=xwd, capture_output=True, check=True).stdout
+    return read_pnm(pnm)
+
+
+def resize_area(a, h, w):
+    """Box-average `a` down to h×w (enough for a correlation check)."""
+    ys = np.linspace(0, a.shape[0], h + 1).astype(int)
+    xs = np.linspace(0, a.shape[1], w + 1).astype(int)
+    out = np.zeros((h, w))
+    for i in range(h):
+        for j in range(w):
+            out[i, j] = a[ys[i]:max(ys[i + 1], ys[i] + 1), xs[j]:max(xs[j + 1], xs[j] + 1)].mean()
+    return out
+
+
+def lit_crop(a, threshold=8):
+    """`a` cropped to the bounding box of its pixels brighter than `threshold` (None if none)."""
+    lit = np.argwhere(a > threshold)
+    if len(lit) == 0:
+        return None
+    (y0, x0), (y1, x1) = lit.min(axis=0), lit.max(axis=0) + 1
+    return a[y0:y1, x0:x1]
+
+
+def similarity(drawn, ref):
+    """Correlation of the lit parts of two renderings of the same image, on a common 32×32 grid."""
+    d, r = lit_crop(drawn), lit_crop(ref)
+    if d is None or r is None or min(d.shape) < 8:
+        return 0.0
+    return float(np.corrcoef(resize_area(r, 32, 32).ravel(), resize_area(d, 32, 32).ravel())[0, 1])
+
+
+def free_display():
+    for n in range(90, 140):
+        if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
+            return f":{n}"
+    raise SystemExit("no free X display number")
+
+
+def main():
+    for tool in ("Xvfb", "xterm", "kitty", "xwd", "xwdtopnm", "pngtopnm", "xdotool"):
+        if not shutil.which(tool):
+            print(f"0 passed, 1 failed ({tool} not installed)")
+            return 1
+    dicom = sorted(os.path.join(STUDY, f) for f in os.listdir(STUDY) if f.endswith(".dcm"))[0]
+    work = tempfile.mkdtemp(prefix="lightbox-xterm.")
+    display = free_display()
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    terms = []
+    try:
+        env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=os.path.join(work, "config"),
+                   XDG_DATA_HOME=os.path.join(work, "data"), XDG_CACHE_HOME=os.path.join(work, "cache"))
+        for _ in range(50):
+            if subprocess.run(["xwd", "-root", "-display", display], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        xterm = ["xterm", "-ti", "vt340", "-xrm", "XTerm*decTerminalID: vt340", "-xrm", "XTerm*numColorRegisters: 256",
+                 "-bg", "black", "-fg", "white", "-cr", "black", "-b", "0", "-geometry", "120x45+0+0", "-e"]
+
+        # 1. One image with `lightbox render`: the sixel raster attributes give its pixel size.
+        sixel = subprocess.run([LIGHTBOX, "render", "--protocol", "sixel", "--size", f"{COLS}x{ROWS}",
+                                "--cell-size", f"{CELL_W}x{CELL_H}", dicom], capture_output=True, check=True).stdout
+        raster = sixel[sixel.index(b'"') + 1:].split(b"#", 1)[0].split(b";")
+        w, h = int(raster[2]), int(raster[3])
+        check("sixel raster fits the requested cells", w <= COLS * CELL_W and h <= ROWS * CELL_H and
+              max(w / (COLS * CELL_W), h / (ROWS * CELL_H)) > 0.9, f"{w}×{h} px for {COLS}×{ROWS} cells")
+        done = os.path.join(work, "rendered")
+        cmd = (f"printf '\\033[?25l' > /dev/tty; '{LIGHTBOX}' render --protocol sixel --size {COLS}x{ROWS} "
+               f"--cell-size {CELL_W}x{CELL_H} '{dicom}' > /dev/tty; touch '{done}'; sleep 30")
+        terms.append(subprocess.Popen(xterm + ["sh", "-c", cmd], env=env))
+        for _ in range(200):
+            if os.path.exists(done):
+                break
+            time.sleep(0.1)
+        time.sleep(1.0)
+        shot = screenshot(display)
+        drawn = shot[:h, :w]
+        outside = shot[h + 2:h + 60, :w + 60]
+        check("xterm shows the sixel image at the cursor", (drawn > 8).mean() > 0.3, f"{(drawn > 8).mean():.2f} lit")
+        check("nothing is drawn below it", (outside > 8).mean() < 0.01, f"{(outside > 8).mean():.3f} lit")
+        png = os.path.join(work, "ref.png")
+        subprocess.run([LIGHTBOX, "export-png", dicom, "--out", png], check=True, capture_output=True)
+        ref = read_pnm(subprocess.run(["pngtopnm", png], capture_output=True, check=True).stdout)
+        r = similarity(drawn, ref)
+        check("sixel image on screen matches the reference rendering", r > 0.95, f"r = {r:.3f}")
+        print(f"# drawn {w}×{h} px, correlation with export-png r = {r:.3f}")
+        terms[-1].kill()
+        time.sleep(0.5)
+
+        # 2. The workstation's viewer in the same terminal.
+        cmd = f"cd '{work}' && exec '{LIGHTBOX}' open --protocol sixel --reader xterm-test '{STUDY}'"
+        terms.append(subprocess.Popen(xterm + ["sh", "-c", cmd], env=env))
+        time.sleep(4.0)
+        before = screenshot(display)
+        subprocess.run(["xdotool", "key", "Return"], env=env, capture_output=True)
+        time.sleep(4.0)
+        after = screenshot(display)
+        # The viewer's image area: grey, not text-coloured, and many distinct levels.
+        levels_before = len(np.unique(before[:45 * CELL_H, :120 * CELL_W].astype(int)))
+        levels = len(np.unique(after[:45 * CELL_H, :120 * CELL_W].astype(int)))
+        check("the worklist is text only", levels_before < 64, f"{levels_before} grey levels")
+        check("workstation viewer draws the image through sixel", levels > 64, f"{levels} grey levels on screen")
+        check("opening the study changed the screen", np.abs(after - before).mean() > 1.0)
+        terms[-1].kill()
+        time.sleep(0.5)
+
+        # 3. kitty graphics in kitty (it needs OpenGL: Mesa's software renderer).
+        done = os.path.join(work, "kitty-rendered")
+        cmd = (f"printf '\\033[?25l'; '{LIGHTBOX}' render --protocol kitty --size {COLS}x{ROWS} '{dicom}'; "
+               f"touch '{done}'; sleep 60")
+        kenv = dict(env, LIBGL_ALWAYS_SOFTWARE="1")
+        terms.append(subprocess.Popen(["kitty", "--config", "NONE", "-o", "background=black", "-o", "foreground=white",
+                                       "-o", "window_padding_width=0", "-o", "cursor=black", "sh", "-c", cmd],
+                                      env=kenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(300):
+            if os.path.exists(done):
+                break
+            time.sleep(0.1)
+        check("kitty ran lightbox render", os.path.exists(done))
+        time.sleep(2.0)
+        shot = screenshot(display)
+        if os.environ.get("KEEP_SHOT"):
+            xwd = subprocess.run(["xwd", "-root", "-display", display], capture_output=True).stdout
+            open(os.environ["KEEP_SHOT"], "wb").write(subprocess.run(["xwdtopnm"], input=xwd, capture_output=True).stdout)
+        region = shot[:400, :500]
+        r = similarity(region, ref)
+        check("kitty shows the image and it matches the reference rendering", r > 0.95, f"r = {r:.3f}")
+        print(f"# kitty: correlation with export-png r = {r:.3f}")
+        # Query answers echoed as text would show as a bright line right of / below the image.
+        lit = np.argwhere(region > 8)
+        right = int(lit[:, 1].max()) + 20 if len(lit) else 300
+        text_area = shot[:60, right:1000]
+        check("no terminal answers echoed onto the screen", (text_area > 100).mean() < 0.002,
+              f"{(text_area > 100).mean():.4f} bright")
+    finally:
+        for t in terms:
+            t.kill()
+        xvfb.kill()
+        xvfb.wait()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

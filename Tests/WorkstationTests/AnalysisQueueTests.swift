@@ -1,0 +1,113 @@
+import Foundation
+import Imaging
+import Review
+import XCTest
+@testable import Workstation
+
+/// The background AI queue over the real sample studies: urgent kinds first, opened studies jump
+/// the line, signed studies last, and every study gets exactly one answer.
+final class AnalysisQueueTests: XCTestCase {
+    static let sampleStudies = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("SampleStudies")
+
+    /// A real sidecar source that records the order it is asked in, and can hold its first call
+    /// until the test has rearranged the queue.
+    final class RecordingSource: FindingsSource, @unchecked Sendable {
+        let inner = SidecarFindingsSource()
+        let lock = NSLock()
+        var order: [String] = []
+        let firstCallStarted = DispatchSemaphore(value: 0)
+        let releaseFirstCall = DispatchSemaphore(value: 0)
+        var idleReason: String { inner.idleReason }
+
+        func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
+            lock.lock(); order.append(study.studyInstanceUID); let first = order.count == 1; lock.unlock()
+            if first { firstCallStarted.signal(); releaseFirstCall.wait() }
+            return try inner.analyze(study, progress: progress)
+        }
+    }
+
+    final class Messages: @unchecked Sendable {
+        let lock = NSLock()
+        var all: [Message] = []
+        func append(_ m: Message) { lock.lock(); all.append(m); lock.unlock() }
+        func finals() -> [String: Int] {
+            lock.lock(); defer { lock.unlock() }
+            var n: [String: Int] = [:]
+            for m in all {
+                switch m {
+                case .aiResult(let uid, _): n[uid, default: 0] += 1
+                case .aiStatus(let uid, .notRun), .aiStatus(let uid, .failed): n[uid, default: 0] += 1
+                default: break
+                }
+            }
+            return n
+        }
+    }
+
+    func studies() throws -> [StudyIndex.Study] {
+        let index = StudyIndex.scan([Self.sampleStudies.path], cache: nil)
+        XCTAssertGreaterThanOrEqual(index.studies.count, 12)
+        return index.studies
+    }
+
+    func kind(_ s: StudyIndex.Study) -> Int { AnalysisPriority.urgency(of: s) }
+
+    func testUrgencyOrdersHeadCTBeforeChestCTBeforeRadiographsBeforeMammography() throws {
+        let all = try studies()
+        let jobs = all.enumerated().map { AnalysisQueue.Job(study: $1, priority: AnalysisPriority(study: $1, review: .unread, order: $0)) }
+        let sorted = jobs.sorted { $0.priority < $1.priority }.map { kind($0.study) }
+        XCTAssertEqual(sorted, sorted.sorted(), "urgency must not decrease along the queue")
+        let byKind = Dictionary(grouping: all, by: kind).mapValues(\.count)
+        XCTAssertEqual(byKind[0], 3, "three head CTs")
+        XCTAssertEqual(byKind[1], 2, "two chest CTs")
+        XCTAssertEqual(byKind[2], 3, "three chest radiographs")
+        XCTAssertEqual(byKind[3], 4, "four mammography exams")
+    }
+
+    func testSignedStudiesWaitBehindUnreadOnes() throws {
+        let all = try studies()
+        let head = try XCTUnwrap(all.first { kind($0) == 0 })
+        let mammo = try XCTUnwrap(all.first { kind($0) == 3 })
+        XCTAssertLessThan(AnalysisPriority(study: mammo, review: .unread, order: 5),
+                          AnalysisPriority(study: head, review: .signed, order: 0))
+        XCTAssertLessThan(AnalysisPriority(study: head, review: .unread, order: 9),
+                          AnalysisPriority(study: mammo, review: .unread, order: 0))
+    }
+
+    func testOpenedStudyJumpsTheQueueAndEveryStudyIsAnsweredOnce() throws {
+        let all = try studies()
+        let source = RecordingSource()
+        let messages = Messages()
+        let queue = AnalysisQueue(source: source) { messages.append($0) }
+        let jobs = all.enumerated().map { AnalysisQueue.Job(study: $1, priority: AnalysisPriority(study: $1, review: .unread, order: $0)) }
+        queue.enqueue(jobs)
+        XCTAssertEqual(source.firstCallStarted.wait(timeout: .now() + 30), .success)
+        // The most urgent study is being analysed; the reader now opens the last mammogram in line.
+        let waiting = queue.pendingUIDs
+        XCTAssertEqual(waiting.count, all.count - 1)
+        let opened = try XCTUnwrap(waiting.last)
+        queue.bump(opened)
+        XCTAssertEqual(queue.pendingUIDs.first, opened)
+        source.releaseFirstCall.signal()
+
+        let deadline = Date().addingTimeInterval(60)
+        while messages.finals().count < all.count, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let finals = messages.finals()
+        XCTAssertEqual(finals.count, all.count, "every study gets an answer")
+        XCTAssertTrue(finals.values.allSatisfy { $0 == 1 }, "and only one")
+        source.lock.lock(); let order = source.order; source.lock.unlock()
+        XCTAssertEqual(kind(all.first { $0.studyInstanceUID == order[0] }!), 0, "a head CT runs first")
+        XCTAssertEqual(order[1], opened, "the opened study runs next")
+        // Each study's last status before its answer is not a stale "queued".
+        messages.lock.lock(); let log = messages.all; messages.lock.unlock()
+        for uid in order {
+            let statuses = log.compactMap { m -> AIStatus? in
+                if case .aiStatus(let u, let s) = m, u == uid { return s }
+                return nil
+            }
+            if case .queued? = statuses.last { XCTFail("\(uid) ends queued") }
+        }
+    }
+}
