@@ -9,8 +9,8 @@ Run by `make test` (env LIGHTBOX = our binary). Starts Debian's Orthanc with the
     the studies the local files say they should;
   * `lightbox pull` of a study writes every instance, byte-identical in its data set to the local file,
     with equal decoded pixels (pydicom);
-  * a TID 1500-style SR made with pydicom for a sample study, uploaded with `lightbox stow`, is found
-    again by QIDO (modality SR in that study);
+  * our TID 1500 SR (`lightbox review export --sr`) for a sample study, uploaded with `lightbox stow`, is
+    found again by QIDO (modality SR in that study) and pulled back byte-identical;
   * a wrong password gives HTTP 401 and exit 3, and no password appears in any output;
   * faults: a malformed multipart body, a body without a boundary, a body cut short, a non-JSON QIDO
     answer and a slow server (all from a small local http.server) give clear errors and no crash;
@@ -38,8 +38,6 @@ import urllib.request
 
 import numpy as np
 import pydicom
-from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SAMPLES = os.path.join(ROOT, "SampleStudies")
@@ -205,33 +203,31 @@ def fake_server(routes: dict) -> tuple[http.server.ThreadingHTTPServer, int]:
     return server, server.server_address[1]
 
 
-def make_sr(study: pydicom.Dataset, path: str) -> str:
-    """A minimal Comprehensive SR in `study` (what the reporting module will send back)."""
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.88.33"
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID = meta.MediaStorageSOPClassUID
-    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-    for k in ("SpecificCharacterSet", "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID", "StudyDate",
-              "StudyTime", "AccessionNumber", "StudyID", "ReferringPhysicianName"):
-        setattr(ds, k, getattr(study, k, ""))
-    ds.Modality = "SR"
-    ds.SeriesInstanceUID = generate_uid()
-    ds.SeriesNumber = 900
-    ds.InstanceNumber = 1
-    ds.Manufacturer = "Lightbox"
-    ds.ValueType = "CONTAINER"
-    ds.ContinuityOfContent = "SEPARATE"
-    concept = Dataset()
-    concept.CodeValue, concept.CodingSchemeDesignator, concept.CodeMeaning = "126000", "DCM", "Imaging Measurement Report"
-    ds.ConceptNameCodeSequence = [concept]
-    ds.CompletionFlag, ds.VerificationFlag = "PARTIAL", "UNVERIFIED"
-    ds.ContentDate, ds.ContentTime = study.StudyDate, "120000"
-    ds.save_as(path, enforce_file_format=True)
-    return ds.SOPInstanceUID
+def our_sr(lb: "Lightbox", study_dir: str, work: str) -> str | None:
+    """Our own TID 1500 report for `study_dir`: a review database with one accepted AI finding and a
+    sign-off (as the workstation records them), exported by `lightbox review export --sr`."""
+    import sqlite3
+    db_path = os.path.join(work, "review.sqlite")
+    if lb.run("review", "list", "--db", db_path).returncode != 0:
+        return None
+    with open(os.path.join(study_dir, "ground_truth.json")) as f:
+        truth = json.load(f)
+    lesion = truth["lesions"][0]
+    db = sqlite3.connect(db_path)
+    db.execute("""INSERT INTO decisions (reader, at, study_uid, series_uid, sop_uid, finding_key, source, label, probability,
+                  risk, center_x, center_y, slice, width, height, diameter_mm, model_id, model_version, model_sha256, decision)
+                  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               ("dr.test", "2026-11-28T00:10:00.000Z", truth["study_instance_uid"], truth["series"][0]["series_instance_uid"],
+                lesion["sop_instance_uid"], "lung-nodule-demo:1", "ai", lesion["label"], 0.9, "high",
+                lesion["center_px"][0], lesion["center_px"][1], lesion["instance_number"] - 1, 0, 0, 12.0,
+                "lung-nodule-demo", "0.3.1", "ab" * 32, "accept"))
+    db.execute("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
+               ("dr.test", "2026-11-28T00:15:00.000Z", truth["study_instance_uid"], "Lung-RADS 4B", 0, 0))
+    db.commit()
+    db.close()
+    sr = os.path.join(work, "report.dcm")
+    p = lb.run("review", "export", study_dir, "--db", db_path, "--sr", sr)
+    return sr if p.returncode == 0 and os.path.exists(sr) else None
 
 
 def main() -> int:
@@ -316,14 +312,22 @@ def main() -> int:
         check(same_pixels == n, f"pull: {same_pixels}/{n} pixel arrays equal")
         print(f"  pull: {same_bytes}/{n} data sets byte-identical, {same_pixels}/{n} pixel arrays equal")
 
-        # STOW an SR and find it again by QIDO.
+        # STOW our TID 1500 SR (lightbox review export) and find it again by QIDO.
         target = next(u for u, f in files_by_study.items() if "05_LDCT" in f[0])
-        sr_path = os.path.join(work, "report.dcm")
-        sr_uid = make_sr(pydicom.dcmread(files_by_study[target][0], stop_before_pixels=True), sr_path)
-        p = lb.run("stow", "dicomweb://test", sr_path)
-        check(p.returncode == 0 and f"stored {sr_uid}" in p.stdout, f"stow: rc {p.returncode}: {p.stdout[-200:]} {p.stderr[-200:]}")
-        found = lb.ls("--modality", "SR")
-        check(got(found) == {target} and "SR" in found[0]["modalities"], f"QIDO finds the stored SR in its study ({got(found)})")
+        sr_path = our_sr(lb, os.path.join(SAMPLES, "05_LDCT_YAMADA_2026"), work)
+        check(sr_path is not None, "lightbox review export --sr writes our report")
+        if sr_path:
+            sr = pydicom.dcmread(sr_path, stop_before_pixels=True)
+            check(sr.StudyInstanceUID == target, "our SR belongs to the sample study")
+            p = lb.run("stow", "dicomweb://test", sr_path)
+            check(p.returncode == 0 and f"stored {sr.SOPInstanceUID}" in p.stdout, f"stow: rc {p.returncode}: {p.stdout[-200:]} {p.stderr[-200:]}")
+            found = lb.ls("--modality", "SR")
+            check(got(found) == {target} and "SR" in found[0]["modalities"], f"QIDO finds the stored SR in its study ({got(found)})")
+            back = os.path.join(work, "sr-back")
+            p = lb.run("pull", "dicomweb://test", target, "--series", sr.SeriesInstanceUID, "--to", back)
+            fetched = os.path.join(back, target, sr.SOPInstanceUID + ".dcm")
+            check(p.returncode == 0 and os.path.exists(fetched) and dataset_bytes(fetched) == dataset_bytes(sr_path),
+                  "the SR pulled back by WADO is byte-identical in its data set")
         p = lb.run("stow", "dicomweb://test", os.path.join(SAMPLES, "05_LDCT_YAMADA_2026", "ground_truth.json"))
         check(p.returncode == 2 and "not a DICOM Part 10" in p.stderr, "stow of a non-DICOM file refused")
 
