@@ -139,6 +139,7 @@ def main(argv=None):
     ap.add_argument("--iters", type=int, default=None)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--n-train", type=int, default=None, help="override the number of training volumes (smoke tests)")
+    ap.add_argument("--out", default=CKPT, help="checkpoint folder (default Training/generated/checkpoints)")
     a = ap.parse_args(argv)
     cfg = dict(TASKS[a.task])
     if a.n_train:
@@ -172,8 +173,8 @@ def main(argv=None):
         if (it + 1) % 50 == 0:
             print(f"{a.task} it {it + 1}/{iters} loss {np.mean(run[-50:]):.4f} {time.time() - t1:.0f} s", flush=True)
     t_train = time.time() - t1
-    os.makedirs(CKPT, exist_ok=True)
-    torch.save(model.state_dict(), os.path.join(CKPT, f"{a.task}.pt"))  # noqa
+    os.makedirs(a.out, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(a.out, f"{a.task}.pt"))  # noqa
     n_les = sum(len(l) for l in lesions)
     info = {
         "data": f"{cfg['n_train']} synthetic {cfg['kind']} {UNIT.get(a.task, 'volumes')} rendered by Training/phantoms "
@@ -197,7 +198,7 @@ def main(argv=None):
         "process_cpu_s": round(time.process_time(), 1),   # wall time above depends on the box's load
         "final_loss": round(float(np.mean(run[-50:])), 4),
     }
-    with open(os.path.join(CKPT, f"{a.task}.train.json"), "w") as f:
+    with open(os.path.join(a.out, f"{a.task}.train.json"), "w") as f:
         json.dump(info, f, indent=1)
     print(json.dumps(info, indent=1))
 
