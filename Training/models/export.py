@@ -148,9 +148,9 @@ def card_static(task):
                                                         {"name": "critical", "threshold": 0.9}]}},
             "postprocessing": {"candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression "
                                              "within 10 mm (6 px at 1.6 mm per heatmap pixel); candidate score = peak p",
-                               "measurement": "connected component of p >= 0.5 around the peak; diameter = "
-                                              "equivalent-circle diameter of its area (heatmap pixel = 4x the native "
-                                              "pixel spacing)"},
+                               "measurement_suggested": "not validated: connected component of p >= 0.5 around "
+                                                        "the peak; diameter = equivalent-circle diameter of its area "
+                                                        "(heatmap pixel = 4x the native pixel spacing)"},
         }
     return {
         "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
