@@ -59,7 +59,7 @@ let package = Package(
         // ONNX models → tensors on OpenBLAS.
         .target(name: "Inference", dependencies: ["COpenBLAS"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
-        .target(name: "Analysis", dependencies: ["Imaging", "Inference"]),
+        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module.
         .target(name: "Review", dependencies: ["CSQLite", "DICOM"]),

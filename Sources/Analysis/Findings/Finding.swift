@@ -35,12 +35,21 @@ public struct Finding: Codable, Sendable, Equatable {
     public var bboxPX: [Int]
     /// Volumes: first and last slice index (anatomical order) the finding spans.
     public var sliceRange: [Int]?
+    /// 2-D findings: outline on that image as [column, row] points (source pixels).
+    public var contourPX: [[Double]]?
+    /// Projection images: "L"/"R" (mammography) and the view ("CC", "MLO", "PA", …).
+    public var laterality: String?
+    public var view: String?
+    /// LDCT: fraction of the nodule's voxels at solid attenuation (≥ −300 HU), which sets its type.
+    public var solidFraction: Double?
     /// The input was outside the model's validated range; the finding is shown with a warning.
     public var ood: Bool
     public var model: ModelReference
 
     enum CodingKeys: String, CodingKey {
-        case label, probability, risk, category, ood, model
+        case label, probability, risk, category, ood, model, laterality, view
+        case contourPX = "contour_px"
+        case solidFraction = "solid_fraction"
         case suspicionScore = "suspicion_score"
         case malignancyProbability = "malignancy_probability"
         case centerMM = "center_mm"

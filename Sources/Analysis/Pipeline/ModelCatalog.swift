@@ -4,14 +4,30 @@ import Inference
 
 /// The models installed in a folder (Models/ by default), and which of them fit a series.
 ///
-/// A model fits when its card's intended modality and body part match the series. An input outside
-/// the card's validated pixel-spacing range still fits, but is marked out of distribution.
+/// A model fits when its card's intended modality and body part match the series (DX and CR are one
+/// modality here: both are projection radiographs). An input outside the card's validated range
+/// (pixel spacing, photometric interpretation, view) still fits, but is marked out of distribution.
 public struct ModelCatalog: Sendable {
     public struct Entry: Sendable {
         public let card: ModelCard
         public let url: URL
         /// The card's sha256 matches the .onnx file.
         public let verified: Bool
+
+        public init(card: ModelCard, url: URL, verified: Bool) { self.card = card; self.url = url; self.verified = verified }
+
+        /// Slice-wise CT model (HU window) rather than a 2-D projection-image model.
+        public var isVolumetric: Bool { card.preprocessing.windowHu != nil }
+        public var reference: Finding.ModelReference { .init(id: card.id, version: card.version, sha256: card.sha256) }
+    }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case unverified(String)
+        public var description: String {
+            switch self {
+            case let .unverified(file): "the sha256 of \(file) does not match its model card; the model was not run"
+            }
+        }
     }
 
     public let entries: [Entry]
@@ -20,12 +36,20 @@ public struct ModelCatalog: Sendable {
         entries = try ModelCard.list(in: folder).map { Entry(card: $0.card, url: $0.model, verified: $0.verified) }
     }
 
+    public init(entries: [Entry]) { self.entries = entries }
+
+    static func sameModality(_ a: String, _ b: String) -> Bool {
+        let radiograph: Set = ["DX", "CR"]
+        let (a, b) = (a.uppercased(), b.uppercased())
+        return a == b || (radiograph.contains(a) && radiograph.contains(b))
+    }
+
     /// Entries whose intended use matches `series`, with whether the series is out of distribution.
     public func applicable(to series: StudyIndex.Series) -> [(entry: Entry, ood: [String])] {
         let h = series.first
         return entries.compactMap { e in
             let use = e.card.intendedUse
-            guard use.modality.uppercased() == h.modality.uppercased(),
+            guard Self.sameModality(use.modality, h.modality),
                   use.bodyPart.uppercased() == h.bodyPart.uppercased() || h.bodyPart.isEmpty else { return nil }
             var ood: [String] = []
             if let range = use.pixelSpacingRange, range.count == 2, let spacing = h.pixelSpacing.first,
@@ -36,7 +60,20 @@ public struct ModelCatalog: Sendable {
                 ood.append("photometric interpretation differs from the validated \(pi)")
             }
             if h.bodyPart.isEmpty { ood.append("Body Part Examined is missing; assumed \(use.bodyPart)") }
+            if !e.isVolumetric, let views = use.views, !views.isEmpty {
+                let unknown = Set(series.instances.map { Self.view($0) }).filter { !views.contains($0) }.sorted()
+                if !unknown.isEmpty {
+                    ood.append("view \(unknown.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")) is not among the validated \(views.joined(separator: ", "))")
+                }
+            }
             return (e, ood)
         }
+    }
+
+    /// View Position without laterality ("LCC" → "CC").
+    static func view(_ h: InstanceHeader) -> String {
+        var v = h.viewPosition.uppercased()
+        if v.count > 2, let c = v.first, c == "L" || c == "R" { v.removeFirst() }
+        return v
     }
 }

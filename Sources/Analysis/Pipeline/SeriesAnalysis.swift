@@ -2,23 +2,39 @@ import Foundation
 import Imaging
 import Inference
 
-/// One model run on one CT series: load the volume, run the model slice-wise, extract findings.
-/// Shared by `lightbox analyze` and the workstation's background AI.
+/// One model run on one CT series: load the volume (unreadable slices left out, with a warning),
+/// run the model slice-wise, extract findings. Shared by `lightbox analyze` (through
+/// `StudyAnalysis`) and the workstation's background AI.
 public struct SeriesAnalysis {
     public let volume: Volume
     /// The model's probabilities on the volume's grid.
     public let probabilities: [Float]
+    /// The same at the model's resolution (what the card's candidate rule runs on).
+    public let grid: VolumeAnalyzer.ModelGrid
     public let findings: [Finding]
+    /// Skipped slices and gaps, for the user.
+    public let warnings: [String]
 
     public init(series: StudyIndex.Series, entry: ModelCatalog.Entry, outOfDistribution: Bool, threshold: Float = 0.5,
                 patient: BrockModel.Patient? = nil, progress: (Double) -> Void = { _ in }) throws {
-        volume = try VolumeLoader.load(series.instances)
-        let model = try Model.load(entry.url)
-        probabilities = try VolumeAnalyzer(model: model, card: entry.card).probabilities(for: volume, progress: progress)
+        try self.init(series: series, entry: entry, outOfDistribution: outOfDistribution, threshold: threshold,
+                      patient: patient, progress: progress, isCancelled: { false })
+    }
+
+    public init(series: StudyIndex.Series, entry: ModelCatalog.Entry, outOfDistribution: Bool, threshold: Float = 0.5,
+                patient: BrockModel.Patient? = nil, progress: (Double) -> Void = { _ in }, isCancelled: () -> Bool) throws {
+        guard entry.verified else { throw ModelCatalog.Problem.unverified(entry.url.lastPathComponent) }
+        let loaded = try TolerantVolumeLoader.load(series.instances)
+        volume = loaded.volume
+        warnings = loaded.warnings
+        let models = try VolumeAnalyzer.instances(of: entry.url)
+        grid = try VolumeAnalyzer(model: models[0], card: entry.card, additionalModels: Array(models.dropFirst())).modelGrid(for: volume, progress: progress, isCancelled: isCancelled)
+        probabilities = grid.onVolumeGrid(volume)
         let kind: VolumeFindingExtractor.Kind = entry.card.intendedUse.bodyPart.uppercased() == "HEAD" ? .haemorrhage : .lungNodule
-        findings = VolumeFindingExtractor(kind: kind, threshold: threshold,
-                                          model: .init(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256),
-                                          ood: outOfDistribution, patient: patient)
-            .findings(volume: volume, probabilities: probabilities)
+        var extractor = VolumeFindingExtractor(kind: kind, threshold: threshold,
+                                               model: .init(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256),
+                                               ood: outOfDistribution, patient: patient)
+        extractor.rule = CardDetails(card: entry.card).candidates
+        findings = extractor.findings(volume: volume, grid: grid, sourceProbabilities: probabilities)
     }
 }

@@ -1,56 +1,143 @@
+import Dispatch
 import Foundation
 import Imaging
 import Inference
 
-/// Runs a slice-wise CT model over a volume as its card prescribes and turns its heatmaps into findings.
+/// Runs a slice-wise CT model over a volume as its card prescribes.
 ///
-/// Preprocessing follows the card: HU window mapped to 0…1, the k−h…k+h neighbouring slices as
-/// channels (edges replicated), resampled to the model's input size (2×2 area average when it is half
-/// the matrix, bilinear otherwise). Heatmaps come back to the volume's grid (bilinear) so findings are
-/// measured in the source geometry.
+/// Preprocessing follows the card: HU window mapped to 0…1, resampled to the model's input size
+/// (2×2 area average when it is half the matrix, as in training; bilinear otherwise), and the
+/// k−h…k+h neighbouring slices as channels (edges replicated). Each slice is windowed and resampled
+/// once, then the channel stacks are assembled from those. With `additionalModels` (more instances
+/// of the same model) the slices run on one thread per instance with one OpenBLAS thread each: on
+/// these small U-Nets that is faster than one instance with a multi-threaded GEMM (the non-GEMM
+/// operators are single-threaded), measured 98 vs 168 ms per 256×256 slice on the 2-core box.
+/// The heatmaps stay on the model grid (`ModelGrid`, what the card's candidate rule is defined on)
+/// and are brought back to the volume's grid for measurement.
 public struct VolumeAnalyzer {
     public let model: Model
     public let card: ModelCard
+    /// Further instances of the same model, one per extra worker thread.
+    public let additionalModels: [Model]
 
-    public init(model: Model, card: ModelCard) { self.model = model; self.card = card }
+    public init(model: Model, card: ModelCard, additionalModels: [Model] = []) {
+        self.model = model; self.card = card; self.additionalModels = additionalModels
+    }
+
+    /// Instances of the model at `url` for this machine: one per core, at most 4.
+    public static func instances(of url: URL) throws -> [Model] {
+        let n = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        return try (0 ..< n).map { _ in try Model.load(url) }
+    }
 
     public enum Problem: Error, CustomStringConvertible {
         case card(String)
         public var description: String { switch self { case let .card(m): "model card: \(m)" } }
     }
 
-    /// The probability volume on `volume`'s grid. `progress` gets 0…1; `isCancelled` is polled per slice.
+    /// The stacked slice heatmaps at the model's resolution.
+    public struct ModelGrid: Sendable {
+        public var columns: Int
+        public var rows: Int
+        public var slices: Int
+        /// Slice-major, like `Volume.voxels`.
+        public var values: [Float]
+        /// Slice scores when the card declares a `scores` output.
+        public var sliceScores: [Float]?
+
+        /// The map of slice `z` on the source grid of `volume`.
+        public func sourceSlice(_ z: Int, of volume: Volume) -> [Float] {
+            let plane = columns * rows
+            return VolumeAnalyzer.resample(Array(values[z * plane ..< (z + 1) * plane]), width: columns, height: rows,
+                                           toWidth: volume.columns, toHeight: volume.rows)
+        }
+
+        /// The whole map on the volume's grid.
+        public func onVolumeGrid(_ volume: Volume) -> [Float] {
+            if columns == volume.columns && rows == volume.rows { return values }
+            var out = [Float]()
+            out.reserveCapacity(volume.voxels.count)
+            for z in 0 ..< slices { out += sourceSlice(z, of: volume) }
+            return out
+        }
+    }
+
+    /// The probability volume on `volume`'s grid. `progress` gets 0…1; `isCancelled` is polled between rounds of a few slices.
     public func probabilities(for volume: Volume, progress: (Double) -> Void = { _ in },
                               isCancelled: () -> Bool = { false }) throws -> [Float] {
+        try modelGrid(for: volume, progress: progress, isCancelled: isCancelled).onVolumeGrid(volume)
+    }
+
+    public func modelGrid(for volume: Volume, progress: (Double) -> Void = { _ in },
+                          isCancelled: () -> Bool = { false }) throws -> ModelGrid {
         let size = card.preprocessing.resampleSize
         guard size.count == 2, size[0] > 0, size[1] > 0 else { throw Problem.card("resample_size must be [rows, columns]") }
-        guard let window = card.preprocessing.windowHu else { throw Problem.card("a CT model needs window_hu") }
+        guard let window = card.preprocessing.windowHu, window.width > 0 else { throw Problem.card("a CT model needs window_hu") }
         guard let heatmapName = card.outputs.heatmap else { throw Problem.card("no heatmap output declared") }
         guard let inputName = model.inputs.first?.name else { throw Problem.card("the model has no input") }
         let channels = card.preprocessing.channels ?? 1
+        guard channels >= 1, channels <= 64 else { throw Problem.card("channels must be 1…64") }
         let half = channels / 2
         let (mh, mw) = (size[0], size[1])
+        guard mh <= 4096, mw <= 4096 else { throw Problem.card("resample_size is too large") }
+        let plane = mh * mw
         let lo = Float(window.center - window.width / 2), width = Float(window.width)
-        var out = [Float](repeating: 0, count: volume.voxels.count)
-        let plane = volume.rows * volume.columns
-        for z in 0 ..< volume.slices {
-            if isCancelled() { throw ONNXError.cancelled }
-            var input = [Float](repeating: 0, count: channels * mh * mw)
-            for c in 0 ..< channels {
-                let k = min(max(z - half + c, 0), volume.slices - 1)
-                let slice = Array(volume.slice(k)).map { min(max(($0 - lo) / width, 0), 1) }
+        // Window and resample every slice once, on all cores.
+        if isCancelled() { throw ONNXError.cancelled }
+        var prepared = [Float](repeating: 0, count: volume.slices * plane)
+        prepared.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let buf = buf  // each slice writes only its own range
+            DispatchQueue.concurrentPerform(iterations: volume.slices) { z in
+                let slice = volume.slice(z).map { min(max(($0 - lo) / width, 0), 1) }
                 let resized = Self.resample(slice, width: volume.columns, height: volume.rows, toWidth: mw, toHeight: mh)
-                input.replaceSubrange(c * mh * mw ..< (c + 1) * mh * mw, with: resized)
+                _ = resized.withUnsafeBufferPointer { memcpy(buf.baseAddress! + z * plane, $0.baseAddress!, plane * 4) }
             }
-            let result = try model.runSync([inputName: Tensor(shape: [1, channels, mh, mw], floats: input)])
-            guard let heat = result[heatmapName], heat.floats.count == mh * mw else {
-                throw Problem.card("output '\(heatmapName)' is missing or not \(mh)×\(mw)")
-            }
-            let back = Self.resample(heat.floats, width: mw, height: mh, toWidth: volume.columns, toHeight: volume.rows)
-            out.replaceSubrange(z * plane ..< (z + 1) * plane, with: back)
-            progress(Double(z + 1) / Double(volume.slices))
         }
-        return out
+        let frames = prepared
+        var out = [Float](repeating: 0, count: volume.slices * plane)
+        var scores: [Float]? = card.outputs.scores == nil ? nil : [Float](repeating: 0, count: volume.slices)
+        let models = [model] + additionalModels
+        if models.count > 1 { setInferenceThreads(1) }
+        defer { if models.count > 1 { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) } }
+        // Rounds of a few slices per worker: progress and cancellation between rounds.
+        let perRound = models.count * 4
+        var z0 = 0
+        while z0 < volume.slices {
+            if isCancelled() { throw ONNXError.cancelled }
+            let zs = Array(z0 ..< min(z0 + perRound, volume.slices))
+            var errors = [Error?](repeating: nil, count: models.count)
+            out.withUnsafeMutableBufferPointer { outBuf in
+                errors.withUnsafeMutableBufferPointer { errBuf in
+                    var scoreCopy = scores ?? []
+                    scoreCopy.withUnsafeMutableBufferPointer { scoreBuf in
+                        nonisolated(unsafe) let (outBuf, errBuf, scoreBuf) = (outBuf, errBuf, scoreBuf)  // disjoint slices per worker
+                        let hasScores = scores != nil
+                        DispatchQueue.concurrentPerform(iterations: models.count) { w in
+                            do {
+                                for z in stride(from: zs[0] + w, to: zs[0] + zs.count, by: models.count) {
+                                    var input = [Float](repeating: 0, count: channels * plane)
+                                    for c in 0 ..< channels {
+                                        let k = min(max(z - half + c, 0), volume.slices - 1)
+                                        input.replaceSubrange(c * plane ..< (c + 1) * plane, with: frames[k * plane ..< (k + 1) * plane])
+                                    }
+                                    let result = try models[w].runSync([inputName: Tensor(shape: [1, channels, mh, mw], floats: input)])
+                                    guard let heat = result[heatmapName], heat.floats.count == plane else {
+                                        throw Problem.card("output '\(heatmapName)' is missing or not \(mh)×\(mw)")
+                                    }
+                                    _ = heat.floats.withUnsafeBufferPointer { memcpy(outBuf.baseAddress! + z * plane, $0.baseAddress!, plane * 4) }
+                                    if hasScores, let name = card.outputs.scores, let s = result[name]?.floats.first { scoreBuf[z] = s }
+                                }
+                            } catch { errBuf[w] = error }
+                        }
+                    }
+                    if scores != nil { scores = scoreCopy }
+                }
+            }
+            if let e = errors.compactMap({ $0 }).first { throw e }
+            z0 += zs.count
+            progress(Double(z0) / Double(volume.slices))
+        }
+        return ModelGrid(columns: mw, rows: mh, slices: volume.slices, values: out, sliceScores: scores)
     }
 
     /// Resamples a grey image: identity, 2×2 area average when halving, bilinear otherwise.

@@ -7,10 +7,10 @@
 /// no public standard fixes them: 1 < 1%, 2 < 2%, 3 < 4%, 4 < 7%, 5 < 10%, 6 < 20%, 7 < 35%,
 /// 8 < 50%, 9 < 95%, 10 ≥ 95%.
 public enum BreastSuspicion {
-    public enum BIRADS: String, Codable, Sendable { case two = "2", three = "3", fourA = "4A", fourB = "4B", fourC = "4C", five = "5"
+    public enum BIRADS: String, Codable, Sendable { case one = "1", two = "2", three = "3", fourA = "4A", fourB = "4B", fourC = "4C", five = "5"
         public var risk: FindingRisk {
             switch self {
-            case .two: .low
+            case .one, .two: .low
             case .three: .intermediate
             case .fourA, .fourB: .high
             case .fourC, .five: .critical

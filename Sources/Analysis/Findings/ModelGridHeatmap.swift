@@ -1,0 +1,38 @@
+/// A model's probability map for one image, kept at the model's resolution (small enough to cache)
+/// with the source image's size, so it can be brought back onto the source pixels for the overlay.
+/// The model grid spans the whole source image (the preprocessing resamples the whole image), so
+/// model cell (i, j) covers source pixels [j·C/w, (j+1)·C/w) × [i·R/h, (i+1)·R/h).
+public struct ModelGridHeatmap: Sendable, Equatable, Codable {
+    public var sopInstanceUID: String
+    public var width: Int
+    public var height: Int
+    public var values: [Float]
+    public var sourceColumns: Int
+    public var sourceRows: Int
+
+    enum CodingKeys: String, CodingKey {
+        case width, height, values
+        case sopInstanceUID = "sop_instance_uid"
+        case sourceColumns = "source_columns"
+        case sourceRows = "source_rows"
+    }
+
+    public init(sopInstanceUID: String, width: Int, height: Int, values: [Float], sourceColumns: Int, sourceRows: Int) {
+        precondition(values.count == width * height, "heatmap size does not match its dimensions")
+        self.sopInstanceUID = sopInstanceUID; self.width = width; self.height = height; self.values = values
+        self.sourceColumns = sourceColumns; self.sourceRows = sourceRows
+    }
+
+    /// The map on the source image's pixel grid (bilinear, pixel centres aligned): registered to
+    /// the image, `sourceColumns × sourceRows` values, row-major.
+    public func onSourceGrid() -> [Float] {
+        ImageResampling.bilinear(values, width: width, height: height, toWidth: sourceColumns, toHeight: sourceRows)
+    }
+
+    public var maximum: Float { values.max() ?? 0 }
+
+    /// Source-pixel position of the centre of model cell (column, row).
+    public func sourcePoint(column: Double, row: Double) -> (x: Double, y: Double) {
+        ((column + 0.5) * Double(sourceColumns) / Double(width) - 0.5, (row + 0.5) * Double(sourceRows) / Double(height) - 0.5)
+    }
+}

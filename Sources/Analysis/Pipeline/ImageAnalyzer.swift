@@ -1,0 +1,65 @@
+import Foundation
+import Inference
+
+/// Runs a 2-D heatmap model (mammography view, chest radiograph) on one image exactly as its card
+/// prescribes: MONOCHROME1 inverted (when the card says so), area-averaged to the model's input
+/// size (torch `adaptive_avg_pool2d` semantics, as in training), then percentile-normalised over
+/// the whole image, and, if the card gives them, mean/std applied.
+public struct ImageAnalyzer {
+    public let model: Model
+    public let card: ModelCard
+    public let details: CardDetails
+
+    public init(model: Model, card: ModelCard, details: CardDetails? = nil) {
+        self.model = model; self.card = card; self.details = details ?? CardDetails(card: card)
+    }
+
+    /// The model's outputs for one image: the heatmap on the model grid and the image-level score.
+    public struct Output: Sendable {
+        public var heatmap: ModelGridHeatmap
+        /// The card's `scores` output (e.g. probability of malignancy in the view), when it has one.
+        public var score: Double?
+    }
+
+    /// The model input (1 × 1 × h × w) for `image`.
+    public func input(for image: ProjectionImage) throws -> [Float] {
+        let size = card.preprocessing.resampleSize
+        guard size.count == 2, size[0] > 0, size[1] > 0 else { throw VolumeAnalyzer.Problem.card("resample_size must be [rows, columns]") }
+        let (h, w) = (size[0], size[1])
+        guard h <= 4096, w <= 4096 else { throw VolumeAnalyzer.Problem.card("resample_size is too large") }
+        var values = image.values
+        if image.photometricInterpretation == "MONOCHROME1" && details.invertMonochrome1 {
+            let top = Float((1 << min(max(image.bitsStored, 1), 24)) - 1)
+            values = values.map { top - $0 }
+        }
+        let resized = details.areaResample
+            ? ImageResampling.areaAverage(values, width: image.columns, height: image.rows, toWidth: w, toHeight: h)
+            : ImageResampling.bilinear(values, width: image.columns, height: image.rows, toWidth: w, toHeight: h)
+        var x: [Float]
+        if let p = card.preprocessing.percentileNormalization, p.count == 2 {
+            x = ImageResampling.percentileNormalised(resized, low: p[0], high: p[1])
+        } else {
+            throw VolumeAnalyzer.Problem.card("a 2-D model needs percentile_normalization")
+        }
+        let mean = card.preprocessing.mean?.first ?? 0, std = card.preprocessing.std?.first ?? 1
+        if mean != 0 || std != 1 { x = x.map { ($0 - mean) / (std == 0 ? 1 : std) } }
+        return x
+    }
+
+    public func run(_ image: ProjectionImage, isCancelled: () -> Bool = { false }) throws -> Output {
+        guard let heatName = card.outputs.heatmap else { throw VolumeAnalyzer.Problem.card("no heatmap output declared") }
+        guard let inputName = model.inputs.first?.name else { throw VolumeAnalyzer.Problem.card("the model has no input") }
+        let channels = card.preprocessing.channels ?? 1
+        guard channels == 1 else { throw VolumeAnalyzer.Problem.card("2-D models take one channel, the card says \(channels)") }
+        let size = card.preprocessing.resampleSize
+        let x = try input(for: image)
+        let result = try model.runSync([inputName: Tensor(shape: [1, 1, size[0], size[1]], floats: x)], isCancelled: isCancelled)
+        guard let heat = result[heatName], heat.floats.count == size[0] * size[1] else {
+            throw VolumeAnalyzer.Problem.card("output '\(heatName)' is missing or not \(size[0])×\(size[1])")
+        }
+        let score = card.outputs.scores.flatMap { result[$0]?.floats.first }.map(Double.init)
+        return Output(heatmap: ModelGridHeatmap(sopInstanceUID: image.sopInstanceUID, width: size[1], height: size[0],
+                                                values: heat.floats, sourceColumns: image.columns, sourceRows: image.rows),
+                      score: score)
+    }
+}

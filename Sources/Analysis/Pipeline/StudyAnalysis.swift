@@ -1,0 +1,261 @@
+import Dispatch
+import Foundation
+import Imaging
+import Inference
+
+/// A study in, findings out: every series is matched against the catalog's cards and each fitting
+/// model runs in-process, volumetric CT models slice-wise (`SeriesAnalysis`) and 2-D models image by
+/// image (`ImageAnalyzer`). This is the one entry point for `lightbox analyze` and the workstation.
+///
+///     let result = StudyAnalysis.analyze(study, catalog: catalog, cache: AnalysisCache.standard())
+///     result.findings       // every finding, with geometry, risk and the model that proposed it
+///     result.breasts        // mammography: per-breast 1–10 suspicion score and BI-RADS
+///     result.imageScores    // 2-D models: the image-level score of each image
+///     result.heatmaps       // model-grid maps; `onSourceGrid()` gives them on the image's pixels
+///     result.runs           // one per (series, model): status, OOD reasons, warnings, timing
+///
+/// Runs are cached per series content and model sha256 (`AnalysisCache`); a cached run is returned
+/// without reading pixels. Bad input stays local: an unreadable slice or image is left out with a
+/// warning, a model whose sha256 does not match its card gives an error run, and the other runs
+/// complete.
+public enum StudyAnalysis {
+    public struct Options: Sendable {
+        /// Peak probability at which a candidate is reported as a finding; nil: each card's validated
+        /// operating point (`CardDetails.operatingThreshold`), else 0.5.
+        public var threshold: Float?
+        /// Skip models for which the input is out of distribution (otherwise run and flag).
+        public var refuseOutOfDistribution: Bool
+        /// Run only the model with this card id.
+        public var modelID: String?
+        public init(threshold: Float? = nil, refuseOutOfDistribution: Bool = false, modelID: String? = nil) {
+            self.threshold = threshold; self.refuseOutOfDistribution = refuseOutOfDistribution; self.modelID = modelID
+        }
+    }
+
+    public enum Status: String, Codable, Sendable {
+        case findings, noFindings = "no findings", noApplicableModel = "no applicable model"
+        case refused = "refused: out of distribution", error, cancelled
+    }
+
+    /// One (series, model) run.
+    public struct Run: Codable, Sendable, Equatable {
+        public var seriesInstanceUID: String
+        public var model: Finding.ModelReference?
+        public var status: Status
+        public var message: String?
+        public var ood: [String]
+        public var warnings: [String]
+        public var findings: Int
+        public var seconds: Double
+        public var cached: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case model, status, message, ood, warnings, findings, seconds, cached
+            case seriesInstanceUID = "series_instance_uid"
+        }
+    }
+
+    public struct Result: Codable, Sendable {
+        public var findings: [Finding] = []
+        public var runs: [Run] = []
+        public var imageScores: [ImageScore] = []
+        public var breasts: [BreastAssessment] = []
+        public var heatmaps: [ModelGridHeatmap] = []
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case findings, runs, breasts, heatmaps
+            case imageScores = "image_scores"
+        }
+
+        /// No series had a model that fits it.
+        public var noApplicableModel: Bool { !runs.isEmpty && runs.allSatisfy { $0.status == .noApplicableModel } || runs.isEmpty }
+        public var hasErrors: Bool { runs.contains { $0.status == .error } }
+    }
+
+    /// Everything one run produces (the unit the cache stores).
+    public struct RunOutput: Codable, Sendable {
+        public var run: Run
+        public var findings: [Finding]
+        public var imageScores: [ImageScore]
+        public var heatmaps: [ModelGridHeatmap]
+    }
+
+    public static func analyze(_ study: StudyIndex.Study, catalog: ModelCatalog, options: Options = Options(),
+                               cache: AnalysisCache? = nil, progress: (Double) -> Void = { _ in },
+                               isCancelled: () -> Bool = { false }) -> Result {
+        var result = Result()
+        var planned: [(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String])] = []
+        for series in study.series where series.first.hasPixelData {
+            let fits = catalog.applicable(to: series).filter { options.modelID == nil || $0.entry.card.id == options.modelID }
+            if fits.isEmpty {
+                result.runs.append(Run(seriesInstanceUID: series.seriesInstanceUID, model: nil, status: .noApplicableModel,
+                                       message: nil, ood: [], warnings: [], findings: 0, seconds: 0, cached: false))
+            }
+            planned += fits.map { (series, $0.entry, $0.ood) }
+        }
+        for (k, job) in planned.enumerated() {
+            let output = run(series: job.series, entry: job.entry, ood: job.ood, options: options, cache: cache,
+                             progress: { progress((Double(k) + $0) / Double(planned.count)) }, isCancelled: isCancelled)
+            result.runs.append(output.run)
+            result.findings += output.findings
+            result.imageScores += output.imageScores
+            result.heatmaps += output.heatmaps
+            if output.run.model != nil, job.entry.card.intendedUse.modality.uppercased() == "MG", !output.imageScores.isEmpty {
+                result.breasts += BreastAssessment.summarise(output.imageScores, findings: output.findings, ood: !job.ood.isEmpty)
+            }
+        }
+        progress(1)
+        return result
+    }
+
+    /// One (series, model) run, from the cache when it holds it.
+    public static func run(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
+                           cache: AnalysisCache?, progress: (Double) -> Void = { _ in },
+                           isCancelled: () -> Bool = { false }) -> RunOutput {
+        var run = Run(seriesInstanceUID: series.seriesInstanceUID, model: entry.reference, status: .noFindings, message: nil,
+                      ood: ood, warnings: [], findings: 0, seconds: 0, cached: false)
+        guard entry.verified else {
+            run.status = .error
+            run.message = ModelCatalog.Problem.unverified(entry.url.lastPathComponent).description
+            return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        }
+        if !ood.isEmpty && options.refuseOutOfDistribution {
+            run.status = .refused
+            return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        }
+        var options = options
+        options.threshold = options.threshold ?? CardDetails(card: entry.card).operatingThreshold ?? 0.5
+        let key = cache.map { $0.key(series: series, modelSHA256: entry.card.sha256, options: options) }
+        if let cache, let key, var hit = cache.load(key) {
+            hit.run.cached = true
+            hit.run.seconds = 0
+            return hit
+        }
+        let start = Date()
+        var output: RunOutput
+        do {
+            if entry.isVolumetric {
+                output = try volumetric(series: series, entry: entry, ood: ood, options: options, run: run,
+                                        progress: progress, isCancelled: isCancelled)
+            } else {
+                output = try projection(series: series, entry: entry, ood: ood, options: options, run: run,
+                                        progress: progress, isCancelled: isCancelled)
+            }
+            output.run.status = output.findings.isEmpty ? .noFindings : .findings
+            output.run.findings = output.findings.count
+        } catch ONNXError.cancelled {
+            run.status = .cancelled
+            return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        } catch {
+            run.status = .error
+            run.message = "\(error)"
+            run.seconds = Date().timeIntervalSince(start)
+            return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        }
+        output.run.seconds = Date().timeIntervalSince(start)
+        if let cache, let key { cache.store(output, key: key) }
+        return output
+    }
+
+    private static func volumetric(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
+                                   run: Run, progress: (Double) -> Void, isCancelled: () -> Bool) throws -> RunOutput {
+        guard series.instances.count >= TolerantVolumeLoader.minimumSlices else {
+            throw ImageProblem(description: "\(series.instances.count) image(s); a slice-wise CT model needs at least \(TolerantVolumeLoader.minimumSlices) slices")
+        }
+        let analysis = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !ood.isEmpty, threshold: options.threshold ?? 0.5,
+                                          patient: brockPatient(series.first), progress: progress, isCancelled: isCancelled)
+        var run = run
+        run.warnings = analysis.warnings
+        let g = analysis.grid, plane = g.columns * g.rows
+        var heatmaps: [ModelGridHeatmap] = []
+        for z in 0 ..< g.slices {
+            let values = Array(g.values[z * plane ..< (z + 1) * plane])
+            if values.contains(where: { $0 >= 0.1 }) {
+                heatmaps.append(ModelGridHeatmap(sopInstanceUID: analysis.volume.sopInstanceUIDs[z], width: g.columns, height: g.rows,
+                                                 values: values, sourceColumns: analysis.volume.columns, sourceRows: analysis.volume.rows))
+            }
+        }
+        return RunOutput(run: run, findings: analysis.findings, imageScores: [], heatmaps: heatmaps)
+    }
+
+    private static func projection(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
+                                   run: Run, progress: (Double) -> Void, isCancelled: () -> Bool) throws -> RunOutput {
+        let headers = series.instances.filter { $0.hasPixelData && $0.rows > 0 && $0.frames == 1 }
+        guard !headers.isEmpty else { throw ImageProblem(description: "the series has no single-frame images") }
+        // Decoding dominates (JPEG 2000 mammograms): decode the views on all cores, a few at a time
+        // so a long series of radiographs is never all in memory at once.
+        let chunk = 8
+        var loaded = [Swift.Result<ProjectionImage, Error>?](repeating: nil, count: headers.count)
+        func decode(from start: Int) {
+            let end = min(start + chunk, headers.count)
+            loaded.withUnsafeMutableBufferPointer { buf in
+                nonisolated(unsafe) let buf = buf  // each index written by one iteration
+                DispatchQueue.concurrentPerform(iterations: end - start) { k in
+                    buf[start + k] = Swift.Result { try ProjectionImage.load(headers[start + k]) }
+                }
+            }
+        }
+        let model = try Model.load(entry.url)
+        let details = CardDetails(card: entry.card)
+        let analyzer = ImageAnalyzer(model: model, card: entry.card, details: details)
+        let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
+        let label = mammography ? "suspicious lesion" : entry.card.outputs.labels?.first ?? "abnormality"
+        let levels = (entry.card.outputs.riskLevels?[entry.card.outputs.labels?.first ?? ""] ?? []).map { (name: $0.name, threshold: $0.threshold) }
+        var extractor = ImageFindingExtractor(kind: mammography ? .mammography : .radiograph, threshold: options.threshold ?? 0.5,
+                                              rule: details.candidates, label: label, riskLevels: levels,
+                                              model: entry.reference, ood: !ood.isEmpty)
+        var out = RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        for i in headers.indices {
+            if isCancelled() { throw ONNXError.cancelled }
+            if i % chunk == 0 {
+                if i >= chunk { for k in i - chunk ..< i { loaded[k] = nil } }  // release the previous chunk
+                decode(from: i)
+            }
+            let image: ProjectionImage
+            switch loaded[i] {
+            case let .success(img)?: image = img
+            case let .failure(error)?:
+                out.run.warnings.append("skipped unreadable image \(URL(fileURLWithPath: headers[i].path).lastPathComponent): \(error)")
+                continue
+            case nil: continue
+            }
+            // Per-image checks against the card: such an image still runs, its findings flagged OOD.
+            var imageOOD: [String] = []
+            if let pi = entry.card.intendedUse.photometricInterpretation, image.photometricInterpretation != pi,
+               !(image.photometricInterpretation == "MONOCHROME1" && details.invertMonochrome1) {
+                imageOOD.append("photometric interpretation \(image.photometricInterpretation) differs from the validated \(pi)")
+            }
+            if let intent = details.presentationIntent?.uppercased(), !image.presentationIntent.isEmpty, image.presentationIntent != intent {
+                imageOOD.append("presentation intent \(image.presentationIntent) differs from the validated \(intent)")
+            }
+            for reason in imageOOD where !out.run.ood.contains(reason) { out.run.ood.append(reason) }
+            extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
+            let o = try analyzer.run(image, isCancelled: isCancelled)
+            out.heatmaps.append(o.heatmap)
+            if let s = o.score {
+                out.imageScores.append(ImageScore(sopInstanceUID: image.sopInstanceUID,
+                                                  laterality: image.laterality.isEmpty ? nil : image.laterality,
+                                                  view: image.viewPosition.isEmpty ? nil : image.viewPosition,
+                                                  probability: s, model: entry.reference))
+            }
+            out.findings += extractor.findings(heatmap: o.heatmap, image: image, imageScore: o.score)
+            progress(Double(i + 1) / Double(headers.count))
+        }
+        if out.heatmaps.isEmpty { throw ImageProblem(description: "no image of the series could be read: \(out.run.warnings.joined(separator: "; "))") }
+        return out
+    }
+
+    struct ImageProblem: Error, CustomStringConvertible { let description: String }
+
+    /// Age (from birth and study dates) and sex, for the Brock model; nil when either is missing.
+    public static func brockPatient(_ h: InstanceHeader) -> BrockModel.Patient? {
+        guard h.patientSex == "M" || h.patientSex == "F",
+              h.patientBirthDate.count == 8, h.studyDate.count == 8,
+              let birth = Int(h.patientBirthDate), let study = Int(h.studyDate) else { return nil }
+        let years = (study / 10000) - (birth / 10000) - ((study % 10000) < (birth % 10000) ? 1 : 0)
+        guard years >= 18, years < 120 else { return nil }
+        return .init(age: Double(years), female: h.patientSex == "F")
+    }
+}

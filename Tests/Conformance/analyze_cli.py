@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""`lightbox analyze` on SampleStudies, checked against the ground-truth sidecars and an independent
+peer (onnxruntime + numpy for the 2-D preprocessing), plus the cache and bad-input behaviour.
+
+Env: LIGHTBOX (release binary). Run with the project venv (pydicom, numpy, onnxruntime).
+Kept fast: each analysis is a few seconds at most; temporary folders are removed."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIGHTBOX = os.environ.get("LIGHTBOX", os.path.join(REPO, ".build", "release", "lightbox"))
+SAMPLES = os.path.join(REPO, "SampleStudies")
+MODELS = os.path.join(REPO, "Models")
+FAILS: list[str] = []
+
+
+def check(cond, msg):
+    print(("ok   " if cond else "FAIL ") + msg)
+    if not cond:
+        FAILS.append(msg)
+
+
+def analyze(path, *extra, models=MODELS):
+    p = subprocess.run([LIGHTBOX, "analyze", path, "--json", "--models", models, *extra],
+                       capture_output=True, text=True, timeout=300)
+    out = json.loads(p.stdout) if p.stdout.strip().startswith("{") else None
+    return p.returncode, out, p.stderr
+
+
+def gt(folder):
+    return json.load(open(os.path.join(SAMPLES, folder, "ground_truth.json")))
+
+
+def ct_hit(finding, lesion):
+    return len(finding["center_mm"]) == 3 and math.dist(finding["center_mm"], lesion["center_mm"]) <= lesion["diameter_mm"] / 2
+
+
+REQUIRED = ["label", "probability", "risk", "center_mm", "diameter_mm", "sop_instance_uid", "center_px", "bbox_px", "ood", "model"]
+
+
+def check_schema(out, truth, name):
+    uids = {u for s in truth["series"] for u in s["sop_instance_uids"]}
+    rows, cols = truth["series"][0].get("rows"), truth["series"][0].get("columns")
+    fs = out["findings"]
+    missing = sorted({k for f in fs for k in REQUIRED if k not in f})
+    check(not missing, f"{name}: every finding has {', '.join(REQUIRED)} (missing {missing})")
+    check(all(f.get("sop_instance_uid") in uids for f in fs), f"{name}: every finding's sop_instance_uid is an image of the study")
+    check(all(0 <= f["probability"] <= 1 and f["risk"] in ("low", "intermediate", "high", "critical") for f in fs),
+          f"{name}: probabilities in 0..1 and known risk levels")
+    if rows and cols:
+        check(all(0 <= f["center_px"][0] < cols and 0 <= f["center_px"][1] < rows for f in fs), f"{name}: center_px inside the image")
+    check(all(f["model"]["sha256"] and f["model"]["id"] for f in fs), f"{name}: every finding names its model and sha256")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="lightbox-analyze-")
+    try:
+        cache = os.path.join(tmp, "cache")
+
+        # Head CT with an intraparenchymal haemorrhage: found, with a volume, ABC/2 and risk.
+        rc, out, err = analyze(os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026"), "--no-cache")
+        truth = gt("11_CT_HEAD_CARLOS_2026")
+        check(rc == 10 and out is not None, f"head CT with IPH: exit 10 (got {rc}) {err.strip()[-200:]}")
+        if out:
+            check_schema(out, truth, "head CT")
+            iph = truth["lesions"][0]
+            hits = [f for f in out["findings"] if ct_hit(f, iph)]
+            check(len(hits) >= 1, "head CT: the IPH is found (centre within its radius)")
+            if hits:
+                f = hits[0]
+                check(f.get("volume_ml", 0) > 0 and f.get("volume_abc2_ml", 0) > 0, "head CT: volume_ml and ABC/2 present")
+                check(abs(f["volume_ml"] - iph["volume_ml"]) <= 0.5 * iph["volume_ml"],
+                      f"head CT: volume {f['volume_ml']:.1f} mL within 50% of the truth {iph['volume_ml']:.1f} mL")
+            fps = [f for f in out["findings"] if not ct_hit(f, iph)]
+            check(len(fps) <= 1, f"head CT: at most one false positive ({len(fps)})")
+
+        # Normal head CT: the vertex false positives are suppressed.
+        rc, out, err = analyze(os.path.join(SAMPLES, "12_CT_HEAD_FRANK_2026"), "--no-cache")
+        check(rc == 0 and out is not None and out["findings"] == [], f"normal head CT: no findings, exit 0 (got {rc}, "
+              f"{len(out['findings']) if out else '?'} findings)")
+
+        # Mammogram: per-breast scores and findings on the views, heatmaps registered to the model grid.
+        rc, out, err = analyze(os.path.join(SAMPLES, "02_MG_ALICE_2026"), "--no-cache", "--heatmaps")
+        truth = gt("02_MG_ALICE_2026")
+        check(rc in (0, 10) and out is not None, f"mammogram: analysed (exit {rc}) {err.strip()[-200:]}")
+        if out:
+            check_schema(out, truth, "mammogram")
+            sides = {b["laterality"]: b for b in out["breasts"]}
+            check(set(sides) == {"L", "R"}, f"mammogram: one assessment per breast ({sorted(sides)})")
+            check(all(1 <= b["suspicion_score"] <= 10 and b["birads"] in ("1", "2", "3", "4A", "4B", "4C", "5")
+                      for b in out["breasts"]), "mammogram: suspicion 1-10 and a BI-RADS category per breast")
+            if {"L", "R"} <= set(sides):
+                check(sides["L"]["probability"] > sides["R"]["probability"],
+                      "mammogram: the breast with the spiculated mass (L) scores higher than the normal one")
+            check(len(out["image_scores"]) == 4, "mammogram: an image score per view")
+            lcc = truth["lesions"][0]["appearances"][0]
+            near = [f for f in out["findings"] if f["sop_instance_uid"] == lcc["sop_instance_uid"]
+                    and math.dist(f["center_px"], lcc["center_px"]) <= 7 / 0.2]
+            check(len(near) >= 1, "mammogram: the 14 mm spiculated mass is found on LCC (centre within its radius)")
+            check(all(f.get("laterality") in ("L", "R") and f.get("suspicion_score") for f in out["findings"]),
+                  "mammogram: findings carry laterality and a suspicion score")
+            check(all(len(f["center_mm"]) == 3 for f in out["findings"]), "mammogram: center_mm from the image plane")
+            peer_check_mammo(out, truth)
+
+        # Radiograph: the generic 2-D path when a radiograph model is installed, else "no applicable model".
+        rc, out, err = analyze(os.path.join(SAMPLES, "07_CXR_YAMADA_2026"), "--no-cache")
+        has_cxr = any(f.startswith("cxr") and f.endswith(".onnx") for f in os.listdir(MODELS))
+        if has_cxr:
+            check(rc in (0, 10) and out and len(out["image_scores"]) == 1, f"radiograph: analysed with an image score (exit {rc})")
+        else:
+            check(rc == 20 and out and out["runs"][0]["status"] == "no applicable model",
+                  f"radiograph without a radiograph model: exit 20, no applicable model (got {rc})")
+
+        # Cache: second run is served from the cache with the same findings; a corrupt entry is rewritten.
+        path = os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026")
+        rc1, a, _ = analyze(path, "--cache-dir", cache)
+        rc2, b, _ = analyze(path, "--cache-dir", cache)
+        check(a and b and b["runs"][0]["cached"] and not a["runs"][0]["cached"], "cache: the second run is cached")
+        check(a and b and a["findings"] == b["findings"] and rc1 == rc2, "cache: cached findings equal the computed ones")
+        entries = [f for f in os.listdir(cache) if f.endswith(".json")]
+        check(len(entries) == 1, "cache: one entry per (series, model)")
+        if entries:
+            with open(os.path.join(cache, entries[0]), "w") as fh:
+                fh.write("{ not json")
+            rc3, c, _ = analyze(path, "--cache-dir", cache)
+            check(c and not c["runs"][0]["cached"] and c["findings"] == a["findings"], "cache: a corrupt entry is ignored and recomputed")
+            rc4, d, _ = analyze(path, "--cache-dir", cache)
+            check(d and d["runs"][0]["cached"], "cache: the corrupt entry was rewritten")
+
+        # Bad model: sha256 mismatch -> clear error for that model, the other studies still analysed.
+        models = os.path.join(tmp, "models")
+        shutil.copytree(MODELS, models)
+        onnx = os.path.join(models, "head-ct-haemorrhage-v1.onnx")
+        data = bytearray(open(onnx, "rb").read())
+        data[-1] ^= 0xFF
+        open(onnx, "wb").write(bytes(data))
+        both = os.path.join(tmp, "both")
+        shutil.copytree(os.path.join(SAMPLES, "12_CT_HEAD_FRANK_2026"), os.path.join(both, "head"))
+        shutil.copytree(os.path.join(SAMPLES, "02_MG_ALICE_2026"), os.path.join(both, "mg"))
+        rc, out, err = analyze(both, "--no-cache", models=models)
+        check(rc == 2, f"tampered model: exit 2 (got {rc})")
+        check("sha256" in err and "head-ct-haemorrhage-v1" in err, "tampered model: the message names the model and the sha256")
+        if out:
+            status = {r["model"]["id"]: r["status"] for r in out["runs"] if r.get("model")}
+            check(status.get("head-ct-haemorrhage-v1") == "error", "tampered model: its run is an error")
+            check(status.get("mammo-suspicion-v1") in ("findings", "no findings"), "tampered model: the mammogram is still analysed")
+
+        # Corrupt slice and gaps: the series is still analysed, with warnings.
+        head = os.path.join(tmp, "corrupt")
+        shutil.copytree(os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026"), head)
+        slices = sorted(f for f in os.listdir(head) if f.endswith(".dcm"))
+        victim = os.path.join(head, slices[3])
+        size = os.path.getsize(victim)
+        with open(victim, "r+b") as fh:
+            fh.truncate(size - size // 3)
+        rc, out, err = analyze(head, "--no-cache")
+        check(out is not None and rc == 10, f"corrupt slice: the series is still analysed (exit {rc}) {err.strip()[-200:]}")
+        if out:
+            w = " ".join(out["runs"][0]["warnings"])
+            check("skipped unreadable slice" in w and slices[3] in w, "corrupt slice: the warning names the skipped slice")
+            iph = gt("11_CT_HEAD_CARLOS_2026")["lesions"][0]
+            check(any(ct_hit(f, iph) for f in out["findings"]), "corrupt slice: the IPH is still found")
+        gap = os.path.join(tmp, "gap")
+        shutil.copytree(os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026"), gap)
+        for f in slices[30:33]:
+            os.remove(os.path.join(gap, f))
+        rc, out, err = analyze(gap, "--no-cache")
+        check(out is not None and rc in (0, 10) and any("gap" in w for w in out["runs"][0]["warnings"]),
+              f"series with a gap: analysed with a gap warning (exit {rc})")
+
+        # No applicable model.
+        empty = os.path.join(tmp, "nomodels")
+        os.makedirs(empty)
+        rc, out, _ = analyze(os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026"), "--no-cache", models=empty)
+        check(rc == 20, f"no models: exit 20 (got {rc})")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{len(FAILS)} failure(s)")
+    return 1 if FAILS else 0
+
+
+def adaptive_avg_pool(img, size):
+    """torch adaptive_avg_pool2d semantics, in numpy."""
+    H, W = img.shape
+    h, w = size
+    out = np.empty((h, w), np.float64)
+    for i in range(h):
+        r0, r1 = (i * H) // h, -((-(i + 1) * H) // h)
+        for j in range(w):
+            c0, c1 = (j * W) // w, -((-(j + 1) * W) // w)
+            out[i, j] = img[r0:r1, c0:c1].mean()
+    return out
+
+
+def peer_check_mammo(out, truth):
+    """The model-grid heatmap of each view equals onnxruntime's on the card's preprocessing in numpy."""
+    try:
+        import onnxruntime as ort
+        import pydicom
+    except ImportError as e:
+        check(False, f"peer check needs onnxruntime and pydicom ({e})")
+        return
+    card = json.load(open(os.path.join(MODELS, "mammo-suspicion-v1.json")))
+    h, w = card["preprocessing"]["resample_size"]
+    lo_q, hi_q = card["preprocessing"]["percentile_normalization"]
+    sess = ort.InferenceSession(os.path.join(MODELS, "mammo-suspicion-v1.onnx"), providers=["CPUExecutionProvider"])
+    maps = {m["sop_instance_uid"]: m for m in out.get("heatmaps", [])}
+    folder = os.path.join(SAMPLES, truth["folder"])
+    worst = 0.0
+    for f in truth["series"][0]["files"]:
+        ds = pydicom.dcmread(os.path.join(folder, f))
+        img = ds.pixel_array.astype(np.float64)
+        if ds.PhotometricInterpretation == "MONOCHROME1":
+            img = (2 ** ds.BitsStored - 1) - img
+        x = adaptive_avg_pool(img, (h, w)).astype(np.float32)
+        lo, hi = np.percentile(x, [lo_q, hi_q])
+        x = np.clip((x - lo) / max(hi - lo, 1e-6), 0, 1).astype(np.float32)
+        heat = sess.run(None, {"input": x[None, None]})[0][0, 0]
+        m = maps.get(str(ds.SOPInstanceUID))
+        if m is None:
+            check(False, f"mammogram: a heatmap for {f}")
+            continue
+        ours = np.array(m["values"], np.float32).reshape(m["height"], m["width"])
+        worst = max(worst, float(np.abs(ours - heat).max()))
+    check(worst < 2e-3, f"mammogram: heatmaps match onnxruntime on numpy preprocessing (max |diff| {worst:.2e})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
