@@ -54,7 +54,8 @@ public struct ModelFindingsSource: FindingsSource {
                                                                     values: map.onSourceGrid())
         }
         let summary = result.breasts.map { b in
-            "\(b.laterality == "R" ? "Right" : b.laterality == "L" ? "Left" : "?") breast: suspicion \(b.suspicionScore)/10, BI-RADS \(b.birads)"
+            // Short enough for the panel: "R breast: 6/10, BI-RADS 4A" (1–10 suspicion, docs/ANALYSIS_JSON.md).
+            "\(b.laterality == "R" || b.laterality == "L" ? b.laterality : "?") breast: \(b.suspicionScore)/10, BI-RADS \(b.birads)"
                 + (b.ood ? " (OOD)" : "")
         }
         let model = ran.compactMap(\.model).first.map { ModelIdentity(id: $0.id, version: $0.version, sha256: $0.sha256) }

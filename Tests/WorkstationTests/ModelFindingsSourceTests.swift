@@ -33,8 +33,8 @@ final class ModelFindingsSourceTests: XCTestCase {
         XCTAssertEqual(result.model?.id, "mammo-suspicion-v1")
         XCTAssertTrue(result.notForClinicalUse)
         XCTAssertEqual(result.summary.count, 2, "one line per breast: \(result.summary)")
-        XCTAssertTrue(result.summary.contains { $0.hasPrefix("Right breast: suspicion ") && $0.contains("BI-RADS") })
-        XCTAssertTrue(result.summary.contains { $0.hasPrefix("Left breast: suspicion ") })
+        XCTAssertTrue(result.summary.contains { $0.hasPrefix("R breast: ") && $0.contains("BI-RADS") })
+        XCTAssertTrue(result.summary.contains { $0.hasPrefix("L breast: ") })
         let views = Dictionary(uniqueKeysWithValues: exam.series.flatMap(\.instances).map { ($0.sopInstanceUID, $0) })
         XCTAssertFalse(result.findings.isEmpty, "the exam holds a mass and a distortion")
         for f in result.findings {
