@@ -7,8 +7,9 @@ SHELL := /bin/bash
 # Debian packages: C libraries behind the shim targets, and the peers the tests compare with.
 APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libpng-dev \
                 libopenjp2-7-dev libcharls-dev libsqlite3-dev \
-                dcmtk chafa libsixel-bin tmux sqlite3 bc \
-                xvfb xterm kitty x11-apps xdotool netpbm
+                dcmtk dicom3tools chafa libsixel-bin tmux sqlite3 bc \
+                xvfb xterm kitty x11-apps xdotool netpbm \
+                orthanc orthanc-dicomweb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -29,6 +30,10 @@ apt:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  if echo " $$missing " | grep -q " orthanc "; then \
+	    echo "Stopping and disabling the Debian orthanc service (the tests start their own on free ports)"; \
+	    $(SUDO) systemctl disable --now orthanc 2>/dev/null || $(SUDO) service orthanc stop 2>/dev/null || true; \
+	  fi; \
 	fi
 
 # Python peers (pydicom, pylibjpeg, …) live in a local venv, rebuilt when requirements change.

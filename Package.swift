@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "Review", dependencies: ["CSQLite", "DICOM"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
-            "DICOM",
+            "DICOM", "DICOMCodecs",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

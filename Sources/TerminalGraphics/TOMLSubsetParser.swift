@@ -1,5 +1,6 @@
-/// Parses the small TOML subset the themes use: `[table]` headers, `key = "string"` or
-/// `key = bare-token` pairs, `#` comments and blank lines. No arrays, inline tables, dotted
+/// Parses the small TOML subset the themes and config.toml use: `[table]` and dotted
+/// `[table.sub]` headers (kept as the name "table.sub", e.g. `[archives.pacs]`), `key = "string"`
+/// or `key = bare-token` pairs, `#` comments and blank lines. No arrays, inline tables, dotted
 /// keys or multi-line strings; those lines are reported as errors, not guessed at.
 public enum TOMLSubsetParser {
     public struct ParseError: Error, Equatable, CustomStringConvertible {
@@ -20,7 +21,8 @@ public enum TOMLSubsetParser {
                     throw ParseError(line: number + 1, message: "malformed table header")
                 }
                 current = String(line.dropFirst().dropLast()).trimmingSpaces
-                guard !current.isEmpty, current.allSatisfy(isBareKeyChar) else {
+                let parts = current.split(separator: ".", omittingEmptySubsequences: false)
+                guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isBareKeyChar) }) else {
                     throw ParseError(line: number + 1, message: "bad table name")
                 }
                 tables[current, default: [:]] = tables[current] ?? [:]

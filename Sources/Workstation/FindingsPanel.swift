@@ -22,6 +22,8 @@ enum FindingsPanel {
             line("AI: hidden — blinded first read", .dim)
         } else if let model = e.aiResult?.model {
             line("AI: \(TextSanitizer.sanitize(model.id)) \(TextSanitizer.sanitize(model.version))", .accent)
+            if e.aiResult?.notForClinicalUse == true { line("synthetic-data model, not for clinical use", .warning) }
+            for s in e.aiResult?.summary ?? [] { line(TextSanitizer.sanitize(s), .normal) }
         } else {
             line("AI: \(e.ai.text)", .dim)
         }

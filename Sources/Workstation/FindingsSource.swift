@@ -38,11 +38,13 @@ public struct AIResult: Sendable, Equatable {
     public var cardWarning: String?
     /// Probability maps (0…1) by SOP Instance UID, in that image's pixel grid.
     public var heatmaps: [String: Heatmap]
+    /// Study-level lines the panel shows under the model (e.g. per-breast suspicion and BI-RADS).
+    public var summary: [String]
 
     public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
-                heatmaps: [String: Heatmap] = [:]) {
+                heatmaps: [String: Heatmap] = [:], summary: [String] = []) {
         self.findings = findings; self.model = model; self.notForClinicalUse = notForClinicalUse; self.cardWarning = cardWarning
-        self.heatmaps = heatmaps
+        self.heatmaps = heatmaps; self.summary = summary
     }
 }
 

@@ -6,57 +6,69 @@ import Review
 import TerminalGraphics
 
 /// Runs the installed models (Analysis) on a study in the background: precomputed `analysis.json`
-/// files win (they are what a PACS-side AI delivered); otherwise every CT series that a verified
-/// model's card fits is analysed slice by slice, and its findings and heatmaps come back for review.
-/// 2-D models (mammography, radiographs) are not run here yet.
+/// files win (they are what a PACS-side AI delivered); otherwise `StudyAnalysis` runs every model
+/// whose card fits a series — CT volumes slice-wise, mammography views and radiographs image by
+/// image — and its findings, per-breast assessments and heatmaps come back for review.
+///
+/// Results are cached per series content and model sha256 (`AnalysisCache`), so a study analysed
+/// once (here or by `lightbox analyze`) reopens without running the model again.
 public struct ModelFindingsSource: FindingsSource {
     public let catalog: ModelCatalog
+    public let cache: AnalysisCache?
     private let sidecars = SidecarFindingsSource()
 
-    public init(modelsFolder: URL) throws {
+    public init(modelsFolder: URL, cache: AnalysisCache? = AnalysisCache.standard()) throws {
         catalog = try ModelCatalog(folder: modelsFolder)
+        self.cache = cache
     }
 
     public var idleReason: String { catalog.entries.isEmpty ? "no models installed" : "no applicable model" }
 
     public func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
         if let precomputed = try sidecars.analyze(study, progress: progress) { return precomputed }
+        let result = StudyAnalysis.analyze(study, catalog: catalog, cache: cache, progress: progress)
+        let ran = result.runs.filter { $0.model != nil }
+        guard !ran.isEmpty else { return nil }
+        if ran.allSatisfy({ $0.status == .error }) {
+            throw AnalysisFailure(message: ran.compactMap(\.message).first ?? "analysis failed")
+        }
+        let seriesOf = Dictionary(study.series.flatMap { s in s.instances.map { ($0.sopInstanceUID, s.seriesInstanceUID) } },
+                                  uniquingKeysWith: { a, _ in a })
         var findings: [Finding] = []
+        for (i, f) in result.findings.enumerated() {
+            let identity = ModelIdentity(id: f.model.id, version: f.model.version, sha256: f.model.sha256)
+            let box = f.bboxPX.count == 4 ? f.bboxPX : [0, 0, 0, 0]
+            var w = Finding(key: "\(identity.id):\(f.sopInstanceUID):\(i + 1)", origin: .ai, label: f.label,
+                            probability: f.probability, risk: RiskLevel(rawValue: f.risk.rawValue),
+                            seriesUID: seriesOf[f.sopInstanceUID] ?? "", sopUID: f.sopInstanceUID,
+                            centerX: f.centerPX.first ?? 0, centerY: f.centerPX.count > 1 ? f.centerPX[1] : 0,
+                            width: Double(box[2]), height: Double(box[3]),
+                            diameterMM: f.diameterMM, volumeML: f.volumeML, outOfDistribution: f.ood, model: identity)
+            w.category = f.category
+            findings.append(w)
+        }
+        // Heatmaps where the model saw anything, resampled onto each image's own pixel grid.
         var heatmaps: [String: TerminalGraphics.Heatmap] = [:]
-        var model: ModelIdentity?
-        let runs = study.series.flatMap { series in
-            catalog.applicable(to: series)
-                .filter { $0.entry.verified && series.first.modality == "CT" && series.instances.count >= 3 }
-                .map { (series, $0.entry, $0.ood) }
+        for map in result.heatmaps where map.maximum >= 0.1 {
+            heatmaps[map.sopInstanceUID] = TerminalGraphics.Heatmap(width: map.sourceColumns, height: map.sourceRows,
+                                                                    values: map.onSourceGrid())
         }
-        guard !runs.isEmpty else { return nil }
-        for (k, (series, entry, ood)) in runs.enumerated() {
-            let run = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !ood.isEmpty) { p in
-                progress((Double(k) + p) / Double(runs.count))
-            }
-            let (volume, probabilities) = (run.volume, run.probabilities)
-            let identity = ModelIdentity(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256)
-            model = identity
-            for (i, f) in run.findings.enumerated() {
-                var w = Finding(key: "\(identity.id):\(series.seriesInstanceUID):\(i + 1)", origin: .ai, label: f.label,
-                                probability: f.probability, risk: RiskLevel(rawValue: f.risk.rawValue),
-                                seriesUID: series.seriesInstanceUID, sopUID: f.sopInstanceUID,
-                                centerX: f.centerPX[0], centerY: f.centerPX[1],
-                                width: Double(f.bboxPX[2]), height: Double(f.bboxPX[3]),
-                                diameterMM: f.diameterMM, volumeML: f.volumeML, outOfDistribution: f.ood, model: identity)
-                w.category = f.category
-                findings.append(w)
-            }
-            // Heatmaps of the slices where the model saw anything, in each image's own pixel grid.
-            let plane = volume.rows * volume.columns
-            for z in 0 ..< volume.slices {
-                let slice = Array(probabilities[z * plane ..< (z + 1) * plane])
-                if slice.contains(where: { $0 >= 0.1 }) {
-                    heatmaps[volume.sopInstanceUIDs[z]] = TerminalGraphics.Heatmap(width: volume.columns, height: volume.rows, values: slice)
-                }
-            }
+        let summary = result.breasts.map { b in
+            // Short enough for the panel: "R breast: 6/10, BI-RADS 4A" (1–10 suspicion, docs/ANALYSIS_JSON.md).
+            "\(b.laterality == "R" || b.laterality == "L" ? b.laterality : "?") breast: \(b.suspicionScore)/10, BI-RADS \(b.birads)"
+                + (b.ood ? " (OOD)" : "")
         }
+        let model = ran.compactMap(\.model).first.map { ModelIdentity(id: $0.id, version: $0.version, sha256: $0.sha256) }
+        let warnings = Set(ran.flatMap(\.warnings))
         return AIResult(findings: findings, model: model, notForClinicalUse: true,
-                        cardWarning: "Trained on synthetic phantoms; not for clinical use", heatmaps: heatmaps)
+                        cardWarning: "Trained on synthetic phantoms; not for clinical use"
+                            + (warnings.isEmpty ? "" : " — " + warnings.sorted().joined(separator: "; ")),
+                        heatmaps: heatmaps, summary: summary)
+    }
+
+    /// Every model that fitted the study failed (e.g. a model file that does not match its card).
+    public struct AnalysisFailure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 }

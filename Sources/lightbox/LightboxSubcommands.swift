@@ -13,5 +13,8 @@ enum LightboxSubcommands {
         OnnxCommand.self,
         ReviewCommand.self,
         TeachCommand.self,
+        ListenCommand.self,
+        PullCommand.self,
+        StowCommand.self,
     ]
 }

@@ -219,4 +219,24 @@ final class ReviewFlowTests: XCTestCase {
         XCTAssertEqual(map.action(for: .down, in: .worklist), .down)
         XCTAssertEqual(problems, ["unknown action bogus"])
     }
+
+    /// config.toml is shared with the PACS settings: `[archives.NAME]` tables must not spoil the key map.
+    func testKeyMapLoadsBesideArchiveTables() throws {
+        let text = """
+            theme = "light"
+            [archives.orthanc]
+            base_url = "http://127.0.0.1:8042/dicom-web"
+            verify_tls = true
+            [viewer_keys]
+            accept = "y"
+            """
+        let (map, problems) = try KeyMap.load(toml: text)
+        XCTAssertEqual(map.action(for: .char("y"), in: .viewer), .accept)
+        XCTAssertEqual(problems, [])
+        let tables = try TOMLSubsetParser.parse(text)
+        XCTAssertEqual(tables["archives.orthanc"]?["base_url"], "http://127.0.0.1:8042/dicom-web")
+        XCTAssertEqual(tables[""]?["theme"], "light")
+        XCTAssertThrowsError(try TOMLSubsetParser.parse("[archives..x]"))
+        XCTAssertThrowsError(try TOMLSubsetParser.parse("[.x]"))
+    }
 }

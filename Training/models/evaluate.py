@@ -2,7 +2,7 @@
 """Evaluate an exported model (the committed .onnx, through onnxruntime) on a held-out generated
 set and write the figures into its card.
 
-  python Training/models/evaluate.py --task ldct|head_ct [--shifted]
+  python Training/models/evaluate.py --task ldct|head_ct|mammo|cxr [--shifted]
 
 In-distribution set: generator cases train/50000.. (never used in training). Shifted set: cases
 train/60000.. rendered with 1.5x the CT noise, lesion contrast scaled by 0.6 and 0.89x the pixel
@@ -215,6 +215,83 @@ def evaluate_mammo(shifted):
             "eval_time_s": round(time.time() - t0, 1)}
 
 
+def evaluate_cxr(shifted):
+    """Image-level abnormality AUC / sensitivity, lesion-level FROC per image. A candidate hits a
+    lesion when it lies within max(radius, 5 mm) of its centre or inside the lesion mask dilated
+    by 2 heatmap pixels (then it is credited to the nearest lesion centre)."""
+    import cxr_data
+    cfg = TASKS["cxr"]
+    split = "shifted" if shifted else "val"
+    n = cfg["n_shifted"] if shifted else cfg["n_val"]
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 2
+    sess = ort.InferenceSession(os.path.join(MODELS, cfg["id"] + ".onnx"), so, providers=["CPUExecutionProvider"])
+    H, W = cfg["size"]
+    scores, labels, cands = [], [], []
+    n_les = 0
+    sizes_found = []     # (diameter_mm, found at the 1-FP threshold) filled after the FROC
+    t0 = time.time()
+    imgs = [cxr_data.make_image(split, i) for i in range(n)]
+    for b in range(0, n, 8):
+        batch = imgs[b:b + 8]
+        x = np.stack([cxr_data.normalise(v["img"])[None] for v in batch])
+        heat, score = sess.run(None, {"input": x})
+        for j, v in enumerate(batch):
+            i = b + j
+            scores.append(float(score[j, 0]))
+            labels.append(bool(v["abnormal"]))
+            n_les += len(v["lesions"])
+            fr, fc = v["full_size"]
+            sy, sx = H / fr, W / fc
+            px_mm = v["pixel_spacing_mm"] / sy          # heatmap pixel size
+            h = heat[j, 0]
+            t = torch.from_numpy(h)[None, None]
+            mx = F.max_pool2d(t, 7, stride=1, padding=3)[0, 0].numpy()
+            idx = np.argwhere((h == mx) & (h >= PEAK_MIN))
+            sc = h[tuple(idx.T)]
+            kept = []
+            for o in np.argsort(-sc, kind="stable"):
+                if all(np.linalg.norm(idx[o] - q[1]) * px_mm > NMS_MM for q in kept):
+                    kept.append((float(sc[o]), idx[o]))
+            near = F.max_pool2d(torch.from_numpy(v["mask"].astype(np.float32))[None, None], 5, stride=1,
+                                padding=2)[0, 0].numpy() > 0
+            centres = [np.array([les["center_px"][1] * sy, les["center_px"][0] * sx]) for les in v["lesions"]]
+            for scv, rc in kept:
+                hit = None
+                d = [np.linalg.norm(rc - c) * px_mm for c in centres]
+                for li, les in enumerate(v["lesions"]):
+                    if d[li] <= max(les["diameter_mm"] / 2.0, 5.0):
+                        hit = li
+                        break
+                if hit is None and near[rc[0], rc[1]] and centres:
+                    hit = int(np.argmin(d))
+                cands.append((scv, hit, i))
+        print(f"cxr {split} {b}-{b + len(batch) - 1}: {time.time() - t0:.0f} s", flush=True)
+    fr, thr = froc(cands, n_les, n)
+    # which lesions are found at the 1-FP operating point (for the size breakdown)
+    found = {(img, lid) for sc, lid, img in cands if lid is not None and sc >= thr[1.0]} if fr[1.0] > 0 else set()
+    small = [(i, li) for i, v in enumerate(imgs) for li, les in enumerate(v["lesions"]) if les["diameter_mm"] < 15]
+    figs = {"image_auc": auc(scores, labels)}
+    figs["image_sensitivity_at_90_specificity"], _ = sens_at_spec(scores, labels)
+    for k, v in fr.items():
+        figs[f"froc_sensitivity_at_{k:g}_fp"] = v
+    if small:
+        figs["froc_sensitivity_at_1_fp_lesions_lt_15mm"] = sum(s in found for s in small) / len(small)
+    figs = {k: round(float(v), 4) for k, v in figs.items() if v == v}
+    cond = {"cases": f"generator train_specs indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
+                     "(disjoint from training), one PA image each",
+            "noise": f"{data.SHIFT['noise'] if shifted else 1.0}x generator quantum noise",
+            "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x",
+            "pixel_spacing_mm": round(imgs[0]["pixel_spacing_mm"], 4),
+            "photometric_interpretation": "MONOCHROME2 (the generator's training images; MONOCHROME1 is the "
+                                          "same image inverted)"}
+    counts = {"images": n, "abnormal_images": int(sum(labels)), "lesions": n_les,
+              "lesions_lt_15mm": len(small), "candidates": len(cands)}
+    return {"conditions": cond, "counts": counts, "figures": figs,
+            "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
+            "eval_time_s": round(time.time() - t0, 1)}
+
+
 def _nearest_shifted(v, r, c, H, W):
     """Shifted views: the lesion centres moved with the shrink about the chest wall; map them."""
     import mammo_data
@@ -239,7 +316,12 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     cfg = TASKS[a.task]
-    res = evaluate_mammo(a.shifted) if a.task == "mammo" else evaluate(a.task, a.shifted)
+    if a.task == "mammo":
+        res = evaluate_mammo(a.shifted)
+    elif a.task == "cxr":
+        res = evaluate_cxr(a.shifted)
+    else:
+        res = evaluate(a.task, a.shifted)
     card_path = os.path.join(MODELS, cfg["id"] + ".json")
     with open(card_path) as f:
         card = json.load(f)
@@ -250,7 +332,7 @@ def main(argv=None):
     v["evaluated_with"] = "onnxruntime on the exported .onnx (Training/models/evaluate.py)"
     v["shifted" if a.shifted else "in_distribution"] = res
     ind, sh = v.get("in_distribution"), v.get("shifted")
-    unit = "exams" if a.task == "mammo" else "volumes"
+    unit = {"mammo": "exams", "cxr": "images"}.get(a.task, "volumes")
     v["dataset"] = (f"held-out synthetic {cfg['kind']} phantoms rendered by Training/phantoms: "
                     + (f"{ind['counts'][unit]} {unit} in distribution" if ind else "")
                     + (f", {sh['counts'][unit]} {unit} shifted (noise x{data.SHIFT['noise']}, lesion "

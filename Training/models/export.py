@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export a trained checkpoint to ONNX (opset 17), check onnxruntime against torch, write the card.
 
-  python Training/models/export.py --task ldct|head_ct
+  python Training/models/export.py --task ldct|head_ct|mammo|cxr
 
 Writes Models/<id>.onnx and Models/<id>.json (the card; `validation` is filled in later by
 evaluate.py and kept across re-exports only when the sha256 is unchanged)."""
@@ -111,6 +111,47 @@ def card_static(task):
             "postprocessing": {"candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression "
                                              "within 8 px (about 6 mm); candidate score = peak p"},
         }
+    if task == "cxr":
+        return {
+            "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+            "description": "Per-pixel abnormality heatmap (pulmonary nodule or mass) and image-level abnormality score "
+                           "for one PA chest radiograph.",
+            "intended_use": {"modality": "DX", "modalities": ["CR", "DX"], "body_part": "CHEST", "views": ["PA"],
+                             "pixel_spacing_range": [0.35, 0.45], "matrix": [1024, 1024],
+                             "photometric_interpretation": "MONOCHROME2",
+                             "photometric_interpretations": ["MONOCHROME2", "MONOCHROME1"],
+                             "presentation_intent": "FOR PRESENTATION",
+                             "note": "CR and DX both (`modality` holds one for readers that take a single value; `modalities` is the full list); MONOCHROME1 images are inverted by the preprocessing"},
+            "preprocessing": {"resample_size": [H, W], "resample": "area (box) average of the whole image to 256x256 "
+                              "(torch adaptive_avg_pool2d semantics; 4x4 blocks at the native 1024x1024)",
+                              "window_hu": None, "percentile_normalization": [1.0, 99.5],
+                              "percentile_mapping": "after inversion and resampling: clip((v - P1) / (P99.5 - P1), 0, 1) "
+                                                    "over the whole image",
+                              "mean": [0.0], "std": [1.0], "channel_layout": "NCHW", "channels": 1,
+                              "invert_monochrome1": True,
+                              "inversion": "MONOCHROME1: v -> (2^BitsStored - 1) - v on the stored values, before "
+                                           "resampling and normalisation (the model sees MONOCHROME2: air dark, bone bright)",
+                              "dynamic_batch": True,
+                              "orientation": "as stored for a PA film read in the standard way (patient's right on the "
+                                             "viewer's left; PatientOrientation L\\F)"},
+            "inputs": [{"name": "input", "shape": [1, 1, H, W], "dtype": "float32",
+                        "meaning": "one normalised PA chest radiograph"}],
+            "outputs": {"heatmap": "heatmap", "scores": "score", "labels": ["abnormality"], "activation": "none",
+                        "activation_note": "sigmoid is inside the graph: outputs are probabilities in [0, 1]",
+                        "tensors": [{"name": "heatmap", "shape": [1, 1, H, W],
+                                     "meaning": "per-pixel nodule/mass probability"},
+                                    {"name": "score", "shape": [1, 1],
+                                     "meaning": "probability that the image shows a nodule or mass"}],
+                        "risk_levels": {"abnormality": [{"name": "low", "threshold": 0.1},
+                                                        {"name": "intermediate", "threshold": 0.3},
+                                                        {"name": "high", "threshold": 0.6},
+                                                        {"name": "critical", "threshold": 0.9}]}},
+            "postprocessing": {"candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression "
+                                             "within 10 mm (6 px at 1.6 mm per heatmap pixel); candidate score = peak p",
+                               "measurement_suggested": "not validated: connected component of p >= 0.5 around "
+                                                        "the peak; diameter = equivalent-circle diameter of its area "
+                                                        "(heatmap pixel = 4x the native pixel spacing)"},
+        }
     return {
         "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
         "description": "2.5-D slice-wise intracranial haemorrhage heatmap and slice-level presence score for "
@@ -162,6 +203,10 @@ def export(task):
         import mammo_data
         x = np.stack([mammo_data.normalise(v["img"])[None] for i in range(2) for v in mammo_data.make_exam("val", i)])
         what = "8 validation views (exams val/0-1) + zeros"
+    elif task == "cxr":
+        import cxr_data
+        x = np.stack([cxr_data.normalise(cxr_data.make_image("val", i)["img"])[None] for i in range(8)])
+        what = "8 validation images (val/0-7) + zeros"
     else:
         c = data.make_case(cfg["kind"], "val", 0)
         vol = preprocess_volume(c["hu"], cfg)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Train, export and evaluate every Lightbox model from a clean clone (CPU only, deterministic).
-#   Training/models/run_all.sh [task ...]      (default: ldct head_ct mammo)
+#   Training/models/run_all.sh [task ...]      (default: ldct head_ct mammo cxr)
 # Renders the phantoms it needs into Training/generated/model_cache (git-ignored), trains each
 # model (Training/generated/checkpoints, git-ignored), exports Models/<id>.onnx + Models/<id>.json
 # and writes the held-out and shifted validation figures into the card.
@@ -12,10 +12,14 @@ NICE=${NICE:-10}
 run() { echo "+ $*"; nice -n "$NICE" "$PY" "$@"; }
 "$PY" -c "import torch, onnx, onnxruntime, pydicom" 2>/dev/null || \
   "$PY" -m pip install -q --disable-pip-version-check -r Training/requirements-train.txt
-tasks=("$@"); [ ${#tasks[@]} -gt 0 ] || tasks=(ldct head_ct mammo)
+tasks=("$@"); [ ${#tasks[@]} -gt 0 ] || tasks=(ldct head_ct mammo cxr)
 for t in "${tasks[@]}"; do
   read -r ntrain nval nshift < <("$PY" -c "import sys; sys.path.insert(0,'Training/models'); from tasks import TASKS; c=TASKS['$t']; print(c['n_train'], c['n_val'], c['n_shifted'])")
-  if [ "$t" = mammo ]; then gen=(Training/models/mammo_data.py); else gen=(Training/models/data.py --kind "$t"); fi
+  case "$t" in
+    mammo) gen=(Training/models/mammo_data.py) ;;
+    cxr) gen=(Training/models/cxr_data.py) ;;
+    *) gen=(Training/models/data.py --kind "$t") ;;
+  esac
   run "${gen[@]}" --split train --count "$ntrain"
   run "${gen[@]}" --split val --count "$nval"
   run "${gen[@]}" --split shifted --count "$nshift"

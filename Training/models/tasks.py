@@ -27,6 +27,11 @@ TASKS = {
         base=8, score_head=True, crop=None,
         n_train=40, n_val=20, n_shifted=12,
     ),
+    "cxr": dict(
+        id="cxr-abnormality-v1", kind="chest_radiograph", window=None, context=0, size=(256, 256),
+        base=8, score_head=True, crop=None,
+        n_train=64, n_val=40, n_shifted=24,
+    ),
 }
 
 

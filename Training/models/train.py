@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train one Lightbox model on generated phantoms (CPU, deterministic).
 
-  python Training/models/train.py --task ldct|head_ct [--iters N] [--threads 2]
+  python Training/models/train.py --task ldct|head_ct|mammo|cxr [--iters N] [--threads 2]
 
 Writes Training/generated/checkpoints/<task>.pt (git-ignored) and <task>.train.json (what the
 card's `training` section reports)."""
@@ -23,9 +23,15 @@ from nets import UNet, n_params  # noqa: E402
 from tasks import CKPT, TASKS, preprocess_volume, slice_input, target_volume  # noqa: E402
 
 SEED = 1234
-DEFAULT_ITERS = {"ldct": 1200, "head_ct": 300, "mammo": 1500}
-BATCH = {"ldct": 16, "head_ct": 8, "mammo": 6}
-POS_WEIGHT = {"ldct": 2.0, "head_ct": 5.0, "mammo": 5.0}
+UNIT = {"mammo": "exams", "cxr": "PA radiographs"}
+LESION_UNIFORM = {"ldct"}    # tasks whose positive samples pick a lesion uniformly (see sampler)
+SAMPLING_LESION_UNIFORM = ("half the samples centred near a lesion picked uniformly over all training lesions (so small "
+                           "nodules get as many crops as large ones; slice within 0.6 of its radius, crop centre within "
+                           "+-crop/3 of its centre); the other half from any slice, crops 70% near lesion pixels when "
+                           "the slice has any, otherwise 70% centred on lung parenchyma (hard negatives)")
+DEFAULT_ITERS = {"ldct": 1200, "head_ct": 300, "mammo": 1500, "cxr": 800}
+BATCH = {"ldct": 16, "head_ct": 8, "mammo": 6, "cxr": 8}
+POS_WEIGHT = {"ldct": 2.0, "head_ct": 5.0, "mammo": 5.0, "cxr": 5.0}
 LUNG_LO, LUNG_HI = 0.27, 0.5     # lung window values of about -945..-600 HU (parenchyma, not outside air)
 
 
@@ -39,6 +45,14 @@ def load_train(task, cfg):
                 vols.append(mammo_data.normalise(v["img"])[None].astype(np.float16))
                 tgts.append(v["mask"][None].astype(np.uint8))
                 lesions.append([{"malignant": v["malignant"]}] * len(v["lesions"]))
+        return vols, tgts, lesions
+    if task == "cxr":
+        import cxr_data
+        for i in range(cfg["n_train"]):
+            v = cxr_data.make_image("train", i)
+            vols.append(cxr_data.normalise(v["img"])[None].astype(np.float16))
+            tgts.append(v["mask"][None].astype(np.uint8))
+            lesions.append(v["lesions"])
         return vols, tgts, lesions
     for i in range(cfg["n_train"]):
         c = data.make_case(cfg["kind"], "train", i)
@@ -55,10 +69,23 @@ def sampler(task, cfg, vols, tgts, lesions, r):
     # slices with any lesion, per volume
     pos = [(v, k) for v, t in enumerate(tgts) for k in np.nonzero(t.reshape(t.shape[0], -1).sum(1) > 0)[0]]
     allk = [(v, k) for v, t in enumerate(tgts) for k in range(t.shape[0])]
+    # every lesion once (LESION_UNIFORM tasks): small nodules get as many positive crops as large ones
+    les_list = [(v, li) for v in range(len(lesions)) for li in range(len(lesions[v]))]
     while True:
         xs, ys, picked = [], [], []
         for b in range(B):
-            v, k = pos[r.integers(len(pos))] if r.uniform() < 0.5 else allk[r.integers(len(allk))]
+            focus = None
+            if task in LESION_UNIFORM:
+                if r.uniform() < 0.5:
+                    v, li = les_list[r.integers(len(les_list))]
+                    les = lesions[v][li]
+                    ext = int(float(les["diameter_mm"]) / 2 / 2.5 * 0.6)     # slices within the nodule
+                    k = int(np.clip(les["k"] + r.integers(-ext, ext + 1), 0, vols[v].shape[0] - 1))
+                    focus = (les["center_px"][1], les["center_px"][0])      # native px = model px (256 matrix)
+                else:
+                    v, k = allk[r.integers(len(allk))]
+            else:
+                v, k = pos[r.integers(len(pos))] if r.uniform() < 0.5 else allk[r.integers(len(allk))]
             picked.append(v)
             x = slice_input(vols[v], k, ctx).astype(np.float32)
             y = tgts[v][k].astype(np.float32)
@@ -66,7 +93,10 @@ def sampler(task, cfg, vols, tgts, lesions, r):
                 cs = cfg["crop"]
                 H, W = y.shape
                 ys_, xs_ = np.nonzero(y)
-                if len(ys_) and r.uniform() < 0.7:   # centre the crop near lesion pixels
+                if focus is not None:      # centre the crop near the picked lesion
+                    cy = int(np.clip(focus[0] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, H - cs // 2))
+                    cx = int(np.clip(focus[1] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, W - cs // 2))
+                elif len(ys_) and r.uniform() < 0.7:   # centre the crop near lesion pixels
                     j = r.integers(len(ys_))
                     cy = int(np.clip(ys_[j] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, H - cs // 2))
                     cx = int(np.clip(xs_[j] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, W - cs // 2))
@@ -109,6 +139,7 @@ def main(argv=None):
     ap.add_argument("--iters", type=int, default=None)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--n-train", type=int, default=None, help="override the number of training volumes (smoke tests)")
+    ap.add_argument("--out", default=CKPT, help="checkpoint folder (default Training/generated/checkpoints)")
     a = ap.parse_args(argv)
     cfg = dict(TASKS[a.task])
     if a.n_train:
@@ -142,28 +173,32 @@ def main(argv=None):
         if (it + 1) % 50 == 0:
             print(f"{a.task} it {it + 1}/{iters} loss {np.mean(run[-50:]):.4f} {time.time() - t1:.0f} s", flush=True)
     t_train = time.time() - t1
-    os.makedirs(CKPT, exist_ok=True)
-    torch.save(model.state_dict(), os.path.join(CKPT, f"{a.task}.pt"))  # noqa
+    os.makedirs(a.out, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(a.out, f"{a.task}.pt"))  # noqa
     n_les = sum(len(l) for l in lesions)
     info = {
-        "data": f"{cfg['n_train']} synthetic {cfg['kind']} {'exams' if a.task == 'mammo' else 'volumes'} rendered by Training/phantoms "
+        "data": f"{cfg['n_train']} synthetic {cfg['kind']} {UNIT.get(a.task, 'volumes')} rendered by Training/phantoms "
                 f"(case keys train/{data.SPLITS['train']:05d}..; {n_les} lesions; "
                 + {"ldct": "each volume carries 3-6 nodules drawn from the generator's nodule distribution",
                    "head_ct": "generator's own case mix, about 70% with one haemorrhage",
-                   "mammo": "4 views per exam, generator's own case mix; score target = a malignant lesion in the view"}[a.task]
+                   "mammo": "4 views per exam, generator's own case mix; score target = a malignant lesion in the view",
+                   "cxr": "one PA image per case, generator's own case mix, about 70% with 1-2 nodules/masses of "
+                          "8-50 mm; score target = any lesion in the image"}[a.task]
                 + ")",
         "iterations": iters, "batch": BATCH[a.task],
         "samples_seen": iters * BATCH[a.task],
         "crop": cfg["crop"], "optimizer": "AdamW lr 3e-3 one-cycle, wd 1e-4",
         "loss": f"BCE (pos_weight {POS_WEIGHT[a.task]:g}) + 0.5 soft Dice on the heatmap" + (" + 0.5 BCE on the slice score" if cfg["score_head"] else ""),
-        "sampling": "half the samples from slices/views with a lesion" + ("; crops 70% near lesion pixels, otherwise 70% centred on lung parenchyma (hard negatives)" if cfg["crop"] else ""),
+        "sampling": SAMPLING_LESION_UNIFORM if a.task in LESION_UNIFORM else
+                    "half the samples from slices/views/images with a lesion" + ("; crops 70% near lesion pixels, otherwise 70% centred on lung parenchyma (hard negatives)" if cfg["crop"] else ""),
         "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02",
         "seed": SEED, "threads": a.threads, "device": "cpu",
         "torch": torch.__version__, "params": n_params(model),
         "data_load_s": round(t_data, 1), "train_time_s": round(t_train, 1),
+        "process_cpu_s": round(time.process_time(), 1),   # wall time above depends on the box's load
         "final_loss": round(float(np.mean(run[-50:])), 4),
     }
-    with open(os.path.join(CKPT, f"{a.task}.train.json"), "w") as f:
+    with open(os.path.join(a.out, f"{a.task}.train.json"), "w") as f:
         json.dump(info, f, indent=1)
     print(json.dumps(info, indent=1))
 

@@ -1,15 +1,16 @@
 import ArgumentParser
 import DICOM
 import Foundation
+import DICOMweb
 import Imaging
 
 /// `lightbox ls DIR…`: studies → series → instances found under the folders, and the files that
-/// could not be read, with their reasons.
-struct ListCommand: ParsableCommand {
+/// could not be read, with their reasons. `lightbox ls URL|dicomweb://NAME` searches an archive (QIDO-RS).
+struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ls", abstract: "List the studies, series and instances in folders of DICOM files.")
+        commandName: "ls", abstract: "List the studies, series and instances in folders of DICOM files, or the studies on a DICOMweb archive.")
 
-    @Argument(help: "Folders or files to scan.")
+    @Argument(help: "Folders or files to scan, or one archive: http(s)://…/dicom-web or dicomweb://NAME.")
     var paths: [String]
 
     @Flag(help: "Print JSON.")
@@ -24,7 +25,13 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Hide patient names, IDs and birth dates.")
     var deidentify = false
 
-    func run() throws {
+    @OptionGroup(title: "Archive search")
+    var archive: ArchiveQueryOptions
+
+    func run() async throws {
+        if paths.count == 1, ArchiveRegistry.isRemote(paths[0]) {
+            return try await ArchiveListing.run(source: paths[0], options: archive, json: json, deidentify: deidentify)
+        }
         let start = Date()
         let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexCache.forRoots(paths))
         let elapsed = Date().timeIntervalSince(start)

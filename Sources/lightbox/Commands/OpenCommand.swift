@@ -1,6 +1,9 @@
 import ArgumentParser
+import DICOMNetwork
+import DICOMweb
 import Foundation
 import Imaging
+import Review
 import TerminalGraphics
 import Workstation
 
@@ -10,7 +13,7 @@ struct OpenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open", abstract: "Open the reading workstation (worklist, viewer, findings review).")
 
-    @Argument(help: "Folders, files or DICOMDIRs (default: the bundled SampleStudies).")
+    @Argument(help: "Folders, files, DICOMDIRs or DICOMweb archives (http(s)://…/dicom-web or dicomweb://NAME from config.toml; default: the bundled SampleStudies).")
     var paths: [String] = []
 
     @Option(help: "Reader name recorded with every decision (default: $USER).")
@@ -40,11 +43,32 @@ struct OpenCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rescan the folders every N seconds for studies that arrive while the workstation is open (pushed by `lightbox listen` or copied in); they join the worklist and are queued for AI once complete.", valueName: "N"))
     var watch: Double?
 
+    @Option(help: ArgumentHelp("Also receive studies pushed over DICOM (C-STORE SCP, C-ECHO) on this port while open; they join the worklist as they arrive.", valueName: "PORT"))
+    var listen: Int?
+
+    @Option(name: .customLong("ae-title"), help: "With --listen: our AE title.")
+    var aeTitle: String = "LIGHTBOX"
+
+    @Option(help: "With --listen: comma-separated calling AE titles allowed (default: any).")
+    var allow: String?
+
+    @Option(help: "With --listen: where received studies are stored (default: $XDG_DATA_HOME/lightbox/received).")
+    var store: String?
+
+    @Option(help: "With a DICOMweb archive: fetch at most this many studies, newest first.")
+    var limit: Int = 50
+
     @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
     var benchmarkSlices: Int?
 
     func run() throws {
-        var roots = paths
+        // Archives are mirrored into a local folder the worklist watches; pushes land in the store.
+        var roots = try paths.map { try localFolder(for: $0) }
+        var arriving = paths.contains(where: Self.isArchive)
+        if let listen {
+            roots.append(try startListening(port: listen))
+            arriving = true
+        }
         if roots.isEmpty {
             guard let samples = WorkstationOptions.locate("SampleStudies") else {
                 throw ValidationError("No SampleStudies folder found; give folders of DICOM files: lightbox open PATH…")
@@ -63,6 +87,8 @@ struct OpenCommand: ParsableCommand {
         if let watch {
             guard watch >= 0.5, watch <= 3600 else { throw ValidationError("--watch takes 0.5…3600 seconds") }
             options.watchInterval = watch
+        } else if arriving {
+            options.watchInterval = 2
         }
         if let config { options.configPath = config }
         // Models beside the studies run in the background; without them the sidecar source stays.
@@ -70,11 +96,50 @@ struct OpenCommand: ParsableCommand {
            let source = try? ModelFindingsSource(modelsFolder: URL(fileURLWithPath: folder)), !source.catalog.entries.isEmpty {
             options.findingsSource = source
         }
+        // A TID 1500 report in the study (ours or another tool's) is shown first; then the above.
+        options.findingsSource = SRFindingsSource(fallback: options.findingsSource)
         guard isatty(1) != 0, isatty(0) != 0 else {
             throw ValidationError("lightbox open needs a terminal (stdin and stdout must be a tty)")
         }
         try Runtime(options: options).run()
     }
+
+    static func isArchive(_ path: String) -> Bool {
+        path.hasPrefix("dicomweb://") || path.hasPrefix("http://") || path.hasPrefix("https://")
+    }
+
+    /// A path as given, or for an archive the local folder it is mirrored into (fetching starts now).
+    private func localFolder(for path: String) throws -> String {
+        guard Self.isArchive(path) else { return path }
+        let client = try ArchiveCommandSupport.client(for: path, config: config)
+        guard (1 ... 10_000).contains(limit) else { throw ValidationError("--limit takes 1…10000") }
+        let name = path.hasPrefix("dicomweb://") ? String(path.dropFirst("dicomweb://".count))
+            : (URL(string: path)?.host ?? "archive")
+        let folder = ArchiveMirror.folder(for: name)
+        ArchiveMirror.start(client: client, query: StudyQuery(limit: limit), into: folder)
+        return folder.path
+    }
+
+    /// Starts the C-STORE SCP for `--listen` and returns the folder it stores into.
+    private func startListening(port: Int) throws -> String {
+        guard (1 ... 65535).contains(port) else { throw ValidationError("--listen takes a port 1…65535") }
+        let env = ProcessInfo.processInfo.environment
+        let folder = store ?? ((ReviewStore.defaultPath(environment: env) as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("received")
+        let allowed = allow.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
+        let policy = AssociationPolicy(aeTitle: aeTitle, allowedCallingAETitles: allowed)
+        do {
+            let scp = StorageSCP(policy: policy, store: try InstanceStore(root: URL(fileURLWithPath: folder))) { _ in }
+            _ = try scp.start(host: "0.0.0.0", port: port)
+            Self.listeners.append(scp)
+        } catch {
+            throw ValidationError("cannot receive on port \(port) into \(folder): \(error)")
+        }
+        return folder
+    }
+
+    /// Keeps the SCP alive for the life of the workstation.
+    nonisolated(unsafe) private static var listeners: [StorageSCP] = []
 
     private func benchmark(_ roots: [String], slices: Int) throws {
         let index = StudyIndex.scan(roots, cache: nil)

@@ -3,10 +3,14 @@ import Foundation
 import Review
 
 /// `lightbox review list [--json]`: what the review database holds.
+/// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv]`: a study's reviewed
+/// findings as a TID 1500 SR and research tables (ReviewExportCommand.swift).
+/// `lightbox review read-sr FILE [--study PATH] [--json]`: the findings an SR holds (ReviewReadSRCommand.swift).
+/// `lightbox review discordance` / `review stats --reader NAME`: second-reader queue and statistics (ReviewStatsCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "Inspect the review database (decisions, reader findings, sign-offs, audit).",
-        subcommands: [List.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self])
+        commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV; screening discordance and statistics.",
+        subcommands: [List.self, Export.self, ReadSR.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")

@@ -1,0 +1,83 @@
+import ArgumentParser
+import DICOMweb
+import Foundation
+
+/// `lightbox pull URL|dicomweb://NAME STUDY_UID --to DIR`: WADO-RS retrieval of a study (or one series)
+/// as Part 10 files, written one by one as they arrive to `DIR/<StudyUID>/<SOPInstanceUID>.dcm`.
+/// If the archive stops mid-study, the instances already written stay, and the message says how many.
+struct PullCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Fetch a study from a DICOMweb archive (WADO-RS) as Part 10 files.",
+        discussion: "Exit status: 0 success, 2 bad arguments or configuration, 3 the archive failed (files received so far are kept).")
+
+    @Argument(help: "The archive: http(s)://…/dicom-web or dicomweb://NAME from config.toml.")
+    var source: String
+
+    @Argument(help: "Study Instance UID.")
+    var study: String
+
+    @Option(help: "Only this Series Instance UID.")
+    var series: String?
+
+    @Option(help: "Destination folder.")
+    var to: String
+
+    @Option(help: "Config file with [archives.NAME] tables (default: $XDG_CONFIG_HOME/lightbox/config.toml).")
+    var config: String?
+
+    @Option(help: "Seconds to wait for the next bytes before giving up.")
+    var timeout: Double = 30
+
+    @Flag(help: "Print a JSON summary (timings) instead of text.")
+    var json = false
+
+    func run() async throws {
+        let client = try ArchiveCommandSupport.client(for: source, config: config, idleTimeout: timeout)
+        let root = URL(fileURLWithPath: to)
+        do {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        } catch {
+            Output.error("cannot create \(to): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        final class Progress: @unchecked Sendable { var count = 0; var bytes = 0; var first: Double?; var writeError: Error? }
+        let progress = Progress()
+        let start = Date()
+        do {
+            try await client.retrieve(study: study, series: series) { instance in
+                try Self.write(instance, under: root)
+                progress.count += 1
+                progress.bytes += instance.data.count
+                if progress.first == nil { progress.first = Date().timeIntervalSince(start) }
+            }
+        } catch {
+            let code = ArchiveCommandSupport.fail(error)
+            if progress.count > 0 { Output.error("the \(progress.count) instance(s) received before the failure are kept in \(to)") }
+            throw code
+        }
+        let total = Date().timeIntervalSince(start)
+        if json {
+            try Output.json(["instances": progress.count, "bytes": progress.bytes, "firstInstanceSeconds": progress.first ?? 0,
+                             "totalSeconds": total, "directory": root.appendingPathComponent(study).path] as [String: Any])
+        } else {
+            Output.line("\(progress.count) instance(s), \(progress.bytes) bytes in \(String(format: "%.2f", total)) s (first after \(String(format: "%.3f", progress.first ?? 0)) s) → \(root.appendingPathComponent(study).path)")
+        }
+    }
+
+    /// Temp file + rename: a reader of the folder never sees a partial instance.
+    static func write(_ instance: RetrievedInstance, under root: URL) throws {
+        func safe(_ uid: String) -> String? {
+            uid.isEmpty || uid.count > 64 || !uid.allSatisfy({ $0 == "." || $0.isASCII && $0.isNumber }) ? nil : uid
+        }
+        let folder = root.appendingPathComponent(safe(instance.studyInstanceUID) ?? "unknown-study", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let name = (safe(instance.sopInstanceUID) ?? "instance-\(instance.index)") + ".dcm"
+        let temp = folder.appendingPathComponent(".\(name).part")
+        try instance.data.write(to: temp)
+        guard rename(temp.path, folder.appendingPathComponent(name).path) == 0 else {
+            try? FileManager.default.removeItem(at: temp)
+            throw DICOMwebError.configuration("cannot write \(name) into \(folder.path)")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import DICOM
+import Foundation
+import Imaging
+import Review
+
+extension ReviewCommand {
+    /// Exports one study's reviewed findings: a Comprehensive 3D SR (TID 1500) that PACS and other
+    /// viewers read, and JSON / CSV tables for research. The study's own files supply the patient and
+    /// study attributes and the image geometry; the review database supplies findings and decisions.
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv).")
+
+        @Argument(help: "The study: a folder or file of its DICOM images.")
+        var study: String
+
+        @Option(help: "Write a Comprehensive 3D SR measurement report here.")
+        var sr: String?
+
+        @Option(help: "Write the findings as JSON here.")
+        var json: String?
+
+        @Option(help: "Write the findings as CSV here.")
+        var csv: String?
+
+        @Option(help: "Review database (default: $LIGHTBOX_REVIEW_DB, else $XDG_DATA_HOME/lightbox/review.sqlite).")
+        var db: String?
+
+        @Option(help: "Whose reading to export (default: the only reader of the study).")
+        var reader: String?
+
+        @Option(name: .customLong("study-uid"), help: "Which study, when the folder holds several.")
+        var studyUID: String?
+
+        func validate() throws {
+            guard sr != nil || json != nil || csv != nil else { throw ValidationError("give at least one of --sr, --json, --csv") }
+        }
+
+        func run() throws {
+            let index = StudyIndex.scan([study], cache: nil)
+            let studies = index.studies.filter { s in studyUID.map { $0 == s.studyInstanceUID } ?? true }
+            guard let target = studies.first else {
+                Output.error("\(study): no DICOM study found" + (studyUID.map { " with Study Instance UID \($0)" } ?? ""))
+                throw ExitCode(2)
+            }
+            guard studies.count == 1 else {
+                Output.error("\(study) holds \(studies.count) studies; choose one with --study-uid (\(studies.map(\.studyInstanceUID).joined(separator: ", ")))")
+                throw ExitCode(2)
+            }
+            let uid = target.studyInstanceUID
+            let store = try ReviewStore(path: db ?? ReviewStore.defaultPath())
+            let who: String
+            if let reader { who = reader } else {
+                let readers = Set(try store.readers(studyUID: uid) + (try store.signoffs(studyUID: uid)).map(\.reader)).sorted()
+                guard readers.count == 1 else {
+                    Output.error(readers.isEmpty ? "no review of study \(uid) in \(store.path)"
+                                 : "study \(uid) was read by \(readers.joined(separator: ", ")); choose one with --reader")
+                    throw ExitCode(2)
+                }
+                who = readers[0]
+            }
+            let findings = try store.reviewedFindings(studyUID: uid, reader: who)
+
+            if let sr {
+                // Image headers: the study's non-SR instances, and the planes of those findings are on.
+                let instances = target.series.flatMap(\.instances).filter { !MeasurementReportDocument.srClassUIDs.contains($0.sopClassUID) }
+                guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
+                let wanted = Set(findings.map(\.sopUID))
+                var images: [String: SRSourceImage] = [:]
+                let source: DataSet
+                do {
+                    for inst in instances where wanted.contains(inst.sopInstanceUID) {
+                        let file = try DICOMFile.read(URL(fileURLWithPath: inst.path), options: .init(stopBeforePixelData: true))
+                        if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
+                    }
+                    source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet
+                } catch {
+                    Output.error("\(error)")
+                    throw ExitCode(2)
+                }
+                var doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: who, findings: findings, images: images),
+                                                    source: source)
+                doc.signoff = try store.signoffs(studyUID: uid, reader: who).last
+                do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
+                    // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
+                    Output.error("cannot write the SR: \(error)")
+                    if case .io = error { throw ExitCode(1) }
+                    throw ExitCode(2)
+                }
+                let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
+                Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
+                            + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
+            }
+            if let json {
+                try write(ReviewedFindingTable.json(findings, studyUID: uid, reader: who), to: json)
+                Output.line("Wrote \(json): \(findings.count) findings as JSON")
+            }
+            if let csv {
+                try write(Data(ReviewedFindingTable.csv(findings, studyUID: uid).utf8), to: csv)
+                Output.line("Wrote \(csv): \(findings.count) findings as CSV")
+            }
+        }
+
+        private func write(_ data: Data, to path: String) throws {
+            do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                Output.error("\(path): cannot write: \((error as NSError).localizedDescription)")
+                throw ExitCode(1)
+            }
+        }
+
+        static func tally(_ findings: [ReviewedFinding]) -> String {
+            ReviewedFinding.Outcome.allCases.compactMap { o in
+                let n = findings.filter { $0.outcome == o }.count
+                return n == 0 ? nil : "\(n) \(o.rawValue)"
+            }.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End-to-end: the bundled models run inside the workstation in the background, 2-D ones included.
+# A mammogram and a chest radiograph (no analysis.json beside them) are opened; the worklist's AI
+# column must finish, and the mammogram's findings panel must show the model, the synthetic-data
+# warning, per-breast suspicion with BI-RADS, and the not-for-clinical-use banner.
+#
+# Builds nothing: uses $LIGHTBOX (default .build/release/lightbox). Needs tmux.
+# Prints "N passed, M failed"; exits non-zero on failure.
+set -u
+cd "$(dirname "$0")/../.."
+LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
+LIGHTBOX=$(cd "$(dirname "$LIGHTBOX")" && pwd)/$(basename "$LIGHTBOX")
+PASS=0 FAIL=0
+ok()   { PASS=$((PASS + 1)); echo "ok   - $1"; }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1"; }
+command -v tmux >/dev/null || { echo "0 passed, 1 failed (tmux not installed)"; exit 1; }
+[ -x "$LIGHTBOX" ] || { echo "0 passed, 1 failed (no binary at $LIGHTBOX)"; exit 1; }
+
+WORK=$(mktemp -d /tmp/lightbox-model-ai.XXXXXX)
+SESSION=lightbox-model-ai-$$
+tmux() { command tmux -L "$SESSION" "$@"; }
+cleanup() { tmux kill-server 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+mkdir -p "$WORK/studies" "$WORK/config"
+cp -r SampleStudies/03_MG_BEATRIZ_2026 "$WORK/studies/mg"
+cp -r SampleStudies/07_CXR_YAMADA_2026 "$WORK/studies/cxr"
+rm -f "$WORK"/studies/*/analysis.json
+
+screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
+wait_for() {
+    local deadline=$((SECONDS + ${2:-20}))
+    while [ $SECONDS -lt $deadline ]; do screen | grep -qiF -- "$1" && return 0; sleep 0.3; done
+    return 1
+}
+# Run from the repository root so the bundled Models/ are found; data and cache go to $WORK.
+tmux new-session -d -s "$SESSION" -x 180 -y 45 \
+    "export XDG_CONFIG_HOME='$WORK/config' XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$WORK/cache' TERM=tmux-256color && exec '$LIGHTBOX' open '$WORK/studies' --reader model-ai --protocol blocks"
+wait_for "Yamada" 30 && ok "worklist lists the radiograph" || fail "radiograph not listed"
+# Both studies finish analysis (AI column leaves queued/running).
+deadline=$((SECONDS + 120))
+while [ $SECONDS -lt $deadline ]; do
+    s=$(screen)
+    if ! echo "$s" | grep -qE "queued|running|not run" && [ "$(echo "$s" | grep -cE "findings?(,| )")" -ge 2 ]; then break; fi
+    sleep 0.5
+done
+if screen | grep -qE "queued|running|not run|failed" || [ "$(screen | grep -cE "findings?(,| )")" -lt 2 ]; then fail "AI did not finish on both studies: $(screen | grep -E 'AI' | head -3)"; else ok "AI finished on the mammogram and the radiograph"; fi
+# Open the mammogram (search for the patient, then Enter).
+tmux send-keys -t "$SESSION" / B E A T R I Z Enter
+sleep 0.5
+tmux send-keys -t "$SESSION" Enter
+wait_for "mammo-suspicion-v1" 30 && ok "the panel names the mammography model" || fail "no model in the panel"
+wait_for "NOT FOR CLINICAL USE" 5 && ok "the not-for-clinical-use banner shows" || fail "no banner"
+wait_for "synthetic-data model" 5 && ok "the panel says the model is trained on synthetic data" || fail "no synthetic-data warning"
+wait_for "R breast: " 5 && ok "right breast suspicion score" || fail "no right-breast score"
+wait_for "L breast: " 5 && ok "left breast suspicion score" || fail "no left-breast score"
+screen | grep -qE "breast: [0-9]+/10, BI-RADS [0-6]" && ok "suggested BI-RADS per breast" || fail "no BI-RADS"
+[ -n "${SHOW:-}" ] && screen  # SHOW=1 prints the last screen
+tmux send-keys -t "$SESSION" q
+sleep 0.5
+tmux send-keys -t "$SESSION" Q 2>/dev/null
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
