@@ -109,13 +109,26 @@ def main():
             check(all(f.get("laterality") in ("L", "R") and f.get("suspicion_score") for f in out["findings"]),
                   "mammogram: findings carry laterality and a suspicion score")
             check(all(len(f["center_mm"]) == 3 for f in out["findings"]), "mammogram: center_mm from the image plane")
-            peer_check_mammo(out, truth)
+            peer_check(out, truth, "mammo-suspicion-v1", "mammogram")
 
         # Radiograph: the generic 2-D path when a radiograph model is installed, else "no applicable model".
         rc, out, err = analyze(os.path.join(SAMPLES, "07_CXR_YAMADA_2026"), "--no-cache")
         has_cxr = any(f.startswith("cxr") and f.endswith(".onnx") for f in os.listdir(MODELS))
         if has_cxr:
             check(rc in (0, 10) and out and len(out["image_scores"]) == 1, f"radiograph: analysed with an image score (exit {rc})")
+            if out:
+                truth = gt("07_CXR_YAMADA_2026")
+                check_schema(out, truth, "radiograph")
+                nod = truth["lesions"][0]
+                check(any(f["sop_instance_uid"] == nod["sop_instance_uid"]
+                          and math.dist(f["center_px"], nod["center_px"]) <= nod["diameter_mm"] / 2 / 0.4 for f in out["findings"]),
+                      "radiograph: the 18 mm nodule is found (centre within its radius)")
+            rc, out, err = analyze(os.path.join(SAMPLES, "08_CR_DMITRI_2026"), "--no-cache", "--heatmaps")
+            check(rc in (0, 10) and out is not None and out["runs"][0]["ood"] == [],
+                  f"MONOCHROME1 radiograph: analysed, not out of distribution (exit {rc})")
+            if out:
+                peer_check(out, gt("08_CR_DMITRI_2026"), next(f[:-5] for f in os.listdir(MODELS) if f.startswith("cxr") and f.endswith(".onnx")),
+                           "MONOCHROME1 radiograph")
         else:
             check(rc == 20 and out and out["runs"][0]["status"] == "no applicable model",
                   f"radiograph without a radiograph model: exit 20, no applicable model (got {rc})")
@@ -201,18 +214,18 @@ def adaptive_avg_pool(img, size):
     return out
 
 
-def peer_check_mammo(out, truth):
-    """The model-grid heatmap of each view equals onnxruntime's on the card's preprocessing in numpy."""
+def peer_check(out, truth, model_id, name):
+    """The model-grid heatmap of each image equals onnxruntime's on the card's preprocessing in numpy."""
     try:
         import onnxruntime as ort
         import pydicom
     except ImportError as e:
         check(False, f"peer check needs onnxruntime and pydicom ({e})")
         return
-    card = json.load(open(os.path.join(MODELS, "mammo-suspicion-v1.json")))
+    card = json.load(open(os.path.join(MODELS, model_id + ".json")))
     h, w = card["preprocessing"]["resample_size"]
     lo_q, hi_q = card["preprocessing"]["percentile_normalization"]
-    sess = ort.InferenceSession(os.path.join(MODELS, "mammo-suspicion-v1.onnx"), providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(os.path.join(MODELS, model_id + ".onnx"), providers=["CPUExecutionProvider"])
     maps = {m["sop_instance_uid"]: m for m in out.get("heatmaps", [])}
     folder = os.path.join(SAMPLES, truth["folder"])
     worst = 0.0
@@ -227,11 +240,11 @@ def peer_check_mammo(out, truth):
         heat = sess.run(None, {"input": x[None, None]})[0][0, 0]
         m = maps.get(str(ds.SOPInstanceUID))
         if m is None:
-            check(False, f"mammogram: a heatmap for {f}")
+            check(False, f"{name}: a heatmap for {f}")
             continue
         ours = np.array(m["values"], np.float32).reshape(m["height"], m["width"])
         worst = max(worst, float(np.abs(ours - heat).max()))
-    check(worst < 2e-3, f"mammogram: heatmaps match onnxruntime on numpy preprocessing (max |diff| {worst:.2e})")
+    check(worst < 2e-3, f"{name}: heatmaps match onnxruntime on numpy preprocessing (max |diff| {worst:.2e})")
 
 
 if __name__ == "__main__":
