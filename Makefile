@@ -80,7 +80,7 @@ fuzz: apt venv
 	bash Tools/fuzz/run-dicom-fuzzer.sh $${SECONDS_TO_RUN:-600}
 	bash Tools/onnx/fuzz/run-onnx-fuzzer.sh $${SECONDS_TO_RUN:-600}
 
-# Regenerate training data, retrain and evaluate the demo models (CPU only; 45–90 min on a busy 2-core
+# Regenerate training data, retrain and evaluate the demo models (CPU only; 1–2 h on a busy 2-core
 # machine; not part of make test, which only checks the committed models against their cards).
 models: venv
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r Training/requirements-train.txt
