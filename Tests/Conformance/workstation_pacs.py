@@ -5,7 +5,8 @@ A real Orthanc (Debian's orthanc + orthanc-dicomweb, started here on loopback) h
 studies. `lightbox open dicomweb://test --listen PORT` must list them in its worklist as WADO-RS
 brings them in, then a study pushed by DCMTK's storescu to the workstation's own C-STORE SCP must
 join the worklist too, without a key press. The archive password never reaches the screen or the
-workstation's log, and opening a study received over the network shows its images.
+workstation's log, and opening a study received over the network shows its images. Reopened with a
+tiny --cache-limit, the local copy is pruned and fetching stops once it is full.
 
 Prints "N passed, M failed"; exits non-zero on failure.
 """
@@ -96,11 +97,33 @@ def main():
         subprocess.run(tmux + ["send-keys", "-t", session, "q"])
         time.sleep(1)
 
-        logs = ""
-        for path in glob.glob(os.path.join(work, "data", "lightbox", "*.log")):
-            with open(path, errors="replace") as f:
-                logs += f.read()
+        def read_logs():
+            text = ""
+            for path in glob.glob(os.path.join(work, "data", "lightbox", "*.log")):
+                with open(path, errors="replace") as f:
+                    text += f.read()
+            return text
+
+        logs = read_logs()
         check(PASSWORD not in shown and PASSWORD not in logs, "the archive password appears neither on screen nor in the log")
+
+        # The local copy is a cache with a size limit: reopened with a tiny limit, the complete
+        # studies are pruned first and fetching stops after one study.
+        mirror = os.path.join(work, "cache", "lightbox", "dicomweb", "test")
+        before = [d for d in os.listdir(mirror) if glob.glob(os.path.join(mirror, d, "*.dcm"))]
+        check(len(before) == 2, "both archive studies were cached", str(before))
+        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        subprocess.run(tmux + ["new-session", "-d", "-s", session, "-x", "160", "-y", "40",
+                               f"cd '{work}' && {env} && exec '{LIGHTBOX}' open dicomweb://test --cache-limit 0.0001 "
+                               f"--reader pacs-e2e --protocol blocks --watch 1"], check=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and "cache is full" not in read_logs():
+            time.sleep(0.3)
+        check("cache is full" in read_logs(), "fetching stops when the cache is full")
+        after = [d for d in os.listdir(mirror) if glob.glob(os.path.join(mirror, d, "*.dcm"))]
+        check(len(after) == 1, "only one study is kept under a 100 KiB limit", str(after))
+        subprocess.run(tmux + ["send-keys", "-t", session, "q"])
+        time.sleep(1)
     finally:
         subprocess.run(tmux + ["kill-server"], capture_output=True)
         if orthanc:

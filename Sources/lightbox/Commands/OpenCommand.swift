@@ -58,6 +58,9 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "With a DICOMweb archive: fetch at most this many studies, newest first.")
     var limit: Int = 50
 
+    @Option(name: .customLong("cache-limit"), help: "With a DICOMweb archive: size limit of the local copy in GiB (least recently fetched studies are removed first).")
+    var cacheLimit: Double = 4
+
     @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
     var benchmarkSlices: Int?
 
@@ -115,8 +118,11 @@ struct OpenCommand: ParsableCommand {
         guard (1 ... 10_000).contains(limit) else { throw ValidationError("--limit takes 1…10000") }
         let name = path.hasPrefix("dicomweb://") ? String(path.dropFirst("dicomweb://".count))
             : (URL(string: path)?.host ?? "archive")
+        guard cacheLimit > 0, cacheLimit <= 16_384 else { throw ValidationError("--cache-limit takes 0…16384 GiB") }
         let folder = ArchiveMirror.folder(for: name)
-        ArchiveMirror.start(client: client, query: StudyQuery(limit: limit), into: folder)
+        let limitBytes = Int64(cacheLimit * 1_073_741_824)
+        ArchiveMirror.prune(folder, limitBytes: limitBytes)
+        ArchiveMirror.start(client: client, query: StudyQuery(limit: limit), into: folder, limitBytes: limitBytes)
         return folder.path
     }
 
