@@ -71,10 +71,16 @@ extension AppState {
         }
     }
 
-    /// Headers of every image in the worklist by SOP Instance UID (geometry for matching marks).
+    /// Headers of the open study's images (and its prior's, where marks can also be placed) by SOP
+    /// Instance UID: geometry for matching marks. Only those studies, not the whole worklist — this
+    /// runs on the UI loop when a reader reveals.
     func headersBySOP() -> [String: InstanceHeader] {
+        guard let v = viewer else { return [:] }
         var out: [String: InstanceHeader] = [:]
-        for e in entries { for s in e.study.series { for h in s.instances { out[h.sopInstanceUID] = h } } }
+        for uid in [v.priorStudyUID, v.studyUID].compactMap({ $0 }) {
+            guard let e = entry(uid: uid) else { continue }
+            for s in e.study.series { for h in s.instances { out[h.sopInstanceUID] = h } }
+        }
         return out
     }
 }
