@@ -113,4 +113,30 @@ final class ScreeningSafetyTests: XCTestCase {
         XCTAssertEqual(scores[0].count, 1)
         XCTAssertEqual(scores[0].score ?? -1, 0.31, accuracy: 1e-9)
     }
+
+    /// A sidecar whose teaching text is one enormous word (or full of escapes) is cut at load, so the
+    /// panel, which wraps it on every frame, stays quick and inert.
+    func testHugeHostileTeachingTextIsCutAtLoad() throws {
+        let word = String(repeating: "x", count: 1_000_000)
+        let json: [String: Any] = ["study_instance_uid": "1.1",
+                                   "teaching": ["history": word, "discussion": Self.hostile + " " + word],
+                                   "lesions": [["label": Self.hostile + word, "diameter_mm": 4, "severity": word,
+                                                "sop_instance_uid": "1.1.1.2", "center_px": [12, 12]]]]
+        let c = try TeachingCase.parse(JSONSerialization.data(withJSONObject: json), folder: "/x")
+        XCTAssertLessThanOrEqual(c.history.count, TeachingCase.maxTextCharacters + 1)
+        XCTAssertTrue(c.history.hasSuffix("…"))
+        XCTAssertLessThanOrEqual(c.lesions[0].label.count, TeachingCase.maxLabelCharacters + 1)
+        XCTAssertLessThanOrEqual(c.lesions[0].nature?.count ?? 0, TeachingCase.maxLabelCharacters + 1)
+        var s = AppState(columns: 140, rows: 45, reader: "trainee1")
+        s.teaching = TeachingSession(key: "k", mode: .known, presenter: false, cases: [c])
+        let (study, stack) = Fixtures.ctStudy(uid: "1.1")
+        _ = update(&s, .studiesLoaded([study]))
+        _ = update(&s, .seriesLoaded(stack))
+        let start = Date()
+        let screen = view(s)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0, "one frame")
+        XCTAssertTrue(screen.contains("HISTORY"), screen.snapshot())
+        XCTAssertTrue(screen.contains("Bad]0;pwn31mtxt"), "the label, sanitised")
+        assertInert(screen)
+    }
 }
