@@ -6,10 +6,8 @@ import Imaging
 /// status and — unless their images changed — their AI result.
 func updateArrivals(_ state: inout AppState, _ studies: [StudyIndex.Study]) -> [Effect] {
     var added = 0, grown = 0
-    // One lookup table per rescan (a rescan of a large watched folder lists every study, every few seconds).
-    var position = Dictionary(state.entries.enumerated().map { ($1.uid, $0) }, uniquingKeysWith: { a, _ in a })
     for study in studies {
-        if let i = position[study.studyInstanceUID] {
+        if let i = state.entryIndex(uid: study.studyInstanceUID) {
             guard state.entries[i].study.instanceCount != study.instanceCount else { continue }
             state.entries[i].study = study
             // Findings computed on fewer images are stale; the runtime queues the study again once it settles.
@@ -17,7 +15,7 @@ func updateArrivals(_ state: inout AppState, _ studies: [StudyIndex.Study]) -> [
             state.entries[i].ai = .notRun(reason: "receiving images")
             grown += 1
         } else {
-            position[study.studyInstanceUID] = state.entries.count
+            state.entryPositions[study.studyInstanceUID] = state.entries.count
             state.entries.append(StudyEntry(study: study, ordinal: state.entries.count + 1,
                                             ai: .notRun(reason: "receiving images"), aiResult: nil, review: .unread))
             added += 1

@@ -139,4 +139,23 @@ final class ScreeningSafetyTests: XCTestCase {
         XCTAssertTrue(screen.contains("Bad]0;pwn31mtxt"), "the label, sanitised")
         assertInert(screen)
     }
+
+    /// AI status messages find their study through the UID table; entries added by a rescan are in
+    /// it, and a table that does not match the entries (set directly) falls back to a search.
+    func testEntryLookupAfterScanArrivalsAndStaleTable() {
+        let studies = (1 ... 300).map { Fixtures.ctStudy(uid: "9.\($0)", slices: 1).0 }
+        var s = AppState(columns: 120, rows: 30, reader: "alice")
+        _ = update(&s, .studiesLoaded(studies))
+        for study in studies.reversed() { _ = update(&s, .aiStatus(studyUID: study.studyInstanceUID, .queued(position: 7))) }
+        XCTAssertTrue(s.entries.allSatisfy { $0.ai == .queued(position: 7) })
+        let late = Fixtures.ctStudy(uid: "9.999", slices: 1).0
+        _ = update(&s, .studiesRescanned([late]))
+        XCTAssertEqual(s.entryIndex(uid: "9.999"), 300)
+        _ = update(&s, .aiStatus(studyUID: "9.999", .running(progress: 0.5)))
+        XCTAssertEqual(s.entries[300].ai, .running(progress: 0.5))
+        s.entries.swapAt(0, 1)
+        XCTAssertEqual(s.entryIndex(uid: "9.1"), 1, "a stale table is checked, not trusted")
+        XCTAssertEqual(s.entry(uid: "9.2")?.uid, "9.2")
+        XCTAssertNil(s.entryIndex(uid: "nope"))
+    }
 }
