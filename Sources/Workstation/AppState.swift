@@ -48,6 +48,10 @@ public struct AppState: Sendable {
     public var reader: String
     public var deidentify: Bool
     public var entries: [StudyEntry] = []
+    /// UID → position in `entries`, set where entries are added (scan, arrivals). `entryIndex`
+    /// checks it before trusting it: every AI status message looks its study up on the UI loop,
+    /// and a linear search per message is quadratic over a large worklist.
+    var entryPositions: [String: Int] = [:]
     public var worklistSelection = 0
     public var sort: WorklistSort = .priority
     public var filter: WorklistFilter = .all
@@ -119,6 +123,9 @@ public struct AppState: Sendable {
         return TextSanitizer.sanitize("\(name.trimmingCharacters(in: .whitespaces)) [\(h.patientID)]")
     }
 
-    public func entry(uid: String) -> StudyEntry? { entries.first { $0.uid == uid } }
-    func entryIndex(uid: String) -> Int? { entries.firstIndex { $0.uid == uid } }
+    public func entry(uid: String) -> StudyEntry? { entryIndex(uid: uid).map { entries[$0] } }
+    func entryIndex(uid: String) -> Int? {
+        if let i = entryPositions[uid], entries.indices.contains(i), entries[i].uid == uid { return i }
+        return entries.firstIndex { $0.uid == uid }
+    }
 }

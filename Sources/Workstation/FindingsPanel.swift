@@ -37,8 +37,9 @@ enum FindingsPanel {
             let decision = v.decisions[f.key].map { d -> String in
                 switch d.kind {
                 case .accept: return "✓ accepted"
-                case .reject: return "✗ rejected" + (d.reason.map { ": \($0)" } ?? "")
-                case .correct: return "✎ corrected" + (d.correction.label.map { ": \($0)" } ?? "")
+                // Reason and corrected label are reader-typed text read back from the database.
+                case .reject: return "✗ rejected" + (d.reason.map { ": \(TextSanitizer.sanitize($0))" } ?? "")
+                case .correct: return "✎ corrected" + (d.correction.label.map { ": \(TextSanitizer.sanitize($0))" } ?? "")
                 }
             } ?? (f.origin == .reader ? "reader's own" : "undecided")
             let discordance = v.screening?.discordances.first { $0.findingKey == f.key }
@@ -55,7 +56,7 @@ enum FindingsPanel {
         }
         row += 1
         if let s = v.signoff {
-            line("SIGNED: \(s.assessment)", .accent)
+            line("SIGNED: \(TextSanitizer.sanitize(s.assessment))", .accent)
             if s.forced { line("with \(s.undecided) undecided (confirmed)", .warning) }
         } else if state.workflow != .standard {
             let n = state.pendingDiscordances.count

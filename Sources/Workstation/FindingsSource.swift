@@ -17,7 +17,10 @@ public enum AIStatus: Sendable, Equatable {
     case notApplicable
     case failed(String)
 
-    var text: String {
+    /// Sanitised: failure messages and reasons can quote file names and model-card text.
+    var text: String { TextSanitizer.sanitize(rawText) }
+
+    private var rawText: String {
         switch self {
         case .notRun(let reason): return "not run (\(reason))"
         case .queued(let n): return "queued \(n)"

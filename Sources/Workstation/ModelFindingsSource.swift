@@ -50,8 +50,15 @@ public struct ModelFindingsSource: FindingsSource {
         // Heatmaps where the model saw anything, resampled onto each image's own pixel grid.
         var heatmaps: [String: TerminalGraphics.Heatmap] = [:]
         for map in result.heatmaps where map.maximum >= 0.1 {
-            heatmaps[map.sopInstanceUID] = TerminalGraphics.Heatmap(width: map.sourceColumns, height: map.sourceRows,
-                                                                    values: map.onSourceGrid())
+            // Heatmap's initialiser traps on a size mismatch: a map whose grid does not fit (a cache
+            // entry or header gone wrong) is left out rather than trusted.
+            guard map.width > 0, map.height > 0, map.values.count == map.width * map.height,
+                  map.sourceColumns > 0, map.sourceRows > 0,
+                  case let (cells, overflow) = map.sourceColumns.multipliedReportingOverflow(by: map.sourceRows),
+                  !overflow, cells <= 1 << 28 else { continue }
+            let grid = map.onSourceGrid()
+            guard grid.count == cells else { continue }
+            heatmaps[map.sopInstanceUID] = TerminalGraphics.Heatmap(width: map.sourceColumns, height: map.sourceRows, values: grid)
         }
         let summary = result.breasts.map { b in
             // Short enough for the panel: "R breast: 6/10, BI-RADS 4A" (1–10 suspicion, docs/ANALYSIS_JSON.md).

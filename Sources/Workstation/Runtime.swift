@@ -162,8 +162,16 @@ public final class Runtime {
                 try store.recordReveal(reader: reader, studyUID: uid, discordances: items)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .loadStats:
-                dispatch(.report(title: "Screening statistics", lines: try store.screeningStats(reader: reader).lines
-                    + ["", "Discordance queue: \(try store.discordanceQueue().count) study(ies) waiting for arbitration"]))
+                // Reads every screening row: off the UI loop, the answer comes back through the inbox.
+                let store = self.store, inbox = self.inbox
+                DispatchQueue.global(qos: .userInitiated).async {
+                    do {
+                        inbox.post(.report(title: "Screening statistics", lines: try store.screeningStats(reader: reader).lines
+                            + ["", "Discordance queue: \(try store.discordanceQueue().count) study(ies) waiting for arbitration"]))
+                    } catch {
+                        inbox.post(.error("\(error)"))
+                    }
+                }
             case .teachingResult(let r):
                 try store.recordTeachingResult(r)
             case .quit:

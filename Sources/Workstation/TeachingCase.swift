@@ -35,6 +35,11 @@ public struct TeachingCase: Sendable, Equatable {
     public static let sidecarName = "ground_truth.json"
     /// Sidecars larger than this are refused (the samples are a few kB).
     static let maxSidecarBytes = 4 << 20
+    /// Each teaching text is cut to this many characters (more than the panel can show): the panel
+    /// wraps it on every frame, and a megabyte without a space would stall the UI loop.
+    static let maxTextCharacters = 4000
+    /// Lesion labels and natures are cut to this many characters.
+    static let maxLabelCharacters = 120
 
     public enum LoadError: Error, CustomStringConvertible {
         case noCases(String)
@@ -91,7 +96,8 @@ public struct TeachingCase: Sendable, Equatable {
             return (a[0], a[1])
         }
         let teaching = root["teaching"] as? [String: Any] ?? [:]
-        func text(_ k: String) -> String { TextSanitizer.sanitize(teaching[k] as? String ?? "") }
+        func cut(_ t: String, _ n: Int) -> String { t.count > n ? String(t.prefix(n)) + "…" : t }
+        func text(_ k: String) -> String { cut(TextSanitizer.sanitize(teaching[k] as? String ?? ""), maxTextCharacters) }
         var lesions: [Lesion] = []
         for l in root["lesions"] as? [[String: Any]] ?? [] {
             var appearances: [Appearance] = []
@@ -104,9 +110,9 @@ public struct TeachingCase: Sendable, Equatable {
                 appearances.append(Appearance(sopUID: sop, x: x, y: y, box: nil))
             }
             let nature = (l["malignant"] as? Bool).map { $0 ? "malignant" : "benign" } ?? (l["severity"] as? String)
-            lesions.append(Lesion(label: TextSanitizer.sanitize(l["label"] as? String ?? "lesion"),
+            lesions.append(Lesion(label: cut(TextSanitizer.sanitize(l["label"] as? String ?? "lesion"), maxLabelCharacters),
                                   diameterMM: max(0, num(l["diameter_mm"]) ?? 0), appearances: appearances,
-                                  nature: nature.map(TextSanitizer.sanitize)))
+                                  nature: nature.map { cut(TextSanitizer.sanitize($0), maxLabelCharacters) }))
         }
         return TeachingCase(studyUID: uid, folder: folder, history: text("history"), findings: text("findings"),
                             diagnosis: text("diagnosis"), discussion: text("discussion"),

@@ -30,6 +30,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.entries = studies.enumerated().map { k, s in
             StudyEntry(study: s, ordinal: k + 1, ai: .notRun(reason: "no models installed"), aiResult: nil, review: .unread)
         }
+        state.entryPositions = Dictionary(state.entries.enumerated().map { ($1.uid, $0) }, uniquingKeysWith: { a, _ in a })
         state.worklistSelection = 0
         if state.teaching != nil { return startTeaching(&state) }
         if let resume = state.pendingResume { state.pendingResume = nil; return applyResume(&state, resume) }

@@ -15,6 +15,7 @@ func updateArrivals(_ state: inout AppState, _ studies: [StudyIndex.Study]) -> [
             state.entries[i].ai = .notRun(reason: "receiving images")
             grown += 1
         } else {
+            state.entryPositions[study.studyInstanceUID] = state.entries.count
             state.entries.append(StudyEntry(study: study, ordinal: state.entries.count + 1,
                                             ai: .notRun(reason: "receiving images"), aiResult: nil, review: .unread))
             added += 1

@@ -98,7 +98,7 @@ func decide(_ state: inout AppState, _ f: Finding, _ kind: DecisionKind, reason:
     let slice = state.location(of: f)?.slice
     state.viewer!.decisions[f.key] = FindingDecision(kind: kind, reason: reason, correction: correction, recordID: 0)
     state.viewer!.undoStack.append(.decision(findingKey: f.key, recordID: 0))
-    state.message = "\(kind.rawValue.capitalized)ed: \(TextSanitizer.sanitize(f.label))" + (reason.map { " (\($0))" } ?? "")
+    state.message = "\(kind.rawValue.capitalized)ed: \(TextSanitizer.sanitize(f.label))" + (reason.map { " (\(TextSanitizer.sanitize($0)))" } ?? "")
     if kind == .correct { state.message = "Corrected: \(TextSanitizer.sanitize(correction.label ?? f.label))" }
     return [.recordDecision(studyUID: v.studyUID, finding: f.snapshot(slice: slice), decision: kind, reason: reason, correction: correction)]
 }
@@ -201,7 +201,7 @@ func submit(_ state: inout AppState, _ p: Prompt, choice: Int?) -> [Effect] {
         state.viewer!.readerFindings.append(record)
         state.viewer!.undoStack.append(.readerFinding(key: record.key))
         state.viewer!.findingSelection = state.findings.count - 1
-        state.message = "Added: \(record.label)"
+        state.message = "Added: \(TextSanitizer.sanitize(record.label))"
         return [.addReaderFinding(record)]
     case .signAssessment:
         guard let c = choice else { state.message = "Pick an assessment by its digit"; return [] }

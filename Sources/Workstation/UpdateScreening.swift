@@ -12,7 +12,9 @@ func performWorkflow(_ state: inout AppState, _ action: Action) -> [Effect] {
         let n = max(1, state.viewports.count)
         state.viewer!.activeViewport = (v.activeViewport + 1) % n
         state.viewer!.cursor = nil
-        state.message = "Active view: \(state.viewports[state.viewer!.activeViewport].title)"
+        // A terminal too small for the image area has no viewports at all.
+        let ports = state.viewports
+        if ports.indices.contains(state.viewer!.activeViewport) { state.message = "Active view: \(ports[state.viewer!.activeViewport].title)" }
     case .assess:
         if state.teaching != nil, state.currentEntry?.study.modalities != ["MG"] {
             state.modal = .prompt(Prompt(purpose: .teachingAssessment, title: "Your assessment (digit)", choices: Prompt.assessments))

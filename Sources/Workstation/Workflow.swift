@@ -55,30 +55,32 @@ extension AppState {
         return s.discordances.filter { v.decisions[$0.findingKey] == nil }
     }
 
-    /// The laterality (`R`/`L`) of an image of the open study (or its prior), from its header.
-    func laterality(ofSOP sop: String) -> String {
-        for e in entries {
-            for s in e.study.series {
-                if let h = s.instances.first(where: { $0.sopInstanceUID == sop }) { return h.laterality.uppercased() }
-            }
-        }
-        return ""
-    }
-
     /// Per-breast AI score: the highest probability among the AI's findings on that breast's
     /// images, and how many there are. Shown only after the reveal.
+    ///
+    /// Drawn on every frame: the lateralities come from the open study's own headers (one pass),
+    /// not from a search of the whole worklist per finding.
     func breastScores() -> [(side: String, score: Double?, count: Int)] {
-        let ai = (currentEntry?.aiResult?.findings ?? []).filter { $0.origin == .ai }
+        guard let e = currentEntry else { return [("R", nil, 0), ("L", nil, 0)] }
+        let ai = (e.aiResult?.findings ?? []).filter { $0.origin == .ai }
+        var sides: [String: String] = [:]
+        for s in e.study.series { for h in s.instances where sides[h.sopInstanceUID] == nil { sides[h.sopInstanceUID] = h.laterality.uppercased() } }
         return ["R", "L"].map { side in
-            let mine = ai.filter { laterality(ofSOP: $0.sopUID) == side }
+            let mine = ai.filter { (sides[$0.sopUID] ?? "") == side }
             return (side, mine.compactMap(\.probability).max(), mine.count)
         }
     }
 
-    /// Headers of every image in the worklist by SOP Instance UID (geometry for matching marks).
+    /// Headers of the open study's images (and its prior's, where marks can also be placed) by SOP
+    /// Instance UID: geometry for matching marks. Only those studies, not the whole worklist — this
+    /// runs on the UI loop when a reader reveals.
     func headersBySOP() -> [String: InstanceHeader] {
+        guard let v = viewer else { return [:] }
         var out: [String: InstanceHeader] = [:]
-        for e in entries { for s in e.study.series { for h in s.instances { out[h.sopInstanceUID] = h } } }
+        for uid in [v.priorStudyUID, v.studyUID].compactMap({ $0 }) {
+            guard let e = entry(uid: uid) else { continue }
+            for s in e.study.series { for h in s.instances { out[h.sopInstanceUID] = h } }
+        }
         return out
     }
 }

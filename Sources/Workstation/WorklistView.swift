@@ -16,7 +16,7 @@ enum WorklistView {
         if state.workflow == .arbitration { title += " — ARBITRATION of reader/AI discordances (I statistics)" }
         screen.fill(row: 0, column: 0, rows: 1, columns: screen.columns, style: .header)
         screen.put(title, row: 0, column: 1, style: .header)
-        let info = "sort: \(state.sort.rawValue)  filter: \(state.filter.rawValue)" + (state.search.isEmpty ? "" : "  search: \(state.search)")
+        let info = "sort: \(state.sort.rawValue)  filter: \(state.filter.rawValue)" + (state.search.isEmpty ? "" : "  search: \(TextSanitizer.sanitize(state.search))")
         screen.put(info, row: 1, column: 1, style: .dim)
 
         let widths = columnWidths(screen.columns)

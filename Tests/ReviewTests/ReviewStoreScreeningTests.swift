@@ -87,6 +87,26 @@ final class ReviewStoreScreeningTests: XCTestCase {
         XCTAssertEqual(try store.screeningStats(reader: "alice").studiesRead, 2, "arbitration does not change the first reader's figures")
     }
 
+    /// The statistics screen divides by the studies read: none read gives 0 %, not NaN or a trap;
+    /// a row whose time does not parse (written by another tool) is left out of the times.
+    func testStatisticsWithNoStudiesAndUnparseableTimes() throws {
+        let store = try ReviewStore(path: path)
+        let empty = try store.screeningStats(reader: "nobody")
+        XCTAssertEqual(empty.recallRate, 0)
+        XCTAssertEqual(empty.discordanceRate, 0)
+        XCTAssertNil(empty.meanSeconds)
+        XCTAssertNil(empty.medianSeconds)
+        XCTAssertTrue(empty.lines.contains("Recall rate: 0.0% (0 of 0; BI-RADS 0, 3, 4 or 5 in either breast)"), "\(empty.lines)")
+        XCTAssertTrue(empty.lines.contains { $0.hasPrefix("Time per study: mean -, median -") }, "\(empty.lines)")
+        XCTAssertFalse(empty.lines.joined().contains("nan"))
+        _ = try store.rawQuery("INSERT INTO screening_events (reader, at, study_uid, event) VALUES ('dave', 'not a time', 'S9', 'start')")
+        _ = try store.rawQuery("INSERT INTO screening_events (reader, at, study_uid, event, right_birads, left_birads) VALUES ('dave', '', 'S9', 'sign', 0, 1)")
+        let odd = try store.screeningStats(reader: "dave")
+        XCTAssertEqual(odd.studiesRead, 1)
+        XCTAssertEqual(odd.recalls, 1, "BI-RADS 0 recalls")
+        XCTAssertEqual(odd.secondsPerStudy, [])
+    }
+
     func testMedianAndBIRADSRecallRule() {
         XCTAssertEqual((0 ... 5).filter(BIRADS.isRecall), [0, 3, 4, 5])
         let s = ScreeningStats(reader: "r", studiesRead: 4, recalls: 1, discordant: 0, secondsPerStudy: [10, 40, 20, 30])

@@ -65,11 +65,13 @@ struct PullCommand: AsyncParsableCommand {
         }
     }
 
+    /// `uid` when it is a DICOM UID (digits and dots, at most 64), safe as a file name; nil otherwise.
+    static func safe(_ uid: String) -> String? {
+        uid.isEmpty || uid.count > 64 || !uid.allSatisfy({ $0 == "." || $0.isASCII && $0.isNumber }) ? nil : uid
+    }
+
     /// Temp file + rename: a reader of the folder never sees a partial instance.
     static func write(_ instance: RetrievedInstance, under root: URL) throws {
-        func safe(_ uid: String) -> String? {
-            uid.isEmpty || uid.count > 64 || !uid.allSatisfy({ $0 == "." || $0.isASCII && $0.isNumber }) ? nil : uid
-        }
         let folder = root.appendingPathComponent(safe(instance.studyInstanceUID) ?? "unknown-study", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = (safe(instance.sopInstanceUID) ?? "instance-\(instance.index)") + ".dcm"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TerminalGraphics
 import Workstation
 
 /// `lightbox teach PATH`: a teaching session over annotated cases (study folders with
@@ -56,10 +57,12 @@ struct TeachCommand: ParsableCommand {
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("\(root) is not a folder")
+            throw ValidationError(TextSanitizer.sanitize("\(root) is not a folder"))
         }
         let cases: [TeachingCase]
-        do { cases = try TeachingCase.load(root: root) } catch { throw ValidationError("\(error)") }
+        // The message quotes sidecar paths (folder names from the teaching set): sanitised, since
+        // ArgumentParser prints a ValidationError as it is.
+        do { cases = try TeachingCase.load(root: root) } catch { throw ValidationError(TextSanitizer.sanitize("\(error)")) }
         let seedValue = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
         let ordered = TeachingCase.ordered(cases, random: order == .random, seed: seedValue)
         var options = WorkstationOptions(paths: ordered.map(\.folder), databasePath: db, reader: trainee)

@@ -1,5 +1,6 @@
 import DICOMweb
 import Foundation
+import TerminalGraphics
 
 /// Feeds the workstation from a DICOMweb archive (`lightbox open dicomweb://NAME`): QIDO-RS finds
 /// the studies, and WADO-RS fetches them one at a time, newest first, into a local folder that the
@@ -60,19 +61,24 @@ enum ArchiveMirror {
                 log("archive: \(studies.count) stud\(studies.count == 1 ? "y" : "ies") found")
                 for study in studies {
                     if Task.isCancelled { return }
-                    let marker = root.appendingPathComponent(study.studyInstanceUID).appendingPathComponent(".complete")
+                    // The UID names the study's folder: one that is not a UID ("../..") is not fetched.
+                    guard let uid = PullCommand.safe(study.studyInstanceUID) else {
+                        log("archive: skipped a study whose Study Instance UID is not a valid UID")
+                        continue
+                    }
+                    let marker = root.appendingPathComponent(uid).appendingPathComponent(".complete")
                     if FileManager.default.fileExists(atPath: marker.path) { continue }
                     if size(of: root) >= limitBytes {
                         log("archive: the local cache is full (\(limitBytes >> 20) MiB); not fetching more studies (raise --cache-limit)")
                         return
                     }
                     do {
-                        let n = try await client.retrieve(study: study.studyInstanceUID) { instance in
+                        let n = try await client.retrieve(study: uid) { instance in
                             try PullCommand.write(instance, under: root)
                         }
                         FileManager.default.createFile(atPath: marker.path, contents: Data("\(n)\n".utf8))
                     } catch {
-                        log("archive: study \(study.studyInstanceUID) incomplete: \(error)")
+                        log("archive: study \(uid) incomplete: \(error)")
                     }
                 }
             } catch {
@@ -81,7 +87,9 @@ enum ArchiveMirror {
         }
     }
 
+    /// To stderr (the workstation's log once it runs; the terminal before that): sanitised, since
+    /// errors can quote what the server sent.
     private static func log(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TextSanitizer.sanitize(line) + "\n").utf8))
     }
 }
