@@ -86,8 +86,12 @@ extension AppState {
     /// The window in force for `frame`: the reader's, else the file's, else the frame's value range.
     func effectiveWindow(_ frame: StackFrame?) -> VOITransform.Window {
         if let w = viewer?.window { return w }
-        if let w = frame?.fileWindow { return w }
-        guard let values = frame?.values, var lo = values.first else { return VOITransform.Window(center: 128, width: 256) }
+        // A window from the file is used only when it is finite and positive ("NaN" parses as a DS
+        // value, and the corner label's Int(...) would trap on it).
+        if let w = frame?.fileWindow, w.center.isFinite, w.width.isFinite, w.width > 0, abs(w.center) < 1e9, w.width < 1e9 {
+            return w
+        }
+        guard let values = frame?.values, var lo = values.first(where: \.isFinite) else { return VOITransform.Window(center: 128, width: 256) }
         var hi = lo
         for v in values where v.isFinite { if v < lo { lo = v }; if v > hi { hi = v } }
         return VOITransform.Window(center: Double(lo + hi) / 2, width: max(1, Double(hi - lo)))

@@ -12,6 +12,21 @@ final class ViewerTests: XCTestCase {
         return s
     }
 
+    /// A file whose Window Center says "NaN" (it parses as a DS value) must not reach the corner
+    /// label's Int(...) conversion: the window falls back to the pixel range.
+    func testNonFiniteWindowFromTheFileFallsBackToThePixelRange() {
+        var (s, stack) = Fixtures.state()
+        var frames = stack.frames
+        for i in frames.indices { frames[i].fileWindow = VOITransform.Window(center: .nan, width: .infinity) }
+        Fixtures.keys(&s, [.enter])
+        _ = update(&s, .seriesLoaded(ImageStack(seriesUID: stack.seriesUID, frames: frames, sliceSpacing: 2)))
+        let w = s.effectiveWindow(s.currentFrame)
+        XCTAssertTrue(w.center.isFinite && w.width.isFinite && w.width > 0)
+        XCTAssertEqual(w.center, -470, accuracy: 0.001, "(-1000 + 60) / 2: the fixture's HU range")
+        let screen = view(s)
+        XCTAssertTrue(screen.line(screen.rows - 1).contains("W/L"), screen.snapshot())
+    }
+
     func testViewerSnapshotHasHeaderStripImageAnnotationsPanelAndStatus() {
         let s = openViewer()
         let screen = view(s)
