@@ -88,7 +88,9 @@ public struct MultipartParser {
                     }
                     return nil
                 }
-                let body = Data(buffer[2 ..< at])
+                // buffer[0 ..< 2] is the CRLF that ends the headers; a delimiter found at 0 shares it
+                // ("--b\r\n\r\n--b", or headers ending "\r\n\r\n--b"): an empty body, never 2 ..< 0.
+                let body = at > 2 ? Data(buffer[2 ..< at]) : Data()
                 let part = MultipartPart(headers: headers, body: body)
                 buffer.removeFirst(at)
                 // The buffer now starts with the delimiter.
