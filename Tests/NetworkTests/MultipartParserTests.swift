@@ -111,4 +111,13 @@ extension MultipartParserTests {
         _ = try p.feed(data)
         XCTAssertNoThrow(try p.finish())
     }
+
+    /// The part size limit applies whether the part arrives in one feed or in many.
+    func testPartSizeLimitHoldsForAPartInOneFeed() throws {
+        let data = Data("--b\r\n\r\n\(String(repeating: "z", count: 100))\r\n--b--".utf8)
+        var whole = MultipartParser(boundary: "b", maximumPartSize: 99)
+        XCTAssertThrowsError(try whole.feed(data))
+        var fits = MultipartParser(boundary: "b", maximumPartSize: 100)
+        XCTAssertEqual(try fits.feed(data).first?.body.count, 100)
+    }
 }
