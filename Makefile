@@ -79,6 +79,7 @@ bench: deps build
 fuzz: apt venv
 	bash Tools/fuzz/run-dicom-fuzzer.sh $${SECONDS_TO_RUN:-600}
 	bash Tools/onnx/fuzz/run-onnx-fuzzer.sh $${SECONDS_TO_RUN:-600}
+	bash Tools/fuzz/run-parser-fuzzers.sh $${SECONDS_TO_RUN:-120}
 
 # Regenerate training data, retrain and evaluate the demo models (CPU only; 1–2 h on a busy 2-core
 # machine; not part of make test, which only checks the committed models against their cards).

@@ -82,4 +82,42 @@ extension MultipartParserTests {
         XCTAssertEqual(parts.map { String(decoding: $0.body, as: UTF8.self) }, ["body"])
         XCTAssertEqual(parts.first?.headers, [:])
     }
+
+    /// Found by Tools/fuzz/run-parser-fuzzers.sh (multipart): a delimiter right after the blank line that
+    /// ends a part's headers shares its CRLF. It used to slice buffer[2 ..< 0] and trap; it is an empty part.
+    func testDelimiterSharingTheHeaderBlankLineIsAnEmptyPart() throws {
+        for text in ["--x\r\n\r\n--x--", "--x\r\nContent-Type: a/b\r\n\r\n--x--", "--x\r\n\r\n--x\r\n\r\nnext\r\n--x--"] {
+            let data = Data(text.utf8)
+            var whole = MultipartParser(boundary: "x")
+            let parts = try whole.feed(data)
+            XCTAssertNoThrow(try whole.finish(), text)
+            XCTAssertEqual(parts.first?.body, Data(), text)
+            XCTAssertEqual(parts.count, text.hasSuffix("next\r\n--x--") ? 2 : 1, text)
+            for size in 1 ... 4 {
+                var p = MultipartParser(boundary: "x")
+                var chunked: [MultipartPart] = []
+                var i = 0
+                while i < data.count { chunked += try p.feed(data.subdata(in: i ..< min(i + size, data.count))); i += size }
+                XCTAssertNoThrow(try p.finish(), "\(text) in \(size)-byte chunks")
+                XCTAssertEqual(chunked.map(\.body), parts.map(\.body), "\(text) in \(size)-byte chunks")
+            }
+        }
+    }
+
+    /// The fuzzer's crashing input itself (boundary "x", fed in 4-byte chunks).
+    func testFuzzerCrashInput() throws {
+        let data = Data([0x2d, 0x2d, 0x78, 0x0d, 0x0a, 0x0d, 0x0a, 0x2d, 0x2d, 0x78, 0x2d, 0x2d])
+        var p = MultipartParser(boundary: "x")
+        _ = try p.feed(data)
+        XCTAssertNoThrow(try p.finish())
+    }
+
+    /// The part size limit applies whether the part arrives in one feed or in many.
+    func testPartSizeLimitHoldsForAPartInOneFeed() throws {
+        let data = Data("--b\r\n\r\n\(String(repeating: "z", count: 100))\r\n--b--".utf8)
+        var whole = MultipartParser(boundary: "b", maximumPartSize: 99)
+        XCTAssertThrowsError(try whole.feed(data))
+        var fits = MultipartParser(boundary: "b", maximumPartSize: 100)
+        XCTAssertEqual(try fits.feed(data).first?.body.count, 100)
+    }
 }

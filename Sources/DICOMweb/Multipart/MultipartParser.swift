@@ -88,7 +88,13 @@ public struct MultipartParser {
                     }
                     return nil
                 }
-                let body = Data(buffer[2 ..< at])
+                // buffer[0 ..< 2] is the CRLF that ends the headers; a delimiter found at 0 shares it
+                // ("--b\r\n\r\n--b", or headers ending "\r\n\r\n--b"): an empty body, never 2 ..< 0.
+                // The limit holds however the bytes were chunked (a part that arrived in one feed too).
+                if at - 2 > maximumPartSize {
+                    throw DICOMwebError.malformedMultipart("part \(partsEmitted + 1) exceeds \(maximumPartSize) bytes", partsReceived: partsEmitted)
+                }
+                let body = at > 2 ? Data(buffer[2 ..< at]) : Data()
                 let part = MultipartPart(headers: headers, body: body)
                 buffer.removeFirst(at)
                 // The buffer now starts with the delimiter.
