@@ -9,26 +9,17 @@ set -u
 cd "$(dirname "$0")/../.."
 LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
 LIGHTBOX=$(cd "$(dirname "$LIGHTBOX")" && pwd)/$(basename "$LIGHTBOX")
-PASS=0 FAIL=0
-ok()   { PASS=$((PASS + 1)); echo "ok   - $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1"; }
+WAIT_GREP=-qiF   # names on these screens vary in case
+. Tests/EndToEnd/lib/harness.sh   # ok/fail/check, tmux, screen, wait_for, keys, sql …
 command -v tmux >/dev/null || { echo "0 passed, 1 failed (tmux not installed)"; exit 1; }
 [ -x "$LIGHTBOX" ] || { echo "0 passed, 1 failed (no binary at $LIGHTBOX)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/lightbox-arrivals.XXXXXX)
 SESSION=lightbox-arrivals-$$
-tmux() { command tmux -L "$SESSION" "$@"; }
-cleanup() { tmux kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 mkdir -p "$WORK/inbox" "$WORK/config" "$WORK/data"
 cp -r SampleStudies/07_CXR_YAMADA_2026 "$WORK/inbox/first"
 
-screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-20}))
-    while [ $SECONDS -lt $deadline ]; do screen | grep -qiF -- "$1" && return 0; sleep 0.2; done
-    return 1
-}
 tmux new-session -d -s "$SESSION" -x 160 -y 40 \
     "cd '$WORK' && export XDG_CONFIG_HOME='$WORK/config' XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$WORK/cache' TERM=tmux-256color && exec '$LIGHTBOX' open inbox --watch 1 --reader arrivals"
 wait_for "Yamada" 30 && ok "worklist shows the first study" || fail "first study not listed"

@@ -10,28 +10,19 @@ set -u
 cd "$(dirname "$0")/../.."
 LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
 LIGHTBOX=$(cd "$(dirname "$LIGHTBOX")" && pwd)/$(basename "$LIGHTBOX")
-PASS=0 FAIL=0
-ok()   { PASS=$((PASS + 1)); echo "ok   - $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1"; }
+WAIT_GREP=-qiF   # names on these screens vary in case
+. Tests/EndToEnd/lib/harness.sh   # ok/fail/check, tmux, screen, wait_for, keys, sql …
 command -v tmux >/dev/null || { echo "0 passed, 1 failed (tmux not installed)"; exit 1; }
 [ -x "$LIGHTBOX" ] || { echo "0 passed, 1 failed (no binary at $LIGHTBOX)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/lightbox-model-ai.XXXXXX)
 SESSION=lightbox-model-ai-$$
-tmux() { command tmux -L "$SESSION" "$@"; }
-cleanup() { tmux kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 mkdir -p "$WORK/studies" "$WORK/config"
 cp -r SampleStudies/03_MG_BEATRIZ_2026 "$WORK/studies/mg"
 cp -r SampleStudies/07_CXR_YAMADA_2026 "$WORK/studies/cxr"
 rm -f "$WORK"/studies/*/analysis.json
 
-screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-20}))
-    while [ $SECONDS -lt $deadline ]; do screen | grep -qiF -- "$1" && return 0; sleep 0.3; done
-    return 1
-}
 # Run from the repository root so the bundled Models/ are found; data and cache go to $WORK.
 tmux new-session -d -s "$SESSION" -x 180 -y 45 \
     "export XDG_CONFIG_HOME='$WORK/config' XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$WORK/cache' TERM=tmux-256color && exec '$LIGHTBOX' open '$WORK/studies' --reader model-ai --protocol blocks"

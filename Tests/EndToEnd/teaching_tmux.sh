@@ -14,10 +14,7 @@ cd "$(dirname "$0")/../.."
 LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
 LIGHTBOX=$(cd "$(dirname "$LIGHTBOX")" && pwd)/$(basename "$LIGHTBOX")
 CASES="07_CXR_YAMADA_2026 08_CR_DMITRI_2026 09_DX_EMMA_2026"
-PASS=0 FAIL=0
-ok()   { PASS=$((PASS + 1)); echo "ok   - $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected '$3', got '$2'"; fi; }
+. Tests/EndToEnd/lib/harness.sh   # ok/fail/check, tmux, screen, wait_for, keys, sql …
 
 for tool in tmux sqlite3 python3; do
     command -v $tool >/dev/null || { echo "0 passed, 1 failed ($tool not installed)"; exit 1; }
@@ -26,8 +23,6 @@ done
 
 WORK=$(mktemp -d /tmp/lightbox-teach-e2e.XXXXXX)
 SESSION=lightbox-teach-e2e-$$
-tmux() { command tmux -L "$SESSION" "$@"; }
-cleanup() { tmux kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 mkdir -p "$WORK/cases" "$WORK/config"
 for c in $CASES; do
@@ -42,32 +37,6 @@ start() {
     tmux new-session -d -s "$SESSION" -x 170 -y 50 \
         "cd '$WORK' && export XDG_CONFIG_HOME='$WORK/config' TERM=tmux-256color && exec '$LIGHTBOX' teach cases --db '$db' $*"
 }
-screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
-wait_for() {
-    local deadline=$((SECONDS + ${2:-20}))
-    while [ $SECONDS -lt $deadline ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.2
-    done
-    echo "--- screen while waiting for '$1':"; screen | sed 's/^/    /'
-    return 1
-}
-wait_gone() {
-    local deadline=$((SECONDS + ${2:-30}))
-    while [ $SECONDS -lt $deadline ]; do
-        screen | grep -qF -- "$1" || return 0
-        sleep 0.2
-    done
-    return 1
-}
-keys() { tmux send-keys -t "$SESSION" "$@"; }
-step() { if wait_for "$2" "${3:-20}"; then ok "$1"; else fail "$1"; fi; }
-absent() {
-    local text; text=$(screen)
-    if [ -z "$text" ]; then fail "$1 (no screen)"; elif grep -qF -- "$2" <<<"$text"; then fail "$1 ('$2' on screen)"; else ok "$1"; fi
-}
-press() { local k; for ((k = 0; k < $2; k++)); do keys "$1"; done; }
-sql() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
 # cursor_to CASE: arrow presses from the image centre to the case's first lesion (step max(w,h)/64 px).
 cursor_to() {
     python3 - "$WORK/cases/$1/ground_truth.json" <<'PY'

@@ -14,10 +14,7 @@ cd "$(dirname "$0")/../.."
 LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
 LIGHTBOX=$(cd "$(dirname "$LIGHTBOX")" && pwd)/$(basename "$LIGHTBOX")
 STUDY_SRC=${STUDY_SRC:-SampleStudies/05_LDCT_YAMADA_2026}
-PASS=0 FAIL=0
-ok()   { PASS=$((PASS + 1)); echo "ok   - $1"; }
-fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: expected '$3', got '$2'"; fi; }
+. Tests/EndToEnd/lib/harness.sh   # ok/fail/check, tmux, screen, wait_for, keys, sql …
 
 for tool in tmux sqlite3 python3; do
     command -v $tool >/dev/null || { echo "0 passed, 1 failed ($tool not installed)"; exit 1; }
@@ -27,9 +24,6 @@ done
 
 WORK=$(mktemp -d /tmp/lightbox-e2e.XXXXXX)
 SESSION=lightbox-e2e-$$
-# A private tmux server, so the test neither sees nor disturbs anyone else's sessions.
-tmux() { command tmux -L "$SESSION" "$@"; }
-cleanup() { tmux kill-server 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 # A study folder with an analysis.json beside it: two findings, as a model would write them.
@@ -60,20 +54,6 @@ start() {
     tmux new-session -d -s "$SESSION" -x 160 -y 45 \
         "cd '$WORK' && export XDG_CONFIG_HOME='$WORK/config' TERM=tmux-256color && exec '$LIGHTBOX' open studies --db '$1' --reader e2e-reader"
 }
-screen() { tmux capture-pane -p -t "$SESSION" 2>/dev/null; }
-# wait_for TEXT [SECONDS]: polls the screen until TEXT shows.
-wait_for() {
-    local deadline=$((SECONDS + ${2:-20}))
-    while [ $SECONDS -lt $deadline ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.2
-    done
-    echo "--- screen while waiting for '$1':"; screen | sed 's/^/    /'
-    return 1
-}
-keys() { tmux send-keys -t "$SESSION" "$@"; }
-step() { if wait_for "$2" "${3:-20}"; then ok "$1"; else fail "$1"; fi; }
-sql() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
 
 # Opens the study and makes the two decisions (shared by both runs).
 decide_two() {
