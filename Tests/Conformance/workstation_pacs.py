@@ -47,6 +47,7 @@ def main():
     work = tempfile.mkdtemp(prefix="lightbox-ws-pacs.")
     session = f"lightbox-ws-pacs-{os.getpid()}"
     tmux = ["tmux", "-L", session]
+    servers = [session]
     orthanc = None
     try:
         orthanc = Orthanc(work)
@@ -113,6 +114,10 @@ def main():
         before = [d for d in os.listdir(mirror) if glob.glob(os.path.join(mirror, d, "*.dcm"))]
         check(len(before) == 2, "both archive studies were cached", str(before))
         subprocess.run(tmux + ["kill-server"], capture_output=True)
+        # A second private tmux server: reusing the first socket races with its shutdown.
+        session = session + "-b"
+        tmux[:] = ["tmux", "-L", session]
+        servers.append(session)
         subprocess.run(tmux + ["new-session", "-d", "-s", session, "-x", "160", "-y", "40",
                                f"cd '{work}' && {env} && exec '{LIGHTBOX}' open dicomweb://test --cache-limit 0.0001 "
                                f"--reader pacs-e2e --protocol blocks --watch 1"], check=True)
@@ -125,7 +130,8 @@ def main():
         subprocess.run(tmux + ["send-keys", "-t", session, "q"])
         time.sleep(1)
     finally:
-        subprocess.run(tmux + ["kill-server"], capture_output=True)
+        for name in servers:
+            subprocess.run(["tmux", "-L", name, "kill-server"], capture_output=True)
         if orthanc:
             orthanc.stop()
         shutil.rmtree(work, ignore_errors=True)
