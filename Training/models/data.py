@@ -39,7 +39,7 @@ from phantoms.ct_series import Grid  # noqa: E402
 
 CACHE = os.path.join(TRAINING, "generated", "model_cache")
 
-SPLITS = {"train": 0, "val": 50000, "shifted": 60000}
+SPLITS = {"train": 0, "tune": 45000, "val": 50000, "shifted": 60000}   # tune: recipe choice only (tune.py)
 SHIFT = {"noise": 1.5, "contrast": 0.6, "spacing_factor": 0.89}
 
 

@@ -63,14 +63,19 @@ def dilate(m, r=1):
     return F.max_pool3d(t, (1, 2 * r + 1, 2 * r + 1), stride=1, padding=(0, r, r))[0, 0].numpy() > 0
 
 
-def evaluate(task, shifted):
-    cfg = TASKS[task]
-    split = "shifted" if shifted else "val"
-    n = cfg["n_shifted"] if shifted else cfg["n_val"]
-    path = os.path.join(MODELS, cfg["id"] + ".onnx")
+def onnx_session(task):
+    """The committed model through onnxruntime (what the card's figures are measured on)."""
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
-    sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(os.path.join(MODELS, TASKS[task]["id"] + ".onnx"), so, providers=["CPUExecutionProvider"])
+
+
+def evaluate(task, split, sess):
+    """`split`: val (in distribution), shifted, or tune (recipe comparisons, never in a card);
+    `sess`: anything with onnxruntime's `run(None, {"input": x})`."""
+    cfg = TASKS[task]
+    shifted = split == "shifted"
+    n = cfg[f"n_{split}"]
     has_score = cfg["score_head"]
     vol_scores, vol_labels, sl_scores, sl_labels, cands = [], [], [], [], []
     small_hit, n_small = [], 0
@@ -141,16 +146,14 @@ def evaluate(task, shifted):
             "eval_time_s": round(time.time() - t0, 1)}
 
 
-def evaluate_mammo(shifted):
+def evaluate_mammo(split, sess):
     """View-level malignancy AUC / sensitivity, lesion-level (per appearance) FROC per image."""
     import mammo_data
     cfg = TASKS["mammo"]
-    split = "shifted" if shifted else "val"
-    n = cfg["n_shifted"] if shifted else cfg["n_val"]
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 2
-    sess = ort.InferenceSession(os.path.join(MODELS, cfg["id"] + ".onnx"), so, providers=["CPUExecutionProvider"])
+    shifted = split == "shifted"
+    n = cfg[f"n_{split}"]
     scores, labels, any_labels, cands = [], [], [], []
+    les_type = {}      # (image id, lesion index) -> lesion type, for the per-type breakdown
     n_les = n_img = 0
     t0 = time.time()
     H, W = cfg["size"]
@@ -165,6 +168,7 @@ def evaluate_mammo(shifted):
             labels.append(bool(v["malignant"]))
             any_labels.append(len(v["lesions"]) > 0)
             n_les += len(v["lesions"])
+            les_type.update({(img_id, li): les["type"] for li, les in enumerate(v["lesions"])})
             sy, sx = H / mammo_data.mg.ROWS, W / mammo_data.mg.COLS
             h = heat[j, 0]
             t = torch.from_numpy(h)[None, None]
@@ -202,6 +206,13 @@ def evaluate_mammo(shifted):
     figs["image_auc_any_finding"] = auc(scores, any_labels)
     for k, v in fr.items():
         figs[f"froc_sensitivity_at_{k:g}_fp"] = v
+    # which appearances each lesion type contributes at the 1-FP operating point
+    found = {(img, lid) for sc, lid, img in cands if lid is not None and sc >= thr[1.0]} if fr[1.0] > 0 else set()
+    by_type = {}
+    for key, t in les_type.items():
+        by_type.setdefault(t, []).append(key in found)
+    for t, hits in sorted(by_type.items()):
+        figs[f"sensitivity_at_1_fp_{t}"] = sum(hits) / len(hits)
     figs = {k: round(float(v), 4) for k, v in figs.items() if v == v}
     cond = {"cases": f"generator train_specs indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
                      "(disjoint from training), 4 views each",
@@ -209,23 +220,21 @@ def evaluate_mammo(shifted):
             "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x",
             "pixel_spacing_mm": round(0.2 / (data.SHIFT["spacing_factor"] if shifted else 1.0), 4)}
     counts = {"exams": n, "views": n_img, "malignant_views": int(sum(labels)),
+              "appearances_by_type": {t: len(h) for t, h in sorted(by_type.items())},
               "views_with_findings": int(sum(any_labels)), "lesion_appearances": n_les, "candidates": len(cands)}
     return {"conditions": cond, "counts": counts, "figures": figs,
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
             "eval_time_s": round(time.time() - t0, 1)}
 
 
-def evaluate_cxr(shifted):
+def evaluate_cxr(split, sess):
     """Image-level abnormality AUC / sensitivity, lesion-level FROC per image. A candidate hits a
     lesion when it lies within max(radius, 5 mm) of its centre or inside the lesion mask dilated
     by 2 heatmap pixels (then it is credited to the nearest lesion centre)."""
     import cxr_data
     cfg = TASKS["cxr"]
-    split = "shifted" if shifted else "val"
-    n = cfg["n_shifted"] if shifted else cfg["n_val"]
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = 2
-    sess = ort.InferenceSession(os.path.join(MODELS, cfg["id"] + ".onnx"), so, providers=["CPUExecutionProvider"])
+    shifted = split == "shifted"
+    n = cfg[f"n_{split}"]
     H, W = cfg["size"]
     scores, labels, cands = [], [], []
     n_les = 0
@@ -316,12 +325,14 @@ def main(argv=None):
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     cfg = TASKS[a.task]
+    split = "shifted" if a.shifted else "val"
+    sess = onnx_session(a.task)
     if a.task == "mammo":
-        res = evaluate_mammo(a.shifted)
+        res = evaluate_mammo(split, sess)
     elif a.task == "cxr":
-        res = evaluate_cxr(a.shifted)
+        res = evaluate_cxr(split, sess)
     else:
-        res = evaluate(a.task, a.shifted)
+        res = evaluate(a.task, split, sess)
     card_path = os.path.join(MODELS, cfg["id"] + ".json")
     with open(card_path) as f:
         card = json.load(f)

@@ -29,8 +29,11 @@ DISCLAIMER = "Trained on synthetic phantoms; demonstrates the pipeline; not a me
 
 def build(task):
     cfg = TASKS[task]
-    m = UNet(2 * cfg["context"] + 1, cfg["base"], cfg["score_head"], cfg["size"])
-    m.load_state_dict(torch.load(os.path.join(CKPT, f"{task}.pt"), map_location="cpu"))
+    ck = torch.load(os.path.join(CKPT, f"{task}.pt"), map_location="cpu")
+    arch = ck.get("arch", {}) if "state" in ck else {}      # older checkpoints are a bare state dict
+    m = UNet(2 * cfg["context"] + 1, arch.get("base", cfg["base"]), cfg["score_head"], cfg["size"],
+             mal_head=arch.get("mal_head", False))
+    m.load_state_dict(ck["state"] if "state" in ck else ck)
     m.eval()
     return m
 

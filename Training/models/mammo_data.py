@@ -92,6 +92,20 @@ def make_exam(split: str, i: int) -> list[dict]:
     return out
 
 
+def malignant_region(view, margin=2):
+    """uint8 [256,208]: 1 inside the (model-resolution) bounding box of a malignant lesion, plus
+    `margin` pixels. Masked by the lesion mask, it is the malignancy heatmap's training target."""
+    H, W = SIZE
+    sy, sx = H / mg.ROWS, W / mg.COLS
+    out = np.zeros(SIZE, np.uint8)
+    for les in view["lesions"]:
+        if les["malignant"]:
+            c0, r0, c1, r1 = les["bbox_px"]
+            out[max(0, int(r0 * sy) - margin):int(np.ceil(r1 * sy)) + margin + 1,
+                max(0, int(c0 * sx) - margin):int(np.ceil(c1 * sx)) + margin + 1] = 1
+    return out
+
+
 def normalise(img):
     """Card preprocessing after the area resample: percentiles [1, 99.5] of the image -> [0, 1]."""
     lo, hi = np.percentile(img, [1.0, 99.5])

@@ -18,9 +18,14 @@ class UNet(nn.Module):
     """4-level U-Net (3 poolings). Outputs a per-pixel probability map at input resolution and,
     when `score_head`, an image-level probability from [GAP(bottleneck) ‖ global max of the
     heatmap logit] (the global max is a MaxPool whose kernel is the whole image, so the input
-    size is fixed at export)."""
+    size is fixed at export).
 
-    def __init__(self, in_ch: int, base: int = 8, score_head: bool = False, size=(256, 256)):
+    `mal_head` (mammography) adds a second 1x1 head, a malignancy-only heatmap trained on the
+    malignant lesions' pixels. It is not an output: its global max joins the score's features, so
+    the score can tell a benign finding (a bright heatmap too) from a malignant one. It is a
+    separate convolution rather than a second channel so the exported graph needs no Slice."""
+
+    def __init__(self, in_ch: int, base: int = 8, score_head: bool = False, size=(256, 256), mal_head: bool = False):
         super().__init__()
         c = [base, base * 2, base * 4, base * 8]
         # one conv per level at the two finest levels (CPU budget), two at the coarse ones
@@ -34,7 +39,9 @@ class UNet(nn.Module):
         if score_head:
             self.gap = nn.AdaptiveAvgPool2d(1)
             self.gmax = nn.MaxPool2d(kernel_size=self.size)
-            self.fc = nn.Linear(c[3] + 1, 1)
+            self.fc = nn.Linear(c[3] + 1 + int(mal_head), 1)
+        self.head_mal = nn.Conv2d(c[0], 1, 1) if mal_head else None
+        self.aux_logit = None   # the malignancy heatmap logit of the last forward (training loss)
 
     def forward_logits(self, x):
         skips = []
@@ -50,12 +57,16 @@ class UNet(nn.Module):
         logit = self.head(x)
         if not self.score_head:
             return logit, None
+        feats = [torch.flatten(self.gap(bott), 1), torch.flatten(self._gmax(logit), 1)]
+        if self.head_mal is not None:
+            self.aux_logit = self.head_mal(x)
+            feats.append(torch.flatten(self._gmax(self.aux_logit), 1))
+        return logit, self.fc(torch.cat(feats, 1))
+
+    def _gmax(self, logit):
         if logit.shape[-2:] == self.size:
-            m = self.gmax(logit)
-        else:   # training on crops of another size
-            m = torch.amax(logit, dim=(2, 3), keepdim=True)
-        f = torch.cat([torch.flatten(self.gap(bott), 1), torch.flatten(m, 1)], 1)
-        return logit, self.fc(f)
+            return self.gmax(logit)
+        return torch.amax(logit, dim=(2, 3), keepdim=True)   # training on crops of another size
 
     def forward(self, x):
         logit, s = self.forward_logits(x)

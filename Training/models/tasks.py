@@ -15,22 +15,22 @@ TASKS = {
     "ldct": dict(
         id="ldct-nodule-v1", kind="ldct", window=(-600.0, 1500.0), context=2, size=(256, 256),
         base=8, score_head=False, crop=64,
-        n_train=22, n_val=24, n_shifted=16,
+        n_train=90, n_val=24, n_shifted=16, n_tune=24,
     ),
     "head_ct": dict(
         id="head-ct-haemorrhage-v1", kind="head_ct", window=(40.0, 120.0), context=1, size=(128, 128),
         base=8, score_head=True, crop=None,
-        n_train=40, n_val=24, n_shifted=16,
+        n_train=40, n_val=24, n_shifted=16, n_tune=16,
     ),
     "mammo": dict(
         id="mammo-suspicion-v1", kind="mammography", window=None, context=0, size=(256, 208),
         base=8, score_head=True, crop=None,
-        n_train=40, n_val=20, n_shifted=12,
+        n_train=200, n_val=20, n_shifted=12, n_tune=20,
     ),
     "cxr": dict(
         id="cxr-abnormality-v1", kind="chest_radiograph", window=None, context=0, size=(256, 256),
         base=8, score_head=True, crop=None,
-        n_train=64, n_val=40, n_shifted=24,
+        n_train=64, n_val=40, n_shifted=24, n_tune=24,
     ),
 }
 

@@ -29,9 +29,15 @@ SAMPLING_LESION_UNIFORM = ("half the samples centred near a lesion picked unifor
                            "nodules get as many crops as large ones; slice within 0.6 of its radius, crop centre within "
                            "+-crop/3 of its centre); the other half from any slice, crops 70% near lesion pixels when "
                            "the slice has any, otherwise 70% centred on lung parenchyma (hard negatives)")
-DEFAULT_ITERS = {"ldct": 1200, "head_ct": 300, "mammo": 1500, "cxr": 800}
-BATCH = {"ldct": 16, "head_ct": 8, "mammo": 6, "cxr": 8}
-POS_WEIGHT = {"ldct": 2.0, "head_ct": 5.0, "mammo": 5.0, "cxr": 5.0}
+# The committed recipe per task; `--set key=value` overrides one knob (Training/models/tune.py
+# compares variants on the tuning split this way).
+RECIPES = {
+    "ldct": dict(iters=3000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0),
+    "head_ct": dict(iters=300, batch=8, pos_weight=5.0, dice=0.5, base=8),
+    "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0),
+    "cxr": dict(iters=800, batch=8, pos_weight=5.0, dice=0.5, base=8),
+}
+SMALL_MM = 6.0                   # LDCT: nodules below this get `small_boost` x the lesion-centred samples
 LUNG_LO, LUNG_HI = 0.27, 0.5     # lung window values of about -945..-600 HU (parenchyma, not outside air)
 
 
@@ -41,10 +47,10 @@ def load_train(task, cfg):
         import mammo_data
         for i in range(cfg["n_train"]):
             for v in mammo_data.make_exam("train", i):
-                # each view is a one-slice "volume"; lesions carries the malignancy label
+                # each view is a one-slice "volume"; target 1 = lesion pixel, 2 = malignant lesion pixel
                 vols.append(mammo_data.normalise(v["img"])[None].astype(np.float16))
-                tgts.append(v["mask"][None].astype(np.uint8))
-                lesions.append([{"malignant": v["malignant"]}] * len(v["lesions"]))
+                tgts.append((v["mask"] * (1 + mammo_data.malignant_region(v)))[None].astype(np.uint8))
+                lesions.append(v["lesions"])
         return vols, tgts, lesions
     if task == "cxr":
         import cxr_data
@@ -62,28 +68,44 @@ def load_train(task, cfg):
     return vols, tgts, lesions
 
 
-def sampler(task, cfg, vols, tgts, lesions, r):
-    """Yields (x [B,C,h,w], y [B,1,h,w], s [B]) batches."""
+def sampler(task, cfg, rec, vols, tgts, lesions, r):
+    """Yields (x [B,C,h,w], y [B,1,h,w] with 2 = malignant lesion pixel (mammography), s [B]) batches."""
     ctx = cfg["context"]
-    B = BATCH[task]
+    B = rec["batch"]
     # slices with any lesion, per volume
     pos = [(v, k) for v, t in enumerate(tgts) for k in np.nonzero(t.reshape(t.shape[0], -1).sum(1) > 0)[0]]
     allk = [(v, k) for v, t in enumerate(tgts) for k in range(t.shape[0])]
     # every lesion once (LESION_UNIFORM tasks): small nodules get as many positive crops as large ones
     les_list = [(v, li) for v in range(len(lesions)) for li in range(len(lesions[v]))]
+    if task in LESION_UNIFORM:
+        w = np.array([rec["small_boost"] if float(lesions[v][li]["diameter_mm"]) < SMALL_MM else 1.0 for v, li in les_list])
+        les_p = w / w.sum()
+    # mammography `type_uniform`: positive views are drawn per lesion type, so rare-looking types
+    # (asymmetries) are seen as often as the rest
+    by_type = {}
+    if task == "mammo":
+        for v, li in les_list:
+            by_type.setdefault(lesions[v][li]["type"], []).append(v)
+    types = sorted(by_type)
+    type_p = np.array([rec.get("asym_boost", 1.0) if t == "asymmetry" else 1.0 for t in types])
+    type_p = type_p / type_p.sum() if len(types) else type_p
     while True:
         xs, ys, picked = [], [], []
         for b in range(B):
             focus = None
             if task in LESION_UNIFORM:
-                if r.uniform() < 0.5:
-                    v, li = les_list[r.integers(len(les_list))]
+                if r.uniform() < rec["lesion_frac"]:
+                    v, li = les_list[r.choice(len(les_list), p=les_p)]
                     les = lesions[v][li]
                     ext = int(float(les["diameter_mm"]) / 2 / 2.5 * 0.6)     # slices within the nodule
                     k = int(np.clip(les["k"] + r.integers(-ext, ext + 1), 0, vols[v].shape[0] - 1))
                     focus = (les["center_px"][1], les["center_px"][0])      # native px = model px (256 matrix)
                 else:
                     v, k = allk[r.integers(len(allk))]
+            elif task == "mammo" and rec.get("type_uniform") and r.uniform() < 0.5:
+                ti = r.integers(len(types)) if np.all(type_p == type_p[0]) else r.choice(len(types), p=type_p)
+                vs = by_type[types[ti]]
+                v, k = vs[r.integers(len(vs))], 0
             else:
                 v, k = pos[r.integers(len(pos))] if r.uniform() < 0.5 else allk[r.integers(len(allk))]
             picked.append(v)
@@ -92,7 +114,7 @@ def sampler(task, cfg, vols, tgts, lesions, r):
             if cfg["crop"]:
                 cs = cfg["crop"]
                 H, W = y.shape
-                ys_, xs_ = np.nonzero(y)
+                ys_, xs_ = np.nonzero(y > 0)
                 if focus is not None:      # centre the crop near the picked lesion
                     cy = int(np.clip(focus[0] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, H - cs // 2))
                     cx = int(np.clip(focus[1] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, W - cs // 2))
@@ -121,16 +143,56 @@ def sampler(task, cfg, vols, tgts, lesions, r):
         y = torch.from_numpy(np.stack(ys))[:, None]
         s = (y.flatten(1).sum(1) > 0).float()
         if task == "mammo":     # the image-level score is malignancy, not any finding
-            s = torch.tensor([float(any(l["malignant"] for l in lesions[v])) for v in picked])
+            s = torch.tensor([float(any(bool(l["malignant"]) for l in lesions[v])) for v in picked])
         yield x, y, s
 
 
-def heat_loss(logit, y, pos_weight):
-    bce = F.binary_cross_entropy_with_logits(logit, y, pos_weight=torch.tensor(pos_weight))
+def heat_loss(logit, y, pos_weight, dice_weight=0.5):
+    bce = F.binary_cross_entropy_with_logits(logit, y, pos_weight=torch.tensor(pos_weight, device=logit.device))
+    if not dice_weight:
+        return bce
     p = torch.sigmoid(logit)
     inter = (p * y).sum((1, 2, 3))
     dice = 1 - (2 * inter + 1) / (p.sum((1, 2, 3)) + y.sum((1, 2, 3)) + 1)
-    return bce + 0.5 * dice.mean()
+    return bce + dice_weight * dice.mean()
+
+
+def recipe(task, overrides):
+    """The task's committed recipe with `key=value` overrides (numbers only)."""
+    rec = dict(RECIPES[task])
+    for kv in overrides or []:
+        k, v = kv.split("=", 1)
+        if k == "seed":         # run-to-run spread of a recipe (tune.py)
+            rec["seed"] = int(float(v))
+            continue
+        if k not in rec:
+            raise SystemExit(f"unknown recipe knob {k!r} for {task}; known: {', '.join(rec)}")
+        rec[k] = type(rec[k])(float(v)) if isinstance(rec[k], int) else float(v)
+    return rec
+
+
+def sampling_text(task, cfg, rec):
+    if task in LESION_UNIFORM:
+        t = SAMPLING_LESION_UNIFORM.replace("half the samples", f"{rec['lesion_frac']:g} of the samples")
+        if rec["small_boost"] != 1.0:
+            t += f"; nodules under {SMALL_MM:g} mm are picked {rec['small_boost']:g}x as often as larger ones"
+        return t
+    t = "half the samples from slices/views/images with a lesion"
+    if cfg["crop"]:
+        t += "; crops 70% near lesion pixels, otherwise 70% centred on lung parenchyma (hard negatives)"
+    if rec.get("type_uniform"):
+        boost = rec.get("asym_boost", 1.0)
+        t = ("half the samples from views with a lesion of a type drawn " +
+             ("uniformly (each type as often)" if boost == 1.0 else
+              f"with weights (circumscribed and spiculated mass, calcifications, distortion once each, asymmetry "
+              f"{boost:g}x: the faintest type)") +
+             ", a quarter from views with any lesion, a quarter from any view")
+    return t
+
+
+def build_model(task, cfg, rec):
+    return UNet(2 * cfg["context"] + 1, int(rec["base"]), cfg["score_head"], cfg["size"],
+                mal_head=bool(rec.get("mal_head", 0)))
 
 
 def main(argv=None):
@@ -139,32 +201,40 @@ def main(argv=None):
     ap.add_argument("--iters", type=int, default=None)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--n-train", type=int, default=None, help="override the number of training volumes (smoke tests)")
+    ap.add_argument("--set", action="append", metavar="KNOB=VALUE", help="override one recipe knob (see RECIPES)")
+    ap.add_argument("--device", default="cpu", help="cpu (the committed models) or cuda (recipe comparisons only)")
     ap.add_argument("--out", default=CKPT, help="checkpoint folder (default Training/generated/checkpoints)")
     a = ap.parse_args(argv)
     cfg = dict(TASKS[a.task])
     if a.n_train:
         cfg["n_train"] = a.n_train
-    iters = a.iters or DEFAULT_ITERS[a.task]
+    rec = recipe(a.task, a.set)
+    if a.iters:
+        rec["iters"] = a.iters
+    iters = int(rec["iters"])
+    dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
-    torch.manual_seed(SEED)
-    r = np.random.default_rng(SEED)
+    seed = rec.get("seed", SEED)
+    torch.manual_seed(seed)
+    r = np.random.default_rng(seed)
     t0 = time.time()
     vols, tgts, lesions = load_train(a.task, cfg)
     t_data = time.time() - t0
-    C = 2 * cfg["context"] + 1
-    model = UNet(C, cfg["base"], cfg["score_head"], cfg["size"])
+    model = build_model(a.task, cfg, rec).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=iters, pct_start=0.1)
-    gen = sampler(a.task, cfg, vols, tgts, lesions, r)
+    gen = sampler(a.task, cfg, rec, vols, tgts, lesions, r)
     model.train()
     t1 = time.time()
     run = []
     for it in range(iters):
-        x, y, s = next(gen)
+        x, y, s = (t.to(dev) for t in next(gen))
         logit, sl = model.forward_logits(x)
-        loss = heat_loss(logit, y, POS_WEIGHT[a.task])
+        loss = heat_loss(logit, (y > 0).float(), rec["pos_weight"], rec["dice"])
         if sl is not None:
             loss = loss + 0.5 * F.binary_cross_entropy_with_logits(sl[:, 0], s)
+        if model.head_mal is not None:
+            loss = loss + heat_loss(model.aux_logit, (y == 2).float(), rec["pos_weight"], rec["dice"])
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -174,7 +244,8 @@ def main(argv=None):
             print(f"{a.task} it {it + 1}/{iters} loss {np.mean(run[-50:]):.4f} {time.time() - t1:.0f} s", flush=True)
     t_train = time.time() - t1
     os.makedirs(a.out, exist_ok=True)
-    torch.save(model.state_dict(), os.path.join(a.out, f"{a.task}.pt"))  # noqa
+    arch = {"base": int(rec["base"]), "mal_head": bool(rec.get("mal_head", 0))}
+    torch.save({"arch": arch, "state": model.cpu().state_dict()}, os.path.join(a.out, f"{a.task}.pt"))  # noqa
     n_les = sum(len(l) for l in lesions)
     info = {
         "data": f"{cfg['n_train']} synthetic {cfg['kind']} {UNIT.get(a.task, 'volumes')} rendered by Training/phantoms "
@@ -185,14 +256,16 @@ def main(argv=None):
                    "cxr": "one PA image per case, generator's own case mix, about 70% with 1-2 nodules/masses of "
                           "8-50 mm; score target = any lesion in the image"}[a.task]
                 + ")",
-        "iterations": iters, "batch": BATCH[a.task],
-        "samples_seen": iters * BATCH[a.task],
+        "recipe": rec, "arch": arch,
+        "iterations": iters, "batch": rec["batch"],
+        "samples_seen": iters * rec["batch"],
         "crop": cfg["crop"], "optimizer": "AdamW lr 3e-3 one-cycle, wd 1e-4",
-        "loss": f"BCE (pos_weight {POS_WEIGHT[a.task]:g}) + 0.5 soft Dice on the heatmap" + (" + 0.5 BCE on the slice score" if cfg["score_head"] else ""),
-        "sampling": SAMPLING_LESION_UNIFORM if a.task in LESION_UNIFORM else
-                    "half the samples from slices/views/images with a lesion" + ("; crops 70% near lesion pixels, otherwise 70% centred on lung parenchyma (hard negatives)" if cfg["crop"] else ""),
+        "loss": f"BCE (pos_weight {rec['pos_weight']:g})" + (f" + {rec['dice']:g} soft Dice" if rec["dice"] else "")
+                + " on the heatmap" + (" + 0.5 BCE on the image score" if cfg["score_head"] else "")
+                + (" + the same heatmap loss on a malignancy-only heatmap (malignant lesions' pixels)" if arch["mal_head"] else ""),
+        "sampling": sampling_text(a.task, cfg, rec),
         "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02",
-        "seed": SEED, "threads": a.threads, "device": "cpu",
+        "seed": seed, "threads": a.threads, "device": a.device,
         "torch": torch.__version__, "params": n_params(model),
         "data_load_s": round(t_data, 1), "train_time_s": round(t_train, 1),
         "process_cpu_s": round(time.process_time(), 1),   # wall time above depends on the box's load
