@@ -32,13 +32,14 @@ SAMPLING_LESION_UNIFORM = ("half the samples centred near a lesion picked unifor
 # The committed recipe per task; `--set key=value` overrides one knob (Training/models/tune.py
 # compares variants on the tuning split this way).
 RECIPES = {
-    "ldct": dict(iters=3000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0),
+    "ldct": dict(iters=3000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0, dense_neg=0.5),
     "head_ct": dict(iters=300, batch=8, pos_weight=5.0, dice=0.5, base=8),
     "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0),
     "cxr": dict(iters=800, batch=8, pos_weight=5.0, dice=0.5, base=8),
 }
 SMALL_MM = 6.0                   # LDCT: nodules below this get `small_boost` x the lesion-centred samples
 LUNG_LO, LUNG_HI = 0.27, 0.5     # lung window values of about -945..-600 HU (parenchyma, not outside air)
+DENSE_LO, DENSE_HI = 0.533, 0.767  # about -550..-200 HU
 
 
 def load_train(task, cfg):
@@ -123,8 +124,13 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
                     cy = int(np.clip(ys_[j] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, H - cs // 2))
                     cx = int(np.clip(xs_[j] + r.integers(-cs // 3, cs // 3 + 1), cs // 2, W - cs // 2))
                 else:
-                    # hard negatives: mostly centred on lung parenchyma (vessels, airways, fissures)
-                    ly, lx = np.nonzero((x[ctx] > LUNG_LO) & (x[ctx] < LUNG_HI)) if r.uniform() < 0.7 else ((), ())
+                    # hard negatives: mostly centred on lung parenchyma (vessels, airways, fissures);
+                    # `dense_neg` of them on denser non-lesion pixels (-550..-200 HU: vessel and
+                    # airway walls in partial volume, where the false positives sat)
+                    if rec.get("dense_neg") and r.uniform() < rec["dense_neg"]:
+                        ly, lx = np.nonzero((x[ctx] > DENSE_LO) & (x[ctx] < DENSE_HI) & (y == 0))
+                    else:
+                        ly, lx = np.nonzero((x[ctx] > LUNG_LO) & (x[ctx] < LUNG_HI)) if r.uniform() < 0.7 else ((), ())
                     if len(ly):
                         j = r.integers(len(ly))
                         cy = int(np.clip(ly[j], cs // 2, H - cs // 2))
@@ -176,6 +182,9 @@ def sampling_text(task, cfg, rec):
         t = SAMPLING_LESION_UNIFORM.replace("half the samples", f"{rec['lesion_frac']:g} of the samples")
         if rec["small_boost"] != 1.0:
             t += f"; nodules under {SMALL_MM:g} mm are picked {rec['small_boost']:g}x as often as larger ones"
+        if rec.get("dense_neg"):
+            t += (f"; {rec['dense_neg']:g} of the hard-negative crops centred on non-lesion pixels of -550..-200 HU "
+                  "(vessel and airway walls in partial volume) instead")
         return t
     t = "half the samples from slices/views/images with a lesion"
     if cfg["crop"]:
