@@ -76,13 +76,14 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
     # slices with any lesion, per volume
     pos = [(v, k) for v, t in enumerate(tgts) for k in np.nonzero(t.reshape(t.shape[0], -1).sum(1) > 0)[0]]
     allk = [(v, k) for v, t in enumerate(tgts) for k in range(t.shape[0])]
-    # every lesion once (LESION_UNIFORM tasks): small nodules get as many positive crops as large ones
+    # every lesion once (LESION_UNIFORM tasks): small nodules get at least as many positive crops
+    # as large ones (`small_boost` times as many under SMALL_MM)
     les_list = [(v, li) for v in range(len(lesions)) for li in range(len(lesions[v]))]
     if task in LESION_UNIFORM:
         w = np.array([rec["small_boost"] if float(lesions[v][li]["diameter_mm"]) < SMALL_MM else 1.0 for v, li in les_list])
         les_p = w / w.sum()
-    # mammography `type_uniform`: positive views are drawn per lesion type, so rare-looking types
-    # (asymmetries) are seen as often as the rest
+    # mammography `type_uniform`: positive views are drawn per lesion type, every type as often,
+    # asymmetries (the faintest) `asym_boost` times as often
     by_type = {}
     if task == "mammo":
         for v, li in les_list:
