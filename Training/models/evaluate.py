@@ -318,6 +318,15 @@ def _nearest_shifted(v, r, c, H, W):
     return bi
 
 
+def evaluate_split(task, split, sess):
+    """The task's evaluation of `split` with `sess` (onnxruntime or tune.TorchSession)."""
+    if task == "mammo":
+        return evaluate_mammo(split, sess)
+    if task == "cxr":
+        return evaluate_cxr(split, sess)
+    return evaluate(task, split, sess)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", required=True, choices=list(TASKS))
@@ -326,13 +335,7 @@ def main(argv=None):
     torch.set_num_threads(2)
     cfg = TASKS[a.task]
     split = "shifted" if a.shifted else "val"
-    sess = onnx_session(a.task)
-    if a.task == "mammo":
-        res = evaluate_mammo(split, sess)
-    elif a.task == "cxr":
-        res = evaluate_cxr(split, sess)
-    else:
-        res = evaluate(a.task, split, sess)
+    res = evaluate_split(a.task, split, onnx_session(a.task))
     card_path = os.path.join(MODELS, cfg["id"] + ".json")
     with open(card_path) as f:
         card = json.load(f)

@@ -20,7 +20,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
-from nets import UNet, n_params  # noqa: E402
+from nets import load_checkpoint, n_params  # noqa: E402
 from tasks import CKPT, MODELS, TASKS, preprocess_volume, slice_input  # noqa: E402
 
 OPSET = 17
@@ -28,14 +28,7 @@ DISCLAIMER = "Trained on synthetic phantoms; demonstrates the pipeline; not a me
 
 
 def build(task):
-    cfg = TASKS[task]
-    ck = torch.load(os.path.join(CKPT, f"{task}.pt"), map_location="cpu")
-    arch = ck.get("arch", {}) if "state" in ck else {}      # older checkpoints are a bare state dict
-    m = UNet(2 * cfg["context"] + 1, arch.get("base", cfg["base"]), cfg["score_head"], cfg["size"],
-             mal_head=arch.get("mal_head", False))
-    m.load_state_dict(ck["state"] if "state" in ck else ck)
-    m.eval()
-    return m
+    return load_checkpoint(os.path.join(CKPT, f"{task}.pt"), TASKS[task])
 
 
 def sha256(path):

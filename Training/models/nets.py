@@ -75,5 +75,16 @@ class UNet(nn.Module):
         return torch.sigmoid(logit), torch.sigmoid(s)
 
 
+def load_checkpoint(path, cfg):
+    """The UNet of a train.py checkpoint, in eval mode. Checkpoints hold {"arch", "state"}; older
+    ones are a bare state dict of the task's default architecture (`cfg`: a tasks.TASKS entry)."""
+    ck = torch.load(path, map_location="cpu")
+    arch, state = (ck["arch"], ck["state"]) if "state" in ck else ({}, ck)
+    m = UNet(2 * cfg["context"] + 1, arch.get("base", cfg["base"]), cfg["score_head"], cfg["size"],
+             mal_head=arch.get("mal_head", False))
+    m.load_state_dict(state)
+    return m.eval()
+
+
 def n_params(m):
     return sum(p.numel() for p in m.parameters())

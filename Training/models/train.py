@@ -88,9 +88,9 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
     if task == "mammo":
         for v, li in les_list:
             by_type.setdefault(lesions[v][li]["type"], []).append(v)
-    types = sorted(by_type)
-    type_p = np.array([rec.get("asym_boost", 1.0) if t == "asymmetry" else 1.0 for t in types])
-    type_p = type_p / type_p.sum() if len(types) else type_p
+        types = sorted(by_type)
+        type_p = np.array([rec["asym_boost"] if t == "asymmetry" else 1.0 for t in types])
+        type_p = type_p / type_p.sum()
     while True:
         xs, ys, picked = [], [], []
         for b in range(B):
@@ -105,8 +105,7 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
                 else:
                     v, k = allk[r.integers(len(allk))]
             elif task == "mammo" and rec.get("type_uniform") and r.uniform() < 0.5:
-                ti = r.integers(len(types)) if np.all(type_p == type_p[0]) else r.choice(len(types), p=type_p)
-                vs = by_type[types[ti]]
+                vs = by_type[types[r.choice(len(types), p=type_p)]]
                 v, k = vs[r.integers(len(vs))], 0
             else:
                 v, k = pos[r.integers(len(pos))] if r.uniform() < 0.5 else allk[r.integers(len(allk))]

@@ -26,6 +26,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from nets import load_checkpoint  # noqa: E402
 from tasks import TASKS  # noqa: E402
 
 
@@ -34,13 +35,7 @@ class TorchSession:
     functions run it unchanged (on the GPU when there is one)."""
 
     def __init__(self, task, ckpt_dir, device):
-        import train
-        cfg = TASKS[task]
-        ck = torch.load(os.path.join(ckpt_dir, f"{task}.pt"), map_location="cpu")
-        rec = dict(train.RECIPES[task], **ck["arch"])
-        self.model = train.build_model(task, cfg, rec)
-        self.model.load_state_dict(ck["state"])
-        self.model.to(device).eval()
+        self.model = load_checkpoint(os.path.join(ckpt_dir, f"{task}.pt"), TASKS[task]).to(device)
         self.device = device
 
     def run(self, _names, feeds):
@@ -87,9 +82,7 @@ def one(task, name, knobs, out, device, threads):
     t0 = time.time()
     train.main(argv)
     t_train = time.time() - t0
-    sess = TorchSession(task, d, device)
-    fn = {"mammo": lambda: evaluate.evaluate_mammo("tune", sess), "cxr": lambda: evaluate.evaluate_cxr("tune", sess)}
-    res = fn.get(task, lambda: evaluate.evaluate(task, "tune", sess))()
+    res = evaluate.evaluate_split(task, "tune", TorchSession(task, d, device))
     res.update(variant=name, knobs=knobs, train_wall_s=round(t_train, 1))
     with open(os.path.join(d, "tune.json"), "w") as f:
         json.dump(res, f, indent=1)
