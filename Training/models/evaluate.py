@@ -24,7 +24,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 from export import sha256  # noqa: E402
-from tasks import MODELS, TASKS, auc, froc, preprocess_volume, sens_at_spec, slice_input, target_volume  # noqa: E402
+from tasks import MODELS, TASKS, auc, bootstrap_ci, froc, preprocess_volume, sens_at_spec, slice_input, target_volume  # noqa: E402
 
 PEAK_MIN = 0.1        # candidates below this probability are not proposed
 NMS_MM = 10.0
@@ -80,6 +80,7 @@ def evaluate(task, split, sess):
     vol_scores, vol_labels, sl_scores, sl_labels, cands = [], [], [], [], []
     small_hit, n_small = [], 0
     n_les = 0
+    les_per_vol = []
     t0 = time.time()
     for i in range(n):
         c = data.make_case(cfg["kind"], split, i)
@@ -91,6 +92,7 @@ def evaluate(task, split, sess):
         near = dilate(tgt, 1)
         lesions = c["lesions"]
         n_les += len(lesions)
+        les_per_vol.append(len(lesions))
         vol_labels.append(len(lesions) > 0)
         vol_scores.append(float(score.max()) if has_score else float(heat.max()))
         if has_score:
@@ -135,15 +137,25 @@ def evaluate(task, split, sess):
         counts["lesions_ge_6mm"] = n_les - n_small
     if has_score:
         counts.update(slices=len(sl_labels), positive_slices=int(sum(sl_labels)))
+    ci = bootstrap_ci(cands, lambda img: img, les_per_vol, [1] * n, vol_scores, vol_labels, range(n))
     cond = {"cases": f"generator train_specs indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
                      "(disjoint from training)",
             "noise": f"{data.SHIFT['noise'] if shifted else 1.0}x generator CT noise "
                      f"({'22' if task == 'ldct' else '3'} HU sigma nominal)",
             "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x",
             "pixel_spacing_mm": round(float(c["spacing"][1]), 4), "slice_thickness_mm": float(c["spacing"][0])}
-    return {"conditions": cond, "counts": counts, "figures": figs,
+    return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "study_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
             "eval_time_s": round(time.time() - t0, 1)}
+
+
+def _ci_names(ci, auc_name):
+    """Bootstrap intervals keyed like the figures they belong to (see tasks.bootstrap_ci)."""
+    out = {"froc_sensitivity_at_1_fp": ci["froc_sensitivity_at_1_fp"]}
+    if "auc" in ci:
+        out[auc_name] = ci["auc"]
+    out["method"] = "95% percentile bootstrap, 1000 resamples of whole cases (tasks.bootstrap_ci)"
+    return out
 
 
 def evaluate_mammo(split, sess):
@@ -155,11 +167,13 @@ def evaluate_mammo(split, sess):
     scores, labels, any_labels, cands = [], [], [], []
     les_type = {}      # (image id, lesion index) -> lesion type, for the per-type breakdown
     n_les = n_img = 0
+    les_per_exam = []
     t0 = time.time()
     H, W = cfg["size"]
     for i in range(n):
         views = mammo_data.make_exam(split, i)
         x = np.stack([mammo_data.normalise(v["img"])[None] for v in views])
+        les_per_exam.append(sum(len(v["lesions"]) for v in views))
         heat, score = sess.run(None, {"input": x})
         for j, v in enumerate(views):
             img_id = (i, j)
@@ -222,7 +236,9 @@ def evaluate_mammo(split, sess):
     counts = {"exams": n, "views": n_img, "malignant_views": int(sum(labels)),
               "appearances_by_type": {t: len(h) for t, h in sorted(by_type.items())},
               "views_with_findings": int(sum(any_labels)), "lesion_appearances": n_les, "candidates": len(cands)}
-    return {"conditions": cond, "counts": counts, "figures": figs,
+    ci = bootstrap_ci(cands, lambda img: img[0], les_per_exam, [len(mammo_data.mg.VIEWS)] * n, scores, labels,
+                      [k // len(mammo_data.mg.VIEWS) for k in range(len(scores))])
+    return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "image_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
             "eval_time_s": round(time.time() - t0, 1)}
 
@@ -296,7 +312,8 @@ def evaluate_cxr(split, sess):
                                           "same image inverted)"}
     counts = {"images": n, "abnormal_images": int(sum(labels)), "lesions": n_les,
               "lesions_lt_15mm": len(small), "candidates": len(cands)}
-    return {"conditions": cond, "counts": counts, "figures": figs,
+    ci = bootstrap_ci(cands, lambda img: img, [len(v["lesions"]) for v in imgs], [1] * n, scores, labels, range(n))
+    return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "image_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
             "eval_time_s": round(time.time() - t0, 1)}
 

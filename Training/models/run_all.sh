@@ -23,7 +23,10 @@ for t in "${tasks[@]}"; do
   run "${gen[@]}" --split train --count "$ntrain"
   run "${gen[@]}" --split val --count "$nval"
   run "${gen[@]}" --split shifted --count "$nshift"
-  run Training/models/train.py --task "$t"
+  # the thread count the committed model was trained with (torch's CPU kernels are deterministic
+  # for a fixed count, not across counts), so a re-run reproduces the committed weights
+  threads=$("$PY" -c "import json,sys; sys.path.insert(0,'Training/models'); from tasks import TASKS, MODELS; print(json.load(open(MODELS + '/' + TASKS['$t']['id'] + '.json')).get('training', {}).get('threads', 1))")
+  run Training/models/train.py --task "$t" --threads "$threads"
   run Training/models/export.py --task "$t"
   run Training/models/evaluate.py --task "$t"
   run Training/models/evaluate.py --task "$t" --shifted

@@ -15,7 +15,7 @@ TASKS = {
     "ldct": dict(
         id="ldct-nodule-v1", kind="ldct", window=(-600.0, 1500.0), context=2, size=(256, 256),
         base=8, score_head=False, crop=64,
-        n_train=90, n_val=24, n_shifted=16, n_tune=24,
+        n_train=180, n_val=72, n_shifted=16, n_tune=24,
     ),
     "head_ct": dict(
         id="head-ct-haemorrhage-v1", kind="head_ct", window=(40.0, 120.0), context=1, size=(128, 128),
@@ -25,7 +25,7 @@ TASKS = {
     "mammo": dict(
         id="mammo-suspicion-v1", kind="mammography", window=None, context=0, size=(256, 208),
         base=8, score_head=True, crop=None,
-        n_train=200, n_val=20, n_shifted=12, n_tune=20,
+        n_train=200, n_val=60, n_shifted=12, n_tune=20,
     ),
     "cxr": dict(
         id="cxr-abnormality-v1", kind="chest_radiograph", window=None, context=0, size=(256, 256),
@@ -107,6 +107,40 @@ def sens_at_spec(scores, labels, spec=0.9):
     k = int(np.ceil(spec * len(neg))) - 1
     thr = neg[min(k, len(neg) - 1)]
     return float((s[y] > thr).mean()), float(thr)
+
+
+def bootstrap_ci(cands, group_of, lesions_per_group, images_per_group, image_scores=(), image_labels=(),
+                 image_groups=(), n_boot=1000, seed=0):
+    """95% percentile intervals of FROC sensitivity at 1 FP per image and of image AUC, resampling
+    whole groups (volumes, exams, images) with replacement, as the evaluation sets are drawn.
+
+    cands: (score, lesion id or None, image id) as for `froc`; `group_of(image id)` -> group index;
+    lesions_per_group / images_per_group: counts per group; image_* (optional): per-image score,
+    label and group for the AUC. Returns {"froc_sensitivity_at_1_fp": [lo, hi], "auc": [lo, hi]}."""
+    n = len(lesions_per_group)
+    by_group = [[] for _ in range(n)]
+    for c in cands:
+        by_group[group_of(c[2])].append(c)
+    img_by_group = [[] for _ in range(n)]
+    for s, y, g in zip(image_scores, image_labels, image_groups):
+        img_by_group[g].append((s, y))
+    r = np.random.default_rng(seed)
+    fr1, aucs = [], []
+    for _ in range(n_boot):
+        pick = r.integers(n, size=n)
+        bc = [(sc, lid, (j, img)) for j, g in enumerate(pick) for sc, lid, img in by_group[g]]
+        fr, _ = froc(bc, int(sum(lesions_per_group[g] for g in pick)), int(sum(images_per_group[g] for g in pick)),
+                     fps=(1.0,))
+        fr1.append(fr[1.0])
+        if image_scores:
+            si = [sy for g in pick for sy in img_by_group[g]]
+            a = auc([x[0] for x in si], [x[1] for x in si])
+            if a == a:
+                aucs.append(a)
+    out = {"froc_sensitivity_at_1_fp": [round(float(np.percentile(fr1, q)), 4) for q in (2.5, 97.5)]}
+    if aucs:
+        out["auc"] = [round(float(np.percentile(aucs, q)), 4) for q in (2.5, 97.5)]
+    return out
 
 
 def froc(cands, n_lesions, n_images, fps=(0.5, 1.0, 2.0)):

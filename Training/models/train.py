@@ -32,7 +32,7 @@ SAMPLING_LESION_UNIFORM = ("half the samples centred near a lesion picked unifor
 # The committed recipe per task; `--set key=value` overrides one knob (Training/models/tune.py
 # compares variants on the tuning split this way).
 RECIPES = {
-    "ldct": dict(iters=3000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0, dense_neg=0.5),
+    "ldct": dict(iters=9000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0, dense_neg=0.5),
     "head_ct": dict(iters=300, batch=8, pos_weight=5.0, dice=0.5, base=8),
     "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0),
     "cxr": dict(iters=800, batch=8, pos_weight=5.0, dice=0.5, base=8),
