@@ -7,7 +7,8 @@ set and write the figures into its card.
 In-distribution set: generator cases train/50000.. (never used in training). Shifted set: cases
 train/60000.. rendered with 1.5x the CT noise, lesion contrast scaled by 0.6 and 0.89x the pixel
 spacing (see data.py). Figures: image-level AUC and sensitivity at 90% specificity, lesion-level
-FROC sensitivity at 0.5 / 1 / 2 false positives per volume."""
+FROC sensitivity at 0.5 / 1 / 2 false positives per volume, and 95% bootstrap intervals of
+FROC@1 and the AUC (`ci95`, beside the figures: the card's `metrics` are numbers only)."""
 from __future__ import annotations
 
 import argparse
