@@ -155,7 +155,7 @@ def _ci_names(ci, auc_name):
     out = {"froc_sensitivity_at_1_fp": ci["froc_sensitivity_at_1_fp"]}
     if "auc" in ci:
         out[auc_name] = ci["auc"]
-    out["method"] = "95% percentile bootstrap, 1000 resamples of whole cases (tasks.bootstrap_ci)"
+    out["method"] = ci["method"]
     return out
 
 

@@ -116,7 +116,8 @@ def bootstrap_ci(cands, group_of, lesions_per_group, images_per_group, image_sco
 
     cands: (score, lesion id or None, image id) as for `froc`; `group_of(image id)` -> group index;
     lesions_per_group / images_per_group: counts per group; image_* (optional): per-image score,
-    label and group for the AUC. Returns {"froc_sensitivity_at_1_fp": [lo, hi], "auc": [lo, hi]}."""
+    label and group for the AUC. Returns {"froc_sensitivity_at_1_fp": [lo, hi], "auc": [lo, hi],
+    "method": text}."""
     n = len(lesions_per_group)
     by_group = [[] for _ in range(n)]
     for c in cands:
@@ -137,7 +138,8 @@ def bootstrap_ci(cands, group_of, lesions_per_group, images_per_group, image_sco
             a = auc([x[0] for x in si], [x[1] for x in si])
             if a == a:
                 aucs.append(a)
-    out = {"froc_sensitivity_at_1_fp": [round(float(np.percentile(fr1, q)), 4) for q in (2.5, 97.5)]}
+    out = {"froc_sensitivity_at_1_fp": [round(float(np.percentile(fr1, q)), 4) for q in (2.5, 97.5)],
+           "method": f"95% percentile bootstrap, {n_boot} resamples of whole cases (tasks.bootstrap_ci)"}
     if aucs:
         out["auc"] = [round(float(np.percentile(aucs, q)), 4) for q in (2.5, 97.5)]
     return out
