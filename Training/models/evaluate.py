@@ -159,8 +159,9 @@ def _ci_names(ci, auc_name):
     return out
 
 
-def evaluate_mammo(split, sess):
-    """View-level malignancy AUC / sensitivity, lesion-level (per appearance) FROC per image."""
+def evaluate_mammo(split, sess, solo=False):
+    """View-level malignancy AUC / sensitivity, lesion-level (per appearance) FROC per image.
+    `solo`: every view without the other breast's (its second channel repeats the view)."""
     import mammo_data
     cfg = TASKS["mammo"]
     shifted = split == "shifted"
@@ -173,7 +174,7 @@ def evaluate_mammo(split, sess):
     H, W = cfg["size"]
     for i in range(n):
         views = mammo_data.make_exam(split, i)
-        x = np.stack([mammo_data.normalise(v["img"])[None] for v in views])
+        x = np.stack([mammo_data.paired_input(views, j, solo) for j in range(len(views))])
         les_per_exam.append(sum(len(v["lesions"]) for v in views))
         heat, score = sess.run(None, {"input": x})
         for j, v in enumerate(views):
@@ -339,7 +340,14 @@ def _nearest_shifted(v, r, c, H, W):
 def evaluate_split(task, split, sess):
     """The task's evaluation of `split` with `sess` (onnxruntime or tune.TorchSession)."""
     if task == "mammo":
-        return evaluate_mammo(split, sess)
+        res = evaluate_mammo(split, sess)
+        if split != "shifted":   # what the workstation gives when the other breast's view is missing
+            alone = evaluate_mammo(split, sess, solo=True)["figures"]
+            res["without_other_breast"] = {
+                "conditions": "the same views, each with its second channel repeating the view itself",
+                "figures": {k: alone[k] for k in ("image_auc", "froc_sensitivity_at_1_fp", "sensitivity_at_1_fp_asymmetry")
+                            if k in alone}}
+        return res
     if task == "cxr":
         return evaluate_cxr(split, sess)
     return evaluate(task, split, sess)

@@ -21,7 +21,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 from nets import load_checkpoint, n_params  # noqa: E402
-from tasks import CKPT, MODELS, TASKS, preprocess_volume, slice_input  # noqa: E402
+from tasks import CKPT, MODELS, TASKS, in_channels, preprocess_volume, slice_input  # noqa: E402
 
 OPSET = 17
 DISCLAIMER = "Trained on synthetic phantoms; demonstrates the pipeline; not a medical device."
@@ -78,9 +78,10 @@ def card_static(task):
         }
     if task == "mammo":
         return {
-            "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+            "id": cfg["id"], "version": "2.0.0", "task": "heatmap",
             "description": "Per-pixel suspicion heatmap (any mass, calcification cluster, distortion or asymmetry) and "
-                           "image-level malignancy score for one 2-D mammography view.",
+                           "image-level malignancy score for one 2-D mammography view, read beside the same view of "
+                           "the other breast.",
             "intended_use": {"modality": "MG", "body_part": "BREAST", "views": ["CC", "MLO"],
                              "pixel_spacing_range": [0.18, 0.22], "matrix": [1000, 800],
                              "photometric_interpretation": "MONOCHROME2",
@@ -89,11 +90,22 @@ def card_static(task):
                               "(torch adaptive_avg_pool2d semantics)",
                               "window_hu": None, "percentile_normalization": [1.0, 99.5],
                               "percentile_mapping": "after resampling: clip((v - P1) / (P99.5 - P1), 0, 1) over the whole image",
-                              "mean": [0.0], "std": [1.0], "channel_layout": "NCHW", "channels": 1,
+                              "mean": [0.0, 0.0], "std": [1.0, 1.0], "channel_layout": "NCHW", "channels": 2,
                               "invert_monochrome1": True, "dynamic_batch": True,
-                              "orientation": "as stored; left and right views both appear in training (no flipping needed)"},
-            "inputs": [{"name": "input", "shape": [1, 1, H, W], "dtype": "float32",
-                        "meaning": "one normalised view"}],
+                              "orientation": "as stored; left and right views both appear in training (no flipping needed)",
+                              # read by the workstation (Analysis.CardDetails.Contralateral)
+                              "contralateral_channel": {
+                                  "channel": 1,
+                                  "match": "the image of the same series with the same view position and the other "
+                                           "laterality (RCC with LCC, RMLO with LMLO)",
+                                  "preprocessing": "the same as channel 0, on that image",
+                                  "mirror": "left-right, so the two chest walls line up (left and right views are "
+                                            "stored mirrored; not mirrored when Image Orientation (Patient) shows "
+                                            "both rows running the same way)",
+                                  "when_missing": "channel 1 repeats channel 0, unmirrored"}},
+            "inputs": [{"name": "input", "shape": [1, 2, H, W], "dtype": "float32",
+                        "meaning": "channel 0 the normalised view, channel 1 the normalised same view of the other "
+                                   "breast, mirrored (see preprocessing.contralateral_channel)"}],
             "outputs": {"heatmap": "heatmap", "scores": "score", "labels": ["malignancy"], "activation": "none",
                         "activation_note": "sigmoid is inside the graph: outputs are probabilities in [0, 1]",
                         "tensors": [{"name": "heatmap", "shape": [1, 1, H, W],
@@ -182,7 +194,7 @@ def card_static(task):
 def export(task):
     cfg = TASKS[task]
     model = build(task)
-    C = 2 * cfg["context"] + 1
+    C = in_channels(cfg)
     H, W = cfg["size"]
     os.makedirs(MODELS, exist_ok=True)
     path = os.path.join(MODELS, cfg["id"] + ".onnx")
@@ -197,7 +209,8 @@ def export(task):
     # onnxruntime vs torch on real validation slices (and zeros)
     if task == "mammo":
         import mammo_data
-        x = np.stack([mammo_data.normalise(v["img"])[None] for i in range(2) for v in mammo_data.make_exam("val", i)])
+        exams = [mammo_data.make_exam("val", i) for i in range(2)]
+        x = np.stack([mammo_data.paired_input(views, j) for views in exams for j in range(len(views))])
         what = "8 validation views (exams val/0-1) + zeros"
     elif task == "cxr":
         import cxr_data

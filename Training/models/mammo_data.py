@@ -9,6 +9,9 @@ Shifted set (evaluation only): noise raised to 1.5x (extra Gaussian noise of the
 signal-dependent sigma x sqrt(1.5^2 - 1)), lesion contrast x0.6, and pixel spacing 0.2/0.89 mm
 with the same matrix (the image is shrunk by 0.89 about the chest wall and padded with air).
 
+The model sees each view beside the same view of the other breast (`paired_input`): the
+generator's breasts are near mirror images, so an asymmetry shows by comparison.
+
 Cached at the model resolution (area average of the 1000x800 view to 256x208); raw stored
 values (12-bit, MONOCHROME2) are kept, normalisation is the model's preprocessing."""
 from __future__ import annotations
@@ -110,6 +113,23 @@ def normalise(img):
     """Card preprocessing after the area resample: percentiles [1, 99.5] of the image -> [0, 1]."""
     lo, hi = np.percentile(img, [1.0, 99.5])
     return np.clip((img - lo) / max(hi - lo, 1e-6), 0, 1).astype(np.float32)
+
+
+# The same view of the other breast: the model's second input channel.
+CONTRALATERAL = {"RCC": "LCC", "LCC": "RCC", "RMLO": "LMLO", "LMLO": "RMLO"}
+
+
+def paired_input(views, j, solo=False):
+    """float32 [2, 256, 208] for views[j]: channel 0 the normalised view, channel 1 the normalised
+    same view of the other breast mirrored left-right, so the two chest walls line up (left and
+    right views are stored mirrored). `solo` (no contralateral view): channel 1 repeats the view
+    itself, unmirrored, which is what the workstation feeds when the other breast's view is
+    missing."""
+    x = normalise(views[j]["img"])
+    if solo:
+        return np.stack([x, x])
+    other = next(v for v in views if v["view"] == CONTRALATERAL[views[j]["view"]])
+    return np.stack([x, normalise(other["img"])[:, ::-1]])
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def load_checkpoint(path, cfg):
     ones are a bare state dict of the task's default architecture (`cfg`: a tasks.TASKS entry)."""
     ck = torch.load(path, map_location="cpu")
     arch, state = (ck["arch"], ck["state"]) if "state" in ck else ({}, ck)
-    m = UNet(2 * cfg["context"] + 1, arch.get("base", cfg["base"]), cfg["score_head"], cfg["size"],
+    m = UNet(cfg.get("channels", 2 * cfg["context"] + 1), arch.get("base", cfg["base"]), cfg["score_head"], cfg["size"],
              mal_head=arch.get("mal_head", False))
     m.load_state_dict(state)
     return m.eval()

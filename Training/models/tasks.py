@@ -24,7 +24,7 @@ TASKS = {
     ),
     "mammo": dict(
         id="mammo-suspicion-v1", kind="mammography", window=None, context=0, size=(256, 208),
-        base=8, score_head=True, crop=None,
+        base=8, score_head=True, crop=None, channels=2,   # the view + the other breast's (mammo_data.paired_input)
         n_train=200, n_val=60, n_shifted=12, n_tune=20,
     ),
     "cxr": dict(
@@ -33,6 +33,11 @@ TASKS = {
         n_train=64, n_val=40, n_shifted=24, n_tune=24,
     ),
 }
+
+
+def in_channels(cfg):
+    """Model input channels: `channels` when the task sets it, else the 2*context+1 slices."""
+    return cfg.get("channels", 2 * cfg["context"] + 1)
 
 
 def window(hu, center, width):

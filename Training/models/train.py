@@ -20,7 +20,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
 from nets import UNet, n_params  # noqa: E402
-from tasks import CKPT, TASKS, preprocess_volume, slice_input, target_volume  # noqa: E402
+from tasks import CKPT, TASKS, in_channels, preprocess_volume, slice_input, target_volume  # noqa: E402
 
 SEED = 1234
 UNIT = {"mammo": "exams", "cxr": "PA radiographs"}
@@ -34,7 +34,8 @@ SAMPLING_LESION_UNIFORM = ("half the samples centred near a lesion picked unifor
 RECIPES = {
     "ldct": dict(iters=9000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0, dense_neg=0.5),
     "head_ct": dict(iters=300, batch=8, pos_weight=5.0, dice=0.5, base=8),
-    "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0),
+    "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0,
+                  solo=0.1),
     "cxr": dict(iters=800, batch=8, pos_weight=5.0, dice=0.5, base=8),
 }
 SMALL_MM = 6.0                   # LDCT: nodules below this get `small_boost` x the lesion-centred samples
@@ -47,9 +48,11 @@ def load_train(task, cfg):
     if task == "mammo":
         import mammo_data
         for i in range(cfg["n_train"]):
-            for v in mammo_data.make_exam("train", i):
-                # each view is a one-slice "volume"; target 1 = lesion pixel, 2 = malignant lesion pixel
-                vols.append(mammo_data.normalise(v["img"])[None].astype(np.float16))
+            views = mammo_data.make_exam("train", i)
+            for j, v in enumerate(views):
+                # each view is a one-slice "volume" whose input is [view, other breast's view mirrored];
+                # target 1 = lesion pixel, 2 = malignant lesion pixel
+                vols.append(mammo_data.paired_input(views, j).astype(np.float16))
                 tgts.append((v["mask"] * (1 + mammo_data.malignant_region(v)))[None].astype(np.uint8))
                 lesions.append(v["lesions"])
         return vols, tgts, lesions
@@ -110,7 +113,12 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
             else:
                 v, k = pos[r.integers(len(pos))] if r.uniform() < 0.5 else allk[r.integers(len(allk))]
             picked.append(v)
-            x = slice_input(vols[v], k, ctx).astype(np.float32)
+            if cfg.get("channels"):     # paired views (mammography): the "volume" is the input itself
+                x = vols[v].astype(np.float32)
+                if r.uniform() < rec.get("solo", 0.0):   # no other breast's view: the view repeats
+                    x = np.stack([x[0], x[0]])
+            else:
+                x = slice_input(vols[v], k, ctx).astype(np.float32)
             y = tgts[v][k].astype(np.float32)
             if cfg["crop"]:
                 cs = cfg["crop"]
@@ -200,7 +208,7 @@ def sampling_text(task, cfg, rec):
 
 
 def build_model(task, cfg, rec):
-    return UNet(2 * cfg["context"] + 1, int(rec["base"]), cfg["score_head"], cfg["size"],
+    return UNet(in_channels(cfg), int(rec["base"]), cfg["score_head"], cfg["size"],
                 mal_head=bool(rec.get("mal_head", 0)))
 
 
@@ -273,7 +281,9 @@ def main(argv=None):
                 + " on the heatmap" + (" + 0.5 BCE on the image score" if cfg["score_head"] else "")
                 + (" + the same heatmap loss on a malignancy-only heatmap (malignant lesions' pixels)" if arch["mal_head"] else ""),
         "sampling": sampling_text(a.task, cfg, rec),
-        "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02",
+        "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02"
+                        + (f"; in {rec['solo']:g} of the samples the other breast's channel is replaced by the view "
+                           "itself (as fed when that view is missing)" if rec.get("solo") else ""),
         "seed": seed, "threads": a.threads, "device": a.device,
         "torch": torch.__version__, "params": n_params(model),
         "data_load_s": round(t_data, 1), "train_time_s": round(t_train, 1),

@@ -9,7 +9,8 @@ right-breast images, on the left of left-breast images; lateral/axilla at the to
 
 Texture: power-law (1/f^beta) noise thresholded into fibroglandular tissue, under a density
 envelope that spares the subcutaneous fat; skin line; thickness roll-off; pectoral muscle and
-axillary tail on MLO.
+axillary tail on MLO. The two breasts share most of their texture, mirrored (BILATERAL_OWN), as
+real breasts are near mirror images: a focal asymmetry stands out against the other side.
 
 Lesion spec: {"type": "spiculated_mass"|"circumscribed_mass"|"calcifications"|"distortion"|
   "asymmetry", "side": "L"|"R", "pos": [depth, lateral, upper] (fractions of the breast semi-axes;
@@ -29,6 +30,10 @@ from pydicom.sequence import Sequence
 ROWS, COLS, SP = 1000, 800, 0.2
 Y_CW = -70.0
 C45 = 0.70710678
+# Breasts are roughly mirror images of each other: each side's coarse fibroglandular field is the
+# shared, mirrored field plus this fraction (in amplitude) of its own. A focal asymmetry is then
+# visible by comparison with the other breast, as radiologists read it.
+BILATERAL_OWN = 0.2
 VIEWS = [  # name, laterality, view position, row_dir, col_dir, patient orientation, view code
     ("RCC", "R", "CC", (0, 1, 0), (1, 0, 0), ["P", "L"], ("399162004", "cranio-caudal")),
     ("LCC", "L", "CC", (0, -1, 0), (-1, 0, 0), ["A", "R"], ("399162004", "cranio-caudal")),
@@ -122,11 +127,22 @@ def _render_lesion(img, les, uc, vc, r, scale=1.0):
     return [int(c0 + nz[:, 1].min()), int(r0 + nz[:, 0].min()), int(c0 + nz[:, 1].max()), int(r0 + nz[:, 0].max())]
 
 
+def _bilateral(shared, own, side):
+    """A side's texture field: the shared one (mirrored on the left, whose images are stored with
+    the chest wall on the other edge) mixed with the side's own in amplitude BILATERAL_OWN."""
+    if side == "L":
+        shared = shared[:, ::-1]
+    return np.sqrt(1 - BILATERAL_OWN ** 2) * shared + BILATERAL_OWN * own
+
+
 def render_view(view, anatomy: dict, anatomy_key: str, noise_key: str, lesions: list):
     name, side, vp = view[0], view[1], view[2]
     plane, u_cw, v_c, hv = view_plane(view, anatomy)
     s, base, D, W, H = breast_geometry(anatomy, side)
-    ra = rng(anatomy_key, "mammo", side, vp)        # same for priors: the anatomy does not change
+    # Texture keys: the anatomy (not the exam), so a prior exam shows the same breast. The coarse
+    # fibroglandular field is mostly shared by the two breasts, mirrored (see BILATERAL_OWN).
+    ra = rng(anatomy_key, "mammo", side, vp)
+    rs = rng(anatomy_key, "mammo", "bilateral", vp)
     V, U = np.mgrid[0:ROWS, 0:COLS].astype(np.float32)
     t = np.abs(U - u_cw) * SP                        # mm from the chest wall
     w = (V - v_c) * SP                               # mm from the breast axis (negative = up/lateral)
@@ -137,8 +153,8 @@ def render_view(view, anatomy: dict, anatomy_key: str, noise_key: str, lesions: 
     edge_mm = (1 - rho) * np.minimum(D, hv_map)      # approximate distance inside the skin
     inside = smoothstep_edge(-edge_mm, 0.3)
     tf = 1 - np.exp(-np.clip(edge_mm, 0, None) / 7.0)   # thickness roll-off toward the skin
-    big = power_law_noise((ROWS, COLS), 3.2, ra)
-    fine = power_law_noise((ROWS, COLS), 2.0, ra)
+    big, fine = (_bilateral(power_law_noise((ROWS, COLS), beta, rs), power_law_noise((ROWS, COLS), beta, ra), side)
+                 for beta in (3.2, 2.0))
     dens = anatomy.get("density", 0.5)               # 0 fatty … 1 extremely dense
     env = np.clip((edge_mm - 6) / 18, 0, 1) * np.exp(-((t / D - 0.45) / 0.45) ** 2)
     fg = 1 / (1 + np.exp(-(big + 1.2 - 2.6 * (1 - dens)) * 2.2)) * env

@@ -2,14 +2,17 @@ import Foundation
 import Inference
 
 /// The parts of a model card that `Inference.ModelCard` does not model but Analysis needs: the
-/// MONOCHROME1 switch, the resampling method, the presentation intent, and the candidate rule of
-/// the card's `postprocessing` text. Read from the card file itself; absent keys take the
-/// documented defaults.
+/// MONOCHROME1 switch, the resampling method, the presentation intent, whether the model reads a
+/// view beside the other breast's, and the candidate rule of the card's `postprocessing` text.
+/// Read from the card file itself; absent keys take the documented defaults.
 public struct CardDetails: Sendable, Equatable {
     /// Invert MONOCHROME1 images before normalising (card `preprocessing.invert_monochrome1`).
     public var invertMonochrome1: Bool = true
     /// "area" (torch adaptive average pooling) or "bilinear" (card `preprocessing.resample`).
     public var areaResample: Bool = true
+    /// The model's second input channel is the same view of the other breast (card
+    /// `preprocessing.contralateral_channel`; see `ContralateralPairing`).
+    public var contralateralChannel: Bool = false
     /// Card `intended_use.presentation_intent` (e.g. "FOR PRESENTATION").
     public var presentationIntent: String?
     public var candidates = CandidateRule()
@@ -43,6 +46,9 @@ public struct CardDetails: Sendable, Equatable {
     public init(json root: [String: Any]) {
         let pre = root["preprocessing"] as? [String: Any] ?? [:]
         if let invert = pre["invert_monochrome1"] as? Bool { invertMonochrome1 = invert }
+        if let pair = pre["contralateral_channel"] as? [String: Any] {
+            contralateralChannel = (pair["channel"] as? NSNumber)?.intValue == 1
+        }
         if let method = (pre["resample"] as? String)?.lowercased() {
             areaResample = method.contains("area") || method.contains("box") || !method.contains("bilinear")
         }

@@ -4,7 +4,10 @@ import Inference
 /// Runs a 2-D heatmap model (mammography view, chest radiograph) on one image exactly as its card
 /// prescribes: MONOCHROME1 inverted (when the card says so), area-averaged to the model's input
 /// size (torch `adaptive_avg_pool2d` semantics, as in training), then percentile-normalised over
-/// the whole image, and, if the card gives them, mean/std applied.
+/// the whole image, and, if the card gives them, mean/std applied. A card with a
+/// `contralateral_channel` (mammography) takes a second channel: the same view of the other
+/// breast, prepared the same way and mirrored to line up (`ContralateralPairing`), or the view
+/// itself when there is no such image.
 public struct ImageAnalyzer {
     public let model: Model
     public let card: ModelCard
@@ -46,14 +49,34 @@ public struct ImageAnalyzer {
         return x
     }
 
-    public func run(_ image: ProjectionImage, isCancelled: () -> Bool = { false }) throws -> Output {
+    /// The model input (1 × channels × h × w) for `image`, with `contralateral` as the second
+    /// channel when the card asks for one (nil: the view repeats).
+    public func input(for image: ProjectionImage, contralateral: ProjectionImage?) throws -> [Float] {
+        let channels = card.preprocessing.channels ?? 1
+        let x = try input(for: image)
+        switch (channels, details.contralateralChannel) {
+        case (1, false):
+            return x
+        case (2, true):
+            guard let other = contralateral else { return x + x }
+            let y = try input(for: other)
+            let width = card.preprocessing.resampleSize[1]
+            return x + (ContralateralPairing.needsMirror(image, partner: other) ? ContralateralPairing.mirrored(y, width: width) : y)
+        default:
+            throw VolumeAnalyzer.Problem.card("a 2-D model takes one channel, or two with a contralateral_channel; the card says \(channels)"
+                                              + (details.contralateralChannel ? " with a contralateral channel" : ""))
+        }
+    }
+
+    /// Runs the model on `image` (and, for a card with a contralateral channel, the same view of
+    /// the other breast when the series has one).
+    public func run(_ image: ProjectionImage, contralateral: ProjectionImage? = nil, isCancelled: () -> Bool = { false }) throws -> Output {
         guard let heatName = card.outputs.heatmap else { throw VolumeAnalyzer.Problem.card("no heatmap output declared") }
         guard let inputName = model.inputs.first?.name else { throw VolumeAnalyzer.Problem.card("the model has no input") }
-        let channels = card.preprocessing.channels ?? 1
-        guard channels == 1 else { throw VolumeAnalyzer.Problem.card("2-D models take one channel, the card says \(channels)") }
         let size = card.preprocessing.resampleSize
-        let x = try input(for: image)
-        let result = try model.runSync([inputName: Tensor(shape: [1, 1, size[0], size[1]], floats: x)], isCancelled: isCancelled)
+        let x = try input(for: image, contralateral: contralateral)
+        let channels = x.count / max(size[0] * size[1], 1)
+        let result = try model.runSync([inputName: Tensor(shape: [1, channels, size[0], size[1]], floats: x)], isCancelled: isCancelled)
         guard let heat = result[heatName], heat.floats.count == size[0] * size[1] else {
             throw VolumeAnalyzer.Problem.card("output '\(heatName)' is missing or not \(size[0])×\(size[1])")
         }

@@ -184,21 +184,9 @@ public enum StudyAnalysis {
                                    run: Run, progress: (Double) -> Void, isCancelled: () -> Bool) throws -> RunOutput {
         let headers = series.instances.filter { $0.hasPixelData && $0.rows > 0 && $0.frames == 1 }
         guard !headers.isEmpty else { throw ImageProblem(description: "the series has no single-frame images") }
-        // Decoding dominates (JPEG 2000 mammograms): decode the views on all cores, a few at a time
-        // so a long series of radiographs is never all in memory at once.
-        let chunk = 8
-        var loaded = [Swift.Result<ProjectionImage, Error>?](repeating: nil, count: headers.count)
-        func decode(from start: Int) {
-            let end = min(start + chunk, headers.count)
-            loaded.withUnsafeMutableBufferPointer { buf in
-                nonisolated(unsafe) let buf = buf  // each index written by one iteration
-                DispatchQueue.concurrentPerform(iterations: end - start) { k in
-                    buf[start + k] = Swift.Result { try ProjectionImage.load(headers[start + k]) }
-                }
-            }
-        }
         let model = try Model.load(entry.url)
         let details = CardDetails(card: entry.card)
+        let plan = ProjectionBatches(headers: headers, pairContralateral: details.contralateralChannel)
         let analyzer = ImageAnalyzer(model: model, card: entry.card, details: details)
         let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
         let label = mammography ? "suspicious lesion" : entry.card.outputs.labels?.first ?? "abnormality"
@@ -207,41 +195,44 @@ public enum StudyAnalysis {
                                               rule: details.candidates, label: label, riskLevels: levels,
                                               model: entry.reference, ood: !ood.isEmpty)
         var out = RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
-        for i in headers.indices {
-            if isCancelled() { throw ONNXError.cancelled }
-            if i % chunk == 0 {
-                if i >= chunk { for k in i - chunk ..< i { loaded[k] = nil } }  // release the previous chunk
-                decode(from: i)
+        var done = 0
+        for batch in plan.batches {
+            let loaded = plan.decode(batch)
+            for i in batch {
+                if isCancelled() { throw ONNXError.cancelled }
+                done += 1
+                let image: ProjectionImage
+                switch loaded[i] {
+                case let .success(img)?: image = img
+                case let .failure(error)?:
+                    out.run.warnings.append("skipped unreadable image \(URL(fileURLWithPath: headers[i].path).lastPathComponent): \(error)")
+                    continue
+                case nil: continue
+                }
+                // The other breast's view, when the model reads one and it decoded; else the view repeats.
+                let contralateral = plan.partner[i].flatMap { try? loaded[$0]?.get() }
+                // Per-image checks against the card: such an image still runs, its findings flagged OOD.
+                var imageOOD: [String] = []
+                if let pi = entry.card.intendedUse.photometricInterpretation, image.photometricInterpretation != pi,
+                   !(image.photometricInterpretation == "MONOCHROME1" && details.invertMonochrome1) {
+                    imageOOD.append("photometric interpretation \(image.photometricInterpretation) differs from the validated \(pi)")
+                }
+                if let intent = details.presentationIntent?.uppercased(), !image.presentationIntent.isEmpty, image.presentationIntent != intent {
+                    imageOOD.append("presentation intent \(image.presentationIntent) differs from the validated \(intent)")
+                }
+                for reason in imageOOD where !out.run.ood.contains(reason) { out.run.ood.append(reason) }
+                extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
+                let o = try analyzer.run(image, contralateral: contralateral, isCancelled: isCancelled)
+                out.heatmaps.append(o.heatmap)
+                if let s = o.score {
+                    out.imageScores.append(ImageScore(sopInstanceUID: image.sopInstanceUID,
+                                                      laterality: image.laterality.isEmpty ? nil : image.laterality,
+                                                      view: image.viewPosition.isEmpty ? nil : image.viewPosition,
+                                                      probability: s, model: entry.reference))
+                }
+                out.findings += extractor.findings(heatmap: o.heatmap, image: image, imageScore: o.score)
+                progress(Double(done) / Double(headers.count))
             }
-            let image: ProjectionImage
-            switch loaded[i] {
-            case let .success(img)?: image = img
-            case let .failure(error)?:
-                out.run.warnings.append("skipped unreadable image \(URL(fileURLWithPath: headers[i].path).lastPathComponent): \(error)")
-                continue
-            case nil: continue
-            }
-            // Per-image checks against the card: such an image still runs, its findings flagged OOD.
-            var imageOOD: [String] = []
-            if let pi = entry.card.intendedUse.photometricInterpretation, image.photometricInterpretation != pi,
-               !(image.photometricInterpretation == "MONOCHROME1" && details.invertMonochrome1) {
-                imageOOD.append("photometric interpretation \(image.photometricInterpretation) differs from the validated \(pi)")
-            }
-            if let intent = details.presentationIntent?.uppercased(), !image.presentationIntent.isEmpty, image.presentationIntent != intent {
-                imageOOD.append("presentation intent \(image.presentationIntent) differs from the validated \(intent)")
-            }
-            for reason in imageOOD where !out.run.ood.contains(reason) { out.run.ood.append(reason) }
-            extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
-            let o = try analyzer.run(image, isCancelled: isCancelled)
-            out.heatmaps.append(o.heatmap)
-            if let s = o.score {
-                out.imageScores.append(ImageScore(sopInstanceUID: image.sopInstanceUID,
-                                                  laterality: image.laterality.isEmpty ? nil : image.laterality,
-                                                  view: image.viewPosition.isEmpty ? nil : image.viewPosition,
-                                                  probability: s, model: entry.reference))
-            }
-            out.findings += extractor.findings(heatmap: o.heatmap, image: image, imageScore: o.score)
-            progress(Double(i + 1) / Double(headers.count))
         }
         if out.heatmaps.isEmpty { throw ImageProblem(description: "no image of the series could be read: \(out.run.warnings.joined(separator: "; "))") }
         return out

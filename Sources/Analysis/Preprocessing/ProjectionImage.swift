@@ -40,15 +40,14 @@ public struct ProjectionImage: Sendable {
         }
         let spacing = header.pixelSpacing.count == 2 && header.pixelSpacing.allSatisfy({ $0 > 0 && $0.isFinite })
             ? (row: header.pixelSpacing[0], column: header.pixelSpacing[1]) : nil
-        var laterality = header.laterality.uppercased()
+        let laterality = ContralateralPairing.laterality(of: header)
         let view = header.viewPosition.uppercased()
-        if !["L", "R", "B"].contains(laterality), let c = view.first, c == "L" || c == "R" { laterality = String(c) }
         var image = ProjectionImage(sopInstanceUID: header.sopInstanceUID, columns: d.columns, rows: d.rows, values: values,
                                photometricInterpretation: d.photometricInterpretation.uppercased(), bitsStored: d.bitsStored,
                                pixelSpacing: spacing,
                                imagePosition: header.imagePosition.count == 3 ? header.imagePosition : nil,
                                imageOrientation: header.imageOrientation.count == 6 ? header.imageOrientation : nil,
-                               laterality: ["L", "R", "B"].contains(laterality) ? laterality : "",
+                               laterality: laterality,
                                viewPosition: view)
         image.presentationIntent = (file.dataSet.string(Tag(0x0008, 0x0068)) ?? "").uppercased()
         return image
