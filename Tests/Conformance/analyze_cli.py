@@ -229,6 +229,7 @@ def peer_check(out, truth, model_id, name):
     maps = {m["sop_instance_uid"]: m for m in out.get("heatmaps", [])}
     folder = os.path.join(SAMPLES, truth["folder"])
     worst = 0.0
+    prepared = {}
     for f in truth["series"][0]["files"]:
         ds = pydicom.dcmread(os.path.join(folder, f))
         img = ds.pixel_array.astype(np.float64)
@@ -236,8 +237,24 @@ def peer_check(out, truth, model_id, name):
             img = (2 ** ds.BitsStored - 1) - img
         x = adaptive_avg_pool(img, (h, w)).astype(np.float32)
         lo, hi = np.percentile(x, [lo_q, hi_q])
-        x = np.clip((x - lo) / max(hi - lo, 1e-6), 0, 1).astype(np.float32)
-        heat = sess.run(None, {"input": x[None, None]})[0][0, 0]
+        prepared[f] = (ds, np.clip((x - lo) / max(hi - lo, 1e-6), 0, 1).astype(np.float32))
+    paired = "contralateral_channel" in card["preprocessing"]
+    for f, (ds, x) in prepared.items():
+        if paired:
+            # Channel 1: the same view of the other breast, mirrored unless both rows run the same way.
+            lat, view = str(ds.get("ImageLaterality", "")), str(ds.get("ViewPosition", ""))
+            other = next((o for o in prepared.values() if str(o[0].get("ImageLaterality", "")) == {"L": "R", "R": "L"}.get(lat)
+                          and str(o[0].get("ViewPosition", "")) == view), None)
+            if other is None:
+                x1 = x
+            else:
+                a, b = ds.get("ImageOrientationPatient"), other[0].get("ImageOrientationPatient")
+                same = a is not None and b is not None and sum(float(a[k]) * float(b[k]) for k in range(3)) > 0.5
+                x1 = other[1] if same else other[1][:, ::-1]
+            inp = np.stack([x, x1])[None]
+        else:
+            inp = x[None, None]
+        heat = sess.run(None, {"input": np.ascontiguousarray(inp)})[0][0, 0]
         m = maps.get(str(ds.SOPInstanceUID))
         if m is None:
             check(False, f"{name}: a heatmap for {f}")

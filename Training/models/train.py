@@ -35,7 +35,7 @@ RECIPES = {
     "ldct": dict(iters=9000, batch=16, pos_weight=5.0, dice=0.0, base=8, lesion_frac=0.5, small_boost=3.0, dense_neg=0.5),
     "head_ct": dict(iters=300, batch=8, pos_weight=5.0, dice=0.5, base=8),
     "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0,
-                  solo=0.1),
+                  solo=0.1, contra_neg=0.0),
     "cxr": dict(iters=800, batch=8, pos_weight=5.0, dice=0.5, base=8),
 }
 SMALL_MM = 6.0                   # LDCT: nodules below this get `small_boost` x the lesion-centred samples
@@ -87,6 +87,10 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
         les_p = w / w.sum()
     # mammography `type_uniform`: positive views are drawn per lesion type, every type as often,
     # asymmetries (the faintest) `asym_boost` times as often
+    # mammography `contra_neg`: views without a lesion whose other-breast view has one (their
+    # channel 1 shows a lesion that channel 0 lacks: the heatmap must stay dark there). load_train
+    # appends each exam's views in mammo_data order RCC, LCC, RMLO, LMLO, so view v pairs with v ^ 1.
+    contra = [v for v in range(len(vols)) if task == "mammo" and not lesions[v] and lesions[v ^ 1]]
     by_type = {}
     if task == "mammo":
         for v, li in les_list:
@@ -107,6 +111,8 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
                     focus = (les["center_px"][1], les["center_px"][0])      # native px = model px (256 matrix)
                 else:
                     v, k = allk[r.integers(len(allk))]
+            elif task == "mammo" and rec.get("contra_neg") and r.uniform() < rec["contra_neg"]:
+                v, k = contra[r.integers(len(contra))], 0
             elif task == "mammo" and rec.get("type_uniform") and r.uniform() < 0.5:
                 vs = by_type[types[r.choice(len(types), p=type_p)]]
                 v, k = vs[r.integers(len(vs))], 0
@@ -204,6 +210,9 @@ def sampling_text(task, cfg, rec):
               f"with weights (circumscribed and spiculated mass, calcifications, distortion once each, asymmetry "
               f"{boost:g}x: the faintest type)") +
              ", a quarter from views with any lesion, a quarter from any view")
+        if rec.get("contra_neg"):
+            t = (f"{rec['contra_neg']:g} of the samples from views without a lesion whose other-breast view has one "
+                 "(the other breast's lesion must not light up this view); of the rest, " + t)
     return t
 
 
