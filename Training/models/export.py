@@ -73,8 +73,10 @@ def card_static(task):
             "postprocessing": {"candidates": "stack slice heatmaps to [Z,H,W]; candidates are voxels equal to the "
                                              "3x7x7 max of their neighbourhood with p >= 0.1; greedy suppression "
                                              "within 10 mm; candidate score = peak p",
-                               "measurement": "connected component of p >= 0.5 around the peak; diameter = "
-                                              "equivalent-sphere diameter of its voxel volume"},
+                               "measurement": "connected component of p >= 0.5 around the peak (26-connected, on "
+                                              "the CT grid); diameter = longest in-plane diameter on the slice "
+                                              "of largest cross-section, short diameter perpendicular to it, "
+                                              "volume = voxel count x voxel volume (docs/ANALYSIS_JSON.md)"},
         }
     if task == "mammo":
         return {
