@@ -56,6 +56,24 @@ final class ContralateralPairingTests: XCTestCase {
         XCTAssertEqual(ContralateralPairing.mirrored([1, 2, 3, 4, 5, 6], width: 3), [3, 2, 1, 6, 5, 4])
     }
 
+    func testAViewWithoutItsPartnerIsReadAloneWithAWarning() throws {
+        let models = repo.appendingPathComponent("Models")
+        guard FileManager.default.fileExists(atPath: models.appendingPathComponent("mammo-suspicion-v1.onnx").path) else { throw XCTSkip("no Models/") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lightbox-pairing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let src = repo.appendingPathComponent("SampleStudies/02_MG_ALICE_2026")
+        for f in ["MG_RCC.dcm", "MG_RMLO.dcm", "MG_LMLO.dcm"] {   // no LCC
+            try FileManager.default.copyItem(at: src.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+        }
+        let study = try XCTUnwrap(StudyIndex.scan([dir.path], cache: nil).studies.first)
+        let r = StudyAnalysis.analyze(study, catalog: try ModelCatalog(folder: models), options: .init(modelID: "mammo-suspicion-v1"))
+        XCTAssertEqual(r.imageScores.count, 3)
+        let warnings = r.runs.flatMap(\.warnings)
+        XCTAssertEqual(warnings.count, 1, "\(warnings)")
+        XCTAssertTrue(warnings.first?.hasPrefix("RCC was read without the other breast's same view") ?? false, "\(warnings)")
+    }
+
     func testTheMammographyModelReadsTheViewBesideTheMirroredOtherBreast() throws {
         let models = repo.appendingPathComponent("Models")
         guard FileManager.default.fileExists(atPath: models.appendingPathComponent("mammo-suspicion-v1.onnx").path) else { throw XCTSkip("no Models/") }

@@ -211,6 +211,12 @@ public enum StudyAnalysis {
                 }
                 // The other breast's view, when the model reads one and it decoded; else the view repeats.
                 let contralateral = plan.partner[i].flatMap { try? loaded[$0]?.get() }
+                if details.contralateralChannel && contralateral == nil {
+                    let name = [image.laterality, image.viewPosition].joined()
+                    out.run.warnings.append("\(name.isEmpty ? "an image" : name) was read without the other breast's same view "
+                                            + "(none readable in the series): the model validated this way does worse "
+                                            + "(card: without_other_breast)")
+                }
                 // Per-image checks against the card: such an image still runs, its findings flagged OOD.
                 var imageOOD: [String] = []
                 if let pi = entry.card.intendedUse.photometricInterpretation, image.photometricInterpretation != pi,
