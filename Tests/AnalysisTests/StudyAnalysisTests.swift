@@ -131,7 +131,8 @@ final class StudyAnalysisTests: XCTestCase {
 
     /// The radiograph path is generic: any card with a heatmap + score output and percentile
     /// normalisation runs. Here the committed mammography network is re-carded for chest
-    /// radiographs (same .onnx, so its sha256 still verifies) and run on the CR sample, which is
+    /// radiographs (same .onnx, so its sha256 still verifies; it keeps the card's two-channel
+    /// input, whose second channel repeats the image) and run on the CR sample, which is
     /// MONOCHROME1 and must be inverted first.
     func testRadiographPathRunsFromTheCardAlone() throws {
         let dir = try tempDir()
@@ -156,7 +157,10 @@ final class StudyAnalysisTests: XCTestCase {
         XCTAssertEqual(r.runs.count, 1)
         XCTAssertEqual(r.runs[0].ood, [])
         XCTAssertTrue([.findings, .noFindings].contains(r.runs[0].status), "\(r.runs)")
-        XCTAssertTrue(r.runs[0].warnings.isEmpty, "MONOCHROME1 is handled by the card's inversion: \(r.runs[0].warnings)")
+        // The mammography card reads a second, other-breast channel; a radiograph has none (one warning
+        // says so). MONOCHROME1 raises nothing: the card's inversion handles it.
+        XCTAssertEqual(r.runs[0].warnings.count, 1, "\(r.runs[0].warnings)")
+        XCTAssertTrue(r.runs[0].warnings.allSatisfy { $0.contains("without the other breast") }, "\(r.runs[0].warnings)")
         XCTAssertEqual(r.imageScores.count, 1)
         XCTAssertTrue(r.breasts.isEmpty)
         let h = try XCTUnwrap(r.heatmaps.first)
