@@ -48,7 +48,7 @@ def card_static(task):
     slices = f"axial slices k-{ctx}..k+{ctx} (edge slices replicated) as the {C} channels, inferior to superior"
     if task == "ldct":
         return {
-            "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+            "id": cfg["id"], "version": "1.1.0", "task": "heatmap",
             "description": "2.5-D slice-wise lung nodule heatmap for low-dose chest CT; nodules are the "
                            "3-D local maxima of the stacked slice heatmaps (see postprocessing).",
             "intended_use": {"modality": "CT", "body_part": "CHEST", "views": ["AXIAL"],
