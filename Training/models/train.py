@@ -287,7 +287,8 @@ def main(argv=None):
         "samples_seen": iters * rec["batch"],
         "crop": cfg["crop"], "optimizer": "AdamW lr 3e-3 one-cycle, wd 1e-4",
         "loss": f"BCE (pos_weight {rec['pos_weight']:g})" + (f" + {rec['dice']:g} soft Dice" if rec["dice"] else "")
-                + " on the heatmap" + (" + 0.5 BCE on the image score" if cfg["score_head"] else "")
+                + " on the heatmap" + (f" + 0.5 BCE on the {'slice' if a.task == 'head_ct' else 'image'} score"
+                                        if cfg["score_head"] else "")
                 + (" + the same heatmap loss on a malignancy-only heatmap (malignant lesions' pixels)" if arch["mal_head"] else ""),
         "sampling": sampling_text(a.task, cfg, rec),
         "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02"
