@@ -39,6 +39,15 @@ final class ContralateralPairingTests: XCTestCase {
         lcc.laterality = ""
         lcc.viewPosition = "LCC"
         XCTAssertEqual(ContralateralPairing.groups([h[0], lcc]), [[0, 1]])
+        // "LM" and "LMO" are views, not a left "M" or "MO": they pair by Image Laterality.
+        var rlmo = h[0], llmo = h[1]
+        rlmo.viewPosition = "LMO"
+        llmo.viewPosition = "LMO"
+        XCTAssertEqual(ContralateralPairing.groups([rlmo, h[1], llmo]), [[0, 2], [1]])
+        var lm = h[0]
+        lm.laterality = ""
+        lm.viewPosition = "LM"
+        XCTAssertEqual(ContralateralPairing.laterality(of: lm), "")
         // No laterality at all: nothing to pair with.
         var unknown = h[1]
         unknown.laterality = ""

@@ -9,20 +9,27 @@ import Imaging
 /// that partner as a second channel, so an asymmetry (tissue present on one side only) can be
 /// told from ordinary fibroglandular tissue.
 public enum ContralateralPairing {
-    /// The laterality a view belongs to: Image Laterality, else Laterality, else the first letter
-    /// of a view position like "LCC"; "" when none says L, R or B.
+    /// Mammography view positions (the ACR abbreviations used in View Position). "LM" and "LMO"
+    /// start with an L that is not a laterality.
+    static let mammographyViews: Set<String> = ["CC", "MLO", "ML", "LM", "LMO", "XCCL", "XCCM", "FB", "SIO", "AT", "CV"]
+
+    /// The laterality a view belongs to: Image Laterality, else Laterality, else the prefix of a
+    /// non-standard view position like "LCC" (a known view after the letter); "" when none says.
     public static func laterality(of header: InstanceHeader) -> String {
         let lat = header.laterality.uppercased()
         if ["L", "R", "B"].contains(lat) { return lat }
-        if let c = header.viewPosition.uppercased().first, c == "L" || c == "R" { return String(c) }
-        return ""
+        return split(header.viewPosition).laterality
     }
 
-    /// The view position without a leading laterality letter ("LCC" → "CC", "MLO" → "MLO").
-    static func view(of header: InstanceHeader) -> String {
-        let v = header.viewPosition.uppercased().trimmingCharacters(in: .whitespaces)
-        if v.count > 2, let c = v.first, c == "L" || c == "R" { return String(v.dropFirst()) }
-        return v
+    /// The view position without a laterality prefix ("LCC" → "CC"; "MLO" and "LM" unchanged).
+    static func view(of header: InstanceHeader) -> String { split(header.viewPosition).view }
+
+    private static func split(_ viewPosition: String) -> (laterality: String, view: String) {
+        let v = viewPosition.uppercased().trimmingCharacters(in: .whitespaces)
+        if !mammographyViews.contains(v), let c = v.first, c == "L" || c == "R", mammographyViews.contains(String(v.dropFirst())) {
+            return (String(c), String(v.dropFirst()))
+        }
+        return ("", v)
     }
 
     /// `headers` grouped for processing: each image with its partner (same view position, the
