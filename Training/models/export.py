@@ -95,7 +95,7 @@ def card_static(task):
                               "mean": [0.0, 0.0], "std": [1.0, 1.0], "channel_layout": "NCHW", "channels": 2,
                               "invert_monochrome1": True, "dynamic_batch": True,
                               "orientation": "as stored; left and right views both appear in training (no flipping needed)",
-                              # read by the workstation (Analysis.CardDetails.Contralateral)
+                              # read by the workstation (Analysis.CardDetails.contralateralChannel)
                               "contralateral_channel": {
                                   "channel": 1,
                                   "match": "the image of the same series with the same view position and the other "

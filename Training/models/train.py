@@ -90,7 +90,7 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
     # mammography `contra_neg`: views without a lesion whose other-breast view has one (their
     # channel 1 shows a lesion that channel 0 lacks: the heatmap must stay dark there). load_train
     # appends each exam's views in mammo_data order RCC, LCC, RMLO, LMLO, so view v pairs with v ^ 1.
-    contra = [v for v in range(len(vols)) if task == "mammo" and not lesions[v] and lesions[v ^ 1]]
+    contra = [v for v in range(len(vols)) if not lesions[v] and lesions[v ^ 1]] if task == "mammo" else []
     by_type = {}
     if task == "mammo":
         for v, li in les_list:

@@ -30,8 +30,9 @@ from pydicom.sequence import Sequence
 ROWS, COLS, SP = 1000, 800, 0.2
 Y_CW = -70.0
 C45 = 0.70710678
-# Breasts are roughly mirror images of each other: each side's coarse fibroglandular field is the
-# shared, mirrored field plus this fraction (in amplitude) of its own. A focal asymmetry is then
+# Breasts are roughly mirror images of each other: each side's texture fields (the coarse
+# fibroglandular one and the fine one) are the shared, mirrored field plus this fraction (in
+# amplitude) of its own. A focal asymmetry is then
 # visible by comparison with the other breast, as radiologists read it.
 BILATERAL_OWN = 0.2
 VIEWS = [  # name, laterality, view position, row_dir, col_dir, patient orientation, view code
@@ -139,8 +140,8 @@ def render_view(view, anatomy: dict, anatomy_key: str, noise_key: str, lesions: 
     name, side, vp = view[0], view[1], view[2]
     plane, u_cw, v_c, hv = view_plane(view, anatomy)
     s, base, D, W, H = breast_geometry(anatomy, side)
-    # Texture keys: the anatomy (not the exam), so a prior exam shows the same breast. The coarse
-    # fibroglandular field is mostly shared by the two breasts, mirrored (see BILATERAL_OWN).
+    # Texture keys: the anatomy (not the exam), so a prior exam shows the same breast. Both texture
+    # fields are mostly shared by the two breasts, mirrored (see BILATERAL_OWN).
     ra = rng(anatomy_key, "mammo", side, vp)
     rs = rng(anatomy_key, "mammo", "bilateral", vp)
     V, U = np.mgrid[0:ROWS, 0:COLS].astype(np.float32)
