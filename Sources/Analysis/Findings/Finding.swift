@@ -21,8 +21,9 @@ public struct Finding: Codable, Sendable, Equatable {
     public var malignancyProbability: Double?
     /// Patient coordinates (LPS, mm) of the centre.
     public var centerMM: [Double]
-    /// Longest in-plane diameter and the diameter perpendicular to it (mm).
-    public var diameterMM: Double
+    /// Longest in-plane diameter and the diameter perpendicular to it (mm); nil when the image has
+    /// no pixel spacing (the size is unknown, and is never shown as 0 mm).
+    public var diameterMM: Double?
     public var shortDiameterMM: Double?
     /// 2-D findings: the longest diameter (then `diameterMM` is the equivalent-circle diameter).
     public var longAxisMM: Double?
@@ -67,7 +68,7 @@ public struct Finding: Codable, Sendable, Equatable {
     }
 
     public init(label: String, probability: Double, risk: FindingRisk, category: String? = nil,
-                centerMM: [Double], diameterMM: Double, sopInstanceUID: String, centerPX: [Double],
+                centerMM: [Double], diameterMM: Double?, sopInstanceUID: String, centerPX: [Double],
                 bboxPX: [Int], ood: Bool, model: ModelReference) {
         self.label = label; self.probability = probability; self.risk = risk; self.category = category
         self.centerMM = centerMM; self.diameterMM = diameterMM; self.sopInstanceUID = sopInstanceUID

@@ -60,14 +60,11 @@ public struct ImageFindingExtractor: Sendable {
             f.diameterMM = 2 * (Double(region.count) * cellMM2 / Double.pi).squareRoot()
             f.longAxisMM = long
             f.shortDiameterMM = short
-            if image.pixelSpacing == nil { f.diameterMM = 0; f.longAxisMM = nil; f.shortDiameterMM = nil }
+            // No pixel spacing: the size is unknown, never 0 mm.
+            if image.pixelSpacing == nil { f.diameterMM = nil; f.longAxisMM = nil; f.shortDiameterMM = nil }
             switch kind {
             case .mammography:
-                let likelihood = p * min(max(imageScore ?? 1, 0), 1)
-                let birads = BreastSuspicion.birads(likelihood)
-                f.suspicionScore = BreastSuspicion.score(likelihood)
-                f.category = birads.rawValue
-                f.risk = birads.risk
+                Self.assignMammographyCategory(&f, imageScore: imageScore)
                 f.laterality = image.laterality.isEmpty ? nil : image.laterality
             case .radiograph:
                 f.risk = Self.risk(p, levels: riskLevels)
@@ -77,6 +74,17 @@ public struct ImageFindingExtractor: Sendable {
             out.append(f)
         }
         return out
+    }
+
+    /// A mammography finding's likelihood of malignancy is its probability (where: suspicion of any
+    /// lesion) times the view's image-level score (how malignant the view looks); it sets the
+    /// finding's 1–10 suspicion score, BI-RADS category and risk.
+    static func assignMammographyCategory(_ f: inout Finding, imageScore: Double?) {
+        let likelihood = f.probability * min(max(imageScore ?? 1, 0), 1)
+        let birads = BreastSuspicion.birads(likelihood)
+        f.suspicionScore = BreastSuspicion.score(likelihood)
+        f.category = birads.rawValue
+        f.risk = birads.risk
     }
 
     /// The card's risk level for probability `p`: the highest level whose threshold it reaches

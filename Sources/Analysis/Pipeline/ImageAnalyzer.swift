@@ -12,9 +12,11 @@ public struct ImageAnalyzer {
     public let model: Model
     public let card: ModelCard
     public let details: CardDetails
+    /// The output kept as `Output.features` (the content detector's features), if any.
+    public let featureOutput: String?
 
-    public init(model: Model, card: ModelCard, details: CardDetails? = nil) {
-        self.model = model; self.card = card; self.details = details ?? CardDetails(card: card)
+    public init(model: Model, card: ModelCard, details: CardDetails? = nil, featureOutput: String? = nil) {
+        self.model = model; self.card = card; self.details = details ?? CardDetails(card: card); self.featureOutput = featureOutput
     }
 
     /// The model's outputs for one image: the heatmap on the model grid and the image-level score.
@@ -22,6 +24,8 @@ public struct ImageAnalyzer {
         public var heatmap: ModelGridHeatmap
         /// The card's `scores` output (e.g. probability of malignancy in the view), when it has one.
         public var score: Double?
+        /// The `featureOutput` values, when one was asked for and the model has it.
+        public var features: [Float]? = nil
     }
 
     /// The model input (1 × 1 × h × w) for `image`.
@@ -83,6 +87,6 @@ public struct ImageAnalyzer {
         let score = card.outputs.scores.flatMap { result[$0]?.floats.first }.map(Double.init)
         return Output(heatmap: ModelGridHeatmap(sopInstanceUID: image.sopInstanceUID, width: size[1], height: size[0],
                                                 values: heat.floats, sourceColumns: image.columns, sourceRows: image.rows),
-                      score: score)
+                      score: score, features: featureOutput.flatMap { result[$0]?.floats })
     }
 }

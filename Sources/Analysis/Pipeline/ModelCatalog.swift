@@ -13,8 +13,21 @@ public struct ModelCatalog: Sendable {
         public let url: URL
         /// The card's sha256 matches the .onnx file.
         public let verified: Bool
+        /// The card's content detector, calibration and operating point (`ModelTrust`).
+        public let trust: ModelTrust
+        /// Why the card's trust sections could not be read; such a model does not run.
+        public let trustProblem: String?
 
-        public init(card: ModelCard, url: URL, verified: Bool) { self.card = card; self.url = url; self.verified = verified }
+        public init(card: ModelCard, url: URL, verified: Bool, trust: ModelTrust? = nil) {
+            self.card = card; self.url = url; self.verified = verified
+            if let trust {
+                self.trust = trust; trustProblem = nil
+            } else {
+                do { self.trust = try card.path.map { try ModelTrust(cardAt: $0) } ?? ModelTrust(); trustProblem = nil } catch {
+                    self.trust = ModelTrust(); trustProblem = "\(error)"
+                }
+            }
+        }
 
         /// Slice-wise CT model (HU window) rather than a 2-D projection-image model.
         public var isVolumetric: Bool { card.preprocessing.windowHu != nil }

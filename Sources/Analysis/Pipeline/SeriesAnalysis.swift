@@ -28,7 +28,8 @@ public struct SeriesAnalysis {
         volume = loaded.volume
         warnings = loaded.warnings
         let models = try VolumeAnalyzer.instances(of: entry.url)
-        grid = try VolumeAnalyzer(model: models[0], card: entry.card, additionalModels: Array(models.dropFirst())).modelGrid(for: volume, progress: progress, isCancelled: isCancelled)
+        grid = try VolumeAnalyzer(model: models[0], card: entry.card, additionalModels: Array(models.dropFirst()),
+                                  featureOutput: entry.trust.detector?.featureOutput).modelGrid(for: volume, progress: progress, isCancelled: isCancelled)
         probabilities = grid.onVolumeGrid(volume)
         let kind: VolumeFindingExtractor.Kind = entry.card.intendedUse.bodyPart.uppercased() == "HEAD" ? .haemorrhage : .lungNodule
         var extractor = VolumeFindingExtractor(kind: kind, threshold: threshold,

@@ -20,21 +20,28 @@ import Inference
 /// complete.
 public enum StudyAnalysis {
     public struct Options: Sendable {
-        /// Peak probability at which a candidate is reported as a finding; nil: each card's validated
-        /// operating point (`CardDetails.operatingThreshold`), else 0.5.
+        /// Calibrated probability at which a candidate is reported as a finding; nil: each card's
+        /// operating point (`ModelTrust.OperatingPoint`), else the older cards' FROC point
+        /// (`CardDetails.operatingThreshold`), else 0.5.
         public var threshold: Float?
-        /// Skip models for which the input is out of distribution (otherwise run and flag).
-        public var refuseOutOfDistribution: Bool
+        /// What happens to a run whose input is out of distribution (header or content).
+        public var ood: OODPolicy
         /// Run only the model with this card id.
         public var modelID: String?
-        public init(threshold: Float? = nil, refuseOutOfDistribution: Bool = false, modelID: String? = nil) {
-            self.threshold = threshold; self.refuseOutOfDistribution = refuseOutOfDistribution; self.modelID = modelID
+        public init(threshold: Float? = nil, ood: OODPolicy = .abstain, modelID: String? = nil) {
+            self.threshold = threshold; self.ood = ood; self.modelID = modelID
         }
     }
 
+    /// Out-of-distribution input: the model abstains (no findings, the reasons given; the default),
+    /// or its findings are shown, each marked `ood: true`.
+    public enum OODPolicy: String, Sendable, CaseIterable { case abstain, allow }
+
     public enum Status: String, Codable, Sendable {
         case findings, noFindings = "no findings", noApplicableModel = "no applicable model"
-        case refused = "refused: out of distribution", error, cancelled
+        /// The input was outside what the model was validated on; its output is withheld.
+        case abstained
+        case error, cancelled
     }
 
     /// One (series, model) run.
@@ -43,15 +50,23 @@ public enum StudyAnalysis {
         public var model: Finding.ModelReference?
         public var status: Status
         public var message: String?
+        /// Why the input is out of distribution (header checks and the content detector); empty when it is not.
         public var ood: [String]
         public var warnings: [String]
         public var findings: Int
         public var seconds: Double
         public var cached: Bool
+        /// The content detector's verdict, when the card has one.
+        public var contentCheck: ContentCheck? = nil
+        /// Findings withheld because the run abstained.
+        public var withheld: Int? = nil
+        /// The probabilities are calibrated (the card has a `calibration`).
+        public var calibrated: Bool? = nil
 
         enum CodingKeys: String, CodingKey {
-            case model, status, message, ood, warnings, findings, seconds, cached
+            case model, status, message, ood, warnings, findings, seconds, cached, withheld, calibrated
             case seriesInstanceUID = "series_instance_uid"
+            case contentCheck = "content_check"
         }
     }
 
@@ -72,6 +87,11 @@ public enum StudyAnalysis {
         /// No series had a model that fits it.
         public var noApplicableModel: Bool { !runs.isEmpty && runs.allSatisfy { $0.status == .noApplicableModel } || runs.isEmpty }
         public var hasErrors: Bool { runs.contains { $0.status == .error } }
+        /// Every run that had a model abstained.
+        public var abstained: Bool {
+            let ran = runs.filter { $0.model != nil }
+            return !ran.isEmpty && ran.allSatisfy { $0.status == .abstained }
+        }
     }
 
     /// Everything one run produces (the unit the cache stores).
@@ -103,7 +123,7 @@ public enum StudyAnalysis {
             result.imageScores += output.imageScores
             result.heatmaps += output.heatmaps
             if output.run.model != nil, job.entry.card.intendedUse.modality.uppercased() == "MG", !output.imageScores.isEmpty {
-                result.breasts += BreastAssessment.summarise(output.imageScores, findings: output.findings, ood: !job.ood.isEmpty)
+                result.breasts += BreastAssessment.summarise(output.imageScores, findings: output.findings, ood: !output.run.ood.isEmpty)
             }
         }
         progress(1)
@@ -121,18 +141,23 @@ public enum StudyAnalysis {
             run.message = ModelCatalog.Problem.unverified(entry.url.lastPathComponent).description
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
-        if !ood.isEmpty && options.refuseOutOfDistribution {
-            run.status = .refused
+        if let problem = entry.trustProblem {
+            run.status = .error
+            run.message = problem
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
         var options = options
-        options.threshold = options.threshold ?? CardDetails(card: entry.card).operatingThreshold ?? 0.5
+        options.threshold = options.threshold ?? entry.trust.operatingPoint.map { Float($0.threshold) }
+            ?? CardDetails(card: entry.card).operatingThreshold ?? 0.5
         let key = cache.map { $0.key(series: series, modelSHA256: entry.card.sha256, options: options) }
         if let cache, let key, var hit = cache.load(key) {
             hit.run.cached = true
             hit.run.seconds = 0
-            return hit
+            return hit.applying(options.ood)
         }
+        // The extractors run on raw heatmap peaks: the reporting threshold goes back to raw space.
+        let reporting = Double(options.threshold ?? 0.5)
+        options.threshold = Float(entry.trust.candidateCalibration?.raw(reporting) ?? reporting)
         let start = Date()
         var output: RunOutput
         do {
@@ -143,6 +168,7 @@ public enum StudyAnalysis {
                 output = try projection(series: series, entry: entry, ood: ood, options: options, run: run,
                                         progress: progress, isCancelled: isCancelled)
             }
+            output.calibrate(entry)
             output.run.status = output.findings.isEmpty ? .noFindings : .findings
             output.run.findings = output.findings.count
         } catch ONNXError.cancelled {
@@ -156,7 +182,7 @@ public enum StudyAnalysis {
         }
         output.run.seconds = Date().timeIntervalSince(start)
         if let cache, let key { cache.store(output, key: key) }
-        return output
+        return output.applying(options.ood)
     }
 
     private static func volumetric(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
@@ -169,6 +195,10 @@ public enum StudyAnalysis {
         var run = run
         run.warnings = analysis.warnings
         let g = analysis.grid, plane = g.columns * g.rows
+        if let detector = entry.trust.detector {
+            guard let features = g.sliceFeatures else { throw ImageProblem(description: "the model has no '\(detector.featureOutput)' output its card's ood_detector reads") }
+            run.record(detector.assess(features.compactMap { detector.distance($0) }))
+        }
         var heatmaps: [ModelGridHeatmap] = []
         for z in 0 ..< g.slices {
             let values = Array(g.values[z * plane ..< (z + 1) * plane])
@@ -187,7 +217,8 @@ public enum StudyAnalysis {
         let model = try Model.load(entry.url)
         let details = CardDetails(card: entry.card)
         let plan = ProjectionBatches(headers: headers, pairContralateral: details.contralateralChannel)
-        let analyzer = ImageAnalyzer(model: model, card: entry.card, details: details)
+        let analyzer = ImageAnalyzer(model: model, card: entry.card, details: details, featureOutput: entry.trust.detector?.featureOutput)
+        var distances: [Double] = []
         let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
         let label = mammography ? "suspicious lesion" : entry.card.outputs.labels?.first ?? "abnormality"
         let levels = (entry.card.outputs.riskLevels?[entry.card.outputs.labels?.first ?? ""] ?? []).map { (name: $0.name, threshold: $0.threshold) }
@@ -230,6 +261,12 @@ public enum StudyAnalysis {
                 extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
                 let o = try analyzer.run(image, contralateral: contralateral, isCancelled: isCancelled)
                 out.heatmaps.append(o.heatmap)
+                if let detector = entry.trust.detector {
+                    guard let d = o.features.flatMap({ detector.distance($0) }) else {
+                        throw ImageProblem(description: "the model's '\(detector.featureOutput)' output does not match its card's ood_detector")
+                    }
+                    distances.append(d)
+                }
                 if let s = o.score {
                     out.imageScores.append(ImageScore(sopInstanceUID: image.sopInstanceUID,
                                                       laterality: image.laterality.isEmpty ? nil : image.laterality,
@@ -241,6 +278,7 @@ public enum StudyAnalysis {
             }
         }
         if out.heatmaps.isEmpty { throw ImageProblem(description: "no image of the series could be read: \(out.run.warnings.joined(separator: "; "))") }
+        if let detector = entry.trust.detector { out.run.record(detector.assess(distances)) }
         return out
     }
 

@@ -19,9 +19,12 @@ public struct VolumeAnalyzer {
     public let card: ModelCard
     /// Further instances of the same model, one per extra worker thread.
     public let additionalModels: [Model]
+    /// The model output whose per-slice values are kept (`ModelGrid.sliceFeatures`): the content
+    /// detector's features.
+    public let featureOutput: String?
 
-    public init(model: Model, card: ModelCard, additionalModels: [Model] = []) {
-        self.model = model; self.card = card; self.additionalModels = additionalModels
+    public init(model: Model, card: ModelCard, additionalModels: [Model] = [], featureOutput: String? = nil) {
+        self.model = model; self.card = card; self.additionalModels = additionalModels; self.featureOutput = featureOutput
     }
 
     /// Instances of the model at `url` for this machine: one per core, at most 4.
@@ -44,6 +47,8 @@ public struct VolumeAnalyzer {
         public var values: [Float]
         /// Slice scores when the card declares a `scores` output.
         public var sliceScores: [Float]?
+        /// Per-slice values of `VolumeAnalyzer.featureOutput`, when one was asked for.
+        public var sliceFeatures: [[Float]]? = nil
 
         /// The map of slice `z` on the source grid of `volume`.
         public func sourceSlice(_ z: Int, of volume: Volume) -> [Float] {
@@ -96,6 +101,7 @@ public struct VolumeAnalyzer {
         let frames = prepared
         var out = [Float](repeating: 0, count: volume.slices * plane)
         var scores: [Float]? = card.outputs.scores == nil ? nil : [Float](repeating: 0, count: volume.slices)
+        var features: [[Float]]? = featureOutput == nil ? nil : [[Float]](repeating: [], count: volume.slices)
         let models = [model] + additionalModels
         if models.count > 1 { setInferenceThreads(1) }
         defer { if models.count > 1 { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) } }
@@ -109,8 +115,11 @@ public struct VolumeAnalyzer {
             out.withUnsafeMutableBufferPointer { outBuf in
                 errors.withUnsafeMutableBufferPointer { errBuf in
                     var scoreCopy = scores ?? []
+                    var featureCopy = features ?? []
                     scoreCopy.withUnsafeMutableBufferPointer { scoreBuf in
-                        nonisolated(unsafe) let (outBuf, errBuf, scoreBuf) = (outBuf, errBuf, scoreBuf)  // disjoint slices per worker
+                      featureCopy.withUnsafeMutableBufferPointer { featureBuf in
+                        nonisolated(unsafe) let (outBuf, errBuf, scoreBuf, featureBuf) = (outBuf, errBuf, scoreBuf, featureBuf)  // disjoint slices per worker
+                        let featureName = featureOutput
                         let hasScores = scores != nil
                         DispatchQueue.concurrentPerform(iterations: models.count) { w in
                             do {
@@ -126,18 +135,24 @@ public struct VolumeAnalyzer {
                                     }
                                     _ = heat.floats.withUnsafeBufferPointer { memcpy(outBuf.baseAddress! + z * plane, $0.baseAddress!, plane * 4) }
                                     if hasScores, let name = card.outputs.scores, let s = result[name]?.floats.first { scoreBuf[z] = s }
+                                    if let featureName {
+                                        guard let f = result[featureName] else { throw Problem.card("the model has no '\(featureName)' output") }
+                                        featureBuf[z] = f.floats
+                                    }
                                 }
                             } catch { errBuf[w] = error }
                         }
+                      }
                     }
                     if scores != nil { scores = scoreCopy }
+                    if features != nil { features = featureCopy }
                 }
             }
             if let e = errors.compactMap({ $0 }).first { throw e }
             z0 += zs.count
             progress(Double(z0) / Double(volume.slices))
         }
-        return ModelGrid(columns: mw, rows: mh, slices: volume.slices, values: out, sliceScores: scores)
+        return ModelGrid(columns: mw, rows: mh, slices: volume.slices, values: out, sliceScores: scores, sliceFeatures: features)
     }
 
     /// Resamples a grey image: identity, 2×2 area average when halving, bilinear otherwise.

@@ -12,11 +12,13 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze", abstract: "Run the AI models that fit a study and list their findings.",
         discussion: """
             Models come from --models (default: Models/ in the current directory). A series no model fits \
-            gets "no applicable model". Inputs outside a card's validated range run with an out-of-distribution \
-            warning on every finding (or are skipped with --ood refuse). CT models run slice-wise on the volume; \
+            gets "no applicable model". A model abstains on input outside what it was validated on: headers outside \
+            the card's range, or image content unlike its training images (the card's feature-distance detector). \
+            An abstained run lists its reasons and no findings; --ood allow shows the findings anyway, each marked OOD. \
+            Probabilities are calibrated as the card says. CT models run slice-wise on the volume; \
             mammography and radiograph models run on each image (per-breast 1–10 suspicion score and BI-RADS \
             for mammograms). Results are cached under $XDG_CACHE_HOME/lightbox/analysis (--cache-dir, --no-cache).
-            Exit status: 0 no findings, 10 findings, 20 no applicable model, 2 error (other runs still complete).
+            Exit status: 0 no findings (or abstained), 10 findings, 20 no applicable model, 2 error (other runs still complete).
             """)
 
     @Argument(help: "A study folder (or several studies under one folder).")
@@ -28,13 +30,13 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Run only the model with this id.")
     var model: String?
 
-    @Option(help: "Out-of-distribution inputs: allow (run, flag findings) or refuse (skip).")
-    var ood: String = "allow"
+    @Option(help: "Out-of-distribution inputs: abstain (no findings, reasons given) or allow (findings marked OOD).")
+    var ood: String = "abstain"
 
     @Option(help: "Folder of .onnx models with .json cards.")
     var models: String = "Models"
 
-    @Option(help: "Peak probability at which a candidate is reported as a finding (default: each card's validated operating point, 0.5 false positives per image/volume).")
+    @Option(help: "Calibrated probability at which a candidate is reported as a finding (default: each card's operating point).")
     var threshold: Float?
 
     @Option(help: "Cache folder (default $XDG_CACHE_HOME/lightbox/analysis).")
@@ -47,7 +49,7 @@ struct AnalyzeCommand: ParsableCommand {
     var heatmaps = false
 
     func validate() throws {
-        guard ["allow", "refuse"].contains(ood) else { throw ValidationError("--ood must be allow or refuse") }
+        guard ["abstain", "allow", "refuse"].contains(ood) else { throw ValidationError("--ood must be abstain or allow") }
         if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be between 0 and 1") }
     }
 
@@ -66,7 +68,8 @@ struct AnalyzeCommand: ParsableCommand {
         for f in index.failures { Output.error("skipped unreadable file \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.reason)") }
         guard !index.studies.isEmpty else { Output.error("\(path): no DICOM studies found"); throw ExitCode(2) }
         let cache: AnalysisCache? = noCache ? nil : cacheDir.map { AnalysisCache(folder: URL(fileURLWithPath: $0)) } ?? AnalysisCache.standard()
-        let options = StudyAnalysis.Options(threshold: threshold, refuseOutOfDistribution: ood == "refuse", modelID: model)
+        // "refuse" is the older name of abstain.
+        let options = StudyAnalysis.Options(threshold: threshold, ood: ood == "allow" ? .allow : .abstain, modelID: model)
 
         var total = StudyAnalysis.Result()
         if !json { Output.line("NOT FOR CLINICAL USE — models trained on synthetic phantoms demonstrate the pipeline only.") }
@@ -94,6 +97,15 @@ struct AnalyzeCommand: ParsableCommand {
         let data = try JSONEncoder().encode(encodable)
         guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ExitCode(2) }
         if !heatmaps { object.removeValue(forKey: "heatmaps") }
+        // A size is null, not absent, when the image has no pixel spacing (docs/ANALYSIS_JSON.md).
+        if let findings = object["findings"] as? [[String: Any]] {
+            object["findings"] = findings.map { f in
+                var f = f
+                if f["diameter_mm"] == nil { f["diameter_mm"] = NSNull(); f["size_unknown"] = "no pixel spacing" }
+                return f
+            }
+        }
+        object["abstained"] = r.abstained
         object["disclaimer"] = "Models trained on synthetic phantoms; not for clinical use."
         object["seconds"] = seconds
         try Output.json(object)
@@ -106,7 +118,10 @@ struct AnalyzeCommand: ParsableCommand {
             if run.status == .findings || run.status == .noFindings {
                 line += String(format: " (%d finding(s), %@)", run.findings, run.cached ? "cached" : String(format: "%.2f s", run.seconds))
             }
-            if !run.ood.isEmpty { line += " [OOD: \(run.ood.joined(separator: "; "))]" }
+            if run.status == .abstained {
+                line += ": outside the model's validated range (\(run.ood.joined(separator: "; ")))"
+                if let n = run.withheld, n > 0 { line += "; \(n) finding(s) withheld (--ood allow shows them)" }
+            } else if !run.ood.isEmpty { line += " [OOD: \(run.ood.joined(separator: "; "))]" }
             Output.line(line)
             for w in run.warnings { Output.line("    warning: \(w)") }
         }
@@ -118,7 +133,8 @@ struct AnalyzeCommand: ParsableCommand {
             Output.line(String(format: "    image %@ %@: score %.2f", s.sopInstanceUID, s.view ?? "", s.probability))
         }
         for f in r.findings {
-            var line = String(format: "    %@ p=%.2f risk=%@ %.1f mm", f.label, f.probability, f.risk.rawValue, f.diameterMM)
+            var line = String(format: "    %@ p=%.2f risk=%@ ", f.label, f.probability, f.risk.rawValue)
+            line += f.diameterMM.map { String(format: "%.1f mm", $0) } ?? "size unknown (no pixel spacing)"
             if let c = f.category { line += " category \(c)" }
             if let s = f.suspicionScore { line += " suspicion \(s)/10" }
             if let v = f.volumeML { line += String(format: " %.2f mL", v) }
