@@ -19,6 +19,7 @@ public enum Action: String, CaseIterable, Sendable {
     case cycleLayout = "cycle_layout", cycleOrientation = "cycle_orientation", togglePrior = "toggle_prior"
     case toggleAnnotations = "toggle_annotations", tagBrowser = "tag_browser", measure
     // Viewer: AI overlay
+    case showWithheld = "show_withheld"
     case toggleAI = "toggle_ai", toggleHeatmap = "toggle_heatmap", toggleOutlines = "toggle_outlines", cycleOpacity = "cycle_opacity"
     // Viewer: review
     case nextFinding = "next_finding", previousFinding = "previous_finding"
@@ -79,6 +80,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .tagBrowser: return "DICOM tags"
         case .measure: return "measure: set ends at cursor"
         case .toggleAI: return "AI overlay on/off"
+        case .showWithheld: return "show / hide what an abstaining AI withheld"
         case .toggleHeatmap: return "heatmap on/off"
         case .toggleOutlines: return "finding outlines on/off"
         case .cycleOpacity: return "overlay opacity"

@@ -12,7 +12,9 @@ public struct StudyEntry: Sendable {
     public var review: ReviewStatus
 
     public var uid: String { study.studyInstanceUID }
-    public var highestRisk: RiskLevel? { aiResult?.findings.compactMap(\.risk).max() }
+    /// The highest risk among findings the AI stands behind: an abstained (out-of-distribution)
+    /// finding never raises priority.
+    public var highestRisk: RiskLevel? { aiResult?.trustedFindings.compactMap(\.risk).max() }
     /// Worklist priority: from the highest AI risk when there is one, otherwise routine.
     public var priority: String {
         switch highestRisk {

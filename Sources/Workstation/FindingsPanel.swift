@@ -23,6 +23,13 @@ enum FindingsPanel {
         } else if let model = e.aiResult?.model {
             line("AI: \(TextSanitizer.sanitize(model.id)) \(TextSanitizer.sanitize(model.version))", .accent)
             if e.aiResult?.notForClinicalUse == true { line("synthetic-data model, not for clinical use", .warning) }
+            if let ai = e.aiResult, ai.abstained {
+                // The reasons come from the card and the headers: sanitised like any DICOM text.
+                line("AI abstained: outside the model's validated range", .warning)
+                for r in ai.abstention { line("  (\(TextSanitizer.sanitize(r)))", .warning) }
+                let n = ai.findings.count - ai.trustedFindings.count
+                line(v.showWithheld ? "showing \(n) withheld finding(s), OOD — W hides" : "\(n) finding(s) withheld — W shows them", .dim)
+            }
             for s in e.aiResult?.summary ?? [] { line(TextSanitizer.sanitize(s), .normal) }
         } else {
             line("AI: \(e.ai.text)", .dim)
@@ -44,11 +51,11 @@ enum FindingsPanel {
             } ?? (f.origin == .reader ? "reader's own" : "undecided")
             let discordance = v.screening?.discordances.first { $0.findingKey == f.key }
                 .map { $0.kind == .aiOnly ? "DISCORDANT: AI only" : "DISCORDANT: reader only" }
-            let size = f.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
+            let size = f.origin == .ai ? f.diameterMM.map { String(format: " %.0f mm", $0) } ?? " size unknown (no pixel spacing)" : ""
             let style: Style = i == selected ? .selected : (f.risk.map { .risk($0) } ?? (f.origin == .reader ? .accent : .normal))
             line("\(mark)\(i + 1). \(TextSanitizer.sanitize(f.label))", style)
             let category = f.category.map { " cat \($0)" } ?? ""
-            let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(category)\(size)" + (f.outOfDistribution ? " OOD!" : "")
+            let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(category)\(size)" + (f.outOfDistribution ? " OOD, withheld" : "")
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
             if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }

@@ -43,12 +43,24 @@ public struct AIResult: Sendable, Equatable {
     public var heatmaps: [String: Heatmap]
     /// Study-level lines the panel shows under the model (e.g. per-breast suspicion and BI-RADS).
     public var summary: [String]
+    /// Why the AI abstained (input outside a model's validated range: headers or image content);
+    /// empty when it did not. Findings of an abstained run carry `outOfDistribution` and stay hidden
+    /// until the reader reveals them (`ViewerState.showWithheld`).
+    public var abstention: [String]
+    /// Heatmaps of abstained runs, drawn only once revealed.
+    public var withheldHeatmaps: [String: Heatmap]
 
     public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
-                heatmaps: [String: Heatmap] = [:], summary: [String] = []) {
+                heatmaps: [String: Heatmap] = [:], summary: [String] = [], abstention: [String] = [],
+                withheldHeatmaps: [String: Heatmap] = [:]) {
         self.findings = findings; self.model = model; self.notForClinicalUse = notForClinicalUse; self.cardWarning = cardWarning
-        self.heatmaps = heatmaps; self.summary = summary
+        self.heatmaps = heatmaps; self.summary = summary; self.abstention = abstention; self.withheldHeatmaps = withheldHeatmaps
     }
+
+    /// The AI abstained on at least part of the study.
+    public var abstained: Bool { !abstention.isEmpty }
+    /// Findings the reader sees without asking: everything but what an abstained run proposed.
+    public var trustedFindings: [Finding] { findings.filter { !$0.outOfDistribution } }
 }
 
 /// Where AI findings come from. Analysis (issue 6) will plug in a source that runs models; until

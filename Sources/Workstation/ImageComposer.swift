@@ -88,7 +88,9 @@ enum ImageComposer {
         }
         var out: [Overlay] = []
         let blinded = state.currentEntry.map { state.isBlinded($0.uid) } ?? true
-        if v.aiOverlay, v.heatmap, !blinded, !f.sopUID.isEmpty, let h = state.currentEntry?.aiResult?.heatmaps[f.sopUID] {
+        let ai = state.currentEntry?.aiResult
+        if v.aiOverlay, v.heatmap, !blinded, !f.sopUID.isEmpty,
+           let h = ai?.heatmaps[f.sopUID] ?? (v.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil) {
             out.append(.heatmap(cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror, opacity: Float(v.opacity))))
         }
         let selectedKey = state.selectedFinding?.key

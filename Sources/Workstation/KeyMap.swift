@@ -36,7 +36,7 @@ public struct KeyMap: Sendable, Equatable {
             .left: .cursorLeft, .right: .cursorRight, .up: .cursorUp, .down: .cursorDown,
             .char("l"): .cycleLayout, .char("v"): .cycleOrientation, .char("p"): .togglePrior,
             .char("x"): .toggleAnnotations, .char("t"): .tagBrowser, .char("m"): .measure,
-            .char("a"): .toggleAI, .char("h"): .toggleHeatmap, .char("O"): .toggleOutlines, .char("o"): .cycleOpacity,
+            .char("a"): .toggleAI, .char("W"): .showWithheld, .char("h"): .toggleHeatmap, .char("O"): .toggleOutlines, .char("o"): .cycleOpacity,
             .char("n"): .nextFinding, .char("N"): .previousFinding, .tab: .nextFinding, .backTab: .previousFinding,
             .char("A"): .accept, .char("X"): .reject, .char("C"): .correct,
             .char("F"): .addPoint, .char("B"): .addBox, .char("u"): .undo, .char("S"): .signOff,

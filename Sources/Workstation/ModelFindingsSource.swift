@@ -26,7 +26,9 @@ public struct ModelFindingsSource: FindingsSource {
 
     public func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
         if let precomputed = try sidecars.analyze(study, progress: progress) { return precomputed }
-        let result = StudyAnalysis.analyze(study, catalog: catalog, cache: cache, progress: progress)
+        // Run with OOD output allowed, so the reader can reveal it on request; what an out-of-
+        // distribution run proposed is marked and stays hidden (and never raises priority) until then.
+        let result = StudyAnalysis.analyze(study, catalog: catalog, options: .init(ood: .allow), cache: cache, progress: progress)
         let ran = result.runs.filter { $0.model != nil }
         guard !ran.isEmpty else { return nil }
         if ran.allSatisfy({ $0.status == .error }) {
@@ -48,7 +50,10 @@ public struct ModelFindingsSource: FindingsSource {
             findings.append(w)
         }
         // Heatmaps where the model saw anything, resampled onto each image's own pixel grid.
-        var heatmaps: [String: TerminalGraphics.Heatmap] = [:]
+        var heatmaps: [String: TerminalGraphics.Heatmap] = [:], withheld: [String: TerminalGraphics.Heatmap] = [:]
+        let oodImages = Set(result.findings.filter(\.ood).map(\.sopInstanceUID))
+            .union(ran.filter { !$0.ood.isEmpty }.flatMap { run in
+                study.series.first { $0.seriesInstanceUID == run.seriesInstanceUID }?.instances.map(\.sopInstanceUID) ?? [] })
         for map in result.heatmaps where map.maximum >= 0.1 {
             // Heatmap's initialiser traps on a size mismatch: a map whose grid does not fit (a cache
             // entry or header gone wrong) is left out rather than trusted.
@@ -58,19 +63,22 @@ public struct ModelFindingsSource: FindingsSource {
                   !overflow, cells <= 1 << 28 else { continue }
             let grid = map.onSourceGrid()
             guard grid.count == cells else { continue }
-            heatmaps[map.sopInstanceUID] = TerminalGraphics.Heatmap(width: map.sourceColumns, height: map.sourceRows, values: grid)
+            let heatmap = TerminalGraphics.Heatmap(width: map.sourceColumns, height: map.sourceRows, values: grid)
+            if oodImages.contains(map.sopInstanceUID) { withheld[map.sopInstanceUID] = heatmap } else { heatmaps[map.sopInstanceUID] = heatmap }
         }
-        let summary = result.breasts.map { b in
+        let summary = result.breasts.filter { !$0.ood }.map { b in
             // Short enough for the panel: "R breast: 6/10, BI-RADS 4A" (1–10 suspicion, docs/ANALYSIS_JSON.md).
             "\(b.laterality == "R" || b.laterality == "L" ? b.laterality : "?") breast: \(b.suspicionScore)/10, BI-RADS \(b.birads)"
                 + (b.ood ? " (OOD)" : "")
         }
         let model = ran.compactMap(\.model).first.map { ModelIdentity(id: $0.id, version: $0.version, sha256: $0.sha256) }
         let warnings = Set(ran.flatMap(\.warnings))
+        var abstention: [String] = []
+        for reason in ran.flatMap(\.ood) where !abstention.contains(reason) { abstention.append(reason) }
         return AIResult(findings: findings, model: model, notForClinicalUse: true,
                         cardWarning: "Trained on synthetic phantoms; not for clinical use"
                             + (warnings.isEmpty ? "" : " — " + warnings.sorted().joined(separator: "; ")),
-                        heatmaps: heatmaps, summary: summary)
+                        heatmaps: heatmaps, summary: summary, abstention: abstention, withheldHeatmaps: withheld)
     }
 
     /// Every model that fitted the study failed (e.g. a model file that does not match its card).

@@ -109,6 +109,12 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.viewer!.measurement = nil
             state.message = "Measure: move the cursor to the other end, press m"
         }
+    case .showWithheld:
+        guard state.currentEntry?.aiResult?.abstained == true else { state.message = "The AI did not abstain on this study"; return [] }
+        if state.isBlinded(state.viewer!.studyUID) { state.message = "AI hidden until the reveal (R)"; return [] }
+        state.viewer!.showWithheld.toggle()
+        state.message = state.viewer!.showWithheld ? "Showing withheld AI output: outside the model's validated range, marked OOD"
+            : "Withheld AI output hidden"
     case .toggleAI:
         if state.isBlinded(state.viewer!.studyUID) { state.message = "AI hidden until the reveal (R)"; return [] }
         state.viewer!.aiOverlay.toggle()

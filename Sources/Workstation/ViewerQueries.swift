@@ -41,7 +41,7 @@ extension AppState {
     /// arbitrator also sees the first reader's marks the AI did not flag.
     public var findings: [Finding] {
         guard let v = viewer, let e = currentEntry else { return [] }
-        var out = isBlinded(e.uid) ? [] : (e.aiResult?.findings ?? [])
+        var out = isBlinded(e.uid) ? [] : (v.showWithheld ? e.aiResult?.findings : e.aiResult?.trustedFindings) ?? []
         for r in v.readerFindings where !r.removed {
             out.append(Finding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
                                centerX: r.x, centerY: r.y, width: r.width, height: r.height))

@@ -43,6 +43,8 @@ public struct ViewerState: Sendable {
     public var cine = false
     public var annotations = true
     public var aiOverlay = true
+    /// The reader asked to see what an abstaining AI withheld (findings and heatmaps, marked OOD).
+    public var showWithheld = false
     public var heatmap = true
     public var outlines = true
     public var opacity = 0.5
