@@ -9,6 +9,7 @@ enum LightboxSubcommands {
         RenderCommand.self,
         ExportPNGCommand.self,
         AnalyzeCommand.self,
+        ValidateCommand.self,
         ModelsCommand.self,
         OnnxCommand.self,
         ReviewCommand.self,
