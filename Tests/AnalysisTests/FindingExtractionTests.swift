@@ -54,7 +54,7 @@ final class FindingExtractionTests: XCTestCase {
         XCTAssertEqual(a.centerPX[0], 20, accuracy: 0.5)
         XCTAssertEqual(a.centerMM[0], -16 + 20 * 0.5, accuracy: 0.3)
         XCTAssertEqual(a.centerMM[2], 110, accuracy: 1e-9)
-        XCTAssertEqual(a.diameterMM, 12, accuracy: 1.0)
+        XCTAssertEqual(try XCTUnwrap(a.diameterMM), 12, accuracy: 1.0)
         XCTAssertEqual(try XCTUnwrap(a.volumeML), 4 / 3 * Double.pi * 0.216, accuracy: 0.1)
         XCTAssertEqual(a.label, "solid nodule")
         XCTAssertEqual(a.category, "4A")  // 12 mm solid

@@ -32,6 +32,7 @@ enum ValidationPlots {
             c.line((next.0, last.1), next, (31, 119, 180), thick: true)
             last = next
         }
+        c.line(last, (c.point(2, 0).0, last.1), (31, 119, 180), thick: true)   // flat beyond the last threshold
         if let op = operatingPoint, op.fp <= 2 { c.square(c.point(op.fp, op.sensitivity), size: 4, (214, 39, 40)) }
         return PNGWriter.encode(c.image)
     }
