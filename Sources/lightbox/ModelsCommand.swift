@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
+import Workstation
 import Inference
 
 /// `lightbox models [--json] [--dir Models]`: the models installed, from their cards.
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "models", abstract: "List installed models and their cards.")
-    @Option(help: "Folder of .onnx models with cards.") var dir: String = "Models"
+    @Option(help: "Folder of .onnx models with cards (default: Models/ here, else the one installed beside the binary).") var dir: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
+        let dir = self.dir ?? WorkstationOptions.locate("Models") ?? "Models"
         let list = try ModelCard.list(in: URL(fileURLWithPath: dir))
         if json {
             var arr: [Any] = []

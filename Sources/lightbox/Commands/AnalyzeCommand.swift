@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Inference
+import Workstation
 
 /// `lightbox analyze PATH`: picks the models whose cards fit each series, runs them in-process
 /// (`Analysis.StudyAnalysis`) and prints the findings (a table, or `--json` as docs/ANALYSIS_JSON.md
@@ -33,8 +34,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Out-of-distribution inputs: abstain (no findings, reasons given) or allow (findings marked OOD).")
     var ood: String = "abstain"
 
-    @Option(help: "Folder of .onnx models with .json cards.")
-    var models: String = "Models"
+    @Option(help: "Folder of .onnx models with .json cards (default: Models/ here, else the one installed beside the binary, as `open` finds it).")
+    var models: String?
 
     @Option(help: "Calibrated probability at which a candidate is reported as a finding (default: each card's operating point).")
     var threshold: Float?
@@ -57,6 +58,7 @@ struct AnalyzeCommand: ParsableCommand {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
         let started = Date()
         let catalog: ModelCatalog
+        let models = self.models ?? WorkstationOptions.locate("Models") ?? "Models"
         do { catalog = try ModelCatalog(folder: URL(fileURLWithPath: models)) } catch {
             Output.error("cannot read models in \(models): \(error)")
             throw ExitCode(2)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Imaging
 import Inference
+import Workstation
 
 /// `lightbox validate MODEL_ID DIR`: the model's card figures recomputed on a site's own cases
 /// (`Analysis.SiteValidation`), each with a bootstrap 95 % interval, beside the card's own, and a
@@ -35,8 +36,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Write reliability.png and froc.png into this folder.")
     var plots: String?
 
-    @Option(help: "Folder of .onnx models with .json cards.")
-    var models: String = "Models"
+    @Option(help: "Folder of .onnx models with .json cards (default: Models/ here, else the one installed beside the binary, as `open` finds it).")
+    var models: String?
 
     func validate() throws {
         guard (0 ... 100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be 0…100000") }
@@ -45,6 +46,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
         let catalog: ModelCatalog
+        let models = self.models ?? WorkstationOptions.locate("Models") ?? "Models"
         do { catalog = try ModelCatalog(folder: URL(fileURLWithPath: models)) } catch {
             Output.error("cannot read models in \(models): \(error)")
             throw ExitCode(2)
