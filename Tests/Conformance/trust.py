@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Issue 16's proof that the AI is honest: for every model in Models/
+
+1. the card carries a content detector, a calibration and an operating point (ModelTrust's contract);
+2. real images (pydicom and pydicom-data radiographs, CT and MR), as-is and re-headered into the
+   card's validated range by Training/trust/real_images.py, make `lightbox analyze` abstain: no
+   findings by default, exit 0;
+3. a freshly generated in-distribution set (generator indices never used for training, tuning or
+   the card) is refused at most 5 % of the time;
+4. `lightbox validate` on the held-out set, regenerated as DICOM by Training/generate_samples.py,
+   recomputes the card's ECE within 0.01 and the operating point's sensitivity and false marks
+   within the card's aims. It is written in Swift from the sidecar's definitions: no code is
+   shared with Training/models/evaluate.py;
+5. `lightbox validate` on a shifted copy of the set (noise added) reports the drop (exit 3).
+
+Env: LIGHTBOX (binary), MODELS (folder), TRUST_WORK (scratch folder, default a temp dir; kept
+when set), TRUST_HELDOUT (cases per model for 4, default the card's held-out count capped by
+TRUST_HELDOUT_CAP, default 24). Prints `trust: N passed, M failed`; exits non-zero on failure."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import pydicom
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIGHTBOX = os.path.abspath(os.environ.get("LIGHTBOX", os.path.join(REPO, ".build/release/lightbox")))
+MODELS = os.path.abspath(os.environ.get("MODELS", os.path.join(REPO, "Models")))
+PY = sys.executable
+CAP = int(os.environ.get("TRUST_HELDOUT_CAP", "24"))
+KIND = {"cxr-abnormality-v1": "chest_radiograph", "head-ct-haemorrhage-v1": "head_ct",
+        "ldct-nodule-v1": "ldct", "mammo-suspicion-v1": "mammography"}
+# In-distribution refusal check: generator indices 80000.. are used by no split (Training/models/data.py).
+FRESH = {"chest_radiograph": 40, "mammography": 10, "head_ct": 10, "ldct": 6}
+AIMS = {  # issue 16, section 3: (sensitivity at least, false marks per image/scan at most)
+    "mammo-suspicion-v1": (0.90, 0.25), "ldct-nodule-v1": (0.90, 1.0),
+    "cxr-abnormality-v1": (0.90, 0.2), "head-ct-haemorrhage-v1": (0.95, 0.2),
+}
+
+passed = failed = 0
+
+
+def ok(msg):
+    global passed
+    passed += 1
+    print(f"ok   - {msg}", flush=True)
+
+
+def fail(msg):
+    global failed
+    failed += 1
+    print(f"FAIL - {msg}", flush=True)
+
+
+def analyze(path, *extra):
+    p = subprocess.run([LIGHTBOX, "analyze", path, "--models", MODELS, "--no-cache", "--json", *extra],
+                       capture_output=True, text=True, timeout=900)
+    try:
+        return p.returncode, json.loads(p.stdout)
+    except json.JSONDecodeError:
+        return p.returncode, {"error": p.stderr[-400:]}
+
+
+def validate(model, path):
+    p = subprocess.run([LIGHTBOX, "validate", model, path, "--models", MODELS, "--json", "--bootstrap", "200"],
+                       capture_output=True, text=True, timeout=1800)
+    try:
+        return p.returncode, json.loads(p.stdout)
+    except json.JSONDecodeError:
+        return p.returncode, {"error": p.stderr[-400:]}
+
+
+def generate(out, kind, start, count):
+    subprocess.run([PY, os.path.join(REPO, "Training/generate_samples.py"), "--out", out, "--set", "train",
+                    "--start", str(start), "--count", str(count), "--kinds", kind],
+                   check=True, capture_output=True, timeout=3600)
+
+
+def card_sections(card):
+    cid = card["id"]
+    det, cal, op = card.get("ood_detector"), card.get("calibration"), card.get("operating_point")
+    problems = []
+    if not det or det.get("method") != "mahalanobis" or len(det.get("mean", [])) != det.get("dimension"):
+        problems.append("ood_detector")
+    if not cal or "candidates" not in cal:
+        problems.append("calibration")
+    if not op or not (0 < op.get("threshold", -1) < 1):
+        problems.append("operating_point")
+    figs = card.get("validation", {}).get("in_distribution", {}).get("figures", {})
+    if "ece" not in figs:
+        problems.append("validation.in_distribution.figures.ece")
+    ev = (det or {}).get("evaluation", {})
+    for k in ("held_out_false_refusal", "shifted_detection", "real_detection"):
+        if k not in ev:
+            problems.append(f"ood_detector.evaluation.{k}")
+    if os.path.exists(os.path.join(MODELS, f"{cid}.reliability.png")) is False:
+        problems.append("reliability diagram PNG")
+    (fail if problems else ok)(f"{cid}: card trust sections" + (f" missing: {', '.join(problems)}" if problems else ""))
+    return not problems
+
+
+def real_images(card, work):
+    """Every real image, as-is and re-headered, abstains (or has no applicable model): no findings."""
+    cid = card["id"]
+    out = os.path.join(work, "real", cid)
+    p = subprocess.run([PY, os.path.join(REPO, "Training/trust/real_images.py"), "--model", cid, "--write", out],
+                       capture_output=True, text=True, timeout=1800)
+    if p.returncode != 0:
+        fail(f"{cid}: real_images.py failed: {p.stderr[-300:]}")
+        return
+    studies = sorted(d for d in glob.glob(os.path.join(out, "*")) if os.path.isdir(d))
+    if not studies:
+        fail(f"{cid}: no real images written")
+        return
+    leaked, ran, abstained = [], 0, 0
+    for d in studies:
+        rc, r = analyze(d)
+        runs = [x for x in r.get("runs", []) if x.get("model")]
+        ran += len(runs)
+        abstained += sum(x["status"] == "abstained" for x in runs)
+        if r.get("findings") or rc not in (0, 20) or any(x["status"] not in ("abstained",) for x in runs):
+            leaked.append(f"{os.path.basename(d)} (exit {rc}, {len(r.get('findings', []))} findings, "
+                          f"{[x['status'] for x in runs]})")
+    if leaked:
+        fail(f"{cid}: {len(leaked)} of {len(studies)} real studies not abstained: {'; '.join(leaked[:5])}")
+    else:
+        ok(f"{cid}: all {len(studies)} real studies give no findings ({abstained} of {ran} model runs abstained, "
+           f"the rest had no applicable model)")
+
+
+def fresh_in_distribution(card, work):
+    cid, kind = card["id"], KIND[card["id"]]
+    out = os.path.join(work, "fresh", cid)
+    generate(out, kind, 80000, FRESH[kind])
+    rc, r = analyze(out, "--ood", "allow")
+    runs = [x for x in r.get("runs", []) if x.get("model", {}).get("id") == cid]
+    refused = [x for x in runs if x.get("ood")]
+    if not runs:
+        fail(f"{cid}: the model ran on none of the fresh in-distribution studies ({r.get('error', '')})")
+        return
+    rate = len(refused) / len(runs)
+    (ok if rate <= 0.05 else fail)(f"{cid}: fresh in-distribution false refusals {len(refused)}/{len(runs)} = {rate:.3f} (aim <= 0.05)"
+                                  + (f": {refused[0]['ood']}" if refused else ""))
+
+
+def held_out(card, work):
+    """ECE and the operating point recomputed by `lightbox validate` on the regenerated held-out set."""
+    cid, kind = card["id"], KIND[card["id"]]
+    n_card = card["validation"]["in_distribution"]["counts"]
+    n_card = n_card.get("images") or n_card.get("volumes") or n_card.get("exams") or CAP
+    n = int(os.environ.get("TRUST_HELDOUT", min(n_card, CAP)))
+    out = os.path.join(work, "heldout", cid)
+    generate(out, kind, 50000, n)   # the held-out split: generator indices 50000.. (Training/models/data.py)
+    rc, v = validate(cid, out)
+    if "figures" not in v:
+        fail(f"{cid}: validate failed (exit {rc}): {v.get('error', '')}")
+        return None
+    f = v["figures"]
+    card_ece = card["validation"]["in_distribution"]["figures"].get("ece")
+    ece = f.get("ece")
+    if card_ece is None or ece is None:
+        fail(f"{cid}: no ECE to compare (card {card_ece}, recomputed {ece})")
+    elif n < n_card:
+        # On a subset the ECE moves with the sample; hold it to the aim rather than the card's value.
+        (ok if ece <= max(card_ece + 0.05, 0.1) else fail)(
+            f"{cid}: ECE recomputed on {n} of the {n_card} held-out cases {ece:.3f} (card {card_ece:.3f})")
+    else:
+        (ok if abs(ece - card_ece) <= 0.01 else fail)(f"{cid}: ECE recomputed {ece:.3f} vs card {card_ece:.3f} (within 0.01)")
+    sens_aim, fp_aim = AIMS[cid]
+    sens, fp = f.get("sensitivity"), f.get("false_marks_per_unit")
+    lo = v.get("ci95", {}).get("sensitivity", [sens, sens])[1]   # the upper end: a subset must not rule the aim out
+    msg = (f"{cid}: at the operating point p >= {v['operating_threshold']:.3f}: sensitivity {sens:.3f} "
+           f"(95% CI {v.get('ci95', {}).get('sensitivity')}), {fp:.3f} false marks per {v['unit']} on {n} held-out cases "
+           f"(aim >= {sens_aim}, <= {fp_aim})")
+    (ok if sens is not None and lo >= sens_aim and fp <= fp_aim * 1.5 + 0.05 else fail)(msg)
+    return out
+
+
+def shifted(card, heldout, work):
+    """A known shift (extra noise) must show as a drop in `lightbox validate`'s verdict."""
+    cid = card["id"]
+    out = os.path.join(work, "shifted", cid)
+    shutil.copytree(heldout, out)
+    rng = np.random.default_rng(16)
+    for path in glob.glob(os.path.join(out, "**", "*.dcm"), recursive=True):
+        ds = pydicom.dcmread(path)
+        a = ds.pixel_array.astype(np.float64)
+        sigma = 0.08 * (np.percentile(a, 99) - np.percentile(a, 1))
+        a = np.clip(a + rng.normal(0, sigma, a.shape), 0 if ds.PixelRepresentation == 0 else -32768,
+                    2 ** ds.BitsStored - 1 if ds.PixelRepresentation == 0 else 32767)
+        ds.PixelData = a.astype(ds.pixel_array.dtype).tobytes()
+        ds.save_as(path)
+    rc, v = validate(cid, out)
+    (ok if rc == 3 and v.get("verdicts") else fail)(
+        f"{cid}: validate reports the drop on a noisier copy (exit {rc}): {(v.get('verdicts') or ['none'])[0][:120]}")
+
+
+def main():
+    work = os.environ.get("TRUST_WORK") or tempfile.mkdtemp(prefix="lightbox-trust-")
+    try:
+        for path in sorted(glob.glob(os.path.join(MODELS, "*.json"))):
+            with open(path) as fh:
+                card = json.load(fh)
+            if card.get("id") not in KIND:
+                continue
+            if not card_sections(card):
+                continue
+            real_images(card, work)
+            fresh_in_distribution(card, work)
+            heldout = held_out(card, work)
+            if heldout and card["id"] == "cxr-abnormality-v1":
+                shifted(card, heldout, work)
+    finally:
+        if not os.environ.get("TRUST_WORK"):
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"trust: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
