@@ -49,7 +49,7 @@ def main(argv=None):
         if a.npy_dir:
             os.makedirs(a.npy_dir, exist_ok=True)
             np.save(os.path.join(a.npy_dir, os.path.basename(folder) + ".npy"), x)
-        heat, score = sess.run(None, {"input": x})
+        heat, score = sess.run(["heatmap", "score"], {"input": x})
         h = heat[0, 0]
         pr, pc = np.unravel_index(int(np.argmax(h)), h.shape)
         f = ds.Rows / h.shape[0]

@@ -37,7 +37,7 @@ def run_volume(sess, vol, cfg, has_score):
     xs = np.stack([slice_input(vol, k, cfg["context"]) for k in range(vol.shape[0])]).astype(np.float32)
     heat, score = [], []
     for i in range(0, len(xs), 8):
-        out = sess.run(None, {"input": xs[i:i + 8]})
+        out = sess.run(None, {"input": xs[i:i + 8]})   # [heatmap, (score), (features)]
         heat.append(out[0][:, 0])
         if has_score:
             score.append(out[1][:, 0])
@@ -82,11 +82,13 @@ def evaluate(task, split, sess):
     small_hit, n_small = [], 0
     n_les = 0
     les_per_vol = []
+    cand_pos, slices_per_vol = [], []     # raw records for trust.py (`_raw`, never in the card)
     t0 = time.time()
     for i in range(n):
         c = data.make_case(cfg["kind"], split, i)
         vol = preprocess_volume(c["hu"], cfg)
         heat, score = run_volume(sess, vol, cfg, has_score)
+        slices_per_vol.append(vol.shape[0])
         f = c["hu"].shape[1] // cfg["size"][0]
         spacing = np.array([c["spacing"][0], c["spacing"][1] * f, c["spacing"][2] * f])
         tgt = target_volume(c["mask"], cfg) > 0
@@ -113,6 +115,7 @@ def evaluate(task, split, sess):
                      for l in lesions]
                 hit = int(np.argmin(d))
             cands.append((sc, hit, i))
+            cand_pos.append(tuple(int(v) for v in ijk))
             small_hit.append(hit is not None and float(lesions[hit]["diameter_mm"]) < SUBGROUP_MM)
         n_small += sum(float(l["diameter_mm"]) < SUBGROUP_MM for l in lesions)
         print(f"{task} {split} {i}: {len(lesions)} lesions, max p {heat.max():.3f}, {time.time() - t0:.0f} s",
@@ -145,9 +148,12 @@ def evaluate(task, split, sess):
                      f"({'22' if task == 'ldct' else '3'} HU sigma nominal)",
             "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x",
             "pixel_spacing_mm": round(float(c["spacing"][1]), 4), "slice_thickness_mm": float(c["spacing"][0])}
+    raw = {"cands": cands, "pos": cand_pos, "small_hit": small_hit, "les_per_run": les_per_vol,
+           "n_small": n_small, "units_per_run": slices_per_vol, "run_scores": vol_scores, "run_labels": vol_labels,
+           "unit_scores": sl_scores, "unit_labels": sl_labels}
     return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "study_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
-            "eval_time_s": round(time.time() - t0, 1)}
+            "eval_time_s": round(time.time() - t0, 1), "_raw": raw}
 
 
 def _ci_names(ci, auc_name):
@@ -170,15 +176,18 @@ def evaluate_mammo(split, sess, solo=False):
     les_type = {}      # (image id, lesion index) -> lesion type, for the per-type breakdown
     n_les = n_img = 0
     les_per_exam = []
+    cand_pos, view_names, les_per_view = [], [], []   # raw records for trust.py (`_raw`)
     t0 = time.time()
     H, W = cfg["size"]
     for i in range(n):
         views = mammo_data.make_exam(split, i)
         x = np.stack([mammo_data.paired_input(views, j, solo) for j in range(len(views))])
         les_per_exam.append(sum(len(v["lesions"]) for v in views))
-        heat, score = sess.run(None, {"input": x})
+        heat, score = sess.run(None, {"input": x})[:2]
         for j, v in enumerate(views):
             img_id = (i, j)
+            view_names.append(v["view"])
+            les_per_view.append(len(v["lesions"]))
             n_img += 1
             scores.append(float(score[j, 0]))
             labels.append(bool(v["malignant"]))
@@ -215,6 +224,7 @@ def evaluate_mammo(split, sess, solo=False):
                     if shifted:   # attribute to the appearance whose (shrunk) mask region contains it
                         hit = _nearest_shifted(v, r, c, H, W)
                 cands.append((scv, hit, img_id))
+                cand_pos.append((int(r), int(c)))
         print(f"mammo {split} {i}: {sum(len(v['lesions']) for v in views)} appearances, {time.time() - t0:.0f} s", flush=True)
     fr, thr = froc(cands, n_les, n_img)
     figs = {"image_auc": auc(scores, labels)}
@@ -240,9 +250,11 @@ def evaluate_mammo(split, sess, solo=False):
               "views_with_findings": int(sum(any_labels)), "lesion_appearances": n_les, "candidates": len(cands)}
     ci = bootstrap_ci(cands, lambda img: img[0], les_per_exam, [len(mammo_data.mg.VIEWS)] * n, scores, labels,
                       [k // len(mammo_data.mg.VIEWS) for k in range(len(scores))])
+    raw = {"cands": cands, "pos": cand_pos, "views": view_names, "les_per_unit": les_per_view,
+           "unit_scores": scores, "unit_labels": labels, "unit_any": any_labels, "les_per_run": les_per_exam}
     return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "image_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
-            "eval_time_s": round(time.time() - t0, 1)}
+            "eval_time_s": round(time.time() - t0, 1), "_raw": raw}
 
 
 def evaluate_cxr(split, sess):
@@ -255,6 +267,7 @@ def evaluate_cxr(split, sess):
     n = cfg[f"n_{split}"]
     H, W = cfg["size"]
     scores, labels, cands = [], [], []
+    cand_pos = []        # raw records for trust.py (`_raw`)
     n_les = 0
     sizes_found = []     # (diameter_mm, found at the 1-FP threshold) filled after the FROC
     t0 = time.time()
@@ -262,7 +275,7 @@ def evaluate_cxr(split, sess):
     for b in range(0, n, 8):
         batch = imgs[b:b + 8]
         x = np.stack([cxr_data.normalise(v["img"])[None] for v in batch])
-        heat, score = sess.run(None, {"input": x})
+        heat, score = sess.run(None, {"input": x})[:2]
         for j, v in enumerate(batch):
             i = b + j
             scores.append(float(score[j, 0]))
@@ -293,6 +306,7 @@ def evaluate_cxr(split, sess):
                 if hit is None and near[rc[0], rc[1]] and centres:
                     hit = int(np.argmin(d))
                 cands.append((scv, hit, i))
+                cand_pos.append((int(rc[0]), int(rc[1])))
         print(f"cxr {split} {b}-{b + len(batch) - 1}: {time.time() - t0:.0f} s", flush=True)
     fr, thr = froc(cands, n_les, n)
     # which lesions are found at the 1-FP operating point (for the size breakdown)
@@ -315,9 +329,11 @@ def evaluate_cxr(split, sess):
     counts = {"images": n, "abnormal_images": int(sum(labels)), "lesions": n_les,
               "lesions_lt_15mm": len(small), "candidates": len(cands)}
     ci = bootstrap_ci(cands, lambda img: img, [len(v["lesions"]) for v in imgs], [1] * n, scores, labels, range(n))
+    raw = {"cands": cands, "pos": cand_pos, "les_per_run": [len(v["lesions"]) for v in imgs],
+           "unit_scores": scores, "unit_labels": labels}
     return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "image_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
-            "eval_time_s": round(time.time() - t0, 1)}
+            "eval_time_s": round(time.time() - t0, 1), "_raw": raw}
 
 
 def _nearest_shifted(v, r, c, H, W):
@@ -337,8 +353,16 @@ def _nearest_shifted(v, r, c, H, W):
     return bi
 
 
-def evaluate_split(task, split, sess):
-    """The task's evaluation of `split` with `sess` (onnxruntime or tune.TorchSession)."""
+def evaluate_split(task, split, sess, raw=False):
+    """The task's evaluation of `split` with `sess` (onnxruntime or tune.TorchSession). `raw`: keep
+    the per-candidate records under `_raw` (trust.py); otherwise they are dropped."""
+    res = _evaluate_split(task, split, sess)
+    if not raw:
+        res.pop("_raw", None)
+    return res
+
+
+def _evaluate_split(task, split, sess):
     if task == "mammo":
         res = evaluate_mammo(split, sess)
         if split != "shifted":   # what the workstation gives when the other breast's view is missing

@@ -20,6 +20,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data  # noqa: E402
+from add_feature_output import FEATURES, add_features  # noqa: E402
 from nets import load_checkpoint, n_params  # noqa: E402
 from tasks import CKPT, MODELS, TASKS, in_channels, preprocess_volume, slice_input  # noqa: E402
 
@@ -36,6 +37,17 @@ def sha256(path):
     with open(path, "rb") as f:
         h.update(f.read())
     return h.hexdigest()
+
+
+TRUST_KEYS = ("ood_detector", "calibration", "operating_point")
+
+
+def features_tensor(d):
+    """The card's entry for the `features` output (add_feature_output.py)."""
+    return {"name": FEATURES, "shape": [1, d],
+            "meaning": "penultimate-layer features: GlobalAveragePool of the U-Net bottleneck (the last "
+                       "encoder block after its ReLU), flattened; read by the out-of-distribution detector "
+                       "(card key ood_detector)"}
 
 
 def card_static(task):
@@ -205,6 +217,7 @@ def export(task):
     torch.onnx.export(model, dummy, path, opset_version=OPSET, input_names=["input"], output_names=names,
                       dynamic_axes={"input": {0: "N"}, **{n: {0: "N"} for n in names}},
                       do_constant_folding=True, dynamo=False)
+    add_features(path)      # the `features` output the OOD detector reads (add_feature_output.py)
     m = onnx.load(path)
     onnx.checker.check_model(m)
     ops = sorted({n.op_type for n in m.graph.node})
@@ -237,6 +250,8 @@ def export(task):
         with open(card_path) as f:
             old = json.load(f)
     card = card_static(task)
+    d = next(o for o in m.graph.output if o.name == FEATURES).type.tensor_type.shape.dim[1].dim_value
+    card["outputs"]["tensors"].append(features_tensor(d))
     digest = sha256(path)
     card["sha256"] = digest
     with open(os.path.join(CKPT, f"{task}.train.json")) as f:
@@ -247,6 +262,16 @@ def export(task):
                       "ort_vs_torch_check": f"{len(x)} inputs ({what}), all outputs"}
     if old.get("sha256") == digest and "validation" in old:
         card["validation"] = old["validation"]
+    if old.get("sha256") == digest:
+        # what trust.py fitted for these exact bytes (a new model needs trust.py run again)
+        for k in TRUST_KEYS:
+            if k in old:
+                card[k] = old[k]
+        for k in ("risk_levels", "risk_levels_space"):
+            if k in old.get("outputs", {}):
+                card["outputs"][k] = old["outputs"][k]
+        if "postprocessing" in old:
+            card["postprocessing"] = old["postprocessing"]
     card["not_for_clinical_use"] = True
     card["disclaimer"] = DISCLAIMER
     with open(card_path, "w") as f:
