@@ -51,7 +51,7 @@ public enum SiteValidation {
         }
     }
 
-    static let frocPoints: [(name: String, fp: Double)] = [("0.5", 0.5), ("1", 1), ("2", 2)]
+    static let frocPoints: [(name: String, fp: Double)] = [("0.25", 0.25), ("0.5", 0.5), ("1", 1), ("2", 2)]
 
     /// Runs `entry` on every case and scores its marks against the truth. `progress` gets 0…1.
     public static func collect(_ entry: ModelCatalog.Entry, cases: [(study: StudyIndex.Study, truth: GroundTruth)],
