@@ -24,6 +24,7 @@ final class SQLiteConnection {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(path: String) throws {
+        Self.restrictToOwner(path)
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK else {
@@ -35,6 +36,20 @@ final class SQLiteConnection {
     }
 
     deinit { sqlite3_close_v2(db) }
+
+    /// The review database holds reader decisions on patients' studies: only its owner may read
+    /// it. A new file is created 0600 before SQLite opens it (SQLite gives the -wal and -shm files
+    /// the database file's mode); an existing one readable by others is tightened to 0600, with
+    /// its -wal and -shm. In-memory and temporary databases ("", ":memory:") are left alone.
+    static func restrictToOwner(_ path: String) {
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        if fd >= 0 { close(fd); return }
+        for file in [path, path + "-wal", path + "-shm"] {
+            var st = stat()
+            if stat(file, &st) == 0, st.st_mode & 0o077 != 0 { chmod(file, 0o600) }
+        }
+    }
 
     private func check(_ rc: Int32, _ context: String) throws {
         guard rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW else {

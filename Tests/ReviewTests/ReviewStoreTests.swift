@@ -28,6 +28,23 @@ final class ReviewStoreTests: XCTestCase {
         XCTAssertEqual(again.schemaVersion, Migrations.all.count)
     }
 
+    private func mode(_ file: String) throws -> Int {
+        try XCTUnwrap((try FileManager.default.attributesOfItem(atPath: file))[.posixPermissions] as? Int)
+    }
+
+    func testDatabaseAndItsWALAreReadableByTheOwnerOnly() throws {
+        let store = try ReviewStore(path: path)
+        _ = try store.recordDecision(reader: "r", studyUID: "1.2", finding: finding(), decision: .accept)
+        XCTAssertEqual(try mode(path), 0o600)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"))
+        XCTAssertEqual(try mode(path + "-wal"), 0o600, "SQLite gives the WAL the database's mode")
+        // An existing world-readable database (an older version made them 0644) is tightened on open.
+        let old = (dir as NSString).appendingPathComponent("old.sqlite")
+        FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644])
+        _ = try ReviewStore(path: old)
+        XCTAssertEqual(try mode(old), 0o600)
+    }
+
     func testDecisionRowCarriesEverything() throws {
         let store = try ReviewStore(path: path)
         try store.recordDecision(reader: "alice", studyUID: "S", finding: finding(), decision: .reject, reason: "artefact")
