@@ -16,10 +16,10 @@ PY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
 RELEASE_BIN := .build/release/lightbox
 
-.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench models clean help
+.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench models install clean help
 
 help:
-	@echo "make run | make test | make bench | make fuzz | make models | make clean"
+	@echo "make run | make test | make install [PREFIX=…] | make bench | make fuzz | make models | make clean"
 
 ## Set-up ---------------------------------------------------------------------------------------
 deps: apt venv
@@ -49,6 +49,17 @@ build: apt
 
 build-debug: apt
 	swift build $(SWIFT_FLAGS)
+
+## Install --------------------------------------------------------------------------------------
+# PREFIX/bin/lightbox and PREFIX/share/lightbox/{Models,Themes,SampleStudies}, where every command
+# finds them (lightbox --help). The binary uses the Swift runtime of the toolchain it was built with.
+PREFIX ?= /usr/local
+install: build
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/lightbox"
+	install -m 755 $(RELEASE_BIN) "$(DESTDIR)$(PREFIX)/bin/lightbox"
+	for d in Models Themes SampleStudies; do rm -rf "$(DESTDIR)$(PREFIX)/share/lightbox/$$d"; cp -R $$d "$(DESTDIR)$(PREFIX)/share/lightbox/"; done
+	chmod -R a+rX "$(DESTDIR)$(PREFIX)/share/lightbox"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/lightbox and $(DESTDIR)$(PREFIX)/share/lightbox"
 
 ## Run ------------------------------------------------------------------------------------------
 run: build
