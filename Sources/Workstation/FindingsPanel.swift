@@ -24,11 +24,12 @@ enum FindingsPanel {
             line("AI: \(TextSanitizer.sanitize(model.id)) \(TextSanitizer.sanitize(model.version))", .accent)
             if e.aiResult?.notForClinicalUse == true { line("synthetic-data model, not for clinical use", .warning) }
             if let ai = e.aiResult, ai.abstained {
-                // The reasons come from the card and the headers: sanitised like any DICOM text.
-                line("AI abstained: outside the model's validated range", .warning)
-                for r in ai.abstention { line("  (\(TextSanitizer.sanitize(r)))", .warning) }
+                // Wrapped, not cut: the reason is what the reader needs. It comes from the card and
+                // the headers, so it is sanitised like any DICOM text.
+                for l in Text.wrap("AI abstained: outside the model's validated range", width - 2) { line(l, .warning) }
+                for r in ai.abstention { for l in Text.wrap("(\(TextSanitizer.sanitize(r)))", width - 4) { line("  " + l, .warning) } }
                 let n = ai.findings.count - ai.trustedFindings.count
-                line(v.showWithheld ? "showing \(n) withheld finding(s), OOD — W hides" : "\(n) finding(s) withheld — W shows them", .dim)
+                line(v.showWithheld ? "showing \(n) withheld, OOD — W hides" : "\(n) finding(s) withheld — W shows them", .dim)
             }
             for s in e.aiResult?.summary ?? [] { line(TextSanitizer.sanitize(s), .normal) }
         } else {
