@@ -3,7 +3,8 @@
 #   Training/models/run_all.sh [task ...]      (default: ldct head_ct mammo cxr)
 # Renders the phantoms it needs into Training/generated/model_cache (git-ignored), trains each
 # model (Training/generated/checkpoints, git-ignored), exports Models/<id>.onnx + Models/<id>.json
-# and writes the held-out and shifted validation figures into the card.
+# and writes the held-out and shifted validation figures into the card, then the trust keys
+# (ood_detector, calibration, operating_point; trust.py).
 # PY=python to use another interpreter; NICE=0 to run at normal priority.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,5 +31,8 @@ for t in "${tasks[@]}"; do
   run Training/models/export.py --task "$t"
   run Training/models/evaluate.py --task "$t"
   run Training/models/evaluate.py --task "$t" --shifted
+  # OOD detector, calibration, operating point, ECE, reliability diagram (renders the tuning split
+  # it needs on the way; Training/generated/trust_cache memoises the model's outputs per model sha256)
+  run Training/models/trust.py --task "$t"
 done
 "$PY" Tests/Conformance/model_cards.py
