@@ -48,6 +48,9 @@ public struct Finding: Codable, Sendable, Equatable {
     /// The input was outside the model's validated range; the finding is shown with a warning.
     public var ood: Bool
     public var model: ModelReference
+    /// 2-D findings: the heatmap peak that proposed it, as [column, row] on the model grid; used by
+    /// the card's post-processing rules within a run and not encoded (cached runs hold the result).
+    public var peakGrid: [Double]? = nil
 
     enum CodingKeys: String, CodingKey {
         case label, probability, risk, category, ood, model, laterality, view

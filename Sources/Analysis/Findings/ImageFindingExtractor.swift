@@ -70,6 +70,7 @@ public struct ImageFindingExtractor: Sendable {
                 f.risk = Self.risk(p, levels: riskLevels)
             }
             f.view = image.viewPosition.isEmpty ? nil : image.viewPosition
+            f.peakGrid = [Double(peak.x), Double(peak.y)]
             f.contourPX = Self.contour(region, heatmap: h)
             out.append(f)
         }

@@ -26,6 +26,8 @@ public struct ImageAnalyzer {
         public var score: Double?
         /// The `featureOutput` values, when one was asked for and the model has it.
         public var features: [Float]? = nil
+        /// The model's normalised input for the image itself (channel 0), on the model grid.
+        public var input: [Float] = []
     }
 
     /// The model input (1 × 1 × h × w) for `image`.
@@ -87,6 +89,7 @@ public struct ImageAnalyzer {
         let score = card.outputs.scores.flatMap { result[$0]?.floats.first }.map(Double.init)
         return Output(heatmap: ModelGridHeatmap(sopInstanceUID: image.sopInstanceUID, width: size[1], height: size[0],
                                                 values: heat.floats, sourceColumns: image.columns, sourceRows: image.rows),
-                      score: score, features: featureOutput.flatMap { result[$0]?.floats })
+                      score: score, features: featureOutput.flatMap { result[$0]?.floats },
+                      input: Array(x.prefix(size[0] * size[1])))
     }
 }

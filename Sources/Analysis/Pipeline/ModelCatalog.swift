@@ -17,13 +17,18 @@ public struct ModelCatalog: Sendable {
         public let trust: ModelTrust
         /// Why the card's trust sections could not be read; such a model does not run.
         public let trustProblem: String?
+        /// The card's post-processing rules beyond the candidate rule.
+        public let postProcessing: CardPostProcessing
 
-        public init(card: ModelCard, url: URL, verified: Bool, trust: ModelTrust? = nil) {
+        /// `trust` and `postProcessing` default to what the card file at `card.path` says.
+        public init(card: ModelCard, url: URL, verified: Bool, trust: ModelTrust? = nil, postProcessing: CardPostProcessing? = nil) {
             self.card = card; self.url = url; self.verified = verified
+            let data = card.path.flatMap { FileManager.default.contents(atPath: $0) }
+            self.postProcessing = postProcessing ?? data.map { CardPostProcessing(cardJSON: $0) } ?? CardPostProcessing()
             if let trust {
                 self.trust = trust; trustProblem = nil
             } else {
-                do { self.trust = try card.path.map { try ModelTrust(cardAt: $0) } ?? ModelTrust(); trustProblem = nil } catch {
+                do { self.trust = try data.map { try ModelTrust(cardJSON: $0) } ?? ModelTrust(); trustProblem = nil } catch {
                     self.trust = ModelTrust(); trustProblem = "\(error)"
                 }
             }

@@ -207,7 +207,8 @@ public enum StudyAnalysis {
                                                  values: values, sourceColumns: analysis.volume.columns, sourceRows: analysis.volume.rows))
             }
         }
-        return RunOutput(run: run, findings: analysis.findings, imageScores: [], heatmaps: heatmaps)
+        let findings = entry.postProcessing.secondSuppressionMM.map { SecondSuppression.apply(analysis.findings, radiusMM: $0) } ?? analysis.findings
+        return RunOutput(run: run, findings: findings, imageScores: [], heatmaps: heatmaps)
     }
 
     private static func projection(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
@@ -219,6 +220,7 @@ public enum StudyAnalysis {
         let plan = ProjectionBatches(headers: headers, pairContralateral: details.contralateralChannel)
         let analyzer = ImageAnalyzer(model: model, card: entry.card, details: details, featureOutput: entry.trust.detector?.featureOutput)
         var distances: [Double] = []
+        var views: [MammographyMarkRules.View] = []
         let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
         let label = mammography ? "suspicious lesion" : entry.card.outputs.labels?.first ?? "abnormality"
         let levels = (entry.card.outputs.riskLevels?[entry.card.outputs.labels?.first ?? ""] ?? []).map { (name: $0.name, threshold: $0.threshold) }
@@ -261,6 +263,14 @@ public enum StudyAnalysis {
                 extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
                 let o = try analyzer.run(image, contralateral: contralateral, isCancelled: isCancelled)
                 out.heatmaps.append(o.heatmap)
+                if mammography {
+                    let partner = plan.partner[i].flatMap { try? loaded[$0]?.get() }
+                    views.append(.init(sopInstanceUID: image.sopInstanceUID, laterality: ContralateralPairing.laterality(of: headers[i]),
+                                       view: ContralateralPairing.view(of: headers[i]), columns: image.columns, rows: image.rows,
+                                       gridWidth: o.heatmap.width, gridHeight: o.heatmap.height, contralateral: partner?.sopInstanceUID,
+                                       contralateralMirrored: partner.map { ContralateralPairing.needsMirror(image, partner: $0) } ?? true,
+                                       chestWallAtLastColumn: MammographyMarkRules.chestWallAtLastColumn(input: o.input, width: o.heatmap.width)))
+                }
                 if let detector = entry.trust.detector {
                     guard let d = o.features.flatMap({ detector.distance($0) }) else {
                         throw ImageProblem(description: "the model's '\(detector.featureOutput)' output does not match its card's ood_detector")
@@ -279,6 +289,13 @@ public enum StudyAnalysis {
         }
         if out.heatmaps.isEmpty { throw ImageProblem(description: "no image of the series could be read: \(out.run.warnings.joined(separator: "; "))") }
         if let detector = entry.trust.detector { out.run.record(detector.assess(distances)) }
+        // The card's rules on the raw marks, before calibration and the operating point.
+        if let radius = entry.postProcessing.mirrorRadiusPX {
+            out.findings = MammographyMarkRules.mirrorSuppression(out.findings, views: views, radius: radius)
+        }
+        if let rule = entry.postProcessing.twoViewSupport {
+            out.findings = MammographyMarkRules.twoViewSupport(out.findings, views: views, rule: rule)
+        }
         return out
     }
 
