@@ -69,9 +69,12 @@ public enum ValidationMetrics {
         public var observed: Double
     }
 
-    /// Ten equal-width bins of probability against the observed hit rate.
+    /// Ten equal-width bins of probability against the observed rate of marks on a lesion. A
+    /// duplicate (a second mark on a lesion already found) counts as on a lesion: the probability
+    /// shown with a mark claims the mark lies on one, which it does (the FROC, by contrast, counts
+    /// each lesion once and ignores duplicates).
     public static func reliability(_ candidates: [Candidate], bins: Int = 10) -> [Bin] {
-        let marks = candidates.filter { !$0.duplicate }
+        let marks = candidates.map { Candidate(probability: $0.probability, hit: $0.hit || $0.duplicate) }
         return (0 ..< bins).map { b in
             let lo = Double(b) / Double(bins), hi = Double(b + 1) / Double(bins)
             let inBin = marks.filter { $0.probability >= lo && ($0.probability < hi || (b == bins - 1 && $0.probability <= hi)) }
