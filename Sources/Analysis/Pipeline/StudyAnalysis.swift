@@ -156,8 +156,11 @@ public enum StudyAnalysis {
             return hit.applying(options.ood)
         }
         // The extractors run on raw heatmap peaks: the reporting threshold goes back to raw space.
+        // Never below the card's candidate floor: nothing under it is a candidate, and the CT
+        // extractor measures each finding on the region above min(0.5, threshold).
         let reporting = Double(options.threshold ?? 0.5)
-        options.threshold = Float(entry.trust.candidateCalibration?.raw(reporting) ?? reporting)
+        let floor = CardDetails(card: entry.card).candidates.minimumPeak
+        options.threshold = max(Float(entry.trust.candidateCalibration?.raw(reporting) ?? reporting), floor)
         let start = Date()
         var output: RunOutput
         do {
