@@ -37,8 +37,6 @@ import os
 import sys
 
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
@@ -111,13 +109,36 @@ def collect():
 # ------------------------------------------------------------------ preprocessing
 
 def _bilinear(img, size):
-    t = torch.from_numpy(np.ascontiguousarray(img, np.float32))[None, None]
-    return F.interpolate(t, size=tuple(size), mode="bilinear", align_corners=False)[0, 0].numpy()
+    """torch `interpolate(mode="bilinear", align_corners=False)` in numpy (no torch needed: `make
+    test` runs this without it)."""
+    img = np.asarray(img, np.float64)
+    h, w = img.shape
+
+    def axis(n_in, n_out):
+        x = np.maximum((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0)
+        i0 = np.minimum(np.floor(x).astype(int), n_in - 1)
+        return i0, np.minimum(i0 + 1, n_in - 1), x - i0
+
+    y0, y1, wy = axis(h, size[0])
+    x0, x1, wx = axis(w, size[1])
+    top = img[y0][:, x0] * (1 - wx) + img[y0][:, x1] * wx
+    bottom = img[y1][:, x0] * (1 - wx) + img[y1][:, x1] * wx
+    return (top * (1 - wy)[:, None] + bottom * wy[:, None]).astype(np.float32)
 
 
 def _area(img, size):
-    t = torch.from_numpy(np.ascontiguousarray(img, np.float32))[None, None]
-    return F.adaptive_avg_pool2d(t, tuple(size))[0, 0].numpy()
+    """torch `adaptive_avg_pool2d` in numpy: output cell i averages input [floor(i*n/m), ceil((i+1)*n/m))."""
+    img = np.asarray(img, np.float64)
+    h, w = img.shape
+    s = np.zeros((h + 1, w + 1))
+    s[1:, 1:] = img.cumsum(0).cumsum(1)
+    ys = [(i * h // size[0], -(-(i + 1) * h // size[0])) for i in range(size[0])]
+    xs = [(j * w // size[1], -(-(j + 1) * w // size[1])) for j in range(size[1])]
+    out = np.empty(size, np.float64)
+    for i, (a, b) in enumerate(ys):
+        for j, (c, d) in enumerate(xs):
+            out[i, j] = (s[b, d] - s[a, d] - s[b, c] + s[a, c]) / ((b - a) * (d - c))
+    return out.astype(np.float32)
 
 
 def _normalise(img):
