@@ -273,10 +273,11 @@ def write_study(task, px, out_dir):
         ds.StudyTime = ds.SeriesTime = ds.ContentTime = "120000"
         ds.AccessionNumber = ds.PatientID[-8:]
         ds.StudyID, ds.SeriesNumber, ds.InstanceNumber = "1", 1, k + 1
-        ds.StudyDescription = f"Real test image {px['file']} re-headered for {cfg['id']}"
-        ds.SeriesDescription = f"re-headered {px['file']} ({px['modality']}: {px['what']})"
+        # LO holds at most 64 characters (PS3.5 table 6.2-1); what the image shows is in the README list.
+        ds.StudyDescription = f"Real {px['file']} re-headered for {cfg['id']}"[:64]
+        ds.SeriesDescription = f"re-headered {px['file']} ({px['modality']})"[:64]
         ds.Modality, ds.BodyPartExamined = modality, use["body_part"]
-        ds.Manufacturer = "Lightbox real-image re-header (Training/trust/real_images.py)"
+        ds.Manufacturer = "Lightbox real_images.py re-header"
         ds.ImageType = ["DERIVED", "SECONDARY"]
         ds.Rows, ds.Columns = v.shape
         ds.PixelSpacing = [sp, sp]

@@ -146,6 +146,14 @@ public enum StudyAnalysis {
             run.message = problem
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
+        // A slice-wise CT model needs a volume: a series of a few images is outside what it was
+        // validated on (it abstains, whatever the policy, since there is nothing it could show).
+        if entry.isVolumetric, series.instances.count < TolerantVolumeLoader.minimumSlices {
+            run.ood.append("\(series.instances.count) image(s) in the series; a slice-wise CT model reads at least \(TolerantVolumeLoader.minimumSlices)")
+            run.status = .abstained
+            run.withheld = 0
+            return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        }
         var options = options
         options.threshold = options.threshold ?? entry.trust.operatingPoint.map { Float($0.threshold) }
             ?? CardDetails(card: entry.card).operatingThreshold ?? 0.5
