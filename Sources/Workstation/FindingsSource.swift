@@ -11,8 +11,9 @@ public enum AIStatus: Sendable, Equatable {
     case queued(position: Int)
     /// Running, with progress 0…1.
     case running(progress: Double)
-    /// Done: findings and the highest risk among them.
-    case done(count: Int, highest: RiskLevel?)
+    /// Done: findings and the highest risk among them; `withheld` findings of runs that abstained
+    /// (input outside a model's validated range) are not counted in either.
+    case done(count: Int, highest: RiskLevel?, withheld: Int = 0)
     /// No installed model applies to this study's modality.
     case notApplicable
     case failed(String)
@@ -25,7 +26,9 @@ public enum AIStatus: Sendable, Equatable {
         case .notRun(let reason): return "not run (\(reason))"
         case .queued(let n): return "queued \(n)"
         case .running(let p): return "running \(Int((p * 100).rounded()))%"
-        case .done(let n, let r): return n == 0 ? "no findings" : "\(n) finding\(n == 1 ? "" : "s"), \(r?.rawValue ?? "-")"
+        case .done(let n, let r, let withheld):
+            let shown = n == 0 ? "no findings" : "\(n) finding\(n == 1 ? "" : "s"), \(r?.rawValue ?? "-")"
+            return withheld > 0 ? (n == 0 ? "abstained" : shown + ", partly abstained") : shown
         case .notApplicable: return "no applicable model"
         case .failed(let m): return "failed: \(m)"
         }

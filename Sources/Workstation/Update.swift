@@ -52,7 +52,10 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         if let i = state.entryIndex(uid: uid) {
             state.entries[i].aiResult = result
             if let r = result {
-                state.entries[i].ai = .done(count: r.findings.count, highest: r.findings.compactMap(\.risk).max())
+                // What the AI stands behind; an abstained run's findings are withheld, not counted.
+                let shown = r.trustedFindings
+                state.entries[i].ai = .done(count: shown.count, highest: shown.compactMap(\.risk).max(),
+                                            withheld: r.abstained ? r.findings.count - shown.count : 0)
             }
         }
         return []

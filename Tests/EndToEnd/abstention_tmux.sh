@@ -22,7 +22,8 @@ WORK=$(mktemp -d /tmp/lightbox-abstention.XXXXXX)
 SESSION=lightbox-abstention-$$
 trap cleanup EXIT
 mkdir -p "$WORK/studies" "$WORK/config"
-"$PY" Training/trust/real_images.py --only RG1_UNCR.dcm --model cxr-abnormality-v1 --reheadered-only --write "$WORK/studies/real" >/dev/null \
+"$PY" Training/trust/real_images.py --task cxr --write "$WORK/real" >/dev/null 2>&1 \
+    && cp -r "$WORK/real/cxr-abnormality-v1/RG1_UNCR" "$WORK/studies/real" \
     || { echo "0 passed, 1 failed (could not re-header the real radiograph)"; exit 1; }
 cp -r SampleStudies/07_CXR_YAMADA_2026 "$WORK/studies/synthetic"
 rm -f "$WORK"/studies/*/analysis.json
@@ -38,15 +39,16 @@ echo "$out" | "$PY" -c 'import json,sys; r=json.load(sys.stdin); ran=[x for x in
 tmux new-session -d -s "$SESSION" -x 180 -y 45 \
     "cd '$WORK' && export XDG_CONFIG_HOME='$WORK/config' XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$WORK/cache' TERM=tmux-256color && exec '$LIGHTBOX' open studies --reader abstention --protocol blocks"
 wait_for "Yamada" 30 && ok "worklist lists the synthetic radiograph" || fail "synthetic radiograph not listed"
-wait_for "Radiograph" 30 && ok "worklist lists the real radiograph" || fail "real radiograph not listed"
+wait_for "RG1" 30 && ok "worklist lists the real radiograph" || fail "real radiograph not listed"
 deadline=$((SECONDS + 120))
-while [ $SECONDS -lt $deadline ]; do
-    screen | grep -qE "queued|running" || break
+while [ $SECONDS -lt $deadline ]; do   # until the real radiograph's AI column has a result
+    screen | grep -iF "RG1" | grep -qE "AI: (abstained|no findings|[0-9]+ finding|failed)" && break
     sleep 0.5
 done
-row=$(screen | grep -iF "Radiograph" | head -1)
+row=$(screen | grep -iF "RG1" | head -1)
 echo "$row" | grep -qE "STAT|URGENT" && fail "the abstained study was prioritised: $row" || ok "the abstained study is not STAT: $row"
-tmux send-keys -t "$SESSION" / R E A L Enter
+echo "$row" | grep -qF "abstained" && ok "its AI column says the AI abstained" || fail "AI column does not say abstained: $row"
+tmux send-keys -t "$SESSION" / R G 1 Enter
 sleep 0.5
 tmux send-keys -t "$SESSION" Enter
 wait_for "AI abstained" 30 && ok "the panel says the AI abstained" || fail "no abstention in the panel"

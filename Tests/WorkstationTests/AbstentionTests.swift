@@ -18,6 +18,7 @@ final class AbstentionTests: XCTestCase {
         _ = update(&s, .aiResult(studyUID: "1.1", abstainedResult(s)))
         XCTAssertEqual(s.entries[0].priority, "routine", "critical findings of an abstained run must not make the study STAT")
         XCTAssertFalse(view(s).contains("STAT"))
+        XCTAssertTrue(view(s).contains("abstained"), "the worklist says the AI abstained, not \"2 findings, critical\"")
         Fixtures.keys(&s, [.enter])
         _ = update(&s, .seriesLoaded(stack))
         var screen = view(s)
