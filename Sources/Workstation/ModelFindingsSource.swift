@@ -75,9 +75,12 @@ public struct ModelFindingsSource: FindingsSource {
         let warnings = Set(ran.flatMap(\.warnings))
         var abstention: [String] = []
         for reason in ran.flatMap(\.ood) where !abstention.contains(reason) { abstention.append(reason) }
-        return AIResult(findings: findings, model: model, notForClinicalUse: true,
-                        cardWarning: "Trained on synthetic phantoms; not for clinical use"
-                            + (warnings.isEmpty ? "" : " — " + warnings.sorted().joined(separator: "; ")),
+        // From the cards of the models that ran: any one not for clinical use marks the result.
+        let ranIDs = Set(ran.compactMap { $0.model?.id })
+        let notForClinicalUse = catalog.entries.filter { ranIDs.contains($0.card.id) }.contains { $0.card.notForClinicalUse }
+        return AIResult(findings: findings, model: model, notForClinicalUse: notForClinicalUse,
+                        cardWarning: ([notForClinicalUse ? "Trained on synthetic phantoms; not for clinical use" : nil]
+                            + warnings.sorted().map { Optional($0) }).compactMap { $0 }.joined(separator: " — ").nilIfEmpty,
                         heatmaps: heatmaps, summary: summary, abstention: abstention, withheldHeatmaps: withheld)
     }
 
@@ -86,4 +89,8 @@ public struct ModelFindingsSource: FindingsSource {
         public var message: String
         public var description: String { message }
     }
+}
+
+private extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

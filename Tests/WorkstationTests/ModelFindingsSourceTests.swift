@@ -61,4 +61,23 @@ final class ModelFindingsSourceTests: XCTestCase {
         XCTAssertEqual(second.findings, first.findings)
         XCTAssertEqual(second.summary, first.summary)
     }
+
+    /// The not-for-clinical-use banner comes from the card, not from a constant: a card that
+    /// clears the flag (here a copy of the radiograph card) drops it.
+    func testNotForClinicalUseIsReadFromTheCard() throws {
+        let models = try temporaryFolder()
+        for ext in ["onnx", "json"] {
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent("Models/cxr-abnormality-v1.\(ext)"),
+                                             to: models.appendingPathComponent("cxr-abnormality-v1.\(ext)"))
+        }
+        let cardURL = models.appendingPathComponent("cxr-abnormality-v1.json")
+        var card = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: cardURL)) as? [String: Any])
+        card["not_for_clinical_use"] = false
+        try JSONSerialization.data(withJSONObject: card).write(to: cardURL)
+        let cleared = try ModelFindingsSource(modelsFolder: models, cache: nil).analyze(try study("07_CXR_YAMADA_2026")) { _ in }
+        XCTAssertEqual(cleared?.notForClinicalUse, false)
+        XCTAssertNil(cleared?.cardWarning)
+        let bundled = try source(cache: try temporaryFolder()).analyze(try study("07_CXR_YAMADA_2026")) { _ in }
+        XCTAssertEqual(bundled?.notForClinicalUse, true)
+    }
 }
