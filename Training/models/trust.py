@@ -333,24 +333,34 @@ def select_detector(task, sess, fit_units, tune):
 
 
 def choose_ood_threshold(maha, tune, proxy_units):
-    """Among the REFUSAL_QUANTILES of the tuning runs' median distances (each refuses <= 5 % of the
-    tuning runs), the highest whose detection on every proxy group is as good as at the lowest:
-    fewer false refusals (they fall on images with large lesions first) at no cost on the proxies.
-    The threshold is set on run medians because that is what it is compared with. Returns
-    (threshold, quantile, text)."""
-    d_tune = run_medians(maha(tune["units"]["features"]), tune["run_of_unit"], tune["n_runs"])
-    det = {}
-    for q in REFUSAL_QUANTILES:
-        t = float(np.percentile(d_tune, q))
-        det[q] = (t, {g: float(np.mean([np.median(maha(u["features"])) > t for u in us])) for g, us in proxy_units.items()})
-    base = det[REFUSAL_QUANTILES[0]][1]
-    q = max(q for q in REFUSAL_QUANTILES if all(det[q][1][g] >= base[g] for g in base))
-    text = (f"{q:g}th percentile (linear interpolation) of the per-run median distances on the tuning split "
-            f"({tune['n_runs']} runs, {len(tune['run_of_unit'])} units); chosen among the " + "/".join(f"{x:g}th" for x in REFUSAL_QUANTILES)
-            + " percentiles (thresholds " + ", ".join(f"{det[x][0]:.3f}" for x in REFUSAL_QUANTILES)
-            + ") as the highest that detects every proxy group as often as the 95th does (mean proxy detection "
-            + ", ".join(f"{x:g}th {np.mean(list(det[x][1].values())):.3f}" for x in REFUSAL_QUANTILES) + ")")
-    return det[q][0], q, text
+    """Candidate thresholds on the tuning runs' median distances: the REFUSAL_QUANTILES (each
+    refuses <= 5 % of the tuning runs) and the margin point, the geometric midpoint between the
+    largest tuning run median and the smallest median of a proxy run the 95th-percentile threshold
+    detects (the widest margin on both sides). The highest candidate that detects every proxy
+    group as often as the 95th percentile does is used: fewer false refusals (they fall on
+    in-distribution series with lesions first) at no cost on the proxies. Returns
+    (threshold, name, text)."""
+    med_tune = run_medians(maha(tune["units"]["features"]), tune["run_of_unit"], tune["n_runs"])
+    proxy_med = {g: [float(np.median(maha(u["features"]))) for u in us] for g, us in proxy_units.items()}
+    cands = {f"{q:g}th percentile": float(np.percentile(med_tune, q)) for q in REFUSAL_QUANTILES}
+    base_t = cands[f"{REFUSAL_QUANTILES[0]:g}th percentile"]
+    detected = [m for ms in proxy_med.values() for m in ms if m > base_t]
+    if detected:
+        cands["margin point"] = float(np.sqrt(max(med_tune.max(), base_t) * min(detected)))
+
+    def det(t):
+        return {g: float(np.mean([m > t for m in ms])) for g, ms in proxy_med.items()}
+
+    base = det(base_t)
+    ok = {k: t for k, t in cands.items() if all(det(t)[g] >= base[g] for g in base)}
+    name = max(ok, key=ok.get)
+    text = (f"{name} of the per-run median distances on the tuning split ({tune['n_runs']} runs, "
+            f"{len(tune['run_of_unit'])} units; largest tuning run median {med_tune.max():.3f}"
+            + (f", smallest detected proxy run median {min(detected):.3f}" if detected else "") + "). Candidates: "
+            + ", ".join(f"{k} {t:.3f}" for k, t in cands.items())
+            + "; used: the highest that detects every proxy group as often as the 95th percentile does (mean proxy "
+              "detection " + ", ".join(f"{k} {np.mean(list(det(t).values())):.3f}" for k, t in cands.items()) + ")")
+    return ok[name], name, text
 
 
 # ------------------------------------------------------------------ main

@@ -6,6 +6,7 @@ studies for the workstation's own test (`lightbox analyze DIR/<model id>/<image>
 
   python Training/trust/real_images.py --list                    # the images and why each is in
   python Training/trust/real_images.py --write DIR [--task T]    # re-headered DICOM, one study per image
+  python Training/trust/real_images.py --check DIR [--task T]    # read them back, run model + card detector
 
 Which files: every file of pydicom's test files (found with pydicom.data.get_testdata_file, by
 name) and of pydicom-data's store (its data folder) was read; those kept are the real patient or
@@ -273,11 +274,11 @@ def write_study(task, px, out_dir):
         ds.StudyTime = ds.SeriesTime = ds.ContentTime = "120000"
         ds.AccessionNumber = ds.PatientID[-8:]
         ds.StudyID, ds.SeriesNumber, ds.InstanceNumber = "1", 1, k + 1
-        # LO holds at most 64 characters (PS3.5 table 6.2-1); what the image shows is in the README list.
-        ds.StudyDescription = f"Real {px['file']} re-headered for {cfg['id']}"[:64]
-        ds.SeriesDescription = f"re-headered {px['file']} ({px['modality']})"[:64]
+        ds.StudyDescription = f"REAL {stem} re-headered for {cfg['id']}"[:64]       # LO: 64 chars at most
+        ds.SeriesDescription = f"re-headered {px['modality']} {stem}"[:64]
         ds.Modality, ds.BodyPartExamined = modality, use["body_part"]
-        ds.Manufacturer = "Lightbox real_images.py re-header"
+        ds.Manufacturer = "Lightbox re-header (real_images.py)"
+        ds.ImageComments = f"real image {px['file']} ({px['modality']}: {px['what']}), re-headered"
         ds.ImageType = ["DERIVED", "SECONDARY"]
         ds.Rows, ds.Columns = v.shape
         ds.PixelSpacing = [sp, sp]
@@ -310,12 +311,61 @@ def write_study(task, px, out_dir):
     return files
 
 
+def read_study(folder):
+    """A written (or any single-series) study folder as a read()-like dict: frames sorted by
+    InstanceNumber, rescale applied, MONOCHROME1 flagged."""
+    import glob
+    import pydicom
+    dss = sorted((pydicom.dcmread(f) for f in glob.glob(os.path.join(folder, "*.dcm"))),
+                 key=lambda d: int(d.InstanceNumber))
+    stored = np.stack([d.pixel_array.astype(np.float64) for d in dss])
+    d0 = dss[0]
+    slope, inter = float(d0.get("RescaleSlope", 1) or 1), float(d0.get("RescaleIntercept", 0) or 0)
+    return {"file": os.path.basename(folder), "modality": d0.Modality, "frames": stored * slope + inter,
+            "stored": stored, "monochrome1": d0.PhotometricInterpretation == "MONOCHROME1",
+            "bits": int(d0.BitsStored)}
+
+
+def check(out_dir, tasks):
+    """Reads back every written study, runs the model (onnxruntime) on it as the workstation would
+    (the file's own headers now in range: as-is preprocessing) and applies the card's detector.
+    Prints the median distance, the threshold and whether the run is out of distribution; returns
+    the number of studies NOT flagged (0 is what the workstation test expects)."""
+    import json
+    import onnxruntime as ort
+    from tasks import MODELS
+    missed = 0
+    for task in tasks:
+        cfg = TASKS[task]
+        with open(os.path.join(MODELS, cfg["id"] + ".json")) as f:
+            det = json.load(f)["ood_detector"]
+        sess = ort.InferenceSession(os.path.join(MODELS, cfg["id"] + ".onnx"), providers=["CPUExecutionProvider"])
+        mean, prec = np.array(det["mean"]), np.array(det["precision"])
+        root = os.path.join(out_dir, cfg["id"])
+        for study in sorted(os.listdir(root)):
+            px = read_study(os.path.join(root, study))
+            x = model_input(task, px)
+            feats = np.concatenate([sess.run(["features"], {"input": x[i:i + 8]})[0] for i in range(0, len(x), 8)])
+            d = feats - mean
+            dist = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", d, prec, d), 0))
+            med = float(np.median(dist))
+            flagged = med > det["threshold"]
+            missed += not flagged
+            print(f"{cfg['id']:24s} {study:34s} median distance {med:8.2f}  threshold {det['threshold']:.3f}  "
+                  f"{'OUT OF DISTRIBUTION' if flagged else 'in distribution (NOT flagged)'}")
+    return missed
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--list", action="store_true", help="print the images, their files and aliases")
     ap.add_argument("--write", metavar="DIR", help="write re-headered DICOM: DIR/<model id>/<image>/IM0001.dcm ...")
+    ap.add_argument("--check", metavar="DIR", help="read back DIR (written by --write), run each model and its card's "
+                                                  "OOD detector on it; exit 1 if a study is not flagged")
     ap.add_argument("--task", action="append", choices=list(TASKS), help="only these models (default all)")
     a = ap.parse_args(argv)
+    if a.check:
+        sys.exit(1 if check(a.check, a.task or list(TASKS)) else 0)
     if a.list or not a.write:
         for name, mod, what, aliases in REAL:
             print(f"{name:36s} {mod}  {what}" + (f"  (aliases: {', '.join(aliases)})" if aliases else ""))
