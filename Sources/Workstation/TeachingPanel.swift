@@ -46,7 +46,7 @@ enum TeachingPanel {
             let nature = l.nature.map { ", \($0)" } ?? ""
             line(" GT \(i + 1). \(l.label) \(String(format: "%.0f", l.diameterMM)) mm\(nature)\(verdict)")
         }
-        let ai = (e.aiResult?.findings ?? []).filter { $0.origin == .ai }
+        let ai = (e.aiResult?.trustedFindings ?? []).filter { $0.origin == .ai }   // never what an abstaining AI withheld
         if let r = e.aiResult {
             line("AI: \(TextSanitizer.sanitize(r.model?.id ?? "model"))" + (r.notForClinicalUse ? " — NOT FOR CLINICAL USE" : ""), .accent)
             if ai.isEmpty { line(" no findings", .dim) }

@@ -68,7 +68,7 @@ func revealAI(_ state: inout AppState) -> [Effect] {
         if e.aiResult == nil { state.message = "The AI has not finished on this study; reveal when it has"; return [] }
     default: break
     }
-    let ai = (e.aiResult?.findings ?? []).filter { $0.origin == .ai }
+    let ai = (e.aiResult?.trustedFindings ?? []).filter { $0.origin == .ai }   // never what an abstaining AI withheld
     let marks = state.findings.filter { $0.origin == .reader }
     let items = Discordance.items(ai: ai, marks: marks, headers: state.headersBySOP(), reader: state.reader, studyUID: v.studyUID)
     state.revealed.insert(v.studyUID)

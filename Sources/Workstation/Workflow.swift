@@ -62,7 +62,7 @@ extension AppState {
     /// not from a search of the whole worklist per finding.
     func breastScores() -> [(side: String, score: Double?, count: Int)] {
         guard let e = currentEntry else { return [("R", nil, 0), ("L", nil, 0)] }
-        let ai = (e.aiResult?.findings ?? []).filter { $0.origin == .ai }
+        let ai = (e.aiResult?.trustedFindings ?? []).filter { $0.origin == .ai }   // never what an abstaining AI withheld
         var sides: [String: String] = [:]
         for s in e.study.series { for h in s.instances where sides[h.sopInstanceUID] == nil { sides[h.sopInstanceUID] = h.laterality.uppercased() } }
         return ["R", "L"].map { side in

@@ -148,6 +148,22 @@ final class SecondReaderTests: XCTestCase {
         XCTAssertEqual(s.message, "Signed: the read is closed")
     }
 
+    /// An AI that abstained (input outside its validated range) is not a second reader: what it
+    /// withheld raises no "AI only" discordance at the reveal.
+    func testAnAbstainingAIRaisesNoDiscordance() {
+        var s = AppState(columns: 130, rows: 40, reader: "alice")
+        s.workflow = .secondReader
+        _ = update(&s, .studiesLoaded(StudyIndex.group(Self.headers)))
+        var ai = Self.ai()
+        ai.findings = ai.findings.map { var f = $0; f.outOfDistribution = true; return f }
+        ai.abstention = ["image content unlike the model's training images"]
+        _ = update(&s, .aiResult(studyUID: "5.5", ai))
+        Fixtures.keys(&s, [.enter])
+        _ = update(&s, .seriesLoaded(Self.stack()))
+        Fixtures.keys(&s, [.char("b"), .char("1"), .char("1")])
+        XCTAssertEqual(Fixtures.keys(&s, [.char("R")]), [.reveal(studyUID: "5.5", discordances: [])])
+    }
+
     func testRevealWaitsForTheAIAndNeedsNoDecisionWhenItAgrees() {
         var s = AppState(columns: 130, rows: 40, reader: "alice")
         s.workflow = .secondReader
