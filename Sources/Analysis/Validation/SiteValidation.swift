@@ -53,13 +53,27 @@ public enum SiteValidation {
 
     static let frocPoints: [(name: String, fp: Double)] = [("0.25", 0.25), ("0.5", 0.5), ("1", 1), ("2", 2)]
 
+    /// The smallest lesion the card's sensitivity counts (card
+    /// `operating_point.minimum_lesion_diameter_mm`, e.g. 6 mm for LDCT nodules); nil: every lesion.
+    public static func minimumLesionDiameter(cardAt path: String?) -> Double? {
+        guard let path, let data = FileManager.default.contents(atPath: path),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return ((root["operating_point"] as? [String: Any])?["minimum_lesion_diameter_mm"] as? NSNumber)?.doubleValue
+    }
+
     /// Runs `entry` on every case and scores its marks against the truth. `progress` gets 0…1.
+    /// Lesions smaller than `minimumDiameterMM` are not targets, and marks on them are neither hits
+    /// nor false marks (they still count as on a lesion for calibration).
     public static func collect(_ entry: ModelCatalog.Entry, cases: [(study: StudyIndex.Study, truth: GroundTruth)],
-                               progress: (Double) -> Void = { _ in }) -> [Unit] {
+                               minimumDiameterMM: Double? = nil, progress: (Double) -> Void = { _ in }) -> [Unit] {
         let catalog = ModelCatalog(entries: [entry])
         // Every candidate (the FROC sweeps thresholds), out-of-distribution runs included and flagged.
         let options = StudyAnalysis.Options(threshold: 1e-6, ood: .allow, modelID: entry.card.id)
         let mammography = entry.card.intendedUse.modality.uppercased() == "MG"
+        func counts(_ truth: GroundTruth, _ t: LesionMatching.Target) -> Bool {
+            guard let minimum = minimumDiameterMM else { return true }
+            return (truth.lesions[t.lesion].diameterMM ?? .infinity) >= minimum
+        }
         var units: [Unit] = []
         for (k, c) in cases.enumerated() {
             let result = StudyAnalysis.analyze(c.study, catalog: catalog, options: options, cache: nil,
@@ -71,19 +85,19 @@ public enum SiteValidation {
                 let findings = result.findings.filter { sops.contains($0.sopInstanceUID) }.sorted { $0.probability > $1.probability }
                 let abstained = !run.ood.isEmpty
                 if entry.isVolumetric {
-                    let targets = LesionMatching.targets(c.truth, volumetric: true, sops: sops)
+                    let targets = LesionMatching.targets(c.truth, volumetric: true, sops: sops).filter { counts(c.truth, $0) }
                     units.append(Unit(caseIndex: k, score: findings.first?.probability ?? 0, label: !targets.isEmpty,
-                                      candidates: score(findings, c.truth, volumetric: true, headers: headers),
+                                      candidates: score(findings, c.truth, volumetric: true, headers: headers, counts: counts),
                                       targets: targets.count, abstained: abstained))
                 } else {
                     let scores = Dictionary(result.imageScores.map { ($0.sopInstanceUID, $0.probability) }, uniquingKeysWith: { a, _ in a })
                     let images = Set(result.heatmaps.map(\.sopInstanceUID)).intersection(sops)
                     for sop in images.sorted() {
                         let own = findings.filter { $0.sopInstanceUID == sop }
-                        let targets = LesionMatching.targets(c.truth, volumetric: false, sops: [sop])
+                        let targets = LesionMatching.targets(c.truth, volumetric: false, sops: [sop]).filter { counts(c.truth, $0) }
                         let label = mammography ? targets.contains { c.truth.lesions[$0.lesion].malignant == true } : !targets.isEmpty
                         units.append(Unit(caseIndex: k, score: scores[sop] ?? own.first?.probability ?? 0, label: label,
-                                          candidates: score(own, c.truth, volumetric: false, headers: headers),
+                                          candidates: score(own, c.truth, volumetric: false, headers: headers, counts: counts),
                                           targets: targets.count, abstained: abstained))
                     }
                 }
@@ -93,15 +107,17 @@ public enum SiteValidation {
         return units
     }
 
-    /// Marks in descending probability, each a hit, a duplicate hit or a false mark.
-    static func score(_ findings: [Finding], _ truth: GroundTruth, volumetric: Bool, headers: [String: InstanceHeader]) -> [ValidationMetrics.Candidate] {
+    /// Marks in descending probability, each a hit, a duplicate hit (or a mark on a lesion that
+    /// does not `count`) or a false mark.
+    static func score(_ findings: [Finding], _ truth: GroundTruth, volumetric: Bool, headers: [String: InstanceHeader],
+                      counts: (GroundTruth, LesionMatching.Target) -> Bool = { _, _ in true }) -> [ValidationMetrics.Candidate] {
         var seen = Set<LesionMatching.Target>()
         return findings.map { f in
             let spacing = headers[f.sopInstanceUID].flatMap { h in h.pixelSpacing.count == 2 ? (column: h.pixelSpacing[1], row: h.pixelSpacing[0]) : nil }
             guard let t = LesionMatching.hit(f, truth: truth, volumetric: volumetric, spacing: spacing) else {
                 return .init(probability: f.probability, hit: false)
             }
-            let duplicate = !seen.insert(t).inserted
+            let duplicate = !counts(truth, t) || !seen.insert(t).inserted
             return .init(probability: f.probability, hit: !duplicate, duplicate: duplicate)
         }
     }

@@ -68,7 +68,8 @@ struct ValidateCommand: ParsableCommand {
         }
         guard !cases.isEmpty else { Output.error("\(dir): no studies with a ground_truth.json sidecar"); throw ExitCode(2) }
         let bar = ProgressBar(total: cases.count)
-        let units = SiteValidation.collect(entry, cases: cases, progress: { bar.update($0) })
+        let minimum = SiteValidation.minimumLesionDiameter(cardAt: entry.card.path)
+        let units = SiteValidation.collect(entry, cases: cases, minimumDiameterMM: minimum, progress: { bar.update($0) })
         bar.finish()
         guard !units.isEmpty else { Output.error("\(modelID) fitted none of the \(cases.count) studies"); throw ExitCode(2) }
         let threshold = entry.trust.operatingPoint?.threshold ?? 0.5
@@ -83,6 +84,7 @@ struct ValidateCommand: ParsableCommand {
                 "model": ["id": entry.card.id, "version": entry.card.version, "sha256": entry.card.sha256],
                 "studies": cases.count, "studies_without_ground_truth": withoutTruth, "unit": unit,
                 "operating_threshold": threshold, "calibrated": entry.trust.isCalibrated,
+                "minimum_lesion_diameter_mm": minimum as Any,
                 "figures": site.named, "ci95": ci, "bootstrap_resamples": bootstrap,
                 "card": ["figures": card.values, "ci95": card.intervals],
                 "verdicts": verdicts, "holds_up": verdicts.isEmpty,
@@ -111,7 +113,8 @@ struct ValidateCommand: ParsableCommand {
     private func printReport(site: SiteValidation.Figures, ci: [String: [Double]], card: CardFigures, verdicts: [String],
                              studies: Int, unit: String, threshold: Double, calibrated: Bool) {
         Output.line("NOT FOR CLINICAL USE — models trained on synthetic phantoms demonstrate the pipeline only.")
-        Output.line("\(modelID) on \(studies) studies (\(site.units) \(unit)s read, \(site.targets) lesion targets); "
+        Output.line("\(modelID) on \(studies) studies (\(site.units) \(unit)s read, \(site.targets) lesion targets"
+                    + (SiteValidation.minimumLesionDiameter(cardAt: nil) == nil ? "" : "") + "); "
                     + String(format: "operating point p ≥ %.3f%@", threshold, calibrated ? " (calibrated)" : " (uncalibrated card)"))
         func row(_ cells: [String]) -> String {
             zip(cells, [30, 8, 13, 8, 13]).map { c, w in c.count >= w ? c : c + String(repeating: " ", count: w - c.count) }
