@@ -519,6 +519,17 @@ def trust(task, real=True):
                           "held_out_false_refusal_runs_with_lesions": ev["held_out_with_lesions"],
                           "held_out_false_refusal_runs_without_lesions": ev["held_out_without_lesions"],
                           "held_out_runs": val["n_runs"], "shifted_runs": shifted["n_runs"]}}
+    if task == "mammo":
+        # the held-out exams read without the other breast (every view's channel 1 = the view itself)
+        import mammo_data
+        solo = [np.median(maha(sess.run_inputs(np.stack([mammo_data.paired_input(mammo_data.make_exam("val", i), j, True)
+                                                          for j in range(4)]))["features"])) > thr
+                for i in range(val["n_runs"])]
+        det["evaluation"]["held_out_refusal_without_other_breast"] = round(float(np.mean(solo)), 4)
+        det["evaluation"]["note_without_other_breast"] = (
+            "the same held-out exams with every view read alone (channel 1 repeating the view, as the workstation "
+            "feeds when the partner view is missing): the detector was fitted on paired inputs, the mode the model is "
+            "validated in, so such runs are often refused")
     if real:
         import real_images
         detail = []
