@@ -129,7 +129,7 @@ def plot(path, title, panels):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 5.0), squeeze=False)
+    fig, axs = plt.subplots(1, len(panels), figsize=(max(5.2 * len(panels), 8.0), 5.4), squeeze=False)
     for ax, (label, curves) in zip(axs[0], panels):
         ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", label="perfect")
         for (name, p, y), col in zip(curves, ("tab:red", "tab:blue")):
@@ -145,7 +145,8 @@ def plot(path, title, panels):
         ax.set_title(label, fontsize=9)
         ax.legend(fontsize=7, loc="upper left")
         ax.grid(alpha=0.3)
-    fig.suptitle(title, fontsize=10)
+    import textwrap
+    fig.suptitle("\n".join(textwrap.wrap(title, 110)), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)

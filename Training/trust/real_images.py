@@ -8,8 +8,10 @@ studies for the workstation's own test (`lightbox analyze DIR/<model id>/<image>
   python Training/trust/real_images.py --write DIR [--task T]    # re-headered DICOM, one study per image
   python Training/trust/real_images.py --check DIR [--task T]    # read them back, run model + card detector
 
-Which files: every file of pydicom's test files (found with pydicom.data.get_testdata_file, by
-name) and of pydicom-data's store (its data folder) was read; those kept are the real patient or
+Which files: every file of pydicom's test files (pydicom/data/test_files) and of pydicom-data's
+store (data_store/data) was read once to choose them (files are then found by name with
+pydicom.data.get_testdata_file; get_testdata_files("*") is not used because, with pydicom-data
+installed, it waits on a download source that this offline machine cannot reach); those kept are the real patient or
 volunteer images of modality CR/DX/CT/MR (REAL below), one file per distinct image (the same image
 in other encodings, e.g. RG1_J2KR.dcm for RG1_UNCR.dcm, is listed as an alias, not read twice).
 Left out, with the reason: NM (JPEG2000*.dcm, JPEG-LL.dcm: nuclear medicine, not a radiograph),
