@@ -449,6 +449,9 @@ def trust(task, real=True):
         op["held_out"]["sensitivity_unit"] = "lesion appearances (one per view a lesion shows in)"
     if task == "ldct":
         op["held_out"]["sensitivity_unit"] = "nodules >= 6 mm (marks on smaller nodules are neither true nor false)"
+        # The same rule as a field `lightbox validate` reads (it recomputes the sensitivity on these terms).
+        op = {**{k: op[k] for k in ("threshold", "raw_threshold")}, "minimum_lesion_diameter_mm": 6.0,
+              **{k: v for k, v in op.items() if k not in ("threshold", "raw_threshold")}}
     op["held_out"]["meets_aim"] = bool(held["sensitivity"] >= aim["sensitivity"] and held["false_marks"] <= aim["fp"]
                                        and held.get("normal_breasts_birads4_fraction", 0) <= aim.get("birads4_normal", 1))
     op["held_out"]["set"] = f"held-out split, {cfg['n_val']} {RUN_NAME[task]}s, evaluated once with this recipe"
