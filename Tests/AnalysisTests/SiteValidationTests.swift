@@ -100,5 +100,10 @@ final class SiteValidationTests: XCTestCase {
         let same = SiteValidation.Figures(auc: 0.95, sensitivity: nil, falseMarksPerUnit: 0, froc: ["1": 0.9], ece: 0.03,
                                           abstentionRate: 0, units: 10, targets: 10)
         XCTAssertTrue(card.verdicts(site: same).isEmpty)
+        // With the site's own intervals: a drop its interval cannot rule out is a note, not a verdict.
+        let noisy = card.assess(site: worse, siteCI: ["froc_sensitivity_at_1_fp": [0.5, 0.9], "ece": [0.1, 0.3]])
+        XCTAssertFalse(noisy.verdicts.contains { $0.hasPrefix("froc") })
+        XCTAssertTrue(noisy.notes.contains { $0.hasPrefix("froc_sensitivity_at_1_fp is 0.700") && $0.contains("more cases would tell") })
+        XCTAssertTrue(noisy.verdicts.contains { $0.hasPrefix("ECE") }, "the whole ECE interval is above the card's + 0.05")
     }
 }

@@ -32,30 +32,46 @@ public struct CardFigures: Sendable {
             ?? num(held["false_marks_per_unit"])
     }
 
-    /// One sentence per figure where the site does worse than the card: below the card's interval
-    /// (or, without one, more than 0.05 below its value); for ECE and false marks, above. Empty
-    /// when the site's figures hold up.
-    public func verdicts(site: SiteValidation.Figures) -> [String] {
-        var out: [String] = []
+    /// What the site's figures say against the card's: `verdicts`, where the site does worse
+    /// beyond its own sampling error (the site's 95 % interval lies wholly on the bad side of the
+    /// card's value, or of the card's interval when it gives one), and `notes`, where only the point
+    /// estimate does (below the card's interval, or 0.05 below its value without one) and more
+    /// cases would tell. Without site intervals (`--bootstrap 0`) the point estimates decide.
+    public func assess(site: SiteValidation.Figures, siteCI: [String: [Double]] = [:]) -> (verdicts: [String], notes: [String]) {
+        var verdicts: [String] = [], notes: [String] = []
         let named = site.named
         let higherIsBetter = ["auc", "sensitivity", "froc_sensitivity_at_0.5_fp", "froc_sensitivity_at_1_fp", "froc_sensitivity_at_2_fp"]
         for k in higherIsBetter {
             guard let s = named[k], let c = values[k] else { continue }
             let floor = intervals[k]?[0] ?? c - 0.05
-            if s < floor {
-                out.append(String(format: "%@ is %.3f here, below the card's %.3f%@: the model finds less on this site's cases",
-                                  k, s, c, intervals[k].map { String(format: " (95%% interval %.3f–%.3f)", $0[0], $0[1]) } ?? ""))
+            guard s < floor else { continue }
+            let text = String(format: "%@ is %.3f here, below the card's %.3f%@", k, s, c,
+                              intervals[k].map { String(format: " (95%% interval %.3f–%.3f)", $0[0], $0[1]) } ?? "")
+            if let upper = siteCI[k]?[1], upper >= (intervals[k]?[0] ?? c) {
+                notes.append(text + String(format: ", but this site's interval reaches %.3f: more cases would tell", upper))
+            } else {
+                verdicts.append(text + ": the model finds less on this site's cases")
             }
         }
         if let s = named["ece"], let c = values["ece"], s > c + 0.05 {
-            out.append(String(format: "ECE is %.3f here against the card's %.3f: its probabilities overstate or understate on this site's cases", s, c))
+            let text = String(format: "ECE is %.3f here against the card's %.3f", s, c)
+            if let lower = siteCI["ece"]?[0], lower <= c + 0.05 {
+                notes.append(text + String(format: ", but this site's interval starts at %.3f", lower))
+            } else {
+                verdicts.append(text + ": its probabilities overstate or understate on this site's cases")
+            }
         }
         if let s = named["false_marks_per_unit"], let c = values["false_marks_per_unit"], s > c * 1.5 + 0.05 {
-            out.append(String(format: "%.2f false marks per unit here against the card's %.2f at the same operating point", s, c))
+            let text = String(format: "%.2f false marks per unit here against the card's %.2f at the same operating point", s, c)
+            if let lower = siteCI["false_marks_per_unit"]?[0], lower <= c * 1.5 + 0.05 { notes.append(text + " (within this site's interval)") }
+            else { verdicts.append(text) }
         }
         if site.abstentionRate > 0.05 {
-            out.append(String(format: "the model abstained on %.0f%% of the cases: they are outside what it was validated on", site.abstentionRate * 100))
+            verdicts.append(String(format: "the model abstained on %.0f%% of the cases: they are outside what it was validated on", site.abstentionRate * 100))
         }
-        return out
+        return (verdicts, notes)
     }
+
+    /// `assess(site:)`'s verdicts on point estimates alone.
+    public func verdicts(site: SiteValidation.Figures) -> [String] { assess(site: site).verdicts }
 }

@@ -16,7 +16,8 @@ struct ValidateCommand: ParsableCommand {
             format, Training/ground_truth.schema.json) and reports: AUC (image or scan), lesion sensitivity and \
             false marks at the card's operating point, FROC sensitivity at 0.5/1/2 false marks per image or scan, \
             ECE (10 bins, calibrated probabilities), and the abstention rate. Each figure has a 95% bootstrap \
-            interval over cases. A finding hits a lesion within max(radius, 5 mm) of its centre (projection \
+            interval over cases. The verdict names a figure when the site's whole interval is worse than the \
+            card (a note when only the point estimate is). A finding hits a lesion within max(radius, 5 mm) of its centre (projection \
             images: also inside its box widened by 2 mm). Figures are over the runs the model did not abstain on.
             Exit status: 0 the site's figures hold up, 3 some fall below the card, 2 error.
             """)
@@ -76,7 +77,7 @@ struct ValidateCommand: ParsableCommand {
         let site = SiteValidation.figures(units, threshold: threshold)
         let ci = SiteValidation.bootstrap(units, threshold: threshold, resamples: bootstrap)
         let card = entry.card.path.map { CardFigures(cardAt: $0) } ?? CardFigures()
-        let verdicts = card.verdicts(site: site)
+        let (verdicts, notes) = card.assess(site: site, siteCI: ci)
         let unit = entry.isVolumetric ? "scan" : "image"
         if let plots { try writePlots(units: units, threshold: threshold, folder: plots) }
         if json {
@@ -87,11 +88,11 @@ struct ValidateCommand: ParsableCommand {
                 "minimum_lesion_diameter_mm": minimum as Any,
                 "figures": site.named, "ci95": ci, "bootstrap_resamples": bootstrap,
                 "card": ["figures": card.values, "ci95": card.intervals],
-                "verdicts": verdicts, "holds_up": verdicts.isEmpty,
+                "verdicts": verdicts, "notes": notes, "holds_up": verdicts.isEmpty,
                 "disclaimer": "Models trained on synthetic phantoms; not for clinical use.",
             ] as [String: Any])
         } else {
-            printReport(site: site, ci: ci, card: card, verdicts: verdicts, studies: cases.count, unit: unit, threshold: threshold,
+            printReport(site: site, ci: ci, card: card, verdicts: verdicts, notes: notes, studies: cases.count, unit: unit, threshold: threshold,
                         calibrated: entry.trust.isCalibrated)
         }
         if !verdicts.isEmpty { throw ExitCode(3) }
@@ -110,11 +111,10 @@ struct ValidateCommand: ParsableCommand {
         return nil
     }
 
-    private func printReport(site: SiteValidation.Figures, ci: [String: [Double]], card: CardFigures, verdicts: [String],
+    private func printReport(site: SiteValidation.Figures, ci: [String: [Double]], card: CardFigures, verdicts: [String], notes: [String],
                              studies: Int, unit: String, threshold: Double, calibrated: Bool) {
         Output.line("NOT FOR CLINICAL USE — models trained on synthetic phantoms demonstrate the pipeline only.")
-        Output.line("\(modelID) on \(studies) studies (\(site.units) \(unit)s read, \(site.targets) lesion targets"
-                    + (SiteValidation.minimumLesionDiameter(cardAt: nil) == nil ? "" : "") + "); "
+        Output.line("\(modelID) on \(studies) studies (\(site.units) \(unit)s read, \(site.targets) lesion targets); "
                     + String(format: "operating point p ≥ %.3f%@", threshold, calibrated ? " (calibrated)" : " (uncalibrated card)"))
         func row(_ cells: [String]) -> String {
             zip(cells, [30, 8, 13, 8, 13]).map { c, w in c.count >= w ? c : c + String(repeating: " ", count: w - c.count) }
@@ -136,6 +136,7 @@ struct ValidateCommand: ParsableCommand {
             Output.line("Verdict: this model does worse on these cases than its card says.")
             for v in verdicts { Output.line("  - \(v)") }
         }
+        for n in notes { Output.line("  note: \(n)") }
     }
 
     private func writePlots(units: [SiteValidation.Unit], threshold: Double, folder: String) throws {
