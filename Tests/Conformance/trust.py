@@ -101,6 +101,8 @@ def card_sections(card):
     figs = card.get("validation", {}).get("in_distribution", {}).get("figures", {})
     if "ece" not in figs:
         problems.append("validation.in_distribution.figures.ece")
+    if "ece" not in card.get("validation", {}).get("workstation", {}).get("figures", {}):
+        problems.append("validation.workstation (Training/trust/workstation_figures.py)")
     ev = (det or {}).get("evaluation", {})
     for k in ("held_out_false_refusal", "shifted_detection", "real_detection"):
         if k not in ev:
@@ -180,16 +182,22 @@ def held_out(card, work):
         fail(f"{cid}: validate failed (exit {rc}): {v.get('error', '')}")
         return None
     f = v["figures"]
-    card_ece = card["validation"]["in_distribution"]["figures"].get("ece")
     ece = f.get("ece")
-    if card_ece is None or ece is None:
-        fail(f"{cid}: no ECE to compare (card {card_ece}, recomputed {ece})")
-    elif n < n_card:
-        # On a subset the ECE moves with the sample; hold it to the aim rather than the card's value.
-        (ok if ece <= max(card_ece + 0.05, 0.1) else fail)(
-            f"{cid}: ECE recomputed on {n} of the {n_card} held-out cases {ece:.3f} (card {card_ece:.3f})")
+    ws = card["validation"].get("workstation", {})
+    ws_ece = ws.get("figures", {}).get("ece")
+    py_ece = card["validation"]["in_distribution"]["figures"].get("ece")
+    if ece is None or ws_ece is None:
+        fail(f"{cid}: no ECE to compare (recomputed {ece}, card validation.workstation {ws_ece})")
+    elif n >= n_card:
+        # The whole held-out set: the card's workstation figure is recomputed, so it must match.
+        (ok if abs(ece - ws_ece) <= 0.01 else fail)(
+            f"{cid}: ECE recomputed on all {n} held-out cases {ece:.3f} vs the card's {ws_ece:.3f} (within 0.01; "
+            f"evaluate.py's candidates: {py_ece})")
     else:
-        (ok if abs(ece - card_ece) <= 0.01 else fail)(f"{cid}: ECE recomputed {ece:.3f} vs card {card_ece:.3f} (within 0.01)")
+        lo, hi = ws.get("ci95", {}).get("ece", [ws_ece - 0.05, ws_ece + 0.05])
+        (ok if ece <= max(hi, ws_ece + 0.05) else fail)(
+            f"{cid}: ECE recomputed on {n} of the {n_card} held-out cases {ece:.3f} (card {ws_ece:.3f}, 95% CI {lo}-{hi}; "
+            f"evaluate.py's candidates: {py_ece})")
     sens_aim, fp_aim = AIMS[cid]
     sens, fp = f.get("sensitivity"), f.get("false_marks_per_unit")
     lo = v.get("ci95", {}).get("sensitivity", [sens, sens])[1]   # the upper end: a subset must not rule the aim out
