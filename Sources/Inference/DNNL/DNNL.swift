@@ -1,0 +1,156 @@
+import CDNNL
+
+/// The one place Inference calls oneDNN (Debian libdnnl 2.6, OpenMP runtime).
+///
+/// Every call's status is checked and turned into a thrown `DNNLError`; callers above this file
+/// see only Swift types: `DNNLConvolution` (convolution and deconvolution with a fused bias and
+/// eltwise epilogue) and `DNNLPooling`. Activations cross this boundary as channels-last (NHWC)
+/// float32 buffers owned by Swift; oneDNN's JIT kernels pick their own weight layout, into which
+/// the weights are reordered once, when the primitive is made.
+enum DNNL {
+    /// The CPU engine, or nil when oneDNN cannot start (then the OpenBLAS backend is used).
+    nonisolated(unsafe) static let engine: dnnl_engine_t? = {
+        var e: dnnl_engine_t?
+        guard dnnl_engine_create(&e, dnnl_cpu, 0) == dnnl_success else { return nil }
+        return e
+    }()
+
+    static var isAvailable: Bool { engine != nil }
+
+    /// Eltwise post-ops (algorithm, alpha, beta) in the order oneDNN applies them.
+    typealias PostOps = [(alg: dnnl_alg_kind_t, alpha: Float, beta: Float)]
+
+    /// How an ONNX weight buffer is laid out, in oneDNN's terms.
+    enum WeightLayout {
+        case oihw, goihw   // Conv: [M, C/g, kH, kW]
+        case iohw, giohw   // ConvTranspose: [C, M/g, kH, kW]
+        var tag: dnnl_format_tag_t {
+            switch self { case .oihw: return dnnl_oihw; case .goihw: return dnnl_goihw; case .iohw: return dnnl_iohw; case .giohw: return dnnl_giohw }
+        }
+    }
+
+    /// oneDNN's thread budget (its OpenMP pool), 0 for OpenMP's default. Kept equal to
+    /// OpenBLAS's so that the two libraries never ask for more cores than the caller granted.
+    /// OpenMP keeps the count per calling thread, so it is applied before every primitive runs
+    /// (inference runs on whichever pool thread picks up the task).
+    nonisolated(unsafe) static var threads = 0
+
+    static func setThreads(_ n: Int) {
+        threads = Swift.max(1, n)
+        omp_set_num_threads(Int32(threads))
+    }
+
+    @inline(__always)
+    static func check(_ status: dnnl_status_t, _ call: @autoclosure () -> String) throws {
+        guard status == dnnl_success else { throw DNNLError(call: call(), status: Int(status.rawValue)) }
+    }
+
+    static func engineOrThrow() throws -> dnnl_engine_t {
+        guard let e = engine else { throw DNNLError(call: "dnnl_engine_create", status: -1) }
+        return e
+    }
+
+    /// A plain memory descriptor (`tag` e.g. `dnnl_nhwc`) or one left to the primitive (`dnnl_format_tag_any`).
+    static func descriptor(_ dims: [Int], _ tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        let d = dims.map { Int64($0) }
+        try check(dnnl_memory_desc_init_by_tag(&md, Int32(d.count), d, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag \(dims)")
+        return md
+    }
+
+    /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
+    /// Memory objects wrap the caller's pointers (no copies) and die with the call.
+    static func execute(_ primitive: dnnl_primitive_t, _ bindings: [(arg: Int32, desc: dnnl_memory_desc_t, data: UnsafeMutableRawPointer)],
+                        owned: [(arg: Int32, memory: dnnl_memory_t)] = []) throws {
+        let eng = try engineOrThrow()
+        if threads > 0 && omp_get_max_threads() != Int32(threads) { omp_set_num_threads(Int32(threads)) }
+        var stream: dnnl_stream_t?
+        try check(dnnl_stream_create(&stream, eng, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
+        defer { dnnl_stream_destroy(stream) }
+        var made: [dnnl_memory_t?] = []
+        defer { for m in made { dnnl_memory_destroy(m) } }
+        var args: [dnnl_exec_arg_t] = []
+        for b in bindings {
+            var md = b.desc
+            var m: dnnl_memory_t?
+            try check(dnnl_memory_create(&m, &md, eng, b.data), "dnnl_memory_create")
+            made.append(m)
+            args.append(dnnl_exec_arg_t(arg: b.arg, memory: m))
+        }
+        for o in owned { args.append(dnnl_exec_arg_t(arg: o.arg, memory: o.memory)) }
+        try check(dnnl_primitive_execute(primitive, stream, Int32(args.count), args), "dnnl_primitive_execute")
+        try check(dnnl_stream_wait(stream), "dnnl_stream_wait")
+    }
+
+    /// `DNNL_MEMORY_ALLOCATE` (`(void *)(size_t)-1`, a macro Swift does not import): let oneDNN own the buffer.
+    private static let allocate = UnsafeMutableRawPointer(bitPattern: UInt.max)
+
+    /// A library-allocated copy of `data` (laid out as `from`) in the layout `to` — used once per
+    /// primitive for weights and bias.
+    static func reordered(_ data: UnsafePointer<Float>, from: dnnl_memory_desc_t, to: dnnl_memory_desc_t) throws -> dnnl_memory_t {
+        let eng = try engineOrThrow()
+        var src = from, dst = to
+        var out: dnnl_memory_t?
+        try check(dnnl_memory_create(&out, &dst, eng, allocate), "dnnl_memory_create (weights)")
+        guard let out else { throw DNNLError(call: "dnnl_memory_create (weights)", status: -1) }
+        do {
+            var pd: dnnl_primitive_desc_t?
+            try check(dnnl_reorder_primitive_desc_create(&pd, &src, eng, &dst, eng, nil), "dnnl_reorder_primitive_desc_create")
+            defer { dnnl_primitive_desc_destroy(pd) }
+            var reorder: dnnl_primitive_t?
+            try check(dnnl_primitive_create(&reorder, pd), "dnnl_primitive_create (reorder)")
+            defer { dnnl_primitive_destroy(reorder) }
+            guard let reorder else { throw DNNLError(call: "dnnl_primitive_create (reorder)", status: -1) }
+            try execute(reorder, [(Int32(DNNL_ARG_FROM), from, UnsafeMutableRawPointer(mutating: data))],
+                        owned: [(Int32(DNNL_ARG_TO), out)])
+        } catch {
+            dnnl_memory_destroy(out)
+            throw error
+        }
+        return out
+    }
+
+    /// oneDNN's eltwise post-ops for a fused activation, or nil when it has no exact match
+    /// (the caller then applies the activation itself).
+    static func postOps(for activation: UnaryOp) -> PostOps? {
+        switch activation {
+        case .identity: return []
+        case .relu: return [(dnnl_eltwise_relu, 0, 0)]
+        case .leakyRelu(let a): return [(dnnl_eltwise_relu, a, 0)]
+        case .sigmoid: return [(dnnl_eltwise_logistic, 0, 0)]
+        case .tanh: return [(dnnl_eltwise_tanh, 0, 0)]
+        case let .clip(lo, hi): return [(dnnl_eltwise_clip_v2, lo, hi)]
+        case .hardSwish: return [(dnnl_eltwise_hardswish, 0, 0)]
+        case let .hardSigmoid(a, b): return [(dnnl_eltwise_linear, a, b), (dnnl_eltwise_clip_v2, 0, 1)]
+        default: return nil
+        }
+    }
+
+    /// Makes a primitive descriptor with the given post-ops and returns it with its implementation name.
+    static func primitiveDescriptor(_ opDesc: UnsafeRawPointer, postOps: PostOps) throws -> dnnl_primitive_desc_t {
+        let eng = try engineOrThrow()
+        var attr: dnnl_primitive_attr_t?
+        try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
+        defer { dnnl_primitive_attr_destroy(attr) }
+        if !postOps.isEmpty {
+            var po: dnnl_post_ops_t?
+            try check(dnnl_post_ops_create(&po), "dnnl_post_ops_create")
+            defer { dnnl_post_ops_destroy(po) }
+            for p in postOps { try check(dnnl_post_ops_append_eltwise(po, 1, p.alg, p.alpha, p.beta), "dnnl_post_ops_append_eltwise") }
+            try check(dnnl_primitive_attr_set_post_ops(attr, po), "dnnl_primitive_attr_set_post_ops")
+        }
+        var pd: dnnl_primitive_desc_t?
+        try check(dnnl_primitive_desc_create(&pd, opDesc, attr, eng, nil),
+                  "dnnl_primitive_desc_create")
+        guard let pd else { throw DNNLError(call: "dnnl_primitive_desc_create", status: -1) }
+        return pd
+    }
+}
+
+/// A failed oneDNN call: which call and its `dnnl_status_t`. Kernels catch it when a primitive
+/// cannot be made for a shape (they fall back to the OpenBLAS kernels) and report it otherwise.
+struct DNNLError: Error, CustomStringConvertible {
+    let call: String
+    let status: Int
+    var description: String { "oneDNN \(call) failed with status \(status)" }
+}

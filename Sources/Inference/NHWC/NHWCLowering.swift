@@ -1,0 +1,111 @@
+/// Layout planning for the oneDNN backend: which nodes run channels-last (NHWC), and where the
+/// layout changes.
+///
+/// oneDNN's fast convolution kernels (`brgconv`) read and write NHWC. Reordering NCHW↔NHWC
+/// around every convolution costs more than the convolution itself on the small-channel U-Nets
+/// Lightbox ships, so layouts are propagated instead: every 2-D Conv / ConvTranspose with
+/// constant weights runs NHWC, and pooling, Concat, same-shape binary ops and activations join
+/// the NHWC region when all their tensor inputs are already NHWC. A value leaves the region
+/// (one `ToNchw` node) only where something outside it, or a graph output, reads it; a value
+/// enters it (one `ToNhwc` node) the first time a region node reads it.
+///
+/// NHWC values are renamed `NAME#nhwc` and hold their physical shape [N, H, W, C], so the
+/// executor, memory plan and the layout-agnostic elementwise kernels need no layout field.
+/// Lowered nodes move to the `ai.lightbox.nhwc` domain; `NHWCKernels` builds their kernels.
+enum NHWCLowering {
+    static let domain = "ai.lightbox.nhwc"
+    static let suffix = "#nhwc"
+
+    /// Elementwise operators that work unchanged on NHWC storage (one tensor input).
+    static let unaryOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish",
+                                        "Clip", "Sqrt", "Exp", "Log", "Erf", "Neg", "Abs"]
+    static let binaryOps: Set<String> = ["Add", "Sub", "Mul", "Div"]
+
+    static func apply(_ g: inout IRGraph, shapes: [String: [Int]]) throws {
+        var nhwcReady = Set<String>()   // values with an NHWC copy (name + suffix)
+        var nchwMissing = Set<String>() // values produced only in NHWC so far
+        var out: [IRNode] = []
+        var counter = 0
+
+        func nhwcName(_ v: String) -> String {
+            if !nhwcReady.contains(v) {
+                counter += 1
+                out.append(IRNode(internalNamed: "to_nhwc_\(counter)", opType: "ToNhwc", inputs: [v], outputs: [v + suffix]))
+                nhwcReady.insert(v)
+            }
+            return v + suffix
+        }
+        func nchwName(_ v: String) -> String {
+            if nchwMissing.contains(v) {
+                counter += 1
+                out.append(IRNode(internalNamed: "to_nchw_\(counter)", opType: "ToNchw", inputs: [v + suffix], outputs: [v]))
+                nchwMissing.remove(v)
+            }
+            return v
+        }
+        func rank4(_ v: String) -> Bool { shapes[v].map { $0.count == 4 } ?? false }
+
+        for var n in g.nodes {
+            let tensorInputs = n.inputs.filter { !$0.isEmpty && g.constants[$0] == nil }
+            let allReady = !tensorInputs.isEmpty && tensorInputs.allSatisfy { nhwcReady.contains($0) }
+            let attrs = NodeAttributes(node: n, opset: g.opset)
+            var lowered = false      // runs in the NHWC domain
+            var agnostic = false     // default-domain kernel on NHWC storage
+            var nchwOutput = false   // lowered, but writes NCHW (global pools)
+            guard n.domain.isEmpty || n.domain == "ai.onnx" else { out.append(n); continue }
+            switch n.opType {
+            case "Conv", "ConvTranspose":
+                if n.inputs.count >= 2, let w = g.constants[n.inputs[1]], w.isFloat, w.rank == 4,
+                   n.inputs.count < 3 || n.inputs[2].isEmpty || g.constants[n.inputs[2]] != nil,
+                   tensorInputs.count == 1 { lowered = true }
+            case "MaxPool", "AveragePool":
+                let ks = try? attrs.ints("kernel_shape")
+                let single = n.outputs.count == 1 || n.outputs.dropFirst().allSatisfy(\.isEmpty)
+                let ceil = (try? attrs.int("ceil_mode", 0)) ?? 0
+                let includePad = (try? attrs.int("count_include_pad", 0)) ?? 0
+                let avgOK = n.opType == "MaxPool" || ceil == 0 || includePad == 0
+                if allReady, ks?.count == 2, single, avgOK { lowered = true }
+            case "GlobalAveragePool", "GlobalMaxPool":
+                if allReady { lowered = true; nchwOutput = true }
+            case "Concat":
+                let axis = (try? attrs.int("axis", 1)) ?? 0
+                if allReady, tensorInputs.count == n.inputs.count, axis == 1 || axis == -3 { lowered = true }
+            case let op where unaryOps.contains(op):
+                if allReady, tensorInputs.count == 1, n.inputs.first.map({ nhwcReady.contains($0) }) == true { agnostic = true }
+            case let op where binaryOps.contains(op):
+                if allReady, tensorInputs.count == 2, rank4(n.inputs[0]), shapes[n.inputs[0]] == shapes[n.inputs[1]] { agnostic = true }
+            default:
+                break
+            }
+            if lowered || agnostic {
+                n.inputs = n.inputs.map { $0.isEmpty || g.constants[$0] != nil ? $0 : nhwcName($0) }
+                if lowered { n.domain = domain }
+                if !nchwOutput {
+                    n.outputs = n.outputs.map { o in
+                        guard !o.isEmpty else { return o }
+                        nhwcReady.insert(o); nchwMissing.insert(o)
+                        return o + suffix
+                    }
+                }
+            } else {
+                n.inputs = n.inputs.map { $0.isEmpty ? $0 : nchwName($0) }
+            }
+            out.append(n)
+        }
+        for o in g.outputs { _ = nchwName(o.name) }
+        g.nodes = out
+    }
+}
+
+extension IRNode {
+    /// A node the optimiser adds (layout changes), in the NHWC domain, without attributes.
+    init(internalNamed name: String, opType: String, inputs: [String], outputs: [String]) {
+        self.name = name
+        self.opType = opType
+        self.domain = NHWCLowering.domain
+        self.inputs = inputs
+        self.outputs = outputs
+        self.attributes = []
+        self.fused = nil
+    }
+}
