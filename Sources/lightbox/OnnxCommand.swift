@@ -93,6 +93,8 @@ struct OnnxBench: AsyncParsableCommand {
     @Option(help: "Kernels: openblas or dnnl (default: LIGHTBOX_BACKEND, else dnnl where oneDNN runs).") var backend: InferenceBackend?
     @Option(help: "Shape for dynamic inputs, e.g. 1x3x224x224.") var shape: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "After warm-up, run once per line read from stdin and print that run's milliseconds (for benchmarks that alternate runtimes run by run); on EOF print peak RSS in KiB.")
+    var interleave = false
 
     func run() async throws {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
@@ -110,6 +112,16 @@ struct OnnxBench: AsyncParsableCommand {
             feeds[i.name] = i.elementType == "FLOAT" ? t : Tensor(shape: dims, ints: [Int64](repeating: 0, count: t.count), type: .int64)
         }
         for _ in 0..<warmup { _ = try m.runSync(feeds) }
+        if interleave {
+            print("ready"); fflush(stdout)
+            while readLine() != nil {
+                let s = DispatchTime.now().uptimeNanoseconds
+                _ = try m.runSync(feeds)
+                print(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - s) / 1e6)); fflush(stdout)
+            }
+            print("peak_rss_kib \(peakRSSKiB())")
+            return
+        }
         var times: [Double] = []
         for _ in 0..<max(1, runs) {
             let s = DispatchTime.now().uptimeNanoseconds
