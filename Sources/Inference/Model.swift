@@ -75,6 +75,7 @@ public final class Model: @unchecked Sendable {
     }
 
     public init(bytes: [UInt8], baseDirectory: URL? = nil, card: ModelCard? = nil, options: LoadOptions = LoadOptions()) throws {
+        _ = AllocatorTuning.applied
         let proto = try ModelProto(bytes: bytes)
         var g = try IRGraph(model: proto, baseDirectory: baseDirectory)
         self.options = options

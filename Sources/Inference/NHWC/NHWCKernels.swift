@@ -105,7 +105,7 @@ enum NHWCKernels {
 /// shape is seen and cached (weights reordered once per shape); a shape oneDNN refuses runs on
 /// the OpenBLAS kernel through layout changes instead.
 final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
-    private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), openblas }
+    private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), patches(PatchDeconvolution), openblas }
     private let inner: Kernel
     private let conv: ConvKernel?
     private let deconv: ConvTransposeKernel?
@@ -134,6 +134,8 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
         switch try entry(forNHWC: x.shape) {
         case .openblas:
             return try NHWCKernels.viaNCHW(inner, &inputs)
+        case .patches(let p):
+            return [try p.run(x)]
         case let .dnnl(primitive, outShape):
             var y = uninitializedFloats(try checkedCount(outShape))
             try x.floats.withUnsafeBufferPointer { px in
@@ -184,6 +186,10 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
                 padsEnd[d] = (input[d] - 1) * g.strides[d] + extent - g.pads[d] - outSpatial[d]
             }
             guard padsEnd.allSatisfy({ $0 >= 0 }), g.pads[0] >= 0, g.pads[1] >= 0 else { return .openblas }
+            if group == 1, g.strides == kernel, g.dilations == [1, 1], g.pads.allSatisfy({ $0 == 0 }),
+               outSpatial == [h * kernel[0], w * kernel[1]], bias.map({ $0.count == m }) ?? true {
+                return .patches(PatchDeconvolution(weights: weights, bias: bias, activation: activation))
+            }
             window = DNNLWindow(strides: g.strides, dilations: g.dilations, padsBegin: [g.pads[0], g.pads[1]], padsEnd: padsEnd)
             weightDims = group == 1 ? [m, c] + kernel : [group, m / group, c / group] + kernel
             layout = group == 1 ? .iohw : .giohw
