@@ -126,6 +126,7 @@ public final class Model: @unchecked Sendable {
             }
         }
         if options.optimize {
+            try GraphOptimizer.foldPadIntoConv(&g)
             try GraphOptimizer.foldBatchNorm(&g)
             try GraphOptimizer.fuseActivations(&g)
             if backend == .dnnl { try NHWCLowering.apply(&g, shapes: inferredShapes) }

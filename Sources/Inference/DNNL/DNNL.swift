@@ -40,6 +40,29 @@ enum DNNL {
         omp_set_num_threads(Int32(threads))
     }
 
+    /// Work (multiply-adds, or elements for pooling) below which a primitive runs on one thread.
+    /// A oneDNN primitive made while OpenMP allows one thread runs inline, without a parallel
+    /// region; above this size the fork/join costs less than the second core saves. On a loaded
+    /// machine each join can also wait a whole scheduler slice for a descheduled worker: the
+    /// 128² head CT model (all layers < 5 M MACs) took 2.8× onnxruntime's time at 2 threads under
+    /// load 4, and 0.9× on one.
+    static let parallelWorkThreshold = 1 << 23
+
+    /// The thread count for a primitive of `work` units within the budget.
+    static func threadsFor(work: Int) -> Int {
+        let budget = threads > 0 ? threads : Int(omp_get_max_threads())
+        return work < parallelWorkThreshold ? 1 : Swift.max(1, budget)
+    }
+
+    /// Runs `body` with OpenMP's thread count for this thread set to `n` (restored after).
+    /// oneDNN sizes a primitive's work split when it is made, from this count.
+    static func withThreads<T>(_ n: Int, _ body: () throws -> T) rethrows -> T {
+        let previous = omp_get_max_threads()
+        if previous != Int32(n) { omp_set_num_threads(Int32(n)) }
+        defer { if previous != Int32(n) { omp_set_num_threads(previous) } }
+        return try body()
+    }
+
     @inline(__always)
     static func check(_ status: dnnl_status_t, _ call: @autoclosure () -> String) throws {
         guard status == dnnl_success else { throw DNNLError(call: call(), status: Int(status.rawValue)) }
@@ -60,10 +83,11 @@ enum DNNL {
 
     /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
     /// Memory objects wrap the caller's pointers (no copies) and die with the call.
+    /// `threads` must be the count the primitive was made with (`withThreads`).
     static func execute(_ primitive: dnnl_primitive_t, _ bindings: [(arg: Int32, desc: dnnl_memory_desc_t, data: UnsafeMutableRawPointer)],
-                        owned: [(arg: Int32, memory: dnnl_memory_t)] = []) throws {
+                        owned: [(arg: Int32, memory: dnnl_memory_t)] = [], threads: Int = 1) throws {
         let eng = try engineOrThrow()
-        if threads > 0 && omp_get_max_threads() != Int32(threads) { omp_set_num_threads(Int32(threads)) }
+        if omp_get_max_threads() != Int32(threads) { omp_set_num_threads(Int32(threads)) }
         var stream: dnnl_stream_t?
         try check(dnnl_stream_create(&stream, eng, dnnl_stream_default_flags.rawValue), "dnnl_stream_create")
         defer { dnnl_stream_destroy(stream) }
@@ -94,15 +118,18 @@ enum DNNL {
         try check(dnnl_memory_create(&out, &dst, eng, allocate), "dnnl_memory_create (weights)")
         guard let out else { throw DNNLError(call: "dnnl_memory_create (weights)", status: -1) }
         do {
-            var pd: dnnl_primitive_desc_t?
-            try check(dnnl_reorder_primitive_desc_create(&pd, &src, eng, &dst, eng, nil), "dnnl_reorder_primitive_desc_create")
-            defer { dnnl_primitive_desc_destroy(pd) }
-            var reorder: dnnl_primitive_t?
-            try check(dnnl_primitive_create(&reorder, pd), "dnnl_primitive_create (reorder)")
-            defer { dnnl_primitive_destroy(reorder) }
-            guard let reorder else { throw DNNLError(call: "dnnl_primitive_create (reorder)", status: -1) }
-            try execute(reorder, [(Int32(DNNL_ARG_FROM), from, UnsafeMutableRawPointer(mutating: data))],
-                        owned: [(Int32(DNNL_ARG_TO), out)])
+            // Weights are small: reorder them on the calling thread alone.
+            try withThreads(1) {
+                var pd: dnnl_primitive_desc_t?
+                try check(dnnl_reorder_primitive_desc_create(&pd, &src, eng, &dst, eng, nil), "dnnl_reorder_primitive_desc_create")
+                defer { dnnl_primitive_desc_destroy(pd) }
+                var reorder: dnnl_primitive_t?
+                try check(dnnl_primitive_create(&reorder, pd), "dnnl_primitive_create (reorder)")
+                defer { dnnl_primitive_destroy(reorder) }
+                guard let reorder else { throw DNNLError(call: "dnnl_primitive_create (reorder)", status: -1) }
+                try execute(reorder, [(Int32(DNNL_ARG_FROM), from, UnsafeMutableRawPointer(mutating: data))],
+                            owned: [(Int32(DNNL_ARG_TO), out)])
+            }
         } catch {
             dnnl_memory_destroy(out)
             throw error

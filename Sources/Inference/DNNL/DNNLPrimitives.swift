@@ -19,6 +19,8 @@ final class DNNLConvolution: @unchecked Sendable {
     private let bias: dnnl_memory_t?
     /// oneDNN's name for the kernel it picked (e.g. `brgconv:avx512_core`), for diagnostics.
     let implementation: String
+    /// Threads the primitive was made for (`DNNL.threadsFor(work:)` of its multiply-adds).
+    let threads: Int
 
     /// - Parameters:
     ///   - src, dst: logical N×C×H×W dims (stored NHWC).
@@ -35,7 +37,11 @@ final class DNNLConvolution: @unchecked Sendable {
         let st = window.strides.map { Int64($0) }, dl = window.dilations.map { Int64($0 - 1) }
         let pl = window.padsBegin.map { Int64($0) }, pr = window.padsEnd.map { Int64($0) }
         let hasBias = biasData != nil
-        let pd: dnnl_primitive_desc_t = try withUnsafePointer(to: &bd) { bp in
+        let outPixels = dst.count == 4 ? dst[0] * dst[2] * dst[3] : 0
+        let macs = outPixels * weightDims.reduce(1, *)   // per output pixel: every weight once (per group: M/g·C/g·k·k·g)
+        let threads = DNNL.threadsFor(work: macs)
+        self.threads = threads
+        let pd: dnnl_primitive_desc_t = try DNNL.withThreads(threads) { try withUnsafePointer(to: &bd) { bp in
             if transposed {
                 var d = dnnl_deconvolution_desc_t()
                 try DNNL.check(dnnl_dilated_deconvolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_deconvolution_direct,
@@ -48,7 +54,7 @@ final class DNNLConvolution: @unchecked Sendable {
                                                                        &sd, &wd, hasBias ? bp : nil, &dd, st, dl, pl, pr),
                            "dnnl_dilated_convolution_forward_desc_init")
             return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps) }
-        }
+        } }
         defer { dnnl_primitive_desc_destroy(pd) }
         implementation = DNNLConvolution.implementationName(pd)
         guard let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
@@ -60,7 +66,7 @@ final class DNNLConvolution: @unchecked Sendable {
             do { b = try DNNL.reordered(biasData, from: bd, to: bd) } catch { dnnl_memory_destroy(w); throw error }
         }
         var p: dnnl_primitive_t?
-        let status = dnnl_primitive_create(&p, pd)
+        let status = DNNL.withThreads(threads) { dnnl_primitive_create(&p, pd) }
         guard status == dnnl_success, let p else {
             dnnl_memory_destroy(w); if let b { dnnl_memory_destroy(b) }
             throw DNNLError(call: "dnnl_primitive_create (convolution)", status: Int(status.rawValue))
@@ -79,7 +85,7 @@ final class DNNLConvolution: @unchecked Sendable {
         var owned: [(arg: Int32, memory: dnnl_memory_t)] = [(Int32(DNNL_ARG_WEIGHTS), weights)]
         if let bias { owned.append((Int32(DNNL_ARG_BIAS), bias)) }
         try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
-                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned)
+                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned, threads: threads)
     }
 
     fileprivate static func implementationName(_ pd: dnnl_primitive_desc_t) -> String {
@@ -96,6 +102,7 @@ final class DNNLPooling: @unchecked Sendable {
     private let srcDesc: dnnl_memory_desc_t
     private let dstDesc: dnnl_memory_desc_t
     let implementation: String
+    let threads: Int
 
     /// `excludePadding` is ONNX `count_include_pad = 0` (average only).
     init(isMax: Bool, excludePadding: Bool, src: [Int], dst: [Int], kernel: [Int], window: DNNLWindow) throws {
@@ -108,11 +115,13 @@ final class DNNLPooling: @unchecked Sendable {
                                                          window.dilations.map { Int64($0 - 1) },
                                                          window.padsBegin.map { Int64($0) }, window.padsEnd.map { Int64($0) }),
                        "dnnl_pooling_v2_forward_desc_init")
-        let pd = try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: []) }
+        let threads = DNNL.threadsFor(work: src.reduce(1, *))
+        self.threads = threads
+        let pd = try DNNL.withThreads(threads) { try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: []) } }
         defer { dnnl_primitive_desc_destroy(pd) }
         implementation = DNNLConvolution.implementationName(pd)
         var p: dnnl_primitive_t?
-        let status = dnnl_primitive_create(&p, pd)
+        let status = DNNL.withThreads(threads) { dnnl_primitive_create(&p, pd) }
         guard status == dnnl_success, let p else { throw DNNLError(call: "dnnl_primitive_create (pooling)", status: Int(status.rawValue)) }
         primitive = p; srcDesc = sd; dstDesc = dd
     }
@@ -121,6 +130,6 @@ final class DNNLPooling: @unchecked Sendable {
 
     func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
         try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
-                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))])
+                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], threads: threads)
     }
 }

@@ -19,7 +19,10 @@ enum NHWCLowering {
     /// Elementwise operators that work unchanged on NHWC storage (one tensor input).
     static let unaryOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish",
                                         "Clip", "Sqrt", "Exp", "Log", "Erf", "Neg", "Abs"]
-    static let binaryOps: Set<String> = ["Add", "Sub", "Mul", "Div"]
+    /// Broadcasting binary operators. Permuting every operand's axes the same way permutes the
+    /// broadcast result the same way, so they run NHWC when all operands are 4-D (rank-4
+    /// constants are stored transposed once) or single-value constants.
+    static let binaryOps: Set<String> = ["Add", "Sub", "Mul", "Div", "PRelu"]
 
     static func apply(_ g: inout IRGraph, shapes: [String: [Int]]) throws {
         var nhwcReady = Set<String>()   // values with an NHWC copy (name + suffix)
@@ -73,12 +76,26 @@ enum NHWCLowering {
             case let op where unaryOps.contains(op):
                 if allReady, tensorInputs.count == 1, n.inputs.first.map({ nhwcReady.contains($0) }) == true { agnostic = true }
             case let op where binaryOps.contains(op):
-                if allReady, tensorInputs.count == 2, rank4(n.inputs[0]), shapes[n.inputs[0]] == shapes[n.inputs[1]] { agnostic = true }
+                let operandsOK = n.inputs.allSatisfy { v in
+                    if v.isEmpty { return false }
+                    if let c = g.constants[v] { return c.isFloat && (c.count == 1 || c.rank == 4) }
+                    return rank4(v)
+                }
+                if operandsOK, n.outputs.count == 1, rank4(n.outputs[0]), tensorInputs.contains(where: { nhwcReady.contains($0) }) {
+                    agnostic = true
+                }
             default:
                 break
             }
             if lowered || agnostic {
-                n.inputs = n.inputs.map { $0.isEmpty || g.constants[$0] != nil ? $0 : nhwcName($0) }
+                n.inputs = try n.inputs.map { v in
+                    guard !v.isEmpty else { return v }
+                    guard let c = g.constants[v] else { return nhwcName(v) }
+                    // Weights stay as ONNX wrote them; 4-D operands of elementwise ops are transposed once.
+                    guard agnostic, c.rank == 4, c.count > 1 else { return v }
+                    if g.constants[v + suffix] == nil { g.constants[v + suffix] = try LayoutTranspose.toNHWC(c) }
+                    return v + suffix
+                }
                 if lowered { n.domain = domain }
                 if !nchwOutput {
                     n.outputs = n.outputs.map { o in
