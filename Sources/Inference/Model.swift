@@ -129,6 +129,7 @@ public final class Model: @unchecked Sendable {
             try GraphOptimizer.foldPadIntoConv(&g)
             try GraphOptimizer.foldBatchNorm(&g)
             try GraphOptimizer.fuseActivations(&g)
+            try GraphOptimizer.fuseSwish(&g)
             if backend == .dnnl { try NHWCLowering.apply(&g, shapes: inferredShapes) }
         }
         plan = try ExecutionPlan(graph: g)

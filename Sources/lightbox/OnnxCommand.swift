@@ -95,6 +95,8 @@ struct OnnxBench: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "After warm-up, run once per line read from stdin and print that run's milliseconds (for benchmarks that alternate runtimes run by run); on EOF print peak RSS in KiB.")
     var interleave = false
+    @Flag(help: "Print the time per operator type (milliseconds per run) instead of the latency.")
+    var profile = false
 
     func run() async throws {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
@@ -112,6 +114,13 @@ struct OnnxBench: AsyncParsableCommand {
             feeds[i.name] = i.elementType == "FLOAT" ? t : Tensor(shape: dims, ints: [Int64](repeating: 0, count: t.count), type: .int64)
         }
         for _ in 0..<warmup { _ = try m.runSync(feeds) }
+        if profile {
+            let rows = try m.profile(feeds, runs: max(1, runs))
+            let sum = rows.reduce(0) { $0 + $1.ms }
+            for r in rows { print(String(format: "%-28@ %9.3f ms  %5.1f %%", r.op, r.ms, sum > 0 ? 100 * r.ms / sum : 0)) }
+            print(String(format: "%-28@ %9.3f ms (%@)", "total", sum, m.backend.rawValue))
+            return
+        }
         if interleave {
             print("ready"); fflush(stdout)
             while readLine() != nil {

@@ -26,6 +26,17 @@ enum NHWCKernels {
             }
         case "MaxPool", "AveragePool":
             k = NHWCPoolKernel(inner: try PoolKernel(isMax: node.opType == "MaxPool", attrs: a))
+        case "BatchNormalization":
+            let params = try node.inputs.dropFirst().prefix(4).map { name -> Tensor in
+                guard let t = constants[name] else { throw ONNXError.invalidModel("NHWC BatchNormalization '\(node.name)' lost its constant parameters") }
+                return t
+            }
+            k = try NHWCNormalization.batchNorm(attrs: a, params: params, activation: node.fused ?? .identity)
+        case "InstanceNormalization":
+            guard node.inputs.count == 3, let scale = constants[node.inputs[1]], let bias = constants[node.inputs[2]] else {
+                throw ONNXError.invalidModel("NHWC InstanceNormalization '\(node.name)' lost its constant parameters")
+            }
+            k = try NHWCNormalization.instanceNorm(attrs: a, scale: scale, bias: bias, activation: node.fused ?? .identity)
         case "GlobalAveragePool": k = ClosureKernel { [try NHWCKernels.globalPool(try $0.required(0), isMax: false)] }
         case "GlobalMaxPool": k = ClosureKernel { [try NHWCKernels.globalPool(try $0.required(0), isMax: true)] }
         case "Concat":

@@ -4,8 +4,8 @@
 /// oneDNN's fast convolution kernels (`brgconv`) read and write NHWC. Reordering NCHW↔NHWC
 /// around every convolution costs more than the convolution itself on the small-channel U-Nets
 /// Lightbox ships, so layouts are propagated instead: every 2-D Conv / ConvTranspose with
-/// constant weights runs NHWC, and pooling, Concat, same-shape binary ops and activations join
-/// the NHWC region when all their tensor inputs are already NHWC. A value leaves the region
+/// constant weights runs NHWC, and pooling, Concat, normalisation, broadcasting binary ops and
+/// activations join the NHWC region when their tensor inputs are already NHWC. A value leaves the region
 /// (one `ToNchw` node) only where something outside it, or a graph output, reads it; a value
 /// enters it (one `ToNhwc` node) the first time a region node reads it.
 ///
@@ -68,6 +68,13 @@ enum NHWCLowering {
                 let includePad = (try? attrs.int("count_include_pad", 0)) ?? 0
                 let avgOK = n.opType == "MaxPool" || ceil == 0 || includePad == 0
                 if allReady, ks?.count == 2, single, avgOK { lowered = true }
+            case "BatchNormalization":
+                let params = n.inputs.dropFirst()
+                let training = (try? attrs.int("training_mode", 0)) ?? 1
+                if allReady, n.inputs.count == 5, params.allSatisfy({ g.constants[$0]?.isFloat == true }), training == 0,
+                   n.outputs.count == 1 { lowered = true }
+            case "InstanceNormalization":
+                if allReady, n.inputs.count == 3, n.inputs.dropFirst().allSatisfy({ g.constants[$0]?.isFloat == true }) { lowered = true }
             case "GlobalAveragePool", "GlobalMaxPool":
                 if allReady { lowered = true; nchwOutput = true }
             case "Concat":

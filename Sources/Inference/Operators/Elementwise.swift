@@ -135,6 +135,8 @@ func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
 enum UnaryOp {
     case relu, leakyRelu(Float), sigmoid, tanh, hardSigmoid(Float, Float), hardSwish
     case sqrt, exp, log, erf, neg, abs, clip(Float, Float), identity
+    /// x · sigmoid(x) (SiLU): only made by fusing `Mul(x, Sigmoid(x))`, never parsed from a node.
+    case swish
 
     @inline(__always) func apply(_ x: Float) -> Float {
         switch self {
@@ -152,6 +154,7 @@ enum UnaryOp {
         case .abs: return Swift.abs(x)
         case let .clip(lo, hi): return x.isNaN ? x : Swift.min(Swift.max(x, lo), hi)
         case .identity: return x
+        case .swish: return x / (1 + Foundation.exp(-x))
         }
     }
 

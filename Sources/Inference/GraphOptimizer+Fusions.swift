@@ -5,6 +5,7 @@ extension GraphOptimizer {
     /// oneDNN backend it also forced a round trip out of NHWC. Runs after constant folding, so
     /// the pads input is a constant when the exporter computed it from static shapes.
     static func foldPadIntoConv(_ g: inout IRGraph) throws {
+        removeNoOpPads(&g)
         let uses = g.consumers()
         var consumer: [String: Int] = [:]
         for (i, n) in g.nodes.enumerated() { for s in n.inputs where !s.isEmpty { consumer[s] = i } }
@@ -28,6 +29,32 @@ extension GraphOptimizer {
             removed.insert(pi)
         }
         g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+        pruneConstants(&g)
+    }
+
+    /// A Pad whose pads are all zero (any mode) is dropped and its readers read its input.
+    /// MONAI's BasicUNet pads every skip connection by a size difference that folds to zero
+    /// for even input sizes.
+    static func removeNoOpPads(_ g: inout IRGraph) {
+        let graphOutputs = Set(g.outputs.map(\.name))
+        var alias: [String: String] = [:]
+        g.nodes.removeAll { n in
+            guard n.opType == "Pad", n.domain.isEmpty || n.domain == "ai.onnx", n.outputs.count == 1,
+                  !graphOutputs.contains(n.outputs[0]), let x = n.inputs.first, !x.isEmpty else { return false }
+            let given: [Int64]
+            if g.opset < 11 {
+                guard let p = try? NodeAttributes(node: n, opset: g.opset).ints("pads") else { return false }
+                given = p.map { Int64($0) }
+            } else {
+                guard n.inputs.count >= 2, let p = g.constants[n.inputs[1]] else { return false }
+                given = p.int64Values
+            }
+            guard !given.isEmpty, given.allSatisfy({ $0 == 0 }) else { return false }
+            alias[n.outputs[0]] = alias[x] ?? x
+            return true
+        }
+        guard !alias.isEmpty else { return }
+        for i in g.nodes.indices { g.nodes[i].inputs = g.nodes[i].inputs.map { alias[$0] ?? $0 } }
         pruneConstants(&g)
     }
 
@@ -55,5 +82,31 @@ extension GraphOptimizer {
         guard value == 0, r >= 3, given.count == 2 * r, given.allSatisfy({ $0 >= 0 }),
               given[0] == 0, given[1] == 0, given[r] == 0, given[r + 1] == 0 else { return nil }
         return Array(given[2..<r]) + Array(given[(r + 2)...])
+    }
+}
+
+extension GraphOptimizer {
+    /// `Mul(x, Sigmoid(x))` (SiLU / swish, as PyTorch exports it) after a Conv becomes the Conv's
+    /// fused `swish` epilogue (oneDNN's eltwise_swish on that backend). EfficientNet spends half
+    /// its time in these two elementwise passes otherwise.
+    static func fuseSwish(_ g: inout IRGraph) throws {
+        let uses = g.consumers()
+        var producer: [String: Int] = [:]
+        for (i, n) in g.nodes.enumerated() { for o in n.outputs { producer[o] = i } }
+        var removed = Set<Int>()
+        for (mi, mul) in g.nodes.enumerated() where mul.opType == "Mul" && mul.inputs.count == 2 {
+            for (xi, si) in [(0, 1), (1, 0)] {
+                let x = mul.inputs[xi], s = mul.inputs[si]
+                guard let sp = producer[s], g.nodes[sp].opType == "Sigmoid", g.nodes[sp].inputs.first == x,
+                      uses[s] == 1, uses[x] == 2, let cp = producer[x], g.nodes[cp].opType == "Conv",
+                      g.nodes[cp].fused == nil, g.nodes[cp].outputs.count == 1,
+                      !removed.contains(sp), !removed.contains(cp) else { continue }
+                g.nodes[cp].fused = .swish
+                g.nodes[cp].outputs[0] = mul.outputs[0]
+                removed.insert(sp); removed.insert(mi)
+                break
+            }
+        }
+        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
 }
