@@ -139,6 +139,43 @@ final class BackendParityTests: XCTestCase {
         XCTAssertNil(NodeTestRunner.compare(a, r, rtol: 1e-4, atol: 1e-5))
     }
 
+    /// MONAI / EfficientNet / DenseNet patterns: zero Pad before a Conv (folded), no-op edge Pad
+    /// (dropped), InstanceNorm + LeakyReLU and BN + ReLU (NHWC), swish (fused), a squeeze-excite
+    /// broadcast Mul (NHWC with the [N, C, 1, 1] operand reshaped).
+    func testNormalisationPadSwishAndSqueezeExcite() throws {
+        let nodes = [
+            P.node("Pad", ["x", "pads"], ["xp"]),
+            P.node("Conv", ["xp", "w1"], ["a"]),
+            P.node("InstanceNormalization", ["a", "s1", "b1"], ["an"]),
+            P.node("LeakyRelu", ["an"], ["al"], attrs: [P.attrFloat("alpha", 0.1)]),
+            P.node("Pad", ["al", "zero"], ["ap"], attrs: [P.attrString("mode", "edge")]),
+            P.node("Conv", ["ap", "w2", "b2"], ["c"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Sigmoid", ["c"], ["cs"]),
+            P.node("Mul", ["c", "cs"], ["sw"]),
+            P.node("GlobalAveragePool", ["sw"], ["se"]),
+            P.node("Sigmoid", ["se"], ["ses"]),
+            P.node("Mul", ["sw", "ses"], ["scaled"]),
+            P.node("BatchNormalization", ["scaled", "g", "beta", "mean", "var"], ["bn"]),
+            P.node("Relu", ["bn"], ["br"]),
+            P.node("Conv", ["br", "w3"], ["y"]),
+        ]
+        let inits = [P.intTensor("pads", [0, 0, 1, 2, 0, 0, 1, 0]), P.intTensor("zero", [0, 0, 0, 0, 0, 0, 0, 0]),
+                     weights("w1", [6, 3, 3, 3], seed: 21), weights("s1", [6], seed: 22), weights("b1", [6], seed: 23),
+                     weights("w2", [6, 6, 3, 3], seed: 24), weights("b2", [6], seed: 25),
+                     weights("g", [6], seed: 26), weights("beta", [6], seed: 27), weights("mean", [6], seed: 28),
+                     P.tensor("var", [6], values(6, seed: 29).map { abs($0) + 0.5 }), weights("w3", [4, 6, 1, 1], seed: 30)]
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [2, 3, 10, 9])], outputs: [P.valueInfo("y", nil)])
+        let x = Tensor(shape: [2, 3, 10, 9], floats: values(2 * 3 * 10 * 9, seed: 31))
+        let m = try assertBackendsAgree(bytes, ["x": x])
+        let ops = m.graph.nodes.map(\.opType)
+        XCTAssertFalse(ops.contains("Pad"), "zero Pads should fold into the Conv or vanish")
+        XCTAssertEqual(ops.filter { $0 == "Sigmoid" }.count, 1, "the swish Sigmoid should fuse into the Conv")
+        let nhwc = nhwcSteps(m)
+        XCTAssertTrue(nhwc.contains("InstanceNormalization") && nhwc.contains("BatchNormalization"), "\(nhwc)")
+        XCTAssertTrue(m.graph.nodes.contains { $0.opType == "Mul" && $0.outputs[0].hasSuffix(NHWCLowering.suffix) },
+                      "the squeeze-excite Mul should run NHWC")
+    }
+
     func testOpenBLASBackendLeavesTheGraphNCHW() throws {
         let bytes = [UInt8](try Data(contentsOf: Fixtures.url("unet_mini.onnx")))
         let m = try Model(bytes: bytes, options: options(.openblas))
