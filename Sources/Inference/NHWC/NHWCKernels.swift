@@ -66,17 +66,21 @@ enum NHWCKernels {
         var y = [Float](repeating: isMax ? -.infinity : 0, count: n * c)
         x.floats.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in
+                guard let x0 = px.baseAddress, let y0 = py.baseAddress else { return }
                 for b in 0..<n {
-                    for p in 0..<plane {
-                        let row = b * plane * c + p * c
-                        for ch in 0..<c {
-                            let v = px[row + ch]
-                            if isMax { if v > py[b * c + ch] || v.isNaN { py[b * c + ch] = v } } else { py[b * c + ch] += v }
+                    let acc = y0 + b * c
+                    var row = x0 + b * plane * c
+                    for _ in 0..<plane {
+                        if isMax {
+                            for ch in 0..<c { let v = row[ch]; if v > acc[ch] || v.isNaN { acc[ch] = v } }
+                        } else {
+                            for ch in 0..<c { acc[ch] += row[ch] }
                         }
+                        row += c
                     }
                 }
-                if !isMax && plane > 0 { for i in 0..<(n * c) { py[i] /= Float(plane) } }
-                if isMax && plane == 0 { for i in 0..<(n * c) { py[i] = 0 } }
+                if !isMax && plane > 0 { for i in 0..<(n * c) { y0[i] /= Float(plane) } }
+                if isMax && plane == 0 { for i in 0..<(n * c) { y0[i] = 0 } }
             }
         }
         return Tensor(shape: [n, c, 1, 1], floats: y)
@@ -116,7 +120,7 @@ enum NHWCKernels {
 /// shape is seen and cached (weights reordered once per shape); a shape oneDNN refuses runs on
 /// the OpenBLAS kernel through layout changes instead.
 final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
-    private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), patches(PatchDeconvolution), openblas }
+    private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), patches(PatchDeconvolution, outSpatial: [Int]), openblas }
     private let inner: Kernel
     private let conv: ConvKernel?
     private let deconv: ConvTransposeKernel?
@@ -145,8 +149,8 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
         switch try entry(forNHWC: x.shape) {
         case .openblas:
             return try NHWCKernels.viaNCHW(inner, &inputs)
-        case .patches(let p):
-            return [try p.run(x)]
+        case let .patches(p, outSpatial):
+            return [try p.run(x, outSpatial: outSpatial)]
         case let .dnnl(primitive, outShape):
             var y = uninitializedFloats(try checkedCount(outShape))
             try x.floats.withUnsafeBufferPointer { px in
@@ -196,11 +200,12 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
                 let extent = (kernel[d] - 1) * g.dilations[d] + 1
                 padsEnd[d] = (input[d] - 1) * g.strides[d] + extent - g.pads[d] - outSpatial[d]
             }
-            guard padsEnd.allSatisfy({ $0 >= 0 }), g.pads[0] >= 0, g.pads[1] >= 0 else { return .openblas }
-            if group == 1, g.strides == kernel, g.dilations == [1, 1], g.pads.allSatisfy({ $0 == 0 }),
-               outSpatial == [h * kernel[0], w * kernel[1]], bias.map({ $0.count == m }) ?? true {
-                return .patches(PatchDeconvolution(weights: weights, bias: bias, activation: activation))
+            // One group: GEMM + col2im (handles output_padding and negative end pads too).
+            if group == 1, g.pads[0] >= 0, g.pads[1] >= 0, bias.map({ $0.count == m }) ?? true {
+                return .patches(PatchDeconvolution(weights: weights, bias: bias, activation: activation, strides: g.strides,
+                                                   dilations: g.dilations, padsBegin: [g.pads[0], g.pads[1]]), outSpatial: outSpatial)
             }
+            guard padsEnd.allSatisfy({ $0 >= 0 }), g.pads[0] >= 0, g.pads[1] >= 0 else { return .openblas }
             window = DNNLWindow(strides: g.strides, dilations: g.dilations, padsBegin: [g.pads[0], g.pads[1]], padsEnd: padsEnd)
             weightDims = group == 1 ? [m, c] + kernel : [group, m / group, c / group] + kernel
             layout = group == 1 ? .iohw : .giohw

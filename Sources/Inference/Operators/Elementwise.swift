@@ -51,6 +51,36 @@ func binaryKernel(_ op: BinaryOp, attrs: NodeAttributes) throws -> Kernel {
     }
 }
 
+/// True when `b`, right-aligned against `a`, is 1 on a leading run of axes and equal to `a` after it.
+func isTrailingVector(_ b: [Int], of a: [Int]) -> Bool {
+    guard b.count <= a.count else { return false }
+    let pad = [Int](repeating: 1, count: a.count - b.count) + b
+    guard let first = pad.firstIndex(where: { $0 != 1 }) else { return true }
+    return (first..<a.count).allSatisfy { pad[$0] == a[$0] }
+}
+
+extension BinaryOp {
+    /// out[i] = op(a[i·sa], b[i·sb]) for i < n, with the operator chosen outside the loop so the
+    /// common ones vectorise (the per-element switch cost 2–3× on PRelu and squeeze-excite Mul).
+    @inline(__always)
+    func apply(_ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ sa: Int,
+               _ b: UnsafePointer<Float>, _ sb: Int, _ n: Int) {
+        switch (self, sa, sb) {
+        case (.add, 1, 1): for i in 0..<n { out[i] = a[i] + b[i] }
+        case (.mul, 1, 1): for i in 0..<n { out[i] = a[i] * b[i] }
+        case (.sub, 1, 1): for i in 0..<n { out[i] = a[i] - b[i] }
+        case (.div, 1, 1): for i in 0..<n { out[i] = a[i] / b[i] }
+        case (.add, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] + s }
+        case (.mul, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] * s }
+        case (.sub, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] - s }
+        case (.div, 1, 0): let s = b[0]; for i in 0..<n { out[i] = a[i] / s }
+        case (.prelu, 1, 0): let s = b[0]; for i in 0..<n { let v = a[i]; out[i] = v < 0 ? v * s : v }
+        case (.prelu, 1, 1): for i in 0..<n { let v = a[i]; out[i] = v < 0 ? v * b[i] : v }
+        default: for i in 0..<n { out[i] = apply(a[i * sa], b[i * sb]) }
+        }
+    }
+}
+
 /// Computes `op(a, b)` with broadcasting. Mixed types: Pow keeps the base's type; other ops
 /// require matching types (ONNX type constraints), and comparisons return BOOL.
 func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
@@ -63,11 +93,18 @@ func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         a.floats.withUnsafeBufferPointer { pa in
             bf.withUnsafeBufferPointer { pb in
                 out.withUnsafeMutableBufferPointer { po in
+                    guard let a0 = pa.baseAddress, let b0 = pb.baseAddress, let o0 = po.baseAddress else { return }
                     if a.shape == b.shape {
-                        for i in 0..<plan.count { po[i] = op.apply(pa[i], pb[i]) }
+                        op.apply(o0, a0, 1, b0, 1, plan.count)
                     } else if b.count == 1 && plan.count == a.count {
-                        let s = pb[0]
-                        for i in 0..<plan.count { po[i] = op.apply(pa[i], s) }
+                        op.apply(o0, a0, 1, b0, 0, plan.count)
+                    } else if plan.count == a.count, b.count > 0, isTrailingVector(b.shape, of: a.shape) {
+                        // b repeats along a's leading axes (a bias or a squeeze-excite scale in NHWC).
+                        var o = 0
+                        while o < plan.count { op.apply(o0 + o, a0 + o, 1, b0, 1, b.count); o += b.count }
+                    } else if op == .add || op == .mul, plan.count == b.count, a.count > 0, isTrailingVector(a.shape, of: b.shape) {
+                        var o = 0   // commutative, vector first: Mul(scale, x)
+                        while o < plan.count { op.apply(o0 + o, b0 + o, 1, a0, 1, a.count); o += a.count }
                     } else {
                         plan.forEachRow { o, offs, n, st in
                             let oa = offs[0], ob = offs[1], sa = st[0], sb = st[1]
