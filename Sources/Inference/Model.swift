@@ -130,7 +130,10 @@ public final class Model: @unchecked Sendable {
             try GraphOptimizer.foldBatchNorm(&g)
             try GraphOptimizer.fuseActivations(&g)
             try GraphOptimizer.fuseSwish(&g)
-            if backend == .dnnl { try NHWCLowering.apply(&g, shapes: inferredShapes) }
+            if backend == .dnnl {
+                try NHWCLowering.apply(&g, shapes: inferredShapes)
+                NHWCLowering.fuseResidualAdd(&g, shapes: inferredShapes)
+            }
         }
         plan = try ExecutionPlan(graph: g)
         graph = g // the final graph only: earlier versions' folded-away weights can be freed

@@ -155,15 +155,18 @@ enum DNNL {
     }
 
     /// Makes a primitive descriptor with the given post-ops and returns it with its implementation name.
-    static func primitiveDescriptor(_ opDesc: UnsafeRawPointer, postOps: PostOps) throws -> dnnl_primitive_desc_t {
+    /// `accumulate` prepends a sum post-op: the primitive adds its result to what the destination
+    /// holds (a residual connection), before the eltwise post-ops.
+    static func primitiveDescriptor(_ opDesc: UnsafeRawPointer, postOps: PostOps, accumulate: Bool = false) throws -> dnnl_primitive_desc_t {
         let eng = try engineOrThrow()
         var attr: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
         defer { dnnl_primitive_attr_destroy(attr) }
-        if !postOps.isEmpty {
+        if !postOps.isEmpty || accumulate {
             var po: dnnl_post_ops_t?
             try check(dnnl_post_ops_create(&po), "dnnl_post_ops_create")
             defer { dnnl_post_ops_destroy(po) }
+            if accumulate { try check(dnnl_post_ops_append_sum(po, 1), "dnnl_post_ops_append_sum") }
             for p in postOps { try check(dnnl_post_ops_append_eltwise(po, 1, p.alg, p.alpha, p.beta), "dnnl_post_ops_append_eltwise") }
             try check(dnnl_primitive_attr_set_post_ops(attr, po), "dnnl_primitive_attr_set_post_ops")
         }

@@ -27,9 +27,10 @@ final class DNNLConvolution: @unchecked Sendable {
     ///   - weightDims, weightLayout: the ONNX weight buffer described in oneDNN terms
     ///     (`oihw`/`goihw` for Conv, `iohw`/`giohw` for ConvTranspose).
     ///   - postOps: from `DNNL.postOps(for:)`.
+    ///   - accumulate: add into the destination's contents (fused residual Add) before `postOps`.
     init(transposed: Bool, src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout,
          weightData: UnsafePointer<Float>, bias biasData: UnsafePointer<Float>?, window: DNNLWindow,
-         postOps: DNNL.PostOps) throws {
+         postOps: DNNL.PostOps, accumulate: Bool = false) throws {
         var sd = try DNNL.descriptor(src, dnnl_nhwc)
         var dd = try DNNL.descriptor(dst, dnnl_nhwc)
         var wd = try DNNL.descriptor(weightDims, dnnl_format_tag_any)
@@ -47,13 +48,13 @@ final class DNNLConvolution: @unchecked Sendable {
                 try DNNL.check(dnnl_dilated_deconvolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_deconvolution_direct,
                                                                              &sd, &wd, hasBias ? bp : nil, &dd, st, dl, pl, pr),
                                "dnnl_dilated_deconvolution_forward_desc_init")
-                return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps) }
+                return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps, accumulate: accumulate) }
             }
             var d = dnnl_convolution_desc_t()
             try DNNL.check(dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct,
                                                                        &sd, &wd, hasBias ? bp : nil, &dd, st, dl, pl, pr),
                            "dnnl_dilated_convolution_forward_desc_init")
-            return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps) }
+            return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps, accumulate: accumulate) }
         } }
         defer { dnnl_primitive_desc_destroy(pd) }
         implementation = DNNLConvolution.implementationName(pd)

@@ -15,10 +15,12 @@ enum NHWCKernels {
             }
             let b = node.inputs.count > 2 && !node.inputs[2].isEmpty ? constants[node.inputs[2]] : nil
             let activation = node.fused ?? .identity
+            // A 4th input (only NHWCLowering.fuseResidualAdd makes one) is a residual added before the activation.
+            let residual = node.opType == "Conv" && node.inputs.count == 4 && !node.inputs[3].isEmpty
             if node.opType == "Conv" {
                 let inner = try ConvKernel(attrs: a)
-                inner.activation = activation
-                k = NHWCConvolutionKernel(conv: inner, weights: w, bias: b, activation: activation)
+                inner.activation = residual ? .identity : activation
+                k = NHWCConvolutionKernel(conv: inner, weights: w, bias: b, activation: activation, residual: residual)
             } else {
                 let inner = try ConvTransposeKernel(attrs: a)
                 inner.activation = activation
@@ -128,18 +130,20 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
     private let bias: Tensor?
     private let activation: UnaryOp
     private let postOps: DNNL.PostOps?
+    /// Input 3 is added to the result before the activation (Conv + Add [+ activation] fused).
+    private let residual: Bool
     private let lock = NSLock()
     private var cache: [[Int]: Entry] = [:]
 
-    init(conv: ConvKernel, weights: Tensor, bias: Tensor?, activation: UnaryOp) {
+    init(conv: ConvKernel, weights: Tensor, bias: Tensor?, activation: UnaryOp, residual: Bool = false) {
         inner = conv; self.conv = conv; deconv = nil
-        self.weights = weights; self.bias = bias; self.activation = activation
+        self.weights = weights; self.bias = bias; self.activation = activation; self.residual = residual
         postOps = DNNL.postOps(for: activation)
     }
 
     init(deconv: ConvTransposeKernel, weights: Tensor, bias: Tensor?, activation: UnaryOp) {
         inner = deconv; conv = nil; self.deconv = deconv
-        self.weights = weights; self.bias = bias; self.activation = activation
+        self.weights = weights; self.bias = bias; self.activation = activation; residual = false
         postOps = DNNL.postOps(for: activation)
     }
 
@@ -148,11 +152,28 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
         guard x.isFloat, x.rank == 4 else { throw ONNXError.badInput("Conv (NHWC) needs a 4-D float input, got \(x.shape)") }
         switch try entry(forNHWC: x.shape) {
         case .openblas:
-            return try NHWCKernels.viaNCHW(inner, &inputs)
+            guard residual else { return try NHWCKernels.viaNCHW(inner, &inputs) }
+            var ins: [Tensor?] = Array(inputs.prefix(3))
+            var y = try NHWCKernels.viaNCHW(inner, &ins)[0]
+            let r = try inputs.required(3)
+            guard r.shape == y.shape, r.isFloat else { throw ONNXError.badInput("residual \(r.shape) does not match Conv output \(y.shape)") }
+            y.floats.withUnsafeMutableBufferPointer { py in
+                r.floats.withUnsafeBufferPointer { pr in for i in 0..<py.count { py[i] += pr[i] } }
+                activation.apply(to: py)
+            }
+            return [y]
         case let .patches(p, outSpatial):
             return [try p.run(x, outSpatial: outSpatial)]
         case let .dnnl(primitive, outShape):
-            var y = uninitializedFloats(try checkedCount(outShape))
+            var y: [Float]
+            if residual {
+                // The destination starts as the residual; taking it lets a dead residual be reused in place.
+                let r = try inputs.take(3)
+                guard r.shape == outShape, r.isFloat else { throw ONNXError.badInput("residual \(r.shape) does not match Conv output \(outShape)") }
+                y = r.floats
+            } else {
+                y = uninitializedFloats(try checkedCount(outShape))
+            }
             try x.floats.withUnsafeBufferPointer { px in
                 try y.withUnsafeMutableBufferPointer { py in
                     guard let s = px.baseAddress, let d = py.baseAddress else { return }
@@ -219,11 +240,13 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
                 if let bias {
                     return try bias.floats.withUnsafeBufferPointer { pb in
                         try DNNLConvolution(transposed: deconv != nil, src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims,
-                                            weightLayout: layout, weightData: wp, bias: pb.baseAddress, window: window, postOps: postOps ?? [])
+                                            weightLayout: layout, weightData: wp, bias: pb.baseAddress, window: window, postOps: postOps ?? [],
+                                            accumulate: residual)
                     }
                 }
                 return try DNNLConvolution(transposed: deconv != nil, src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims,
-                                           weightLayout: layout, weightData: wp, bias: nil, window: window, postOps: postOps ?? [])
+                                           weightLayout: layout, weightData: wp, bias: nil, window: window, postOps: postOps ?? [],
+                                           accumulate: residual)
             }
             return .dnnl(primitive, outShape: [n] + outSpatial + [m])
         } catch is DNNLError {

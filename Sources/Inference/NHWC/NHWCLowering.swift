@@ -121,6 +121,39 @@ enum NHWCLowering {
     }
 }
 
+extension NHWCLowering {
+    /// Conv → Add(·, residual) [→ activation] on NHWC values becomes one Conv whose primitive adds
+    /// its result to the residual (oneDNN's sum post-op) and then applies the activation: the
+    /// ResNet block tail in one pass instead of three. The fused Conv takes the residual as a 4th
+    /// input (ONNX Conv has at most 3, so the kernel factory can tell) and moves to the Add's
+    /// place in the order, where both its inputs exist.
+    static func fuseResidualAdd(_ g: inout IRGraph, shapes: [String: [Int]]) {
+        let uses = g.consumers()
+        var producer: [String: Int] = [:]
+        for (i, n) in g.nodes.enumerated() { for o in n.outputs { producer[o] = i } }
+        func base(_ v: String) -> String { v.hasSuffix(suffix) ? String(v.dropLast(suffix.count)) : v }
+        var removed = Set<Int>()
+        for (ai, add) in g.nodes.enumerated() where add.opType == "Add" && add.domain.isEmpty && add.inputs.count == 2 {
+            guard add.outputs.count == 1, add.outputs[0].hasSuffix(suffix), add.inputs.allSatisfy({ $0.hasSuffix(suffix) }) else { continue }
+            for (ci, ri) in [(0, 1), (1, 0)] {
+                let v = add.inputs[ci], r = add.inputs[ri]
+                guard let pi = producer[v], !removed.contains(pi), pi < ai, g.nodes[pi].domain == domain, g.nodes[pi].opType == "Conv",
+                      g.nodes[pi].fused == nil, g.nodes[pi].inputs.count <= 3, uses[v] == 1, v != r,
+                      let sv = shapes[base(v)], sv.count == 4, shapes[base(r)] == sv else { continue }
+                var conv = g.nodes[pi]
+                while conv.inputs.count < 3 { conv.inputs.append("") }
+                conv.inputs.append(r)
+                conv.outputs = add.outputs
+                conv.fused = add.fused
+                g.nodes[ai] = conv
+                removed.insert(pi)
+                break
+            }
+        }
+        g.nodes = g.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
+    }
+}
+
 extension IRNode {
     /// A node the optimiser adds (layout changes), in the NHWC domain, without attributes.
     init(internalNamed name: String, opType: String, inputs: [String], outputs: [String]) {
