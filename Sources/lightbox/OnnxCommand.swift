@@ -117,8 +117,9 @@ struct OnnxBench: AsyncParsableCommand {
         if profile {
             let rows = try m.profile(feeds, runs: max(1, runs))
             let sum = rows.reduce(0) { $0 + $1.ms }
-            for r in rows { print(String(format: "%-28@ %9.3f ms  %5.1f %%", r.op, r.ms, sum > 0 ? 100 * r.ms / sum : 0)) }
-            print(String(format: "%-28@ %9.3f ms (%@)", "total", sum, m.backend.rawValue))
+            func pad(_ s: String) -> String { s.count >= 28 ? s : s + String(repeating: " ", count: 28 - s.count) }
+            for r in rows { print(pad(r.op) + String(format: "%9.3f ms  %5.1f %%", r.ms, sum > 0 ? 100 * r.ms / sum : 0)) }
+            print(pad("total") + String(format: "%9.3f ms (", sum) + m.backend.rawValue + ")")
             return
         }
         if interleave {
