@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 /// The one place Inference calls oneDNN (Debian libdnnl 2.6, OpenMP runtime).
 ///
@@ -46,7 +47,11 @@ enum DNNL {
     /// machine each join can also wait a whole scheduler slice for a descheduled worker: the
     /// 128² head CT model (all layers < 5 M MACs) took 2.8× onnxruntime's time at 2 threads under
     /// load 4, and 0.9× on one.
-    static let parallelWorkThreshold = 1 << 23
+    /// `LIGHTBOX_DNNL_PARALLEL_WORK` overrides it (for tuning on another machine).
+    static let parallelWorkThreshold: Int = {
+        if let v = ProcessInfo.processInfo.environment["LIGHTBOX_DNNL_PARALLEL_WORK"], let n = Int(v), n >= 0 { return n }
+        return 1 << 23
+    }()
 
     /// The thread count for a primitive of `work` units within the budget.
     static func threadsFor(work: Int) -> Int {
