@@ -177,6 +177,20 @@ final class BackendParityTests: XCTestCase {
                       "the squeeze-excite Mul should run NHWC")
     }
 
+    /// One loaded model run from several threads at once (the analysis pipeline does this) gives
+    /// the serial result on every thread: primitive caches are locked, scratch memory is per call.
+    func testConcurrentRunsAgreeWithSerial() throws {
+        let m = try Model.load(Fixtures.url("unet_mini.onnx"), options: options(.dnnl))
+        let x = try NPY.read([UInt8](Data(contentsOf: Fixtures.url("unet_mini.input.npy"))))
+        let name = m.inputs[0].name, out = m.outputs[0].name
+        let serial = try XCTUnwrap(m.runSync([name: x])[out])
+        let results = LockedResults()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            results.set(i, (try? m.runSync([name: x]))?[out])
+        }
+        for i in 0..<8 { XCTAssertEqual(results.get(i)?.floats, serial.floats, "thread \(i)") }
+    }
+
     func testOpenBLASBackendLeavesTheGraphNCHW() throws {
         let bytes = [UInt8](try Data(contentsOf: Fixtures.url("unet_mini.onnx")))
         let m = try Model(bytes: bytes, options: options(.openblas))
@@ -197,6 +211,13 @@ final class BackendParityTests: XCTestCase {
             try assertBackendsAgree(bytes, [probe.inputs[0].name: x])
         }
     }
+}
+
+final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: Tensor] = [:]
+    func set(_ i: Int, _ t: Tensor?) { lock.lock(); values[i] = t; lock.unlock() }
+    func get(_ i: Int) -> Tensor? { lock.lock(); defer { lock.unlock() }; return values[i] }
 }
 
 extension ProtoWriter {

@@ -88,9 +88,32 @@ enum DNNL {
 
     /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
     /// Memory objects wrap the caller's pointers (no copies) and die with the call.
-    /// `threads` must be the count the primitive was made with (`withThreads`).
+    /// The scratch memory a primitive needs per execution (user scratchpad mode).
+    struct Scratchpad {
+        let desc: dnnl_memory_desc_t
+        let bytes: Int
+
+        /// nil when the primitive needs none.
+        init?(_ pd: dnnl_primitive_desc_t) {
+            guard let md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0) else { return nil }
+            var d = md.pointee
+            let size = dnnl_memory_desc_get_size(&d)
+            guard size > 0 else { return nil }
+            desc = d
+            bytes = Int(size)
+        }
+    }
+
+    /// `threads` must be the count the primitive was made with (`withThreads`). A scratchpad, when
+    /// given, is allocated for this call only.
     static func execute(_ primitive: dnnl_primitive_t, _ bindings: [(arg: Int32, desc: dnnl_memory_desc_t, data: UnsafeMutableRawPointer)],
-                        owned: [(arg: Int32, memory: dnnl_memory_t)] = [], threads: Int = 1) throws {
+                        owned: [(arg: Int32, memory: dnnl_memory_t)] = [], threads: Int = 1, scratchpad: Scratchpad? = nil) throws {
+        if let scratchpad {
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: scratchpad.bytes, alignment: 64)
+            defer { buffer.deallocate() }
+            try execute(primitive, bindings + [(Int32(DNNL_ARG_SCRATCHPAD), scratchpad.desc, buffer)], owned: owned, threads: threads)
+            return
+        }
         let eng = try engineOrThrow()
         if omp_get_max_threads() != Int32(threads) { omp_set_num_threads(Int32(threads)) }
         var stream: dnnl_stream_t?
@@ -167,6 +190,9 @@ enum DNNL {
         var attr: dnnl_primitive_attr_t?
         try check(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
         defer { dnnl_primitive_attr_destroy(attr) }
+        // Scratch memory is passed per execution (see `Scratchpad`), so one primitive may run on
+        // several threads at once whatever oneDNN's build-time scratchpad sharing is.
+        try check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "dnnl_primitive_attr_set_scratchpad_mode")
         if !postOps.isEmpty || accumulate {
             var po: dnnl_post_ops_t?
             try check(dnnl_post_ops_create(&po), "dnnl_post_ops_create")

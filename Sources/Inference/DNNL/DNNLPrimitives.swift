@@ -21,6 +21,7 @@ final class DNNLConvolution: @unchecked Sendable {
     let implementation: String
     /// Threads the primitive was made for (`DNNL.threadsFor(work:)` of its multiply-adds).
     let threads: Int
+    private let scratchpad: DNNL.Scratchpad?
 
     /// - Parameters:
     ///   - src, dst: logical N×C×H×W dims (stored NHWC).
@@ -58,6 +59,7 @@ final class DNNLConvolution: @unchecked Sendable {
         } }
         defer { dnnl_primitive_desc_destroy(pd) }
         implementation = DNNLConvolution.implementationName(pd)
+        scratchpad = DNNL.Scratchpad(pd)
         guard let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
             throw DNNLError(call: "dnnl_primitive_desc_query_md (weights)", status: -1)
         }
@@ -86,7 +88,7 @@ final class DNNLConvolution: @unchecked Sendable {
         var owned: [(arg: Int32, memory: dnnl_memory_t)] = [(Int32(DNNL_ARG_WEIGHTS), weights)]
         if let bias { owned.append((Int32(DNNL_ARG_BIAS), bias)) }
         try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
-                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned, threads: threads)
+                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned, threads: threads, scratchpad: scratchpad)
     }
 
     fileprivate static func implementationName(_ pd: dnnl_primitive_desc_t) -> String {
@@ -104,6 +106,7 @@ final class DNNLPooling: @unchecked Sendable {
     private let dstDesc: dnnl_memory_desc_t
     let implementation: String
     let threads: Int
+    private let scratchpad: DNNL.Scratchpad?
 
     /// `excludePadding` is ONNX `count_include_pad = 0` (average only).
     init(isMax: Bool, excludePadding: Bool, src: [Int], dst: [Int], kernel: [Int], window: DNNLWindow) throws {
@@ -121,6 +124,7 @@ final class DNNLPooling: @unchecked Sendable {
         let pd = try DNNL.withThreads(threads) { try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: []) } }
         defer { dnnl_primitive_desc_destroy(pd) }
         implementation = DNNLConvolution.implementationName(pd)
+        scratchpad = DNNL.Scratchpad(pd)
         var p: dnnl_primitive_t?
         let status = DNNL.withThreads(threads) { dnnl_primitive_create(&p, pd) }
         guard status == dnnl_success, let p else { throw DNNLError(call: "dnnl_primitive_create (pooling)", status: Int(status.rawValue)) }
@@ -131,6 +135,7 @@ final class DNNLPooling: @unchecked Sendable {
 
     func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
         try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
-                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], threads: threads)
+                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], threads: threads,
+                         scratchpad: scratchpad)
     }
 }
