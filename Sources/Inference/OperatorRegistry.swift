@@ -8,7 +8,8 @@ enum OperatorRegistry {
         "Log", "Erf", "Neg", "Abs", "Concat", "Split", "Slice", "Gather", "Reshape", "Flatten", "Transpose",
         "Squeeze", "Unsqueeze", "Shape", "Constant", "ConstantOfShape", "Identity", "Dropout", "Pad", "Resize",
         "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "Cast", "Where", "Equal", "Greater", "Less", "ArgMax",
-        "Expand", "Tile", "Range",
+        "Expand", "Tile", "Range", "Elu", "Selu", "Celu", "Softplus", "Softsign", "Mish", "Gelu", "Reciprocal",
+        "Floor", "Ceil",
     ]
 
     /// Builds the kernel for a node, validating its attributes. Throws `.unsupported` naming the
@@ -40,6 +41,19 @@ enum OperatorRegistry {
         case "Exp": k = unaryKernel(.exp, attrs: a)
         case "Log": k = unaryKernel(.log, attrs: a)
         case "Erf": k = unaryKernel(.erf, attrs: a)
+        case "Elu": k = unaryKernel(.elu(try a.float("alpha", 1)), attrs: a)
+        case "Selu": k = unaryKernel(.selu(try a.float("alpha", 1.67326319217681884765625), try a.float("gamma", 1.05070102214813232421875)), attrs: a)
+        case "Celu": k = unaryKernel(.celu(try a.float("alpha", 1)), attrs: a)
+        case "Softplus": k = unaryKernel(.softplus, attrs: a)
+        case "Softsign": k = unaryKernel(.softsign, attrs: a)
+        case "Mish": k = unaryKernel(.mish, attrs: a)
+        case "Gelu":
+            let approx = try a.string("approximate", "none")
+            guard approx == "none" || approx == "tanh" else { throw a.unsupported("approximate '\(approx)'") }
+            k = unaryKernel(.gelu(tanhApproximation: approx == "tanh"), attrs: a)
+        case "Reciprocal": k = unaryKernel(.reciprocal, attrs: a)
+        case "Floor": k = unaryKernel(.floor, attrs: a)
+        case "Ceil": k = unaryKernel(.ceil, attrs: a)
         case "Neg": k = unaryKernel(.neg, attrs: a)
         case "Abs": k = unaryKernel(.abs, attrs: a)
         case "Clip": k = try clipKernel(attrs: a)

@@ -177,6 +177,7 @@ enum DNNL {
         case let .clip(lo, hi): return [(dnnl_eltwise_clip_v2, lo, hi)]
         case .hardSwish: return [(dnnl_eltwise_hardswish, 0, 0)]
         case .swish: return [(dnnl_eltwise_swish, 1, 0)]
+        case .elu(let a): return [(dnnl_eltwise_elu, a, 0)]
         case let .hardSigmoid(a, b): return [(dnnl_eltwise_linear, a, b), (dnnl_eltwise_clip_v2, 0, 1)]
         default: return nil
         }

@@ -18,7 +18,8 @@ enum NHWCLowering {
 
     /// Elementwise operators that work unchanged on NHWC storage (one tensor input).
     static let unaryOps: Set<String> = ["Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish",
-                                        "Clip", "Sqrt", "Exp", "Log", "Erf", "Neg", "Abs"]
+                                        "Clip", "Sqrt", "Exp", "Log", "Erf", "Neg", "Abs", "Elu", "Selu", "Celu",
+                                        "Softplus", "Softsign", "Mish", "Gelu", "Reciprocal", "Floor", "Ceil"]
     /// Broadcasting binary operators. Permuting every operand's axes the same way permutes the
     /// broadcast result the same way, so they run NHWC when all operands are 4-D (rank-4
     /// constants are stored transposed once) or single-value constants.

@@ -174,6 +174,10 @@ enum UnaryOp {
     case sqrt, exp, log, erf, neg, abs, clip(Float, Float), identity
     /// x · sigmoid(x) (SiLU): only made by fusing `Mul(x, Sigmoid(x))`, never parsed from a node.
     case swish
+    /// Activations found in torchvision / MONAI exports (ELU, SELU, CELU, Softplus, Softsign, Mish,
+    /// GELU exact or tanh-approximated) and simple maths.
+    case elu(Float), selu(Float, Float), celu(Float), softplus, softsign, mish, gelu(tanhApproximation: Bool)
+    case reciprocal, floor, ceil
 
     @inline(__always) func apply(_ x: Float) -> Float {
         switch self {
@@ -192,6 +196,18 @@ enum UnaryOp {
         case let .clip(lo, hi): return x.isNaN ? x : Swift.min(Swift.max(x, lo), hi)
         case .identity: return x
         case .swish: return x / (1 + Foundation.exp(-x))
+        case .elu(let a): return x < 0 ? a * (Foundation.exp(x) - 1) : x
+        case let .selu(a, g): return x <= 0 ? g * (a * Foundation.exp(x) - a) : g * x
+        case .celu(let a): return Swift.max(0, x) + Swift.min(0, a * (Foundation.exp(x / a) - 1))
+        case .softplus: return x > 20 ? x : Foundation.log1p(Foundation.exp(x))
+        case .softsign: return x / (1 + Swift.abs(x))
+        case .mish: return x * Foundation.tanh(x > 20 ? x : Foundation.log1p(Foundation.exp(x)))
+        case .gelu(let approx):
+            if approx { return 0.5 * x * (1 + Foundation.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))) }
+            return 0.5 * x * (1 + Foundation.erf(x * 0.7071067811865476))
+        case .reciprocal: return 1 / x
+        case .floor: return x.rounded(.down)
+        case .ceil: return x.rounded(.up)
         }
     }
 
