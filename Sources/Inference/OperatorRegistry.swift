@@ -9,7 +9,8 @@ enum OperatorRegistry {
         "Squeeze", "Unsqueeze", "Shape", "Constant", "ConstantOfShape", "Identity", "Dropout", "Pad", "Resize",
         "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "Cast", "Where", "Equal", "Greater", "Less", "ArgMax",
         "Expand", "Tile", "Range", "Elu", "Selu", "Celu", "Softplus", "Softsign", "Mish", "Gelu", "Reciprocal",
-        "Floor", "Ceil",
+        "Floor", "Ceil", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+        "ReduceLogSumExp", "ArgMin",
     ]
 
     /// Builds the kernel for a node, validating its attributes. Throws `.unsupported` naming the
@@ -90,6 +91,14 @@ enum OperatorRegistry {
         case "ReduceMean": k = try reduceKernel(.mean, attrs: a)
         case "ReduceMax": k = try reduceKernel(.max, attrs: a)
         case "ReduceSum": k = try reduceKernel(.sum, attrs: a)
+        case "ReduceMin": k = try reduceKernel(.min, attrs: a)
+        case "ReduceProd": k = try reduceKernel(.prod, attrs: a)
+        case "ReduceL1": k = try reduceKernel(.l1, attrs: a)
+        case "ReduceL2": k = try reduceKernel(.l2, attrs: a)
+        case "ReduceSumSquare": k = try reduceKernel(.sumSquare, attrs: a)
+        case "ReduceLogSum": k = try reduceKernel(.logSum, attrs: a)
+        case "ReduceLogSumExp": k = try reduceKernel(.logSumExp, attrs: a)
+        case "ArgMin": k = try argMaxKernel(attrs: a, smallest: true)
         case "Cast": k = try castKernel(attrs: a)
         case "ArgMax": k = try argMaxKernel(attrs: a)
         case "Expand": k = expandKernel()
