@@ -111,8 +111,10 @@ public final class Model: @unchecked Sendable {
         if options.optimize { try GraphOptimizer.foldConstants(&g) }
         plan = try ExecutionPlan(graph: g)
         graph = g
-        // Static shape inference: a probe run on zeros when all inputs have static shapes.
-        if let feeds = Model.zeroFeeds(g.inputs) {
+        // Static shape inference: a probe run on zeros when all inputs have static shapes. Only for
+        // float inputs: an integer input may be a shape or an index (CenterCropPad's target
+        // shape), and shapes seen with zeros there would be folded in as if they were fixed.
+        if let feeds = Model.zeroFeeds(g.inputs), g.inputs.allSatisfy({ $0.elemType == DataType.float.rawValue }) {
             var shapes: [String: [Int]] = [:]
             for (k, v) in g.constants { shapes[k] = v.shape }
             for (k, v) in feeds { shapes[k] = v.shape }

@@ -10,7 +10,7 @@ enum OperatorRegistry {
         "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "Cast", "Where", "Equal", "Greater", "Less", "ArgMax",
         "Expand", "Tile", "Range", "Elu", "Selu", "Celu", "Softplus", "Softsign", "Mish", "Gelu", "Reciprocal",
         "Floor", "Ceil", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
-        "ReduceLogSumExp", "ArgMin",
+        "ReduceLogSumExp", "ArgMin", "Max", "Min", "Sum", "Mean", "GreaterOrEqual", "LessOrEqual",
     ]
 
     /// Builds the kernel for a node, validating its attributes. Throws `.unsupported` naming the
@@ -58,8 +58,10 @@ enum OperatorRegistry {
         case "Neg": k = unaryKernel(.neg, attrs: a)
         case "Abs": k = unaryKernel(.abs, attrs: a)
         case "Clip": k = try clipKernel(attrs: a)
-        case "PRelu", "Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less":
-            k = try binaryKernel(BinaryOp(rawValue: node.opType)!, attrs: a)
+        case "PRelu", "Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual":
+            guard let op = BinaryOp(rawValue: node.opType) else { throw a.unsupported("binary operator") }
+            k = try binaryKernel(op, attrs: a)
+        case "Max", "Min", "Sum", "Mean": k = variadicKernel(node.opType)
         case "Where": k = whereKernel()
         case "Softmax": k = try softmaxKernel(log: false, attrs: a)
         case "LogSoftmax": k = try softmaxKernel(log: true, attrs: a)

@@ -1,11 +1,13 @@
 import Foundation
 
-/// Binary arithmetic with broadcasting: Add, Sub, Mul, Div, Pow, PRelu, Equal, Greater, Less.
+/// Binary arithmetic with broadcasting: Add, Sub, Mul, Div, Pow, PRelu, Max, Min (variadic ones
+/// fold pairwise), Equal, Greater, Less, GreaterOrEqual, LessOrEqual.
 enum BinaryOp: String {
     case add = "Add", sub = "Sub", mul = "Mul", div = "Div", pow = "Pow", prelu = "PRelu"
-    case equal = "Equal", greater = "Greater", less = "Less"
+    case max = "Max", min = "Min"
+    case equal = "Equal", greater = "Greater", less = "Less", greaterOrEqual = "GreaterOrEqual", lessOrEqual = "LessOrEqual"
 
-    var isComparison: Bool { self == .equal || self == .greater || self == .less }
+    var isComparison: Bool { [.equal, .greater, .less, .greaterOrEqual, .lessOrEqual].contains(self) }
 
     @inline(__always) func apply(_ a: Float, _ b: Float) -> Float {
         switch self {
@@ -15,9 +17,13 @@ enum BinaryOp: String {
         case .div: return a / b
         case .pow: return Foundation.pow(a, b)
         case .prelu: return a < 0 ? a * b : a
+        case .max: return a.isNaN || b.isNaN ? .nan : Swift.max(a, b)
+        case .min: return a.isNaN || b.isNaN ? .nan : Swift.min(a, b)
         case .equal: return a == b ? 1 : 0
         case .greater: return a > b ? 1 : 0
         case .less: return a < b ? 1 : 0
+        case .greaterOrEqual: return a >= b ? 1 : 0
+        case .lessOrEqual: return a <= b ? 1 : 0
         }
     }
 
@@ -33,10 +39,30 @@ enum BinaryOp: String {
             while e > 0 { if e & 1 == 1 { r = r &* base }; base = base &* base; e >>= 1 }
             return r
         case .prelu: return a < 0 ? a &* b : a
+        case .max: return Swift.max(a, b)
+        case .min: return Swift.min(a, b)
         case .equal: return a == b ? 1 : 0
         case .greater: return a > b ? 1 : 0
         case .less: return a < b ? 1 : 0
+        case .greaterOrEqual: return a >= b ? 1 : 0
+        case .lessOrEqual: return a <= b ? 1 : 0
         }
+    }
+}
+
+/// Max / Min / Sum / Mean over one or more inputs, folded pairwise with broadcasting.
+func variadicKernel(_ opType: String) -> Kernel {
+    ClosureKernel { inputs in
+        let parts = inputs.compactMap { $0 }
+        guard var acc = parts.first else { throw ONNXError.badInput("\(opType) needs at least one input") }
+        let op: BinaryOp = opType == "Max" ? .max : opType == "Min" ? .min : .add
+        for p in parts.dropFirst() { acc = try binary(op, acc, p) }
+        if opType == "Mean" {
+            guard acc.isFloat else { throw ONNXError.badInput("Mean needs float inputs") }
+            let n = Float(parts.count)
+            acc.floats.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] /= n } }
+        }
+        return [acc]
     }
 }
 
