@@ -43,14 +43,14 @@ enum DNNL {
 
     /// Work (multiply-adds, or elements for pooling) below which a primitive runs on one thread.
     /// A oneDNN primitive made while OpenMP allows one thread runs inline, without a parallel
-    /// region; above this size the fork/join costs less than the second core saves. On a loaded
-    /// machine each join can also wait a whole scheduler slice for a descheduled worker: the
-    /// 128² head CT model (all layers < 5 M MACs) took 2.8× onnxruntime's time at 2 threads under
-    /// load 4, and 0.9× on one.
+    /// region. On a loaded machine each join can wait a whole scheduler slice for a descheduled
+    /// worker. Measured at 2 threads, load 2.2–2.4, interleaved with onnxruntime: the head CT
+    /// model (layers of 4–19 M MACs) ran at 1.5–2.3× onnxruntime's time with a 2²³ threshold and
+    /// 0.87–0.88× with 2²⁶; the 256² LDCT model was the same (0.88–0.92×) with either.
     /// `LIGHTBOX_DNNL_PARALLEL_WORK` overrides it (for tuning on another machine).
     static let parallelWorkThreshold: Int = {
         if let v = ProcessInfo.processInfo.environment["LIGHTBOX_DNNL_PARALLEL_WORK"], let n = Int(v), n >= 0 { return n }
-        return 1 << 23
+        return 1 << 26
     }()
 
     /// The thread count for a primitive of `work` units within the budget.
@@ -88,6 +88,20 @@ enum DNNL {
 
     /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
     /// Memory objects wrap the caller's pointers (no copies) and die with the call.
+    /// Row-major C[m×n] = A[m×k] · B[k×n] on oneDNN's OpenMP threads (sized by `threadsFor`).
+    /// Used instead of OpenBLAS inside the NHWC region: OpenBLAS's own worker threads busy-wait
+    /// for a long while after each call, and on 2 cores they took the core oneDNN's next
+    /// primitive needed.
+    static func sgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                      c: UnsafeMutablePointer<Float>, ldc: Int) throws {
+        if m == 0 || n == 0 { return }
+        let t = threadsFor(work: m * n * k)
+        try withThreads(t) {
+            try check(dnnl_sgemm(CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "N")), Int64(m), Int64(n), Int64(k), 1, a, Int64(lda),
+                                 b, Int64(ldb), 0, c, Int64(ldc)), "dnnl_sgemm")
+        }
+    }
+
     /// The scratch memory a primitive needs per execution (user scratchpad mode).
     struct Scratchpad {
         let desc: dnnl_memory_desc_t

@@ -46,11 +46,11 @@ struct PatchDeconvolution {
         let exact = tiles && outSpatial == [h * kh, w * kw]
         var t = uninitializedFloats(try checkedCount([pixels, cols]))
         var y = exact ? uninitializedFloats(try checkedCount(outShape)) : [Float](repeating: 0, count: try checkedCount(outShape))
-        x.floats.withUnsafeBufferPointer { px in
-            packed.withUnsafeBufferPointer { pw in
-                t.withUnsafeMutableBufferPointer { pt in
+        try x.floats.withUnsafeBufferPointer { px in
+            try packed.withUnsafeBufferPointer { pw in
+                try t.withUnsafeMutableBufferPointer { pt in
                     guard let a = px.baseAddress, let b = pw.baseAddress, let d = pt.baseAddress else { return }
-                    sgemm(m: pixels, n: cols, k: c, a: a, lda: c, b: b, ldb: cols, c: d, ldc: cols)
+                    try DNNL.sgemm(m: pixels, n: cols, k: c, a: a, lda: c, b: b, ldb: cols, c: d, ldc: cols)
                 }
             }
         }
