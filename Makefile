@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 # Debian packages: C libraries behind the shim targets, and the peers the tests compare with.
-APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libpng-dev \
+APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev \
                 libopenjp2-7-dev libcharls-dev libsqlite3-dev \
                 dcmtk dicom3tools chafa libsixel-bin tmux sqlite3 bc \
                 xvfb xterm kitty x11-apps xdotool netpbm \

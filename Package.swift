@@ -20,6 +20,8 @@ let shims: [Target] = [
                    providers: [.apt(["libpng-dev"])]),
     .systemLibrary(name: "COpenBLAS", path: "Sources/Shims/COpenBLAS", pkgConfig: "openblas",
                    providers: [.apt(["libopenblas-dev"])]),
+    // oneDNN: JIT convolution, deconvolution and pooling for Inference's DNNL backend (no .pc file).
+    .systemLibrary(name: "CDNNL", path: "Sources/Shims/CDNNL", providers: [.apt(["libdnnl-dev"])]),
     .systemLibrary(name: "CNcurses", path: "Sources/Shims/CNcurses", pkgConfig: "ncursesw",
                    providers: [.apt(["libncursesw5-dev"])]),
     .systemLibrary(name: "CSQLite", path: "Sources/Shims/CSQLite", pkgConfig: "sqlite3",
@@ -56,8 +58,8 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["DICOM", "CPNG"]),
         // RGB images (+ overlays) → terminal bytes.
         .target(name: "TerminalGraphics", dependencies: []),
-        // ONNX models → tensors on OpenBLAS.
-        .target(name: "Inference", dependencies: ["COpenBLAS"]),
+        // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
+        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
         .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).

@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
-# Lightbox Inference vs onnxruntime (same machine, same run, 2 intra-op threads each):
-# median latency and peak RSS for resnet18, resnet50, densenet121 (1×3×224×224) and a U-Net
-# (1×1×256×256). Models are built with random weights by Tools/onnx/make_bench_models.py.
-# Env: LIGHTBOX (binary), PY (python with onnx + onnxruntime), RUNS (default 10), THREADS (2).
+# Lightbox Inference vs onnxruntime 1.32, interleaved run by run (Benchmarks/onnx/bench_interleaved.py),
+# THREADS intra-op threads each, batch 1: median latency, ratio, peak RSS, and the 1-minute load
+# average before and after each model (a ratio from a loaded machine drifts towards 1).
+# Models: the shipped Models/*.onnx; builder-made resnet18/resnet50/densenet121/U-Net
+# (Tools/onnx/make_bench_models.py); and, when torch imports, networks made by MONAI (installed
+# with pip --target into the generated folder if missing) and torchvision (when it loads)
+# (Tools/onnx/export_torch_bench_models.py).
+# Env: LIGHTBOX (binary), PY (python with onnx + onnxruntime), RUNS (default 30), THREADS (2),
+#      BACKEND (openblas|dnnl; default: Lightbox's own default), MODELS (paths, to override the set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIGHTBOX=${LIGHTBOX:-.build/release/lightbox}
 PY=${PY:-.venv/bin/python}
-RUNS=${RUNS:-10}
+RUNS=${RUNS:-30}
 THREADS=${THREADS:-2}
-DIR=Tests/Fixtures/generated/bench-models
-"$PY" Tools/onnx/make_bench_models.py "$DIR" >/dev/null
-printf "%-12s %12s %12s %8s %14s %14s\n" model "lightbox ms" "ort ms" ratio "lightbox MiB" "ort MiB"
-for m in ${MODELS:-resnet18 resnet50 densenet121 unet256}; do
-  ours=$(OPENBLAS_NUM_THREADS=$THREADS "$LIGHTBOX" onnx bench "$DIR/$m.onnx" --runs "$RUNS" --threads "$THREADS" --json)
-  theirs=$("$PY" Benchmarks/onnx/bench_ort.py "$DIR/$m.onnx" "$RUNS" "$THREADS")
-  "$PY" - "$m" "$ours" "$theirs" <<'PYEOF'
+GEN=Tests/Fixtures/generated
+if [ -z "${MODELS:-}" ]; then
+  MODELS=$(ls Models/*.onnx)
+  MODELS="$MODELS $("$PY" Tools/onnx/make_bench_models.py "$GEN/bench-models")"
+  if "$PY" -c "import torch" 2>/dev/null; then
+    PKGS="$GEN/bench-pkgs"
+    if ! PYTHONPATH="$PKGS" "$PY" -c "import monai" 2>/dev/null; then
+      "$PY" -m pip install -q --disable-pip-version-check --no-deps --target "$PKGS" monai
+    fi
+    MODELS="$MODELS $(PYTHONPATH="$PKGS" "$PY" Tools/onnx/export_torch_bench_models.py "$GEN/bench-torch")"
+  else
+    echo "(torch is not installed: skipping the MONAI/torchvision exports)" >&2
+  fi
+fi
+echo "lightbox $LIGHTBOX${BACKEND:+ --backend $BACKEND}, $THREADS threads, $RUNS interleaved runs; $(nproc) CPUs; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+printf "%-24s %11s %11s %7s %13s %9s %11s\n" model "lightbox ms" "ort ms" ratio "lightbox MiB" "ort MiB" "load 1-min"
+for m in $MODELS; do
+  r=$("$PY" Benchmarks/onnx/bench_interleaved.py "$LIGHTBOX" "$m" "$RUNS" "$THREADS" ${BACKEND:-})
+  "$PY" - "$r" <<'PYEOF'
 import json, sys
-m, a, b = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-print(f"{m:<12} {a['median_ms']:12.1f} {b['median_ms']:12.1f} {a['median_ms']/b['median_ms']:8.2f} "
-      f"{a['peak_rss_kib']/1024:14.0f} {b['peak_rss_kib']/1024:14.0f}")
+r = json.loads(sys.argv[1])
+print(f"{r['model'][:-5]:<24} {r['lightbox_ms']:11.2f} {r['ort_ms']:11.2f} {r['ratio']:7.2f} "
+      f"{r['lightbox_rss_kib']/1024:13.0f} {r['ort_rss_kib']/1024:9.0f} {r['load_before']:5.2f}→{r['load_after']:<5.2f}")
 PYEOF
 done

@@ -16,7 +16,9 @@ func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                 blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
 }
 
-/// Sets OpenBLAS's thread count (the workstation's inference budget).
+/// Sets the inference thread budget: OpenBLAS's thread count and oneDNN's OpenMP pool alike
+/// (only one of them computes at a time, so the budget is never exceeded).
 public func setInferenceThreads(_ n: Int) {
     openblas_set_num_threads(Int32(Swift.max(1, n)))
+    if DNNL.isAvailable { DNNL.setThreads(n) }
 }

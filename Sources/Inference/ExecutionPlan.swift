@@ -38,8 +38,10 @@ final class ExecutionPlan {
         inputSlots = graph.inputs.map { ($0.name, id($0.name)) }
         var built: [(Kernel, [Int], [Int], String, String)] = []
         for n in graph.nodes {
-            var k = try OperatorRegistry.makeKernel(n, opset: graph.opset)
-            if let act = n.fused {
+            var k = n.domain == NHWCLowering.domain
+                ? try NHWCKernels.make(n, opset: graph.opset, constants: graph.constants)
+                : try OperatorRegistry.makeKernel(n, opset: graph.opset)
+            if let act = n.fused, n.domain != NHWCLowering.domain {
                 if let c = k as? ConvKernel { c.activation = act }
                 else if let c = k as? ConvTransposeKernel { c.activation = act }
                 else if let g = k as? GemmKernel { g.activation = act }
@@ -95,7 +97,11 @@ final class ExecutionPlan {
             for (i, s) in step.outputs.enumerated() where s >= 0 {
                 guard i < outs.count else { throw ONNXError.invalidModel("node '\(step.name)' (\(step.opType)) produced \(outs.count) outputs, model expects \(step.outputs.count)") }
                 values[s] = outs[i]
-                if keepSlots.contains(s) { kept[slotNames[s]] = outs[i] }
+                if keepSlots.contains(s) {
+                    // Callers see NCHW: a kept value the oneDNN backend holds channels-last is changed back.
+                    kept[slotNames[s]] = slotNames[s].hasSuffix(NHWCLowering.suffix) && outs[i].rank == 4
+                        ? try LayoutTranspose.toNCHW(outs[i]) : outs[i]
+                }
             }
             for s in step.release { values[s] = nil }
         }

@@ -105,6 +105,7 @@ enum GraphOptimizer {
             case "Sigmoid": op = .sigmoid
             case "Tanh": op = .tanh
             case "HardSwish": op = .hardSwish
+            case "Elu": op = .elu(try a.float("alpha", 1))
             case "LeakyRelu": op = .leakyRelu(try a.float("alpha", 0.01))
             case "HardSigmoid": op = .hardSigmoid(try a.float("alpha", 0.2), try a.float("beta", 0.5))
             case "Clip":

@@ -25,6 +25,9 @@ public final class Model: @unchecked Sendable {
         public var rejectNonFinite = true
         /// Verify the sha256 in a model card found beside the file.
         public var verifyCard = true
+        /// Kernels for Conv/ConvTranspose/pooling; defaults to `LIGHTBOX_BACKEND` or the fastest
+        /// available (`InferenceBackend.processDefault`). Unavailable choices fall back to OpenBLAS.
+        public var backend: InferenceBackend = .processDefault
         public init() {}
     }
 
@@ -48,6 +51,8 @@ public final class Model: @unchecked Sendable {
     public private(set) var peakActivationBytes: Int?
     /// The model card beside the file, if any.
     public let card: ModelCard?
+    /// The backend this model's plan was compiled for (after falling back where unavailable).
+    public let backend: InferenceBackend
     let options: LoadOptions
     /// Static shapes found by inference, by value name.
     private(set) var inferredShapes: [String: [Int]] = [:]
@@ -70,10 +75,12 @@ public final class Model: @unchecked Sendable {
     }
 
     public init(bytes: [UInt8], baseDirectory: URL? = nil, card: ModelCard? = nil, options: LoadOptions = LoadOptions()) throws {
+        _ = AllocatorTuning.applied
         let proto = try ModelProto(bytes: bytes)
         var g = try IRGraph(model: proto, baseDirectory: baseDirectory)
         self.options = options
         self.card = card
+        backend = options.backend.effective
         irVersion = Int(clamping: proto.irVersion)
         opset = g.opset
         producer = proto.producerName
@@ -104,8 +111,10 @@ public final class Model: @unchecked Sendable {
         if options.optimize { try GraphOptimizer.foldConstants(&g) }
         plan = try ExecutionPlan(graph: g)
         graph = g
-        // Static shape inference: a probe run on zeros when all inputs have static shapes.
-        if let feeds = Model.zeroFeeds(g.inputs) {
+        // Static shape inference: a probe run on zeros when all inputs have static shapes. Only for
+        // float inputs: an integer input may be a shape or an index (CenterCropPad's target
+        // shape), and shapes seen with zeros there would be folded in as if they were fixed.
+        if let feeds = Model.zeroFeeds(g.inputs), g.inputs.allSatisfy({ $0.elemType == DataType.float.rawValue }) {
             var shapes: [String: [Int]] = [:]
             for (k, v) in g.constants { shapes[k] = v.shape }
             for (k, v) in feeds { shapes[k] = v.shape }
@@ -119,8 +128,14 @@ public final class Model: @unchecked Sendable {
             }
         }
         if options.optimize {
+            try GraphOptimizer.foldPadIntoConv(&g)
             try GraphOptimizer.foldBatchNorm(&g)
             try GraphOptimizer.fuseActivations(&g)
+            try GraphOptimizer.fuseSwish(&g)
+            if backend == .dnnl {
+                try NHWCLowering.apply(&g, shapes: inferredShapes)
+                NHWCLowering.fuseResidualAdd(&g, shapes: inferredShapes)
+            }
         }
         plan = try ExecutionPlan(graph: g)
         graph = g // the final graph only: earlier versions' folded-away weights can be freed
@@ -147,7 +162,8 @@ public final class Model: @unchecked Sendable {
             if let y = outs.first {
                 switch step.opType {
                 case "Conv": if let w = ins[1], w.rank > 0, w.shape[0] > 0 { f += 2 * y.count * (w.count / w.shape[0]) }
-                case "ConvTranspose": if let x = ins[0], let w = ins[1], x.rank > 1, x.shape[1] > 0 { f += 2 * x.count * (w.count / x.shape[1]) }
+                // C_in from the weights (the input may be NHWC on the oneDNN backend).
+                case "ConvTranspose": if let x = ins[0], let w = ins[1], w.rank > 1, w.shape[0] > 0 { f += 2 * x.count * (w.count / w.shape[0]) }
                 case "Gemm", "MatMul": if let a = ins[0], let last = a.shape.last { f += 2 * y.count * last }
                 default: break
                 }

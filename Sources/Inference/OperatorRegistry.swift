@@ -8,7 +8,9 @@ enum OperatorRegistry {
         "Log", "Erf", "Neg", "Abs", "Concat", "Split", "Slice", "Gather", "Reshape", "Flatten", "Transpose",
         "Squeeze", "Unsqueeze", "Shape", "Constant", "ConstantOfShape", "Identity", "Dropout", "Pad", "Resize",
         "Upsample", "ReduceMean", "ReduceMax", "ReduceSum", "Cast", "Where", "Equal", "Greater", "Less", "ArgMax",
-        "Expand", "Tile", "Range",
+        "Expand", "Tile", "Range", "Elu", "Selu", "Celu", "Softplus", "Softsign", "Mish", "Gelu", "Reciprocal",
+        "Floor", "Ceil", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+        "ReduceLogSumExp", "ArgMin", "Max", "Min", "Sum", "Mean", "GreaterOrEqual", "LessOrEqual",
     ]
 
     /// Builds the kernel for a node, validating its attributes. Throws `.unsupported` naming the
@@ -40,11 +42,26 @@ enum OperatorRegistry {
         case "Exp": k = unaryKernel(.exp, attrs: a)
         case "Log": k = unaryKernel(.log, attrs: a)
         case "Erf": k = unaryKernel(.erf, attrs: a)
+        case "Elu": k = unaryKernel(.elu(try a.float("alpha", 1)), attrs: a)
+        case "Selu": k = unaryKernel(.selu(try a.float("alpha", 1.67326319217681884765625), try a.float("gamma", 1.05070102214813232421875)), attrs: a)
+        case "Celu": k = unaryKernel(.celu(try a.float("alpha", 1)), attrs: a)
+        case "Softplus": k = unaryKernel(.softplus, attrs: a)
+        case "Softsign": k = unaryKernel(.softsign, attrs: a)
+        case "Mish": k = unaryKernel(.mish, attrs: a)
+        case "Gelu":
+            let approx = try a.string("approximate", "none")
+            guard approx == "none" || approx == "tanh" else { throw a.unsupported("approximate '\(approx)'") }
+            k = unaryKernel(.gelu(tanhApproximation: approx == "tanh"), attrs: a)
+        case "Reciprocal": k = unaryKernel(.reciprocal, attrs: a)
+        case "Floor": k = unaryKernel(.floor, attrs: a)
+        case "Ceil": k = unaryKernel(.ceil, attrs: a)
         case "Neg": k = unaryKernel(.neg, attrs: a)
         case "Abs": k = unaryKernel(.abs, attrs: a)
         case "Clip": k = try clipKernel(attrs: a)
-        case "PRelu", "Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less":
-            k = try binaryKernel(BinaryOp(rawValue: node.opType)!, attrs: a)
+        case "PRelu", "Add", "Sub", "Mul", "Div", "Pow", "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual":
+            guard let op = BinaryOp(rawValue: node.opType) else { throw a.unsupported("binary operator") }
+            k = try binaryKernel(op, attrs: a)
+        case "Max", "Min", "Sum", "Mean": k = variadicKernel(node.opType)
         case "Where": k = whereKernel()
         case "Softmax": k = try softmaxKernel(log: false, attrs: a)
         case "LogSoftmax": k = try softmaxKernel(log: true, attrs: a)
@@ -76,6 +93,14 @@ enum OperatorRegistry {
         case "ReduceMean": k = try reduceKernel(.mean, attrs: a)
         case "ReduceMax": k = try reduceKernel(.max, attrs: a)
         case "ReduceSum": k = try reduceKernel(.sum, attrs: a)
+        case "ReduceMin": k = try reduceKernel(.min, attrs: a)
+        case "ReduceProd": k = try reduceKernel(.prod, attrs: a)
+        case "ReduceL1": k = try reduceKernel(.l1, attrs: a)
+        case "ReduceL2": k = try reduceKernel(.l2, attrs: a)
+        case "ReduceSumSquare": k = try reduceKernel(.sumSquare, attrs: a)
+        case "ReduceLogSum": k = try reduceKernel(.logSum, attrs: a)
+        case "ReduceLogSumExp": k = try reduceKernel(.logSumExp, attrs: a)
+        case "ArgMin": k = try argMaxKernel(attrs: a, smallest: true)
         case "Cast": k = try castKernel(attrs: a)
         case "ArgMax": k = try argMaxKernel(attrs: a)
         case "Expand": k = expandKernel()

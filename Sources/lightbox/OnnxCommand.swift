@@ -15,11 +15,13 @@ struct OnnxRun: AsyncParsableCommand {
     @Argument(help: "The .onnx file.") var model: String
     @Option(name: .customLong("input"), help: "NAME=FILE.npy (repeatable).") var inputs: [String] = []
     @Option(help: "Folder for OUTPUT_NAME.npy files.") var out: String
-    @Option(help: "OpenBLAS threads.") var threads: Int = 2
+    @Option(help: "Inference threads (OpenBLAS and oneDNN).") var threads: Int = 2
+    @Option(help: "Kernels: openblas or dnnl (default: LIGHTBOX_BACKEND, else dnnl where oneDNN runs).") var backend: InferenceBackend?
 
     func run() async throws {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
         setInferenceThreads(threads)
+        if let backend { InferenceBackend.select(backend) }
         let m = try Model.load(URL(fileURLWithPath: model))
         var feeds: [String: Tensor] = [:]
         for spec in inputs {
@@ -46,9 +48,11 @@ struct OnnxTest: AsyncParsableCommand {
     @Argument(help: "Test case folders, or folders containing them.") var dirs: [String]
     @Flag(help: "Print each case's outcome.") var verbose = false
     @Option(help: "Write a JSON report of every case here.") var report: String?
+    @Option(help: "Kernels: openblas or dnnl (default: LIGHTBOX_BACKEND, else dnnl where oneDNN runs).") var backend: InferenceBackend?
 
     func run() async throws {
         setInferenceThreads(1)
+        if let backend { InferenceBackend.select(backend) }
         let fm = FileManager.default
         var cases: [URL] = []
         for d in dirs {
@@ -85,13 +89,19 @@ struct OnnxBench: AsyncParsableCommand {
     @Argument(help: "The .onnx file.") var model: String
     @Option(help: "Timed runs.") var runs: Int = 10
     @Option(help: "Warm-up runs.") var warmup: Int = 2
-    @Option(help: "OpenBLAS threads.") var threads: Int = 2
+    @Option(help: "Inference threads (OpenBLAS and oneDNN).") var threads: Int = 2
+    @Option(help: "Kernels: openblas or dnnl (default: LIGHTBOX_BACKEND, else dnnl where oneDNN runs).") var backend: InferenceBackend?
     @Option(help: "Shape for dynamic inputs, e.g. 1x3x224x224.") var shape: String?
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "After warm-up, run once per line read from stdin and print that run's milliseconds (for benchmarks that alternate runtimes run by run); on EOF print peak RSS in KiB.")
+    var interleave = false
+    @Flag(help: "Print the time per operator type (milliseconds per run) instead of the latency.")
+    var profile = false
 
     func run() async throws {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
         setInferenceThreads(threads)
+        if let backend { InferenceBackend.select(backend) }
         let t0 = Date()
         let m = try Model.load(URL(fileURLWithPath: model))
         let loadTime = Date().timeIntervalSince(t0)
@@ -104,6 +114,24 @@ struct OnnxBench: AsyncParsableCommand {
             feeds[i.name] = i.elementType == "FLOAT" ? t : Tensor(shape: dims, ints: [Int64](repeating: 0, count: t.count), type: .int64)
         }
         for _ in 0..<warmup { _ = try m.runSync(feeds) }
+        if profile {
+            let rows = try m.profile(feeds, runs: max(1, runs))
+            let sum = rows.reduce(0) { $0 + $1.ms }
+            func pad(_ s: String) -> String { s.count >= 28 ? s : s + String(repeating: " ", count: 28 - s.count) }
+            for r in rows { print(pad(r.op) + String(format: "%9.3f ms  %5.1f %%", r.ms, sum > 0 ? 100 * r.ms / sum : 0)) }
+            print(pad("total") + String(format: "%9.3f ms (", sum) + m.backend.rawValue + ")")
+            return
+        }
+        if interleave {
+            print("ready"); fflush(stdout)
+            while readLine() != nil {
+                let s = DispatchTime.now().uptimeNanoseconds
+                _ = try m.runSync(feeds)
+                print(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - s) / 1e6)); fflush(stdout)
+            }
+            print("peak_rss_kib \(peakRSSKiB())")
+            return
+        }
         var times: [Double] = []
         for _ in 0..<max(1, runs) {
             let s = DispatchTime.now().uptimeNanoseconds
@@ -114,13 +142,15 @@ struct OnnxBench: AsyncParsableCommand {
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let peak = peakRSSKiB()
         if json {
-            print("{\"model\": \"\(model)\", \"median_ms\": \(String(format: "%.3f", median)), \"min_ms\": \(String(format: "%.3f", times[0])), \"runs\": \(times.count), \"threads\": \(threads), \"load_s\": \(String(format: "%.3f", loadTime)), \"peak_rss_kib\": \(peak)}")
+            print("{\"model\": \"\(model)\", \"median_ms\": \(String(format: "%.3f", median)), \"min_ms\": \(String(format: "%.3f", times[0])), \"runs\": \(times.count), \"threads\": \(threads), \"backend\": \"\(m.backend.rawValue)\", \"load_s\": \(String(format: "%.3f", loadTime)), \"peak_rss_kib\": \(peak)}")
         } else {
-            print(String(format: "%@: median %.2f ms, min %.2f ms over %d runs (%d threads); load %.2f s; peak RSS %d MiB",
-                         model, median, times[0], times.count, threads, loadTime, peak / 1024))
+            print(String(format: "%@: median %.2f ms, min %.2f ms over %d runs (%d threads, %@); load %.2f s; peak RSS %d MiB",
+                         model, median, times[0], times.count, threads, m.backend.rawValue, loadTime, peak / 1024))
         }
     }
 }
+
+extension InferenceBackend: ExpressibleByArgument {}
 
 /// Peak resident set size of this process (VmHWM), in KiB; 0 where unavailable.
 func peakRSSKiB() -> Int {
@@ -144,6 +174,7 @@ struct OnnxInfo: AsyncParsableCommand {
         func dims(_ s: [Int?]?) -> String { s.map { "[" + $0.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]" } ?? "(unknown)" }
         print("model: \(model)")
         print("blas kernels: \(BLASTuning.coreName)")
+        print("backend: \(m.backend.rawValue)")
         print("ir_version: \(m.irVersion)  opset: \(m.opset)  producer: \(m.producer.isEmpty ? "-" : m.producer)")
         for i in m.inputs { print("input  \(i.name): \(i.elementType) \(dims(i.shape))") }
         for o in m.outputs { print("output \(o.name): \(o.elementType) \(dims(o.shape))") }

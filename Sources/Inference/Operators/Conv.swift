@@ -115,7 +115,7 @@ final class ConvKernel: Kernel {
         return [Tensor(shape: outShape, floats: y)]
     }
 
-    private func geometry(nd: Int, kernel: [Int]) throws -> WindowGeometry {
+    func geometry(nd: Int, kernel: [Int]) throws -> WindowGeometry {
         // Rebuild from the stored attribute values (already validated for presence/types).
         var g = try WindowGeometry(attrs: attrs, kernel: kernel)
         _ = g.autoPad

@@ -24,25 +24,17 @@ final class ConvTransposeKernel: Kernel {
         guard ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"].contains(autoPad) else { throw attrs.unsupported("auto_pad '\(autoPad)'") }
     }
 
-    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
-        let x = try inputs.required(0), w = try inputs.required(1)
-        let b = inputs.optional(2)
-        guard x.isFloat, w.isFloat, x.rank >= 3, w.rank == x.rank else {
-            throw ONNXError.badInput("ConvTranspose needs float N×C×spatial input and matching weights")
-        }
-        let nd = x.rank - 2
-        let n = x.shape[0], c = x.shape[1]
-        guard w.shape[0] == c, c % group == 0 else { throw ONNXError.badInput("ConvTranspose weights \(w.shape) do not match \(c) input channels") }
-        let mg = w.shape[1], m = mg * group, cg = c / group
-        let kernel = Array(w.shape[2...])
-        if let ks = kernelShapeAttr, ks != kernel { throw ONNXError.badInput("kernel_shape \(ks) does not match weights \(kernel)") }
+    /// Output spatial size and the effective pads (begin…, end…) for an input, resolving
+    /// output_shape, output_padding and auto_pad. Shared with the NHWC (oneDNN) kernel.
+    func outputGeometry(inSpatial: [Int], kernel: [Int]) throws -> (outSpatial: [Int], pads: [Int], strides: [Int], dilations: [Int]) {
+        let nd = kernel.count
+        guard inSpatial.count == nd else { throw ONNXError.badInput("ConvTranspose input rank does not match the kernel") }
         let st = stridesAttr ?? [Int](repeating: 1, count: nd)
         let dil = dilationsAttr ?? [Int](repeating: 1, count: nd)
         let outPad = outputPaddingAttr ?? [Int](repeating: 0, count: nd)
         var pads = padsAttr ?? [Int](repeating: 0, count: 2 * nd)
         guard st.count == nd, dil.count == nd, outPad.count == nd, pads.count == 2 * nd,
               st.allSatisfy({ $0 > 0 }), dil.allSatisfy({ $0 > 0 }) else { throw attrs.invalid("strides/dilations/pads/output_padding rank mismatch") }
-        let inSpatial = Array(x.shape[2...])
         var outSpatial = [Int](repeating: 0, count: nd)
         var target: [Int]? = outputShapeAttr.map { $0.count == nd + 2 ? Array($0[2...]) : $0 }
         if target == nil && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") { target = zip(inSpatial, st).map { $0 * $1 } }
@@ -63,6 +55,23 @@ final class ConvTransposeKernel: Kernel {
             }
             guard outSpatial[d] > 0 else { throw ONNXError.badInput("ConvTranspose output size is not positive") }
         }
+        return (outSpatial, pads, st, dil)
+    }
+
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
+        let x = try inputs.required(0), w = try inputs.required(1)
+        let b = inputs.optional(2)
+        guard x.isFloat, w.isFloat, x.rank >= 3, w.rank == x.rank else {
+            throw ONNXError.badInput("ConvTranspose needs float N×C×spatial input and matching weights")
+        }
+        let nd = x.rank - 2
+        let n = x.shape[0], c = x.shape[1]
+        guard w.shape[0] == c, c % group == 0 else { throw ONNXError.badInput("ConvTranspose weights \(w.shape) do not match \(c) input channels") }
+        let mg = w.shape[1], m = mg * group, cg = c / group
+        let kernel = Array(w.shape[2...])
+        if let ks = kernelShapeAttr, ks != kernel { throw ONNXError.badInput("kernel_shape \(ks) does not match weights \(kernel)") }
+        let inSpatial = Array(x.shape[2...])
+        let (outSpatial, pads, st, dil) = try outputGeometry(inSpatial: inSpatial, kernel: kernel)
         if let b, b.count != m { throw ONNXError.badInput("ConvTranspose bias has \(b.count) values for \(m) channels") }
         let outShape = [n, m] + outSpatial
         let outCount = try checkedCount(outShape)

@@ -1,5 +1,7 @@
-/// ReduceMean / ReduceMax / ReduceSum and ArgMax.
-enum ReduceOp { case mean, max, sum }
+import Foundation
+
+/// ReduceMean / Max / Min / Sum / SumSquare / Prod / L1 / L2 / LogSum / LogSumExp, ArgMax / ArgMin.
+enum ReduceOp { case mean, max, min, sum, sumSquare, prod, l1, l2, logSum, logSumExp }
 
 func reduceKernel(_ op: ReduceOp, attrs: NodeAttributes) throws -> Kernel {
     let keepDims = try attrs.int("keepdims", 1) != 0
@@ -19,7 +21,13 @@ func reduceKernel(_ op: ReduceOp, attrs: NodeAttributes) throws -> Kernel {
         let outShape = keepDims ? outKeep : x.shape.indices.filter { !set.contains($0) }.map { x.shape[$0] }
         let outCount = outKeep.reduce(1, *)
         let vals = x.floatValues
-        let init0: Float = op == .max ? -.infinity : 0
+        let init0: Float
+        switch op {
+        case .max: init0 = -.infinity
+        case .min: init0 = .infinity
+        case .prod: init0 = 1
+        default: init0 = 0
+        }
         var acc = [Float](repeating: init0, count: outCount)
         let ost = strides(of: outKeep)
         var reducedCount = 1
@@ -30,10 +38,20 @@ func reduceKernel(_ op: ReduceOp, attrs: NodeAttributes) throws -> Kernel {
             let v = vals[i]
             switch op {
             case .max: if v > acc[o] || v.isNaN { acc[o] = v }
-            default: acc[o] += v
+            case .min: if v < acc[o] || v.isNaN { acc[o] = v }
+            case .prod: acc[o] *= v
+            case .l1: acc[o] += Swift.abs(v)
+            case .l2, .sumSquare: acc[o] += v * v
+            case .logSumExp: acc[o] += Foundation.exp(v)
+            case .mean, .sum, .logSum: acc[o] += v
             }
         }
-        if op == .mean { for i in 0..<outCount { acc[i] = reducedCount > 0 ? acc[i] / Float(reducedCount) : .nan } }
+        switch op {
+        case .mean: for i in 0..<outCount { acc[i] = reducedCount > 0 ? acc[i] / Float(reducedCount) : .nan }
+        case .l2: for i in 0..<outCount { acc[i] = acc[i].squareRoot() }
+        case .logSum, .logSumExp: for i in 0..<outCount { acc[i] = Foundation.log(acc[i]) }
+        default: break
+        }
         if !x.isFloat {
             let lowest: Int64
             switch x.dataType {
@@ -43,14 +61,26 @@ func reduceKernel(_ op: ReduceOp, attrs: NodeAttributes) throws -> Kernel {
             case .int64: lowest = Int64.min
             default: lowest = 0 // bool and unsigned types
             }
-            let ints = acc.map { $0.isFinite ? Int64($0) : (op == .max ? lowest : 0) }
+            let highest: Int64
+            switch x.dataType {
+            case .int8: highest = Int64(Int8.max)
+            case .int16: highest = Int64(Int16.max)
+            case .int32: highest = Int64(Int32.max)
+            case .uint8: highest = Int64(UInt8.max)
+            case .uint16: highest = Int64(UInt16.max)
+            case .uint32: highest = Int64(UInt32.max)
+            case .bool: highest = 1
+            default: highest = Int64.max
+            }
+            let ints = acc.map { $0.isFinite ? Int64($0) : (op == .max ? lowest : op == .min ? highest : 0) }
             return [Tensor(shape: outShape, ints: ints, type: x.dataType)]
         }
         return [Tensor(shape: outShape, floats: acc)]
     }
 }
 
-func argMaxKernel(attrs: NodeAttributes) throws -> Kernel {
+/// ArgMax, or ArgMin with `smallest`.
+func argMaxKernel(attrs: NodeAttributes, smallest: Bool = false) throws -> Kernel {
     let axisAttr = try attrs.int("axis", 0)
     let keepDims = try attrs.int("keepdims", 1) != 0
     let selectLast = try attrs.int("select_last_index", 0) != 0
@@ -66,7 +96,8 @@ func argMaxKernel(attrs: NodeAttributes) throws -> Kernel {
                 var bv = -Float.infinity
                 for j in 0..<len {
                     let e = v[(o * len + j) * inner + i]
-                    if j == 0 || e > bv || (selectLast && e == bv) { bv = e; best = j }
+                    let better = smallest ? e < bv : e > bv
+                    if j == 0 || better || (selectLast && e == bv) { bv = e; best = j }
                 }
                 out[o * inner + i] = Int64(best)
             }

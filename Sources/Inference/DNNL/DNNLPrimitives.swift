@@ -1,0 +1,141 @@
+import CDNNL
+
+/// Window geometry in ONNX terms (1-based dilations); converted to oneDNN's (0-based) here.
+struct DNNLWindow {
+    var strides: [Int]
+    var dilations: [Int]
+    var padsBegin: [Int]
+    var padsEnd: [Int]
+}
+
+/// A oneDNN convolution or deconvolution made for one input shape: NHWC source and destination
+/// in Swift buffers, weights (and bias) reordered once into the layout the JIT kernel chose, and
+/// the activation fused as eltwise post-ops. Safe to run from several threads at once.
+final class DNNLConvolution: @unchecked Sendable {
+    private let primitive: dnnl_primitive_t
+    private let srcDesc: dnnl_memory_desc_t
+    private let dstDesc: dnnl_memory_desc_t
+    private let weights: dnnl_memory_t
+    private let bias: dnnl_memory_t?
+    /// oneDNN's name for the kernel it picked (e.g. `brgconv:avx512_core`), for diagnostics.
+    let implementation: String
+    /// Threads the primitive was made for (`DNNL.threadsFor(work:)` of its multiply-adds).
+    let threads: Int
+    private let scratchpad: DNNL.Scratchpad?
+
+    /// - Parameters:
+    ///   - src, dst: logical N×C×H×W dims (stored NHWC).
+    ///   - weightDims, weightLayout: the ONNX weight buffer described in oneDNN terms
+    ///     (`oihw`/`goihw` for Conv, `iohw`/`giohw` for ConvTranspose).
+    ///   - postOps: from `DNNL.postOps(for:)`.
+    ///   - accumulate: add into the destination's contents (fused residual Add) before `postOps`.
+    init(transposed: Bool, src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout,
+         weightData: UnsafePointer<Float>, bias biasData: UnsafePointer<Float>?, window: DNNLWindow,
+         postOps: DNNL.PostOps, accumulate: Bool = false) throws {
+        var sd = try DNNL.descriptor(src, dnnl_nhwc)
+        var dd = try DNNL.descriptor(dst, dnnl_nhwc)
+        var wd = try DNNL.descriptor(weightDims, dnnl_format_tag_any)
+        var bd = try DNNL.descriptor([dst[1]], dnnl_x)
+        let st = window.strides.map { Int64($0) }, dl = window.dilations.map { Int64($0 - 1) }
+        let pl = window.padsBegin.map { Int64($0) }, pr = window.padsEnd.map { Int64($0) }
+        let hasBias = biasData != nil
+        let outPixels = dst.count == 4 ? dst[0] * dst[2] * dst[3] : 0
+        let macs = outPixels * weightDims.reduce(1, *)   // per output pixel: every weight once (per group: M/g·C/g·k·k·g)
+        let threads = DNNL.threadsFor(work: macs)
+        self.threads = threads
+        let pd: dnnl_primitive_desc_t = try DNNL.withThreads(threads) { try withUnsafePointer(to: &bd) { bp in
+            if transposed {
+                var d = dnnl_deconvolution_desc_t()
+                try DNNL.check(dnnl_dilated_deconvolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_deconvolution_direct,
+                                                                             &sd, &wd, hasBias ? bp : nil, &dd, st, dl, pl, pr),
+                               "dnnl_dilated_deconvolution_forward_desc_init")
+                return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps, accumulate: accumulate) }
+            }
+            var d = dnnl_convolution_desc_t()
+            try DNNL.check(dnnl_dilated_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct,
+                                                                       &sd, &wd, hasBias ? bp : nil, &dd, st, dl, pl, pr),
+                           "dnnl_dilated_convolution_forward_desc_init")
+            return try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: postOps, accumulate: accumulate) }
+        } }
+        defer { dnnl_primitive_desc_destroy(pd) }
+        implementation = DNNLConvolution.implementationName(pd)
+        scratchpad = DNNL.Scratchpad(pd)
+        guard let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
+            throw DNNLError(call: "dnnl_primitive_desc_query_md (weights)", status: -1)
+        }
+        let w = try DNNL.reordered(weightData, from: try DNNL.descriptor(weightDims, weightLayout.tag), to: chosen.pointee)
+        var b: dnnl_memory_t? = nil
+        if let biasData {
+            do { b = try DNNL.reordered(biasData, from: bd, to: bd) } catch { dnnl_memory_destroy(w); throw error }
+        }
+        var p: dnnl_primitive_t?
+        let status = DNNL.withThreads(threads) { dnnl_primitive_create(&p, pd) }
+        guard status == dnnl_success, let p else {
+            dnnl_memory_destroy(w); if let b { dnnl_memory_destroy(b) }
+            throw DNNLError(call: "dnnl_primitive_create (convolution)", status: Int(status.rawValue))
+        }
+        primitive = p; weights = w; bias = b; srcDesc = sd; dstDesc = dd
+    }
+
+    deinit {
+        dnnl_primitive_destroy(primitive)
+        dnnl_memory_destroy(weights)
+        if let bias { dnnl_memory_destroy(bias) }
+    }
+
+    /// Runs on NHWC buffers of exactly the shapes given at creation.
+    func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
+        var owned: [(arg: Int32, memory: dnnl_memory_t)] = [(Int32(DNNL_ARG_WEIGHTS), weights)]
+        if let bias { owned.append((Int32(DNNL_ARG_BIAS), bias)) }
+        try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
+                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned, threads: threads, scratchpad: scratchpad)
+    }
+
+    fileprivate static func implementationName(_ pd: dnnl_primitive_desc_t) -> String {
+        var name: UnsafePointer<CChar>? = nil
+        let status = withUnsafeMutablePointer(to: &name) { dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, $0) }
+        guard status == dnnl_success, let name else { return "unknown" }
+        return String(cString: name)
+    }
+}
+
+/// A oneDNN max or average pooling made for one input shape, NHWC in and out.
+final class DNNLPooling: @unchecked Sendable {
+    private let primitive: dnnl_primitive_t
+    private let srcDesc: dnnl_memory_desc_t
+    private let dstDesc: dnnl_memory_desc_t
+    let implementation: String
+    let threads: Int
+    private let scratchpad: DNNL.Scratchpad?
+
+    /// `excludePadding` is ONNX `count_include_pad = 0` (average only).
+    init(isMax: Bool, excludePadding: Bool, src: [Int], dst: [Int], kernel: [Int], window: DNNLWindow) throws {
+        var sd = try DNNL.descriptor(src, dnnl_nhwc)
+        var dd = try DNNL.descriptor(dst, dnnl_nhwc)
+        let alg = isMax ? dnnl_pooling_max : (excludePadding ? dnnl_pooling_avg_exclude_padding : dnnl_pooling_avg_include_padding)
+        var d = dnnl_pooling_v2_desc_t()
+        try DNNL.check(dnnl_pooling_v2_forward_desc_init(&d, dnnl_forward_inference, alg, &sd, &dd,
+                                                         window.strides.map { Int64($0) }, kernel.map { Int64($0) },
+                                                         window.dilations.map { Int64($0 - 1) },
+                                                         window.padsBegin.map { Int64($0) }, window.padsEnd.map { Int64($0) }),
+                       "dnnl_pooling_v2_forward_desc_init")
+        let threads = DNNL.threadsFor(work: src.reduce(1, *))
+        self.threads = threads
+        let pd = try DNNL.withThreads(threads) { try withUnsafePointer(to: &d) { try DNNL.primitiveDescriptor(UnsafeRawPointer($0), postOps: []) } }
+        defer { dnnl_primitive_desc_destroy(pd) }
+        implementation = DNNLConvolution.implementationName(pd)
+        scratchpad = DNNL.Scratchpad(pd)
+        var p: dnnl_primitive_t?
+        let status = DNNL.withThreads(threads) { dnnl_primitive_create(&p, pd) }
+        guard status == dnnl_success, let p else { throw DNNLError(call: "dnnl_primitive_create (pooling)", status: Int(status.rawValue)) }
+        primitive = p; srcDesc = sd; dstDesc = dd
+    }
+
+    deinit { dnnl_primitive_destroy(primitive) }
+
+    func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
+        try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
+                                     (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], threads: threads,
+                         scratchpad: scratchpad)
+    }
+}

@@ -1,0 +1,309 @@
+import Foundation
+
+/// Kernels for nodes in the `ai.lightbox.nhwc` domain (see `NHWCLowering`). Tensors they read
+/// and write are channels-last [N, H, W, C] unless noted.
+enum NHWCKernels {
+    static func make(_ node: IRNode, opset: Int, constants: [String: Tensor]) throws -> Kernel {
+        let a = NodeAttributes(node: node, opset: opset)
+        let k: Kernel
+        switch node.opType {
+        case "ToNhwc": k = ClosureKernel { [try LayoutTranspose.toNHWC(try $0.required(0))] }
+        case "ToNchw": k = ClosureKernel { [try LayoutTranspose.toNCHW(try $0.required(0))] }
+        case "Conv", "ConvTranspose":
+            guard node.inputs.count >= 2, let w = constants[node.inputs[1]] else {
+                throw ONNXError.invalidModel("NHWC \(node.opType) '\(node.name)' lost its constant weights")
+            }
+            let b = node.inputs.count > 2 && !node.inputs[2].isEmpty ? constants[node.inputs[2]] : nil
+            let activation = node.fused ?? .identity
+            // A 4th input (only NHWCLowering.fuseResidualAdd makes one) is a residual added before the activation.
+            let residual = node.opType == "Conv" && node.inputs.count == 4 && !node.inputs[3].isEmpty
+            if node.opType == "Conv" {
+                let inner = try ConvKernel(attrs: a)
+                inner.activation = residual ? .identity : activation
+                k = NHWCConvolutionKernel(conv: inner, weights: w, bias: b, activation: activation, residual: residual)
+            } else {
+                let inner = try ConvTransposeKernel(attrs: a)
+                inner.activation = activation
+                k = NHWCConvolutionKernel(deconv: inner, weights: w, bias: b, activation: activation)
+            }
+        case "MaxPool", "AveragePool":
+            k = NHWCPoolKernel(inner: try PoolKernel(isMax: node.opType == "MaxPool", attrs: a))
+        case "BatchNormalization":
+            let params = try node.inputs.dropFirst().prefix(4).map { name -> Tensor in
+                guard let t = constants[name] else { throw ONNXError.invalidModel("NHWC BatchNormalization '\(node.name)' lost its constant parameters") }
+                return t
+            }
+            k = try NHWCNormalization.batchNorm(attrs: a, params: params, activation: node.fused ?? .identity)
+        case "InstanceNormalization":
+            guard node.inputs.count == 3, let scale = constants[node.inputs[1]], let bias = constants[node.inputs[2]] else {
+                throw ONNXError.invalidModel("NHWC InstanceNormalization '\(node.name)' lost its constant parameters")
+            }
+            k = try NHWCNormalization.instanceNorm(attrs: a, scale: scale, bias: bias, activation: node.fused ?? .identity)
+        case "GlobalAveragePool": k = ClosureKernel { [try NHWCKernels.globalPool(try $0.required(0), isMax: false)] }
+        case "GlobalMaxPool": k = ClosureKernel { [try NHWCKernels.globalPool(try $0.required(0), isMax: true)] }
+        case "Concat":
+            _ = try a.int("axis", 1)
+            k = ClosureKernel { try NHWCKernels.concatChannels($0) }
+        default:
+            throw ONNXError.unsupported(node: node.name, op: "\(node.domain).\(node.opType)", opset: opset,
+                                        detail: "no NHWC kernel (layout planning error)")
+        }
+        try a.finish()
+        return k
+    }
+
+    /// Runs an NCHW kernel on an NHWC input (layout changes around it), for shapes oneDNN refuses.
+    static func viaNCHW(_ inner: Kernel, _ inputs: inout [Tensor?]) throws -> [Tensor] {
+        var ins = inputs
+        ins[0] = try LayoutTranspose.toNCHW(try inputs.required(0))
+        let outs = try inner.run(&ins)
+        guard let y = outs.first else { throw ONNXError.invalidModel("kernel produced no output") }
+        return [try LayoutTranspose.toNHWC(y)]
+    }
+
+    /// Global pooling of [N, H, W, C] into the NCHW [N, C, 1, 1] (the same bytes as NHWC [N, 1, 1, C]).
+    static func globalPool(_ x: Tensor, isMax: Bool) throws -> Tensor {
+        guard x.isFloat, x.rank == 4 else { throw ONNXError.badInput("global pool needs a float 4-D tensor") }
+        let n = x.shape[0], plane = x.shape[1] * x.shape[2], c = x.shape[3]
+        var y = [Float](repeating: isMax ? -.infinity : 0, count: n * c)
+        x.floats.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                guard let x0 = px.baseAddress, let y0 = py.baseAddress else { return }
+                for b in 0..<n {
+                    let acc = y0 + b * c
+                    var row = x0 + b * plane * c
+                    for _ in 0..<plane {
+                        if isMax {
+                            for ch in 0..<c { let v = row[ch]; if v > acc[ch] || v.isNaN { acc[ch] = v } }
+                        } else {
+                            for ch in 0..<c { acc[ch] += row[ch] }
+                        }
+                        row += c
+                    }
+                }
+                if !isMax && plane > 0 { for i in 0..<(n * c) { y0[i] /= Float(plane) } }
+                if isMax && plane == 0 { for i in 0..<(n * c) { y0[i] = 0 } }
+            }
+        }
+        return Tensor(shape: [n, c, 1, 1], floats: y)
+    }
+
+    /// Concat along channels: per pixel, each input's C_i values in turn.
+    static func concatChannels(_ inputs: [Tensor?]) throws -> [Tensor] {
+        let parts = inputs.compactMap { $0 }
+        guard let first = parts.first, first.rank == 4, first.isFloat else { throw ONNXError.badInput("NHWC Concat needs 4-D float inputs") }
+        let pixels = first.shape[0] * first.shape[1] * first.shape[2]
+        var total = 0
+        for p in parts {
+            guard p.isFloat, p.rank == 4, p.shape[0..<3] == first.shape[0..<3] else {
+                throw ONNXError.badInput("Concat inputs \(first.shape) and \(p.shape) differ off the channel axis (NHWC)")
+            }
+            total += p.shape[3]
+        }
+        let shape = Array(first.shape[0..<3]) + [total]
+        var y = uninitializedFloats(try checkedCount(shape))
+        y.withUnsafeMutableBufferPointer { py in
+            guard let dst = py.baseAddress else { return }
+            var offset = 0
+            for p in parts {
+                let c = p.shape[3]
+                p.floats.withUnsafeBufferPointer { ps in
+                    guard let src = ps.baseAddress else { return }
+                    for i in 0..<pixels { (dst + i * total + offset).update(from: src + i * c, count: c) }
+                }
+                offset += c
+            }
+        }
+        return [Tensor(shape: shape, floats: y)]
+    }
+}
+
+/// Conv or ConvTranspose on oneDNN, NHWC in and out. A primitive is made the first time an input
+/// shape is seen and cached (weights reordered once per shape); a shape oneDNN refuses runs on
+/// the OpenBLAS kernel through layout changes instead.
+final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
+    private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), patches(PatchDeconvolution, outSpatial: [Int]), openblas }
+    private let inner: Kernel
+    private let conv: ConvKernel?
+    private let deconv: ConvTransposeKernel?
+    private let weights: Tensor
+    private let bias: Tensor?
+    private let activation: UnaryOp
+    private let postOps: DNNL.PostOps?
+    /// Input 3 is added to the result before the activation (Conv + Add [+ activation] fused).
+    private let residual: Bool
+    private let lock = NSLock()
+    private var cache: [[Int]: Entry] = [:]
+
+    init(conv: ConvKernel, weights: Tensor, bias: Tensor?, activation: UnaryOp, residual: Bool = false) {
+        inner = conv; self.conv = conv; deconv = nil
+        self.weights = weights; self.bias = bias; self.activation = activation; self.residual = residual
+        postOps = DNNL.postOps(for: activation)
+    }
+
+    init(deconv: ConvTransposeKernel, weights: Tensor, bias: Tensor?, activation: UnaryOp) {
+        inner = deconv; conv = nil; self.deconv = deconv
+        self.weights = weights; self.bias = bias; self.activation = activation; residual = false
+        postOps = DNNL.postOps(for: activation)
+    }
+
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
+        let x = try inputs.required(0)
+        guard x.isFloat, x.rank == 4 else { throw ONNXError.badInput("Conv (NHWC) needs a 4-D float input, got \(x.shape)") }
+        switch try entry(forNHWC: x.shape) {
+        case .openblas:
+            guard residual else { return try NHWCKernels.viaNCHW(inner, &inputs) }
+            var ins: [Tensor?] = Array(inputs.prefix(3))
+            var y = try NHWCKernels.viaNCHW(inner, &ins)[0]
+            let r = try inputs.required(3)
+            guard r.shape == y.shape, r.isFloat else { throw ONNXError.badInput("residual \(r.shape) does not match Conv output \(y.shape)") }
+            y.floats.withUnsafeMutableBufferPointer { py in
+                r.floats.withUnsafeBufferPointer { pr in for i in 0..<py.count { py[i] += pr[i] } }
+                activation.apply(to: py)
+            }
+            return [y]
+        case let .patches(p, outSpatial):
+            return [try p.run(x, outSpatial: outSpatial)]
+        case let .dnnl(primitive, outShape):
+            var y: [Float]
+            if residual {
+                // The destination starts as the residual; taking it lets a dead residual be reused in place.
+                let r = try inputs.take(3)
+                guard r.shape == outShape, r.isFloat else { throw ONNXError.badInput("residual \(r.shape) does not match Conv output \(outShape)") }
+                y = r.floats
+            } else {
+                y = uninitializedFloats(try checkedCount(outShape))
+            }
+            try x.floats.withUnsafeBufferPointer { px in
+                try y.withUnsafeMutableBufferPointer { py in
+                    guard let s = px.baseAddress, let d = py.baseAddress else { return }
+                    try primitive.run(src: s, dst: d)
+                }
+            }
+            if postOps == nil { y.withUnsafeMutableBufferPointer { activation.apply(to: $0) } }
+            return [Tensor(shape: outShape, floats: y)]
+        }
+    }
+
+    private func entry(forNHWC shape: [Int]) throws -> Entry {
+        lock.lock(); defer { lock.unlock() }
+        if let e = cache[shape] { return e }
+        let e = try makeEntry(n: shape[0], c: shape[3], h: shape[1], w: shape[2])
+        cache[shape] = e
+        return e
+    }
+
+    /// Geometry errors (bad shapes) are thrown; oneDNN refusing a valid shape selects OpenBLAS.
+    private func makeEntry(n: Int, c: Int, h: Int, w: Int) throws -> Entry {
+        guard weights.isFloat, weights.rank == 4, bias.map({ $0.isFloat }) ?? true else { return .openblas }
+        let kernel = [weights.shape[2], weights.shape[3]]
+        let window: DNNLWindow, outSpatial: [Int], m: Int, group: Int
+        let weightDims: [Int], layout: DNNL.WeightLayout
+        if let conv {
+            group = conv.group
+            m = weights.shape[0]
+            guard group > 0, m % group == 0, c % group == 0, weights.shape[1] == c / group else { return .openblas }
+            var geo = try conv.geometry(nd: 2, kernel: kernel)
+            outSpatial = try geo.outputSize(input: [h, w])
+            window = DNNLWindow(strides: geo.strides, dilations: geo.dilations, padsBegin: geo.padsBegin, padsEnd: geo.padsEnd)
+            weightDims = group == 1 ? [m, c] + kernel : [group, m / group, c / group] + kernel
+            layout = group == 1 ? .oihw : .goihw
+        } else if let deconv {
+            group = deconv.group
+            guard group > 0, weights.shape[0] == c, c % group == 0 else { return .openblas }
+            m = weights.shape[1] * group
+            let g = try deconv.outputGeometry(inSpatial: [h, w], kernel: kernel)
+            outSpatial = g.outSpatial
+            // oneDNN's right padding is whatever makes its output size formula give ours.
+            let input = [h, w]
+            var padsEnd = [0, 0]
+            for d in 0..<2 {
+                let extent = (kernel[d] - 1) * g.dilations[d] + 1
+                padsEnd[d] = (input[d] - 1) * g.strides[d] + extent - g.pads[d] - outSpatial[d]
+            }
+            // One group: GEMM + col2im (handles output_padding and negative end pads too).
+            if group == 1, g.pads[0] >= 0, g.pads[1] >= 0, bias.map({ $0.count == m }) ?? true {
+                return .patches(PatchDeconvolution(weights: weights, bias: bias, activation: activation, strides: g.strides,
+                                                   dilations: g.dilations, padsBegin: [g.pads[0], g.pads[1]]), outSpatial: outSpatial)
+            }
+            guard padsEnd.allSatisfy({ $0 >= 0 }), g.pads[0] >= 0, g.pads[1] >= 0 else { return .openblas }
+            window = DNNLWindow(strides: g.strides, dilations: g.dilations, padsBegin: [g.pads[0], g.pads[1]], padsEnd: padsEnd)
+            weightDims = group == 1 ? [m, c] + kernel : [group, m / group, c / group] + kernel
+            layout = group == 1 ? .iohw : .giohw
+        } else {
+            return .openblas
+        }
+        if let bias, bias.count != m { throw ONNXError.badInput("Conv bias has \(bias.count) values for \(m) output channels") }
+        do {
+            let primitive = try weights.floats.withUnsafeBufferPointer { pw -> DNNLConvolution in
+                guard let wp = pw.baseAddress else { throw DNNLError(call: "weights", status: -1) }
+                if let bias {
+                    return try bias.floats.withUnsafeBufferPointer { pb in
+                        try DNNLConvolution(transposed: deconv != nil, src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims,
+                                            weightLayout: layout, weightData: wp, bias: pb.baseAddress, window: window, postOps: postOps ?? [],
+                                            accumulate: residual)
+                    }
+                }
+                return try DNNLConvolution(transposed: deconv != nil, src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims,
+                                           weightLayout: layout, weightData: wp, bias: nil, window: window, postOps: postOps ?? [],
+                                           accumulate: residual)
+            }
+            return .dnnl(primitive, outShape: [n] + outSpatial + [m])
+        } catch is DNNLError {
+            return .openblas
+        }
+    }
+}
+
+/// MaxPool / AveragePool (2-D) on oneDNN, NHWC; OpenBLAS-path fallback as for convolutions.
+final class NHWCPoolKernel: Kernel, @unchecked Sendable {
+    private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), openblas }
+    private let inner: PoolKernel
+    private let lock = NSLock()
+    private var cache: [[Int]: Entry] = [:]
+
+    init(inner: PoolKernel) { self.inner = inner }
+
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
+        let x = try inputs.required(0)
+        guard x.isFloat, x.rank == 4 else { throw ONNXError.badInput("pool (NHWC) needs a 4-D float input, got \(x.shape)") }
+        switch try entry(forNHWC: x.shape) {
+        case .openblas:
+            return try NHWCKernels.viaNCHW(inner, &inputs)
+        case let .dnnl(primitive, outShape):
+            var y = uninitializedFloats(try checkedCount(outShape))
+            try x.floats.withUnsafeBufferPointer { px in
+                try y.withUnsafeMutableBufferPointer { py in
+                    guard let s = px.baseAddress, let d = py.baseAddress else { return }
+                    try primitive.run(src: s, dst: d)
+                }
+            }
+            return [Tensor(shape: outShape, floats: y)]
+        }
+    }
+
+    private func entry(forNHWC shape: [Int]) throws -> Entry {
+        lock.lock(); defer { lock.unlock() }
+        if let e = cache[shape] { return e }
+        let n = shape[0], h = shape[1], w = shape[2], c = shape[3]
+        var geo = try WindowGeometry(attrs: inner.attrs, kernel: inner.kernelShape)
+        let input = [h, w]
+        let out = try geo.outputSize(input: input, ceilMode: inner.ceilMode)
+        // ceil_mode: extend the end padding so oneDNN's floor formula yields the same size.
+        var padsEnd = [0, 0]
+        for d in 0..<2 {
+            let extent = (inner.kernelShape[d] - 1) * geo.dilations[d] + 1
+            padsEnd[d] = (out[d] - 1) * geo.strides[d] + extent - input[d] - geo.padsBegin[d]
+        }
+        var e = Entry.openblas
+        if padsEnd.allSatisfy({ $0 >= 0 }), inner.isMax || !inner.ceilMode || !inner.countIncludePad {
+            let window = DNNLWindow(strides: geo.strides, dilations: geo.dilations, padsBegin: geo.padsBegin, padsEnd: padsEnd)
+            if let p = try? DNNLPooling(isMax: inner.isMax, excludePadding: !inner.countIncludePad, src: [n, c, h, w],
+                                        dst: [n, c] + out, kernel: inner.kernelShape, window: window) {
+                e = .dnnl(p, outShape: [n] + out + [c])
+            }
+        }
+        cache[shape] = e
+        return e
+    }
+}

@@ -1,0 +1,230 @@
+import XCTest
+@testable import Inference
+
+/// The oneDNN (NHWC) and OpenBLAS backends on the same graphs must agree to 1e-4 relative, and
+/// the oneDNN plan must really run NHWC (so a silent fallback everywhere cannot pass as parity).
+final class BackendParityTests: XCTestCase {
+    typealias P = ProtoWriter
+
+    override func setUpWithError() throws {
+        try XCTSkipUnless(InferenceBackend.dnnl.isAvailable, "oneDNN does not start on this machine")
+    }
+
+    func options(_ b: InferenceBackend) -> Model.LoadOptions {
+        var o = Model.LoadOptions()
+        o.backend = b
+        o.verifyCard = false
+        return o
+    }
+
+    /// Deterministic values in [-1, 1).
+    func values(_ n: Int, seed: UInt64) -> [Float] {
+        var s = seed &* 6364136223846793005 &+ 1442695040888963407
+        return (0..<n).map { _ in
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: s >> 11) % 2000) / 1000 - 1
+        }
+    }
+
+    func weights(_ name: String, _ dims: [Int], seed: UInt64) -> [UInt8] {
+        P.tensor(name, dims, values(dims.reduce(1, *), seed: seed).map { $0 * 0.5 })
+    }
+
+    /// Runs `bytes` on both backends with the given inputs and compares every output.
+    @discardableResult
+    func assertBackendsAgree(_ bytes: [UInt8], _ feeds: [String: Tensor], file: StaticString = #filePath, line: UInt = #line) throws -> Model {
+        let a = try Model(bytes: bytes, options: options(.openblas))
+        let b = try Model(bytes: bytes, options: options(.dnnl))
+        XCTAssertEqual(a.backend, .openblas)
+        XCTAssertEqual(b.backend, .dnnl)
+        let ya = try a.runSync(feeds), yb = try b.runSync(feeds)
+        XCTAssertEqual(Set(ya.keys), Set(yb.keys), file: file, line: line)
+        for (k, t) in ya {
+            guard let u = yb[k] else { continue }
+            XCTAssertEqual(t.shape, u.shape, k, file: file, line: line)
+            XCTAssertNil(NodeTestRunner.compare(u, t, rtol: 1e-4, atol: 1e-5), "output \(k)", file: file, line: line)
+        }
+        return b
+    }
+
+    func nhwcSteps(_ m: Model) -> [String] {
+        m.graph.nodes.filter { $0.domain == NHWCLowering.domain }.map(\.opType)
+    }
+
+    func testFixturesAgreeAcrossBackends() throws {
+        for name in ["resnet_mini", "resnet_bottleneck_mini", "densenet_mini", "mobilenet_mini", "unet_mini", "function_inline"] {
+            let bytes = [UInt8](try Data(contentsOf: Fixtures.url(name + ".onnx")))
+            let x = try NPY.read([UInt8](Data(contentsOf: Fixtures.url(name + ".input.npy"))))
+            let m = try assertBackendsAgree(bytes, ["input": x])
+            XCTAssertTrue(nhwcSteps(m).contains("Conv"), "\(name): no convolution ran on oneDNN")
+        }
+    }
+
+    /// Conv geometry oneDNN must reproduce: stride, dilation, asymmetric pads, SAME_UPPER,
+    /// groups (depthwise and grouped), 1×1, and every fused activation.
+    func testConvolutionGeometriesAndActivations() throws {
+        struct Case { let c: Int, m: Int, k: Int, group: Int, attrs: [[UInt8]], act: String?, actAttrs: [[UInt8]] }
+        let cases: [Case] = [
+            Case(c: 3, m: 8, k: 3, group: 1, attrs: [P.attrInts("pads", [1, 1, 1, 1])], act: "Relu", actAttrs: []),
+            Case(c: 4, m: 6, k: 3, group: 1, attrs: [P.attrInts("strides", [2, 2]), P.attrInts("pads", [0, 1, 2, 1])], act: "LeakyRelu",
+                 actAttrs: [P.attrFloat("alpha", 0.1)]),
+            Case(c: 5, m: 7, k: 3, group: 1, attrs: [P.attrInts("dilations", [2, 2]), P.attrString("auto_pad", "SAME_UPPER")], act: "Sigmoid", actAttrs: []),
+            Case(c: 8, m: 8, k: 3, group: 8, attrs: [P.attrInts("pads", [1, 1, 1, 1]), P.attrInt("group", 8)], act: "HardSwish", actAttrs: []),
+            Case(c: 8, m: 12, k: 3, group: 4, attrs: [P.attrInts("strides", [2, 1]), P.attrInt("group", 4)], act: "HardSigmoid",
+                 actAttrs: [P.attrFloat("alpha", 0.2), P.attrFloat("beta", 0.5)]),
+            Case(c: 16, m: 4, k: 1, group: 1, attrs: [], act: "Tanh", actAttrs: []),
+            Case(c: 2, m: 3, k: 5, group: 1, attrs: [P.attrInts("pads", [2, 2, 2, 2])], act: nil, actAttrs: []),
+        ]
+        for (i, t) in cases.enumerated() {
+            var nodes = [P.node("Conv", ["x", "w", "b"], [t.act == nil ? "y" : "c"], attrs: t.attrs)]
+            if let act = t.act { nodes.append(P.node(act, ["c"], ["y"], attrs: t.actAttrs)) }
+            let bytes = P.model(nodes: nodes,
+                                inits: [weights("w", [t.m, t.c / t.group, t.k, t.k], seed: UInt64(i)), weights("b", [t.m], seed: UInt64(i + 100))],
+                                inputs: [P.valueInfo("x", [2, t.c, 11, 13])], outputs: [P.valueInfo("y", nil)])
+            let x = Tensor(shape: [2, t.c, 11, 13], floats: values(2 * t.c * 11 * 13, seed: UInt64(i + 7)))
+            let m = try assertBackendsAgree(bytes, ["x": x])
+            XCTAssertEqual(nhwcSteps(m).filter { $0 == "Conv" }.count, 1, "case \(i)")
+        }
+    }
+
+    /// A U-Net block: Conv → MaxPool → Conv → ConvTranspose → Concat → Conv → Add → GlobalAveragePool,
+    /// with a dynamic batch (primitives made per shape) and a ConvTranspose oneDNN may refuse
+    /// (output_padding), which must fall back to OpenBLAS and still agree.
+    func testUNetBlockWithDynamicBatchAndFallbacks() throws {
+        let nodes = [
+            P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Relu", ["a"], ["a1"]),
+            P.node("MaxPool", ["a1"], ["p"], attrs: [P.attrInts("kernel_shape", [3, 3]), P.attrInts("strides", [2, 2]), P.attrInt("ceil_mode", 1)]),
+            P.node("Conv", ["p", "w2", "b2"], ["q"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("ConvTranspose", ["q", "wt", "bt"], ["u"], attrs: [P.attrInts("strides", [2, 2]), P.attrInts("output_padding", [0, 0])]),
+            // oneDNN has no output_padding: its right padding would be −1, so this one runs on OpenBLAS.
+            P.node("ConvTranspose", ["q", "wt"], ["u2"], attrs: [P.attrInts("strides", [2, 2]), P.attrInts("output_padding", [1, 1])]),
+            P.node("Slice", ["u", "s0", "s1", "ax"], ["us"]),
+            P.node("Concat", ["a1", "us"], ["cat"], attrs: [P.attrInt("axis", 1)]),
+            P.node("Conv", ["cat", "w3"], ["r"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("AveragePool", ["r"], ["avg"], attrs: [P.attrInts("kernel_shape", [3, 3]), P.attrInts("pads", [1, 1, 1, 1]),
+                                                          P.attrInt("count_include_pad", 1)]),
+            P.node("GlobalAveragePool", ["avg"], ["g"]),
+            P.node("GlobalMaxPool", ["u2"], ["g2"]),
+        ]
+        let inits = [weights("w1", [6, 3, 3, 3], seed: 1), weights("w2", [8, 6, 3, 3], seed: 2), weights("b2", [8], seed: 3),
+                     weights("wt", [8, 6, 2, 2], seed: 4), weights("bt", [6], seed: 5), weights("w3", [5, 12, 3, 3], seed: 6),
+                     P.intTensor("s0", [0, 0]), P.intTensor("s1", [8, 10]), P.intTensor("ax", [2, 3])]
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", nil)],
+                            outputs: [P.valueInfo("r", nil), P.valueInfo("g", nil), P.valueInfo("g2", nil)])
+        for n in [1, 3, 1] {
+            let x = Tensor(shape: [n, 3, 8, 10], floats: values(n * 3 * 8 * 10, seed: UInt64(n)))
+            try assertBackendsAgree(bytes, ["x": x])
+        }
+    }
+
+    /// A residual Add (+ Relu) fuses into the Conv before it (sum post-op); an explained (kept)
+    /// intermediate comes back NCHW.
+    func testResidualAddAndKeptValuesAreNCHW() throws {
+        let nodes = [
+            P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Conv", ["a", "w2"], ["b"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Add", ["a", "b"], ["s"]),
+            P.node("Relu", ["s"], ["y"]),
+        ]
+        let bytes = P.model(nodes: nodes, inits: [weights("w1", [4, 2, 3, 3], seed: 9), weights("w2", [4, 4, 3, 3], seed: 10)],
+                            inputs: [P.valueInfo("x", [1, 2, 6, 5])], outputs: [P.valueInfo("y", [1, 4, 6, 5])])
+        let x = Tensor(shape: [1, 2, 6, 5], floats: values(60, seed: 11))
+        let m = try assertBackendsAgree(bytes, ["x": x])
+        XCTAssertFalse(m.graph.nodes.contains { $0.opType == "Add" }, "the residual Add should fuse into the Conv")
+        XCTAssertTrue(m.graph.nodes.contains { $0.opType == "Conv" && $0.inputs.count == 4 && $0.fused != nil })
+        let ref = try Model(bytes: bytes, options: options(.openblas)).runKeeping(["x": x], keep: ["a"])
+        let kept = try m.runKeeping(["x": x], keep: ["a" + NHWCLowering.suffix])
+        let a = try XCTUnwrap(kept["a" + NHWCLowering.suffix]), r = try XCTUnwrap(ref["a"])
+        XCTAssertEqual(a.shape, [1, 4, 6, 5])
+        XCTAssertNil(NodeTestRunner.compare(a, r, rtol: 1e-4, atol: 1e-5))
+    }
+
+    /// MONAI / EfficientNet / DenseNet patterns: zero Pad before a Conv (folded), no-op edge Pad
+    /// (dropped), InstanceNorm + LeakyReLU and BN + ReLU (NHWC), swish (fused), a squeeze-excite
+    /// broadcast Mul (NHWC with the [N, C, 1, 1] operand reshaped).
+    func testNormalisationPadSwishAndSqueezeExcite() throws {
+        let nodes = [
+            P.node("Pad", ["x", "pads"], ["xp"]),
+            P.node("Conv", ["xp", "w1"], ["a"]),
+            P.node("InstanceNormalization", ["a", "s1", "b1"], ["an"]),
+            P.node("LeakyRelu", ["an"], ["al"], attrs: [P.attrFloat("alpha", 0.1)]),
+            P.node("Pad", ["al", "zero"], ["ap"], attrs: [P.attrString("mode", "edge")]),
+            P.node("Conv", ["ap", "w2", "b2"], ["c"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Sigmoid", ["c"], ["cs"]),
+            P.node("Mul", ["c", "cs"], ["sw"]),
+            P.node("GlobalAveragePool", ["sw"], ["se"]),
+            P.node("Sigmoid", ["se"], ["ses"]),
+            P.node("Mul", ["sw", "ses"], ["scaled"]),
+            P.node("BatchNormalization", ["scaled", "g", "beta", "mean", "var"], ["bn"]),
+            P.node("Relu", ["bn"], ["br"]),
+            P.node("Conv", ["br", "w3"], ["y"]),
+        ]
+        let inits = [P.intTensor("pads", [0, 0, 1, 2, 0, 0, 1, 0]), P.intTensor("zero", [0, 0, 0, 0, 0, 0, 0, 0]),
+                     weights("w1", [6, 3, 3, 3], seed: 21), weights("s1", [6], seed: 22), weights("b1", [6], seed: 23),
+                     weights("w2", [6, 6, 3, 3], seed: 24), weights("b2", [6], seed: 25),
+                     weights("g", [6], seed: 26), weights("beta", [6], seed: 27), weights("mean", [6], seed: 28),
+                     P.tensor("var", [6], values(6, seed: 29).map { abs($0) + 0.5 }), weights("w3", [4, 6, 1, 1], seed: 30)]
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [2, 3, 10, 9])], outputs: [P.valueInfo("y", nil)])
+        let x = Tensor(shape: [2, 3, 10, 9], floats: values(2 * 3 * 10 * 9, seed: 31))
+        let m = try assertBackendsAgree(bytes, ["x": x])
+        let ops = m.graph.nodes.map(\.opType)
+        XCTAssertFalse(ops.contains("Pad"), "zero Pads should fold into the Conv or vanish")
+        XCTAssertEqual(ops.filter { $0 == "Sigmoid" }.count, 1, "the swish Sigmoid should fuse into the Conv")
+        let nhwc = nhwcSteps(m)
+        XCTAssertTrue(nhwc.contains("InstanceNormalization") && nhwc.contains("BatchNormalization"), "\(nhwc)")
+        XCTAssertTrue(m.graph.nodes.contains { $0.opType == "Mul" && $0.outputs[0].hasSuffix(NHWCLowering.suffix) },
+                      "the squeeze-excite Mul should run NHWC")
+    }
+
+    /// One loaded model run from several threads at once (the analysis pipeline does this) gives
+    /// the serial result on every thread: primitive caches are locked, scratch memory is per call.
+    func testConcurrentRunsAgreeWithSerial() throws {
+        let m = try Model.load(Fixtures.url("unet_mini.onnx"), options: options(.dnnl))
+        let x = try NPY.read([UInt8](Data(contentsOf: Fixtures.url("unet_mini.input.npy"))))
+        let name = m.inputs[0].name, out = m.outputs[0].name
+        let serial = try XCTUnwrap(m.runSync([name: x])[out])
+        let results = LockedResults()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            results.set(i, (try? m.runSync([name: x]))?[out])
+        }
+        for i in 0..<8 { XCTAssertEqual(results.get(i)?.floats, serial.floats, "thread \(i)") }
+    }
+
+    func testOpenBLASBackendLeavesTheGraphNCHW() throws {
+        let bytes = [UInt8](try Data(contentsOf: Fixtures.url("unet_mini.onnx")))
+        let m = try Model(bytes: bytes, options: options(.openblas))
+        XCTAssertTrue(nhwcSteps(m).isEmpty)
+        XCTAssertFalse(m.plan.slotNames.contains { $0.hasSuffix(NHWCLowering.suffix) })
+    }
+
+    func testShippedModelsAgreeAcrossBackends() throws {
+        let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []).filter { $0.hasSuffix(".onnx") }.sorted()
+        try XCTSkipIf(files.isEmpty, "no shipped models")
+        for f in files {
+            let bytes = [UInt8](try Data(contentsOf: models.appendingPathComponent(f)))
+            let probe = try Model(bytes: bytes, options: options(.openblas))
+            let dims = probe.inputs[0].shape?.map { $0 ?? 1 } ?? []
+            let x = Tensor(shape: dims, floats: values(dims.reduce(1, *), seed: 42).map { ($0 + 1) / 2 })
+            try assertBackendsAgree(bytes, [probe.inputs[0].name: x])
+        }
+    }
+}
+
+final class LockedResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: Tensor] = [:]
+    func set(_ i: Int, _ t: Tensor?) { lock.lock(); values[i] = t; lock.unlock() }
+    func get(_ i: Int) -> Tensor? { lock.lock(); defer { lock.unlock() }; return values[i] }
+}
+
+extension ProtoWriter {
+    static func attrInt(_ name: String, _ v: Int) -> [UInt8] { string(1, name) + int(3, Int64(v)) + int(20, 2) }
+    static func attrString(_ name: String, _ v: String) -> [UInt8] { string(1, name) + bytes(4, Array(v.utf8)) + int(20, 3) }
+    /// An INT64 initializer (data type 7, `int64_data`).
+    static func intTensor(_ name: String, _ values: [Int64]) -> [UInt8] {
+        int(1, Int64(values.count)) + int(2, 7) + values.flatMap { int(7, $0) } + string(8, name)
+    }
+}
