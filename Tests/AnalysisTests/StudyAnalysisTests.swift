@@ -141,6 +141,12 @@ final class StudyAnalysisTests: XCTestCase {
                                          to: dir.appendingPathComponent("cxr-test.onnx"))
         var card = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: models.appendingPathComponent("mammo-suspicion-v1.json"))) as? [String: Any])
         card["id"] = "cxr-test"
+        // This test is about the card-driven 2-D path: the mammography content detector would
+        // rightly refuse a radiograph, and its two-view rule needs a second view.
+        card.removeValue(forKey: "ood_detector")
+        if var post = card["postprocessing"] as? [String: Any] {
+            post.removeValue(forKey: "two_view_support"); post.removeValue(forKey: "mirror_suppression"); card["postprocessing"] = post
+        }
         card["intended_use"] = ["modality": "DX", "body_part": "CHEST", "views": ["PA"], "pixel_spacing_range": [0.3, 0.5],
                                 "photometric_interpretation": "MONOCHROME2"]
         var outputs = try XCTUnwrap(card["outputs"] as? [String: Any])
