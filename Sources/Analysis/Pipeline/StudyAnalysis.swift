@@ -155,8 +155,9 @@ public enum StudyAnalysis {
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
         var options = options
+        let details = CardDetails(card: entry.card)   // read once per run (it reads the card file)
         options.threshold = options.threshold ?? entry.trust.operatingPoint.map { Float($0.threshold) }
-            ?? CardDetails(card: entry.card).operatingThreshold ?? 0.5
+            ?? details.operatingThreshold ?? 0.5
         let key = cache.map { $0.key(series: series, modelSHA256: entry.card.sha256, options: options) }
         if let cache, let key, var hit = cache.load(key) {
             hit.run.cached = true
@@ -167,7 +168,7 @@ public enum StudyAnalysis {
         // Never below the card's candidate floor: nothing under it is a candidate, and the CT
         // extractor measures each finding on the region above min(0.5, threshold).
         let reporting = Double(options.threshold ?? 0.5)
-        let floor = CardDetails(card: entry.card).candidates.minimumPeak
+        let floor = details.candidates.minimumPeak
         options.threshold = max(Float(entry.trust.candidateCalibration?.raw(reporting) ?? reporting), floor)
         let start = Date()
         var output: RunOutput
