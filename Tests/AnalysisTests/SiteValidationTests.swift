@@ -106,4 +106,37 @@ final class SiteValidationTests: XCTestCase {
         XCTAssertTrue(noisy.notes.contains { $0.hasPrefix("froc_sensitivity_at_1_fp is 0.700") && $0.contains("more cases would tell") })
         XCTAssertTrue(noisy.verdicts.contains { $0.hasPrefix("ECE") }, "the whole ECE interval is above the card's + 0.05")
     }
+
+    /// A card with `validation.workstation` is compared on those figures (the same pipeline as the
+    /// site's); one without falls back to evaluate.py's `in_distribution` and `operating_point.held_out`.
+    func testCardFiguresPreferTheWorkstationSection() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cardfigures-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let legacy: [String: Any] = [
+            "validation": ["in_distribution": ["figures": ["image_auc": 0.99, "ece": 0.01],
+                                               "ci95": ["image_auc": [0.97, 1.0]]]],
+            "operating_point": ["held_out": ["sensitivity": 0.93, "false_marks_per_image": 0.1]],
+        ]
+        var both = legacy
+        both["validation"] = ["in_distribution": (legacy["validation"] as! [String: Any])["in_distribution"]!,
+                              "workstation": ["figures": ["auc": 0.98, "ece": 0.04, "sensitivity": 0.95, "false_marks_per_unit": 0.2],
+                                              "ci95": ["ece": [0.02, 0.09]]]]
+        func card(_ json: [String: Any], _ name: String) throws -> CardFigures {
+            let url = dir.appendingPathComponent(name)
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+            return CardFigures(cardAt: url.path)
+        }
+        let old = try card(legacy, "legacy.json")
+        XCTAssertEqual(old.values["auc"], 0.99)
+        XCTAssertEqual(old.values["ece"], 0.01)
+        XCTAssertEqual(old.values["sensitivity"], 0.93)
+        XCTAssertEqual(old.intervals["auc"], [0.97, 1.0])
+        let ws = try card(both, "both.json")
+        XCTAssertEqual(ws.values["auc"], 0.98)
+        XCTAssertEqual(ws.values["ece"], 0.04)
+        XCTAssertEqual(ws.values["false_marks_per_unit"], 0.2)
+        XCTAssertEqual(ws.intervals["ece"], [0.02, 0.09])
+        XCTAssertNil(ws.intervals["auc"], "evaluate.py's interval is not mixed into the workstation figures")
+    }
 }

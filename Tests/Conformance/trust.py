@@ -11,7 +11,8 @@
    recomputes the card's ECE within 0.01 and the operating point's sensitivity and false marks
    within the card's aims. It is written in Swift from the sidecar's definitions: no code is
    shared with Training/models/evaluate.py;
-5. `lightbox validate` on a shifted copy of the set (noise added) reports the drop (exit 3).
+5. `lightbox validate` on noisier copies of the radiograph set reports the drop: the figures that
+   fell at 8 % noise, and a verdict (exit 3) at 12 %, where the content detector refuses the cases.
 
 Env: LIGHTBOX (binary), MODELS (folder), TRUST_WORK (scratch folder, default a temp dir; kept
 when set), TRUST_HELDOUT_CAP (held-out cases per model for 4; default 40 radiographs, 24
@@ -205,26 +206,48 @@ def held_out(card, work):
            f"(95% CI {v.get('ci95', {}).get('sensitivity')}), {fp:.3f} false marks per {v['unit']} on {n} held-out cases "
            f"(aim >= {sens_aim}, <= {fp_aim})")
     (ok if sens is not None and lo >= sens_aim and fp <= fp_aim * 1.5 + 0.05 else fail)(msg)
-    return out
+    return out, v
 
 
-def shifted(card, heldout, work):
-    """A known shift (extra noise) must show as a drop in `lightbox validate`'s verdict."""
-    cid = card["id"]
-    out = os.path.join(work, "shifted", cid)
-    shutil.copytree(heldout, out)
-    rng = np.random.default_rng(16)
-    for path in glob.glob(os.path.join(out, "**", "*.dcm"), recursive=True):
+def add_noise(src, dst, fraction, seed=16):
+    """A copy of `src` with Gaussian noise of `fraction` of each image's 1-99 % range added."""
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst)
+    rng = np.random.default_rng(seed)
+    for path in sorted(glob.glob(os.path.join(dst, "**", "*.dcm"), recursive=True)):
         ds = pydicom.dcmread(path)
         a = ds.pixel_array.astype(np.float64)
-        sigma = 0.04 * (np.percentile(a, 99) - np.percentile(a, 1))   # measured: 0.02 moves nothing, 0.04 does
-        a = np.clip(a + rng.normal(0, sigma, a.shape), 0 if ds.PixelRepresentation == 0 else -32768,
-                    2 ** ds.BitsStored - 1 if ds.PixelRepresentation == 0 else 32767)
-        ds.PixelData = a.astype(ds.pixel_array.dtype).tobytes()
+        sigma = fraction * (np.percentile(a, 99) - np.percentile(a, 1))
+        lo, hi = (0, 2 ** ds.BitsStored - 1) if ds.PixelRepresentation == 0 else (-32768, 32767)
+        ds.PixelData = np.clip(a + rng.normal(0, sigma, a.shape), lo, hi).astype(ds.pixel_array.dtype).tobytes()
         ds.save_as(path)
-    rc, v = validate(cid, out)
+
+
+def shifted(card, heldout, baseline, work):
+    """Known shifts must show in `lightbox validate`'s report.
+
+    Measured on the 40 held-out radiographs: noise of 8 % of the image range leaves the content
+    detector quiet but worsens AUC, ECE and false marks. With 40 cases the site's interval still
+    overlaps the card's, so validate reports it as a note (exit 0) rather than a verdict, and
+    that is what it must do: name the figures that fell. At 12 % the detector refuses the cases,
+    and validate's verdict says so (exit 3)."""
+    cid = card["id"]
+    moderate = os.path.join(work, "shifted-8pct", cid)
+    add_noise(heldout, moderate, 0.08)
+    rc, v = validate(cid, moderate)
+    f, b = v.get("figures", {}), baseline.get("figures", {})
+    said = (v.get("verdicts") or []) + (v.get("notes") or [])
+    worse = [k for k in ("auc", "sensitivity") if f.get(k) is not None and b.get(k) is not None and f[k] < b[k]] + \
+            [k for k in ("ece", "false_marks_per_unit") if f.get(k) is not None and b.get(k) is not None and f[k] > b[k]]
+    named = [k for k in worse if any(k.split("_")[0] in x.lower() or (k == "false_marks_per_unit" and "false marks" in x) for x in said)]
+    (ok if len(worse) >= 2 and named else fail)(
+        f"{cid}: noise at 8 % of the range: worse {', '.join(worse) or 'nothing'} than the unshifted run; "
+        f"validate reports {', '.join(named) or 'none of them'} (exit {rc}): {(said or ['nothing'])[0][:110]}")
+    strong = os.path.join(work, "shifted-12pct", cid)
+    add_noise(heldout, strong, 0.12)
+    rc, v = validate(cid, strong)
     (ok if rc == 3 and v.get("verdicts") else fail)(
-        f"{cid}: validate reports the drop on a noisier copy (exit {rc}): {(v.get('verdicts') or ['none'])[0][:120]}")
+        f"{cid}: noise at 12 % of the range: validate's verdict (exit {rc}): {(v.get('verdicts') or ['none'])[0][:120]}")
 
 
 def main():
@@ -239,9 +262,9 @@ def main():
                 continue
             real_images(card, work)
             fresh_in_distribution(card, work)
-            heldout = held_out(card, work)
-            if heldout and card["id"] == "cxr-abnormality-v1":
-                shifted(card, heldout, work)
+            measured = held_out(card, work)
+            if measured and card["id"] == "cxr-abnormality-v1":
+                shifted(card, *measured, work=work)
     finally:
         if not os.environ.get("TRUST_WORK"):
             shutil.rmtree(work, ignore_errors=True)

@@ -8,29 +8,47 @@ public struct CardFigures: Sendable {
 
     public init() {}
 
-    /// Reads `validation.in_distribution` (figures, ci95) and `operating_point.held_out` of the card at `path`.
+    /// Reads the card at `path`. `validation.workstation` (figures and ci95), when the card has it,
+    /// is what `lightbox validate` measured on the held-out set with this same pipeline, so a site's
+    /// figures are compared with it; otherwise `validation.in_distribution` (evaluate.py's figures)
+    /// and `operating_point.held_out`.
     public init(cardAt path: String) {
         self.init()
         guard let data = FileManager.default.contents(atPath: path),
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
-        let ind = (root["validation"] as? [String: Any])?["in_distribution"] as? [String: Any] ?? [:]
+        let validation = root["validation"] as? [String: Any] ?? [:]
+        if let workstation = validation["workstation"] as? [String: Any], readWorkstation(workstation) { return }
+        let ind = validation["in_distribution"] as? [String: Any] ?? [:]
         let figures = ind["figures"] as? [String: Any] ?? [:]
-        func num(_ v: Any?) -> Double? { (v as? NSNumber)?.doubleValue }
-        values["auc"] = num(figures["image_auc"]) ?? num(figures["study_auc"])
+        values["auc"] = Self.number(figures["image_auc"]) ?? Self.number(figures["study_auc"])
         for k in ["froc_sensitivity_at_0.5_fp", "froc_sensitivity_at_1_fp", "froc_sensitivity_at_2_fp", "ece"] {
-            values[k] = num(figures[k])
+            values[k] = Self.number(figures[k])
         }
-        let ci = ind["ci95"] as? [String: Any] ?? [:]
+        readIntervals(ind["ci95"] as? [String: Any] ?? [:])
+        let held = (root["operating_point"] as? [String: Any])?["held_out"] as? [String: Any] ?? [:]
+        values["sensitivity"] = Self.number(held["sensitivity"])
+        values["false_marks_per_unit"] = Self.number(held["false_marks_per_image"]) ?? Self.number(held["false_marks_per_scan"])
+            ?? Self.number(held["false_marks_per_unit"])
+    }
+
+    /// `validation.workstation`: figures already under `SiteValidation.Figures.named`'s names.
+    /// False when it has no figures (then the caller falls back to evaluate.py's).
+    private mutating func readWorkstation(_ section: [String: Any]) -> Bool {
+        guard let figures = section["figures"] as? [String: Any], !figures.isEmpty else { return false }
+        for (k, v) in figures { if let x = Self.number(v) { values[k] = x } }
+        readIntervals(section["ci95"] as? [String: Any] ?? [:])
+        return true
+    }
+
+    private mutating func readIntervals(_ ci: [String: Any]) {
         for (k, v) in ci {
-            guard let pair = v as? [Any], pair.count == 2, let lo = num(pair[0]), let hi = num(pair[1]) else { continue }
+            guard let pair = v as? [Any], pair.count == 2, let lo = Self.number(pair[0]), let hi = Self.number(pair[1]) else { continue }
             let name = k == "image_auc" || k == "study_auc" ? "auc" : k
             intervals[name] = [lo, hi]
         }
-        let held = (root["operating_point"] as? [String: Any])?["held_out"] as? [String: Any] ?? [:]
-        values["sensitivity"] = num(held["sensitivity"])
-        values["false_marks_per_unit"] = num(held["false_marks_per_image"]) ?? num(held["false_marks_per_scan"])
-            ?? num(held["false_marks_per_unit"])
     }
+
+    private static func number(_ v: Any?) -> Double? { (v as? NSNumber)?.doubleValue }
 
     /// What the site's figures say against the card's: `verdicts`, where the site does worse
     /// beyond its own sampling error (the site's 95 % interval lies wholly on the bad side of the

@@ -16,8 +16,9 @@ struct ValidateCommand: ParsableCommand {
             format, Training/ground_truth.schema.json) and reports: AUC (image or scan), lesion sensitivity and \
             false marks at the card's operating point, FROC sensitivity at 0.5/1/2 false marks per image or scan, \
             ECE (10 bins, calibrated probabilities), and the abstention rate. Each figure has a 95% bootstrap \
-            interval over cases. The verdict names a figure when the site's whole interval is worse than the \
-            card (a note when only the point estimate is). A finding hits a lesion within max(radius, 5 mm) of its centre (projection \
+            interval over cases. The card's figures are its validation.workstation section (the same pipeline \
+            on its held-out set) when it has one, else evaluate.py's. The verdict names a figure when the site's \
+            whole interval is worse than the card (a note when only the point estimate is). A finding hits a lesion within max(radius, 5 mm) of its centre (projection \
             images: also inside its box widened by 2 mm). Figures are over the runs the model did not abstain on.
             Exit status: 0 the site's figures hold up, 3 some fall below the card, 2 error.
             """)
