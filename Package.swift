@@ -100,7 +100,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis"]),
     ],
     swiftLanguageModes: [.v5]
 )

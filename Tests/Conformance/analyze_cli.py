@@ -110,6 +110,7 @@ def main():
                   "mammogram: findings carry laterality and a suspicion score")
             check(all(len(f["center_mm"]) == 3 for f in out["findings"]), "mammogram: center_mm from the image plane")
             peer_check(out, truth, "mammo-suspicion-v1", "mammogram")
+            round_trip(out, "02_MG_ALICE_2026", tmp)
 
         # Radiograph: the generic 2-D path when a radiograph model is installed, else "no applicable model".
         rc, out, err = analyze(os.path.join(SAMPLES, "07_CXR_YAMADA_2026"), "--no-cache")
@@ -212,6 +213,38 @@ def adaptive_avg_pool(img, size):
             c0, c1 = (j * W) // w, -((-(j + 1) * W) // w)
             out[i, j] = img[r0:r1, c0:c1].mean()
     return out
+
+
+def round_trip(out, folder, tmp):
+    """`analyze --json` saved as analysis.json beside a copy of the study is read back as one
+    document: `render --findings` lists every finding on an image with the model and the banner."""
+    study = os.path.join(tmp, "roundtrip-" + folder)
+    shutil.copytree(os.path.join(SAMPLES, folder), study)
+    with open(os.path.join(study, "analysis.json"), "w") as fh:
+        json.dump(out, fh)
+    check(out.get("study_instance_uid") and out.get("models") and all(f.get("id") for f in out["findings"]),
+          f"{folder}: the document names its study, its models and a key for every finding")
+    by_image = {}
+    for f in out["findings"]:
+        by_image.setdefault(f["sop_instance_uid"], []).append(f)
+    if not by_image:
+        check(False, f"{folder}: no findings to read back")
+        return
+    sop, mine = max(by_image.items(), key=lambda kv: len(kv[1]))
+    image = next(os.path.join(study, n) for n in sorted(os.listdir(study)) if n.endswith(".dcm")
+                 and pydicom_sop(os.path.join(study, n)) == sop)
+    p = subprocess.run([LIGHTBOX, "render", image, "--findings", "--protocol", "ascii", "--size", "60x20"],
+                       capture_output=True, text=True, timeout=120)
+    listed = [line for line in p.stdout.splitlines() if line.strip().startswith("[")]
+    check(p.returncode == 0 and len(listed) == len(mine) and "NOT FOR CLINICAL USE" in p.stdout
+          and "left out" not in p.stdout,
+          f"{folder}: render --findings reads the analyzer's own output back: {len(listed)} of {len(mine)} findings listed "
+          f"on that image (exit {p.returncode}) {p.stderr.strip()[-160:]}")
+
+
+def pydicom_sop(path):
+    import pydicom
+    return str(pydicom.dcmread(path, stop_before_pixels=True).SOPInstanceUID)
 
 
 def peer_check(out, truth, model_id, name):

@@ -146,66 +146,6 @@ final class ReviewFlowTests: XCTestCase {
         XCTAssertTrue(effects.contains(.loadReview(studyUID: "1.1")))
     }
 
-    func testSidecarParsesIssue6Schema() throws {
-        let json = """
-        {"model": {"id": "lung-nodule", "version": "2.0", "sha256": "ff", "clinical_use": false},
-         "findings": [{"id": 3, "label": "nodule", "probability": 0.8, "risk": "HIGH", "sop_instance_uid": "1.2",
-                       "series_instance_uid": "1", "center_px": [10, 11], "bbox_px": [5, 6, 10, 10], "diameter_mm": 6.5, "ood": true, "category": "4B"},
-                      {"probability": 0.1}]}
-        """
-        let r = try SidecarFindingsSource.parse(Data(json.utf8), studyUID: "S")
-        XCTAssertEqual(r.findings.count, 1)
-        let f = r.findings[0]
-        XCTAssertEqual(f.key, "lung-nodule:3")
-        XCTAssertEqual(f.risk, .high)
-        XCTAssertEqual(f.width, 10)
-        XCTAssertTrue(f.outOfDistribution)
-        XCTAssertEqual(f.category, "4B")
-        // A bare array of findings, each with its own model (the Analysis module's encoding).
-        let bare = try SidecarFindingsSource.parse(Data(#"[{"label": "mass", "risk": "critical", "bbox_px": [1, 2, 4, 6], "model": {"id": "mg", "version": "1", "sha256": "aa"}}]"#.utf8), studyUID: "S")
-        XCTAssertEqual(bare.findings.first?.key, "mg:1")
-        XCTAssertEqual(bare.findings.first?.centerX, 3)
-        XCTAssertEqual(bare.findings.first?.centerY, 5)
-        XCTAssertEqual(bare.model?.id, "mg")
-        XCTAssertTrue(bare.notForClinicalUse)
-        XCTAssertTrue(r.notForClinicalUse)
-        XCTAssertEqual(r.model, ModelIdentity(id: "lung-nodule", version: "2.0", sha256: "ff"))
-    }
-
-    func testHeatmapFromNPYBesideTheFileFollowsToggleAndOpacity() throws {
-        let dir = NSTemporaryDirectory() + "lightbox-heat-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        // A 4×8 float32 map, NPY v1.
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 8), }"
-        while (10 + header.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var npy = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count), 0]) + Data(header.utf8)
-        for i in 0 ..< 32 { var v = Float(i) / 31; npy.append(Data(bytes: &v, count: 4)) }
-        try npy.write(to: URL(fileURLWithPath: dir + "/h.npy"))
-        var (s, stack) = Fixtures.state()
-        let sop = s.entries[0].study.series[0].instances[2].sopInstanceUID
-        let json = #"{"findings": [], "heatmaps": [{"sop_instance_uid": "\#(sop)", "npy": "h.npy"}, {"sop_instance_uid": "x", "npy": "../etc.npy"}]}"#
-        let r = try SidecarFindingsSource.parse(Data(json.utf8), studyUID: "1.1", directory: dir)
-        XCTAssertEqual(r.heatmaps.count, 1)
-        XCTAssertEqual(r.heatmaps[sop]?.width, 8)
-        _ = update(&s, .aiResult(studyUID: "1.1", r))
-        Fixtures.keys(&s, [.enter])
-        _ = update(&s, .seriesLoaded(stack))
-        func heat() -> Heatmap? {
-            for o in view(s).images[0].overlays { if case .heatmap(let h) = o { return h } }
-            return nil
-        }
-        XCTAssertEqual(heat()?.width, 32, "resampled to the image grid")
-        XCTAssertEqual(heat()?.opacity, 0.5)
-        Fixtures.keys(&s, [.char("o")])
-        XCTAssertEqual(heat()?.opacity, 0.75)
-        Fixtures.keys(&s, [.char("h")])
-        XCTAssertNil(heat())
-        Fixtures.keys(&s, [.char("h"), .char("a")])
-        XCTAssertNil(heat(), "the AI key hides the heatmap too")
-    }
-
     func testKeyMapOverridesFromTOML() throws {
         let (map, problems) = try KeyMap.load(toml: """
             [viewer_keys]

@@ -1,14 +1,27 @@
 /// One AI finding. Field names in JSON match the ground-truth sidecars of SampleStudies
 /// (`label`, `center_mm`, `diameter_mm`, `volume_ml`, `sop_instance_uid`, `center_px`) so results
-/// and truth compare directly. Documented in docs/ANALYSIS_JSON.md.
+/// and truth compare directly. Documented in docs/ANALYSIS_JSON.md; `Finding+Coding.swift` holds
+/// the JSON rules (what a document from another writer may leave out).
 public struct Finding: Codable, Sendable, Equatable {
     public struct ModelReference: Codable, Sendable, Equatable {
         public var id: String
         public var version: String
         public var sha256: String
         public init(id: String, version: String, sha256: String) { self.id = id; self.version = version; self.sha256 = sha256 }
+
+        /// `id` is required; a document from another writer may leave out the version and digest.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(id: try c.decode(String.self, forKey: .id),
+                      version: (try? c.decodeIfPresent(String.self, forKey: .version)) ?? "",
+                      sha256: (try? c.decodeIfPresent(String.self, forKey: .sha256)) ?? "")
+        }
     }
 
+    /// A key stable across runs of the same model on the same images, unique within a document:
+    /// the review store keeps decisions under it. `StudyAnalysis` sets "SOP UID:n"; another
+    /// writer may choose its own.
+    public var id: String?
     public var label: String
     /// Calibrated probability from the model (0…1).
     public var probability: Double
@@ -33,6 +46,8 @@ public struct Finding: Codable, Sendable, Equatable {
     public var volumeABC2ML: Double?
     /// The image where the finding is seen best, and its centre there as [column, row].
     public var sopInstanceUID: String
+    /// The series of that image, when known.
+    public var seriesInstanceUID: String?
     public var centerPX: [Double]
     /// Bounding box on that image: [column, row, width, height] in pixels.
     public var bboxPX: [Int]
@@ -53,7 +68,7 @@ public struct Finding: Codable, Sendable, Equatable {
     public var peakGrid: [Double]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case label, probability, risk, category, ood, model, laterality, view
+        case id, label, probability, risk, category, ood, model, laterality, view
         case contourPX = "contour_px"
         case solidFraction = "solid_fraction"
         case suspicionScore = "suspicion_score"
@@ -65,6 +80,8 @@ public struct Finding: Codable, Sendable, Equatable {
         case volumeML = "volume_ml"
         case volumeABC2ML = "volume_abc2_ml"
         case sopInstanceUID = "sop_instance_uid"
+        case seriesInstanceUID = "series_instance_uid"
+        case sizeUnknown = "size_unknown"
         case centerPX = "center_px"
         case bboxPX = "bbox_px"
         case sliceRange = "slice_range"

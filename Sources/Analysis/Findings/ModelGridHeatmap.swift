@@ -23,6 +23,28 @@ public struct ModelGridHeatmap: Sendable, Equatable, Codable {
         self.sourceColumns = sourceColumns; self.sourceRows = sourceRows
     }
 
+    /// Sizes from a file are checked here, so nothing later traps on them: both grids 1…16384 on a
+    /// side, exactly `width × height` values (non-finite ones read as 0).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let width = try c.decode(Int.self, forKey: .width), height = try c.decode(Int.self, forKey: .height)
+        let columns = try c.decode(Int.self, forKey: .sourceColumns), rows = try c.decode(Int.self, forKey: .sourceRows)
+        let side = 1 ... Self.maximumSide
+        guard side.contains(width), side.contains(height), side.contains(columns), side.contains(rows) else {
+            throw DecodingError.dataCorruptedError(forKey: .width, in: c, debugDescription: "heatmap size out of range")
+        }
+        let values = try c.decode([Float].self, forKey: .values)
+        guard values.count == width * height else {
+            throw DecodingError.dataCorruptedError(forKey: .values, in: c,
+                                                   debugDescription: "\(values.count) values for a \(width)×\(height) heatmap")
+        }
+        self.init(sopInstanceUID: try c.decode(String.self, forKey: .sopInstanceUID), width: width, height: height,
+                  values: values.map { $0.isFinite ? $0 : 0 }, sourceColumns: columns, sourceRows: rows)
+    }
+
+    /// The largest side a heatmap read from a file may have (either grid).
+    public static let maximumSide = 16384
+
     /// The map on the source image's pixel grid (bilinear, pixel centres aligned): registered to
     /// the image, `sourceColumns × sourceRows` values, row-major.
     public func onSourceGrid() -> [Float] {

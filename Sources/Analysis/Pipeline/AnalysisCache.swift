@@ -13,7 +13,7 @@ import Inference
 public struct AnalysisCache: Sendable {
     public let folder: URL
     /// Bumped whenever findings for the same input would change.
-    public static let formatVersion = "analysis-cache-2"
+    public static let formatVersion = "analysis-cache-3"
 
     public init(folder: URL) { self.folder = folder }
 
@@ -36,9 +36,16 @@ public struct AnalysisCache: Sendable {
         return ModelCard.sha256(of: Array(text.utf8))
     }
 
+    /// The run without its heatmaps' values (those go to the `.f32` file beside it, in `maps` order).
     private struct Entry: Codable {
         var version: String
         var output: StudyAnalysis.RunOutput
+        var maps: [MapShape]
+    }
+
+    private struct MapShape: Codable {
+        var sopInstanceUID: String
+        var width: Int, height: Int, sourceColumns: Int, sourceRows: Int
     }
 
     /// The cached run for `key`, or nil (absent or unusable; an unusable entry is removed).
@@ -53,15 +60,17 @@ public struct AnalysisCache: Sendable {
             discard(key); return nil
         }
         var offset = 0
-        for i in output.heatmaps.indices {
-            let h = output.heatmaps[i]
+        output.heatmaps = []
+        for h in entry.maps {
             guard (1 ... 8192).contains(h.width), (1 ... 8192).contains(h.height),
                   (1 ... 65536).contains(h.sourceColumns), (1 ... 65536).contains(h.sourceRows) else { discard(key); return nil }
             let n = h.width * h.height
             guard floats.count - offset >= n * 4 else { discard(key); return nil }
             var values = [Float](repeating: 0, count: n)
             _ = values.withUnsafeMutableBytes { floats.copyBytes(to: $0, from: offset ..< offset + n * 4) }
-            output.heatmaps[i].values = values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
+            output.heatmaps.append(ModelGridHeatmap(sopInstanceUID: h.sopInstanceUID, width: h.width, height: h.height,
+                                                    values: values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) },
+                                                    sourceColumns: h.sourceColumns, sourceRows: h.sourceRows))
             offset += n * 4
         }
         guard offset == floats.count else { discard(key); return nil }
@@ -72,13 +81,15 @@ public struct AnalysisCache: Sendable {
     public func store(_ output: StudyAnalysis.RunOutput, key: String) {
         var meta = output
         var floats = Data()
-        for i in meta.heatmaps.indices {
-            meta.heatmaps[i].values.withUnsafeBufferPointer { buf in
+        for map in meta.heatmaps {
+            map.values.withUnsafeBufferPointer { buf in
                 for v in buf { var le = v.bitPattern.littleEndian; withUnsafeBytes(of: &le) { floats.append(contentsOf: $0) } }
             }
-            meta.heatmaps[i].values = []
         }
-        guard let data = try? JSONEncoder().encode(Entry(version: Self.formatVersion, output: meta)) else { return }
+        let maps = meta.heatmaps.map { MapShape(sopInstanceUID: $0.sopInstanceUID, width: $0.width, height: $0.height,
+                                                sourceColumns: $0.sourceColumns, sourceRows: $0.sourceRows) }
+        meta.heatmaps = []
+        guard let data = try? JSONEncoder().encode(Entry(version: Self.formatVersion, output: meta, maps: maps)) else { return }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let tag = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"

@@ -63,6 +63,14 @@ public enum StudyAnalysis {
         /// The probabilities are calibrated (the card has a `calibration`).
         public var calibrated: Bool? = nil
 
+        public init(seriesInstanceUID: String, model: Finding.ModelReference?, status: Status, message: String?, ood: [String],
+                    warnings: [String], findings: Int, seconds: Double, cached: Bool, contentCheck: ContentCheck? = nil,
+                    withheld: Int? = nil, calibrated: Bool? = nil) {
+            self.seriesInstanceUID = seriesInstanceUID; self.model = model; self.status = status; self.message = message
+            self.ood = ood; self.warnings = warnings; self.findings = findings; self.seconds = seconds; self.cached = cached
+            self.contentCheck = contentCheck; self.withheld = withheld; self.calibrated = calibrated
+        }
+
         enum CodingKeys: String, CodingKey {
             case model, status, message, ood, warnings, findings, seconds, cached, withheld, calibrated
             case seriesInstanceUID = "series_instance_uid"
@@ -119,12 +127,21 @@ public enum StudyAnalysis {
             let output = run(series: job.series, entry: job.entry, ood: job.ood, options: options, cache: cache,
                              progress: { progress((Double(k) + $0) / Double(planned.count)) }, isCancelled: isCancelled)
             result.runs.append(output.run)
-            result.findings += output.findings
+            result.findings += output.findings.map { f in
+                var f = f
+                f.seriesInstanceUID = job.series.seriesInstanceUID
+                return f
+            }
             result.imageScores += output.imageScores
             result.heatmaps += output.heatmaps
             if output.run.model != nil, job.entry.card.intendedUse.modality.uppercased() == "MG", !output.imageScores.isEmpty {
                 result.breasts += BreastAssessment.summarise(output.imageScores, findings: output.findings, ood: !output.run.ood.isEmpty)
             }
+        }
+        // Keys the review store keeps decisions under: the same whether the workstation ran the
+        // model or read this result back from `analysis.json`.
+        for i in result.findings.indices where result.findings[i].id == nil {
+            result.findings[i].id = "\(result.findings[i].sopInstanceUID):\(i + 1)"
         }
         progress(1)
         return result

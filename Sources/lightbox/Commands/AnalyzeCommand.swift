@@ -6,8 +6,8 @@ import Inference
 import Workstation
 
 /// `lightbox analyze PATH`: picks the models whose cards fit each series, runs them in-process
-/// (`Analysis.StudyAnalysis`) and prints the findings (a table, or `--json` as docs/ANALYSIS_JSON.md
-/// describes). Results are cached per series content and model sha256.
+/// (`Analysis.StudyAnalysis`) and prints the findings (a table, or `--json`: the `AnalysisDocument` of
+/// docs/ANALYSIS_JSON.md). Results are cached per series content and model sha256.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze", abstract: "Run the AI models that fit a study and list their findings.",
@@ -86,31 +86,19 @@ struct AnalyzeCommand: ParsableCommand {
             }
         }
         let seconds = Date().timeIntervalSince(started)
-        if json { try printJSON(total, seconds: seconds) }
+        if json { try printJSON(total, studies: index.studies, catalog: catalog, seconds: seconds) }
         for r in total.runs where r.status == .error { Output.error("series \(r.seriesInstanceUID): \(r.model?.id ?? "") \(r.message ?? "error")") }
         if total.noApplicableModel { throw ExitCode(20) }
         if total.hasErrors { throw ExitCode(2) }
         if !total.findings.isEmpty { throw ExitCode(10) }
     }
 
-    private func printJSON(_ r: StudyAnalysis.Result, seconds: Double) throws {
-        var encodable = r
-        if !heatmaps { encodable.heatmaps = [] }
-        let data = try JSONEncoder().encode(encodable)
-        guard var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ExitCode(2) }
-        if !heatmaps { object.removeValue(forKey: "heatmaps") }
-        // A size is null, not absent, when the image has no pixel spacing (docs/ANALYSIS_JSON.md).
-        if let findings = object["findings"] as? [[String: Any]] {
-            object["findings"] = findings.map { f in
-                var f = f
-                if f["diameter_mm"] == nil { f["diameter_mm"] = NSNull(); f["size_unknown"] = "no pixel spacing" }
-                return f
-            }
-        }
-        object["abstained"] = r.abstained
-        object["disclaimer"] = "Models trained on synthetic phantoms; not for clinical use."
-        object["seconds"] = seconds
-        try Output.json(object)
+    /// The `AnalysisDocument` (docs/ANALYSIS_JSON.md): saved as `analysis.json` beside a study's
+    /// files, the workstation shows it as if it had run the models itself.
+    private func printJSON(_ r: StudyAnalysis.Result, studies: [StudyIndex.Study], catalog: ModelCatalog, seconds: Double) throws {
+        let document = AnalysisDocument(r, studyInstanceUID: studies.count == 1 ? studies[0].studyInstanceUID : nil,
+                                        catalog: catalog, seconds: seconds)
+        Output.json(data: try document.encoded(heatmaps: heatmaps))
     }
 
     private func printTable(_ r: StudyAnalysis.Result) {

@@ -1,9 +1,9 @@
+import Analysis
 import ArgumentParser
 import DICOM
 import Foundation
 import Imaging
 import TerminalGraphics
-import Workstation
 
 /// `lightbox render PATH`: one image printed to stdout through the best protocol the terminal has,
 /// like chafa or timg do for ordinary pictures — for DICOM files, series folders and PNG files.
@@ -107,38 +107,42 @@ struct RenderCommand: ParsableCommand {
     /// Boxes (or points) in risk colours for the findings on this image, and a text legend that says
     /// which model proposed them and that it is not for clinical use.
     private func findingOverlays(_ loaded: LoadedImage) -> ([Overlay], [String]) {
-        guard let dir = loaded.directory,
-              let data = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent(SidecarFindingsSource.fileName)) else {
+        guard let dir = loaded.directory else { return ([], ["AI: no findings file (analysis.json) beside this image"]) }
+        let url = URL(fileURLWithPath: dir).appendingPathComponent(AnalysisDocument.fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
             return ([], ["AI: no findings file (analysis.json) beside this image"])
         }
-        let result: AIResult
-        do {
-            result = try SidecarFindingsSource.parse(data, studyUID: loaded.studyInstanceUID ?? "", directory: dir)
-        } catch {
+        let document: AnalysisDocument
+        do { document = try AnalysisDocument.read(contentsOf: url) } catch {
             return ([], ["AI: analysis.json is unreadable: \(error)"])
         }
-        let here = result.findings.filter { $0.sopUID == loaded.sopInstanceUID }
+        if let uid = document.studyInstanceUID, !uid.isEmpty, let mine = loaded.studyInstanceUID, uid != mine {
+            return ([], ["AI: analysis.json beside this image is for another study"])
+        }
+        let here = document.findings.filter { $0.sopInstanceUID == loaded.sopInstanceUID }
         var overlays: [Overlay] = []
         var legend: [String] = []
-        if let model = result.model {
-            legend.append("AI findings: \(model.id) \(model.version)" + (result.notForClinicalUse ? " — NOT FOR CLINICAL USE (synthetic training data)" : ""))
+        if let model = document.models.first?.reference ?? document.findings.first?.model {
+            legend.append("AI findings: \(model.id) \(model.version)"
+                          + (document.notForClinicalUse ? " — NOT FOR CLINICAL USE (synthetic training data)" : ""))
         }
         for f in here {
-            let color = OverlayColor.risk(f.risk ?? .intermediate)
-            if f.width > 0 && f.height > 0 {
-                overlays.append(.box(x: f.centerX - f.width / 2, y: f.centerY - f.height / 2, width: f.width, height: f.height, color: color, label: nil))
-            } else {
-                overlays.append(.marker(OverlayPoint(x: f.centerX, y: f.centerY), color: color, label: nil))
+            let color = OverlayColor.risk(RiskLevel(rawValue: f.risk.rawValue) ?? .intermediate)
+            if f.bboxPX.count == 4, f.bboxPX[2] > 0, f.bboxPX[3] > 0 {
+                overlays.append(.box(x: Double(f.bboxPX[0]), y: Double(f.bboxPX[1]), width: Double(f.bboxPX[2]),
+                                     height: Double(f.bboxPX[3]), color: color, label: nil))
+            } else if f.centerPX.count == 2 {
+                overlays.append(.marker(OverlayPoint(x: f.centerPX[0], y: f.centerPX[1]), color: color, label: nil))
             }
-            var text = "  [\((f.risk ?? .intermediate).rawValue)] \(f.label)"
-            if let p = f.probability { text += String(format: " p=%.2f", p) }
+            var text = "  [\(f.risk.rawValue)] \(f.label)" + String(format: " p=%.2f", f.probability)
             if let d = f.diameterMM { text += String(format: " %.1f mm", d) }
             if let c = f.category { text += " (\(c))" }
-            if f.outOfDistribution { text += " — outside the model's validated range" }
+            if f.ood { text += " — outside the model's validated range" }
             legend.append(text)
         }
-        let elsewhere = result.findings.count - here.count
+        let elsewhere = document.findings.count - here.count
         if elsewhere > 0 { legend.append("  \(elsewhere) more finding(s) on other images of this study") }
+        for problem in document.problems { legend.append("  (analysis.json: \(problem))") }
         return (overlays, legend)
     }
 

@@ -15,7 +15,11 @@ enum Output {
     /// JSON output. JSONSerialization escapes C0 controls; DEL, C1 controls and bidi overrides it leaves
     /// raw, so those are escaped here as `\uXXXX` — still the same JSON string, but inert on a terminal.
     static func json(_ object: Any) throws {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        json(data: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+    }
+
+    /// Already-encoded JSON (a `JSONEncoder`'s output), made inert on a terminal as `json(_:)` does.
+    static func json(data: Data) {
         var text = ""
         text.reserveCapacity(data.count)
         for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
