@@ -63,8 +63,9 @@ let package = Package(
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
         .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
-        // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module.
-        .target(name: "Review", dependencies: ["CSQLite", "DICOM"]),
+        // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module;
+        // discordance matching and teaching scores measure in mm through Imaging's PixelGeometry.
+        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
             "DICOM", "DICOMCodecs",
@@ -94,7 +95,7 @@ let package = Package(
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM", "Imaging"]),
         .testTarget(name: "NetworkTests", dependencies: [
             "DICOMNetwork", "DICOMweb", "DICOM",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -15,12 +15,7 @@ public struct FrameRenderer: Sendable {
         fileVOI = VOITransform(ds)
         photometricInterpretation = ds.string(.photometricInterpretation)?.uppercased() ?? "MONOCHROME2"
         palette = photometricInterpretation == "PALETTE COLOR" ? try? PaletteColorTable(ds) : nil
-        let spacing = ds.doubles(.pixelSpacing).count == 2 ? ds.doubles(.pixelSpacing) : ds.doubles(.imagerPixelSpacing)
-        if spacing.count == 2, spacing[0] > 0, spacing[1] > 0, spacing[0].isFinite, spacing[1].isFinite {
-            pixelAspectRatio = spacing[0] / spacing[1]
-        } else {
-            pixelAspectRatio = 1
-        }
+        pixelAspectRatio = PixelGeometry(dataSet: ds).aspectRatio
     }
 
     /// Modality values (HU for CT) of a grey frame.

@@ -63,16 +63,20 @@ enum ImageComposer {
     static func groundTruthOverlays(_ state: AppState, frame f: StackFrame, pt: (Double, Double) -> OverlayPoint) -> [Overlay] {
         guard let t = state.teaching, let v = state.viewer, t.revealed.contains(v.studyUID), let c = t.teachingCase(v.studyUID),
               !f.sopUID.isEmpty else { return [] }
-        let rs = f.rowSpacing ?? 1, cs = f.columnSpacing ?? 1
+        let spacing = f.geometry.spacing
         var out: [Overlay] = []
         for (i, lesion) in c.lesions.enumerated() {
             for a in lesion.appearances where a.sopUID == f.sopUID {
-                var x0 = a.x - max(lesion.radiusMM, TeachingScore.minimumRadiusMM) / max(1e-6, cs)
-                var y0 = a.y - max(lesion.radiusMM, TeachingScore.minimumRadiusMM) / max(1e-6, rs)
-                var x1 = 2 * a.x - x0, y1 = 2 * a.y - y0
-                if let b = a.box { x0 = b[0]; y0 = b[1]; x1 = b[2]; y1 = b[3] }
+                // The scoring circle when the frame has spacing; without it (and no sidecar box) only a
+                // small marker on the centre, labelled so, since no size in pixels can be known.
+                let r = max(lesion.radiusMM, TeachingScore.minimumRadiusMM)
+                let half = spacing.map { (x: r / $0.column, y: r / $0.row) } ?? (x: 3, y: 3)
+                var x0 = a.x - half.x, y0 = a.y - half.y
+                var x1 = a.x + half.x, y1 = a.y + half.y
+                var sized = spacing != nil
+                if let b = a.box, b.count == 4 { x0 = b[0]; y0 = b[1]; x1 = b[2]; y1 = b[3]; sized = true }
                 let p0 = pt(x0, y0), p1 = pt(x1, y1)
-                let label = "GT \(i + 1)" + (t.presenter ? ": \(lesion.label)" : "")
+                let label = "GT \(i + 1)" + (t.presenter ? ": \(lesion.label)" : "") + (sized ? "" : " (\(PixelGeometry.missingSpacingText))")
                 out.append(.box(x: min(p0.x, p1.x), y: min(p0.y, p1.y), width: abs(p1.x - p0.x), height: abs(p1.y - p0.y),
                                 color: .rgb(RGBColor(r: 0x40, g: 0xe0, b: 0x40)), label: label))
             }

@@ -24,10 +24,9 @@ public struct StackFrame: Sendable {
     public var viewPosition: String
 
     public var isColor: Bool { !rgb.isEmpty }
-    public var aspect: Double {
-        if let r = rowSpacing, let c = columnSpacing, r > 0, c > 0 { return r / c }
-        return 1
-    }
+    /// The frame's pixel spacing as one value (unknown when either spacing is missing or invalid).
+    public var geometry: PixelGeometry { PixelGeometry(rowSpacing: rowSpacing, columnSpacing: columnSpacing) }
+    public var aspect: Double { geometry.aspectRatio }
 
     /// Modality value at (x, y), nil outside.
     public func value(x: Int, y: Int) -> Float? {
@@ -93,8 +92,7 @@ public final class ImageStack: @unchecked Sendable {
             let frame = try reader.frame(k)
             var f = StackFrame(width: frame.columns, height: frame.rows, values: [], rgb: [], sopUID: h.sopInstanceUID,
                                path: h.path, frameIndex: k,
-                               rowSpacing: h.pixelSpacing.count == 2 ? h.pixelSpacing[0] : nil,
-                               columnSpacing: h.pixelSpacing.count == 2 ? h.pixelSpacing[1] : nil,
+                               rowSpacing: h.pixelGeometry.rowSpacingMM, columnSpacing: h.pixelGeometry.columnSpacingMM,
                                position: h.imagePosition, fileWindow: window,
                                monochrome1: renderer.photometricInterpretation == "MONOCHROME1",
                                laterality: h.laterality.uppercased(), viewPosition: h.viewPosition.uppercased())

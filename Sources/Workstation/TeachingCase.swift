@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Review
 import TerminalGraphics
 
 /// One annotated case for a teaching session, read from a study folder's `ground_truth.json`
@@ -7,22 +8,10 @@ import TerminalGraphics
 /// diagnosis, discussion}, `lesions` [{label, sop_instance_uid, center_px, diameter_mm,
 /// appearances [{view, sop_instance_uid, center_px, bbox_px}], malignant, severity}]).
 public struct TeachingCase: Sendable, Equatable {
-    /// Where a lesion shows on one image, in that image's pixels.
-    public struct Appearance: Sendable, Equatable {
-        public var sopUID: String
-        public var x: Double
-        public var y: Double
-        /// [column, row, column, row] corners, when the sidecar gives them.
-        public var box: [Double]?
-    }
-    public struct Lesion: Sendable, Equatable {
-        public var label: String
-        public var diameterMM: Double
-        public var appearances: [Appearance]
-        /// "malignant", "benign", or the severity the sidecar gives.
-        public var nature: String?
-        public var radiusMM: Double { diameterMM / 2 }
-    }
+    /// Where a lesion shows on one image, in that image's pixels (scored by Review).
+    public typealias Appearance = TeachingLesion.Appearance
+    /// A ground-truth lesion (scored by Review's `TeachingScore`).
+    public typealias Lesion = TeachingLesion
 
     public var studyUID: String
     public var folder: String

@@ -70,12 +70,14 @@ func revealAI(_ state: inout AppState) -> [Effect] {
     }
     let ai = (e.aiResult?.trustedFindings ?? []).filter { $0.origin == .ai }   // never what an abstaining AI withheld
     let marks = state.findings.filter { $0.origin == .reader }
-    let items = Discordance.items(ai: ai, marks: marks, headers: state.headersBySOP(), reader: state.reader, studyUID: v.studyUID)
+    let outcome = Discordance.outcome(ai: ai, marks: marks, headers: state.headersBySOP(), reader: state.reader, studyUID: v.studyUID)
+    let items = outcome.records
     state.revealed.insert(v.studyUID)
     state.viewer!.screening!.revealed = true
     state.viewer!.screening!.discordances = items
     state.viewer!.findingSelection = 0
     state.message = items.isEmpty ? "AI revealed: it agrees with your marks" : "AI revealed: \(items.count) discordance(s) need a decision (A keep/accept, X reject)"
+        + (outcome.note.map { " — \($0)" } ?? "")
     if let i = state.entryIndex(uid: v.studyUID) { state.entries[i].review = .inProgress }
     return [.reveal(studyUID: v.studyUID, discordances: items)]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import Review
 
 /// Teaching sessions: the cases in order, the reveal that scores a quiz case, and the summary.
@@ -60,6 +61,7 @@ func revealTeachingCase(_ state: inout AppState) -> [Effect] {
     t.scores[v.studyUID] = score
     state.teaching = t
     state.message = "Score: \(score.hits) hit\(score.hits == 1 ? "" : "s"), \(score.misses) missed, \(score.falsePositives) false positive\(score.falsePositives == 1 ? "" : "s")"
+        + (score.unscored > 0 ? ", \(score.unscored) not scored (\(PixelGeometry.missingSpacingText))" : "")
     let number = (t.cases.firstIndex { $0.studyUID == v.studyUID } ?? 0) + 1
     return [.teachingResult(TeachingResultRecord(sessionKey: t.key, trainee: state.reader, studyUID: v.studyUID, caseNumber: number,
                                                  mode: t.mode.rawValue, assessment: t.assessments[v.studyUID] ?? "",

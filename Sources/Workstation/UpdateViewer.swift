@@ -175,17 +175,13 @@ func adjustWindow(_ state: inout AppState, _ action: Action) {
     state.message = "W/L \(w)"
 }
 
-/// Distance in mm between two image points (pixel spacing; 1 mm per pixel when unknown).
+/// Distance in mm between two image points of a frame; nil when it has no pixel spacing.
 func distanceMM(_ a: ImagePoint, _ b: ImagePoint, _ f: StackFrame) -> Double? {
-    guard let rs = f.rowSpacing, let cs = f.columnSpacing else { return nil }
-    let dx = (a.x - b.x) * cs, dy = (a.y - b.y) * rs
-    return (dx * dx + dy * dy).squareRoot()
+    f.geometry.distanceMM(from: (a.x, a.y), to: (b.x, b.y))
 }
 
-func formatMM(_ d: Double?) -> String {
-    guard let d else { return "n/a (no pixel spacing)" }
-    return String(format: "%.1f mm", d)
-}
+/// "12.3 mm", or "n/a (no pixel spacing)".
+func formatMM(_ d: Double?) -> String { PixelGeometry.describe(d) }
 
 /// Mouse in the viewer: wheel scrolls slices, click selects a viewport and sets the cursor (and
 /// the measurement or box ends with those tools), left-drag adjusts W/L.

@@ -60,6 +60,19 @@ final class SiteValidationTests: XCTestCase {
         XCTAssertEqual(LesionMatching.targets(gt, volumetric: false, sops: ["1.2.3", "9.9"]).count, 2, "each appearance is a target")
     }
 
+    /// Without pixel spacing only the box itself counts: 1 mm per pixel is never assumed, so neither
+    /// the 5 mm radius nor the 2 mm widening applies (at 1 mm per pixel, 4 px outside the box hit).
+    func testProjectionMatchingWithoutSpacingUsesTheBoxOnly() throws {
+        let gt = try truth("""
+        {"lesions": [{"diameter_mm": 10, "malignant": true, "appearances": [
+            {"view": "LCC", "sop_instance_uid": "1.2.3", "center_px": [100, 100], "bbox_px": [80, 90, 140, 110]},
+            {"view": "LMLO", "sop_instance_uid": "9.9", "center_px": [50, 50]}]}]}
+        """)
+        XCTAssertEqual(LesionMatching.hit(finding(px: [135, 100]), truth: gt, volumetric: false, spacing: nil)?.sopInstanceUID, "1.2.3")
+        XCTAssertNil(LesionMatching.hit(finding(px: [100, 111]), truth: gt, volumetric: false, spacing: nil))
+        XCTAssertNil(LesionMatching.hit(finding(px: [51, 50], sop: "9.9"), truth: gt, volumetric: false, spacing: nil))
+    }
+
     func testVolumeMatchingUsesMillimetres() throws {
         let gt = try truth(#"{"lesions": [{"diameter_mm": 6, "center_mm": [10, 20, 30]}, {"diameter_mm": 30, "center_mm": [100, 0, 0]}]}"#)
         XCTAssertEqual(LesionMatching.hit(finding(px: [0, 0], mm: [13, 24, 30]), truth: gt, volumetric: true, spacing: nil)?.lesion, 0)  // 5 mm

@@ -7,7 +7,8 @@ import Review
 enum Fixtures {
     static func header(study: String, series: String, sop: String, name: String = "Doe^Jane", id: String = "PID1",
                        date: String = "20260102", modality: String = "CT", description: String = "CT CHEST",
-                       instance: Int = 1, z: Double = 0, laterality: String = "", view: String = "") -> InstanceHeader {
+                       instance: Int = 1, z: Double = 0, laterality: String = "", view: String = "",
+                       pixelSpacing: [Double] = [0.5, 0.5]) -> InstanceHeader {
         let json: [String: Any] = [
             "path": "/nonexistent/\(sop).dcm", "sopClassUID": "1.2.840.10008.5.1.4.1.1.2", "sopInstanceUID": sop,
             "studyInstanceUID": study, "seriesInstanceUID": series, "patientName": name, "patientID": id,
@@ -15,7 +16,7 @@ enum Fixtures {
             "studyDescription": description, "accessionNumber": "ACC\(id)", "seriesDescription": "AXIAL",
             "seriesNumber": 1, "modality": modality, "bodyPart": "", "viewPosition": view, "laterality": laterality,
             "instanceNumber": instance, "imagePosition": [0, 0, z], "imageOrientation": [1, 0, 0, 0, 1, 0],
-            "pixelSpacing": [0.5, 0.5], "rows": 32, "columns": 32, "frames": 1,
+            "pixelSpacing": pixelSpacing, "rows": 32, "columns": 32, "frames": 1,
             "transferSyntaxUID": "1.2.840.10008.1.2.1", "hasPixelData": true,
         ]
         return try! JSONDecoder().decode(InstanceHeader.self, from: JSONSerialization.data(withJSONObject: json))

@@ -251,14 +251,46 @@ final class SecondReaderTests: XCTestCase {
         XCTAssertEqual(s.viewer?.activeViewport, 0)
     }
 
-    func testDiscordanceMatchingUsesMillimetres() {
-        let h = Dictionary(uniqueKeysWithValues: Self.headers.map { ($0.sopInstanceUID, $0) })
-        let ai = [Finding(key: "a", origin: .ai, label: "mass", sopUID: "5.5.1.1", centerX: 10, centerY: 10, diameterMM: 6)]
-        func mark(_ x: Double, sop: String = "5.5.1.1") -> Finding { Finding(key: "m", origin: .reader, label: "m", sopUID: sop, centerX: x, centerY: 10) }
-        // 0.5 mm pixels: 20 px = 10 mm (the minimum match distance) matches, 21 px does not; another view never does.
-        XCTAssertTrue(Discordance.items(ai: ai, marks: [mark(30)], headers: h, reader: "r", studyUID: "5.5").isEmpty)
-        XCTAssertEqual(Discordance.items(ai: ai, marks: [mark(31)], headers: h, reader: "r", studyUID: "5.5").map(\.kind), [.aiOnly, .readerOnly])
-        XCTAssertEqual(Discordance.items(ai: ai, marks: [mark(10, sop: "5.5.1.3")], headers: h, reader: "r", studyUID: "5.5").count, 2)
+    /// The reveal of a blinded read on a 0.2 mm mammogram (the spacing from the headers, as the
+    /// study index reads it): the 10 mm minimum is 50 px, so a mark 30 px (6 mm) from the AI's
+    /// 6 mm mass agrees and one 150 px (30 mm) away is discordant both ways. Without spacing, two
+    /// points never agree and the reveal message says why. (1 mm per pixel called 30 px 30 mm.)
+    func testRevealOnAPointTwoMillimetreMammogramMatchesInMillimetres() {
+        func reveal(markX: Double, spacing: [Double]) -> (items: [DiscordanceRecord], message: String) {
+            let headers = Self.views.enumerated().map { k, v in
+                Fixtures.header(study: "5.5", series: "5.5.1", sop: "5.5.1.\(k)", name: "Roe^Mary", id: "MG1", modality: "MG",
+                                description: "SCREENING MAMMO", instance: k + 1, laterality: v.0, view: v.1, pixelSpacing: spacing)
+            }
+            var s = AppState(columns: 130, rows: 40, reader: "alice")
+            s.workflow = .secondReader
+            _ = update(&s, .studiesLoaded(StudyIndex.group(headers)))
+            _ = update(&s, .aiResult(studyUID: "5.5", AIResult(findings: [
+                Finding(key: "mammo-demo:1", origin: .ai, label: "spiculated mass", probability: 0.93, risk: .high, seriesUID: "5.5.1",
+                        sopUID: "5.5.1.1", centerX: 100, centerY: 100, diameterMM: 6, model: Self.model),
+            ], model: Self.model, notForClinicalUse: true)))
+            Fixtures.keys(&s, [.enter])
+            let frames = headers.map { h in
+                StackFrame(width: 300, height: 300, values: [Float](repeating: 0, count: 300 * 300), rgb: [], sopUID: h.sopInstanceUID,
+                           path: h.path, frameIndex: 0, rowSpacing: spacing.first, columnSpacing: spacing.last, position: [],
+                           fileWindow: nil, monochrome1: false, laterality: h.laterality, viewPosition: h.viewPosition)
+            }
+            _ = update(&s, .seriesLoaded(ImageStack(seriesUID: "5.5.1", frames: frames, sliceSpacing: nil)))
+            mark(&s, viewport: 1, x: markX, y: 100, label: "mass")
+            Fixtures.keys(&s, [.char("b"), .char("1"), .char("4")])
+            guard case .reveal("5.5", let items)? = Fixtures.keys(&s, [.char("R")]).first else {
+                XCTFail("no reveal: \(s.message)")
+                return ([], s.message)
+            }
+            return (items, s.message)
+        }
+        XCTAssertEqual(reveal(markX: 130, spacing: [0.2, 0.2]).items, [])
+        let far = reveal(markX: 250, spacing: [0.2, 0.2])
+        XCTAssertEqual(far.items.map(\.kind), [.aiOnly, .readerOnly])
+        XCTAssertEqual(far.message, "AI revealed: 2 discordance(s) need a decision (A keep/accept, X reject)")
+        let unknown = reveal(markX: 105, spacing: [])
+        XCTAssertEqual(unknown.items.map(\.kind), [.aiOnly, .readerOnly])
+        XCTAssertEqual(unknown.message, "AI revealed: 2 discordance(s) need a decision (A keep/accept, X reject)"
+                       + " — no pixel spacing on 1 image: marks there agree with the AI only inside an outlined box")
     }
 }
 

@@ -38,8 +38,7 @@ public struct ProjectionImage: Sendable {
         guard values.count == d.rows * d.columns else {
             throw Problem(description: "decoded \(values.count) samples for a \(d.columns)×\(d.rows) image")
         }
-        let spacing = header.pixelSpacing.count == 2 && header.pixelSpacing.allSatisfy({ $0 > 0 && $0.isFinite })
-            ? (row: header.pixelSpacing[0], column: header.pixelSpacing[1]) : nil
+        let spacing = header.pixelGeometry.spacing.map { (row: $0.row, column: $0.column) }
         let laterality = ContralateralPairing.laterality(of: header)
         let view = header.viewPosition.uppercased()
         var image = ProjectionImage(sopInstanceUID: header.sopInstanceUID, columns: d.columns, rows: d.rows, values: values,

@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// Which ground-truth lesion a proposed finding hits: the validation's own rule, written from the
 /// sidecar's definitions and not shared with the training code (so `lightbox validate` checks the
@@ -9,6 +10,8 @@ import Foundation
 /// - Projection images (radiograph, mammography view): on the same image, the finding's centre
 ///   lies inside the lesion's box widened by 2 mm, or within max(diameter / 2, 5 mm) of its centre.
 ///   Each appearance of a mammography lesion is its own target, as in the cards' per-view FROC.
+///   Without pixel spacing (`PixelGeometry`'s rule: never assume 1 mm per pixel) only the box
+///   itself counts, unwidened; a lesion with no box on that image cannot be hit.
 ///
 /// A target is one (lesion, image) pair for projection images and one lesion for CT.
 public enum LesionMatching {
@@ -42,18 +45,18 @@ public enum LesionMatching {
             return best?.0
         }
         guard finding.centerPX.count == 2 else { return nil }
-        let s = spacing ?? (column: 1, row: 1)
+        let geometry = PixelGeometry(rowSpacing: spacing?.row, columnSpacing: spacing?.column)
         let (fx, fy) = (finding.centerPX[0], finding.centerPX[1])
         var best: (Target, Double)?
         for (i, l) in truth.lesions.enumerated() {
             for a in l.views where a.sopInstanceUID == finding.sopInstanceUID {
                 var d = Double.infinity
-                if let c = a.centerPX, c.count == 2 {
-                    d = (((fx - c[0]) * s.column) * ((fx - c[0]) * s.column) + ((fy - c[1]) * s.row) * ((fy - c[1]) * s.row)).squareRoot()
+                if let c = a.centerPX, c.count == 2, let mm = geometry.distanceMM(from: (fx, fy), to: (c[0], c[1])) {
+                    d = mm
                 }
                 var inside = false
                 if let b = a.bboxPX, b.count == 4 {
-                    let mx = 2 / s.column, my = 2 / s.row
+                    let mx = geometry.columnSpacingMM.map { 2 / $0 } ?? 0, my = geometry.rowSpacingMM.map { 2 / $0 } ?? 0
                     inside = fx >= min(b[0], b[2]) - mx && fx <= max(b[0], b[2]) + mx && fy >= min(b[1], b[3]) - my && fy <= max(b[1], b[3]) + my
                 }
                 guard inside || d <= radius(l) else { continue }

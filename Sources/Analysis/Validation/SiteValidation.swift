@@ -113,7 +113,7 @@ public enum SiteValidation {
                       counts: (GroundTruth, LesionMatching.Target) -> Bool = { _, _ in true }) -> [ValidationMetrics.Candidate] {
         var seen = Set<LesionMatching.Target>()
         return findings.map { f in
-            let spacing = headers[f.sopInstanceUID].flatMap { h in h.pixelSpacing.count == 2 ? (column: h.pixelSpacing[1], row: h.pixelSpacing[0]) : nil }
+            let spacing = headers[f.sopInstanceUID]?.pixelGeometry.spacing.map { (column: $0.column, row: $0.row) }
             guard let t = LesionMatching.hit(f, truth: truth, volumetric: volumetric, spacing: spacing) else {
                 return .init(probability: f.probability, hit: false)
             }

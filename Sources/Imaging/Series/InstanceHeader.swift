@@ -58,7 +58,9 @@ public struct InstanceHeader: Codable, Sendable, Equatable {
         instanceNumber = ds.int(.instanceNumber)
         imagePosition = ds.doubles(.imagePositionPatient)
         imageOrientation = ds.doubles(.imageOrientationPatient)
-        pixelSpacing = ds.doubles(.pixelSpacing).isEmpty ? ds.doubles(.imagerPixelSpacing) : ds.doubles(.pixelSpacing)
+        // Pixel Spacing when it is usable, else Imager Pixel Spacing (see PixelGeometry).
+        let own = ds.doubles(.pixelSpacing), imager = ds.doubles(.imagerPixelSpacing)
+        pixelSpacing = PixelGeometry(pixelSpacing: own).isKnown || imager.isEmpty ? own : imager
         sliceThickness = ds.double(.sliceThickness)
         rows = ds.int(.rows) ?? 0
         columns = ds.int(.columns) ?? 0
