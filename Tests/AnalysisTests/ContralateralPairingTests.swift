@@ -87,7 +87,7 @@ final class ContralateralPairingTests: XCTestCase {
         let models = repo.appendingPathComponent("Models")
         guard FileManager.default.fileExists(atPath: models.appendingPathComponent("mammo-suspicion-v1.onnx").path) else { throw XCTSkip("no Models/") }
         let entry = try XCTUnwrap(try ModelCatalog(folder: models).entries.first { $0.card.id == "mammo-suspicion-v1" })
-        let details = CardDetails(card: entry.card)
+        let details = entry.details
         guard details.contralateralChannel else { return XCTFail("the mammography card declares no contralateral_channel") }
         let analyzer = ImageAnalyzer(model: try Model.load(entry.url), card: entry.card, details: details)
         let h = try headers()

@@ -30,21 +30,35 @@ final class PreprocessingTests: XCTestCase {
         XCTAssertEqual(n, [0, 0.5, 1])
     }
 
-    func testCardCandidateRulesAreReadFromTheCardText() {
-        let ct = CardDetails.parse("stack slice heatmaps to [Z,H,W]; candidates are voxels equal to the 3x7x7 max of their neighbourhood with p >= 0.1; greedy suppression within 10 mm; candidate score = peak p")
+    /// The candidate rule is structured fields of the card, required: a card without it (or with a
+    /// malformed one) is an error, never a silent default.
+    func testCardCandidateRuleIsStructuredAndRequired() throws {
+        let ct = try CardDetails(json: ["postprocessing": ["candidate_rule": ["minimum_peak": 0.1, "window": 7, "slice_window": 3,
+                                                                             "suppression_mm": 10]]]).candidates
         XCTAssertEqual(ct.window, 7)
         XCTAssertEqual(ct.sliceWindow, 3)
         XCTAssertEqual(ct.minimumPeak, 0.1)
         XCTAssertEqual(ct.suppressionMM, 10)
         XCTAssertNil(ct.suppressionPX)
-        let mg = CardDetails.parse("local maxima (7x7) of the heatmap with p >= 0.2, greedy suppression within 8 px (about 6 mm); candidate score = peak p")
-        XCTAssertEqual(mg.window, 7)
+        let mg = try CardDetails(json: ["postprocessing": ["candidate_rule": ["minimum_peak": 0.2, "window": 5, "suppression_px": 8]]]).candidates
+        XCTAssertEqual(mg.window, 5)
+        XCTAssertEqual(mg.sliceWindow, 1)
         XCTAssertEqual(mg.minimumPeak, 0.2)
         XCTAssertEqual(mg.suppressionPX, 8)
         XCTAssertNil(mg.suppressionMM)
-        let details = CardDetails(json: ["preprocessing": ["invert_monochrome1": false, "resample": "bilinear to 256x256"]])
+        let details = try CardDetails(json: ["preprocessing": ["invert_monochrome1": false, "resample": "bilinear to 256x256"],
+                                             "postprocessing": ["candidate_rule": ["minimum_peak": 0.1, "window": 7, "suppression_px": 8]]])
         XCTAssertFalse(details.invertMonochrome1)
         XCTAssertFalse(details.areaResample)
+        // The prose alone no longer counts, and every malformed rule is named.
+        let prose: [String: Any] = ["candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression within 8 px"]
+        XCTAssertThrowsError(try CardDetails(json: ["postprocessing": prose]))
+        for bad: [String: Any] in [["minimum_peak": 1.5, "window": 7, "suppression_px": 8],
+                                   ["minimum_peak": 0.1, "window": 6, "suppression_px": 8],
+                                   ["minimum_peak": 0.1, "window": 7],
+                                   ["minimum_peak": 0.1, "window": 7, "suppression_px": 8, "suppression_mm": 10]] {
+            XCTAssertThrowsError(try CardDetails(json: ["postprocessing": ["candidate_rule": bad]]), "\(bad)")
+        }
     }
 
     func testPeaksAreLocalMaximaWithSuppression() {

@@ -188,7 +188,7 @@ final class StudyAnalysisTests: XCTestCase {
                                        bitsStored: image.bitsStored, pixelSpacing: image.pixelSpacing, imagePosition: image.imagePosition,
                                        imageOrientation: image.imageOrientation, laterality: "", viewPosition: "PA")
         let entry = try XCTUnwrap(catalog.entries.first)
-        let analyzer = ImageAnalyzer(model: try Inference.Model.load(entry.url), card: entry.card)
+        let analyzer = ImageAnalyzer(model: try Inference.Model.load(entry.url), card: entry.card, details: entry.details)
         XCTAssertEqual(try analyzer.input(for: image), try analyzer.input(for: inverted))
         XCTAssertNotEqual(try analyzer.input(for: image), try analyzer.input(for: ProjectionImage(
             sopInstanceUID: "x", columns: image.columns, rows: image.rows, values: image.values, photometricInterpretation: "MONOCHROME2",

@@ -66,6 +66,20 @@ def check(card_path: str) -> list[str]:
         errs.append("preprocessing.window_hu should be {center, width}")
     if w is None and pp.get("percentile_normalization") is None:
         errs.append("preprocessing needs window_hu or percentile_normalization")
+    post = need(card, "postprocessing", dict, "") or {}
+    rule = need(post, "candidate_rule", dict, "postprocessing.")
+    if rule is not None:
+        # The fields Lightbox reads must say what the prose (what the evaluation did) says.
+        prose = str(post.get("candidates", "")).lower()
+        if f"p >= {rule.get('minimum_peak')}" not in prose:
+            errs.append("postprocessing.candidate_rule.minimum_peak disagrees with postprocessing.candidates")
+        window = f"{rule.get('slice_window')}x{rule.get('window')}x{rule.get('window')}" if "slice_window" in rule \
+            else f"({rule.get('window')}x{rule.get('window')})"
+        if window not in prose:
+            errs.append(f"postprocessing.candidate_rule window {window} disagrees with postprocessing.candidates")
+        radius = f"within {rule['suppression_mm']} mm" if "suppression_mm" in rule else f"within {rule.get('suppression_px')} px"
+        if radius not in prose:
+            errs.append(f"postprocessing.candidate_rule '{radius}' disagrees with postprocessing.candidates")
     outs = need(card, "outputs", dict, "") or {}
     for lvls in (outs.get("risk_levels") or {}).values():
         th = [l.get("threshold") for l in lvls]

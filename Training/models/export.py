@@ -85,6 +85,9 @@ def card_static(task):
             "postprocessing": {"candidates": "stack slice heatmaps to [Z,H,W]; candidates are voxels equal to the "
                                              "3x7x7 max of their neighbourhood with p >= 0.1; greedy suppression "
                                              "within 10 mm; candidate score = peak p",
+                               # The same rule as fields: what Lightbox reads (CardDetails; required).
+                               "candidate_rule": {"minimum_peak": 0.1, "window": 7, "slice_window": 3,
+                                                  "suppression_mm": 10},
                                "measurement": "connected component of p >= 0.5 around the peak (26-connected, on "
                                               "the CT grid); diameter = longest in-plane diameter on the slice "
                                               "of largest cross-section, short diameter perpendicular to it, "
@@ -131,7 +134,8 @@ def card_static(task):
                                                        {"name": "high", "threshold": 0.6},
                                                        {"name": "critical", "threshold": 0.9}]}},
             "postprocessing": {"candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression "
-                                             "within 8 px (about 6 mm); candidate score = peak p"},
+                                             "within 8 px (about 6 mm); candidate score = peak p",
+                               "candidate_rule": {"minimum_peak": 0.1, "window": 7, "suppression_px": 8}},
         }
     if task == "cxr":
         return {
@@ -170,6 +174,7 @@ def card_static(task):
                                                         {"name": "critical", "threshold": 0.9}]}},
             "postprocessing": {"candidates": "local maxima (7x7) of the heatmap with p >= 0.1, greedy suppression "
                                              "within 10 mm (6 px at 1.6 mm per heatmap pixel); candidate score = peak p",
+                               "candidate_rule": {"minimum_peak": 0.1, "window": 7, "suppression_mm": 10},
                                "measurement_suggested": "not validated: connected component of p >= 0.5 around "
                                                         "the peak; diameter = equivalent-circle diameter of its area "
                                                         "(heatmap pixel = 4x the native pixel spacing)"},

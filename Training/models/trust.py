@@ -563,6 +563,8 @@ def trust(task, real=True):
         card["postprocessing"]["candidates"] = ("stack slice heatmaps to [Z,H,W]; candidates are voxels equal to the "
                                                 "3x7x7 max of their neighbourhood with p >= 0.1; greedy suppression "
                                                 "within 10 mm; candidate score = peak p (what evaluate.py measures)")
+    if task == "head_ct" and "candidate_rule" not in card["postprocessing"]:
+        card["postprocessing"]["candidate_rule"] = {"minimum_peak": 0.1, "window": 7, "slice_window": 3, "suppression_mm": 10}
     card["postprocessing"].pop("mirror_suppression", None)
     card["postprocessing"].pop("second_suppression", None)
     if post_note:

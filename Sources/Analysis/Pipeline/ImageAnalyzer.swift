@@ -15,8 +15,8 @@ public struct ImageAnalyzer {
     /// The output kept as `Output.features` (the content detector's features), if any.
     public let featureOutput: String?
 
-    public init(model: Model, card: ModelCard, details: CardDetails? = nil, featureOutput: String? = nil) {
-        self.model = model; self.card = card; self.details = details ?? CardDetails(card: card); self.featureOutput = featureOutput
+    public init(model: Model, card: ModelCard, details: CardDetails, featureOutput: String? = nil) {
+        self.model = model; self.card = card; self.details = details; self.featureOutput = featureOutput
     }
 
     /// The model's outputs for one image: the heatmap on the model grid and the image-level score.

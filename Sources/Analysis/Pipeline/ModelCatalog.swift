@@ -15,23 +15,41 @@ public struct ModelCatalog: Sendable {
         public let verified: Bool
         /// The card's content detector, calibration and operating point (`ModelTrust`).
         public let trust: ModelTrust
-        /// Why the card's trust sections could not be read; such a model does not run.
-        public let trustProblem: String?
+        /// The card's preprocessing switches and candidate rule.
+        public let details: CardDetails
+        /// Why the card could not be read (its trust sections or its candidate rule); such a model
+        /// does not run, and its runs say why.
+        public let cardProblem: String?
         /// The card's post-processing rules beyond the candidate rule.
         public let postProcessing: CardPostProcessing
 
-        /// `trust` and `postProcessing` default to what the card file at `card.path` says.
-        public init(card: ModelCard, url: URL, verified: Bool, trust: ModelTrust? = nil, postProcessing: CardPostProcessing? = nil) {
+        /// `trust`, `details` and `postProcessing` default to what the card file at `card.path` says;
+        /// the file is read once, here.
+        public init(card: ModelCard, url: URL, verified: Bool, trust: ModelTrust? = nil, details: CardDetails? = nil,
+                    postProcessing: CardPostProcessing? = nil) {
             self.card = card; self.url = url; self.verified = verified
             let data = card.path.flatMap { FileManager.default.contents(atPath: $0) }
+            let root = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
             self.postProcessing = postProcessing ?? data.map { CardPostProcessing(cardJSON: $0) } ?? CardPostProcessing()
-            if let trust {
-                self.trust = trust; trustProblem = nil
+            var problems: [String] = []
+            if let details {
+                self.details = details
             } else {
-                do { self.trust = try data.map { try ModelTrust(cardJSON: $0) } ?? ModelTrust(); trustProblem = nil } catch {
-                    self.trust = ModelTrust(); trustProblem = "\(error)"
+                do {
+                    guard let root else { throw CardDetails.Problem(description: "the card file cannot be read") }
+                    self.details = try CardDetails(json: root)
+                } catch {
+                    self.details = CardDetails(); problems.append("\(error)")
                 }
             }
+            if let trust {
+                self.trust = trust
+            } else {
+                do { self.trust = try data.map { try ModelTrust(cardJSON: $0) } ?? ModelTrust() } catch {
+                    self.trust = ModelTrust(); problems.append("\(error)")
+                }
+            }
+            cardProblem = problems.isEmpty ? nil : problems.joined(separator: "; ")
         }
 
         /// Slice-wise CT model (HU window) rather than a 2-D projection-image model.

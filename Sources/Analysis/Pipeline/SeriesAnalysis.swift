@@ -35,7 +35,7 @@ public struct SeriesAnalysis {
         var extractor = VolumeFindingExtractor(kind: kind, threshold: threshold,
                                                model: .init(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256),
                                                ood: outOfDistribution, patient: patient)
-        extractor.rule = CardDetails(card: entry.card).candidates
+        extractor.rule = entry.details.candidates
         findings = extractor.findings(volume: volume, grid: grid, sourceProbabilities: probabilities)
     }
 }

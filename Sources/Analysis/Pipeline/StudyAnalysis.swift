@@ -158,7 +158,7 @@ public enum StudyAnalysis {
             run.message = ModelCatalog.Problem.unverified(entry.url.lastPathComponent).description
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
-        if let problem = entry.trustProblem {
+        if let problem = entry.cardProblem {
             run.status = .error
             run.message = problem
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
@@ -172,7 +172,7 @@ public enum StudyAnalysis {
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         }
         var options = options
-        let details = CardDetails(card: entry.card)   // read once per run (it reads the card file)
+        let details = entry.details
         options.threshold = options.threshold ?? entry.trust.operatingPoint.map { Float($0.threshold) }
             ?? details.operatingThreshold ?? 0.5
         let key = cache.map { $0.key(series: series, modelSHA256: entry.card.sha256, options: options) }
@@ -245,7 +245,7 @@ public enum StudyAnalysis {
         let headers = series.instances.filter { $0.hasPixelData && $0.rows > 0 && $0.frames == 1 }
         guard !headers.isEmpty else { throw ImageProblem(description: "the series has no single-frame images") }
         let model = try Model.load(entry.url)
-        let details = CardDetails(card: entry.card)
+        let details = entry.details
         let plan = ProjectionBatches(headers: headers, pairContralateral: details.contralateralChannel)
         let analyzer = ImageAnalyzer(model: model, card: entry.card, details: details, featureOutput: entry.trust.detector?.featureOutput)
         var distances: [Double] = []
