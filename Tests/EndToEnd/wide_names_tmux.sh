@@ -80,12 +80,12 @@ print(-1 if i < 0 else sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 f
 }
 
 shot=$(screen)
-row=$(grep -F "JP-0001" <<<"$shot" | head -1)
+row=$(grep -F "Yamada" <<<"$shot" | head -1)
 header=$(grep -F "PATIENT" <<<"$shot" | head -1)
-ascii=$(grep -F "US-0002" <<<"$shot" | head -1)
+ascii=$(grep -F "Smith John" <<<"$shot" | head -1)
 if grep -qF "山田 太郎" <<<"$row"; then ok "worklist shows the kanji (山田 太郎)"; else fail "worklist row has no kanji: '$row'"; fi
 if grep -qF "Yamada Tarou" <<<"$row"; then ok "worklist keeps the alphabetic group"; else fail "no 'Yamada Tarou' in '$row'"; fi
-absent "no ??? in place of the name" "???"
+absent "no ?? in place of the name" "??"
 hd=$(col "$header" "DATE"); rd=$(col "$row" "2026-03-04"); ad=$(col "$ascii" "2025-01-01")
 check "DATE column after the kanji lines up with the header" "$rd" "$hd"
 check "DATE column lines up with the ASCII-named row" "$rd" "$ad"
@@ -100,7 +100,8 @@ top=$(head -1 <<<"$shot")
 label="Yamada Tarou 山田 太郎 [JP-0001]"
 if grep -qF "$label  2026-03-04" <<<"$top"; then ok "viewer header shows the name with kanji, then the date"; else fail "viewer header: '$top'"; fi
 lc=$(col "$top" "$label"); dc=$(col "$top" "2026-03-04")
-check "the date starts where the name's display width says" "$dc" "$((lc + 31 + 2))"
+lw=$(col "$label|" "|")   # the label's own display width (32: each kanji counts two)
+check "the date starts where the name's display width says" "$dc" "$((lc + lw + 2))"
 n=$(grep -cF "$label" <<<"$shot")
 if [ "$n" -ge 2 ]; then ok "viewport annotation shows the name too"; else fail "name on $n line(s) in the viewer, want header and viewport"; fi
 keys q
