@@ -1,7 +1,7 @@
 /// Writes ``PlacedLabel``s as terminal text next to (over) an image drawn at a screen origin.
 ///
 /// Text is sanitised again here (a label may have been built by hand) and truncated at the
-/// right edge given by `maxColumn`. With ``ColorDepth/none`` there is no cursor addressing, so
+/// right edge given by `maxColumn`, by display width. With ``ColorDepth/none`` there is no cursor addressing, so
 /// labels become a plain legend, one per line, after the image.
 public enum LabelWriter {
     public static func bytes(for labels: [PlacedLabel], originRow: Int, originColumn: Int,
@@ -20,8 +20,14 @@ public enum LabelWriter {
             let q = ColorQuantizer(depth: depth)
             let fg = q.quantize(Float(label.color.r), Float(label.color.g), Float(label.color.b), x: 0, y: 0)
             let bg = q.quantize(Float(theme.background.r), Float(theme.background.g), Float(theme.background.b), x: 0, y: 0)
-            for scalar in text.unicodeScalars.prefix(room) {
+            // Display width, not scalars: a kanji takes two cells and one that would cross the
+            // right edge is left out.
+            var used = 0
+            for character in text {
+                guard let (scalar, width) = TerminalText.glyph(character) else { continue }
+                if used + width > room { break }
                 writer.write(Cell(glyph: scalar.value, foreground: fg, background: bg), into: &out)
+                used += width
             }
             writer.reset(into: &out)
         }

@@ -31,6 +31,8 @@ public struct SGRWriter {
 
     @inline(__always)
     public mutating func write(_ cell: Cell, into out: inout [UInt8]) {
+        // The right half of a wide character: drawn with the left half.
+        if cell.glyph == Cell.continuationGlyph { return }
         if depth == .none { Self.appendUTF8(cell.glyph, into: &out); return }
         var glyph = cell.glyph, f = cell.foreground, b = cell.background
         var needF: Bool, needB: Bool

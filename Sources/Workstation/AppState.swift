@@ -1,3 +1,4 @@
+import DICOM
 import Imaging
 import Review
 import TerminalGraphics
@@ -117,12 +118,12 @@ public struct AppState: Sendable {
         }
     }
 
-    /// Patient shown for an entry: name and ID, or "Patient N" when de-identifying. Sanitised.
+    /// Patient shown for an entry: name (alphabetic and ideographic groups, so kanji show) and ID,
+    /// or "Patient N" when de-identifying. Sanitised.
     public func patientLabel(_ e: StudyEntry) -> String {
         if deidentify { return "Patient \(e.ordinal)" }
         let h = e.study.first
-        let name = h.patientName.replacingOccurrences(of: "^", with: " ").split(separator: "=").first.map(String.init) ?? ""
-        return TextSanitizer.sanitize("\(name.trimmingCharacters(in: .whitespaces)) [\(h.patientID)]")
+        return TextSanitizer.sanitize("\(PersonName(h.patientName).displayName) [\(h.patientID)]")
     }
 
     public func entry(uid: String) -> StudyEntry? { entryIndex(uid: uid).map { entries[$0] } }

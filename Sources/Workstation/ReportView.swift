@@ -17,7 +17,8 @@ enum ReportView {
 }
 
 extension Text {
-    /// `s` broken into lines of at most `width` cells at spaces (long words are cut).
+    /// `s` broken into lines of at most `width` cells at spaces (long words are cut), measured
+    /// in display width.
     static func wrap(_ s: String, _ width: Int) -> [String] {
         guard width > 0 else { return [] }
         if s.isEmpty { return [""] }
@@ -25,13 +26,16 @@ extension Text {
         var current = ""
         for word in s.split(separator: " ", omittingEmptySubsequences: true) {
             var w = String(word)
-            while w.count > width {
+            while Text.width(w) > width {
                 if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(w.prefix(width)))
-                w = String(w.dropFirst(width))
+                // At least one character per line, so a width-1 wrap of a kanji still ends.
+                var head = Text.prefix(w, width)
+                if head.isEmpty, let first = w.first { head = String(first) }
+                lines.append(head)
+                w = String(w.dropFirst(head.count))
             }
             if current.isEmpty { current = w }
-            else if current.count + 1 + w.count <= width { current += " " + w }
+            else if Text.width(current) + 1 + Text.width(w) <= width { current += " " + w }
             else { lines.append(current); current = w }
         }
         if !current.isEmpty { lines.append(current) }

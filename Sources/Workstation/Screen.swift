@@ -1,10 +1,22 @@
 import TerminalGraphics
 
-/// One text cell of the in-memory screen.
+/// One text cell of the in-memory screen. A wide character (see `TerminalText`) takes two: its
+/// cell, then a continuation cell that stands for its right half and is never drawn on its own.
 public struct ScreenCell: Equatable, Sendable {
     public var character: Character
     public var style: Style
+    /// The right half of the wide character in the cell to the left.
+    public var isContinuation = false
+
+    public init(character: Character, style: Style) { self.character = character; self.style = style }
+
     public static let blank = ScreenCell(character: " ", style: .normal)
+
+    static func continuation(_ style: Style) -> ScreenCell {
+        var cell = ScreenCell(character: " ", style: style)
+        cell.isContinuation = true
+        return cell
+    }
 }
 
 /// An image to draw at a cell rectangle after the text: already windowed, cropped and with its
@@ -40,42 +52,56 @@ public struct Screen: Sendable {
     }
 
     /// Writes `text` from (row, column), at most `width` cells (default: to the right edge).
-    /// Control characters are replaced; wide characters take one cell here (the backend pads).
+    ///
+    /// Cells follow `TerminalText`: control characters draw as "?", a wide character takes two
+    /// cells, and one that would straddle the limit (or the left edge) is not drawn by halves: its
+    /// visible cell is padded with a space instead. Writing over half of a wide character already
+    /// on the screen blanks its other half, so the grid never holds half a character.
     public mutating func put(_ text: String, row: Int, column: Int, style: Style = .normal, width: Int? = nil) {
         guard row >= 0, row < rows else { return }
         let limit = min(columns, column + (width ?? columns))
         var c = column
         for ch in text {
             if c >= limit { break }
-            if c >= 0 {
-                let printable = ch.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && !(0x80 ..< 0xA0).contains($0.value) }
-                // Double-width characters would shift the rest of the row: one cell, one column.
-                let safe: Character = printable && !Self.isWide(ch) ? ch : "?"
-                cells[row * columns + c] = ScreenCell(character: safe, style: style)
+            guard let (scalar, w) = TerminalText.glyph(ch) else { continue }
+            if c + w > limit || c < 0 {
+                // Straddles the limit or the left edge: pad what is visible of it.
+                var x = max(0, c)
+                while x < min(limit, c + w) { set(row, x, ScreenCell(character: " ", style: style)); x += 1 }
+                if c + w > limit { break }
+            } else {
+                set(row, c, ScreenCell(character: Character(scalar), style: style))
+                if w == 2 { set(row, c + 1, .continuation(style)) }
             }
-            c += 1
+            c += w
         }
     }
 
-    /// East Asian wide and emoji ranges (two terminal columns).
-    static func isWide(_ ch: Character) -> Bool {
-        guard let v = ch.unicodeScalars.first?.value else { return false }
-        return (0x1100 ... 0x115F).contains(v) || (0x2E80 ... 0xA4CF).contains(v) || (0xAC00 ... 0xD7A3).contains(v)
-            || (0xF900 ... 0xFAFF).contains(v) || (0xFE30 ... 0xFE4F).contains(v) || (0xFF00 ... 0xFF60).contains(v)
-            || (0xFFE0 ... 0xFFE6).contains(v) || (0x1F300 ... 0x1FAFF).contains(v) || (0x20000 ... 0x3FFFD).contains(v)
-    }
-
-    /// Fills a rectangle.
+    /// Fills a rectangle with a one-cell `character`.
     public mutating func fill(row: Int, column: Int, rows h: Int, columns w: Int, style: Style, character: Character = " ") {
+        let cell = ScreenCell(character: character, style: style)
         for r in max(0, row) ..< min(rows, row + h) {
-            for c in max(0, column) ..< min(columns, column + w) { cells[r * columns + c] = ScreenCell(character: character, style: style) }
+            for c in max(0, column) ..< min(columns, column + w) { set(r, c, cell) }
         }
     }
 
-    /// A row as a string with trailing spaces trimmed.
+    /// Puts `cell` at (row, column), in range, first blanking the other half of a wide character
+    /// it overwrites half of (a continuation `cell` is written right after its left half).
+    private mutating func set(_ row: Int, _ column: Int, _ cell: ScreenCell) {
+        let i = row * columns + column
+        if cells[i].isContinuation, column > 0, !cell.isContinuation {
+            cells[i - 1].character = " "
+        }
+        if column + 1 < columns, cells[i + 1].isContinuation {
+            cells[i + 1] = ScreenCell(character: " ", style: cells[i + 1].style)
+        }
+        cells[i] = cell
+    }
+
+    /// A row as a string with trailing spaces trimmed; a wide character appears once.
     public func line(_ row: Int) -> String {
         guard row >= 0, row < rows else { return "" }
-        var s = String(cells[row * columns ..< (row + 1) * columns].map(\.character))
+        var s = String(cells[row * columns ..< (row + 1) * columns].filter { !$0.isContinuation }.map(\.character))
         while s.last == " " { s.removeLast() }
         return s
     }

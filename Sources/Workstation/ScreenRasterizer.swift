@@ -24,6 +24,26 @@ struct ScreenRasterizer {
         }
     }
 
+    /// The glyph for screen cell (r, c). A wide character's right half becomes a continuation cell
+    /// (sent as nothing); should a half ever stand alone it is drawn as a space, so the terminal's
+    /// cursor and the canvas's column count can never disagree.
+    func glyph(_ screen: Screen, _ r: Int, _ c: Int) -> UInt32 {
+        let cell = screen[r, c]
+        if cell.isContinuation {
+            return c > 0 && !screen[r, c - 1].isContinuation && isWide(screen[r, c - 1]) ? Cell.continuationGlyph : 0x20
+        }
+        // Cells come from `Screen.put` (sanitised); a control or zero-width scalar from elsewhere
+        // would move the cursor, so it is drawn as a space.
+        guard let scalar = cell.character.unicodeScalars.first, scalar.value >= 0x20, !(0x7F...0x9F).contains(scalar.value),
+              DisplayWidth.of(scalar) > 0 else { return 0x20 }
+        if isWide(cell) && !(c + 1 < screen.columns && screen[r, c + 1].isContinuation) { return 0x20 }
+        return scalar.value
+    }
+
+    private func isWide(_ cell: ScreenCell) -> Bool {
+        cell.character.unicodeScalars.first.map { DisplayWidth.of($0) == 2 } ?? false
+    }
+
     /// The cells of `screen`, with cell-protocol images drawn in.
     func cells(_ screen: Screen, theme: Theme, pixelProtocol: Bool) -> CellBuffer {
         var buffer = CellBuffer(columns: max(1, screen.columns), rows: max(1, screen.rows))
@@ -31,7 +51,7 @@ struct ScreenRasterizer {
             for c in 0 ..< screen.columns {
                 let cell = screen[r, c]
                 let (fg, bg) = colors(cell.style, theme: theme)
-                buffer.cells[r * buffer.columns + c] = Cell(glyph: cell.character.unicodeScalars.first?.value ?? 0x20, foreground: fg, background: bg)
+                buffer.cells[r * buffer.columns + c] = Cell(glyph: glyph(screen, r, c), foreground: fg, background: bg)
             }
         }
         guard !pixelProtocol else { return buffer }

@@ -10,7 +10,7 @@ enum StatusLine {
         var right = state.message
         if let p = anyLoading { right = progressBar(p, width: 12) + " loading " + (right.isEmpty ? "" : "· " + right) }
         if !right.isEmpty {
-            let start = max(left.count + 3, screen.columns - right.count - 1)
+            let start = max(Text.width(left) + 3, screen.columns - Text.width(right) - 1)
             screen.put(right, row: row, column: start, style: .status)
         }
     }
@@ -33,6 +33,6 @@ enum StatusLine {
         screen.fill(row: row, column: 0, rows: 1, columns: screen.columns, style: .prompt)
         let label = p.choices.isEmpty ? p.title + ": " : "or type: "
         screen.put(label + p.text, row: row, column: 1, style: .prompt)
-        screen.cursor = (row, min(screen.columns - 1, 1 + label.count + p.text.count))
+        screen.cursor = (row, min(screen.columns - 1, 1 + Text.width(label) + Text.width(p.text)))
     }
 }

@@ -29,12 +29,14 @@ public func view(_ state: AppState) -> Screen {
 
 /// Text helpers shared by the views.
 enum Text {
-    /// `s` cut or padded to exactly `width` cells.
-    static func fit(_ s: String, _ width: Int) -> String {
-        guard width > 0 else { return "" }
-        if s.count > width { return String(s.prefix(max(0, width - 1))) + "…" }
-        return s + String(repeating: " ", count: width - s.count)
-    }
+    /// `s` cut or padded to exactly `width` cells (display width: a kanji takes two).
+    static func fit(_ s: String, _ width: Int) -> String { TerminalText.fit(s, width) }
+
+    /// Cells `s` takes on the screen.
+    static func width(_ s: String) -> Int { TerminalText.width(s) }
+
+    /// The longest prefix of `s` that fits in `width` cells.
+    static func prefix(_ s: String, _ width: Int) -> String { String(TerminalText.prefix(s, fitting: max(0, width)).text) }
 
     /// DICOM date YYYYMMDD as YYYY-MM-DD.
     static func date(_ d: String) -> String {

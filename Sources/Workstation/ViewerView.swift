@@ -17,7 +17,7 @@ enum ViewerView {
         screen.put(title, row: 0, column: 1, style: .header)
         if let r = e.aiResult, r.notForClinicalUse, v.aiOverlay, !state.isBlinded(e.uid) {
             let banner = " AI: \(TextSanitizer.sanitize(r.model?.id ?? "model")) — NOT FOR CLINICAL USE "
-            screen.put(banner, row: 0, column: max(0, screen.columns - banner.count - 1), style: .banner)
+            screen.put(banner, row: 0, column: max(0, screen.columns - Text.width(banner) - 1), style: .banner)
         }
         drawSeriesStrip(state, e, into: &screen)
         for vp in state.viewports { drawViewport(state, vp, into: &screen) }
@@ -44,15 +44,15 @@ enum ViewerView {
             let h = s.first
             let progress = state.loading[s.seriesInstanceUID].map { " " + Text.percent($0) } ?? ""
             let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(TextSanitizer.sanitize(h.seriesDescription)) (\(s.instances.count))\(progress) "
-            let text = String(label.prefix(40))
+            let text = Text.prefix(label, 40)
             screen.put(text, row: ScreenLayout.seriesRow, column: x, style: i == v.seriesIndex ? .selected : .dim)
-            x += text.count + 1
+            x += Text.width(text) + 1
             if x >= screen.columns { break }
         }
         if v.hanging {
             let prior = v.priorStudyUID == nil ? "no prior" : (v.showPrior ? "PRIOR shown (p)" : "prior available (p)")
             let text = " hanging: RCC|LCC / RMLO|LMLO · \(prior) "
-            screen.put(text, row: ScreenLayout.seriesRow, column: max(x, screen.columns - ScreenLayout.panelWidth(state) - text.count - 1), style: .accent)
+            screen.put(text, row: ScreenLayout.seriesRow, column: max(x, screen.columns - ScreenLayout.panelWidth(state) - Text.width(text) - 1), style: .accent)
         }
     }
 
@@ -62,7 +62,7 @@ enum ViewerView {
         guard let f = vp.frame, let g = state.geometry(vp), let (image, overlays) = ImageComposer.compose(state, vp, g) else {
             let text = state.loading[vp.stackUID].map { "Loading " + StatusLine.progressBar($0, width: 10) }
                 ?? (state.stacks[vp.stackUID] == nil ? "Loading…" : "No image")
-            screen.put(text, row: r.row + r.rows / 2, column: r.column + max(0, (r.columns - text.count) / 2), style: .dim)
+            screen.put(text, row: r.row + r.rows / 2, column: r.column + max(0, (r.columns - Text.width(text)) / 2), style: .dim)
             if v.hanging { screen.put(vp.title, row: r.row, column: r.column + 1, style: .accent) }
             return
         }
@@ -72,8 +72,8 @@ enum ViewerView {
         let h = e.study.first
         let right = r.column + r.columns
         func put(_ s: String, _ row: Int, alignRight: Bool, style: Style = .dim) {
-            let text = String(s.prefix(max(0, r.columns / 2 - 1)))
-            screen.put(text, row: row, column: alignRight ? right - text.count - 1 : r.column + 1, style: style)
+            let text = Text.prefix(s, r.columns / 2 - 1)
+            screen.put(text, row: row, column: alignRight ? right - Text.width(text) - 1 : r.column + 1, style: style)
         }
         let study = state.deidentify ? "" : Text.date(h.studyDate)
         put(vp.isActive && !v.hanging ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)

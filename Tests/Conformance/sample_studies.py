@@ -6,9 +6,10 @@ For every study folder:
   * every DICOM file reads with pydicom (pixel data decoded) and with DCMTK's dcmdump (exit 0, no
     "E:" lines); UIDs, transfer syntax and patient name agree with the sidecar (the patient name
     check exercises ISO 2022 IR 87 and ISO_IR 192);
-  * if `$LIGHTBOX info --help` works, every file also reads with `$LIGHTBOX info FILE --json`
-    (same SOP Instance UID and patient name as the sidecar), and the middle file of each study
-    decodes with `--pixels-npy` to exactly pydicom's stored values;
+  * when LIGHTBOX is set, every file also reads with `$LIGHTBOX info FILE --json` (same SOP
+    Instance UID and patient name as the sidecar), and the middle file of each study decodes with
+    `--pixels-npy` to exactly pydicom's stored values; a LIGHTBOX that is missing or whose
+    `info --help` fails is a failure, not a skip;
   * lesion geometry is consistent: center_px on the named SOP instance maps through that image's
     ImagePositionPatient / ImageOrientationPatient / PixelSpacing to center_mm within half a pixel
     in-plane (and within half a slice along the normal for CT).
@@ -37,19 +38,22 @@ DCMTK_DECODERS = {"1.2.840.10008.1.2.5": "dcmdrle", "1.2.840.10008.1.2.4.80": "d
 
 
 def lightbox_reader():
+    """Our binary as (path, why skipped, error). Skipped only when LIGHTBOX is not set (run on its
+    own, without our reader); a LIGHTBOX that is missing or whose `info --help` fails is an error,
+    not a reason to drop the check (`make test` builds it first)."""
     exe = os.environ.get("LIGHTBOX")
     if not exe:
-        return None, "LIGHTBOX not set"
+        return None, "LIGHTBOX not set", None
     exe = exe if os.path.isabs(exe) else os.path.join(ROOT, exe)
     if not os.path.exists(exe):
-        return None, f"{exe} not built"
+        return None, "", f"LIGHTBOX={exe} does not exist (build it: swift build -c release)"
     try:
         p = subprocess.run([exe, "info", "--help"], capture_output=True, timeout=30)
-    except OSError as e:
-        return None, str(e)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, "", f"{exe} info --help did not run: {e}"
     if p.returncode != 0:
-        return None, "`lightbox info` not available yet"
-    return exe, ""
+        return None, "", f"{exe} info --help: exit {p.returncode}: {p.stderr.decode(errors='replace').strip()[:200]}"
+    return exe, "", None
 
 
 def check_geometry(les_id, ds, center_mm, center_px, is_ct):
@@ -202,8 +206,8 @@ def main() -> int:
         schema = json.load(f)
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
-    reader, why = lightbox_reader()
-    print(f"our reader: {'lightbox info ' + reader if reader else 'skipped (' + why + ')'}")
+    reader, why, reader_error = lightbox_reader()
+    print(f"our reader: {'lightbox info ' + reader if reader else 'broken' if reader_error else 'skipped (' + why + ')'}")
     folders = sorted(d for d in glob.glob(os.path.join(SAMPLES, "*")) if os.path.isdir(d))
     passed = failed = 0
     kinds = set()
@@ -223,7 +227,7 @@ def main() -> int:
             passed += 1
             print(f"ok   {name} ({n} files)")
     total = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(SAMPLES) for f in fs)
-    extra = []
+    extra = [reader_error] if reader_error else []
     if total > BUDGET:
         extra.append(f"SampleStudies is {total / 2**20:.1f} MiB (> 40 MiB)")
     missing = {"mammography", "ldct", "head_ct", "chest_radiograph"} - kinds

@@ -22,8 +22,17 @@ final class FrameLocatorTests: XCTestCase {
         return try DICOMFile.parse(Bytes.part10(syntax: "1.2.840.10008.1.2.4.50", body: body + pixels)).dataSet
     }
 
+    private struct LocatorTestError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     private func locate(_ ds: DataSet) throws -> [Range<Int>] {
-        guard case let .encapsulated(p)? = ds[.pixelData]?.value else { throw XCTSkip("not encapsulated") }
+        // The data set is built above with an undefined-length item sequence: a parser that does
+        // not see encapsulated pixel data there is broken, so this fails rather than skips.
+        guard case let .encapsulated(p)? = ds[.pixelData]?.value else {
+            throw LocatorTestError("pixel data not parsed as encapsulated: \(String(describing: ds[.pixelData]?.value).prefix(120))")
+        }
         let locator = FrameLocator(pixels: p, dataSet: ds, frameCount: 2, source: "t.dcm")
         return try (0 ..< 2).map { try locator.fragmentRange(ofFrame: $0) }
     }
@@ -42,6 +51,7 @@ final class FrameLocatorTests: XCTestCase {
 
     func testAnOffsetThatPointsNowhereIsAnError() throws {
         XCTAssertThrowsError(try locate(dataSet(basicOffsets: [0, 13]))) { error in
+            XCTAssertFalse(error is LocatorTestError, "\(error)")
             XCTAssertTrue("\(error)".contains("does not point at a fragment"), "\(error)")
         }
     }

@@ -13,6 +13,11 @@ final class StorageSCPLoopbackTests: XCTestCase {
         var all: [SCPEvent] { lock.lock(); defer { lock.unlock() }; return list }
     }
 
+    private struct LoopbackError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     private func connectTo(_ port: Int) throws -> Int32 {
         #if os(Linux)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -23,9 +28,16 @@ final class StorageSCPLoopbackTests: XCTestCase {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = UInt16(port).bigEndian
+        guard fd >= 0 else { throw LoopbackError("socket() failed: errno \(errno)") }
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { close(fd); throw XCTSkip("cannot connect to the SCP") }
+        // The SCP is ours and said it listens on this port: a refused connection is its failure,
+        // not a missing tool, so the test fails rather than skips.
+        guard rc == 0 else {
+            let code = errno
+            close(fd)
+            throw LoopbackError("cannot connect to the SCP under test on 127.0.0.1:\(port): errno \(code)")
+        }
         var tv = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         return fd
