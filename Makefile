@@ -16,10 +16,10 @@ PY := $(VENV)/bin/python
 SWIFT_FLAGS ?=
 RELEASE_BIN := .build/release/lightbox
 
-.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench models install clean help
+.PHONY: run test deps apt venv build build-debug unit-test conformance fuzz bench models install uninstall clean help
 
 help:
-	@echo "make run | make test | make install [PREFIX=…] | make bench | make fuzz | make models | make clean"
+	@echo "make run | make test | make install [PREFIX=…] | make uninstall [PREFIX=…] | make bench | make fuzz | make models | make clean"
 
 ## Set-up ---------------------------------------------------------------------------------------
 deps: apt venv
@@ -60,6 +60,12 @@ install: build
 	for d in Models Themes SampleStudies; do rm -rf "$(DESTDIR)$(PREFIX)/share/lightbox/$$d"; cp -R $$d "$(DESTDIR)$(PREFIX)/share/lightbox/"; done
 	chmod -R a+rX "$(DESTDIR)$(PREFIX)/share/lightbox"
 	@echo "installed $(DESTDIR)$(PREFIX)/bin/lightbox and $(DESTDIR)$(PREFIX)/share/lightbox"
+
+# Removes what install put there (the review database and caches under the users' homes stay).
+uninstall:
+	rm -f "$(DESTDIR)$(PREFIX)/bin/lightbox"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/lightbox"
+	@echo "removed $(DESTDIR)$(PREFIX)/bin/lightbox and $(DESTDIR)$(PREFIX)/share/lightbox"
 
 ## Run ------------------------------------------------------------------------------------------
 run: build

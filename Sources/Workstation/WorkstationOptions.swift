@@ -39,21 +39,9 @@ public struct WorkstationOptions: Sendable {
         return (base as NSString).appendingPathComponent("lightbox/config.toml")
     }
 
-    /// A bundled folder (`Models`, `Themes`, `SampleStudies`), found the same way by every command
-    /// (`lightbox --help` says so): `$LIGHTBOX_HOME/NAME`; the working directory; then, from the
-    /// executable's folder up to four levels above, `NAME` (a checkout: …/.build/<config>/lightbox)
-    /// or `share/lightbox/NAME` (an install: PREFIX/bin/lightbox beside PREFIX/share/lightbox).
+    /// A bundled folder (`Models`, `Themes`, `SampleStudies`), found the same way by every command:
+    /// `ResourceLocator`'s order.
     public static func locate(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let home = environment["LIGHTBOX_HOME"], !home.isEmpty { candidates.append((home as NSString).appendingPathComponent(name)) }
-        candidates.append((fm.currentDirectoryPath as NSString).appendingPathComponent(name))
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0 ..< 4 {
-            candidates.append(dir.appendingPathComponent(name).path)
-            candidates.append(dir.appendingPathComponent("share/lightbox").appendingPathComponent(name).path)
-            dir = dir.deletingLastPathComponent()
-        }
-        return candidates.first { var d: ObjCBool = false; return fm.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+        ResourceLocator(environment: environment).locate(name)?.path
     }
 }

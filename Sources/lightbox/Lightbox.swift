@@ -7,10 +7,11 @@ struct Lightbox: AsyncParsableCommand {
         commandName: "lightbox",
         abstract: "A terminal radiology reading workstation.",
         discussion: """
-            Models, Themes and SampleStudies are found the same way by every command: $LIGHTBOX_HOME/NAME when \
-            set; else NAME in the current folder; else beside the executable: NAME or share/lightbox/NAME in its \
-            folder or up to four folders above (`make install PREFIX=/usr/local` puts them in \
-            /usr/local/share/lightbox). An option such as --models overrides this for one command.
+            Models, Themes and SampleStudies are found the same way by every command, the first that exists: \
+            the command's option (--models, …); $LIGHTBOX_HOME/NAME; $XDG_DATA_HOME/lightbox/NAME (default \
+            ~/.local/share/lightbox/NAME); beside the binary, ../share/lightbox/NAME (`make install PREFIX=/usr/local` \
+            puts them in /usr/local/share/lightbox); the checkout the binary was built in; the current folder. \
+            `lightbox doctor` shows what was found where, and what is missing.
             """,
         version: "0.1.0",
         subcommands: LightboxSubcommands.all,

@@ -17,5 +17,6 @@ enum LightboxSubcommands {
         ListenCommand.self,
         PullCommand.self,
         StowCommand.self,
+        DoctorCommand.self,
     ]
 }

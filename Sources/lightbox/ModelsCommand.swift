@@ -6,11 +6,11 @@ import Inference
 /// `lightbox models [--json] [--dir Models]`: the models installed, from their cards.
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "models", abstract: "List installed models and their cards.")
-    @Option(help: "Folder of .onnx models with cards (default: Models/ here, else the one installed beside the binary).") var dir: String?
+    @Option(help: "Folder of .onnx models with cards (default: found as `lightbox --help` says; `lightbox doctor` shows which).") var dir: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let dir = self.dir ?? WorkstationOptions.locate("Models") ?? "Models"
+        let dir = try BundledFolder.path("Models", option: self.dir, flag: "--dir", exitCode: 1)
         let list = try ModelCard.list(in: URL(fileURLWithPath: dir))
         if json {
             var arr: [Any] = []

@@ -12,7 +12,7 @@ struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze", abstract: "Run the AI models that fit a study and list their findings.",
         discussion: """
-            Models come from --models (default: Models/ in the current directory). A series no model fits \
+            Models come from --models, else the Models folder found as `lightbox --help` says (none found: exit 20, naming where it looked). A series no model fits \
             gets "no applicable model". A model abstains on input outside what it was validated on: headers outside \
             the card's range, or image content unlike its training images (the card's feature-distance detector). \
             An abstained run lists its reasons and no findings; --ood allow shows the findings anyway, each marked OOD. \
@@ -34,7 +34,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Out-of-distribution inputs: abstain (no findings, reasons given) or allow (findings marked OOD).")
     var ood: String = "abstain"
 
-    @Option(help: "Folder of .onnx models with .json cards (default: Models/ here, else the one installed beside the binary, as `open` finds it).")
+    @Option(help: "Folder of .onnx models with .json cards (default: found as `lightbox --help` says; `lightbox doctor` shows which).")
     var models: String?
 
     @Option(help: "Calibrated probability at which a candidate is reported as a finding (default: each card's operating point).")
@@ -58,7 +58,7 @@ struct AnalyzeCommand: ParsableCommand {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
         let started = Date()
         let catalog: ModelCatalog
-        let models = self.models ?? WorkstationOptions.locate("Models") ?? "Models"
+        let models = try BundledFolder.path("Models", option: self.models, flag: "--models", exitCode: 20)
         do { catalog = try ModelCatalog(folder: URL(fileURLWithPath: models)) } catch {
             Output.error("cannot read models in \(models): \(error)")
             throw ExitCode(2)

@@ -38,7 +38,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Write reliability.png and froc.png into this folder.")
     var plots: String?
 
-    @Option(help: "Folder of .onnx models with .json cards (default: Models/ here, else the one installed beside the binary, as `open` finds it).")
+    @Option(help: "Folder of .onnx models with .json cards (default: found as `lightbox --help` says; `lightbox doctor` shows which).")
     var models: String?
 
     func validate() throws {
@@ -48,7 +48,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         BLASTuning.reexecWithTunedKernelsIfNeeded()
         let catalog: ModelCatalog
-        let models = self.models ?? WorkstationOptions.locate("Models") ?? "Models"
+        let models = try BundledFolder.path("Models", option: self.models, flag: "--models", exitCode: 2)
         do { catalog = try ModelCatalog(folder: URL(fileURLWithPath: models)) } catch {
             Output.error("cannot read models in \(models): \(error)")
             throw ExitCode(2)
