@@ -20,5 +20,6 @@ func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
 /// (only one of them computes at a time, so the budget is never exceeded).
 public func setInferenceThreads(_ n: Int) {
     openblas_set_num_threads(Int32(Swift.max(1, n)))
+    ParallelChunks.threads = Swift.max(1, n)
     if DNNL.isAvailable { DNNL.setThreads(n) }
 }

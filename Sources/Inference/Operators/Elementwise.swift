@@ -250,6 +250,8 @@ enum UnaryOp {
         case .neg: for i in p.indices { p[i] = -p[i] }
         case .abs: for i in p.indices { p[i] = Swift.abs(p[i]) }
         case .sqrt: for i in p.indices { p[i] = p[i].squareRoot() }
+        case .sigmoid: VectorMath.sigmoid(p)
+        case .swish: VectorMath.swish(p)
         default: for i in p.indices { p[i] = apply(p[i]) }
         }
     }
