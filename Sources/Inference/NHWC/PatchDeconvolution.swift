@@ -57,11 +57,12 @@ struct PatchDeconvolution {
         if exact { scatterTiles(t, into: &y, n: n, h: h, w: w) } else { scatterAdd(t, into: &y, n: n, h: h, w: w, out: outSpatial) }
         if bias != nil || !activation.isIdentity {
             y.withUnsafeMutableBufferPointer { py in
-                if let bias {
-                    var k = 0
-                    while k < py.count {
-                        for ch in 0..<m { py[k + ch] += bias[ch] }
-                        k += m
+                if let bias, let base = py.baseAddress {
+                    bias.withUnsafeBufferPointer { pb in
+                        guard let b0 = pb.baseAddress else { return }
+                        ParallelChunks.forEach(count: py.count / m, minimumPerChunk: 4096) { pixels in
+                            for k in pixels { let row = base + k * m; for ch in 0..<m { row[ch] += b0[ch] } }
+                        }
                     }
                 }
                 activation.apply(to: py)
@@ -106,13 +107,14 @@ struct PatchDeconvolution {
         t.withUnsafeBufferPointer { pt in
             y.withUnsafeMutableBufferPointer { py in
                 guard let src0 = pt.baseAddress, let dst0 = py.baseAddress else { return }
-                for b in 0..<n {
-                    for r in 0..<h {
+                // One input row (b, r) fills kH output rows; rows are independent.
+                ParallelChunks.forEach(count: n * h, minimumPerChunk: Swift.max(1, 4096 / Swift.max(1, w))) { rows in
+                    for br in rows {
+                        let b = br / h, r = br % h
                         for i in 0..<kh {
                             let dstRow = dst0 + ((b * h * kh + r * kh + i) * outW) * m
                             for col in 0..<w {
-                                let src = src0 + ((b * h + r) * w + col) * cols + i * rowLen
-                                (dstRow + col * rowLen).update(from: src, count: rowLen)
+                                NHWCKernels.copyFloats(dstRow + col * rowLen, src0 + ((b * h + r) * w + col) * cols + i * rowLen, rowLen)
                             }
                         }
                     }
