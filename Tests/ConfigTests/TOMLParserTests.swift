@@ -82,7 +82,7 @@ final class TOMLParserTests: XCTestCase {
             ("k = [1, 2]", "arrays are not supported"),
             ("k = { a = 1 }", "inline tables are not supported"),
             ("k = \"\"\"multi\"\"\"", "multi-line strings are not supported"),
-            ("k = 1\nk = 2", "k is already set on line 1"),
+            ("k = 1\nk = 2", "k is already set on line 2"),
         ]
         for (text, message) in cases {
             let source = "# header comment\n" + text

@@ -1,6 +1,6 @@
 import XCTest
 import TerminalGraphics
-@testable import Workstation
+@_spi(Benchmarks) @testable import Workstation
 
 final class FrameEncoderTests: XCTestCase {
     func viewerState() -> AppState {
