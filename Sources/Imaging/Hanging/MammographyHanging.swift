@@ -11,10 +11,6 @@ public enum MammographyHanging {
         /// View Position ("CC" / "MLO").
         public let position: String
         public let side: Side
-
-        public init(laterality: String, position: String, side: Side) {
-            self.laterality = laterality; self.position = position; self.side = side
-        }
     }
 
     /// The four views in viewport order (left to right, top to bottom).
