@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "Workstation", targets: ["Workstation"]),
         .library(name: "DICOMNetwork", targets: ["DICOMNetwork"]),
         .library(name: "DICOMweb", targets: ["DICOMweb"]),
+        .library(name: "LightboxConfig", targets: ["LightboxConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -74,13 +75,16 @@ let package = Package(
         ]),
         // PACS connectivity, web side: QIDO-RS, WADO-RS and STOW-RS client.
         .target(name: "DICOMweb", dependencies: ["DICOM"]),
+        // Config files → values: the one TOML parser; themes (→ TerminalGraphics.Theme), the
+        // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
+        .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config"),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "CNcurses"]),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [
                 "DICOM", "Imaging", "TerminalGraphics", "Inference", "Analysis", "Review", "Workstation",
-                "DICOMNetwork", "DICOMweb",
+                "DICOMNetwork", "DICOMweb", "LightboxConfig", "SliceStepBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
@@ -88,6 +92,10 @@ let package = Package(
                           path: "Benchmarks/TerminalGraphicsBench"),
         // Benchmark harness for DICOM indexing and volume loading; compared with pydicom/DCMTK by Benchmarks/dicom.sh.
         .executableTarget(name: "DICOMBench", dependencies: ["DICOM", "Imaging"], path: "Benchmarks/DICOMBench"),
+        // Slice-step latency and bytes through the workstation's update → view → encode path, without a
+        // terminal; a library so `lightbox open --benchmark-slices N` (make bench) runs it.
+        .target(name: "SliceStepBench", dependencies: ["Workstation", "Imaging", "TerminalGraphics"],
+                path: "Benchmarks/SliceStepBench"),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs", "CCharLS"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
@@ -101,7 +109,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "SliceStepBench"]),
+        .testTarget(name: "ConfigTests", dependencies: ["LightboxConfig", "TerminalGraphics", "DICOMweb"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -3,7 +3,9 @@ import TerminalGraphics
 /// Screen frames → terminal bytes: the cells diffed by `CellCanvas` (text and half-block images
 /// in one 24-bit stream), then pixel-protocol images (sixel, kitty, iTerm2) at their positions,
 /// skipped when unchanged. No terminal I/O, so the benchmark measures exactly what is sent.
-final class FrameEncoder {
+///
+/// `@_spi(Benchmarks)`: Benchmarks/SliceStepBench drives it directly; it is not API for others.
+@_spi(Benchmarks) public final class FrameEncoder {
     private let canvas: CellCanvas
     private let capabilities: TerminalCapabilities
     private var rasterizer: ScreenRasterizer
@@ -11,7 +13,7 @@ final class FrameEncoder {
     private var sentImages: [Int: Int] = [:]
     private var sentRects: [[Int]] = []
 
-    init(capabilities: TerminalCapabilities, theme: Theme) {
+    @_spi(Benchmarks) public init(capabilities: TerminalCapabilities, theme: Theme) {
         self.capabilities = capabilities
         canvas = CellCanvas(originRow: 1, originColumn: 1, depth: capabilities.colorDepth)
         rasterizer = ScreenRasterizer(renderer: ImageRenderer(capabilities: capabilities, theme: theme))
@@ -24,7 +26,7 @@ final class FrameEncoder {
         sentRects = []
     }
 
-    func encode(_ screen: Screen, theme: Theme) -> [UInt8] {
+    @_spi(Benchmarks) public func encode(_ screen: Screen, theme: Theme) -> [UInt8] {
         let pixel = capabilities.graphicsProtocol.isPixelProtocol
         rasterizer.renderer.theme = theme
         var out: [UInt8] = []

@@ -1,5 +1,4 @@
-import Foundation
-import TerminalGraphics
+import LightboxConfig
 
 /// Keys → actions, per screen. Defaults below; `config.toml` `[keys]` (both screens) and
 /// `[worklist_keys]` / `[viewer_keys]` override: `next_slice = "j"`, several keys as `"j,down"`.
@@ -46,27 +45,26 @@ public struct KeyMap: Sendable, Equatable {
         return KeyMap(worklist: w, viewer: v)
     }()
 
-    /// The standard map with the overrides in `text` (TOML). Unknown actions or keys are reported
-    /// in `problems`, not fatal.
+    /// The standard map with the overrides in `text` (`config.toml`, read by LightboxConfig).
+    /// Unknown actions or keys are reported in `problems`, not fatal; a malformed file throws.
     public static func load(toml text: String) throws -> (KeyMap, problems: [String]) {
-        let tables = try TOMLSubsetParser.parse(text)
-        var map = standard
+        standard.applying(try WorkstationSettings.parse(text).keyBindings)
+    }
+
+    /// This map with `bindings` applied in order (so a viewer binding overrides an all-screens one).
+    public func applying(_ bindings: [KeyBinding]) -> (KeyMap, problems: [String]) {
+        var map = self
         var problems: [String] = []
-        func apply(_ table: [String: String], to contexts: [Context]) {
-            for (name, value) in table.sorted(by: { $0.key < $1.key }) {
-                guard let action = Action(rawValue: name) else { problems.append("unknown action \(name)"); continue }
-                let keys = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                for context in contexts {
-                    for k in keys {
-                        guard let key = Key(name: k) ?? (k == "," ? .char(",") : nil) else { problems.append("unknown key \(k)"); continue }
-                        if context == .worklist { map.worklist[key] = action } else { map.viewer[key] = action }
-                    }
+        for binding in bindings {
+            guard let action = Action(rawValue: binding.action) else { problems.append("unknown action \(binding.action)"); continue }
+            let contexts: [Context] = binding.scope == .worklist ? [.worklist] : binding.scope == .viewer ? [.viewer] : [.worklist, .viewer]
+            for context in contexts {
+                for k in binding.keys {
+                    guard let key = Key(name: k) ?? (k == "," ? .char(",") : nil) else { problems.append("unknown key \(k)"); continue }
+                    if context == .worklist { map.worklist[key] = action } else { map.viewer[key] = action }
                 }
             }
         }
-        apply(tables["keys"] ?? [:], to: [.worklist, .viewer])
-        apply(tables["worklist_keys"] ?? [:], to: [.worklist])
-        apply(tables["viewer_keys"] ?? [:], to: [.viewer])
         return (map, problems)
     }
 }

@@ -1,36 +1,45 @@
-/// Orthogonal reformats of a volume stack: coronal and sagittal planes rebuilt from axial slices.
-/// Superior is drawn at the top (slices are sorted inferior → superior along the normal).
+import Imaging
+
+/// The viewer's orthogonal reformats: an `ImageStack` in a `ViewerState.Orientation`, cut by
+/// Imaging's `AxialStack` (which documents the geometry). Non-volumes and the axial orientation
+/// show the stack's own frames.
 enum Reformat {
     /// Number of planes in `orientation`.
     static func count(_ stack: ImageStack, _ orientation: ViewerState.Orientation) -> Int {
-        guard orientation != .axial, stack.isVolume, let f = stack.frames.first else { return stack.frames.count }
-        return orientation == .coronal ? f.height : f.width
+        guard orientation != .axial, let axial = AxialStack(stack) else { return stack.frames.count }
+        return axial.planeCount(PlaneOrientation(orientation))
     }
 
     /// Plane `index` of `stack` in `orientation` (axial: the frame itself).
     static func frame(_ stack: ImageStack, _ orientation: ViewerState.Orientation, _ index: Int) -> StackFrame? {
         guard !stack.frames.isEmpty else { return nil }
-        guard orientation != .axial, stack.isVolume, let first = stack.frames.first else {
+        guard orientation != .axial, let first = stack.frames.first, let axial = AxialStack(stack) else {
             return stack.frames[min(max(0, index), stack.frames.count - 1)]
         }
-        let n = stack.frames.count, w = first.width, h = first.height
-        let k = min(max(0, index), (orientation == .coronal ? h : w) - 1)
-        let outW = orientation == .coronal ? w : h
-        var values = [Float](repeating: 0, count: outW * n)
-        for z in 0 ..< n {
-            let src = stack.frames[z].values
-            let row = n - 1 - z
-            if orientation == .coronal {
-                for x in 0 ..< w { values[row * outW + x] = src[k * w + x] }
-            } else {
-                for y in 0 ..< h { values[row * outW + y] = src[y * w + k] }
-            }
-        }
+        let plane = axial.plane(PlaneOrientation(orientation), index)
         var f = first
-        f.width = outW; f.height = n; f.values = values
-        f.rowSpacing = stack.sliceSpacing ?? first.columnSpacing
-        f.columnSpacing = orientation == .coronal ? first.columnSpacing : first.rowSpacing
+        f.width = plane.width; f.height = plane.height; f.values = plane.values
+        f.rowSpacing = plane.rowSpacing; f.columnSpacing = plane.columnSpacing
         f.sopUID = ""
         return f
+    }
+}
+
+extension AxialStack {
+    /// `stack`'s frames, when it is a volume (`ImageStack.isVolume`).
+    init?(_ stack: ImageStack) {
+        guard stack.isVolume, let first = stack.frames.first else { return nil }
+        self.init(slices: stack.frames.map(\.values), width: first.width, height: first.height,
+                  rowSpacing: first.rowSpacing, columnSpacing: first.columnSpacing, sliceSpacing: stack.sliceSpacing)
+    }
+}
+
+extension PlaneOrientation {
+    init(_ orientation: ViewerState.Orientation) {
+        switch orientation {
+        case .axial: self = .axial
+        case .coronal: self = .coronal
+        case .sagittal: self = .sagittal
+        }
     }
 }

@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Imaging
+import LightboxConfig
 import Review
 import TerminalGraphics
 
@@ -33,12 +34,13 @@ public final class Runtime {
         state.themeNames = Self.themeNames(options.themesDirectory)
         if let path = options.configPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
             do {
-                let (map, problems) = try KeyMap.load(toml: text)
+                let settings = try WorkstationSettings.parse(text)
+                let (map, problems) = KeyMap.standard.applying(settings.keyBindings)
                 state.keyMap = map
                 if !problems.isEmpty { state.message = "config.toml: " + problems.joined(separator: "; ") }
-                if let theme = (try? TOMLSubsetParser.parse(text))?[""]?["theme"] { loadTheme(theme) }
+                if let theme = settings.theme { loadTheme(theme) }
             } catch {
-                state.message = "config.toml: \(error)"
+                state.message = "\(error)"   // "config.toml line N: …"
             }
         }
         if let t = options.themeName { loadTheme(t) }

@@ -3,31 +3,6 @@ import XCTest
 @testable import DICOMweb
 
 final class ArchiveConfigurationTests: XCTestCase {
-    func testArchivesTablesAlongsideOtherSettings() throws {
-        let toml = """
-        theme = "dark"
-        [keys]
-        next = "j"
-        [archives.main]
-        base_url = "https://pacs.example.org/dicom-web/"   # trailing slash dropped
-        username = "reader"
-        password = "pa#ss"
-        [archives.cloud]
-        base_url = "https://cloud.example.org/dicomweb"
-        token = "tok123"
-        verify_tls = false
-        """
-        let r = try ArchiveRegistry.parse(toml)
-        let main = try r.resolve("dicomweb://main")
-        XCTAssertEqual(main.baseURL.absoluteString, "https://pacs.example.org/dicom-web")
-        XCTAssertEqual(main.credentials, .basic(username: "reader", password: "pa#ss"))
-        XCTAssertTrue(main.verifyTLS)
-        let cloud = try r.resolve("dicomweb://cloud")
-        XCTAssertEqual(cloud.credentials, .bearer(token: "tok123"))
-        XCTAssertFalse(cloud.verifyTLS)
-        XCTAssertThrowsError(try r.resolve("dicomweb://missing"))
-    }
-
     func testSecretsNeverAppearInDescriptionsOrErrors() throws {
         let c = try ArchiveConfiguration.fromURL("http://alice:topsecret@127.0.0.1:8042/dicom-web")
         XCTAssertEqual(c.credentials, .basic(username: "alice", password: "topsecret"))
@@ -39,12 +14,6 @@ final class ArchiveConfigurationTests: XCTestCase {
             XCTAssertFalse("\(error)".contains("topsecret"))
         }
         XCTAssertEqual(HTTPTransport.display(URL(string: "http://u:p@h/studies?PatientName=Doe")), "http://h/studies?…")
-    }
-
-    func testBadArchiveTablesAreErrors() {
-        XCTAssertThrowsError(try ArchiveRegistry.parse("[archives.x]\nusername = \"u\"\n"), "no base_url")
-        XCTAssertThrowsError(try ArchiveRegistry.parse("[archives.x]\nbase_url = \"http://h\"\nverify_tls = maybe\n"))
-        XCTAssertThrowsError(try ArchiveRegistry.parse("[archives.x y]\nbase_url = \"http://h\"\n"))
     }
 
     func testQueryValidationAndEncoding() throws {

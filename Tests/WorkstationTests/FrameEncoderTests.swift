@@ -1,6 +1,6 @@
 import XCTest
 import TerminalGraphics
-@testable import Workstation
+@_spi(Benchmarks) @testable import Workstation
 
 final class FrameEncoderTests: XCTestCase {
     func viewerState() -> AppState {
@@ -38,16 +38,5 @@ final class FrameEncoderTests: XCTestCase {
             Fixtures.keys(&s, [.char("S")])
             XCTAssertFalse(String(decoding: encoder.encode(view(s), theme: .dark), as: UTF8.self).contains(marker), "\(proto) prompt")
         }
-    }
-
-    func testBenchmarkResamplesAndReportsEveryStep() {
-        let (study, stack) = Fixtures.ctStudy(slices: 5)
-        let thin = SliceStepBenchmark.resample(stack, to: 13)
-        XCTAssertEqual(thin.frames.count, 13)
-        XCTAssertEqual(thin.sliceSpacing ?? 0, 2.0 * 4 / 12, accuracy: 1e-9)
-        let r = SliceStepBenchmark.run(study: study, stack: thin, graphics: .blocks, columns: 80, rows: 24)
-        XCTAssertEqual(r.steps, 12)
-        XCTAssertGreaterThan(r.meanBytes, 0)
-        XCTAssertGreaterThan(r.firstFrameBytes, Int(r.meanBytes))
     }
 }

@@ -173,10 +173,6 @@ final class ReviewFlowTests: XCTestCase {
         let (map, problems) = try KeyMap.load(toml: text)
         XCTAssertEqual(map.action(for: .char("y"), in: .viewer), .accept)
         XCTAssertEqual(problems, [])
-        let tables = try TOMLSubsetParser.parse(text)
-        XCTAssertEqual(tables["archives.orthanc"]?["base_url"], "http://127.0.0.1:8042/dicom-web")
-        XCTAssertEqual(tables[""]?["theme"], "light")
-        XCTAssertThrowsError(try TOMLSubsetParser.parse("[archives..x]"))
-        XCTAssertThrowsError(try TOMLSubsetParser.parse("[.x]"))
+        XCTAssertThrowsError(try KeyMap.load(toml: "[archives..x]"), "a malformed file is an error, not a silent default map")
     }
 }

@@ -1,6 +1,6 @@
 import XCTest
 import TerminalGraphics
-@testable import Workstation
+@_spi(Benchmarks) @testable import Workstation
 
 /// Wide (CJK) characters on the cell grid: two cells each, never drawn by halves, and flushed to
 /// the terminal so that the columns after them stay where the layout put them.

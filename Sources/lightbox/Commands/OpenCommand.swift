@@ -4,6 +4,7 @@ import DICOMweb
 import Foundation
 import Imaging
 import Review
+import SliceStepBench
 import TerminalGraphics
 import Workstation
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DICOMweb
 import Foundation
+import LightboxConfig
 
 /// Shared by `ls`, `pull` and `stow` when they talk to a DICOMweb archive: resolving
 /// `dicomweb://NAME` / URLs, and the QIDO search options.

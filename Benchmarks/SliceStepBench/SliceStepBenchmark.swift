@@ -1,10 +1,13 @@
 import Foundation
 import Imaging
 import TerminalGraphics
+@_spi(Benchmarks) import Workstation
 
 /// Measures what one slice step costs: the time from the key message to the bytes for the
 /// terminal (`update` → `view` → rasterise/encode), and how many bytes are sent, for each
 /// graphics protocol. Runs without a terminal; the terminal's own drawing time is not included.
+/// `lightbox open --benchmark-slices N` prints it (`make bench`); Tests/EndToEnd/slice_latency_tmux.sh
+/// measures the same step through a real terminal.
 public enum SliceStepBenchmark {
     public struct Result: Sendable {
         public var graphics: GraphicsProtocol
