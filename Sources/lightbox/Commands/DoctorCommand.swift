@@ -3,6 +3,7 @@ import ArgumentParser
 import DICOMCodecs
 import Foundation
 import Inference
+import LightboxConfig
 import Review
 import TerminalGraphics
 import Workstation
