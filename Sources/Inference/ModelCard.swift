@@ -32,7 +32,9 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public var channels: Int?
     }
 
-    public struct RiskLevel: Codable, Sendable, Equatable { public var name: String; public var threshold: Float }
+    /// A named probability cut-off of the card's `outputs.risk_levels` (the level a finding reaches
+    /// when its probability is at least `threshold`).
+    public struct RiskThreshold: Codable, Sendable, Equatable { public var name: String; public var threshold: Float }
 
     public struct Outputs: Codable, Sendable, Equatable {
         /// Output tensor holding class scores.
@@ -43,7 +45,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         /// Whether scores are logits (apply sigmoid/softmax) or probabilities.
         public var activation: String?
         /// Risk levels per label, ascending thresholds.
-        public var riskLevels: [String: [RiskLevel]]?
+        public var riskLevels: [String: [RiskThreshold]]?
     }
 
     public struct Validation: Codable, Sendable, Equatable {

@@ -19,15 +19,16 @@ public struct OverlayPoint: Equatable, Sendable {
     public init(x: Double, y: Double) { self.x = x; self.y = y }
 }
 
-/// Where an overlay's colour comes from: a risk level, a theme role, or an explicit colour.
+/// Where an overlay's colour comes from: a step of the theme's severity ramp, a theme role, or an
+/// explicit colour.
 public enum OverlayColor: Equatable, Sendable {
-    case risk(RiskLevel)
+    case severity(Int)
     case contour, box, marker, measurement
     case rgb(RGBColor)
 
     public func resolve(in theme: Theme) -> RGBColor {
         switch self {
-        case .risk(let level): return theme.color(for: level)
+        case .severity(let index): return theme.severityColor(index)
         case .contour: return theme.contour
         case .box: return theme.box
         case .marker: return theme.marker

@@ -14,9 +14,15 @@ public struct Theme: Equatable, Sendable {
     public var heatmap: ColorMap
     public var heatmapOpacity: Float
     public var heatmapThreshold: Float
-    public var risk: [RiskLevel: RGBColor]
+    /// A ramp of colours from the least to the most severe (the theme file's `[risk]` table: low,
+    /// intermediate, high, critical). TerminalGraphics knows only the order; the workstation maps
+    /// its clinical risk levels onto it.
+    public var severity: [RGBColor]
 
-    public func color(for level: RiskLevel) -> RGBColor { risk[level]! }
+    /// The ramp's colour at `index`, clamped to the ramp (the foreground when it is empty).
+    public func severityColor(_ index: Int) -> RGBColor {
+        severity.isEmpty ? foreground : severity[Swift.min(Swift.max(index, 0), severity.count - 1)]
+    }
 
     /// The built-in default (identical to Themes/dark.toml).
     public static let dark = Theme(
@@ -24,6 +30,5 @@ public struct Theme: Equatable, Sendable {
         label: RGBColor(hex: "#ffffff")!, contour: RGBColor(hex: "#00d7ff")!, box: RGBColor(hex: "#ffd700")!,
         marker: RGBColor(hex: "#ff5fff")!, measurement: RGBColor(hex: "#5fff87")!,
         heatmap: .inferno, heatmapOpacity: 0.45, heatmapThreshold: 0.5,
-        risk: [.low: RGBColor(hex: "#5fd75f")!, .intermediate: RGBColor(hex: "#ffd75f")!,
-               .high: RGBColor(hex: "#ff8700")!, .critical: RGBColor(hex: "#ff0000")!])
+        severity: [RGBColor(hex: "#5fd75f")!, RGBColor(hex: "#ffd75f")!, RGBColor(hex: "#ff8700")!, RGBColor(hex: "#ff0000")!])
 }

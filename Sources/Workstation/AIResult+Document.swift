@@ -20,7 +20,7 @@ extension AIResult {
             let identity = ModelIdentity(id: f.model.id, version: f.model.version, sha256: f.model.sha256)
             let box = f.bboxPX.count == 4 ? f.bboxPX : [0, 0, 0, 0]
             var w = Finding(key: "\(identity.id):\(f.id ?? String(i + 1))", origin: .ai, label: f.label,
-                            probability: f.probability, risk: RiskLevel(rawValue: f.risk.rawValue),
+                            probability: f.probability, risk: f.risk,
                             seriesUID: f.seriesInstanceUID ?? seriesOf[f.sopInstanceUID] ?? "", sopUID: f.sopInstanceUID,
                             centerX: f.centerPX.first ?? 0, centerY: f.centerPX.count > 1 ? f.centerPX[1] : 0,
                             width: Double(box[2]), height: Double(box[3]),

@@ -1,3 +1,4 @@
+import Analysis
 import DICOM
 import Imaging
 import Review

@@ -1,3 +1,4 @@
+import Analysis
 import Review
 import TerminalGraphics
 

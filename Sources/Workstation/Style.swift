@@ -1,3 +1,4 @@
+import Analysis
 import TerminalGraphics
 
 /// How a cell of text is drawn. The backend maps each style to a colour pair from the theme;

@@ -14,7 +14,7 @@ final class ThemeFileTests: XCTestCase {
         for name in ["dark", "light", "high-contrast", "colorblind-safe"] {
             let theme = try Theme.load(named: name, from: Self.themesDirectory)
             XCTAssertEqual(theme.name, name)
-            XCTAssertEqual(Set(RiskLevel.allCases.map { theme.color(for: $0) }).count, 4, "\(name): risk colours must differ")
+            XCTAssertEqual(Set(theme.severity).count, 4, "\(name): risk colours must differ")
         }
         XCTAssertEqual(try Theme.load(named: "dark", from: Self.themesDirectory), Theme.dark)
     }
@@ -22,7 +22,7 @@ final class ThemeFileTests: XCTestCase {
     func testColourBlindThemeUsesOkabeIto() throws {
         let okabeIto: Set<String> = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000"]
         let theme = try Theme.load(named: "colorblind-safe", from: Self.themesDirectory)
-        for level in RiskLevel.allCases { XCTAssertTrue(okabeIto.contains(theme.color(for: level).hex), "\(level)") }
+        for (i, c) in theme.severity.enumerated() { XCTAssertTrue(okabeIto.contains(c.hex), Theme.severityKeys[i]) }
         XCTAssertEqual(theme.heatmap, .viridis)
     }
 
@@ -35,8 +35,8 @@ final class ThemeFileTests: XCTestCase {
         XCTAssertThrowsError(try Theme.load(named: "../etc/passwd", from: Self.themesDirectory))
         XCTAssertThrowsError(try Theme.load(named: "no-such-theme", from: Self.themesDirectory))
         let t = try? Theme.parse("name = \"x\" # comment\n[risk]\ncritical = \"#ABCDEF\"\n")
-        XCTAssertEqual(t?.color(for: .critical), RGBColor(r: 0xAB, g: 0xCD, b: 0xEF))
-        XCTAssertEqual(t?.color(for: .low), Theme.dark.color(for: .low))
+        XCTAssertEqual(t?.severityColor(3), RGBColor(r: 0xAB, g: 0xCD, b: 0xEF))
+        XCTAssertEqual(t?.severityColor(0), Theme.dark.severityColor(0))
     }
 
     /// A bad value names the file, the line and the key, so the reader can find the typo.

@@ -26,12 +26,12 @@ final class OverlayThemeTests: XCTestCase {
         var raster = RGBImage(width: 100, height: 100, filledWith: RGBColor(grey: 0))
         let layout = ImageLayout(columns: 50, rows: 25, sampleWidth: 100, sampleHeight: 100, grid: CellGrid(columns: 50, rows: 25))
         let labels = OverlayCompositor(theme: .dark).composite(
-            [.box(x: 50, y: 50, width: 100, height: 60, color: .risk(.critical), label: "nodule\u{1B}[31m\u{202E}"),
-             .contour(points: [OverlayPoint(x: 10, y: 10), OverlayPoint(x: 30, y: 10)], closed: false, color: .risk(.low)),
+            [.box(x: 50, y: 50, width: 100, height: 60, color: .severity(3), label: "nodule\u{1B}[31m\u{202E}"),
+             .contour(points: [OverlayPoint(x: 10, y: 10), OverlayPoint(x: 30, y: 10)], closed: false, color: .severity(0)),
              .measurement(from: OverlayPoint(x: 0, y: 180), to: OverlayPoint(x: 100, y: 180), label: "12.4 mm")],
             onto: &raster, layout: layout, sourceWidth: 200, sourceHeight: 200)
-        XCTAssertEqual(raster[25, 25], Theme.dark.color(for: .critical))
-        XCTAssertEqual(raster[10, 5], Theme.dark.color(for: .low))
+        XCTAssertEqual(raster[25, 25], Theme.dark.severityColor(3))
+        XCTAssertEqual(raster[10, 5], Theme.dark.severityColor(0))
         XCTAssertEqual(raster[25, 90], Theme.dark.measurement)
         XCTAssertEqual(labels.map(\.text), ["nodule[31m", "12.4 mm"])
         XCTAssertEqual(labels[0].column, 12); XCTAssertEqual(labels[0].row, 6)
@@ -53,7 +53,7 @@ final class OverlayThemeTests: XCTestCase {
 
     func testRendererWithOverlaysInEveryProtocol() {
         let image = TestImages.slice(width: 128, height: 128)
-        let overlays: [Overlay] = [.marker(OverlayPoint(x: 64, y: 64), color: .risk(.high), label: "A")]
+        let overlays: [Overlay] = [.marker(OverlayPoint(x: 64, y: 64), color: .severity(2), label: "A")]
         for proto in GraphicsProtocol.allCases {
             var caps = TerminalCapabilities(graphicsProtocol: proto, colorDepth: proto == .ascii ? .none : .trueColor)
             caps.cellWidth = 8; caps.cellHeight = 16

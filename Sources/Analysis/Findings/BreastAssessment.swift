@@ -23,7 +23,7 @@ public struct BreastAssessment: Codable, Sendable, Equatable {
     public var probability: Double
     public var suspicionScore: Int
     public var birads: String
-    public var risk: FindingRisk
+    public var risk: RiskLevel
     /// The views that were read, and the findings on them.
     public var sopInstanceUIDs: [String]
     public var findings: Int

@@ -18,7 +18,7 @@ extension Finding {
         }
         probability = p
         let riskName = try c.decode(String.self, forKey: .risk)
-        guard let r = FindingRisk(rawValue: riskName.lowercased()) else {
+        guard let r = RiskLevel(rawValue: riskName.lowercased()) else {
             throw DecodingError.dataCorruptedError(forKey: .risk, in: c, debugDescription: "unknown risk level \(riskName)")
         }
         risk = r

@@ -25,7 +25,7 @@ public struct Finding: Codable, Sendable, Equatable {
     public var label: String
     /// Calibrated probability from the model (0…1).
     public var probability: Double
-    public var risk: FindingRisk
+    public var risk: RiskLevel
     /// Category in the scheme of the study kind: Lung-RADS ("4A"), BI-RADS ("4B"), or nil.
     public var category: String?
     /// Mammography: the 1–10 suspicion score.
@@ -87,7 +87,7 @@ public struct Finding: Codable, Sendable, Equatable {
         case sliceRange = "slice_range"
     }
 
-    public init(label: String, probability: Double, risk: FindingRisk, category: String? = nil,
+    public init(label: String, probability: Double, risk: RiskLevel, category: String? = nil,
                 centerMM: [Double], diameterMM: Double?, sopInstanceUID: String, centerPX: [Double],
                 bboxPX: [Int], ood: Bool, model: ModelReference) {
         self.label = label; self.probability = probability; self.risk = risk; self.category = category

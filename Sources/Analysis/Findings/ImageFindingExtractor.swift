@@ -90,9 +90,9 @@ public struct ImageFindingExtractor: Sendable {
 
     /// The card's risk level for probability `p`: the highest level whose threshold it reaches
     /// (below every threshold: low).
-    static func risk(_ p: Double, levels: [(name: String, threshold: Float)]) -> FindingRisk {
+    static func risk(_ p: Double, levels: [(name: String, threshold: Float)]) -> RiskLevel {
         let reached = levels.filter { p >= Double($0.threshold) }.max { $0.threshold < $1.threshold }
-        return reached.flatMap { FindingRisk(rawValue: $0.name) } ?? .low
+        return reached.flatMap { RiskLevel(rawValue: $0.name) } ?? .low
     }
 
     /// Cells 8-connected to `seed` with value ≥ `floor`.

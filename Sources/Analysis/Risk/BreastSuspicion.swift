@@ -8,7 +8,7 @@
 /// 8 < 50%, 9 < 95%, 10 ≥ 95%.
 public enum BreastSuspicion {
     public enum BIRADS: String, Codable, Sendable { case one = "1", two = "2", three = "3", fourA = "4A", fourB = "4B", fourC = "4C", five = "5"
-        public var risk: FindingRisk {
+        public var risk: RiskLevel {
             switch self {
             case .one, .two: .low
             case .three: .intermediate

@@ -17,7 +17,7 @@ public enum LungRADS {
             }
         }
 
-        public var risk: FindingRisk {
+        public var risk: RiskLevel {
             switch self {
             case .two: .low
             case .three: .intermediate

@@ -9,6 +9,9 @@ import TerminalGraphics
 /// colours are errors (a typo must not silently turn a critical finding grey), and every error
 /// names the file and line.
 extension Theme {
+    /// The `[risk]` table's keys, in the order of `Theme.severity`.
+    public static let severityKeys = ["low", "intermediate", "high", "critical"]
+
     /// Parses theme text; `source` names it in errors.
     public static func parse(_ text: String, source: String = "theme") throws -> Theme {
         try Theme(document: TOMLParser.parse(text, source: source))
@@ -50,10 +53,9 @@ extension Theme {
         }
         try fraction("heatmap_opacity", &theme.heatmapOpacity)
         try fraction("heatmap_threshold", &theme.heatmapThreshold)
-        for level in RiskLevel.allCases {
-            guard var c = theme.risk[level] else { continue }
-            try color("risk", level.themeKey, &c)
-            theme.risk[level] = c
+        // The severity ramp, least severe first.
+        for (i, key) in Self.severityKeys.enumerated() where i < theme.severity.count {
+            try color("risk", key, &theme.severity[i])
         }
         self = theme
     }

@@ -127,7 +127,7 @@ struct RenderCommand: ParsableCommand {
                           + (document.notForClinicalUse ? " — NOT FOR CLINICAL USE (synthetic training data)" : ""))
         }
         for f in here {
-            let color = OverlayColor.risk(RiskLevel(rawValue: f.risk.rawValue) ?? .intermediate)
+            let color = OverlayColor.severity(RiskLevel.allCases.firstIndex(of: f.risk) ?? 0)   // the theme's ramp, least severe first
             if f.bboxPX.count == 4, f.bboxPX[2] > 0, f.bboxPX[3] > 0 {
                 overlays.append(.box(x: Double(f.bboxPX[0]), y: Double(f.bboxPX[1]), width: Double(f.bboxPX[2]),
                                      height: Double(f.bboxPX[3]), color: color, label: nil))
