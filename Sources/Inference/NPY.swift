@@ -65,14 +65,7 @@ public enum NPY {
         case .int32: descr = "<i4"
         default: descr = "<i8"
         }
-        let shape = t.shape.isEmpty ? "()" : (t.shape.count == 1 ? "(\(t.shape[0]),)" : "(" + t.shape.map(String.init).joined(separator: ", ") + ")")
-        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-        header += "\n"
-        var out: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
-        let n = header.utf8.count
-        out += [UInt8(n & 0xff), UInt8(n >> 8)]
-        out += Array(header.utf8)
+        var out = header(descr: descr, shape: t.shape)
         switch descr {
         case "<f4": t.floats.withUnsafeBytes { out += $0 }
         case "|b1", "|u1", "|i1": out += t.ints.map { UInt8(truncatingIfNeeded: $0) }
@@ -80,5 +73,27 @@ public enum NPY {
         default: for v in t.ints { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
         }
         return out
+    }
+
+    /// A whole `.npy` file (format 1.0): the header for `descr` (a NumPy dtype such as `<u2`, `<i2`,
+    /// `|u1`, `<f4`) and `shape`, then `body`, already in that layout (C order).
+    public static func file(descr: String, shape: [Int], body: [UInt8]) -> [UInt8] {
+        header(descr: descr, shape: shape) + body
+    }
+
+    /// The dtype string for integer samples `bytes` wide.
+    public static func integerDescr(bytes: Int, signed: Bool) -> String {
+        bytes == 1 ? (signed ? "|i1" : "|u1") : "<\(signed ? "i" : "u")\(bytes)"
+    }
+
+    /// Magic, version 1.0, header length and the header dictionary, padded with spaces and a
+    /// newline so the data starts on a multiple of 64 bytes.
+    static func header(descr: String, shape: [Int]) -> [UInt8] {
+        let shapeText = shape.isEmpty ? "()" : (shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")")
+        var dict = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        while (10 + dict.utf8.count + 1) % 64 != 0 { dict += " " }
+        dict += "\n"
+        let n = dict.utf8.count
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xff), UInt8(n >> 8)] + Array(dict.utf8)
     }
 }

@@ -48,14 +48,4 @@ final class RenderingAndExportTests: XCTestCase {
         XCTAssertEqual(back.pixels, image.pixels)
         XCTAssertThrowsError(try PNGCodec.read("/nonexistent.png"))
     }
-
-    func testNPYHeaderIsAlignedAndDescribesTheArray() {
-        let data = [UInt8](NPYWriter.data(descr: "<i2", shape: [1, 2, 3], body: [UInt8](repeating: 0, count: 12)))
-        XCTAssertEqual(Array(data[0 ..< 6]), [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59])
-        let headerLength = Int(data[8]) | Int(data[9]) << 8
-        XCTAssertEqual((10 + headerLength) % 64, 0)
-        let header = String(decoding: data[10 ..< 10 + headerLength], as: UTF8.self)
-        XCTAssertTrue(header.contains("'descr': '<i2'") && header.contains("'shape': (1, 2, 3)"), header)
-        XCTAssertEqual(data.count, 10 + headerLength + 12)
-    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DICOM
 import Foundation
 import Imaging
+import Inference
 
 /// `lightbox info FILE`: a dcmdump-style tag listing and a pixel summary; `--json` for machines;
 /// `--pixels-npy OUT` writes the decoded stored values for comparison with other toolkits.
@@ -96,7 +97,7 @@ struct InfoCommand: ParsableCommand {
         }
         var shape = [frames.count, d.rows, d.columns]
         if d.samplesPerPixel > 1 { shape.append(d.samplesPerPixel) }
-        let data = NPYWriter.data(descr: NPYWriter.integerDescr(bytes: d.bytesPerSample, signed: signed), shape: shape, body: body)
+        let data = Data(NPY.file(descr: NPY.integerDescr(bytes: d.bytesPerSample, signed: signed), shape: shape, body: body))
         try data.write(to: URL(fileURLWithPath: path))
     }
 }
