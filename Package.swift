@@ -101,7 +101,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "TestSupport"],
+                    exclude: ["Goldens"]),
+        // Golden outputs of the `lightbox` executable (--help of every command, info, ls --json,
+        // analyze --json). It runs the built binary ($LIGHTBOX, else the one beside the test bundle);
+        // `swift test` builds it with everything else. UPDATE_GOLDENS=1 rewrites Goldens/.
+        .testTarget(name: "lightboxTests", dependencies: ["TestSupport"], exclude: ["Goldens"]),
     ],
     swiftLanguageModes: [.v5]
 )
