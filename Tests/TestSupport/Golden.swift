@@ -33,12 +33,23 @@ public enum Golden {
             + diff(expected: expected, actual: actual)
     }
 
-    /// The first differing lines with a little context: `-` is the golden, `+` the actual output.
+    /// The first differing lines: `-` is the golden, `+` the actual output. With as many lines on both
+    /// sides, each differing line is shown by its number; otherwise the differing block, with context.
     public static func diff(expected: String, actual: String, context: Int = 3, maxLines: Int = 12) -> String {
         let e = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let a = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var first = 0
         while first < e.count, first < a.count, e[first] == a[first] { first += 1 }
+        if e.count == a.count {
+            // Same length: each differing line against its golden, by line number.
+            let differing = (0 ..< e.count).filter { e[$0] != a[$0] }
+            var out = ["\(differing.count) of \(e.count) lines differ (- golden, + output):"]
+            for i in differing.prefix(maxLines) {
+                out += ["@@ line \(i + 1)", "- " + visible(e[i]), "+ " + visible(a[i])]
+            }
+            if differing.count > maxLines { out.append("… \(differing.count - maxLines) more differing lines") }
+            return out.joined(separator: "\n")
+        }
         // Resynchronise after the first difference: the shortest common tail tells how many lines differ.
         var tail = 0
         while tail < e.count - first, tail < a.count - first, e[e.count - 1 - tail] == a[a.count - 1 - tail] { tail += 1 }
