@@ -124,8 +124,8 @@ final class CLIGoldenTests: XCTestCase {
                            "XDG_CACHE_HOME": tmp.appendingPathComponent("cache").path,
                            "LIGHTBOX_BACKEND": "openblas"]) { $1 }
         let out = tmp.appendingPathComponent("stdout"), err = tmp.appendingPathComponent("stderr")
-        fm.createFile(atPath: out.path, contents: nil)
-        fm.createFile(atPath: err.path, contents: nil)
+        _ = fm.createFile(atPath: out.path, contents: nil)
+        _ = fm.createFile(atPath: err.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
