@@ -109,8 +109,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "SliceStepBench"]),
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "SliceStepBench", "TestSupport"],
+                    exclude: ["Goldens"]),
         .testTarget(name: "ConfigTests", dependencies: ["LightboxConfig", "TerminalGraphics", "DICOMweb"]),
+        // Golden outputs of the `lightbox` executable (--help of every command, info, ls --json,
+        // analyze --json). It runs the built binary ($LIGHTBOX, else the one beside the test bundle);
+        // `swift test` builds it with everything else. UPDATE_GOLDENS=1 rewrites Goldens/.
+        .testTarget(name: "lightboxTests", dependencies: ["TestSupport"], exclude: ["Goldens"]),
     ],
     swiftLanguageModes: [.v5]
 )
