@@ -19,14 +19,27 @@ public enum PeakCandidates {
         let r = rule.window / 2, rz = slices > 1 ? rule.sliceWindow / 2 : 0
         let plane = columns * rows
         // Separable running maxima: along x, then y, then z (a box maximum is separable).
+        /// Running maximum over ±radius along one axis of the map viewed as [outer][length][stride]:
+        /// the innermost loop runs over `stride` contiguous values, so the y and z passes vectorise
+        /// (and no element pays a division to find its position).
         func maxAlong(_ src: [Float], stride: Int, length: Int, radius: Int) -> [Float] {
-            guard radius > 0 else { return src }
+            guard radius > 0, stride > 0, length > 0 else { return src }
             var out = src
-            for i in src.indices {
-                let p = (i / stride) % length
-                var m = src[i]
-                for d in max(-radius, -p) ... min(radius, length - 1 - p) where d != 0 { m = max(m, src[i + d * stride]) }
-                out[i] = m
+            let outer = src.count / (stride * length)
+            src.withUnsafeBufferPointer { ps in
+                out.withUnsafeMutableBufferPointer { po in
+                    guard let s0 = ps.baseAddress, let o0 = po.baseAddress else { return }
+                    for o in 0 ..< outer {
+                        let block = o * stride * length
+                        for p in 0 ..< length {
+                            let dst = o0 + block + p * stride
+                            for d in Swift.max(-radius, -p) ... Swift.min(radius, length - 1 - p) where d != 0 {
+                                let src = s0 + block + (p + d) * stride
+                                for k in 0 ..< stride { let v = src[k]; if v > dst[k] { dst[k] = v } }
+                            }
+                        }
+                    }
+                }
             }
             return out
         }
