@@ -127,6 +127,12 @@ public struct AppState: Sendable {
         return TextSanitizer.sanitize("\(PersonName(h.patientName).displayName) [\(h.patientID)]")
     }
 
+    /// A study or series description for the screen: sanitised, or "" when de-identifying
+    /// (free text such as "CT CHEST — J. Smith follow-up" can identify a patient).
+    public func shownDescription(_ text: String) -> String {
+        deidentify ? "" : TextSanitizer.sanitize(text)
+    }
+
     public func entry(uid: String) -> StudyEntry? { entryIndex(uid: uid).map { entries[$0] } }
     func entryIndex(uid: String) -> Int? {
         if let i = entryPositions[uid], entries.indices.contains(i), entries[i].uid == uid { return i }

@@ -240,7 +240,8 @@ func applyResume(_ state: inout AppState, _ s: SessionState) -> [Effect] {
 }
 
 /// With `--deidentify`, the tag browser blanks values that identify a patient: person names (PN),
-/// dates and times (DA, DT, TM), the patient group (0010,xxxx), accession number and institution.
+/// dates and times (DA, DT, TM), the patient group (0010,xxxx), accession number, institution, and
+/// the free-text descriptions (study, series, procedure step), station, department and operators.
 func deidentifiedTagLine(_ line: String) -> String {
     let clean = TextSanitizer.sanitize(line)
     let trimmed = clean.drop { $0 == " " }
@@ -248,7 +249,8 @@ func deidentifiedTagLine(_ line: String) -> String {
     let tag = String(trimmed.prefix(11))
     let vr = String(trimmed.dropFirst(12).prefix(2))
     let identifying = ["PN", "DA", "DT", "TM"].contains(vr) || tag.hasPrefix("(0010,")
-        || ["(0008,0050)", "(0008,0080)", "(0008,0081)", "(0008,0090)", "(0020,0010)"].contains(tag)
+        || ["(0008,0050)", "(0008,0080)", "(0008,0081)", "(0008,0090)", "(0020,0010)",
+            "(0008,1030)", "(0008,103E)", "(0008,1010)", "(0008,1040)", "(0008,1070)", "(0040,0254)"].contains(tag)
     guard identifying else { return clean }
     let indent = String(clean.prefix { $0 == " " })
     let name = clean.range(of: " # ").map { String(clean[$0.lowerBound...]) } ?? ""

@@ -10,7 +10,7 @@ enum ViewerView {
         let h = e.study.first
         screen.fill(row: ScreenLayout.headerRow, column: 0, rows: 1, columns: screen.columns, style: .header)
         let date = state.deidentify ? "" : "  " + Text.date(h.studyDate)
-        var title = "\(state.patientLabel(e))\(date)  \(TextSanitizer.sanitize(h.studyDescription))"
+        var title = "\(state.patientLabel(e))\(date)  \(state.shownDescription(h.studyDescription))"
         if let t = state.teaching { title = "CASE \(t.index + 1)/\(t.cases.count) · " + title }
         if state.workflow == .secondReader { title += state.isBlinded(e.uid) ? "  · SECOND READER: blinded first read" : "  · SECOND READER: AI revealed" }
         if state.workflow == .arbitration { title += "  · ARBITRATION" }
@@ -43,7 +43,7 @@ enum ViewerView {
         for (i, s) in e.study.series.enumerated() {
             let h = s.first
             let progress = state.loading[s.seriesInstanceUID].map { " " + Text.percent($0) } ?? ""
-            let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(TextSanitizer.sanitize(h.seriesDescription)) (\(s.instances.count))\(progress) "
+            let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(state.shownDescription(h.seriesDescription)) (\(s.instances.count))\(progress) "
             let text = Text.prefix(label, 40)
             screen.put(text, row: ScreenLayout.seriesRow, column: x, style: i == v.seriesIndex ? .selected : .dim)
             x += Text.width(text) + 1

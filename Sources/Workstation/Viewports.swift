@@ -120,7 +120,7 @@ extension AppState {
             let idx = min(max(0, v.slices[key] ?? 0), max(0, n - 1))
             return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
                             frame: stack.flatMap { Reformat.frame($0, v.orientation, idx) }, sliceIndex: idx, sliceCount: n,
-                            mirror: false, title: TextSanitizer.sanitize(s.first.seriesDescription), isActive: k == 0)
+                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == 0)
         }
     }
 

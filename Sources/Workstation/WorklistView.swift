@@ -41,7 +41,7 @@ enum WorklistView {
             let ai = blinded ? "AI: hidden until reveal" : "AI: " + e.ai.text
             let review = state.discordanceQueue.contains(e.uid) && state.workflow == .arbitration ? "discordant" : e.review.rawValue
             let cells = [blinded ? "screen" : e.priority, state.patientLabel(e), state.deidentify ? "—" : Text.date(h.studyDate),
-                         e.study.modalities.joined(separator: "/"), TextSanitizer.sanitize(h.studyDescription),
+                         e.study.modalities.joined(separator: "/"), state.deidentify ? "—" : state.shownDescription(h.studyDescription),
                          String(e.study.instanceCount), ai, review]
             if selected { screen.fill(row: row, column: 0, rows: 1, columns: screen.columns, style: .selected) }
             var x = 1

@@ -188,6 +188,22 @@ final class ViewerTests: XCTestCase {
         XCTAssertTrue(text.contains("(0008,0060) CS [CT]"))
     }
 
+    /// De-identified, the viewer's title, series strip and viewport labels carry no study or
+    /// series description, and the tag browser blanks them; otherwise they show.
+    func testDeidentifiedViewerHidesDescriptions() {
+        for deidentify in [false, true] {
+            var (s, stack) = Fixtures.state(deidentify: deidentify)
+            Fixtures.keys(&s, [.enter])
+            _ = update(&s, .seriesLoaded(stack))
+            let text = view(s).snapshot()
+            XCTAssertEqual(text.contains("CT CHEST"), !deidentify, "study description, deidentify \(deidentify)")
+            XCTAssertEqual(text.contains("AXIAL"), !deidentify, "series description, deidentify \(deidentify)")
+        }
+        XCTAssertEqual(deidentifiedTagLine("(0008,1030) LO [CT CHEST SMITH]                   # 14, StudyDescription"),
+                       "(0008,1030) LO [removed] # 14, StudyDescription")
+        XCTAssertTrue(deidentifiedTagLine("(0008,103E) LO [AXIAL]                            # 6, SeriesDescription").contains("[removed]"))
+    }
+
     func testMammographyHangingProtocolMirrorsChestWallsInward() {
         var s = AppState(columns: 120, rows: 40, reader: "alice")
         let views = [("R", "CC"), ("L", "CC"), ("R", "MLO"), ("L", "MLO")]

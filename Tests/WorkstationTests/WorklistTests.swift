@@ -26,6 +26,8 @@ final class WorklistTests: XCTestCase {
         XCTAssertFalse(text.contains("PID1"))
         XCTAssertFalse(text.contains("2026"))
         XCTAssertTrue(text.contains("Patient 1"))
+        XCTAssertFalse(text.contains("CT CHEST"), "the study description is free text that can identify")
+        XCTAssertTrue(view(Fixtures.state().0).snapshot().contains("CT CHEST"), "shown when not de-identifying")
     }
 
     func testSortFilterAndSearch() {

@@ -42,11 +42,13 @@ struct ListCommand: AsyncParsableCommand {
         for (k, study) in index.studies.enumerated() {
             let h = study.first
             let patient = deidentify ? "Patient \(k + 1)" : "\(h.patientName) [\(h.patientID)]"
-            Output.line("\(patient)  \(formatDate(h.studyDate))  \(study.modalities.joined(separator: "/"))  \(h.studyDescription)  (\(study.series.count) series, \(study.instanceCount) instances)")
+            // De-identified: no date and no free-text descriptions (they can name the patient).
+            let date = deidentify ? "" : formatDate(h.studyDate), about = deidentify ? "" : h.studyDescription
+            Output.line("\(patient)  \(date)  \(study.modalities.joined(separator: "/"))  \(about)  (\(study.series.count) series, \(study.instanceCount) instances)")
             Output.line("  Study \(study.studyInstanceUID)")
             for series in study.series {
                 let s = series.first
-                Output.line("    Series \(s.seriesNumber.map(String.init) ?? "-") \(s.modality) \(s.seriesDescription)  \(series.instances.count) instance(s)  \(s.columns)×\(s.rows)")
+                Output.line("    Series \(s.seriesNumber.map(String.init) ?? "-") \(s.modality) \(deidentify ? "" : s.seriesDescription)  \(series.instances.count) instance(s)  \(s.columns)×\(s.rows)")
                 if instances {
                     for i in series.instances { Output.line("      \(i.instanceNumber.map(String.init) ?? "-")  \(i.path)") }
                 }
@@ -66,12 +68,12 @@ struct ListCommand: AsyncParsableCommand {
                     "patientName": deidentify ? "Patient \(k + 1)" : h.patientName,
                     "patientID": deidentify ? "" : h.patientID,
                     "studyDate": deidentify ? "" : h.studyDate,
-                    "studyDescription": h.studyDescription, "accessionNumber": deidentify ? "" : h.accessionNumber,
+                    "studyDescription": deidentify ? "" : h.studyDescription, "accessionNumber": deidentify ? "" : h.accessionNumber,
                     "modalities": study.modalities,
                     "series": study.series.map { s -> [String: Any] in
                         [
                             "seriesInstanceUID": s.seriesInstanceUID, "seriesNumber": s.first.seriesNumber as Any,
-                            "modality": s.first.modality, "seriesDescription": s.first.seriesDescription,
+                            "modality": s.first.modality, "seriesDescription": deidentify ? "" : s.first.seriesDescription,
                             "instances": s.instances.map { i -> [String: Any] in
                                 ["path": i.path, "sopInstanceUID": i.sopInstanceUID,
                                  "instanceNumber": i.instanceNumber as Any, "rows": i.rows, "columns": i.columns,

@@ -82,7 +82,7 @@ enum ArchiveListing {
                         "patientName": deidentify ? "Patient \(k + 1)" : s.patientName,
                         "patientID": deidentify ? "" : s.patientID,
                         "studyDate": deidentify ? "" : s.studyDate,
-                        "studyDescription": s.studyDescription,
+                        "studyDescription": deidentify ? "" : s.studyDescription,
                         "accessionNumber": deidentify ? "" : s.accessionNumber,
                         "modalities": s.modalities,
                         "numberOfSeries": s.numberOfSeries as Any,
@@ -96,7 +96,8 @@ enum ArchiveListing {
         for (k, s) in studies.enumerated() {
             let patient = deidentify ? "Patient \(k + 1)" : "\(s.patientName) [\(s.patientID)]"
             let counts = "\(s.numberOfSeries.map(String.init) ?? "?") series, \(s.numberOfInstances.map(String.init) ?? "?") instances"
-            Output.line("\(patient)  \(s.studyDate)  \(s.modalities.joined(separator: "/"))  \(s.studyDescription)  (\(counts))")
+            let date = deidentify ? "" : s.studyDate, about = deidentify ? "" : s.studyDescription
+            Output.line("\(patient)  \(date)  \(s.modalities.joined(separator: "/"))  \(about)  (\(counts))")
             Output.line("  Study \(s.studyInstanceUID)")
         }
         Output.line("\(studies.count) studies on \(client.archive.name) in \(String(format: "%.2f", elapsed)) s")
