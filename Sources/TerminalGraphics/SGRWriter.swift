@@ -36,14 +36,20 @@ public struct SGRWriter {
         if depth == .none { Self.appendUTF8(cell.glyph, into: &out); return }
         var glyph = cell.glyph, f = cell.foreground, b = cell.background
         var needF: Bool, needB: Bool
-        if f == b && (glyph == BlockGlyphs.space || glyph == BlockGlyphs.fullBlock) {
+        // A blank stays a blank on the terminal: it is never swapped for a full block in the
+        // foreground colour, which some fonts draw with seams (the "rows of boxes" in xterm beside
+        // the images) and which copies and screen captures read as "█". An image's full block
+        // may still go out as a space in its background colour.
+        if f == b && glyph == BlockGlyphs.space {
+            needF = false; needB = bg != b
+        } else if f == b && glyph == BlockGlyphs.fullBlock {
             // One colour: as a space it needs the background, as a full block the foreground.
             if bg == f { glyph = BlockGlyphs.space; needF = false; needB = false }
-            else if fg == f { glyph = BlockGlyphs.fullBlock; needF = false; needB = false }
+            else if fg == f { needF = false; needB = false }
             else { glyph = BlockGlyphs.space; needF = false; needB = true }
         } else {
             needF = fg != f; needB = bg != b
-            if needF || needB, let alt = BlockGlyphs.complement(of: glyph) {
+            if needF || needB, glyph != BlockGlyphs.space, let alt = BlockGlyphs.complement(of: glyph) {
                 let altF = fg != b, altB = bg != f
                 if (altF ? 1 : 0) + (altB ? 1 : 0) < (needF ? 1 : 0) + (needB ? 1 : 0) {
                     glyph = alt; swap(&f, &b); needF = altF; needB = altB

@@ -155,8 +155,17 @@ public final class Runtime {
             case .saveSession(let s):
                 try store.saveSession(reader: reader, s)
             case .loadTags(let path):
-                let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true, lenient: true))
-                dispatch(.tagsLoaded(DataSetDump.lines(file)))
+                // A header can be large (a multi-frame file's functional groups, a network mount):
+                // read and dump it off the UI loop; the lines come back through the inbox.
+                let inbox = self.inbox
+                loadQueue.async {
+                    do {
+                        let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true, lenient: true))
+                        inbox.post(.tagsLoaded(DataSetDump.lines(file)))
+                    } catch {
+                        inbox.post(.error("\(error)"))
+                    }
+                }
             case .setTheme(let name):
                 loadTheme(name)
             case .screeningEvent(let e):

@@ -77,6 +77,9 @@ echo "# run 1: the whole reading"
 DB="$WORK/run1.sqlite"
 start "$DB"
 decide_two
+keys t
+step "the tag browser shows the image's header (read off the UI loop)" "(0002,0010) UI"
+keys q
 keys F
 step "add finding asks for a label" "Label for the new finding"
 keys -l "missed nodule"
