@@ -22,7 +22,10 @@ public final class ReviewStore: @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        // A new folder is private (0700): it holds the database, its WAL and the log.
+        if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         connection = try SQLiteConnection(path: path)
         connection.setBusyTimeout(milliseconds: 10_000)
         try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")

@@ -68,12 +68,8 @@ public final class Runtime {
         state.graphics = caps.graphicsProtocol
         // Anything a library writes to stderr would land in the middle of the screen: send it to
         // a log beside the database while the terminal is ours.
-        let logPath = ((options.databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("lightbox.log")
-        let savedStderr = dup(2)
-        // Owner-only, like the review database: a library's message may quote a path or a header.
-        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        if log >= 0 { fchmod(log, 0o600); dup2(log, 2); close(log) }
-        defer { if savedStderr >= 0 { dup2(savedStderr, 2); close(savedStderr) } }
+        StandardErrorLog.begin(databasePath: options.databasePath)
+        defer { StandardErrorLog.end() }
         let backend = NcursesBackend(capabilities: caps, theme: state.theme)
         defer { backend.shutdown() }
         (state.columns, state.rows) = backend.size

@@ -43,6 +43,10 @@ final class ReviewStoreTests: XCTestCase {
         FileManager.default.createFile(atPath: old, contents: nil, attributes: [.posixPermissions: 0o644])
         _ = try ReviewStore(path: old)
         XCTAssertEqual(try mode(old), 0o600)
+        // A folder the store creates is the owner's only.
+        let nested = (dir as NSString).appendingPathComponent("fresh/lightbox/review.sqlite")
+        _ = try ReviewStore(path: nested)
+        XCTAssertEqual(try mode((nested as NSString).deletingLastPathComponent), 0o700)
     }
 
     func testDecisionRowCarriesEverything() throws {

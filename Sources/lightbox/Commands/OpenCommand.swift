@@ -66,6 +66,13 @@ struct OpenCommand: ParsableCommand {
     var benchmarkSlices: Int?
 
     func run() throws {
+        // The log takes stderr before any background work starts (the archive mirror, the SCP), so
+        // their first messages land in it rather than on the screen; errors thrown from here on are
+        // printed after `end()` has given stderr back.
+        if benchmarkSlices == nil, isatty(1) != 0, isatty(0) != 0 {
+            StandardErrorLog.begin(databasePath: db ?? ReviewStore.defaultPath())
+        }
+        defer { StandardErrorLog.end() }
         // Archives are mirrored into a local folder the worklist watches; pushes land in the store.
         var roots = try paths.map { try localFolder(for: $0) }
         var arriving = paths.contains(where: Self.isArchive)

@@ -1,0 +1,37 @@
+import Foundation
+
+/// While the workstation owns the terminal, anything written to stderr (a library's message, the
+/// archive mirror's progress) goes to `lightbox.log` beside the review database instead of into
+/// the middle of the screen. `lightbox open` begins it before it starts any background work, so
+/// that work's first lines land in the log too; `Runtime.run` begins it if nobody has.
+public enum StandardErrorLog {
+    /// The terminal's stderr while redirected; -1 when not.
+    nonisolated(unsafe) private static var saved: Int32 = -1
+
+    /// Redirects stderr to `lightbox.log` in the database's folder (created 0600: a message may
+    /// quote a path or a header). A no-op when already redirected or when the log cannot be opened.
+    public static func begin(databasePath: String) {
+        guard saved < 0 else { return }
+        let folder = (databasePath as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let path = (folder as NSString).appendingPathComponent("lightbox.log")
+        let log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        guard log >= 0 else { return }
+        fchmod(log, 0o600)
+        let terminal = dup(2)
+        guard terminal >= 0 else { close(log); return }
+        dup2(log, 2)
+        close(log)
+        saved = terminal
+    }
+
+    /// Gives stderr back to the terminal.
+    public static func end() {
+        guard saved >= 0 else { return }
+        dup2(saved, 2)
+        close(saved)
+        saved = -1
+    }
+}
