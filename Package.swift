@@ -58,7 +58,7 @@ let package = Package(
         // Data sets → images and volumes in physical space; PNG import/export.
         .target(name: "Imaging", dependencies: ["DICOM", "CPNG"]),
         // RGB images (+ overlays) → terminal bytes.
-        .target(name: "TerminalGraphics", dependencies: []),
+        .target(name: "TerminalGraphics", dependencies: ["CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
         .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
@@ -100,7 +100,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
-        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics"]),
+        .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "CZlib"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM", "Imaging"]),

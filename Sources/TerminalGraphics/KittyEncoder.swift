@@ -5,15 +5,19 @@
 /// the ids are reused, sending the next slice replaces the image data and its placement in place
 /// — no delete, no flicker, nothing accumulating in the terminal's image cache — so a scroll
 /// step costs exactly one image's data. Data is raw RGB (`f=24`) or RGBA (`f=32`, when the
-/// raster has alpha), or caller-supplied PNG (`f=100`). The raster is never enlarged by us: kitty
+/// raster has alpha), zlib-compressed (`o=z`) when that is at least a tenth smaller (a CT slice's
+/// dark background usually makes it a third or less over SSH), or caller-supplied PNG (`f=100`).
+/// The raster is never enlarged by us: kitty
 /// scales it into the `c × r` cell box (see ``ImageLayout/pixelsWithoutEnlarging(width:height:pixelAspectRatio:grid:)``).
 public struct KittyEncoder: ImageEncoder {
     public var imageID: UInt32
     public var placementID: UInt32
+    /// Send raw pixels zlib-compressed (`o=z`) when that is smaller.
+    public var compress: Bool
     public static let chunkSize = 4096
 
-    public init(imageID: UInt32 = 1, placementID: UInt32 = 1) {
-        self.imageID = max(1, imageID); self.placementID = max(1, placementID)
+    public init(imageID: UInt32 = 1, placementID: UInt32 = 1, compress: Bool = true) {
+        self.imageID = max(1, imageID); self.placementID = max(1, placementID); self.compress = compress
     }
 
     public func layout(width: Int, height: Int, pixelAspectRatio: Double, grid: CellGrid) -> ImageLayout {
@@ -21,8 +25,12 @@ public struct KittyEncoder: ImageEncoder {
     }
 
     public func encode(raster: RGBImage, layout: ImageLayout) -> [UInt8] {
-        let control = "a=T,f=\(raster.hasAlpha ? 32 : 24),s=\(raster.width),v=\(raster.height)," +
+        var control = "a=T,f=\(raster.hasAlpha ? 32 : 24),s=\(raster.width),v=\(raster.height)," +
             "i=\(imageID),p=\(placementID),c=\(layout.columns),r=\(layout.rows),C=1,q=2"
+        if compress, let z = Zlib.compress(raster.pixels), z.count < raster.pixels.count - raster.pixels.count / 10 {
+            control += ",o=z"
+            return chunked(control: control, payload: z)
+        }
         return chunked(control: control, payload: raster.pixels)
     }
 

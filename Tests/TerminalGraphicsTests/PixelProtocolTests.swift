@@ -1,3 +1,4 @@
+import CZlib
 import XCTest
 import Foundation
 @testable import TerminalGraphics
@@ -35,7 +36,21 @@ final class PixelProtocolTests: XCTestCase {
         }
         XCTAssertTrue(chunks.first!.hasPrefix("a=T,f=24,s=160,v=160,i=42,p=1,c=20,r=10"))
         let data = Data(base64Encoded: payload)!
-        XCTAssertEqual(data.count, 160 * 160 * 3)
+        // A CT-like slice compresses: sent zlib-compressed (o=z), and it inflates to the raw pixels.
+        XCTAssertTrue(chunks.first!.contains(",o=z,"))
+        XCTAssertLessThan(data.count, 160 * 160 * 3)
+        var raw = [UInt8](repeating: 0, count: 160 * 160 * 3)
+        var rawSize = uLong(raw.count)
+        let status = raw.withUnsafeMutableBufferPointer { dst in
+            [UInt8](data).withUnsafeBufferPointer { uncompress(dst.baseAddress, &rawSize, $0.baseAddress, uLong(data.count)) }
+        }
+        XCTAssertEqual(status, Z_OK)
+        XCTAssertEqual(Int(rawSize), 160 * 160 * 3)
+        let uncompressed = KittyEncoder(imageID: 42, compress: false).encode(image, fitting: CellGrid(columns: 20, rows: 10))
+        XCTAssertFalse(String(decoding: uncompressed, as: UTF8.self).contains("o=z"))
+        let plain = String(decoding: uncompressed, as: UTF8.self).components(separatedBy: "\u{1B}_G").dropFirst()
+            .map { $0.dropLast(2).split(separator: ";", maxSplits: 1)[1] }.joined()
+        XCTAssertEqual(raw, [UInt8](Data(base64Encoded: plain)!), "the same pixels either way")
         // The next slice uses the same id, so it replaces rather than accumulates.
         let next = String(decoding: enc.encode(TestImages.slice(width: 200, height: 200), fitting: CellGrid(columns: 20, rows: 10)), as: UTF8.self)
         XCTAssertTrue(next.hasPrefix("\u{1B}_Ga=T,f=24,s=160,v=160,i=42,p=1,"))
