@@ -1,4 +1,5 @@
 import Foundation
+import LightboxConfig
 import Review
 
 /// How the workstation is started (`lightbox`, `lightbox open PATH…`).
@@ -29,15 +30,9 @@ public struct WorkstationOptions: Sendable {
         self.databasePath = databasePath ?? ReviewStore.defaultPath(environment: env)
         self.reader = reader ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "reader"
         themesDirectory = Self.locate("Themes")
-        configPath = Self.defaultConfigPath(env)
+        configPath = ConfigLocation.defaultPath(environment: env)
     }
 
-    /// `$XDG_CONFIG_HOME/lightbox/config.toml`, else `~/.config/lightbox/config.toml`.
-    public static func defaultConfigPath(_ env: [String: String]) -> String {
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((env["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
-        return (base as NSString).appendingPathComponent("lightbox/config.toml")
-    }
 
     /// A bundled folder (`Models`, `Themes`, `SampleStudies`), found the same way by every command:
     /// `ResourceLocator`'s order.
