@@ -28,6 +28,10 @@ let shims: [Target] = [
                    providers: [.apt(["libsqlite3-dev"])]),
 ]
 
+/// Targets already checked under the Swift 6 language mode (data-race safety on); the others
+/// still build in Swift 5 mode (issue 23 moves them over one by one).
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
 let package = Package(
     name: "Lightbox",
     platforms: [.macOS(.v14)],
@@ -52,21 +56,21 @@ let package = Package(
     targets: shims + [
         // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
         // in Swift (Debian's libjpeg-turbo 2.1 is 8-bit only and cannot do lossless or report errors safely).
-        .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
+        .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"], swiftSettings: swift6),
         // Bytes → data sets, pixel-data frames; the dictionary and character sets.
-        .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"]),
+        .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"], swiftSettings: swift6),
         // Data sets → images and volumes in physical space; PNG import/export.
-        .target(name: "Imaging", dependencies: ["DICOM", "CPNG"]),
+        .target(name: "Imaging", dependencies: ["DICOM", "CPNG"], swiftSettings: swift6),
         // RGB images (+ overlays) → terminal bytes.
-        .target(name: "TerminalGraphics", dependencies: ["CZlib"]),
+        .target(name: "TerminalGraphics", dependencies: ["CZlib"], swiftSettings: swift6),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
-        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
+        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: swift6),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
-        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
+        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"], swiftSettings: swift6),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module;
         // discordance matching and teaching scores measure in mm through Imaging's PixelGeometry.
-        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"]),
+        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"], swiftSettings: swift6),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
             "DICOM", "DICOMCodecs",
@@ -74,10 +78,10 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // PACS connectivity, web side: QIDO-RS, WADO-RS and STOW-RS client.
-        .target(name: "DICOMweb", dependencies: ["DICOM"]),
+        .target(name: "DICOMweb", dependencies: ["DICOM"], swiftSettings: swift6),
         // Config files → values: the one TOML parser; themes (→ TerminalGraphics.Theme), the
         // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
-        .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config"),
+        .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config", swiftSettings: swift6),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
         .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"]),
         .executableTarget(

@@ -14,7 +14,7 @@ import Inference
 /// operators are single-threaded), measured 98 vs 168 ms per 256×256 slice on the 2-core box.
 /// The heatmaps stay on the model grid (`ModelGrid`, what the card's candidate rule is defined on)
 /// and are brought back to the volume's grid for measurement.
-public struct VolumeAnalyzer {
+public struct VolumeAnalyzer: Sendable {
     public let model: Model
     public let card: ModelCard
     /// Further instances of the same model, one per extra worker thread.

@@ -149,7 +149,8 @@ enum DNNL {
     }
 
     /// `DNNL_MEMORY_ALLOCATE` (`(void *)(size_t)-1`, a macro Swift does not import): let oneDNN own the buffer.
-    private static let allocate = UnsafeMutableRawPointer(bitPattern: UInt.max)
+    /// A computed value, not a stored one: a stored pointer is shared mutable state to Swift 6.
+    private static var allocate: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: UInt.max) }
 
     /// A library-allocated copy of `data` (laid out as `from`) in the layout `to` — used once per
     /// primitive for weights and bias.

@@ -15,6 +15,8 @@ enum ParallelChunks {
             return
         }
         let step = (count + parts - 1) / parts
+        // The chunks are disjoint ranges: each call touches only what its own range indexes.
+        nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: parts) { k in
             let lo = k * step, hi = Swift.min(count, lo + step)
             if lo < hi { body(lo ..< hi) }
