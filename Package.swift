@@ -83,7 +83,7 @@ let package = Package(
         // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
         .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config", swiftSettings: swift6),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"]),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"], swiftSettings: swift6),
         .executableTarget(
             name: "lightbox",
             dependencies: [

@@ -19,14 +19,14 @@ final class NcursesBackend {
         raw()
         noecho()
         nonl()
-        keypad(stdscr, true)
+        keypad(lightbox_stdscr(), true)
         curs_set(0)
         mousemask(mmask_t(lightbox_mouse_all()), nil)
         mouseinterval(0)
         refresh()   // ncurses clears once; from here on stdscr is never touched
     }
 
-    var size: (columns: Int, rows: Int) { (Int(COLS), Int(LINES)) }
+    var size: (columns: Int, rows: Int) { (Int(lightbox_columns()), Int(lightbox_lines())) }
 
     func shutdown() {
         write(Array("\u{1B}[0m\u{1B}[2J".utf8))
@@ -50,7 +50,7 @@ final class NcursesBackend {
         if rc == KEY_CODE_YES {
             let code = Int32(ch)
             switch code {
-            case KEY_RESIZE: return .resize(columns: Int(COLS), rows: Int(LINES))
+            case KEY_RESIZE: return .resize(columns: Int(lightbox_columns()), rows: Int(lightbox_lines()))
             case KEY_MOUSE: return mouse()
             case KEY_UP: return .key(.up)
             case KEY_DOWN: return .key(.down)

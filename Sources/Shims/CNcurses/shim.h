@@ -16,3 +16,8 @@ static inline unsigned long lightbox_button5_pressed(void) { return BUTTON5_PRES
 #else
 static inline unsigned long lightbox_button5_pressed(void) { return 0; }
 #endif
+/* ncurses' globals, read through functions: Swift 6 treats a C global variable as shared mutable
+   state; the workstation reads them only from its UI thread. */
+static inline WINDOW *lightbox_stdscr(void) { return stdscr; }
+static inline int lightbox_columns(void) { return COLS; }
+static inline int lightbox_lines(void) { return LINES; }
