@@ -76,7 +76,7 @@ let package = Package(
             "DICOM", "DICOMCodecs",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ]),
+        ], swiftSettings: swift6),
         // PACS connectivity, web side: QIDO-RS, WADO-RS and STOW-RS client.
         .target(name: "DICOMweb", dependencies: ["DICOM"], swiftSettings: swift6),
         // Config files → values: the one TOML parser; themes (→ TerminalGraphics.Theme), the
@@ -90,7 +90,7 @@ let package = Package(
                 "DICOM", "Imaging", "TerminalGraphics", "Inference", "Analysis", "Review", "Workstation",
                 "DICOMNetwork", "DICOMweb", "LightboxConfig", "SliceStepBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ], swiftSettings: swift6),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
         .executableTarget(name: "TerminalGraphicsBench", dependencies: ["TerminalGraphics"],
                           path: "Benchmarks/TerminalGraphicsBench"),
@@ -99,7 +99,7 @@ let package = Package(
         // Slice-step latency and bytes through the workstation's update → view → encode path, without a
         // terminal; a library so `lightbox open --benchmark-slices N` (make bench) runs it.
         .target(name: "SliceStepBench", dependencies: ["Workstation", "Imaging", "TerminalGraphics"],
-                path: "Benchmarks/SliceStepBench"),
+                path: "Benchmarks/SliceStepBench", swiftSettings: swift6),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs", "CCharLS"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),

@@ -123,11 +123,11 @@ struct OnnxBench: AsyncParsableCommand {
             return
         }
         if interleave {
-            print("ready"); fflush(stdout)
+            print("ready"); fflush(nil)   // all streams: Swift 6 forbids touching the C global `stdout`
             while readLine() != nil {
                 let s = DispatchTime.now().uptimeNanoseconds
                 _ = try m.runSync(feeds)
-                print(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - s) / 1e6)); fflush(stdout)
+                print(String(format: "%.3f", Double(DispatchTime.now().uptimeNanoseconds - s) / 1e6)); fflush(nil)   // all streams: Swift 6 forbids touching the C global `stdout`
             }
             print("peak_rss_kib \(peakRSSKiB())")
             return

@@ -16,7 +16,10 @@ public final class InstanceStore: @unchecked Sendable {
     }
 
     /// One instance being received. Not thread-safe: the association drives it from one serial queue.
-    public final class Incoming {
+    /// `@unchecked Sendable`: the association handler creates it on the event loop and from then
+    /// on appends, finishes or discards it only on its serial I/O queue (`AssociationHandler.io`),
+    /// which is what guards `dataSetLength`, `closed` and `failure`.
+    public final class Incoming: @unchecked Sendable {
         let store: InstanceStore
         let tempURL: URL
         let handle: FileHandle
