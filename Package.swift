@@ -28,10 +28,6 @@ let shims: [Target] = [
                    providers: [.apt(["libsqlite3-dev"])]),
 ]
 
-/// Targets already checked under the Swift 6 language mode (data-race safety on); the others
-/// still build in Swift 5 mode (issue 23 moves them over one by one).
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-
 let package = Package(
     name: "Lightbox",
     platforms: [.macOS(.v14)],
@@ -56,41 +52,41 @@ let package = Package(
     targets: shims + [
         // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
         // in Swift (Debian's libjpeg-turbo 2.1 is 8-bit only and cannot do lossless or report errors safely).
-        .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"], swiftSettings: swift6),
+        .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
         // Bytes → data sets, pixel-data frames; the dictionary and character sets.
-        .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"], swiftSettings: swift6),
+        .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"]),
         // Data sets → images and volumes in physical space; PNG import/export.
-        .target(name: "Imaging", dependencies: ["DICOM", "CPNG"], swiftSettings: swift6),
+        .target(name: "Imaging", dependencies: ["DICOM", "CPNG"]),
         // RGB images (+ overlays) → terminal bytes.
-        .target(name: "TerminalGraphics", dependencies: ["CZlib"], swiftSettings: swift6),
+        .target(name: "TerminalGraphics", dependencies: ["CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
-        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: swift6),
+        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
-        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"], swiftSettings: swift6),
+        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module;
         // discordance matching and teaching scores measure in mm through Imaging's PixelGeometry.
-        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"], swiftSettings: swift6),
+        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
             "DICOM", "DICOMCodecs",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
-        ], swiftSettings: swift6),
+        ]),
         // PACS connectivity, web side: QIDO-RS, WADO-RS and STOW-RS client.
-        .target(name: "DICOMweb", dependencies: ["DICOM"], swiftSettings: swift6),
+        .target(name: "DICOMweb", dependencies: ["DICOM"]),
         // Config files → values: the one TOML parser; themes (→ TerminalGraphics.Theme), the
         // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
-        .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config", swiftSettings: swift6),
+        .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config"),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"], swiftSettings: swift6),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [
                 "DICOM", "Imaging", "TerminalGraphics", "Inference", "Analysis", "Review", "Workstation",
                 "DICOMNetwork", "DICOMweb", "LightboxConfig", "SliceStepBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ], swiftSettings: swift6),
+            ]),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
         .executableTarget(name: "TerminalGraphicsBench", dependencies: ["TerminalGraphics"],
                           path: "Benchmarks/TerminalGraphicsBench"),
@@ -99,7 +95,7 @@ let package = Package(
         // Slice-step latency and bytes through the workstation's update → view → encode path, without a
         // terminal; a library so `lightbox open --benchmark-slices N` (make bench) runs it.
         .target(name: "SliceStepBench", dependencies: ["Workstation", "Imaging", "TerminalGraphics"],
-                path: "Benchmarks/SliceStepBench", swiftSettings: swift6),
+                path: "Benchmarks/SliceStepBench"),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs", "CCharLS"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
@@ -121,5 +117,5 @@ let package = Package(
         // `swift test` builds it with everything else. UPDATE_GOLDENS=1 rewrites Goldens/.
         .testTarget(name: "lightboxTests", dependencies: ["TestSupport"], exclude: ["Goldens"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -7,13 +7,14 @@
 //       prints "bytes=<n> median_ms=<t> min_ms=<t> columns=<c> rows=<r> width=<w> height=<h>".
 //   TerminalGraphicsBench scroll [--slices 300] [--cols 160 --rows 50]
 //       Scrolls a synthetic 300-slice CT series and prints bytes per slice step per mode.
+import Foundation
 import TerminalGraphics
 #if canImport(Glibc)
 import Glibc
 #endif
 
 func fail(_ message: String) -> Never {
-    fputs("TerminalGraphicsBench: \(message)\n", stderr)
+    FileHandle.standardError.write(Data("TerminalGraphicsBench: \(message)\n".utf8))
     exit(2)
 }
 
@@ -78,7 +79,7 @@ let grid = CellGrid(columns: cols, rows: rows, cellWidth: cell.width, cellHeight
 let depth: ColorDepth = ColorDepth(rawValue: options["depth"] ?? "truecolor") ?? { fail("bad --depth") }()
 let dithering = Dithering(rawValue: options["dither"] ?? "none") ?? { fail("bad --dither") }()
 
-func encoder(_ mode: String) -> any ImageEncoder {
+@MainActor func encoder(_ mode: String) -> any ImageEncoder {
     switch mode {
     case "halfblock": return HalfBlockEncoder(depth: depth, dithering: dithering)
     case "sextant": return SextantEncoder(depth: depth, dithering: dithering)
