@@ -11,6 +11,8 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show a DICOM file's elements and pixel summary.",
         discussion: """
+            --frames reads the Shared and Per-frame Functional Groups (PS3.3 C.7.6.16) and splits the frames into \
+            stacks by Stack ID, b-value, time point and derived map, each ordered along its normal.
             Stored values in --pixels-npy are before any LUT: frames×rows×columns[×samples], in the stored dtype.
             Exit status: 0 success, 2 unreadable, 3 pixel data cannot be decoded, 4 data set truncated or malformed \
             (the elements before the fault are shown).
@@ -31,6 +33,9 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Stop reading at the pixel data (faster for large files).")
     var headerOnly = false
 
+    @Flag(help: "Print each frame's geometry and acquisition (from the functional groups of an Enhanced object), the stacks the frames split into, and each stack's MR sequence, as JSON.")
+    var frames = false
+
     func run() throws {
         let dicom: DICOMFile
         do {
@@ -38,6 +43,10 @@ struct InfoCommand: ParsableCommand {
         } catch {
             Output.error("\(error)")
             throw ExitCode(2)
+        }
+        if frames {
+            try Output.json(FrameReport.object(dicom.dataSet, file: file))
+            return
         }
         var pixelSummary: [String: Any] = [:]
         var pixelError: String?
