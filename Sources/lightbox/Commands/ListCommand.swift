@@ -16,7 +16,7 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Flag(help: "Do not read or write the study index store (the header cache).")
+    @Flag(help: "Do not read or write the study index store (headers kept between scans).")
     var noCache = false
 
     @Flag(help: "List every instance, not just series.")
