@@ -18,10 +18,11 @@ let folder = args[2]
 /// Peak resident set size of this process in MB (getrusage: kB on Linux, bytes on macOS).
 func peakRSSMB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
     #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
     return Double(usage.ru_maxrss) / 1e6
     #else
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1e3
     #endif
 }

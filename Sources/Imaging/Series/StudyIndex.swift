@@ -42,13 +42,14 @@ public struct StudyIndex: Sendable {
         var stored = [StudyIndexDatabase.Stored?](repeating: nil, count: files.count)
         var vanished: [String] = []
         var database = store?.open()
-        if let store, let db = database {
+        if let store, database != nil {
             do {
-                vanished = try db.match(plan, stamps: stamps) { stored[$0] = $1 }
+                vanished = try database!.match(plan, stamps: stamps) { stored[$0] = $1 }
             } catch {
                 stored = [StudyIndexDatabase.Stored?](repeating: nil, count: files.count)
                 vanished = []
-                database = (error as? SQLiteError)?.isCorruption == true ? store.rebuild(because: "\(error)") : nil
+                database = nil  // closed before its file is deleted
+                if (error as? SQLiteError)?.isCorruption == true { database = store.rebuild(because: "\(error)") }
             }
         }
 
@@ -65,7 +66,7 @@ public struct StudyIndex: Sendable {
         }
 
         // 3. Save what was read, and forget what vanished, in one transaction.
-        if let store, let db = database {
+        if let store, database != nil {
             var fresh: [StudyIndexDatabase.Fresh] = []
             for (k, i) in misses.enumerated() {
                 // A file that could not be stat'ed is gone (or unreachable): forget it, store nothing.
@@ -76,10 +77,12 @@ public struct StudyIndex: Sendable {
                 }
             }
             do {
-                _ = try db.save(fresh, deleting: vanished)
+                _ = try database?.save(fresh, deleting: vanished)
             } catch let error as SQLiteError where error.isCorruption {
+                database = nil  // closed before its file is deleted
                 store.discard(because: "\(error)")
             } catch {}
+            database = nil
         }
 
         var headers: [InstanceHeader] = []
