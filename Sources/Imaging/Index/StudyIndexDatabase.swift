@@ -25,9 +25,19 @@ final class StudyIndexDatabase {
         // Long enough to wait out another scan's commit; short enough that a scanner stuck behind a
         // long writer gives up saving (its index is still complete) instead of hanging the UI.
         db.setBusyTimeout(milliseconds: 2_000)
-        var version = try db.integer("PRAGMA user_version")
+        // Version and table count from one snapshot: another process may be creating the schema.
+        try db.execute("BEGIN")
+        var version: Int64, tables: Int64
+        do {
+            version = try db.integer("PRAGMA user_version")
+            tables = try db.integer("SELECT count(*) FROM sqlite_master")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
         if version == 0 {
-            guard try db.integer("SELECT count(*) FROM sqlite_master") == 0 else {
+            guard tables == 0 else {
                 throw Unusable(description: "is a database without a lightbox schema version")
             }
             try Self.create(db)
