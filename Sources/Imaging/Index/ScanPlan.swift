@@ -62,7 +62,11 @@ struct ScanPlan {
                 out.append(File(path: path, key: prefix + rest))
             }
         }
-        out.sort { ByteOrder.less($0.key, $1.key) }
+        // Swift's `<` is byte order for ASCII (and its fast path); other names take the slower
+        // byte comparison, since `<` orders canonical equivalents, not bytes.
+        if out.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) { out.sort { $0.key < $1.key } } else {
+            out.sort { ByteOrder.less($0.key, $1.key) }
+        }
         var unique: [File] = []
         unique.reserveCapacity(out.count)
         for f in out where unique.last.map({ ByteOrder.compare($0.key, f.key) != 0 }) ?? true { unique.append(f) }
