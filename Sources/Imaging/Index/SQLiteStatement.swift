@@ -68,6 +68,14 @@ final class SQLiteStatement {
         let n = Int(sqlite3_column_bytes(stmt, c))
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
     }
+    /// The column's text, as `previous` itself when the bytes are the same: rows in key order
+    /// repeat their study's and series' values, and sharing one string's storage keeps the memory
+    /// of a large index closer to its number of series than to its number of files.
+    func text(_ c: Int32, reusing previous: String?) -> String {
+        guard let previous, let p = sqlite3_column_text(stmt, c) else { return text(c) }
+        let n = Int(sqlite3_column_bytes(stmt, c))
+        return ByteOrder.compare(UnsafeRawBufferPointer(start: p, count: n), previous) == 0 ? previous : text(c)
+    }
     func optionalText(_ c: Int32) -> String? { isNull(c) ? nil : text(c) }
     func doubles(_ c: Int32) -> [Double] {
         let n = Int(sqlite3_column_bytes(stmt, c)) / 8

@@ -81,6 +81,7 @@ final class StudyIndexDatabase {
     func match(_ plan: ScanPlan, stamps: [FileStamp?], found: (Int, Stored) -> Void) throws -> [String] {
         let files = plan.files
         var vanished: [String] = []
+        var previous: InstanceHeader?
         var covered = [Bool](repeating: false, count: files.count)
         for scope in plan.scopes {
             let (lower, upper) = ScanPlan.range(of: scope)
@@ -96,7 +97,10 @@ final class StudyIndexDatabase {
                 }
                 if j < files.count, selectRange.compareText(0, with: files[j].key) == 0 {
                     covered[j] = true
-                    if let stored = Self.stored(selectRange, stamp: stamps[j], file: files[j]) { found(j, stored) }
+                    if let stored = Self.stored(selectRange, stamp: stamps[j], file: files[j], previous: previous) {
+                        if case .header(let h) = stored { previous = h }
+                        found(j, stored)
+                    }
                     j += 1
                 } else {
                     vanished.append(selectRange.text(0))
@@ -107,19 +111,22 @@ final class StudyIndexDatabase {
         for (i, file) in files.enumerated() where !covered[i] {
             defer { selectOne.reset() }
             try selectOne.bind(1, file.key)
-            if try selectOne.step(), let stored = Self.stored(selectOne, stamp: stamps[i], file: file) { found(i, stored) }
+            if try selectOne.step(), let stored = Self.stored(selectOne, stamp: stamps[i], file: file, previous: previous) {
+                if case .header(let h) = stored { previous = h }
+                found(i, stored)
+            }
         }
         return vanished
     }
 
     /// The row's header or failure when its stamp matches the file's, else nil (read the file again).
-    private static func stored(_ s: SQLiteStatement, stamp: FileStamp?, file: ScanPlan.File) -> Stored? {
+    private static func stored(_ s: SQLiteStatement, stamp: FileStamp?, file: ScanPlan.File, previous: InstanceHeader?) -> Stored? {
         guard let stamp, stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3)) else { return nil }
         if let reason = s.optionalText(4) {
             // Reasons are stored naming the key; shown naming the file as this caller named it.
             return .failure(file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path))
         }
-        return .header(InstanceHeader(row: s, path: file.path))
+        return .header(InstanceHeader(row: s, path: file.path, previous: previous))
     }
 
     private func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
