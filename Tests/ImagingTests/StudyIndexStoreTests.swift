@@ -139,6 +139,26 @@ final class StudyIndexStoreTests: XCTestCase {
         XCTAssertEqual(try rowCount(), 7)
     }
 
+    /// Names outside ASCII, including two that differ only in Unicode normalisation (one to Swift's
+    /// `==`, two files to the file system and to SQLite): both listed, both served from the store.
+    func testNonASCIINamesAreKeyedByTheirBytes() throws {
+        let dir = images.appendingPathComponent("ü")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (k, name) in [(10, "\u{e9}"), (11, "e\u{301}"), (12, "Z"), (13, "日本")] {
+            try writeInstance(k, in: dir)
+            XCTAssertEqual(rename(dir.appendingPathComponent("im\(k).dcm").path, dir.path + "/" + name + ".dcm"), 0)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        guard names.count == 4 else { throw XCTSkip("this file system normalises names") }
+        let first = StudyIndex.scan([images.path], cache: store)
+        XCTAssertEqual([first.parsedCount, first.cachedCount], [11, 0])
+        XCTAssertEqual(first.studies[0].instanceCount, 10)
+        let warm = StudyIndex.scan([images.path], cache: store)
+        XCTAssertEqual([warm.parsedCount, warm.cachedCount], [0, 11])
+        XCTAssertEqual(Set(allHeaders(warm).map(\.sopInstanceUID)), Set(allHeaders(first).map(\.sopInstanceUID)))
+        XCTAssertEqual(try rowCount(), 11)
+    }
+
     // MARK: - Two scanners at once
 
     /// Two threads, each with its own connection, scan (and write: files change between rounds)
