@@ -186,10 +186,4 @@ final class StudyIndexDatabase {
             throw error
         }
     }
-
-    /// `PRAGMA integrity_check`'s verdict ("ok" when intact).
-    func integrityCheck() throws -> String {
-        let s = try db.prepare("PRAGMA integrity_check")
-        return try s.step() ? s.text(0) : ""
-    }
 }
