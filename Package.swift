@@ -55,8 +55,8 @@ let package = Package(
         .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
         // Bytes → data sets, pixel-data frames; the dictionary and character sets.
         .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"]),
-        // Data sets → images and volumes in physical space; PNG import/export.
-        .target(name: "Imaging", dependencies: ["DICOM", "CPNG"]),
+        // Data sets → images and volumes in physical space; PNG import/export; the study index store (SQLite).
+        .target(name: "Imaging", dependencies: ["DICOM", "CPNG", "CSQLite"]),
         // RGB images (+ overlays) → terminal bytes.
         .target(name: "TerminalGraphics", dependencies: ["CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # DICOM reading benchmarks, ours beside the peers in the same run (ratios, not assertions).
-#   1. header indexing: files/s, lightbox (StudyIndex) vs pydicom dcmread(stop_before_pixels) vs dcmdump
+#   1. header indexing of BENCH_FILES files: files/s, lightbox (StudyIndex) vs pydicom
+#      dcmread(stop_before_pixels) vs dcmdump; the study index store: cold scan into an empty store,
+#      warm reopen with every file unchanged, peak RSS of ours; the issue 18 aims printed beside
 #   2. volume load of a 512×512×300 CT series into Float32 HU: MB/s, lightbox vs pydicom+numpy
-# Env: PY (python with pydicom), BENCH_FILES (default 3000), BENCH_SLICES (default 300).
+# Env: PY (python with pydicom), BENCH_FILES (default 10000; 100000 with BENCH_LARGE=1),
+#      BENCH_SLICES (default 300), LIGHTBOX (release binary: whole-process rate of `ls --no-cache`;
+#      without it DICOMBench's whole process is timed). The load average is printed before each
+#      measurement: figures from a loaded machine are not timings to quote.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-N=${BENCH_FILES:-3000}
+if [ "${BENCH_LARGE:-0}" = 1 ]; then N=${BENCH_FILES:-100000}; else N=${BENCH_FILES:-10000}; fi
 S=${BENCH_SLICES:-300}
 WORK=${BENCH_DIR:-/tmp/lightbox-bench}
 swift build -c release --product DICOMBench 2>&1 | grep -E "error|Compiling|Build" | tail -3
@@ -15,14 +20,54 @@ BIN=.build/release/DICOMBench
 [ -d "$WORK/volume-$S" ] || $PY Benchmarks/dicom/make_series.py "$WORK/volume-$S" "$S" 512 512
 sync
 rate() { grep -oE '^[0-9.]+' <<<"$1"; }
+load() { echo "  (load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime))"; }
+# timed CMD…: whole-process wall time in ELAPSED (s) and peak RSS in RSS_MB (0 without /usr/bin/time).
+timed() {
+  local t0 t1 tf; tf=$(mktemp)
+  t0=$(date +%s.%N)
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f %M -o "$tf" "$@" > /dev/null; else "$@" > /dev/null; fi
+  t1=$(date +%s.%N)
+  ELAPSED=$(echo "$t1 - $t0" | bc -l)
+  RSS_MB=$(if [ -s "$tf" ]; then echo "$(tail -1 "$tf") / 1024" | bc -l; else echo 0; fi)
+  rm -f "$tf"
+}
 
 echo "== header indexing, $N files"
 cat "$WORK"/index-$N/* > /dev/null   # warm the page cache for every tool alike
-ours=$($BIN index "$WORK/index-$N"); echo "lightbox:  $ours"
-peer=$($PY Benchmarks/dicom/pydicom_peer.py index "$WORK/index-$N"); echo "pydicom:   $peer"
-t0=$(date +%s.%N); dcmdump -q +sd +r +sb PixelData "$WORK/index-$N" > /dev/null; t1=$(date +%s.%N)
-dcm=$(echo "$N / ($t1 - $t0)" | bc -l); printf 'dcmdump:   %.1f files/s (whole process, printing)\n' "$dcm"
-printf 'ratio vs pydicom: %.1fx   ratio vs dcmdump: %.1fx\n' "$(echo "$(rate "$ours") / $(rate "$peer")" | bc -l)" "$(echo "$(rate "$ours") / $dcm" | bc -l)"
+load; ours=$($BIN index "$WORK/index-$N"); echo "lightbox:  $ours   (in-process, no store)"
+load; peer=$($PY Benchmarks/dicom/pydicom_peer.py index "$WORK/index-$N"); echo "pydicom:   $peer"
+load; timed dcmdump -q +sd +r +sb PixelData "$WORK/index-$N"
+dcm=$(echo "$N / $ELAPSED" | bc -l); printf 'dcmdump:   %.1f files/s (whole process, printing; peak RSS %.0f MB)\n' "$dcm" "$RSS_MB"
+if [ -n "${LIGHTBOX:-}" ] && [ -x "$LIGHTBOX" ]; then
+  load; timed "$LIGHTBOX" ls --json --no-cache "$WORK/index-$N"; what="lightbox ls --json --no-cache"
+else
+  load; timed "$BIN" index "$WORK/index-$N"; what="DICOMBench index (set LIGHTBOX for lightbox ls)"
+fi
+proc=$(echo "$N / $ELAPSED" | bc -l)
+printf 'lightbox:  %.1f files/s (whole process: %s; peak RSS %.0f MB)\n' "$proc" "$what" "$RSS_MB"
+printf 'ratio vs pydicom: %.1fx   ratio vs dcmdump (whole processes): %.1fx\n' \
+  "$(echo "$(rate "$ours") / $(rate "$peer")" | bc -l)" "$(echo "$proc / $dcm" | bc -l)"
+
+echo "== study index store, $N files"
+STORE="$WORK/store-$N/index.sqlite"
+rm -rf "$WORK/store-$N"
+load; cold=$($BIN store-cold "$WORK/index-$N" "$STORE"); echo "cold scan into an empty store:   $cold"
+load; warm=$($BIN store-warm "$WORK/index-$N" "$STORE"); echo "warm reopen, all files unchanged: $warm"
+load; warm=$($BIN store-warm "$WORK/index-$N" "$STORE"); echo "warm reopen, again:               $warm"
+printf 'store on disk: %s\n' "$(du -sh "$WORK/store-$N" | cut -f1)"
+warm_s=$(rate "$warm")
+echo "aims (issue 18), beside this run's figures:"
+printf '  cold header parsing >= 50000 files/s:             %.0f files/s in-process (%s)\n' "$(rate "$ours")" \
+  "$( [ "$(echo "$(rate "$ours") >= 50000" | bc -l)" = 1 ] && echo met || echo "not met")"
+printf '  whole process >= 2x dcmdump:                      %.1fx (%s)\n' "$(echo "$proc / $dcm" | bc -l)" \
+  "$( [ "$(echo "$proc >= 2 * $dcm" | bc -l)" = 1 ] && echo met || echo "not met")"
+if [ "$N" -eq 100000 ]; then
+  printf '  warm reopen of 100000 unchanged files <= 0.5 s:   %.3f s (%s)\n' "$warm_s" \
+    "$( [ "$(echo "$warm_s <= 0.5" | bc -l)" = 1 ] && echo met || echo "not met")"
+else
+  printf '  warm reopen of 100000 unchanged files <= 0.5 s:   %.3f s for %d files (x%.1f linear: %.2f s; measure with BENCH_LARGE=1)\n' \
+    "$warm_s" "$N" "$(echo "100000 / $N" | bc -l)" "$(echo "$warm_s * 100000 / $N" | bc -l)"
+fi
 
 echo "== volume load, 512x512x$S uncompressed"
 cat "$WORK"/volume-$S/* > /dev/null

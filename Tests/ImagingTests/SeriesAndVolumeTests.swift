@@ -49,7 +49,7 @@ final class SeriesAndVolumeTests: XCTestCase {
     }
 
     func testCacheServesUnchangedFilesAndNoticesChanges() throws {
-        let cache = StudyIndexCache(url: folder.appendingPathComponent(".cache/index.json"))
+        let cache = StudyIndexStore(url: folder.appendingPathComponent(".cache/index.sqlite"))
         XCTAssertEqual(StudyIndex.scan([folder.path], cache: cache).cachedCount, 0)
         let second = StudyIndex.scan([folder.path], cache: cache)
         XCTAssertEqual(second.cachedCount, 6)

@@ -1,12 +1,12 @@
 import DICOM
-import Dispatch
 import Foundation
 
 /// Scans a folder tree for DICOM files and groups them into studies → series → instances.
 ///
 /// Headers are read with `stopBeforePixelData`, on all cores. Files that do not parse are listed with
-/// their reason and never stop the scan. A cache (see `StudyIndexCache`) skips files whose size and
-/// modification time are unchanged since the last scan.
+/// their reason and never stop the scan. A store (see `StudyIndexStore`) serves the headers of files
+/// whose size, mtime and inode are unchanged since the last scan, so a rescan reads only new or
+/// changed files.
 public struct StudyIndex: Sendable {
     public struct Series: Sendable {
         public let seriesInstanceUID: String
@@ -27,95 +27,79 @@ public struct StudyIndex: Sendable {
 
     public var studies: [Study]
     public var failures: [Failure]
-    /// Files whose header came from the cache.
+    /// Files whose header (or failure) came from the store.
     public var cachedCount: Int
+    /// Files whose header was read from disk in this scan (new, changed, or no store).
+    public var parsedCount: Int = 0
 
-    /// Scans `roots` (folders or files). `cache` nil disables caching.
-    public static func scan(_ roots: [String], cache: StudyIndexCache? = nil) -> StudyIndex {
-        let (paths, missing) = candidateFiles(roots)
-        let cached = cache?.load() ?? [:]
-        var headers = [InstanceHeader?](repeating: nil, count: paths.count)
-        var failures = [Failure?](repeating: nil, count: paths.count)
-        var fromCache = [Bool](repeating: false, count: paths.count)
-        var stamps = [StudyIndexCache.Stamp?](repeating: nil, count: paths.count)
+    /// Scans `roots` (folders or files). `cache` nil reads every file and stores nothing.
+    public static func scan(_ roots: [String], cache store: StudyIndexStore? = nil) -> StudyIndex {
+        let plan = ScanPlan(roots: roots)
+        let files = plan.files
+        let stamps = ParallelMap.map(files.count) { FileStamp(path: files[$0].path) }
 
-        let chunk = max(1, paths.count / (ProcessInfo.processInfo.activeProcessorCount * 8))
-        let chunks = (paths.count + chunk - 1) / chunk
-        headers.withUnsafeMutableBufferPointer { hp in
-            failures.withUnsafeMutableBufferPointer { fp in
-                fromCache.withUnsafeMutableBufferPointer { cp in
-                    stamps.withUnsafeMutableBufferPointer { sp in
-                        // Each index is written by exactly one iteration, so the buffers are shared safely.
-                        nonisolated(unsafe) let (hp, fp, cp, sp) = (hp, fp, cp, sp)
-                        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                            for i in c * chunk ..< min(paths.count, (c + 1) * chunk) {
-                                let path = paths[i]
-                                let stamp = StudyIndexCache.Stamp(path: path)
-                                sp[i] = stamp
-                                if let stamp, let entry = cached[path], entry.stamp == stamp {
-                                    if let h = entry.header { hp[i] = h } else { fp[i] = Failure(path: path, reason: entry.failure ?? "unreadable") }
-                                    cp[i] = true
-                                    continue
-                                }
-                                do {
-                                    let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true))
-                                    hp[i] = InstanceHeader(file: file, path: path)
-                                } catch {
-                                    fp[i] = Failure(path: path, reason: "\(error)")
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        if let cache {
-            var entries: [String: StudyIndexCache.Entry] = [:]
-            for i in paths.indices {
-                guard let stamp = stamps[i] else { continue }
-                entries[paths[i]] = .init(stamp: stamp, header: headers[i], failure: failures[i]?.reason)
-            }
-            cache.save(entries)
-        }
-        var index = StudyIndex(studies: group(headers.compactMap { $0 }), failures: failures.compactMap { $0 } + missing,
-                               cachedCount: fromCache.filter { $0 }.count)
-        index.failures.sort { $0.path < $1.path }
-        return index
-    }
-
-    /// Files under `roots`, skipping hidden files and names that are plainly not DICOM. A DICOMDIR adds
-    /// the files its records reference (they may use names the walk would skip); those it references
-    /// but that are not there come back as failures.
-    static func candidateFiles(_ roots: [String]) -> (paths: [String], missing: [Failure]) {
-        var out: [String] = []
-        var missing: [Failure] = []
-        func addDICOMDIR(_ path: String) {
+        // 1. What the store still knows: a merge join of the sorted files with the stored rows.
+        var stored = [StudyIndexDatabase.Stored?](repeating: nil, count: files.count)
+        var vanished: [String] = []
+        var database = store?.open()
+        if let store, database != nil {
             do {
-                for f in try DICOMDIRReader.referencedFiles(path) {
-                    if FileManager.default.fileExists(atPath: f) { out.append(f) } else {
-                        missing.append(Failure(path: f, reason: "\(f): referenced by \(path) but missing"))
-                    }
-                }
+                vanished = try database!.match(plan, stamps: stamps) { stored[$0] = $1 }
             } catch {
-                missing.append(Failure(path: path, reason: "\(error)"))
+                stored = [StudyIndexDatabase.Stored?](repeating: nil, count: files.count)
+                vanished = []
+                database = nil  // closed before its file is deleted
+                if (error as? SQLiteError)?.isCorruption == true { database = store.rebuild(because: "\(error)") }
             }
         }
-        let fm = FileManager.default
-        let skippedExtensions: Set<String> = ["json", "txt", "md", "py", "pyc", "toml", "png", "jpg", "jpeg", "npy", "onnx", "csv", "html", "gz", "zip"]
-        for root in roots {
-            var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: root, isDirectory: &isDir) else { continue }
-            if !isDir.boolValue {
-                if (root as NSString).lastPathComponent == "DICOMDIR" { addDICOMDIR(root) } else { out.append(root) }
-                continue
-            }
-            DirectoryWalker.regularFiles(under: root) { path, name in
-                if name == "DICOMDIR" { addDICOMDIR(path); return }
-                let ext = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
-                if !skippedExtensions.contains(ext) { out.append(path) }
+
+        // 2. Read the rest, on all cores.
+        let misses = stored.indices.filter { stored[$0] == nil }
+        let read = ParallelMap.map(misses.count) { k -> StudyIndexDatabase.Stored in
+            let path = files[misses[k]].path
+            do {
+                let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true))
+                return .header(InstanceHeader(file: file, path: path))
+            } catch {
+                return .failure("\(error)")
             }
         }
-        return (Array(Set(out)).sorted(), missing)
+
+        // 3. Save what was read, and forget what vanished, in one transaction.
+        if let store, database != nil {
+            var fresh: [StudyIndexDatabase.Fresh] = []
+            for (k, i) in misses.enumerated() {
+                // A file that could not be stat'ed is gone (or unreachable): forget it, store nothing.
+                guard let stamp = stamps[i] else { vanished.append(files[i].key); continue }
+                switch read[k] {
+                case .header(let h): fresh.append(.init(file: files[i], stamp: stamp, header: h, failure: nil))
+                case .failure(let r): fresh.append(.init(file: files[i], stamp: stamp, header: nil, failure: r))
+                }
+            }
+            do {
+                _ = try database?.save(fresh, deleting: vanished)
+            } catch let error as SQLiteError where error.isCorruption {
+                database = nil  // closed before its file is deleted
+                store.discard(because: "\(error)")
+            } catch {}
+            database = nil
+        }
+
+        var headers: [InstanceHeader] = []
+        var failures = plan.missing
+        headers.reserveCapacity(files.count)
+        func take(_ s: StudyIndexDatabase.Stored?, _ i: Int) {
+            switch s {
+            case .header(let h): headers.append(h)
+            case .failure(let r): failures.append(Failure(path: files[i].path, reason: r))
+            case nil: break
+            }
+        }
+        for (i, s) in stored.enumerated() { take(s, i) }
+        for (k, i) in misses.enumerated() { take(read[k], i) }
+        failures.sort { $0.path < $1.path }
+        return StudyIndex(studies: group(headers), failures: failures, cachedCount: files.count - misses.count,
+                          parsedCount: misses.count)
     }
 
     /// Groups instances by Study and Series Instance UID; studies newest first, series by number.

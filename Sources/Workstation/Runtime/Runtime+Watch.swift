@@ -19,7 +19,7 @@ extension Runtime {
         watch.scanning = true
         let paths = options.paths, inbox = self.inbox
         loadQueue.async {
-            let index = StudyIndex.scan(paths, cache: StudyIndexCache.forRoots(paths))
+            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard())
             inbox.post(.studiesRescanned(index.studies))
         }
     }

@@ -222,7 +222,7 @@ public final class Runtime {
         let inbox = self.inbox
         state.loading["scan"] = 0
         loadQueue.async {
-            let index = StudyIndex.scan(paths, cache: StudyIndexCache.forRoots(paths))
+            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard())
             inbox.post(.studiesLoaded(index.studies))
         }
         // Everything after the scan happens when its message arrives.

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import DICOMCodecs
 import Foundation
+import Imaging
 import Inference
 import LightboxConfig
 import Review
@@ -11,7 +12,7 @@ import Workstation
 /// `lightbox doctor`: what this installation found and what is missing, for whoever installs it on
 /// a reading server: the bundled folders and where each came from, every model and its sha256 and
 /// card checks, the inference backends, the themes, the terminal's graphics as the environment
-/// describes it, the review database's path and permissions, and the image codecs.
+/// describes it, the review database's and the study index's paths and permissions, and the image codecs.
 /// Exit status: 0 all is well, 1 something a reader would miss (no models, a model that will not
 /// run, a database others can read or nobody can write).
 struct DoctorCommand: ParsableCommand {
@@ -78,7 +79,10 @@ struct DoctorCommand: ParsableCommand {
 
         section("Review database:")
         let db = ReviewStore.defaultPath(environment: env)
-        Output.line("  " + databaseReport(db, problems: &problems))
+        Output.line("  " + databaseReport(db, what: "review database", problems: &problems))
+
+        section("Study index (headers kept between scans; deleting it costs one cold scan):")
+        Output.line("  " + databaseReport(StudyIndexStore.standard(environment: env).url.path, what: "study index", problems: &problems))
 
         section("Image codecs (transfer syntaxes read besides the uncompressed ones):")
         let codecs = CompressedTransferSyntax.allCases.filter { CodecRegistry.decoder(forTransferSyntax: $0.uid) != nil }
@@ -92,22 +96,23 @@ struct DoctorCommand: ParsableCommand {
 
     private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 
-    /// Where the database is, whether it exists, and whether its file and folder are private
-    /// (0600 and 0700: it holds patient identifiers and every decision).
-    private func databaseReport(_ path: String, problems: inout [String]) -> String {
+    /// Where a database is, whether it exists, and whether its file and folder are private (0600
+    /// and 0700: the review database holds patient identifiers and every decision, the study index
+    /// every scanned file's patient name and ID).
+    private func databaseReport(_ path: String, what: String, problems: inout [String]) -> String {
         let fm = FileManager.default
         let folder = (path as NSString).deletingLastPathComponent
         func mode(_ p: String) -> Int? { (try? fm.attributesOfItem(atPath: p))?[.posixPermissions] as? Int }
         var text = path
         if let m = mode(path) {
             text += String(format: " (mode %o)", m)
-            if m & 0o077 != 0 { text += ": others can read it; chmod 600"; problems.append("review database readable by others") }
+            if m & 0o077 != 0 { text += ": others can read it; chmod 600"; problems.append("\(what) readable by others") }
         } else {
             text += " (not created yet; it will be 0600)"
         }
         if let m = mode(folder) {
             if m & 0o077 != 0 { text += String(format: "; folder mode %o, better 700", m) }
-            if !fm.isWritableFile(atPath: folder) { text += "; folder not writable"; problems.append("review database folder not writable") }
+            if !fm.isWritableFile(atPath: folder) { text += "; folder not writable"; problems.append("\(what) folder not writable") }
         }
         return text
     }

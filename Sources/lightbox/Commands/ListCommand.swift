@@ -16,7 +16,7 @@ struct ListCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Flag(help: "Do not read or write the header cache.")
+    @Flag(help: "Do not read or write the study index store (headers kept between scans).")
     var noCache = false
 
     @Flag(help: "List every instance, not just series.")
@@ -33,7 +33,7 @@ struct ListCommand: AsyncParsableCommand {
             return try await ArchiveListing.run(source: paths[0], options: archive, json: json, deidentify: deidentify)
         }
         let start = Date()
-        let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexCache.forRoots(paths))
+        let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexStore.standard())
         let elapsed = Date().timeIntervalSince(start)
         if json {
             try Output.json(jsonObject(index, elapsed: elapsed))

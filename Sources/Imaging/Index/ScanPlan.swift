@@ -1,0 +1,92 @@
+import Foundation
+
+/// What one scan reads: each file under the roots with the path as the caller named it (what
+/// headers and failures show, relative when the root was) and its absolute key (what the study
+/// index store is keyed by, so scans from other folders or of overlapping roots share rows).
+struct ScanPlan {
+    struct File {
+        let path: String
+        let key: String
+    }
+
+    /// Unique keys, in UTF-8 byte order (the store's order, for the merge join).
+    var files: [File]
+    /// Absolute keys of the folders walked in full, none inside another, in byte order. Stored rows
+    /// under one of these that no file matches are files that vanished.
+    var scopes: [String]
+    /// DICOMDIR references to files that are not there, and DICOMDIRs that do not read.
+    var missing: [StudyIndex.Failure]
+
+    private static let skippedExtensions: Set<String> = ["json", "txt", "md", "py", "pyc", "toml", "png", "jpg", "jpeg",
+                                                         "npy", "onnx", "csv", "html", "gz", "zip"]
+
+    /// Files under `roots`, skipping hidden files and names that are plainly not DICOM. A DICOMDIR
+    /// adds the files its records reference (they may use names the walk would skip); those it
+    /// references but that are not there come back as failures.
+    init(roots: [String]) {
+        let cwd = FileManager.default.currentDirectoryPath
+        var out: [File] = []
+        var missing: [StudyIndex.Failure] = []
+        var scopes: [String] = []
+        func addDICOMDIR(_ path: String) {
+            do {
+                for f in try DICOMDIRReader.referencedFiles(path) {
+                    if FileManager.default.fileExists(atPath: f) { out.append(File(path: f, key: Self.absolute(f, cwd: cwd))) } else {
+                        missing.append(StudyIndex.Failure(path: f, reason: "\(f): referenced by \(path) but missing"))
+                    }
+                }
+            } catch {
+                missing.append(StudyIndex.Failure(path: path, reason: "\(error)"))
+            }
+        }
+        for root in roots {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir) else { continue }
+            if !isDir.boolValue {
+                if (root as NSString).lastPathComponent == "DICOMDIR" { addDICOMDIR(root) } else {
+                    out.append(File(path: root, key: Self.absolute(root, cwd: cwd)))
+                }
+                continue
+            }
+            let rootKey = Self.absolute(root, cwd: cwd)
+            scopes.append(rootKey)
+            // The walk names files root + "/" + rest; the key is rootKey + "/" + rest.
+            var trimmed = Substring(root)
+            while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+            let prefix = rootKey == "/" ? "/" : rootKey + "/"
+            DirectoryWalker.regularFiles(under: root) { path, name in
+                if name == "DICOMDIR" { addDICOMDIR(path); return }
+                let ext = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
+                guard !Self.skippedExtensions.contains(ext) else { return }
+                let rest = path.dropFirst(trimmed == "/" ? 0 : trimmed.count).drop { $0 == "/" }
+                out.append(File(path: path, key: prefix + rest))
+            }
+        }
+        // Swift's `<` is byte order for ASCII (and its fast path); other names take the slower
+        // byte comparison, since `<` orders canonical equivalents, not bytes.
+        if out.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) { out.sort { $0.key < $1.key } } else {
+            out.sort { ByteOrder.less($0.key, $1.key) }
+        }
+        var unique: [File] = []
+        unique.reserveCapacity(out.count)
+        for f in out where unique.last.map({ ByteOrder.compare($0.key, f.key) != 0 }) ?? true { unique.append(f) }
+        files = unique
+        scopes.sort { ByteOrder.less($0, $1) }
+        self.scopes = scopes.filter { s in !scopes.contains { $0 != s && (s.hasPrefix($0 + "/") || ($0 == "/" && s != "/")) } }
+        self.missing = missing
+    }
+
+    /// `path` made absolute against `cwd`; `.`/`..` components and doubled or trailing slashes are
+    /// resolved only where present (URL standardisation is too slow to run on every file).
+    static func absolute(_ path: String, cwd: String) -> String {
+        let abs = path.hasPrefix("/") ? path : (cwd.hasSuffix("/") ? cwd + path : cwd + "/" + path)
+        let untidy = abs.contains("/./") || abs.contains("/../") || abs.contains("//") || abs.hasSuffix("/.")
+            || abs.hasSuffix("/..") || (abs.count > 1 && abs.hasSuffix("/"))
+        return untidy ? URL(fileURLWithPath: abs).standardizedFileURL.path : abs
+    }
+
+    /// The key range [lower, upper) of everything below the folder `scope`: "/" sorts just before "0".
+    static func range(of scope: String) -> (lower: String, upper: String) {
+        scope == "/" ? ("/", "0") : (scope + "/", scope + "0")
+    }
+}

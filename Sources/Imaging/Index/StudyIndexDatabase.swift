@@ -1,0 +1,189 @@
+import Foundation
+
+/// One scan's connection to the study index store, with its statements prepared once.
+final class StudyIndexDatabase {
+    /// The file is a database, but not one this version can use (another schema version, or a
+    /// foreign database): rebuilt like a corrupt one.
+    struct Unusable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// What a stored row says about a file whose stamp is unchanged.
+    enum Stored {
+        case header(InstanceHeader)
+        case failure(String)
+    }
+
+    private let db: SQLiteDatabase
+    private let selectRange: SQLiteStatement
+    private let selectOne: SQLiteStatement
+
+    /// Opens `path`, creating the schema in a new (empty) file; calls `onCreate` after creating it.
+    /// Throws `Unusable` or a corruption `SQLiteError` for a file to rebuild.
+    init(path: String, onCreate: () -> Void) throws {
+        db = try SQLiteDatabase(path: path)
+        // Long enough to wait out another scan's commit; short enough that a scanner stuck behind a
+        // long writer gives up saving (its index is still complete) instead of hanging the UI.
+        db.setBusyTimeout(milliseconds: 2_000)
+        // Version and table count from one snapshot: another process may be creating the schema.
+        try db.execute("BEGIN")
+        var version: Int64, tables: Int64
+        do {
+            version = try db.integer("PRAGMA user_version")
+            tables = try db.integer("SELECT count(*) FROM sqlite_master")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        if version == 0 {
+            guard tables == 0 else {
+                throw Unusable(description: "is a database without a lightbox schema version")
+            }
+            try Self.create(db)
+            onCreate()
+            version = try db.integer("PRAGMA user_version")
+        }
+        guard version == StudyIndexStore.schemaVersion else {
+            throw Unusable(description: "has schema version \(version), this lightbox uses \(StudyIndexStore.schemaVersion)")
+        }
+        try db.execute("PRAGMA synchronous=NORMAL")
+        selectRange = try db.prepare(StudyIndexSchema.selectRange)
+        selectOne = try db.prepare(StudyIndexSchema.selectOne)
+    }
+
+    /// Creates the table in a new file. Two processes may both find the file empty: the write lock
+    /// (IMMEDIATE) makes one create it, and the other, re-reading the version, finds it done.
+    private static func create(_ db: SQLiteDatabase) throws {
+        // Page size before WAL: it cannot change afterwards. 16 KiB pages hold ~30 header rows.
+        try db.execute("PRAGMA page_size=16384")
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            if try db.integer("PRAGMA user_version") == 0 {
+                try db.execute(StudyIndexSchema.create)
+                try db.execute("PRAGMA user_version=\(StudyIndexStore.schemaVersion)")
+            }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Merges the plan's files (in key order) with the stored rows: `found(i, …)` for each file
+    /// whose row has the same stamp (its header decoded once, straight into the caller's slot).
+    /// Returns the keys of stored rows under a scanned folder that no file has any more.
+    ///
+    /// Folders are read as key ranges in one pass beside the sorted file list, so memory holds one
+    /// row at a time, not a dictionary of the store; files outside every scanned folder (file
+    /// roots, DICOMDIR references) are looked up one by one.
+    func match(_ plan: ScanPlan, stamps: [FileStamp?], found: (Int, Stored) -> Void) throws -> [String] {
+        let files = plan.files
+        var vanished: [String] = []
+        var previous: InstanceHeader?
+        var covered = [Bool](repeating: false, count: files.count)
+        for scope in plan.scopes {
+            let (lower, upper) = ScanPlan.range(of: scope)
+            var j = lowerBound(files, lower)
+            defer { selectRange.reset() }
+            try selectRange.bind(1, lower)
+            try selectRange.bind(2, upper)
+            while try selectRange.step() {
+                // Files before this row have no row (new files): skip them.
+                while j < files.count, selectRange.compareText(0, with: files[j].key) > 0 {
+                    covered[j] = true
+                    j += 1
+                }
+                if j < files.count, selectRange.compareText(0, with: files[j].key) == 0 {
+                    covered[j] = true
+                    if let stored = Self.stored(selectRange, stamp: stamps[j], file: files[j], previous: previous) {
+                        if case .header(let h) = stored { previous = h }
+                        found(j, stored)
+                    }
+                    j += 1
+                } else {
+                    vanished.append(selectRange.text(0))
+                }
+            }
+            while j < files.count, ByteOrder.compare(files[j].key, upper) < 0 { covered[j] = true; j += 1 }
+        }
+        for (i, file) in files.enumerated() where !covered[i] {
+            defer { selectOne.reset() }
+            try selectOne.bind(1, file.key)
+            if try selectOne.step(), let stored = Self.stored(selectOne, stamp: stamps[i], file: file, previous: previous) {
+                if case .header(let h) = stored { previous = h }
+                found(i, stored)
+            }
+        }
+        return vanished
+    }
+
+    /// The row's header or failure when its stamp matches the file's, else nil (read the file again).
+    private static func stored(_ s: SQLiteStatement, stamp: FileStamp?, file: ScanPlan.File, previous: InstanceHeader?) -> Stored? {
+        guard let stamp, stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3)) else { return nil }
+        if let reason = s.optionalText(4) {
+            // Reasons are stored naming the key; shown naming the file as this caller named it.
+            return .failure(file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path))
+        }
+        return .header(InstanceHeader(row: s, path: file.path, previous: previous))
+    }
+
+    private func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
+        var lo = 0, hi = files.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ByteOrder.less(files[mid].key, key) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// A file read in this scan, to be stored.
+    struct Fresh {
+        let file: ScanPlan.File
+        let stamp: FileStamp
+        let header: InstanceHeader?
+        let failure: String?
+    }
+
+    enum SaveOutcome: Equatable {
+        case saved, nothingToSave, busy
+    }
+
+    /// Writes the files read in this scan and deletes the vanished rows, in one IMMEDIATE
+    /// transaction with each statement prepared once. `.busy`: another process held the write
+    /// lock past the busy timeout; nothing was written (the caller's index is complete anyway).
+    func save(_ fresh: [Fresh], deleting vanished: [String]) throws -> SaveOutcome {
+        guard !fresh.isEmpty || !vanished.isEmpty else { return .nothingToSave }
+        do {
+            try db.execute("BEGIN IMMEDIATE")
+        } catch let error as SQLiteError where error.isBusy {
+            return .busy
+        }
+        do {
+            let insert = try db.prepare(StudyIndexSchema.insert)
+            for f in fresh {
+                try insert.bind(1, f.file.key)
+                try insert.bind(2, f.stamp.size)
+                try insert.bind(3, f.stamp.modifiedNanoseconds)
+                try insert.bind(4, f.stamp.inode)
+                if let failure = f.failure {
+                    try insert.bind(5, f.file.key == f.file.path ? failure : failure.replacingOccurrences(of: f.file.path, with: f.file.key))
+                }
+                try f.header?.bind(to: insert)
+                try insert.run()
+            }
+            let delete = try db.prepare(StudyIndexSchema.delete)
+            for key in vanished {
+                try delete.bind(1, key)
+                try delete.run()
+            }
+            try db.execute("COMMIT")
+            return .saved
+        } catch {
+            try? db.execute("ROLLBACK")
+            if let e = error as? SQLiteError, e.isBusy { return .busy }
+            throw error
+        }
+    }
+}
