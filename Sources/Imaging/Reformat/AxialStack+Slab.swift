@@ -1,10 +1,13 @@
+import Dispatch
+import Foundation
+
 /// Thick-slab projections (MIP, MinIP, AvgIP) of an `AxialStack`, laid out like `plane(_:_:)`
 /// (coronal and sagittal: superior at the top). Which planes a slab takes is `SlabRule`'s.
 ///
 /// Cost: one pass over the samples the slab covers — O(k × width × height) axially for k slices,
 /// O(slices × k × width) coronally, O(slices × height × k) sagittally — with the inner loops over
-/// contiguous memory so the compiler vectorises them. About 3 ms for a 10 mm axial slab of a
-/// 512² series in a release build (docs/WORKSTATION.md has the measurements).
+/// contiguous memory so the compiler vectorises them, spread over the cores. Measured by
+/// `Benchmarks/slabs.sh` (docs/WORKSTATION.md has the figures).
 extension AxialStack {
     /// The planes of `orientation` a slab of `thickness` mm centred on plane `index` takes.
     public func slabRange(_ orientation: PlaneOrientation, _ index: Int, thickness: Double) throws -> ClosedRange<Int> {
@@ -33,33 +36,37 @@ extension AxialStack {
         let range = try slabRange(orientation, index, thickness: thickness)
         var plane = self.plane(orientation, range.lowerBound)
         guard range.count > 1 else { return plane }
-        let w = width, n = slices.count
+        let w = width, h = height, n = slices.count
         plane.values.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out   // each iteration below writes only its own rows of `out`
             switch orientation {
             case .axial:
-                for z in range.dropFirst() {
-                    slices[z].withUnsafeBufferPointer { Self.combine(into: out.baseAddress!, from: $0.baseAddress!, count: w * height, projection) }
+                // Chunks of the slice, so each core combines its own part of every member slice.
+                let chunks = Self.chunks(w * h)
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
+                    let part = chunks[k]
+                    for z in range.dropFirst() {
+                        slices[z].withUnsafeBufferPointer {
+                            Self.combine(into: out.baseAddress! + part.lowerBound, from: $0.baseAddress! + part.lowerBound, count: part.count, projection)
+                        }
+                    }
                 }
             case .coronal:
-                // Output row n-1-z is image row `range` of slice z, combined across the rows.
-                for z in 0 ..< n {
+                // Output row n-1-z is image rows `range` of slice z, combined: one slice per iteration.
+                DispatchQueue.concurrentPerform(iterations: n) { z in
                     let dst = out.baseAddress! + (n - 1 - z) * w
                     slices[z].withUnsafeBufferPointer { src in
                         for r in range.dropFirst() { Self.combine(into: dst, from: src.baseAddress! + r * w, count: w, projection) }
                     }
                 }
             case .sagittal:
-                // Output pixel (n-1-z, y) combines columns `range` of row y of slice z.
-                let h = height
-                for z in 0 ..< n {
+                // Output pixel (n-1-z, y) combines columns `range` of row y of slice z. Each row is a
+                // separate cache line (a strided walk through the volume), so slices run in parallel.
+                let lo = range.lowerBound, hi = range.upperBound
+                DispatchQueue.concurrentPerform(iterations: n) { z in
                     let dst = out.baseAddress! + (n - 1 - z) * h
                     slices[z].withUnsafeBufferPointer { src in
-                        for y in 0 ..< h {
-                            let row = src.baseAddress! + y * w
-                            var acc = dst[y]
-                            for c in range.dropFirst() { acc = Self.combine(acc, row[c], projection) }
-                            dst[y] = acc
-                        }
+                        Self.reduceRuns(into: dst, from: src.baseAddress!, rows: h, stride: w, columns: lo ... hi, projection)
                     }
                 }
             }
@@ -69,6 +76,13 @@ extension AxialStack {
             }
         }
         return plane
+    }
+
+    /// About one chunk of ≥ 64 K samples per core (two per core for balance).
+    static func chunks(_ count: Int) -> [Range<Int>] {
+        let parts = Swift.max(1, Swift.min(2 * ProcessInfo.processInfo.activeProcessorCount, count / 65_536))
+        let size = (count + parts - 1) / parts
+        return stride(from: 0, to: count, by: size).map { $0 ..< Swift.min(count, $0 + size) }
     }
 
     /// `dst[i] = combine(dst[i], src[i])` for `count` samples; one loop per projection so each
@@ -82,12 +96,53 @@ extension AxialStack {
         }
     }
 
-    @inline(__always)
-    static func combine(_ a: Float, _ b: Float, _ p: SlabProjection) -> Float {
-        switch p {
-        case .mip: return Swift.max(a, b)
-        case .minip: return Swift.min(a, b)
-        case .avg: return a + b
+    /// `dst[y]` = the projection of columns `columns` of row `y` (rows `stride` apart). A run is
+    /// contiguous, so it is reduced eight samples at a time (SIMD) and then across the lanes; one
+    /// loop per projection, the switch outside (closures here cost a call per sample).
+    static func reduceRuns(into dst: UnsafeMutablePointer<Float>, from src: UnsafePointer<Float>, rows: Int, stride: Int,
+                           columns: ClosedRange<Int>, _ p: SlabProjection) {
+        let lo = columns.lowerBound, count = columns.count, wide = count / 8 * 8
+        for y in 0 ..< rows {
+            let run = src + y * stride + lo
+            let raw = UnsafeRawPointer(run)
+            var i = wide
+            switch p {
+            case .mip:
+                var r = run[0]
+                if wide > 0 {
+                    var acc = raw.loadUnaligned(as: SIMD8<Float>.self)
+                    var k = 8
+                    while k < wide {
+                        let v = raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+                        acc.replace(with: v, where: v .> acc)   // a compare and a blend; pointwiseMax is not vectorised
+                        k += 8
+                    }
+                    r = acc.max()
+                } else { i = 1 }
+                while i < count { r = Swift.max(r, run[i]); i += 1 }
+                dst[y] = r
+            case .minip:
+                var r = run[0]
+                if wide > 0 {
+                    var acc = raw.loadUnaligned(as: SIMD8<Float>.self)
+                    var k = 8
+                    while k < wide {
+                        let v = raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+                        acc.replace(with: v, where: v .< acc)
+                        k += 8
+                    }
+                    r = acc.min()
+                } else { i = 1 }
+                while i < count { r = Swift.min(r, run[i]); i += 1 }
+                dst[y] = r
+            case .avg:
+                var acc = SIMD8<Float>()
+                var k = 0
+                while k < wide { acc += raw.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self); k += 8 }
+                var r = acc.sum()
+                while i < count { r += run[i]; i += 1 }
+                dst[y] = r
+            }
         }
     }
 }
