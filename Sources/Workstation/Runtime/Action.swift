@@ -75,7 +75,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .zoomOut: return "zoom out"
         case .panLeft, .panRight, .panUp, .panDown: return "pan"
         case .cursorLeft, .cursorRight, .cursorUp, .cursorDown: return "move cursor (value under it)"
-        case .cycleLayout: return "layout 1×1, 1×2, 2×2, MPR 1×3"
+        case .cycleLayout: return "layout 1×1/1×2/2×2/MPR"
         case .cycleOrientation: return "axial / coronal / sagittal"
         case .togglePrior: return "prior exam in hanging"
         case .toggleAnnotations: return "corner annotations on/off"

@@ -8,6 +8,10 @@ public struct SlabSettings: Sendable, Equatable {
     public var projection: SlabProjection = .mip
     public var thicknessMM = 10.0
 
+    public init(isOn: Bool = false, projection: SlabProjection = .mip, thicknessMM: Double = 10) {
+        self.isOn = isOn; self.projection = projection; self.thicknessMM = thicknessMM
+    }
+
     /// The thicknesses `(` and `)` step through (mm).
     static let steps: [Double] = [2, 3, 5, 8, 10, 15, 20, 30, 40, 50, 75, 100]
 
