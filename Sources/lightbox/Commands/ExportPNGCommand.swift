@@ -7,7 +7,7 @@ import Imaging
 /// or, for a series folder with `--plane` / `--slab`, one reformatted plane or thick slab.
 struct ExportPNGCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export-png", abstract: "Write one displayed frame of a DICOM image as PNG.")
+        commandName: "export-png", abstract: "Write one displayed frame of a DICOM image, or a plane or thick slab of a series, as PNG.")
 
     @Argument(help: "A DICOM image file (or, with --plane/--slab, a folder holding one series).")
     var file: String

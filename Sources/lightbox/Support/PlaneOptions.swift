@@ -7,7 +7,7 @@ struct PlaneOptions: ParsableArguments {
     @Option(help: "Plane of a series folder: axial, coronal or sagittal (default axial).")
     var plane: String?
 
-    @Option(help: "Thick slab of MM millimetres centred on the slice (series folder).")
+    @Option(help: ArgumentHelp("Thick slab, this many millimetres thick, centred on the slice (series folder).", valueName: "mm"))
     var slab: Double?
 
     @Option(help: "Slab projection: mip, minip or avg (default mip; needs --slab).")
@@ -29,6 +29,6 @@ struct PlaneOptions: ParsableArguments {
         if let slab, !(slab.isFinite && slab >= 0) {
             throw ValidationError("--slab must be a thickness in millimetres ≥ 0 (got \(slab))")
         }
-        if projection != nil && slab == nil { throw ValidationError("--projection needs --slab MM") }
+        if projection != nil && slab == nil { throw ValidationError("--projection needs --slab <mm>") }
     }
 }
