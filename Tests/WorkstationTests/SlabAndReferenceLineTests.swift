@@ -89,6 +89,32 @@ final class SlabAndReferenceLineTests: XCTestCase {
         XCTAssertTrue(s.message.contains("Slabs need a volume"), s.message)
     }
 
+    /// No slice positions and no slice spacing: an axial slab in mm cannot be measured. The key
+    /// says so, and a slab left on (set directly here) is not claimed in the corner.
+    func testASlabThatCannotBeMadeIsRefusedAndNeverLabelled() {
+        var (s, stack) = Fixtures.state()
+        Fixtures.keys(&s, [.enter])
+        _ = update(&s, .seriesLoaded(ImageStack(seriesUID: stack.seriesUID, frames: stack.frames, sliceSpacing: nil)))
+        Fixtures.keys(&s, [.char("M")])
+        XCTAssertFalse(s.viewer?.slab.isOn ?? true)
+        XCTAssertTrue(s.message.contains("needs the spacing"), s.message)
+        s.viewer?.slab.isOn = true
+        let screen = view(s)
+        XCTAssertFalse(screen.contains("MIP"), screen.snapshot())
+        XCTAssertEqual(grey(screen.images[0], 19, 10), 0, "the plain slice")
+    }
+
+    func testMPRClickMakesAPlaneActive() {
+        var s = openViewer(columns: 220)
+        Fixtures.keys(&s, [.char("l"), .char("l"), .char("l")])
+        let sagittal = view(s).images[2]
+        _ = update(&s, .mouse(MouseEvent(.press, row: sagittal.row + sagittal.rows / 2, column: sagittal.column + sagittal.columns / 2)))
+        _ = update(&s, .mouse(MouseEvent(.release, row: sagittal.row + sagittal.rows / 2, column: sagittal.column + sagittal.columns / 2)))
+        XCTAssertEqual(s.viewer?.orientation, .sagittal)
+        XCTAssertEqual(s.viewer?.seriesIndex, 0, "a click in MPR picks a plane, not another series")
+        XCTAssertNotNil(s.viewer?.cursor)
+    }
+
     func testMPRLayoutReferenceLinesFollowThePlanes() {
         var s = openViewer(columns: 220)   // three viewports wide enough for their corner text
         Fixtures.keys(&s, [.char("l"), .char("l"), .char("l")])

@@ -24,6 +24,8 @@ public struct StackFrame: Sendable {
     public var viewPosition: String
     /// Image Orientation (Patient): row then column direction (axial when the file gives none).
     public var orientation: [Double] = [1, 0, 0, 0, 1, 0]
+    /// Set on a thick-slab projection made from the stack ("MIP 10 mm"), for the corner annotation.
+    public var slabLabel: String? = nil
 
     public var isColor: Bool { !rgb.isEmpty }
     /// The frame's pixel spacing as one value (unknown when either spacing is missing or invalid).

@@ -12,8 +12,9 @@ enum Reformat {
     }
 
     /// Plane `index` of `stack` in `orientation` (axial: the frame itself), or the slab centred on
-    /// it when `slab` is on and the stack is a volume. A slab that cannot be made (no spacing)
-    /// shows the plain plane; `performSlab` tells the reader why when the key is pressed.
+    /// it when `slab` is on and the stack is a volume (the frame's `slabLabel` then says so). A
+    /// slab that cannot be made (no spacing along its normal) shows the plain plane, unlabelled;
+    /// `performSlab` tells the reader why when the key is pressed.
     static func frame(_ stack: ImageStack, _ orientation: ViewerState.Orientation, _ index: Int,
                       slab: SlabSettings = SlabSettings()) -> StackFrame? {
         guard !stack.frames.isEmpty else { return nil }
@@ -22,12 +23,15 @@ enum Reformat {
             return stack.frames[clamped]
         }
         let o = PlaneOrientation(orientation)
+        let projected = slab.isOn
+            ? SlabCache.shared.plane(stack, o, index, slab) { try? axial.slab(o, index, thickness: slab.thicknessMM, projection: slab.projection) }
+            : nil
+        if orientation == .axial && projected == nil { return stack.frames[clamped] }
+        let plane = projected ?? axial.plane(o, index)
         var f = orientation == .axial ? stack.frames[clamped] : first
-        let plane = slab.isOn
-            ? SlabCache.shared.plane(stack, o, index, slab) { (try? axial.slab(o, index, thickness: slab.thicknessMM, projection: slab.projection)) ?? axial.plane(o, index) }
-            : axial.plane(o, index)
         f.width = plane.width; f.height = plane.height; f.values = plane.values
         f.rowSpacing = plane.rowSpacing; f.columnSpacing = plane.columnSpacing
+        f.slabLabel = projected == nil ? nil : slab.label
         // A reformat or slab is no stored image: findings and marks (by SOP UID) do not land on it.
         f.sopUID = ""
         return f

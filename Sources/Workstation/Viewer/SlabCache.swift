@@ -18,14 +18,15 @@ final class SlabCache: @unchecked Sendable {
         var orientation: PlaneOrientation
         var index: Int
         var slab: SlabSettings
-        var plane: ReformattedPlane
+        /// nil: this slab cannot be made (remembered too, so it is not retried every frame).
+        var plane: ReformattedPlane?
     }
 
     private var entries: [Entry] = []
     private let lock = NSLock()
 
     func plane(_ stack: ImageStack, _ o: PlaneOrientation, _ index: Int, _ slab: SlabSettings,
-               compute: () -> ReformattedPlane) -> ReformattedPlane {
+               compute: () -> ReformattedPlane?) -> ReformattedPlane? {
         lock.lock()
         if let i = entries.firstIndex(where: { $0.stack === stack && $0.orientation == o && $0.index == index && $0.slab == slab }) {
             let hit = entries.remove(at: i)

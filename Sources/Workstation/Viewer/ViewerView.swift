@@ -87,7 +87,7 @@ enum ViewerView {
         put(position, r.row + r.rows - 1, alignRight: false)
         let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
         // The slab first: a narrow viewport cuts the end of this corner, and the slab must show.
-        let slab = v.slab.isOn && state.stacks[vp.stackUID]?.isVolume == true ? v.slab.label + "  " : ""
+        let slab = f.slabLabel.map { $0 + "  " } ?? ""
         put("\(slab)\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
     }
 }
