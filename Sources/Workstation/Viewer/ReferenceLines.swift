@@ -27,7 +27,9 @@ enum ReferenceLines {
     /// (x + 0.5, y + 0.5) there, so a line through row y runs through the middle of that row.
     static func overlays(_ state: AppState, _ vp: Viewport, others: [Viewport], x0: Double, y0: Double, width: Double,
                          mirror: Bool) -> [Overlay] {
-        guard state.viewer?.referenceLines == true, !others.isEmpty else { return [] }
+        // Not in the mammography hanging: its views are projections of the same breast, and a
+        // plane through one says nothing about where it lies in another.
+        guard let v = state.viewer, v.referenceLines, !v.hanging, !others.isEmpty else { return [] }
         func pt(_ x: Double, _ y: Double) -> OverlayPoint {
             let cx = x + 0.5 - x0
             return OverlayPoint(x: mirror ? width - cx : cx, y: y + 0.5 - y0)
