@@ -129,6 +129,8 @@ final class ViewerTests: XCTestCase {
         Fixtures.keys(&s, [.char("l")])
         XCTAssertEqual(s.viewer?.layout, .grid)
         Fixtures.keys(&s, [.char("l")])
+        XCTAssertEqual(s.viewer?.layout, .mpr)
+        Fixtures.keys(&s, [.char("l")])
         XCTAssertEqual(s.viewer?.layout, .single)
         Fixtures.keys(&s, [.char("v")])
         XCTAssertEqual(s.viewer?.orientation, .coronal)

@@ -14,15 +14,20 @@ public struct AxialStack: Sendable {
     public let rowSpacing: Double?
     public let columnSpacing: Double?
     public let sliceSpacing: Double?
+    /// Each slice's position along the slice normal in mm (ascending), from Image Position
+    /// (Patient); nil when the files give none. Thick axial slabs measure with these (`SlabRule`).
+    public let slicePositions: [Double]?
 
     /// Nil unless there is at least one slice and every slice holds exactly `width × height`
-    /// values, so a plane can never index outside a slice.
+    /// values, so a plane can never index outside a slice. Positions that are not one finite value
+    /// per slice are dropped (nil).
     public init?(slices: [[Float]], width: Int, height: Int,
-                 rowSpacing: Double?, columnSpacing: Double?, sliceSpacing: Double?) {
+                 rowSpacing: Double?, columnSpacing: Double?, sliceSpacing: Double?, slicePositions: [Double]? = nil) {
         guard !slices.isEmpty, width > 0, height > 0,
               slices.allSatisfy({ $0.count == width * height }) else { return nil }
         self.slices = slices; self.width = width; self.height = height
         self.rowSpacing = rowSpacing; self.columnSpacing = columnSpacing; self.sliceSpacing = sliceSpacing
+        self.slicePositions = slicePositions.flatMap { $0.count == slices.count && $0.allSatisfy(\.isFinite) ? $0 : nil }
     }
 
     /// Number of planes in `orientation`.

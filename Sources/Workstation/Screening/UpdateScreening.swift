@@ -8,6 +8,7 @@ func performWorkflow(_ state: inout AppState, _ action: Action) -> [Effect] {
     guard let v = state.viewer else { return [] }
     switch action {
     case .nextViewport:
+        if v.layout == .mpr, !v.hanging { return nextMPRViewport(&state) }
         guard v.hanging else { state.message = "One view: next view is for the hanging protocol"; return [] }
         let n = max(1, state.viewports.count)
         state.viewer!.activeViewport = (v.activeViewport + 1) % n

@@ -3,9 +3,10 @@ import Review
 import TerminalGraphics
 
 /// Turns a frame and the viewer's display settings into the RGB image and overlays a viewport
-/// shows: window/level, invert, zoom/pan crop, mirroring, findings, cursor and measurement.
+/// shows: window/level, invert, zoom/pan crop, mirroring, findings, cursor and measurement, and
+/// the reference lines of the `others` viewports' planes.
 enum ImageComposer {
-    static func compose(_ state: AppState, _ vp: Viewport, _ g: ImageGeometry) -> (RGBImage, [Overlay])? {
+    static func compose(_ state: AppState, _ vp: Viewport, _ g: ImageGeometry, others: [Viewport] = []) -> (RGBImage, [Overlay])? {
         guard let f = vp.frame, let v = state.viewer else { return nil }
         let x0 = Int(g.cropX), y0 = Int(g.cropY)
         let w = max(1, min(f.width - x0, Int(g.cropWidth.rounded()))), h = max(1, min(f.height - y0, Int(g.cropHeight.rounded())))
@@ -38,7 +39,9 @@ enum ImageComposer {
             }
         }
         let image = RGBImage(width: w, height: h, pixels: rgb, pixelAspectRatio: f.aspect)
-        return (image, overlays(state, vp, frame: f, x0: Double(x0), y0: Double(y0), width: Double(w), height: Double(h), mirror: g.mirror))
+        var overlays = overlays(state, vp, frame: f, x0: Double(x0), y0: Double(y0), width: Double(w), height: Double(h), mirror: g.mirror)
+        overlays += ReferenceLines.overlays(state, vp, others: others, x0: Double(x0), y0: Double(y0), width: Double(w), mirror: g.mirror)
+        return (image, overlays)
     }
 
     /// The part of `h` (in `frame`'s pixel grid, any resolution) under the crop, mirrored like the image.

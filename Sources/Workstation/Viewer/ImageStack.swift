@@ -22,6 +22,10 @@ public struct StackFrame: Sendable {
     public var monochrome1: Bool
     public var laterality: String
     public var viewPosition: String
+    /// Image Orientation (Patient): row then column direction (axial when the file gives none).
+    public var orientation: [Double] = [1, 0, 0, 0, 1, 0]
+    /// Set on a thick-slab projection made from the stack ("MIP 10 mm"), for the corner annotation.
+    public var slabLabel: String? = nil
 
     public var isColor: Bool { !rgb.isEmpty }
     /// The frame's pixel spacing as one value (unknown when either spacing is missing or invalid).
@@ -42,10 +46,14 @@ public final class ImageStack: @unchecked Sendable {
     public let frames: [StackFrame]
     /// Distance between slices in mm, when the series is a regular volume.
     public let sliceSpacing: Double?
+    /// Each frame's position along the slice normal (mm), when every file holds one frame with a
+    /// position: thick slabs measure with these (Imaging's `SlabRule`).
+    public let slicePositions: [Double]?
     public let failures: [String]
 
-    public init(seriesUID: String, frames: [StackFrame], sliceSpacing: Double?, failures: [String] = []) {
+    public init(seriesUID: String, frames: [StackFrame], sliceSpacing: Double?, slicePositions: [Double]? = nil, failures: [String] = []) {
         self.seriesUID = seriesUID; self.frames = frames; self.sliceSpacing = sliceSpacing; self.failures = failures
+        self.slicePositions = slicePositions?.count == frames.count ? slicePositions : nil
     }
 
     /// Whether every frame has the same size and grey values, so it can be reformatted.
@@ -77,8 +85,11 @@ public final class ImageStack: @unchecked Sendable {
             let median = steps[steps.count / 2]
             if median > 1e-6 { spacing = median }
         }
+        // Positions stand for frames only when every file gave exactly one.
+        let onePerFile = perFile.allSatisfy { $0.count == 1 }
         return ImageStack(seriesUID: series.seriesInstanceUID, frames: perFile.flatMap { $0 },
-                          sliceSpacing: spacing ?? series.first.sliceThickness, failures: errors.compactMap { $0 })
+                          sliceSpacing: spacing ?? series.first.sliceThickness, slicePositions: onePerFile ? positions : nil,
+                          failures: errors.compactMap { $0 })
     }
 
     static func loadFrames(_ h: InstanceHeader) throws -> [StackFrame] {
@@ -95,7 +106,8 @@ public final class ImageStack: @unchecked Sendable {
                                rowSpacing: h.pixelGeometry.rowSpacingMM, columnSpacing: h.pixelGeometry.columnSpacingMM,
                                position: h.imagePosition, fileWindow: window,
                                monochrome1: renderer.photometricInterpretation == "MONOCHROME1",
-                               laterality: h.laterality.uppercased(), viewPosition: h.viewPosition.uppercased())
+                               laterality: h.laterality.uppercased(), viewPosition: h.viewPosition.uppercased(),
+                               orientation: h.imageOrientation.count == 6 ? h.imageOrientation : [1, 0, 0, 0, 1, 0])
             if frame.samplesPerPixel == 1 && renderer.photometricInterpretation != "PALETTE COLOR" {
                 f.values = renderer.modalityValues(frame)
             } else {

@@ -75,7 +75,7 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard !state.viewer!.hanging else { state.message = "Mammography uses its hanging protocol"; return [] }
         let all = ViewerState.Layout.allCases
         state.viewer!.layout = all[((all.firstIndex(of: state.viewer!.layout) ?? 0) + 1) % all.count]
-        state.message = "Layout \(state.viewer!.layout.rawValue)"
+        state.message = "Layout \(state.viewer!.layout.rawValue)" + (state.viewer!.layout == .mpr ? " (w: next plane)" : "")
         return seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     case .cycleOrientation:
         guard state.currentStack?.isVolume == true else { state.message = "Reformats need a volume"; return [] }
@@ -94,6 +94,8 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.message = state.viewer!.showPrior ? "Showing prior exam" : "Showing current exam"
         return seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     case .toggleAnnotations: state.viewer!.annotations.toggle()
+    case .toggleSlab, .cycleProjection, .slabThicker, .slabThinner, .toggleReferenceLines:
+        return performSlab(&state, action)
     case .tagBrowser:
         guard let f = state.currentFrame, !f.path.isEmpty else { state.message = "No image"; return [] }
         return [.loadTags(path: f.path)]
@@ -195,10 +197,12 @@ func updateViewerMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect]
             return []
         }
         if state.viewer!.hanging { state.viewer!.activeViewport = k }
+        else if state.viewer!.layout == .mpr { selectMPRPlane(&state, vps[k].orientation) }
         else if k > 0, let e = state.currentEntry {
             state.viewer!.seriesIndex = min(e.study.series.count - 1, state.viewer!.seriesIndex + k)
         }
-        let vp = state.viewports[state.viewer!.hanging ? k : 0]
+        let ports = state.viewports
+        guard let vp = state.viewer!.hanging || state.viewer!.layout == .mpr ? (ports.indices.contains(k) ? ports[k] : nil) : ports.first else { return [] }
         guard let g = state.geometry(vp), let p = g.imagePoint(row: event.row, column: event.column) else { return [] }
         state.viewer!.cursor = p
         if event.kind == .press {

@@ -17,7 +17,8 @@ extension AppState {
     public var currentSlice: Int {
         guard let v = viewer, let s = currentSeries else { return 0 }
         let n = currentSliceCount
-        return min(max(0, v.slices[sliceKey(s.seriesInstanceUID, v.orientation)] ?? 0), max(0, n - 1))
+        // The MPR layout starts a plane not visited yet in the middle, as its viewports do.
+        return min(max(0, v.slices[sliceKey(s.seriesInstanceUID, v.orientation)] ?? (v.layout == .mpr ? n / 2 : 0)), max(0, n - 1))
     }
 
     /// Slices (or reformatted planes) in the current series.
@@ -33,7 +34,7 @@ extension AppState {
             let vps = viewports
             return vps.isEmpty ? nil : vps[min(v.activeViewport, vps.count - 1)].frame
         }
-        return currentStack.flatMap { Reformat.frame($0, v.orientation, currentSlice) }
+        return currentStack.flatMap { Reformat.frame($0, v.orientation, currentSlice, slab: v.slab) }
     }
 
     /// AI findings first (as the source ordered them), then the reader's own. A blinded read

@@ -3,7 +3,8 @@ import Review
 
 /// Everything about the open study's display and review.
 public struct ViewerState: Sendable {
-    public enum Layout: String, CaseIterable, Sendable { case single = "1×1", sideBySide = "1×2", grid = "2×2" }
+    /// `mpr`: axial | coronal | sagittal of one series, side by side, with reference lines.
+    public enum Layout: String, CaseIterable, Sendable { case single = "1×1", sideBySide = "1×2", grid = "2×2", mpr = "MPR 1×3" }
     public enum Orientation: String, CaseIterable, Sendable { case axial, coronal, sagittal }
     /// What a click on the image does.
     public enum Tool: Equatable, Sendable {
@@ -39,7 +40,12 @@ public struct ViewerState: Sendable {
     public var activeViewport = 0
     public var showPrior = false
     public var priorStudyUID: String?
+    /// The plane keys act on; in the MPR layout, the active viewport's.
     public var orientation: Orientation = .axial
+    /// Thick-slab projection of the planes shown (every viewport of a volume).
+    public var slab = SlabSettings()
+    /// Where the other viewports' planes cut each viewport (multi-viewport layouts).
+    public var referenceLines = true
     public var cine = false
     public var annotations = true
     public var aiOverlay = true

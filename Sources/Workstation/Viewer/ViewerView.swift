@@ -20,7 +20,10 @@ enum ViewerView {
             screen.put(banner, row: 0, column: max(0, screen.columns - Text.width(banner) - 1), style: .banner)
         }
         drawSeriesStrip(state, e, into: &screen)
-        for vp in state.viewports { drawViewport(state, vp, into: &screen) }
+        let viewports = state.viewports
+        for (k, vp) in viewports.enumerated() {
+            drawViewport(state, vp, others: viewports.enumerated().filter { $0.offset != k }.map(\.element), into: &screen)
+        }
         if state.teaching != nil { TeachingPanel.draw(state, into: &screen) } else { FindingsPanel.draw(state, into: &screen) }
         let f = state.currentFrame
         var parts = ["tool: \(v.tool.name)"]
@@ -56,14 +59,14 @@ enum ViewerView {
         }
     }
 
-    static func drawViewport(_ state: AppState, _ vp: Viewport, into screen: inout Screen) {
+    static func drawViewport(_ state: AppState, _ vp: Viewport, others: [Viewport] = [], into screen: inout Screen) {
         guard let v = state.viewer, let e = state.currentEntry else { return }
         let r = vp.rect
-        guard let f = vp.frame, let g = state.geometry(vp), let (image, overlays) = ImageComposer.compose(state, vp, g) else {
+        guard let f = vp.frame, let g = state.geometry(vp), let (image, overlays) = ImageComposer.compose(state, vp, g, others: others) else {
             let text = state.loading[vp.stackUID].map { "Loading " + StatusLine.progressBar($0, width: 10) }
                 ?? (state.stacks[vp.stackUID] == nil ? "Loading…" : "No image")
             screen.put(text, row: r.row + r.rows / 2, column: r.column + max(0, (r.columns - Text.width(text)) / 2), style: .dim)
-            if v.hanging { screen.put(vp.title, row: r.row, column: r.column + 1, style: .accent) }
+            if v.hanging || v.layout == .mpr { screen.put(vp.title, row: r.row, column: r.column + 1, style: .accent) }
             return
         }
         screen.images.append(ImagePlacement(row: g.placement.row, column: g.placement.column, columns: g.placement.columns,
@@ -76,13 +79,15 @@ enum ViewerView {
             screen.put(text, row: row, column: alignRight ? right - Text.width(text) - 1 : r.column + 1, style: style)
         }
         let study = state.deidentify ? "" : Text.date(h.studyDate)
-        put(vp.isActive && !v.hanging ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
+        put(vp.isActive && !v.hanging && v.layout != .mpr ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
         put("\(study) \(TextSanitizer.sanitize(h.modality))", r.row, alignRight: true)
-        var position = vp.sliceCount > 1 ? "\(v.orientation == .axial ? "Im" : v.orientation.rawValue) \(vp.sliceIndex + 1)/\(vp.sliceCount)" : ""
-        if v.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
+        var position = vp.sliceCount > 1 ? "\(vp.orientation == .axial ? "Im" : vp.orientation.rawValue) \(vp.sliceIndex + 1)/\(vp.sliceCount)" : ""
+        if vp.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
         if vp.mirror { position += " mirrored" }
         put(position, r.row + r.rows - 1, alignRight: false)
         let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
-        put("\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
+        // The slab first: a narrow viewport cuts the end of this corner, and the slab must show.
+        let slab = f.slabLabel.map { $0 + "  " } ?? ""
+        put("\(slab)\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
     }
 }

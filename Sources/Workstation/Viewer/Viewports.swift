@@ -1,3 +1,4 @@
+import Imaging
 import TerminalGraphics
 
 /// A rectangle of screen cells.
@@ -35,6 +36,10 @@ struct Viewport {
     var title: String
     /// The viewport keys act on (cursor, findings, W/L readout).
     var isActive: Bool
+    /// The plane shown (axial for stored images).
+    var orientation: ViewerState.Orientation = .axial
+    /// Where the image lies in patient space, for reference lines (nil when the files do not say).
+    var plane: PatientPlane?
 }
 
 /// Where an image sits inside a viewport and how cells map to image pixels.
@@ -90,7 +95,13 @@ extension AppState {
         guard let v = viewer, let e = currentEntry else { return [] }
         let area = ScreenLayout.imageArea(self)
         guard area.rows > 0, area.columns > 0 else { return [] }
-        let (nr, nc) = v.layout == .single ? (1, 1) : v.layout == .sideBySide ? (1, 2) : (2, 2)
+        let (nr, nc): (Int, Int)
+        switch v.layout {
+        case .single: (nr, nc) = (1, 1)
+        case .sideBySide: (nr, nc) = (1, 2)
+        case .grid: (nr, nc) = (2, 2)
+        case .mpr: (nr, nc) = (1, 3)
+        }
         func rect(_ k: Int) -> CellRect {
             let r = k / nc, c = k % nc
             let h = area.rows / nr, w = area.columns / nc
@@ -109,6 +120,20 @@ extension AppState {
                                 title: prefix + view.laterality + view.position, isActive: k == v.activeViewport)
             }
         }
+        if v.layout == .mpr, let s = currentSeries {
+            // One series in its three planes; the active viewport is the orientation keys act on.
+            // Planes not visited yet start in the middle of the volume.
+            let stack = stacks[s.seriesInstanceUID]
+            let planes: [ViewerState.Orientation] = stack?.isVolume == false ? [.axial] : ViewerState.Orientation.allCases
+            return planes.enumerated().map { k, o in
+                let n = stack.map { Reformat.count($0, o) } ?? s.instances.count
+                let idx = min(max(0, v.slices[sliceKey(s.seriesInstanceUID, o)] ?? n / 2), max(0, n - 1))
+                return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
+                                frame: stack.flatMap { Reformat.frame($0, o, idx, slab: v.slab) }, sliceIndex: idx, sliceCount: n,
+                                mirror: false, title: o.rawValue, isActive: o == v.orientation, orientation: o,
+                                plane: stack.flatMap { Reformat.imagePlane($0, o, idx) })
+            }
+        }
         let count = nr * nc
         return (0 ..< count).compactMap { k in
             let si = v.seriesIndex + k
@@ -119,8 +144,9 @@ extension AppState {
             let n = stack.map { Reformat.count($0, v.orientation) } ?? s.instances.count
             let idx = min(max(0, v.slices[key] ?? 0), max(0, n - 1))
             return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
-                            frame: stack.flatMap { Reformat.frame($0, v.orientation, idx) }, sliceIndex: idx, sliceCount: n,
-                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == 0)
+                            frame: stack.flatMap { Reformat.frame($0, v.orientation, idx, slab: v.slab) }, sliceIndex: idx, sliceCount: n,
+                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == 0,
+                            orientation: v.orientation, plane: stack.flatMap { Reformat.imagePlane($0, v.orientation, idx) })
         }
     }
 

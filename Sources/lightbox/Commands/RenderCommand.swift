@@ -15,7 +15,7 @@ struct RenderCommand: ParsableCommand {
     @Argument(help: "A DICOM file, a folder holding one series, or a PNG file.")
     var path: String
 
-    @Option(help: "Slice of a series folder (0-based, in anatomical order; default the middle one).")
+    @Option(help: "Slice of a series folder (0-based, in anatomical order; with --plane the row or column; default the middle one).")
     var slice: Int?
 
     @Option(help: "Frame of a multi-frame file (0-based).")
@@ -47,6 +47,9 @@ struct RenderCommand: ParsableCommand {
 
     @Flag(help: "Draw the AI findings (analysis.json beside the image, docs/ANALYSIS_JSON.md) and list them below.")
     var findings = false
+
+    @OptionGroup(title: "Planes and thick slabs (series folder)")
+    var planeOptions: PlaneOptions
 
     func validate() throws {
         if let graphicsProtocol, GraphicsProtocol(argument: graphicsProtocol) == nil { throw ValidationError("unknown --protocol \(graphicsProtocol)") }
@@ -164,6 +167,10 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("\(path): no such file or folder")
         }
         if !isDir.boolValue && path.lowercased().hasSuffix(".png") { return LoadedImage(image: try PNGCodec.read(path)) }
+        if planeOptions.isRequested {
+            let r = try SeriesPlaneImage.render(path: path, slice: slice, options: planeOptions, window: try chosenWindow(), invert: invert)
+            return LoadedImage(image: r.image, sopInstanceUID: r.sopInstanceUID, studyInstanceUID: r.studyInstanceUID, directory: r.directory)
+        }
         var file = path
         if isDir.boolValue {
             let index = StudyIndex.scan([path], cache: nil)
