@@ -11,7 +11,10 @@ env LIGHTBOX = our binary, required).
    (one per b-value, ordered along the slice normal). `--pixels-npy` equals pydicom's pixel_array.
 2. The Enhanced MR files in pydicom-data (emri_small*, every transfer syntax): frame count and
    stored values equal pydicom's.
-3. Sequence identity of classic MR images written by pydicom with typical acquisition parameters
+3. The MR sample studies (SampleStudies/*_MR_*): every series is identified as the sequence its sidecar
+   names (DWI files as DWI_B0 / DWI by b-value), and the Enhanced DWI splits into a b0 and a b1000 stack
+   of one frame per slice, each ordered by z.
+4. Sequence identity of classic MR images written by pydicom with typical acquisition parameters
    (and a Series Description that lies): T1 SE, T2 TSE, FLAIR, MPRAGE, DWI b0 / b1000, ADC, STIR.
 Prints `enhanced mr: N passed, M failed`; exits 1 on any failure.
 """
@@ -239,6 +242,31 @@ def check_sequence_identity(exe: str, work: Path) -> None:
         check(got == expected, f"{name}: sequence {got}, want {expected}")
 
 
+def check_samples(exe: str) -> None:
+    root = Path(__file__).resolve().parents[2] / "SampleStudies"
+    studies = sorted(p for p in root.glob("*_MR_*") if (p / "ground_truth.json").exists())
+    check(len(studies) >= 3, f"{len(studies)} MR sample studies")
+    for study in studies:
+        gt = json.loads((study / "ground_truth.json").read_text())
+        for series in gt["series"]:
+            for name in series["files"][:: max(1, len(series["files"]) // 4)]:
+                p = lightbox(exe, "info", str(study / name), "--frames")
+                if p.returncode != 0:
+                    check(False, f"{study.name}/{name}: exit {p.returncode}")
+                    continue
+                report = json.loads(p.stdout)
+                got = sorted({s.get("sequence") for s in report["stacks"]})
+                want = {"DWI": ["DWI", "DWI_B0"], "ADC": ["ADC"], "FLAIR": ["FLAIR"], "T1": ["T1"]}[series["sequence"]]
+                if not series.get("enhanced") and series["sequence"] == "DWI":
+                    want = ["DWI_B0"] if "_B0_" in name else ["DWI"]
+                check(got == want, f"{study.name}/{name}: sequences {got}, want {want}")
+                if series.get("enhanced") and series["sequence"] == "DWI":
+                    stacks = report["stacks"]
+                    zs = [[report["frames"][i]["image_position"][2] for i in s["frames"]] for s in stacks]
+                    check(len(stacks) == 2 and all(len(z) == series["frames"] // 2 for z in zs)
+                          and all(z == sorted(z) for z in zs), f"{study.name}: DWI stacks {[s['label'] for s in stacks]}")
+
+
 def main() -> int:
     exe = os.environ.get("LIGHTBOX")
     if not exe or not os.path.exists(exe):
@@ -249,6 +277,7 @@ def main() -> int:
         check_enhanced_dwi(exe, work)
         check_pydicom_data(exe, work)
         check_sequence_identity(exe, work)
+        check_samples(exe)
     print(f"enhanced mr: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -56,11 +56,27 @@ def lightbox_reader():
     return exe, "", None
 
 
-def check_geometry(les_id, ds, center_mm, center_px, is_ct):
-    ipp = np.array([float(v) for v in ds.ImagePositionPatient])
-    iop = np.array([float(v) for v in ds.ImageOrientationPatient])
+def frame_geometry(ds, frame_number):
+    """(ImagePositionPatient, ImageOrientationPatient, PixelSpacing, SliceThickness) of an image, or of
+    one frame (1-based) of an Enhanced object, read from its functional groups (per-frame first)."""
+    if frame_number is None or "PerFrameFunctionalGroupsSequence" not in ds:
+        return ds.ImagePositionPatient, ds.ImageOrientationPatient, ds.PixelSpacing, getattr(ds, "SliceThickness", 0)
+
+    def get(macro, attr):
+        for groups in (ds.PerFrameFunctionalGroupsSequence[frame_number - 1], ds.SharedFunctionalGroupsSequence[0]):
+            if macro in groups and attr in groups[macro][0]:
+                return groups[macro][0][attr].value
+        raise KeyError(f"{attr} in {macro} for frame {frame_number}")
+    return (get("PlanePositionSequence", "ImagePositionPatient"), get("PlaneOrientationSequence", "ImageOrientationPatient"),
+            get("PixelMeasuresSequence", "PixelSpacing"), get("PixelMeasuresSequence", "SliceThickness"))
+
+
+def check_geometry(les_id, ds, center_mm, center_px, is_cross_sectional, frame_number=None):
+    ipp, iop, spacing, thickness = frame_geometry(ds, frame_number)
+    ipp = np.array([float(v) for v in ipp])
+    iop = np.array([float(v) for v in iop])
     X, Y = iop[:3], iop[3:]
-    dr, dc = (float(v) for v in ds.PixelSpacing)
+    dr, dc = (float(v) for v in spacing)
     c, r = center_px
     if not (0 <= c < ds.Columns and 0 <= r < ds.Rows):
         return [f"lesion {les_id}: center_px {center_px} outside {ds.Columns}x{ds.Rows}"]
@@ -73,8 +89,8 @@ def check_geometry(les_id, ds, center_mm, center_px, is_ct):
     if abs(d @ X) > 0.5 * dc + eps or abs(d @ Y) > 0.5 * dr + eps:
         errs.append(f"lesion {les_id}: center_px {center_px} maps to {np.round(p, 3).tolist()}, "
                     f"{np.round([d @ X, d @ Y], 3).tolist()} mm in-plane from center_mm {center_mm}")
-    if is_ct:
-        half = 0.5 * float(getattr(ds, "SliceThickness", 0) or 0) + eps
+    if is_cross_sectional:
+        half = 0.5 * float(thickness or 0) + eps
         if abs(d @ n) > half:
             errs.append(f"lesion {les_id}: center_mm is {d @ n:.2f} mm off the named slice")
     return errs
@@ -149,7 +165,7 @@ def check_study(folder, validator, reader):
         try:
             ds = pydicom.dcmread(path)
             a = ds.pixel_array
-            if a.shape != (ds.Rows, ds.Columns):
+            if a.shape != (ds.Rows, ds.Columns) and a.shape != (int(getattr(ds, "NumberOfFrames", 1)), ds.Rows, ds.Columns):
                 errs.append(f"{name}: pixel array {a.shape}")
         except Exception as e:  # noqa: BLE001
             errs.append(f"{name}: pydicom: {e}")
@@ -197,7 +213,17 @@ def check_study(folder, validator, reader):
             if ds is None:
                 errs.append(f"lesion {les.get('id')}: SOP instance {a['sop_instance_uid']} not in study")
                 continue
-            errs += check_geometry(les.get("id"), ds, les["center_mm"], a["center_px"], ds.Modality == "CT")
+            errs += check_geometry(les.get("id"), ds, les["center_mm"], a["center_px"], ds.Modality in ("CT", "MR"),
+                                   les.get("frame_number"))
+        # MR: every per-slice record names an image of the study whose plane holds z_mm.
+        for sl in les.get("slices", []):
+            ds = by_sop.get(sl["sop_instance_uid"])
+            if ds is None:
+                errs.append(f"lesion {les.get('id')}: slice image {sl['sop_instance_uid']} not in study")
+                continue
+            ipp, *_ = frame_geometry(ds, sl.get("frame_number"))
+            if abs(float(ipp[2]) - sl["z_mm"]) > 1e-3:
+                errs.append(f"lesion {les.get('id')}: slice record z {sl['z_mm']} is not its image's z {ipp[2]}")
     return errs, len(files)
 
 
@@ -230,7 +256,7 @@ def main() -> int:
     extra = [reader_error] if reader_error else []
     if total > BUDGET:
         extra.append(f"SampleStudies is {total / 2**20:.1f} MiB (> 40 MiB)")
-    missing = {"mammography", "ldct", "head_ct", "chest_radiograph"} - kinds
+    missing = {"mammography", "ldct", "head_ct", "chest_radiograph", "brain_mr"} - kinds
     if missing:
         extra.append(f"no sample study of kind {sorted(missing)}")
     if not folders:

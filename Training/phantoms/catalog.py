@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .common import rng
+from .catalog_mr import mr_sample_specs
 from .write_dicom import Patient
 
 PATIENTS = {
@@ -155,7 +156,7 @@ def sample_specs() -> list[dict]:
         s["key"] = "sample/" + s["folder"]
         s["accession"] = f"LBXA{i + 1:05d}"
         out.append(s)
-    return out
+    return out + mr_sample_specs()
 
 
 def train_specs(count: int, kinds: list[str] | None = None, syntax: str = "explicit_le",

@@ -4,7 +4,7 @@
 /// The rule, in order:
 /// 1. Frames are grouped by what tells one acquisition of the same anatomy from another: Stack ID,
 ///    diffusion b-value (rounded to 1 s/mm²) and directionality, temporal position, and whether the
-///    frame is a derived map (Frame/Image Type containing ADC, FA or TRACE). A DWI object with
+///    frame is a derived map (Frame/Image Type containing ADC, EADC or FA). A DWI object with
 ///    b = 0 and b = 1000 frames thus becomes two stacks, as it is read.
 /// 2. Frames in a group that do not share one orientation (within 1e-3 of each direction cosine)
 ///    are split further by orientation (a localiser inside a multi-frame object).
@@ -35,7 +35,7 @@ public enum FrameStacks {
             var orientation: [Int]
         }
         func derivedMap(_ a: FrameAttributes) -> String? {
-            for name in ["ADC", "FA", "TRACEW", "TRACE", "EADC"] where a.imageType.contains(name) { return name }
+            for name in ["ADC", "EADC", "FA"] where a.imageType.contains(name) { return name }
             return nil
         }
         var order: [Key] = []

@@ -80,7 +80,10 @@ enum ViewerView {
         }
         let study = state.deidentify ? "" : Text.date(h.studyDate)
         put(vp.isActive && !v.hanging && v.layout != .mpr ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
-        put("\(study) \(TextSanitizer.sanitize(h.modality))", r.row, alignRight: true)
+        // MR: the sequence and, for a series of several stacks (a DWI's b-values), which one is shown.
+        let stack = state.stacks[vp.stackUID]
+        let sequence = [stack?.sequence.map(\.rawValue), stack?.stackDescription].compactMap { $0 }.joined(separator: " ")
+        put("\(study) \(TextSanitizer.sanitize(h.modality))\(sequence.isEmpty ? "" : " " + sequence)", r.row, alignRight: true)
         var position = vp.sliceCount > 1 ? "\(vp.orientation == .axial ? "Im" : vp.orientation.rawValue) \(vp.sliceIndex + 1)/\(vp.sliceCount)" : ""
         if vp.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
         if vp.mirror { position += " mirrored" }
