@@ -27,10 +27,10 @@ final class MRStackLoadingTests: XCTestCase {
     }
 
     func testClassicDWISeriesShowsTheB1000StackInOrder() throws {
-        let stack = ImageStack.load(try series("13_MR_BRAIN_GRETA_2026", description: "DWI AX"))
+        let stack = ImageStack.load(try series("16_MR_BRAIN_GRETA_2026", description: "DWI AX"))
         try assertDWIStack(stack)
         XCTAssertEqual(Set(stack.frames.map(\.path)).count, 24)
-        let b0 = ImageStack.load(try series("13_MR_BRAIN_GRETA_2026", description: "DWI AX"),
+        let b0 = ImageStack.load(try series("16_MR_BRAIN_GRETA_2026", description: "DWI AX"),
                                  stack: stack.stackIndex == 0 ? 1 : 0)
         XCTAssertEqual(b0.sequence, .dwiB0)
         XCTAssertGreaterThan(b0.frames[12].values.reduce(0, +), stack.frames[12].values.reduce(0, +),
@@ -38,11 +38,11 @@ final class MRStackLoadingTests: XCTestCase {
     }
 
     func testEnhancedDWIObjectSplitsIntoStacksWithPerFrameGeometry() throws {
-        let stack = ImageStack.load(try series("14_MR_BRAIN_IVAN_2026", description: "DWI AX"))
+        let stack = ImageStack.load(try series("17_MR_BRAIN_JONAS_2026", description: "DWI AX"))
         try assertDWIStack(stack)
         XCTAssertEqual(Set(stack.frames.map(\.path)).count, 1, "one Enhanced MR file")
         XCTAssertEqual(try XCTUnwrap(stack.frames[0].rowSpacing), 230.0 / 128, accuracy: 1e-3)
-        let flair = ImageStack.load(try series("14_MR_BRAIN_IVAN_2026", description: "FLAIR AX"))
+        let flair = ImageStack.load(try series("17_MR_BRAIN_JONAS_2026", description: "FLAIR AX"))
         XCTAssertEqual(flair.sequence, .flair)
         XCTAssertTrue(flair.stackLabels.isEmpty)
         XCTAssertEqual(flair.slicePositions?.count, 24)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from .write_dicom import Patient
 
 MR_PATIENTS = {
-    "greta": Patient("LBX-PH-0009", "PHANTOM^GRETA", "19520517", "F"),
-    "ivan": Patient("LBX-PH-0010", "PHANTOM^IVAN", "19470122", "M"),
+    "greta": Patient("LBX-PH-0011", "PHANTOM^GRETA", "19520517", "F"),
+    "jonas": Patient("LBX-PH-0012", "PHANTOM^JONAS", "19470122", "M"),
     "carlos": Patient("LBX-PH-0004", "PHANTOM^CARLOS", "19611107", "M"),
 }
 
@@ -15,7 +15,7 @@ def T(history, findings, diagnosis, discussion):
 
 
 MR_SAMPLES = [
-    dict(folder="13_MR_BRAIN_GRETA_2026", kind="brain_mr", patient="greta", date="20260603", time="031500",
+    dict(folder="16_MR_BRAIN_GRETA_2026", kind="brain_mr", patient="greta", date="20260603", time="031500",
          description="MR BRAIN STROKE PROTOCOL", syntax="jpeg_ls",
          lesions=[{"type": "acute_infarct", "territory": "left MCA", "volume_ml": 18.0, "onset_hours": 2.5,
                    "label": "acute infarct, left MCA territory"},
@@ -32,7 +32,7 @@ MR_SAMPLES = [
                     "With an unknown onset time, a DWI lesion without FLAIR change marks a stroke likely "
                     "within 4.5 hours (WAKE-UP trial): thrombolysis may be considered. The FLAIR spots "
                     "without restricted diffusion are chronic small-vessel change, not new infarcts.")),
-    dict(folder="14_MR_BRAIN_IVAN_2026", kind="brain_mr", patient="ivan", date="20260611", time="141000",
+    dict(folder="17_MR_BRAIN_JONAS_2026", kind="brain_mr", patient="jonas", date="20260611", time="141000",
          description="MR BRAIN STROKE PROTOCOL", syntax="jpeg_ls", enhanced=True,
          lesions=[{"type": "acute_infarct", "territory": "right MCA", "volume_ml": 9.0, "onset_hours": 10.0,
                    "label": "acute infarct, right MCA territory"},
@@ -45,7 +45,7 @@ MR_SAMPLES = [
                     "A visible FLAIR correlate says the infarct is probably older than 4.5 hours. The old "
                     "infarct shows facilitated diffusion (bright ADC): do not call it acute. The series are "
                     "Enhanced MR objects: one file per sequence, the DWI holding both b-values.")),
-    dict(folder="15_MR_BRAIN_CARLOS_2026", kind="brain_mr", patient="carlos", date="20260620", time="101500",
+    dict(folder="18_MR_BRAIN_CARLOS_2026", kind="brain_mr", patient="carlos", date="20260620", time="101500",
          description="MR BRAIN STROKE PROTOCOL", syntax="jpeg_ls",
          lesions=[{"type": "wmh", "center": [14.0, -14.0, 60.0], "axes": [3.5, 4.5, 3.0],
                    "label": "white-matter hyperintensity, left frontal"},
