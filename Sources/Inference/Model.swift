@@ -10,6 +10,10 @@ import Foundation
 ///
 /// `run` is `async`: it executes on the cooperative pool, never on the caller's UI loop, and
 /// honours task cancellation between nodes. A `Model` may be shared between tasks.
+///
+/// `@unchecked Sendable`: every stored property is immutable after load; the compiled plan holds
+/// `Kernel` objects (a protocol not constrained to Sendable), each of which is safe to run from
+/// several tasks at once (per-shape caches under a lock, scratch from the thread-safe `ScratchPool`).
 public final class Model: @unchecked Sendable {
     /// A graph input or output as the model declares it. `nil` dims are symbolic.
     public struct ValueDescription: Sendable, Equatable {

@@ -2,8 +2,8 @@ import Foundation
 
 /// The bytes a data set was parsed from. Element values are ranges into it, so parsing copies nothing;
 /// when the buffer is a memory-mapped file, pixel data is only paged in when it is read.
-public final class DICOMBuffer: @unchecked Sendable {
-    /// Immutable after init; `@unchecked Sendable` because `Data` storage is never mutated.
+public final class DICOMBuffer: Sendable {
+    /// Immutable after init.
     public let data: Data
 
     public init(_ data: Data) { self.data = data }

@@ -10,6 +10,10 @@ import NIOPosix
 ///     let port = try scp.start(host: "0.0.0.0", port: 11112)
 ///     …
 ///     scp.stop()
+///
+/// `@unchecked Sendable`: the NIO channel and event-loop group are set by `start` and cleared by
+/// `stop`, both called by the owner on one thread; associations run on the event loop and touch
+/// only the immutable policy and the thread-safe `InstanceStore`.
 public final class StorageSCP: @unchecked Sendable {
     public let policy: AssociationPolicy
     public let store: InstanceStore

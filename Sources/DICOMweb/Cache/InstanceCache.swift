@@ -3,6 +3,8 @@ import Foundation
 /// An on-disk cache of retrieved instances, keyed by SOP Instance UID, kept under a size limit by
 /// evicting the least recently used files. Files are written to a temporary name and renamed, so a
 /// crash never leaves a partial entry.
+///
+/// `@unchecked Sendable`: every read and write of the index goes through `lock`.
 public final class InstanceCache: @unchecked Sendable {
     public let root: URL
     public let limitBytes: Int

@@ -75,6 +75,7 @@ public final class DICOMwebClient: Sendable {
         let url = try endpoint(path, query: [])
         let request = transport.makeRequest(url, accept: "multipart/related; type=\"application/dicom\"; transfer-syntax=*")
         let display = HTTPTransport.display(url)
+        // `@unchecked`: the transport delivers chunks one at a time, in order, on its delegate queue.
         final class State: @unchecked Sendable { var parser: MultipartParser?; var count = 0 }
         let state = State()
         let cancellation = CancellationFlag()

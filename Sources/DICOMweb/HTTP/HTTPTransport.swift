@@ -1,11 +1,15 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import Synchronization
 #endif
 
 /// HTTP for the DICOMweb client on URLSession (libcurl on Linux): streaming delivery of response bytes,
 /// timeouts, retries with exponential backoff, cancellation through Swift concurrency. Adds the
 /// Authorization header itself and never logs requests or headers.
+///
+/// `@unchecked Sendable`: its stored properties are immutable after init; `URLSession` is
+/// thread-safe but not marked Sendable in corelibs-foundation.
 final class HTTPTransport: @unchecked Sendable {
     let archive: ArchiveConfiguration
     let options: TransportOptions
@@ -100,11 +104,10 @@ final class HTTPTransport: @unchecked Sendable {
 
 /// Set when the caller's task is cancelled; checked before every delivery so a cancelled retrieval stops
 /// at once even when the rest of the response is already buffered.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
-    func set() { lock.lock(); value = true; lock.unlock() }
+final class CancellationFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
 
 /// Bridges URLSession's delegate callbacks to one async call.

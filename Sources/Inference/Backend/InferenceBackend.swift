@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Which kernels run the heavy operators (Conv, ConvTranspose, pooling).
 ///
@@ -24,15 +25,15 @@ public enum InferenceBackend: String, Sendable, CaseIterable {
     }
 
     /// Set by `select(_:)` (the CLI's `--backend`); wins over the environment.
-    nonisolated(unsafe) private static var selected: InferenceBackend?
+    private static let selected = Mutex<InferenceBackend?>(nil)
 
     /// Makes `backend` the default for models loaded from now on in this process.
-    public static func select(_ backend: InferenceBackend) { selected = backend }
+    public static func select(_ backend: InferenceBackend) { selected.withLock { $0 = backend } }
 
     /// The selected backend, else `LIGHTBOX_BACKEND` if set to a known name, else the fastest
     /// available; always one that runs here.
     public static var processDefault: InferenceBackend {
-        if let s = selected { return s.effective }
+        if let s = selected.withLock({ $0 }) { return s.effective }
         if let v = ProcessInfo.processInfo.environment["LIGHTBOX_BACKEND"]?.lowercased(),
            let b = InferenceBackend(rawValue: v) {
             return b.isAvailable ? b : .openblas

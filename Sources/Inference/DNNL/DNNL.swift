@@ -1,5 +1,6 @@
 import CDNNL
 import Foundation
+import Synchronization
 
 /// The one place Inference calls oneDNN (Debian libdnnl 2.6, OpenMP runtime).
 ///
@@ -10,6 +11,8 @@ import Foundation
 /// the weights are reordered once, when the primitive is made.
 enum DNNL {
     /// The CPU engine, or nil when oneDNN cannot start (then the OpenBLAS backend is used).
+    /// `nonisolated(unsafe)`: an opaque C pointer, created once and never changed; oneDNN's CPU
+    /// engine may be used from several threads at once.
     nonisolated(unsafe) static let engine: dnnl_engine_t? = {
         var e: dnnl_engine_t?
         guard dnnl_engine_create(&e, dnnl_cpu, 0) == dnnl_success else { return nil }
@@ -34,7 +37,11 @@ enum DNNL {
     /// OpenBLAS's so that the two libraries never ask for more cores than the caller granted.
     /// OpenMP keeps the count per calling thread, so it is applied before every primitive runs
     /// (inference runs on whichever pool thread picks up the task).
-    nonisolated(unsafe) static var threads = 0
+    static var threads: Int {
+        get { budget.load(ordering: .relaxed) }
+        set { budget.store(newValue, ordering: .relaxed) }
+    }
+    private static let budget = Atomic<Int>(0)
 
     static func setThreads(_ n: Int) {
         threads = Swift.max(1, n)

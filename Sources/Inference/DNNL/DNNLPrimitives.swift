@@ -11,6 +11,9 @@ struct DNNLWindow {
 /// A oneDNN convolution or deconvolution made for one input shape: NHWC source and destination
 /// in Swift buffers, weights (and bias) reordered once into the layout the JIT kernel chose, and
 /// the activation fused as eltwise post-ops. Safe to run from several threads at once.
+///
+/// `@unchecked Sendable`: oneDNN handles (C pointers), immutable after init; oneDNN documents
+/// primitives as safe to execute concurrently, and each execution brings its own memory objects.
 final class DNNLConvolution: @unchecked Sendable {
     private let primitive: dnnl_primitive_t
     private let srcDesc: dnnl_memory_desc_t
@@ -100,6 +103,7 @@ final class DNNLConvolution: @unchecked Sendable {
 }
 
 /// A oneDNN max or average pooling made for one input shape, NHWC in and out.
+/// `@unchecked Sendable`: as for `DNNLConvolution`.
 final class DNNLPooling: @unchecked Sendable {
     private let primitive: dnnl_primitive_t
     private let srcDesc: dnnl_memory_desc_t

@@ -141,6 +141,9 @@ enum NHWCKernels {
 /// Conv or ConvTranspose on oneDNN, NHWC in and out. A primitive is made the first time an input
 /// shape is seen and cached (weights reordered once per shape); a shape oneDNN refuses runs on
 /// the OpenBLAS kernel through layout changes instead.
+///
+/// `@unchecked Sendable`: the per-shape `cache` is read and written only under `lock`; everything
+/// else is immutable after init.
 final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
     private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), patches(PatchDeconvolution, outSpatial: [Int]), openblas }
     private let inner: Kernel
@@ -276,6 +279,7 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
 }
 
 /// MaxPool / AveragePool (2-D) on oneDNN, NHWC; OpenBLAS-path fallback as for convolutions.
+/// `@unchecked Sendable`: as for `NHWCConvolutionKernel` (`cache` under `lock`).
 final class NHWCPoolKernel: Kernel, @unchecked Sendable {
     private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), openblas }
     private let inner: PoolKernel

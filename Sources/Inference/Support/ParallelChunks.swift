@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Lightbox's own loops (copies, activations) split over the inference thread budget
 /// (`setInferenceThreads`), like the oneDNN primitives around them. A loop is split only when
@@ -6,7 +7,11 @@ import Dispatch
 /// than it saves. oneDNN's OpenMP workers are idle while these run (one operator at a time).
 enum ParallelChunks {
     /// The budget `setInferenceThreads` last set (1 until then).
-    nonisolated(unsafe) static var threads = 1
+    static var threads: Int {
+        get { budget.load(ordering: .relaxed) }
+        set { budget.store(newValue, ordering: .relaxed) }
+    }
+    private static let budget = Atomic<Int>(1)
 
     static func forEach(count: Int, minimumPerChunk: Int, _ body: (Range<Int>) -> Void) {
         let parts = Swift.min(threads, count / Swift.max(1, minimumPerChunk))

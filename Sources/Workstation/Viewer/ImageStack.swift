@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Imaging
+import Synchronization
 
 /// One displayable frame of a series, in modality values (HU for CT) or already-RGB colour.
 public struct StackFrame: Sendable {
@@ -41,7 +42,7 @@ public struct StackFrame: Sendable {
 
 /// The frames of one series in display order (sorted along the slice normal when they have
 /// positions). Immutable once loaded; shared between state snapshots by reference.
-public final class ImageStack: @unchecked Sendable {
+public final class ImageStack: Sendable {
     public let seriesUID: String
     public let frames: [StackFrame]
     /// Distance between slices in mm, when the series is a regular volume.
@@ -212,8 +213,7 @@ enum StackChoice {
 }
 
 /// A thread-safe counter for progress reports.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func increment() -> Int { value.add(1, ordering: .relaxed).newValue }
 }

@@ -7,6 +7,7 @@ import Review
 import SliceStepBench
 import TerminalGraphics
 import Workstation
+import Synchronization
 
 /// `lightbox open [PATH…]` (and plain `lightbox`): the reading workstation on folders, files or
 /// DICOMDIRs; with no path, on the bundled SampleStudies.
@@ -145,7 +146,7 @@ struct OpenCommand: ParsableCommand {
         do {
             let scp = StorageSCP(policy: policy, store: try InstanceStore(root: URL(fileURLWithPath: folder))) { _ in }
             _ = try scp.start(host: "0.0.0.0", port: port)
-            Self.listeners.append(scp)
+            Self.listeners.withLock { $0.append(scp) }
         } catch {
             throw ValidationError("cannot receive on port \(port) into \(folder): \(error)")
         }
@@ -153,7 +154,7 @@ struct OpenCommand: ParsableCommand {
     }
 
     /// Keeps the SCP alive for the life of the workstation.
-    nonisolated(unsafe) private static var listeners: [StorageSCP] = []
+    private static let listeners = Mutex<[StorageSCP]>([])
 
     private func benchmark(_ roots: [String], slices: Int) throws {
         let index = StudyIndex.scan(roots, cache: nil)

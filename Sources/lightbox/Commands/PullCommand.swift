@@ -1,6 +1,7 @@
 import ArgumentParser
 import DICOMweb
 import Foundation
+import Synchronization
 
 /// `lightbox pull URL|dicomweb://NAME STUDY_UID --to DIR`: WADO-RS retrieval of a study (or one series)
 /// as Part 10 files, written one by one as they arrive to `DIR/<StudyUID>/<SOPInstanceUID>.dcm`.
@@ -41,21 +42,25 @@ struct PullCommand: AsyncParsableCommand {
             Output.error("cannot create \(to): \(error.localizedDescription)")
             throw ExitCode(2)
         }
-        final class Progress: @unchecked Sendable { var count = 0; var bytes = 0; var first: Double?; var writeError: Error? }
-        let progress = Progress()
+        struct Progress { var count = 0; var bytes = 0; var first: Double? }
+        let received = Mutex(Progress())
         let start = Date()
         do {
             try await client.retrieve(study: study, series: series) { instance in
                 try Self.write(instance, under: root)
-                progress.count += 1
-                progress.bytes += instance.data.count
-                if progress.first == nil { progress.first = Date().timeIntervalSince(start) }
+                received.withLock { p in
+                    p.count += 1
+                    p.bytes += instance.data.count
+                    if p.first == nil { p.first = Date().timeIntervalSince(start) }
+                }
             }
         } catch {
             let code = ArchiveCommandSupport.fail(error)
-            if progress.count > 0 { Output.error("the \(progress.count) instance(s) received before the failure are kept in \(to)") }
+            let count = received.withLock { $0.count }
+            if count > 0 { Output.error("the \(count) instance(s) received before the failure are kept in \(to)") }
             throw code
         }
+        let progress = received.withLock { $0 }
         let total = Date().timeIntervalSince(start)
         if json {
             try Output.json(["instances": progress.count, "bytes": progress.bytes, "firstInstanceSeconds": progress.first ?? 0,

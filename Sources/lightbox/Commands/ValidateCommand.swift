@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Inference
 import Workstation
+import Synchronization
 
 /// `lightbox validate MODEL_ID DIR`: the model's card figures recomputed on a site's own cases
 /// (`Analysis.SiteValidation`), each with a bootstrap 95 % interval, beside the card's own, and a
@@ -155,17 +156,18 @@ struct ValidateCommand: ParsableCommand {
 }
 
 /// A one-line progress bar on standard error ("validate [#####     ] 52 %"), redrawn in place.
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: Sendable {
     let total: Int
-    private var shown = -1
-    private let lock = NSLock()
+    private let shown = Mutex(-1)
     init(total: Int) { self.total = total }
 
     func update(_ fraction: Double) {
         let percent = Int((min(max(fraction, 0), 1) * 100).rounded(.down))
-        lock.lock(); defer { lock.unlock() }
-        guard percent != shown else { return }
-        shown = percent
+        let changed = shown.withLock { shown in
+            defer { shown = percent }
+            return shown != percent
+        }
+        guard changed else { return }
         let filled = percent * 30 / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled)
         FileHandle.standardError.write(Data("\rvalidate [\(bar)] \(percent) % of \(total) studies".utf8))
