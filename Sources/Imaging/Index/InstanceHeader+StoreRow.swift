@@ -37,7 +37,8 @@ extension InstanceHeader {
         frames = s.int(next()) ?? 1
         transferSyntaxUID = s.text(next(), reusing: p?.transferSyntaxUID)
         hasPixelData = (s.int(next()) ?? 0) != 0
-        frameOfReferenceUID = s.text(next(), reusing: p?.frameOfReferenceUID)
+        let frame = s.text(next(), reusing: p?.frameOfReferenceUID)
+        frameOfReferenceUID = frame.isEmpty ? nil : frame
     }
 
     /// Binds the header's fields to the insert statement's parameters 6… (1-based).

@@ -96,6 +96,8 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .toggleAnnotations: state.viewer!.annotations.toggle()
     case .toggleSlab, .cycleProjection, .slabThicker, .slabThinner, .toggleReferenceLines:
         return performSlab(&state, action)
+    case .toggleLink, .linkHere, .toggleLinkWindow:
+        return performLink(&state, action)
     case .tagBrowser:
         guard let f = state.currentFrame, !f.path.isEmpty else { state.message = "No image"; return [] }
         return [.loadTags(path: f.path)]
@@ -155,6 +157,7 @@ func stepSlice(_ state: inout AppState, _ delta: Int) -> [Effect] {
 func setSlice(_ state: inout AppState, _ index: Int) {
     guard let s = state.currentSeries, let o = state.viewer?.orientation else { return }
     state.viewer!.slices[state.sliceKey(s.seriesInstanceUID, o)] = index
+    syncLinkedSlices(&state)
 }
 
 /// Window steps scale with the current width, so they suit CT (HU) and 14-bit mammograms alike.

@@ -158,7 +158,7 @@ extension AppState {
 
     func geometry(_ vp: Viewport) -> ImageGeometry? {
         guard let f = vp.frame, let v = viewer else { return nil }
-        return ImageGeometry.fit(frame: f, zoom: vp.isActive ? v.zoom : 1, pan: vp.isActive ? v.pan : nil, mirror: vp.mirror,
+        return ImageGeometry.fit(frame: f, zoom: vp.isActive || v.link.windowAndZoom ? v.zoom : 1, pan: vp.isActive ? v.pan : nil, mirror: vp.mirror,
                                  inner: innerRect(vp))
     }
 }
