@@ -56,12 +56,13 @@ keys l; sleep 0.5; wait_gone "Loading" 40 || true
 keys Y; sleep 0.3; keys g; sleep 0.5
 # zs SCREEN: the "Z … mm" values on the screen, in reading order.
 zs() { grep -o 'Z -\?[0-9.]* mm' <<<"$1" | awk '{print $2}'; }
-bad=0; steps=0; pairs=0
+bad=0; steps=0; pairs=0; differ=0; first=""; last=""
 for ((i = 0; i < 24; i++)); do
     shot=$(screen)
     read -r a b _ <<<"$(zs "$shot" | tr '\n' ' ')"
     if [ -n "${a:-}" ] && [ -n "${b:-}" ]; then
-        pairs=$((pairs + 1))
+        pairs=$((pairs + 1)); [ -z "$first" ] && first=$a; last=$a
+        [ "$a" != "$b" ] && differ=$((differ + 1))
         if ! "$PY" -c "import sys; sys.exit(0 if abs($a - $b) <= $HALF + 0.051 else 1)"; then
             bad=$((bad + 1)); echo "  step $i: Z $a vs $b (more than $HALF mm apart)"
         fi
@@ -70,6 +71,10 @@ for ((i = 0; i < 24; i++)); do
 done
 if [ "$pairs" -ge 20 ]; then ok "both viewports show Z positions ($pairs of $steps steps)"; else fail "Z positions on $pairs of $steps steps"; fi
 check "linked positions within half a coarse slice at every step" "$bad" "0"
+# The proof needs both: the active viewport moved, and the series are not at equal positions
+# throughout (every second fine slice lies between two coarse ones).
+if [ "$first" != "$last" ] && [ "$differ" -gt 0 ]; then ok "scrolled from Z $first to Z $last; $differ steps between coarse slices"
+else fail "no movement or never between slices (Z $first → $last, $differ differing)"; fi
 if grep -qF "⇄" <<<"$(screen)"; then ok "link marker shown"; else fail "no link marker"; fi
 keys Y; sleep 0.3
 if grep -qF "⇄" <<<"$(screen)"; then fail "link marker after unlinking"; else ok "Y unlinks"; fi
