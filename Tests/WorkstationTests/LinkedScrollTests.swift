@@ -73,8 +73,12 @@ final class LinkedScrollTests: XCTestCase {
         XCTAssertEqual(s.viewports[1].sliceIndex, 0, "different frames: not linked until aligned")
         XCTAssertFalse(view(s).contains("⇄ Im 1/4"))
         // Align fine slice 2 (z 4) with coarse slice 1 (z 105): offset 101 mm.
-        // (1×2 has no key yet to scroll the second viewport on its own: set its slice directly.)
-        s.viewer!.slices["1.1.2"] = 1
+        // The second viewport made active (w) and scrolled on its own (unlinked) to z 105.
+        Fixtures.keys(&s, [.char("w")])
+        XCTAssertTrue(s.viewports[1].isActive)
+        Fixtures.keys(&s, [.char("g"), .char("j"), .char("w")])
+        XCTAssertTrue(s.viewports[0].isActive)
+        XCTAssertEqual(z(s).other, 105)
         Fixtures.keys(&s, [.char("V")])
         XCTAssertEqual(s.viewer!.link.offsets["1.1.2"]!, 101, accuracy: 1e-9)
         for _ in 0 ..< 3 { Fixtures.keys(&s, [.char("j")]) }   // z 10 → 111: coarse slice 2 (z 110)

@@ -75,6 +75,7 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard !state.viewer!.hanging else { state.message = "Mammography uses its hanging protocol"; return [] }
         let all = ViewerState.Layout.allCases
         state.viewer!.layout = all[((all.firstIndex(of: state.viewer!.layout) ?? 0) + 1) % all.count]
+        state.viewer!.activeViewport = 0
         state.message = "Layout \(state.viewer!.layout.rawValue)" + (state.viewer!.layout == .mpr ? " (w: next plane)" : "")
         return seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     case .cycleOrientation:
