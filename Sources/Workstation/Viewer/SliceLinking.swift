@@ -72,13 +72,12 @@ func performLink(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.viewer!.link.scroll.toggle()
         guard state.viewer!.link.scroll else { state.message = "Linked scrolling off"; return [] }
         let vps = state.linkableViewports
-        guard vps.count > 1, let active = vps.first(where: \.isActive) else {
+        guard vps.count > 1 else {
             state.message = "Linked scrolling on (it links the 1×2 and 2×2 layouts: l)"; return []
         }
         let unlinked = vps.filter { !$0.isActive && !state.isLinked($0) }.count
         state.message = unlinked == 0 ? "Linked scrolling on (by patient position)"
             : "Linked scrolling on; \(unlinked) viewport(s) differ in frame of reference: align them and press V (link here)"
-        _ = active
         syncLinkedSlices(&state)
     case .linkHere:
         let vps = state.linkableViewports
