@@ -17,9 +17,12 @@ struct SliceLinking: Sendable, Equatable {
 
 extension AppState {
     /// The viewports a link moves: the side-by-side and grid layouts of cross-sectional images.
-    var linkableViewports: [Viewport] {
-        guard let v = viewer, !v.hanging, v.layout == .sideBySide || v.layout == .grid else { return [] }
-        return viewports
+    var linkableViewports: [Viewport] { isComparisonLayout ? viewports : [] }
+
+    /// 1×2 or 2×2 outside the hanging protocol (cheap: no viewport is built).
+    var isComparisonLayout: Bool {
+        guard let v = viewer else { return false }
+        return !v.hanging && (v.layout == .sideBySide || v.layout == .grid)
     }
 
     /// The patient positions of every slice of `uid` in the current orientation, nil when any

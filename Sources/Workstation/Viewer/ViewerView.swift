@@ -82,7 +82,7 @@ enum ViewerView {
         put(vp.isActive && !v.hanging && v.layout != .mpr ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
         put("\(study) \(TextSanitizer.sanitize(h.modality))", r.row, alignRight: true)
         var position = vp.sliceCount > 1 ? "\(vp.orientation == .axial ? "Im" : vp.orientation.rawValue) \(vp.sliceIndex + 1)/\(vp.sliceCount)" : ""
-        if !state.linkableViewports.isEmpty, let p = vp.plane, vp.sliceCount > 1 {
+        if state.isComparisonLayout, let p = vp.plane, vp.sliceCount > 1 {
             // Side by side: the slice position along the plane's own normal (what linked scrolling
             // matches) and the link marker come first, so a narrow viewport still shows them.
             position = String(format: "Z %.1f mm", SliceSync.position(of: p, along: p.normal)) + (state.isLinked(vp) ? " ⇄ " : " ") + position
