@@ -37,6 +37,8 @@ extension InstanceHeader {
         frames = s.int(next()) ?? 1
         transferSyntaxUID = s.text(next(), reusing: p?.transferSyntaxUID)
         hasPixelData = (s.int(next()) ?? 0) != 0
+        let frame = s.text(next(), reusing: p?.frameOfReferenceUID)
+        frameOfReferenceUID = frame.isEmpty ? nil : frame
     }
 
     /// Binds the header's fields to the insert statement's parameters 6… (1-based).
@@ -54,5 +56,6 @@ extension InstanceHeader {
         for v in [rows, columns, frames] { try s.bind(next(), Int?(v)) }
         try s.bind(next(), transferSyntaxUID)
         try s.bind(next(), Int?(hasPixelData ? 1 : 0))
+        try s.bind(next(), frameOfReferenceUID)
     }
 }

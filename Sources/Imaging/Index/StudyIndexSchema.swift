@@ -14,6 +14,7 @@ enum StudyIndexSchema {
         "view_position", "laterality", "instance_number",
         "image_position", "image_orientation", "pixel_spacing", "slice_thickness",
         "rows", "columns", "frames", "transfer_syntax_uid", "has_pixel_data",
+        "frame_of_reference_uid",
     ]
     /// Column index of the first header field (after the key, stamp and failure).
     static let firstHeaderColumn: Int32 = 5
@@ -29,7 +30,8 @@ enum StudyIndexSchema {
             series_description TEXT, series_number INTEGER, modality TEXT, body_part TEXT,
             view_position TEXT, laterality TEXT, instance_number INTEGER,
             image_position BLOB, image_orientation BLOB, pixel_spacing BLOB, slice_thickness REAL,
-            rows INTEGER, columns INTEGER, frames INTEGER, transfer_syntax_uid TEXT, has_pixel_data INTEGER
+            rows INTEGER, columns INTEGER, frames INTEGER, transfer_syntax_uid TEXT, has_pixel_data INTEGER,
+            frame_of_reference_uid TEXT
         ) WITHOUT ROWID;
         """
 

@@ -27,7 +27,7 @@ public struct StudyIndexStore: Sendable {
     let report: @Sendable (String) -> Void
 
     /// Rows as written by this schema; any other version is rebuilt, not migrated (a cache).
-    static let schemaVersion: Int64 = 1
+    static let schemaVersion: Int64 = 2  // 2: frame_of_reference_uid
 
     public init(url: URL) {
         self.init(url: url, report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })

@@ -8,6 +8,10 @@ public struct InstanceHeader: Codable, Sendable, Equatable {
     public var sopInstanceUID: String
     public var studyInstanceUID: String
     public var seriesInstanceUID: String
+    /// Frame of Reference UID (0020,0052): series that share it have comparable patient positions
+    /// (linked scrolling by position); nil when absent (optional also so headers cached or written as
+    /// JSON before it existed still decode).
+    public var frameOfReferenceUID: String?
     public var patientName: String
     public var patientID: String
     public var patientBirthDate: String
@@ -41,6 +45,7 @@ public struct InstanceHeader: Codable, Sendable, Equatable {
         sopInstanceUID = ds.string(.sopInstanceUID) ?? file.meta.string(.mediaStorageSOPInstanceUID) ?? ""
         studyInstanceUID = s(.studyInstanceUID)
         seriesInstanceUID = s(.seriesInstanceUID)
+        frameOfReferenceUID = ds.string(.frameOfReferenceUID)
         patientName = s(.patientName)
         patientID = s(.patientID)
         patientBirthDate = s(.patientBirthDate)

@@ -9,6 +9,14 @@ func performWorkflow(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .nextViewport:
         if v.layout == .mpr, !v.hanging { return nextMPRViewport(&state) }
+        if !v.hanging, v.layout == .sideBySide || v.layout == .grid {
+            // Comparison layouts: the next series shown becomes the one keys (and links) act on.
+            let n = max(1, state.viewports.count)
+            state.viewer!.activeViewport = (min(v.activeViewport, n - 1) + 1) % n
+            state.viewer!.cursor = nil
+            state.message = "Active viewport \(state.viewer!.activeViewport + 1): \(state.currentSeries.map { state.shownDescription($0.first.seriesDescription) } ?? "")"
+            return []
+        }
         guard v.hanging else { state.message = "One view: next view is for the hanging protocol"; return [] }
         let n = max(1, state.viewports.count)
         state.viewer!.activeViewport = (v.activeViewport + 1) % n

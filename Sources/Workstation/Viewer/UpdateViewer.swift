@@ -75,6 +75,7 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard !state.viewer!.hanging else { state.message = "Mammography uses its hanging protocol"; return [] }
         let all = ViewerState.Layout.allCases
         state.viewer!.layout = all[((all.firstIndex(of: state.viewer!.layout) ?? 0) + 1) % all.count]
+        state.viewer!.activeViewport = 0
         state.message = "Layout \(state.viewer!.layout.rawValue)" + (state.viewer!.layout == .mpr ? " (w: next plane)" : "")
         return seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     case .cycleOrientation:
@@ -96,6 +97,8 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .toggleAnnotations: state.viewer!.annotations.toggle()
     case .toggleSlab, .cycleProjection, .slabThicker, .slabThinner, .toggleReferenceLines:
         return performSlab(&state, action)
+    case .toggleLink, .linkHere, .toggleLinkWindow:
+        return performLink(&state, action)
     case .tagBrowser:
         guard let f = state.currentFrame, !f.path.isEmpty else { state.message = "No image"; return [] }
         return [.loadTags(path: f.path)]
@@ -155,6 +158,7 @@ func stepSlice(_ state: inout AppState, _ delta: Int) -> [Effect] {
 func setSlice(_ state: inout AppState, _ index: Int) {
     guard let s = state.currentSeries, let o = state.viewer?.orientation else { return }
     state.viewer!.slices[state.sliceKey(s.seriesInstanceUID, o)] = index
+    syncLinkedSlices(&state)
 }
 
 /// Window steps scale with the current width, so they suit CT (HU) and 14-bit mammograms alike.

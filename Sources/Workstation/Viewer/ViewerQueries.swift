@@ -8,7 +8,9 @@ extension AppState {
 
     public var currentSeries: StudyIndex.Series? {
         guard let v = viewer, let e = currentEntry, !e.study.series.isEmpty else { return nil }
-        return e.study.series[min(max(0, v.seriesIndex), e.study.series.count - 1)]
+        // In 1×2 and 2×2 viewport k shows series seriesIndex + k, and the active one is keys' series.
+        let k = !v.hanging && (v.layout == .sideBySide || v.layout == .grid) ? v.activeViewport : 0
+        return e.study.series[min(max(0, v.seriesIndex + k), e.study.series.count - 1)]
     }
 
     public var currentStack: ImageStack? { currentSeries.flatMap { stacks[$0.seriesInstanceUID] } }

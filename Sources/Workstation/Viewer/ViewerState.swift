@@ -46,6 +46,8 @@ public struct ViewerState: Sendable {
     public var slab = SlabSettings()
     /// Where the other viewports' planes cut each viewport (multi-viewport layouts).
     public var referenceLines = true
+    /// Linked scrolling, its reader-set offsets, and linked zoom (`SliceLinking`).
+    var link = SliceLinking()
     public var cine = false
     public var annotations = true
     public var aiOverlay = true

@@ -85,12 +85,16 @@ enum ViewerView {
         let sequence = [stack?.sequence.map(\.rawValue), stack?.stackDescription].compactMap { $0 }.joined(separator: " ")
         put("\(study) \(TextSanitizer.sanitize(h.modality))\(sequence.isEmpty ? "" : " " + sequence)", r.row, alignRight: true)
         var position = vp.sliceCount > 1 ? "\(vp.orientation == .axial ? "Im" : vp.orientation.rawValue) \(vp.sliceIndex + 1)/\(vp.sliceCount)" : ""
-        if vp.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
+        if state.isComparisonLayout, let p = vp.plane, vp.sliceCount > 1 {
+            // Side by side: the slice position along the plane's own normal (what linked scrolling
+            // matches) and the link marker come first, so a narrow viewport still shows them.
+            position = String(format: "Z %.1f mm", SliceSync.position(of: p, along: p.normal)) + (state.isLinked(vp) ? " ⇄ " : " ") + position
+        } else if vp.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
         if vp.mirror { position += " mirrored" }
         put(position, r.row + r.rows - 1, alignRight: false)
         let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
         // The slab first: a narrow viewport cuts the end of this corner, and the slab must show.
         let slab = f.slabLabel.map { $0 + "  " } ?? ""
-        put("\(slab)\(wl) zoom \(String(format: "%.1f", vp.isActive ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
+        put("\(slab)\(wl) zoom \(String(format: "%.1f", vp.isActive || v.link.windowAndZoom ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
     }
 }

@@ -145,7 +145,7 @@ extension AppState {
             let idx = min(max(0, v.slices[key] ?? 0), max(0, n - 1))
             return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
                             frame: stack.flatMap { Reformat.frame($0, v.orientation, idx, slab: v.slab) }, sliceIndex: idx, sliceCount: n,
-                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == 0,
+                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == min(v.activeViewport, count - 1),
                             orientation: v.orientation, plane: stack.flatMap { Reformat.imagePlane($0, v.orientation, idx) })
         }
     }
@@ -158,7 +158,7 @@ extension AppState {
 
     func geometry(_ vp: Viewport) -> ImageGeometry? {
         guard let f = vp.frame, let v = viewer else { return nil }
-        return ImageGeometry.fit(frame: f, zoom: vp.isActive ? v.zoom : 1, pan: vp.isActive ? v.pan : nil, mirror: vp.mirror,
+        return ImageGeometry.fit(frame: f, zoom: vp.isActive || v.link.windowAndZoom ? v.zoom : 1, pan: vp.isActive ? v.pan : nil, mirror: vp.mirror,
                                  inner: innerRect(vp))
     }
 }
