@@ -1,11 +1,20 @@
-/// Schema versions of the review database, applied in order; `PRAGMA user_version` records how
-/// many have run. Never edit a shipped migration: append a new one.
+/// Schema versions of the review database, applied in order; the database records how many have
+/// run (`ReviewDatabase.schemaVersion`). Never edit a shipped migration: append a new one.
+///
+/// This is the one copy of the schema for every database. The SQL is common to SQLite and
+/// PostgreSQL except two spellings, which come from the dialect: the identity key (`id`) and the
+/// append-only triggers (`appendOnly`). Types are the portable ones (INTEGER, REAL, TEXT); the
+/// PostgreSQL connection reads every integer width back as Int64. Migration 1's SQLite triggers keep
+/// their shipped text.
 enum Migrations {
-    static let all: [String] = [
+    /// The migrations in `dialect`'s spelling.
+    static func all(for dialect: ReviewSQLDialect) -> [String] {
+        let id = identityKey(dialect)
+        return [
         // 1: decisions, reader findings, sign-offs, append-only audit, session state.
         """
         CREATE TABLE decisions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             reader TEXT NOT NULL,
             at TEXT NOT NULL,
             study_uid TEXT NOT NULL,
@@ -26,7 +35,7 @@ enum Migrations {
         );
         CREATE INDEX decisions_study ON decisions(study_uid, reader);
         CREATE TABLE reader_findings (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             finding_key TEXT NOT NULL UNIQUE,
             reader TEXT NOT NULL,
             at TEXT NOT NULL,
@@ -41,7 +50,7 @@ enum Migrations {
         );
         CREATE INDEX reader_findings_study ON reader_findings(study_uid, reader);
         CREATE TABLE signoffs (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             reader TEXT NOT NULL,
             at TEXT NOT NULL,
             study_uid TEXT NOT NULL,
@@ -50,21 +59,13 @@ enum Migrations {
             forced INTEGER NOT NULL DEFAULT 0
         );
         CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             at TEXT NOT NULL,
             reader TEXT NOT NULL,
             action TEXT NOT NULL,
             study_uid TEXT NOT NULL DEFAULT '',
             detail TEXT NOT NULL DEFAULT ''
         );
-        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
-        CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
-            BEGIN SELECT RAISE(ABORT, 'decisions are append-only; undo appends a row'); END;
-        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
-            BEGIN SELECT RAISE(ABORT, 'decisions are append-only; undo appends a row'); END;
         CREATE TABLE session (
             reader TEXT PRIMARY KEY,
             at TEXT NOT NULL,
@@ -73,11 +74,20 @@ enum Migrations {
             slice INTEGER NOT NULL DEFAULT 0,
             screen TEXT NOT NULL DEFAULT 'worklist'
         );
-        """,
+        """ + (dialect == .sqlite ? """
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
+        CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only; undo appends a row'); END;
+        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+            BEGIN SELECT RAISE(ABORT, 'decisions are append-only; undo appends a row'); END;
+        """ : appendOnly(["audit", "decisions"], dialect)),
         // 2: second-reader screening (events, discordance items) and teaching sessions. All append-only.
         """
         CREATE TABLE screening_events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             reader TEXT NOT NULL,
             at TEXT NOT NULL,
             study_uid TEXT NOT NULL,
@@ -88,7 +98,7 @@ enum Migrations {
         );
         CREATE INDEX screening_events_study ON screening_events(study_uid, reader);
         CREATE TABLE discordances (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             reader TEXT NOT NULL,
             at TEXT NOT NULL,
             study_uid TEXT NOT NULL,
@@ -104,7 +114,7 @@ enum Migrations {
         );
         CREATE INDEX discordances_study ON discordances(study_uid);
         CREATE TABLE teaching_sessions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             session_key TEXT NOT NULL UNIQUE,
             trainee TEXT NOT NULL,
             at TEXT NOT NULL,
@@ -114,7 +124,7 @@ enum Migrations {
             cases INTEGER NOT NULL
         );
         CREATE TABLE teaching_marks (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             session_key TEXT NOT NULL,
             trainee TEXT NOT NULL,
             at TEXT NOT NULL,
@@ -130,7 +140,7 @@ enum Migrations {
         );
         CREATE INDEX teaching_marks_session ON teaching_marks(session_key, study_uid);
         CREATE TABLE teaching_results (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            \(id),
             session_key TEXT NOT NULL,
             trainee TEXT NOT NULL,
             at TEXT NOT NULL,
@@ -144,19 +154,48 @@ enum Migrations {
             false_positives INTEGER NOT NULL
         );
         CREATE INDEX teaching_results_trainee ON teaching_results(trainee);
-        """ + Migrations.appendOnly(["screening_events", "discordances", "teaching_sessions", "teaching_marks", "teaching_results"]),
-    ]
+        """ + appendOnly(["screening_events", "discordances", "teaching_sessions", "teaching_marks", "teaching_results"], dialect),
+        // 3: sign-offs are append-only too (a second sign-off is a new row).
+        appendOnly(["signoffs"], dialect),
+        ]
+    }
 
-    /// Triggers refusing UPDATE and DELETE on each table (corrections are new rows).
-    static func appendOnly(_ tables: [String]) -> String {
-        tables.map { t in
-            """
-            CREATE TRIGGER \(t)_no_update BEFORE UPDATE ON \(t)
-                BEGIN SELECT RAISE(ABORT, '\(t) is append-only'); END;
-            CREATE TRIGGER \(t)_no_delete BEFORE DELETE ON \(t)
-                BEGIN SELECT RAISE(ABORT, '\(t) is append-only'); END;
+    /// The `id` column: SQLite's rowid alias (AUTOINCREMENT: ids are never reused), PostgreSQL's
+    /// identity column (BIGINT, so it reads back as the same Int64).
+    static func identityKey(_ dialect: ReviewSQLDialect) -> String {
+        switch dialect {
+        case .sqlite: "id INTEGER PRIMARY KEY AUTOINCREMENT"
+        case .postgres: "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        }
+    }
 
-            """
-        }.joined()
+    /// Triggers refusing UPDATE and DELETE on each table (corrections are new rows). On PostgreSQL
+    /// one function raises for every table, and the trigger is per statement, so it also fires on an
+    /// UPDATE or DELETE that matches no row; TRUNCATE is refused too (it bypasses row triggers).
+    static func appendOnly(_ tables: [String], _ dialect: ReviewSQLDialect) -> String {
+        switch dialect {
+        case .sqlite:
+            return tables.map { t in
+                """
+                CREATE TRIGGER \(t)_no_update BEFORE UPDATE ON \(t)
+                    BEGIN SELECT RAISE(ABORT, '\(t) is append-only'); END;
+                CREATE TRIGGER \(t)_no_delete BEFORE DELETE ON \(t)
+                    BEGIN SELECT RAISE(ABORT, '\(t) is append-only'); END;
+
+                """
+            }.joined()
+        case .postgres:
+            return """
+                CREATE OR REPLACE FUNCTION lightbox_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$;
+
+                """ + tables.map { t in
+                """
+                CREATE TRIGGER \(t)_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON \(t)
+                    FOR EACH STATEMENT EXECUTE FUNCTION lightbox_append_only();
+
+                """
+            }.joined()
+        }
     }
 }

@@ -9,7 +9,8 @@ import Foundation
 /// new `undo` row that names the decision it reverts. All methods are thread-safe.
 public final class ReviewStore: @unchecked Sendable {
     public let path: String
-    let connection: SQLiteConnection
+    /// The database behind the store; every statement goes through the `ReviewDatabase` protocol.
+    let connection: any ReviewDatabase
     private let lock = NSLock()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -26,9 +27,18 @@ public final class ReviewStore: @unchecked Sendable {
         if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        connection = try SQLiteConnection(path: path)
-        connection.setBusyTimeout(milliseconds: 10_000)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        let sqlite = try SQLiteConnection(path: path)
+        sqlite.setBusyTimeout(milliseconds: 10_000)
+        try sqlite.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        connection = sqlite
+        try migrate()
+    }
+
+    /// Opens a store on any `ReviewDatabase` (e.g. a shared PostgreSQL server) and brings its schema
+    /// up to date. `location` is what the store reports as its path (a redacted URL for a server).
+    public init(database: any ReviewDatabase, location: String) throws {
+        self.path = location
+        connection = database
         try migrate()
     }
 
@@ -43,23 +53,19 @@ public final class ReviewStore: @unchecked Sendable {
 
     /// Schema version after migration.
     public var schemaVersion: Int {
-        (try? locked { try connection.query("PRAGMA user_version").first?.first?.int }).flatMap { $0 }.map(Int.init) ?? 0
+        (try? locked { try connection.schemaVersion() }) ?? 0
     }
 
+    /// Applies the migrations this database lacks, in one transaction that takes the write lock
+    /// first, so two processes opening a new database do not both migrate.
     private func migrate() throws {
         try locked {
-            // IMMEDIATE takes the write lock first, so two processes opening a new file do not both migrate.
-            try connection.execute("BEGIN IMMEDIATE")
-            do {
-                let version = Int(try connection.query("PRAGMA user_version").first?.first?.int ?? 0)
-                for (i, sql) in Migrations.all.enumerated() where i >= version {
+            try connection.transaction {
+                let version = try connection.schemaVersion()
+                for (i, sql) in Migrations.all(for: connection.dialect).enumerated() where i >= version {
                     try connection.execute(sql)
-                    try connection.execute("PRAGMA user_version = \(i + 1)")
+                    try connection.setSchemaVersion(i + 1)
                 }
-                try connection.execute("COMMIT")
-            } catch {
-                try? connection.execute("ROLLBACK")
-                throw error
             }
         }
     }
@@ -83,7 +89,7 @@ public final class ReviewStore: @unchecked Sendable {
     public func recordDecision(reader: String, studyUID: String, finding f: FindingSnapshot, decision: DecisionKind,
                                reason: String? = nil, correction: Correction = Correction()) throws -> Int64 {
         try locked {
-            _ = try connection.query("""
+            return try connection.insert("""
                 INSERT INTO decisions (reader, at, study_uid, series_uid, sop_uid, finding_key, source, label, probability,
                     risk, center_x, center_y, slice, width, height, diameter_mm, model_id, model_version, model_sha256,
                     decision, reason, corrected_label, corrected_risk, corrected_diameter_mm)
@@ -94,7 +100,6 @@ public final class ReviewStore: @unchecked Sendable {
                       .optional(f.diameterMM), .optional(f.model?.id), .optional(f.model?.version), .optional(f.model?.sha256),
                       .text(decision.rawValue), .optional(reason), .optional(correction.label), .optional(correction.risk),
                       .optional(correction.diameterMM)])
-            return connection.lastInsertRowID
         }
     }
 
@@ -102,11 +107,10 @@ public final class ReviewStore: @unchecked Sendable {
     @discardableResult
     public func undoDecision(id: Int64, reader: String) throws -> Int64 {
         try locked {
-            _ = try connection.query("""
+            return try connection.insert("""
                 INSERT INTO decisions (reader, at, study_uid, series_uid, sop_uid, finding_key, source, label, decision, undoes)
                 SELECT ?, ?, study_uid, series_uid, sop_uid, finding_key, source, label, 'undo', id FROM decisions WHERE id = ?
                 """, [.text(reader), .text(Self.now()), .int(id)])
-            return connection.lastInsertRowID
         }
     }
 
@@ -134,10 +138,9 @@ public final class ReviewStore: @unchecked Sendable {
     @discardableResult
     public func signOff(reader: String, studyUID: String, assessment: String, undecided: Int, forced: Bool) throws -> Int64 {
         try locked {
-            _ = try connection.query("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
+            return try connection.insert("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
                                  [.text(reader), .text(Self.now()), .text(studyUID), .text(assessment),
                                   .int(Int64(undecided)), .int(forced ? 1 : 0)])
-            return connection.lastInsertRowID
         }
     }
 

@@ -12,11 +12,10 @@ public struct ReviewStoreError: Error, CustomStringConvertible {
 ///
 /// Every failing return code becomes a thrown `ReviewStoreError` (the swift-nio habit), so callers
 /// never inspect C codes. Not thread-safe; `ReviewStore` serialises access with a lock.
-final class SQLiteConnection {
-    /// A value bound to or read from a statement.
-    enum Value: Equatable {
-        case null, int(Int64), double(Double), text(String)
-    }
+final class SQLiteConnection: ReviewDatabase {
+    typealias Value = ReviewValue
+
+    var dialect: ReviewSQLDialect { .sqlite }
 
     private var db: OpaquePointer?
 
@@ -70,7 +69,7 @@ final class SQLiteConnection {
 
     /// Runs one statement with `parameters` and returns every row.
     @discardableResult
-    func query(_ sql: String, _ parameters: [Value] = []) throws -> [[Value]] {
+    func query(_ sql: String, _ parameters: [Value]) throws -> [[Value]] {
         var stmt: OpaquePointer?
         try check(sqlite3_prepare_v2(db, sql, -1, &stmt, nil), "prepare \(sql.prefix(60))")
         defer { sqlite3_finalize(stmt) }
@@ -108,23 +107,26 @@ final class SQLiteConnection {
     func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(db, milliseconds) }
 }
 
-extension SQLiteConnection.Value {
-    var string: String? { if case .text(let s) = self { return s }; return nil }
-    var int: Int64? {
-        switch self {
-        case .int(let v): return v
-        case .double(let v): return Int64(exactly: v.rounded())
-        default: return nil
+extension SQLiteConnection {
+    func insert(_ sql: String, _ parameters: [Value]) throws -> Int64 {
+        try query(sql, parameters)
+        return lastInsertRowID
+    }
+
+    /// `BEGIN IMMEDIATE` takes the write lock first, so two processes do not both start writing.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
         }
     }
-    var double: Double? {
-        switch self {
-        case .int(let v): return Double(v)
-        case .double(let v): return v
-        default: return nil
-        }
-    }
-    static func optional(_ s: String?) -> Self { s.map { .text($0) } ?? .null }
-    static func optional(_ d: Double?) -> Self { d.map { .double($0) } ?? .null }
-    static func optional(_ i: Int?) -> Self { i.map { .int(Int64($0)) } ?? .null }
+
+    func schemaVersion() throws -> Int { Int(try query("PRAGMA user_version").first?.first?.int ?? 0) }
+
+    func setSchemaVersion(_ version: Int) throws { try execute("PRAGMA user_version = \(version)") }
 }

@@ -6,19 +6,17 @@ extension ReviewStore {
     @discardableResult
     public func recordScreeningEvent(_ e: ScreeningEvent) throws -> Int64 {
         try locked {
-            _ = try connection.query("""
+            return try connection.insert("""
                 INSERT INTO screening_events (reader, at, study_uid, event, right_birads, left_birads, detail) VALUES (?,?,?,?,?,?,?)
                 """, [.text(e.reader), .text(Self.now()), .text(e.studyUID), .text(e.kind.rawValue), .optional(e.rightBIRADS),
                       .optional(e.leftBIRADS), .text(e.detail)])
-            return connection.lastInsertRowID
         }
     }
 
     /// Records the reveal and its discordance items in one transaction: either all are stored or none.
     public func recordReveal(reader: String, studyUID: String, discordances: [DiscordanceRecord]) throws {
         try locked {
-            try connection.execute("BEGIN IMMEDIATE")
-            do {
+            try connection.transaction {
                 let at = Self.now()
                 _ = try connection.query("INSERT INTO screening_events (reader, at, study_uid, event, detail) VALUES (?,?,?,'reveal',?)",
                                          [.text(reader), .text(at), .text(studyUID), .text("\(discordances.count) discordance(s)")])
@@ -30,10 +28,6 @@ extension ReviewStore {
                               .text(d.seriesUID), .text(d.sopUID), .double(d.x), .double(d.y), .double(d.width), .double(d.height),
                               .text(d.laterality), .optional(d.probability)])
                 }
-                try connection.execute("COMMIT")
-            } catch {
-                try? connection.execute("ROLLBACK")
-                throw error
             }
         }
     }

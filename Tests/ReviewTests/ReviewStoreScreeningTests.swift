@@ -23,19 +23,19 @@ final class ReviewStoreScreeningTests: XCTestCase {
     func testVersionOneDatabaseUpgradesKeepingItsRows() throws {
         do {
             let old = try SQLiteConnection(path: path)
-            try old.execute(Migrations.all[0])
+            try old.execute(Migrations.all(for: .sqlite)[0])
             try old.execute("PRAGMA user_version = 1")
             try old.execute("INSERT INTO signoffs (reader, at, study_uid, assessment) VALUES ('alice', 't', 'S0', 'normal')")
         }
         let store = try ReviewStore(path: path)
-        XCTAssertEqual(store.schemaVersion, 2)
+        XCTAssertEqual(store.schemaVersion, Migrations.all(for: .sqlite).count)
         XCTAssertEqual(try store.signoffs().map(\.assessment), ["normal"])
         XCTAssertEqual(try store.discordanceQueue(), [])
     }
 
     func testNewTablesAreAppendOnlyAndValidateBIRADS() throws {
         let store = try ReviewStore(path: path)
-        XCTAssertEqual(store.schemaVersion, 2)
+        XCTAssertEqual(store.schemaVersion, Migrations.all(for: .sqlite).count)
         try store.recordScreeningEvent(ScreeningEvent(reader: "alice", studyUID: "S1", kind: .assess, rightBIRADS: 1, leftBIRADS: 4))
         try store.recordReveal(reader: "alice", studyUID: "S1", discordances: [item("a", .aiOnly)])
         try store.startTeachingSession(TeachingSessionRecord(key: "k", trainee: "t", mode: "unknown", order: "fixed", seed: nil, cases: 3))

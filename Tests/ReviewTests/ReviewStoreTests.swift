@@ -21,11 +21,11 @@ final class ReviewStoreTests: XCTestCase {
 
     func testMigratesOnceAndUsesWAL() throws {
         let store = try ReviewStore(path: path)
-        XCTAssertEqual(store.schemaVersion, Migrations.all.count)
+        XCTAssertEqual(store.schemaVersion, Migrations.all(for: .sqlite).count)
         XCTAssertEqual(try store.rawQuery("PRAGMA journal_mode").first?.first, "wal")
         // Reopening does not re-run migrations (they would fail: tables exist).
         let again = try ReviewStore(path: path)
-        XCTAssertEqual(again.schemaVersion, Migrations.all.count)
+        XCTAssertEqual(again.schemaVersion, Migrations.all(for: .sqlite).count)
     }
 
     private func mode(_ file: String) throws -> Int {
@@ -76,6 +76,25 @@ final class ReviewStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.rawQuery("UPDATE decisions SET decision = 'reject'"))
         XCTAssertThrowsError(try store.rawQuery("DELETE FROM decisions"))
         XCTAssertEqual(try store.auditTrail().map(\.action), ["open"])
+    }
+
+    func testSignoffsAreAppendOnly() throws {
+        let store = try ReviewStore(path: path)
+        try store.signOff(reader: "alice", studyUID: "S", assessment: "normal", undecided: 0, forced: false)
+        XCTAssertThrowsError(try store.rawQuery("UPDATE signoffs SET assessment = 'abnormal'"))
+        XCTAssertThrowsError(try store.rawQuery("DELETE FROM signoffs"))
+        XCTAssertEqual(try store.signoffs().map(\.assessment), ["normal"])
+    }
+
+    /// The PostgreSQL spelling of the schema differs from SQLite's only in the identity key and the
+    /// trigger bodies: one list of migrations, no second copy.
+    func testMigrationsDifferOnlyInDialectSpellings() {
+        let sqlite = Migrations.all(for: .sqlite), postgres = Migrations.all(for: .postgres)
+        XCTAssertEqual(sqlite.count, postgres.count)
+        XCTAssertFalse(postgres.joined().contains("AUTOINCREMENT"))
+        XCTAssertFalse(postgres.joined().contains("RAISE(ABORT"))
+        XCTAssertTrue(postgres[0].contains("GENERATED ALWAYS AS IDENTITY"))
+        XCTAssertEqual(postgres.joined().components(separatedBy: "EXECUTE FUNCTION lightbox_append_only()").count - 1, 8)
     }
 
     func testReaderFindingsSignoffsStatusesAndSession() throws {

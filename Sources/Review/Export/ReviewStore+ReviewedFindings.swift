@@ -1,36 +1,32 @@
 import Foundation
 
 /// The queries exports need: each finding with its geometry and the decision in force. They read the
-/// `decisions` and `reader_findings` tables on a connection of their own, so `ReviewStore` keeps its
-/// schema and writes to itself.
+/// `decisions` and `reader_findings` tables through the store's `ReviewDatabase`, so an export reads
+/// a shared PostgreSQL store the same way as a local SQLite file.
 extension ReviewStore {
     /// Readers who decided on or marked findings in the study, sorted.
     public func readers(studyUID: String) throws -> [String] {
-        let db = try SQLiteConnection(path: path)
-        db.setBusyTimeout(milliseconds: 10_000)
-        return try db.query("""
+        try locked { try connection.query("""
             SELECT reader FROM decisions WHERE study_uid = ?1 UNION SELECT reader FROM reader_findings
             WHERE study_uid = ?1 AND removed_at IS NULL ORDER BY 1
-            """, [.text(studyUID)]).compactMap { $0.first?.string }
+            """, [.text(studyUID)]).compactMap { $0.first?.string } }
     }
 
     /// Every finding of `studyUID` that `reader` decided on (AI findings) or marked (reader findings,
     /// unless removed), in the order they were first decided or marked. Undone decisions do not count.
     public func reviewedFindings(studyUID: String, reader: String) throws -> [ReviewedFinding] {
-        let db = try SQLiteConnection(path: path)
-        db.setBusyTimeout(milliseconds: 10_000)
         let inForce = Self.effective(try decisions(studyUID: studyUID, reader: reader))
-        var rows: [Int64: [SQLiteConnection.Value]] = [:]
-        for r in try db.query("""
+        var rows: [Int64: [ReviewValue]] = [:]
+        for r in try locked({ try connection.query("""
             SELECT id, at, series_uid, sop_uid, finding_key, source, label, probability, risk, center_x, center_y,
                    width, height, diameter_mm, model_id, model_version, model_sha256, decision, reason,
                    corrected_label, corrected_risk, corrected_diameter_mm
             FROM decisions WHERE study_uid = ? AND reader = ? AND decision != 'undo'
-            """, [.text(studyUID), .text(reader)]) {
+            """, [.text(studyUID), .text(reader)]) }) {
             if let id = r[0].int { rows[id] = r }
         }
         var out: [(order: Int64, finding: ReviewedFinding)] = []
-        var decidedReaderMarks: [String: [SQLiteConnection.Value]] = [:]
+        var decidedReaderMarks: [String: [ReviewValue]] = [:]
         for (key, d) in inForce {
             guard let r = rows[d.id] else { continue }
             let origin = FindingOrigin(rawValue: r[5].string ?? "") ?? .ai
@@ -60,7 +56,7 @@ extension ReviewStore {
         return out.sorted { $0.order < $1.order }.map(\.finding)
     }
 
-    private static func apply(correction r: [SQLiteConnection.Value], to f: inout ReviewedFinding) {
+    private static func apply(correction r: [ReviewValue], to f: inout ReviewedFinding) {
         if let l = r[19].string, l != f.label { f.proposedLabel = f.label; f.label = l }
         if let k = r[20].string, k != f.risk { f.proposedRisk = f.risk; f.risk = k }
         if let d = r[21].double, d != f.diameterMM { f.proposedDiameterMM = f.diameterMM; f.diameterMM = d }
