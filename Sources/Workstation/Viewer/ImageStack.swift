@@ -98,12 +98,7 @@ public final class ImageStack: Sendable {
                 }
             }
         }
-        var spacing: Double?
-        if let positions, positions.count > 1 {
-            let steps = zip(positions.dropFirst(), positions).map { $0 - $1 }.sorted()
-            let median = steps[steps.count / 2]
-            if median > 1e-6 { spacing = median }
-        }
+        let spacing = positions.flatMap(medianStep)
         let loaded = perFile.flatMap { $0 }
         let failures = errors.compactMap { $0 }
         let isMR = series.first.modality == "MR"
@@ -126,17 +121,22 @@ public final class ImageStack: Sendable {
             let d = chosen.compactMap { attributes[$0].distance(along: normal) }
             if d.count == chosen.count { stackPositions = d }
         }
-        var stackSpacing: Double?
-        if let p = stackPositions, p.count > 1 {
-            let steps = zip(p.dropFirst(), p).map { $0 - $1 }.sorted()
-            if steps[steps.count / 2] > 1e-6 { stackSpacing = steps[steps.count / 2] }
-        }
+        let stackSpacing = stackPositions.flatMap(medianStep)
         let kind = isMR ? chosen.first.map { MRSequenceKind.identify(attributes[$0]) } : nil
         return ImageStack(seriesUID: series.seriesInstanceUID, frames: windowed(frames, kind: kind),
                           sliceSpacing: stackSpacing ?? chosen.first.flatMap { attributes[$0].sliceThickness } ?? series.first.sliceThickness,
                           slicePositions: stackPositions, failures: failures,
                           stackLabels: stacks.count > 1 ? stacks.map(\.label) : [], stackIndex: stacks.count > 1 ? index : 0,
                           sequence: kind)
+    }
+
+    /// The median distance between neighbouring positions (sorted ascending), nil for fewer than
+    /// two or a zero step: the slice spacing of a regular stack.
+    static func medianStep(_ positions: [Double]) -> Double? {
+        guard positions.count > 1 else { return nil }
+        let steps = zip(positions.dropFirst(), positions).map { $0 - $1 }.sorted()
+        let median = steps[steps.count / 2]
+        return median > 1e-6 ? median : nil
     }
 
     /// MR frames without a window of their own get one from the stack's values (`RobustWindow`):
