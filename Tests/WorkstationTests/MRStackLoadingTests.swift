@@ -48,3 +48,24 @@ final class MRStackLoadingTests: XCTestCase {
         XCTAssertEqual(flair.slicePositions?.count, 24)
     }
 }
+
+/// Views that differ only in orientation are not stacks: a screening mammogram's four views (each
+/// with its own Image Orientation) all load, so the hanging protocol can place every one.
+final class ProjectionSeriesLoadingTests: XCTestCase {
+    func testMammogramFourViewsAllLoad() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SampleStudies/02_MG_ALICE_2026").path
+        let series = try XCTUnwrap(StudyIndex.scan([root]).studies.first?.series.first { $0.first.modality == "MG" })
+        let stack = ImageStack.load(series)
+        XCTAssertEqual(stack.frames.count, 4)
+        XCTAssertEqual(Set(stack.frames.map { "\($0.laterality)\($0.viewPosition)" }), ["RCC", "LCC", "RMLO", "LMLO"])
+        XCTAssertTrue(stack.stackLabels.isEmpty)
+    }
+
+    func testOnlyCrossSectionalModalitiesSplitIntoStacks() {
+        XCTAssertFalse(ImageStack.splitsIntoStacks("MG"))
+        XCTAssertFalse(ImageStack.splitsIntoStacks("dx"))
+        XCTAssertTrue(ImageStack.splitsIntoStacks("MR"))
+        XCTAssertTrue(ImageStack.splitsIntoStacks("CT"))
+    }
+}

@@ -105,8 +105,8 @@ public final class ImageStack: Sendable {
         // One frame per file, one stack: the series as sorted by position (the common case).
         var attributes = loaded.map(\.attributes)
         for i in attributes.indices { attributes[i].index = i }
-        let stacks = FrameStacks.split(attributes)
-        if stacks.count <= 1 && perFile.allSatisfy({ $0.count == 1 }) {
+        let stacks = splitsIntoStacks(series.first.modality) ? FrameStacks.split(attributes) : []
+        if (stacks.count <= 1 || stacks.allSatisfy({ $0.frames.count == 1 })) && perFile.allSatisfy({ $0.count == 1 }) {
             let kind = isMR ? attributes.first.map { MRSequenceKind.identify($0) } : nil
             return ImageStack(seriesUID: series.seriesInstanceUID, frames: windowed(loaded.map(\.frame), kind: kind),
                               sliceSpacing: spacing ?? series.first.sliceThickness, slicePositions: positions,
@@ -128,6 +128,13 @@ public final class ImageStack: Sendable {
                           slicePositions: stackPositions, failures: failures,
                           stackLabels: stacks.count > 1 ? stacks.map(\.label) : [], stackIndex: stacks.count > 1 ? index : 0,
                           sequence: kind)
+    }
+
+    /// Whether a series of this modality can hold several scrollable stacks. Projection images
+    /// (a mammogram's four views, a radiograph's PA and lateral) each have their own orientation
+    /// but are one set of views, never stacks to choose between.
+    static func splitsIntoStacks(_ modality: String) -> Bool {
+        !["MG", "CR", "DX", "RF", "XA", "IO", "PX", "US", "OT", "SC"].contains(modality.uppercased())
     }
 
     /// The median distance between neighbouring positions (sorted ascending), nil for fewer than
