@@ -49,7 +49,7 @@ case "store-cold", "store-warm":
 case "volume":
     let index = StudyIndex.scan([folder], cache: nil)
     guard let series = index.studies.first?.series.first else { print("no series"); exit(1) }
-    let volume = try VolumeLoader.load(series.instances)
+    let volume = try SeriesLoader.volume(of: series.instances).volume
     let dt = Date().timeIntervalSince(start)
     let bytes = series.instances.reduce(0) { total, h in
         total + ((try? FileManager.default.attributesOfItem(atPath: h.path)[.size] as? Int) ?? 0)

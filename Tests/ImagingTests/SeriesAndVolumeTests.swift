@@ -63,7 +63,7 @@ final class SeriesAndVolumeTests: XCTestCase {
 
     func testVolumeSortsByPositionMeasuresSpacingAndFindsTheGap() throws {
         let index = StudyIndex.scan([folder.path], cache: nil)
-        let volume = try VolumeLoader.load(index.studies[0].series[0].instances)
+        let volume = try SeriesLoader.volume(of: index.studies[0].series[0].instances).volume
         XCTAssertEqual(volume.slices, 5)
         XCTAssertEqual(volume.spacing.slice, 2, accuracy: 1e-9)
         XCTAssertEqual(volume.spacing.row, 0.5)
@@ -73,6 +73,59 @@ final class SeriesAndVolumeTests: XCTestCase {
         // HU = 2 × stored − 1024; the slice at z = 8 mm (k = 3) holds stored 300 + i.
         XCTAssertEqual(Array(volume.slice(3)), [-424, -422, -420, -418])
         XCTAssertEqual(volume.patientPosition(column: 1, row: 1, slice: 1), [-4.3, -4.5, 2])
+    }
+
+    /// The slice at z = 4 mm (file7.dcm) is cut short after the index read it: its header is known,
+    /// its pixels are not there.
+    private func indexWithOneBrokenSlice() throws -> [InstanceHeader] {
+        let instances = StudyIndex.scan([folder.path], cache: nil).studies[0].series[0].instances
+        let broken = folder.appendingPathComponent("file7.dcm")
+        let bytes = try Data(contentsOf: broken)
+        try bytes.prefix(bytes.count - 6).write(to: broken)
+        return instances
+    }
+
+    func testStrictVolumeLoadNamesTheUnreadableSlice() throws {
+        let instances = try indexWithOneBrokenSlice()
+        XCTAssertThrowsError(try SeriesLoader.volume(of: instances)) { error in
+            guard case let SeriesLoader.Problem.unreadable(slice, remaining)? = error as? SeriesLoader.Problem else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertTrue(slice.path.hasSuffix("file7.dcm"))
+            XCTAssertTrue(slice.description.hasPrefix("file7.dcm: "), "the file name, never the folder: \(slice)")
+            XCTAssertEqual(remaining, 0)
+        }
+    }
+
+    func testTolerantVolumeLoadLeavesOutTheSliceAndReportsTheHole() throws {
+        let instances = try indexWithOneBrokenSlice()
+        let loaded = try SeriesLoader.volume(of: instances, options: .tolerant)
+        XCTAssertEqual(loaded.skipped.map { URL(fileURLWithPath: $0.path).lastPathComponent }, ["file7.dcm"])
+        XCTAssertEqual(loaded.volume.slices, 4)
+        XCTAssertEqual(loaded.positions, [0, 2, 8, 10])
+        XCTAssertEqual(loaded.volume.sopInstanceUIDs, ["2.25.90", "2.25.91", "2.25.93", "2.25.94"])
+        // The readable slices closed up in order: z = 8 mm (stored 300 + i) is now slice 2.
+        XCTAssertEqual(Array(loaded.volume.slice(2)), [-424, -422, -420, -418])
+        XCTAssertEqual(Array(loaded.volume.slice(3)), [-224, -222, -220, -218])
+        XCTAssertEqual(loaded.volume.gapsAfter, [1], "the missing slice leaves a gap between 2 and 8 mm")
+        XCTAssertTrue(loaded.warnings.contains { $0.hasPrefix("skipped unreadable slice file7.dcm: ") }, "\(loaded.warnings)")
+        // Too few readable slices left: the load fails and says how many would remain.
+        XCTAssertThrowsError(try SeriesLoader.volume(of: instances, options: .init(skipUnreadable: true, minimumSlices: 5))) { error in
+            guard case let SeriesLoader.Problem.unreadable(_, remaining)? = error as? SeriesLoader.Problem else { return XCTFail("\(error)") }
+            XCTAssertEqual(remaining, 4)
+        }
+    }
+
+    func testFrameLoadKeepsTheReadableFramesAndListsTheFailure() throws {
+        let instances = try indexWithOneBrokenSlice()
+        let loaded = SeriesLoader.frames(of: instances)
+        XCTAssertEqual(loaded.frames.count, 4)
+        XCTAssertEqual(loaded.framesPerFile, [1, 1, 0, 1, 1])
+        XCTAssertFalse(loaded.isOneFramePerFile)
+        XCTAssertEqual(loaded.failures.count, 1)
+        XCTAssertTrue(loaded.failures[0].path.hasSuffix("file7.dcm"))
+        XCTAssertEqual(loaded.frames.map(\.frame.position[2]), [0, 2, 8, 10])
+        XCTAssertEqual(loaded.frames[2].frame.values, [-424, -422, -420, -418])
     }
 }
 

@@ -24,7 +24,7 @@ public struct SeriesAnalysis {
     public init(series: StudyIndex.Series, entry: ModelCatalog.Entry, outOfDistribution: Bool, threshold: Float = 0.5,
                 patient: BrockModel.Patient? = nil, progress: (Double) -> Void = { _ in }, isCancelled: () -> Bool) throws {
         guard entry.verified else { throw ModelCatalog.Problem.unverified(entry.url.lastPathComponent) }
-        let loaded = try TolerantVolumeLoader.load(series.instances)
+        let loaded = try SeriesLoader.volume(of: series.instances, options: .tolerant)
         volume = loaded.volume
         warnings = loaded.warnings
         let models = try VolumeAnalyzer.instances(of: entry.url)

@@ -165,8 +165,8 @@ public enum StudyAnalysis {
         }
         // A slice-wise CT model needs a volume: a series of a few images is outside what it was
         // validated on (it abstains, whatever the policy, since there is nothing it could show).
-        if entry.isVolumetric, series.instances.count < TolerantVolumeLoader.minimumSlices {
-            run.ood.append("\(series.instances.count) image(s) in the series; a slice-wise CT model reads at least \(TolerantVolumeLoader.minimumSlices)")
+        if entry.isVolumetric, series.instances.count < SeriesLoader.Options.tolerant.minimumSlices {
+            run.ood.append("\(series.instances.count) image(s) in the series; a slice-wise CT model reads at least \(SeriesLoader.Options.tolerant.minimumSlices)")
             run.status = .abstained
             run.withheld = 0
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
@@ -216,8 +216,8 @@ public enum StudyAnalysis {
 
     private static func volumetric(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
                                    run: Run, progress: (Double) -> Void, isCancelled: () -> Bool) throws -> RunOutput {
-        guard series.instances.count >= TolerantVolumeLoader.minimumSlices else {
-            throw ImageProblem(description: "\(series.instances.count) image(s); a slice-wise CT model needs at least \(TolerantVolumeLoader.minimumSlices) slices")
+        guard series.instances.count >= SeriesLoader.Options.tolerant.minimumSlices else {
+            throw ImageProblem(description: "\(series.instances.count) image(s); a slice-wise CT model needs at least \(SeriesLoader.Options.tolerant.minimumSlices) slices")
         }
         let analysis = try SeriesAnalysis(series: series, entry: entry, outOfDistribution: !ood.isEmpty, threshold: options.threshold ?? 0.5,
                                           patient: brockPatient(series.first), progress: progress, isCancelled: isCancelled)

@@ -12,7 +12,7 @@
 ///
 /// Plane N itself is always taken (so `T = 0`, or `T` below the spacing, is the plain plane).
 /// **Gaps:** a step between neighbouring slices of more than `gapFactor` × the median step is a gap
-/// (missing slices; the rule `VolumeLoader` uses). An axial slab stops at a gap: it takes only slices
+/// (missing slices; the rule `SeriesLoader` uses). An axial slab stops at a gap: it takes only slices
 /// reachable from N without crossing one, so it is thinner on that side rather than projecting
 /// tissue that is not adjacent. Coronal and sagittal slabs project within each slice, so a gap in
 /// the series only shows as it does in the plain reformat. **Edges:** at the first or last plane
@@ -24,7 +24,7 @@ public enum SlabRule {
     public static let gapFactor = 1.5
 
     /// The slices of the slab centred on slice `centre`, given every slice's position along the
-    /// normal (ascending, as `VolumeLoader.sortedForVolume` gives them). O(slices) for the median.
+    /// normal (ascending, as `SeriesLoader.sortedForVolume` gives them). O(slices) for the median.
     public static func sliceRange(positions: [Double], centre: Int, thickness: Double) -> ClosedRange<Int> {
         guard !positions.isEmpty else { return 0 ... 0 }
         let n = min(max(0, centre), positions.count - 1)

@@ -80,7 +80,7 @@ extension AppState {
             if let stack = stacks[s.seriesInstanceUID], let k = stack.frames.firstIndex(where: { $0.sopUID == f.sopUID }) {
                 return (si, k)
             }
-            let sorted = VolumeLoader.sortedForVolume(s.instances.filter(\.hasPixelData)).sorted
+            let sorted = SeriesLoader.sortedForVolume(s.instances.filter(\.hasPixelData)).sorted
             return (si, sorted.firstIndex { $0.sopInstanceUID == f.sopUID })
         }
         return nil

@@ -177,7 +177,7 @@ struct RenderCommand: ParsableCommand {
             guard let series = index.studies.first?.series.first(where: { $0.first.hasPixelData }) else {
                 throw ValidationError("\(path): no DICOM images found")
             }
-            let sorted = VolumeLoader.sortedForVolume(series.instances).sorted
+            let sorted = SeriesLoader.sortedForVolume(series.instances).sorted
             let k = slice ?? sorted.count / 2
             guard k >= 0 && k < sorted.count else { throw ValidationError("--slice \(k) is outside 0..<\(sorted.count)") }
             file = sorted[k].path

@@ -34,9 +34,9 @@ enum SeriesPlaneImage {
         if options.slab != nil && images.count < 2 {
             throw Problem(description: "\(path): \(SlabError.singleImage)")
         }
-        let (sorted, _, positions) = VolumeLoader.sortedForVolume(images)
-        let volume = try VolumeLoader.load(images)
-        guard let stack = AxialStack(volume: volume, slicePositions: positions) else {
+        let sorted = SeriesLoader.sortedForVolume(images).sorted
+        let loaded = try SeriesLoader.volume(of: images)
+        guard let stack = AxialStack(volume: loaded.volume, slicePositions: loaded.positions) else {
             throw Problem(description: "\(path): the series is not one volume")
         }
         let o = options.orientation
