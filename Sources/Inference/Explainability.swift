@@ -1,30 +1,18 @@
 import Foundation
 
-/// A 2-D map of per-pixel relevance on a given pixel grid (row-major, `height × width`).
-public struct Heatmap: Sendable, Equatable {
-    public let height: Int
-    public let width: Int
-    public var values: [Float]
-    /// How it was produced: "model-output", "class-activation-map" or "occlusion".
-    public let method: String
-
-    /// Bilinear (half-pixel) resampling onto another grid, e.g. the source image's pixels.
-    public func resampled(height h: Int, width w: Int) -> Heatmap {
-        var out = [Float](repeating: 0, count: h * w)
-        let sy = Float(height) / Float(h), sx = Float(width) / Float(w)
-        for y in 0..<h {
-            let fy = Swift.min(Swift.max((Float(y) + 0.5) * sy - 0.5, 0), Float(height - 1))
-            let y0 = Int(fy), y1 = Swift.min(y0 + 1, height - 1), wy = fy - Float(y0)
-            for x in 0..<w {
-                let fx = Swift.min(Swift.max((Float(x) + 0.5) * sx - 0.5, 0), Float(width - 1))
-                let x0 = Int(fx), x1 = Swift.min(x0 + 1, width - 1), wx = fx - Float(x0)
-                let top = values[y0 * width + x0] * (1 - wx) + values[y0 * width + x1] * wx
-                let bot = values[y1 * width + x0] * (1 - wx) + values[y1 * width + x1] * wx
-                out[y * w + x] = top * (1 - wy) + bot * wy
-            }
-        }
-        return Heatmap(height: h, width: w, values: out, method: method)
+/// Why a model scored an image as it did: a 2-D relevance map on the model's own grid (a rank-2
+/// tensor, `height × width`, normalised to 0…1) and how it was made. Bringing it onto the source
+/// image's pixels is Analysis's `ModelGridHeatmap`, the one heatmap type the other modules share.
+public struct Explanation: Sendable, Equatable {
+    public enum Method: String, Sendable {
+        case modelOutput = "model-output"
+        case classActivationMap = "class-activation-map"
+        case occlusion
     }
+    public let map: Tensor
+    public let method: Method
+    public var height: Int { map.shape[0] }
+    public var width: Int { map.shape[1] }
 }
 
 extension Model {
@@ -53,7 +41,7 @@ extension Model {
 
     /// Class activation map (Zhou et al. 2016) for `classIndex`: the last feature map weighted by
     /// the linear layer's row for that class, ReLU'd and normalised to [0, 1], on the feature grid.
-    public func classActivationMap(_ feeds: [String: Tensor], classIndex: Int) throws -> Heatmap {
+    public func classActivationMap(_ feeds: [String: Tensor], classIndex: Int) throws -> Explanation {
         guard let head = camHead else { throw ONNXError.invalidModel("no GlobalAveragePool → Gemm classifier head for class activation maps") }
         let kept = try runKeeping(feeds, keep: [head.features])
         guard let f = kept[head.features], f.isFloat, f.rank == 4 else { throw ONNXError.invalidModel("feature map is not N×C×H×W") }
@@ -66,7 +54,7 @@ extension Model {
             let wk = head.transB ? head.weights.floats[classIndex * c + k] : head.weights.floats[k * classes + classIndex]
             for i in 0..<(h * w) { map[i] += wk * f.floats[k * h * w + i] }
         }
-        return Heatmap(height: h, width: w, values: normalise(map.map { Swift.max($0, 0) }), method: "class-activation-map")
+        return Explanation(map: Tensor(shape: [h, w], floats: normalise(map.map { Swift.max($0, 0) })), method: .classActivationMap)
     }
 
     /// Occlusion sensitivity (Zeiler & Fergus 2014), model-agnostic: slides a `patch`-sized
@@ -74,7 +62,7 @@ extension Model {
     /// score `output[classIndex]` drops. Cancellable; reports progress per row of patches.
     public func occlusionSensitivity(_ feeds: [String: Tensor], input: String, output: String, classIndex: Int,
                                      patch: Int = 16, stride: Int = 8, fill: Float = 0,
-                                     progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Heatmap {
+                                     progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Explanation {
         guard let x = feeds[input], x.isFloat, x.rank == 4, patch > 0, stride > 0 else {
             throw ONNXError.badInput("occlusion needs a float N×C×H×W input '\(input)' and positive patch/stride")
         }
@@ -101,26 +89,23 @@ extension Model {
             progress(Progress(completed: row + 1, total: ys.count))
         }
         let avg = zip(drop, hits).map { $1 > 0 ? Swift.max($0 / $1, 0) : 0 }
-        return Heatmap(height: h, width: w, values: normalise(avg), method: "occlusion")
+        return Explanation(map: Tensor(shape: [h, w], floats: normalise(avg)), method: .occlusion)
     }
 
-    /// The best available explanation for `classIndex`, registered to a `height × width` source
-    /// grid: the card's heatmap output if it declares one, else a class activation map, else occlusion.
-    public func explain(_ feeds: [String: Tensor], classIndex: Int, sourceHeight: Int, sourceWidth: Int) async throws -> Heatmap {
+    /// The best available explanation for `classIndex`, on the model's grid: the card's heatmap
+    /// output if it declares one, else a class activation map, else occlusion.
+    public func explain(_ feeds: [String: Tensor], classIndex: Int) async throws -> Explanation {
         if let name = card?.outputs.heatmap {
             guard let t = try await run(feeds)[name], t.isFloat, t.rank >= 2 else { throw ONNXError.card("heatmap output '\(name)' missing or not 2-D") }
             let h = t.shape[t.rank - 2], w = t.shape[t.rank - 1]
             let plane = h * w
+            guard plane > 0 else { throw ONNXError.card("heatmap output '\(name)' is empty") }
             let channel = t.count / plane > classIndex ? classIndex : 0
-            let m = Heatmap(height: h, width: w, values: Array(t.floats[(channel * plane)..<((channel + 1) * plane)]), method: "model-output")
-            return m.resampled(height: sourceHeight, width: sourceWidth)
+            return Explanation(map: Tensor(shape: [h, w], floats: Array(t.floats[(channel * plane)..<((channel + 1) * plane)])), method: .modelOutput)
         }
-        if supportsClassActivationMaps {
-            return try classActivationMap(feeds, classIndex: classIndex).resampled(height: sourceHeight, width: sourceWidth)
-        }
+        if supportsClassActivationMaps { return try classActivationMap(feeds, classIndex: classIndex) }
         guard let input = inputs.first?.name, let output = outputs.first?.name else { throw ONNXError.invalidModel("model has no inputs or outputs") }
         return try await occlusionSensitivity(feeds, input: input, output: output, classIndex: classIndex)
-            .resampled(height: sourceHeight, width: sourceWidth)
     }
 }
 

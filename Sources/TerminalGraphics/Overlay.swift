@@ -2,7 +2,7 @@
 /// (0, 0) is the top-left corner of the first pixel), whatever size the image is drawn at.
 public enum Overlay: Equatable, Sendable {
     /// A heatmap covering the whole image.
-    case heatmap(Heatmap)
+    case heatmap(ScalarOverlay)
     /// A finding's outline.
     case contour(points: [OverlayPoint], closed: Bool, color: OverlayColor)
     /// An axis-aligned box with an optional label at its top-left corner.

@@ -62,7 +62,7 @@ public struct OverlayCompositor {
         return labels
     }
 
-    func blend(_ h: Heatmap, onto raster: inout RGBImage) {
+    func blend(_ h: ScalarOverlay, onto raster: inout RGBImage) {
         let map = (h.colorMap ?? theme.heatmap).table
         let threshold = h.threshold ?? theme.heatmapThreshold
         let opacity = h.opacity ?? theme.heatmapOpacity

@@ -3,9 +3,11 @@ import Foundation
 @testable import TerminalGraphics
 
 final class OverlayThemeTests: XCTestCase {
-    func testHeatmapThresholdAndOpacity() {
+    func testHeatmapThresholdAndOpacity() throws {
         var raster = RGBImage(width: 10, height: 1, filledWith: RGBColor(grey: 100))
-        let heat = Heatmap(width: 10, height: 1, values: (0..<10).map { Float($0) / 9 }, colorMap: .inferno, threshold: 0.5, opacity: 1)
+        let heat = try XCTUnwrap(ScalarOverlay(width: 10, height: 1, values: (0..<10).map { Float($0) / 9 }, colorMap: .inferno, threshold: 0.5, opacity: 1))
+        XCTAssertNil(ScalarOverlay(width: 10, height: 2, values: [0, 1]), "a size that does not match its values is refused, not trapped on")
+        XCTAssertNil(ScalarOverlay(width: 0, height: 0, values: []))
         let layout = ImageLayout(columns: 10, rows: 1, sampleWidth: 10, sampleHeight: 1, grid: CellGrid(columns: 10, rows: 1))
         _ = OverlayCompositor().composite([.heatmap(heat)], onto: &raster, layout: layout, sourceWidth: 10, sourceHeight: 1)
         for x in 0..<5 { XCTAssertEqual(raster[x, 0], RGBColor(grey: 100), "below threshold untouched") }

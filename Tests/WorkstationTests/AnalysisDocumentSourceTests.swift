@@ -59,7 +59,7 @@ final class AnalysisDocumentSourceTests: XCTestCase {
         _ = update(&s, .aiResult(studyUID: "1.1", r))
         Fixtures.keys(&s, [.enter])
         _ = update(&s, .seriesLoaded(stack))
-        func heat() -> Heatmap? {
+        func heat() -> ScalarOverlay? {
             for o in view(s).images[0].overlays { if case .heatmap(let h) = o { return h } }
             return nil
         }
@@ -103,7 +103,8 @@ final class AnalysisDocumentSourceTests: XCTestCase {
         XCTAssertEqual(r.findings.map(\.key), ["ldct-demo:\(sop):1"], "the key the in-process run gives the same finding")
         XCTAssertEqual(r.findings.first?.seriesUID, series.seriesInstanceUID)
         XCTAssertNil(r.findings.first?.diameterMM)
-        XCTAssertEqual(r.heatmaps[sop]?.width, 32, "the model-grid map comes back on the image's own grid")
+        XCTAssertEqual(r.heatmaps[sop]?.width, 4, "kept on the model grid (the view samples only what it shows)")
+        XCTAssertEqual(r.heatmaps[sop]?.sourceColumns, 32, "and registered to the image's own grid")
         XCTAssertTrue(r.notForClinicalUse)
         XCTAssertEqual(r.cardWarning, "synthetic — slice 3 unreadable")
         XCTAssertTrue(try written.encoded(heatmaps: false).count < data.count)

@@ -45,8 +45,8 @@ final class ModelFindingsSourceTests: XCTestCase {
         XCTAssertFalse(result.heatmaps.isEmpty)
         for (sop, map) in result.heatmaps {
             let view = try XCTUnwrap(views[sop])
-            XCTAssertEqual(map.width, view.columns)
-            XCTAssertEqual(map.height, view.rows)
+            XCTAssertEqual(map.sourceColumns, view.columns, "the map knows the pixels of the image it registers to")
+            XCTAssertEqual(map.sourceRows, view.rows)
         }
     }
 

@@ -51,6 +51,20 @@ public struct ModelGridHeatmap: Sendable, Equatable, Codable {
         ImageResampling.bilinear(values, width: width, height: height, toWidth: sourceColumns, toHeight: sourceRows)
     }
 
+    /// The map at one source pixel (column `x`, row `y`; centres at integers), bilinear between
+    /// model cells with edges clamped: the value `onSourceGrid()` holds there, computed for one
+    /// pixel, so a view can sample only what it shows instead of a full-resolution copy.
+    public func sourceValue(x: Double, y: Double) -> Float {
+        let sx = Double(width) / Double(max(1, sourceColumns)), sy = Double(height) / Double(max(1, sourceRows))
+        let fx = max(0, min(Double(width - 1), (x + 0.5) * sx - 0.5))
+        let fy = max(0, min(Double(height - 1), (y + 0.5) * sy - 0.5))
+        let x0 = Int(fx), x1 = min(x0 + 1, width - 1), wx = Float(fx - Double(x0))
+        let y0 = Int(fy), y1 = min(y0 + 1, height - 1), wy = Float(fy - Double(y0))
+        let top = values[y0 * width + x0] * (1 - wx) + values[y0 * width + x1] * wx
+        let bottom = values[y1 * width + x0] * (1 - wx) + values[y1 * width + x1] * wx
+        return top * (1 - wy) + bottom * wy
+    }
+
     public var maximum: Float { values.max() ?? 0 }
 
     /// Source-pixel position of the centre of model cell (column, row).

@@ -29,13 +29,12 @@ extension AIResult {
             findings.append(w)
         }
         let ran = document.runs.filter { $0.model != nil }
-        var heatmaps: [String: Heatmap] = [:], withheld: [String: Heatmap] = [:]
+        var heatmaps: [String: ModelGridHeatmap] = [:], withheld: [String: ModelGridHeatmap] = [:]
         let oodImages = Set(document.findings.filter(\.ood).map(\.sopInstanceUID))
             .union(ran.filter { !$0.ood.isEmpty }.flatMap { run in
                 study.series.first { $0.seriesInstanceUID == run.seriesInstanceUID }?.instances.map(\.sopInstanceUID) ?? [] })
         for map in document.heatmaps where map.maximum >= 0.1 {
-            guard let heatmap = Self.onSourceGrid(map) else { continue }
-            if oodImages.contains(map.sopInstanceUID) { withheld[map.sopInstanceUID] = heatmap } else { heatmaps[map.sopInstanceUID] = heatmap }
+            if oodImages.contains(map.sopInstanceUID) { withheld[map.sopInstanceUID] = map } else { heatmaps[map.sopInstanceUID] = map }
         }
         let summary = document.breasts.filter { !$0.ood }.map { b in
             // Short enough for the panel: "R breast: 6/10, BI-RADS 4A" (1–10 suspicion, docs/ANALYSIS_JSON.md).
@@ -52,18 +51,5 @@ extension AIResult {
                   notForClinicalUse: document.notForClinicalUse,
                   cardWarning: warnings.isEmpty ? nil : warnings.joined(separator: " — "),
                   heatmaps: heatmaps, summary: summary, abstention: abstention, withheldHeatmaps: withheld)
-    }
-
-    /// The map on its image's pixel grid, or nil when that grid would be unreasonably large (a map
-    /// whose sizes went wrong is left out rather than trusted).
-    private static func onSourceGrid(_ map: ModelGridHeatmap) -> Heatmap? {
-        let (cells, overflow) = map.sourceColumns.multipliedReportingOverflow(by: map.sourceRows)
-        guard map.sourceColumns > 0, map.sourceRows > 0, !overflow, cells <= 1 << 28 else { return nil }
-        if map.sourceColumns == map.width, map.sourceRows == map.height {
-            return Heatmap(width: map.width, height: map.height, values: map.values)
-        }
-        let grid = map.onSourceGrid()
-        guard grid.count == cells else { return nil }
-        return Heatmap(width: map.sourceColumns, height: map.sourceRows, values: grid)
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Imaging
 import Review
 import TerminalGraphics
@@ -44,21 +45,24 @@ enum ImageComposer {
         return (image, overlays)
     }
 
-    /// The part of `h` (in `frame`'s pixel grid, any resolution) under the crop, mirrored like the image.
-    static func cropHeatmap(_ h: Heatmap, frame f: StackFrame, x0: Double, y0: Double, width: Double, height: Double, mirror: Bool, opacity: Float) -> Heatmap {
+    /// The part of the model's map under the crop, on the crop's pixels and mirrored like the
+    /// image: each pixel takes the map's bilinear value at its source pixel (`sourceValue`), so
+    /// only what is shown is computed. A map made for another grid than the frame's is scaled to it.
+    static func cropHeatmap(_ h: ModelGridHeatmap, frame f: StackFrame, x0: Double, y0: Double, width: Double, height: Double,
+                            mirror: Bool, opacity: Float) -> ScalarOverlay? {
         let w = max(1, Int(width.rounded()))
         let hgt = max(1, Int(height.rounded()))
-        let sx = Double(h.width) / Double(max(1, f.width)), sy = Double(h.height) / Double(max(1, f.height))
+        let sx = Double(h.sourceColumns) / Double(max(1, f.width)), sy = Double(h.sourceRows) / Double(max(1, f.height))
         var values = [Float](repeating: 0, count: w * hgt)
         for y in 0 ..< hgt {
-            let hy = min(h.height - 1, max(0, Int((y0 + Double(y) + 0.5) * sy)))
+            let hy = min(h.sourceRows - 1, max(0, Int((y0 + Double(y) + 0.5) * sy)))
             for x in 0 ..< w {
                 let ix = mirror ? Int(x0) + w - 1 - x : Int(x0) + x
-                let hx = min(h.width - 1, max(0, Int((Double(ix) + 0.5) * sx)))
-                values[y * w + x] = h.values[hy * h.width + hx]
+                let hx = min(h.sourceColumns - 1, max(0, Int((Double(ix) + 0.5) * sx)))
+                values[y * w + x] = h.sourceValue(x: Double(hx), y: Double(hy))
             }
         }
-        return Heatmap(width: w, height: hgt, values: values, opacity: opacity)
+        return ScalarOverlay(width: w, height: hgt, values: values, opacity: opacity)
     }
 
     /// Teaching: the sidecar's lesions on this image once the answer shows, as boxes labelled
@@ -98,7 +102,9 @@ enum ImageComposer {
         let ai = state.currentEntry?.aiResult
         if v.aiOverlay, v.heatmap, !blinded, !f.sopUID.isEmpty,
            let h = ai?.heatmaps[f.sopUID] ?? (v.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil) {
-            out.append(.heatmap(cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror, opacity: Float(v.opacity))))
+            if let overlay = cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror, opacity: Float(v.opacity)) {
+                out.append(.heatmap(overlay))
+            }
         }
         let selectedKey = state.selectedFinding?.key
         if !f.sopUID.isEmpty {

@@ -44,7 +44,7 @@ public struct AIResult: Sendable, Equatable {
     public var notForClinicalUse: Bool
     public var cardWarning: String?
     /// Probability maps (0…1) by SOP Instance UID, in that image's pixel grid.
-    public var heatmaps: [String: Heatmap]
+    public var heatmaps: [String: ModelGridHeatmap]
     /// Study-level lines the panel shows under the model (e.g. per-breast suspicion and BI-RADS).
     public var summary: [String]
     /// Why the AI abstained (input outside a model's validated range: headers or image content);
@@ -52,11 +52,11 @@ public struct AIResult: Sendable, Equatable {
     /// until the reader reveals them (`ViewerState.showWithheld`).
     public var abstention: [String]
     /// Heatmaps of abstained runs, drawn only once revealed.
-    public var withheldHeatmaps: [String: Heatmap]
+    public var withheldHeatmaps: [String: ModelGridHeatmap]
 
     public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
-                heatmaps: [String: Heatmap] = [:], summary: [String] = [], abstention: [String] = [],
-                withheldHeatmaps: [String: Heatmap] = [:]) {
+                heatmaps: [String: ModelGridHeatmap] = [:], summary: [String] = [], abstention: [String] = [],
+                withheldHeatmaps: [String: ModelGridHeatmap] = [:]) {
         self.findings = findings; self.model = model; self.notForClinicalUse = notForClinicalUse; self.cardWarning = cardWarning
         self.heatmaps = heatmaps; self.summary = summary; self.abstention = abstention; self.withheldHeatmaps = withheldHeatmaps
     }

@@ -1,19 +1,23 @@
-/// A scalar map over the image (model attention, probability) drawn through a ``ColorMap``.
+/// A scalar field drawn over the image through a ``ColorMap``: how a heatmap (Analysis's
+/// `ModelGridHeatmap`, which the Workstation crops to the view) reaches the raster. It holds no
+/// clinical meaning, only values, a colour map and how to blend them.
 ///
 /// `values` are row-major, `width × height` (any resolution; it is sampled bilinearly onto the
 /// output raster), nominally in 0...1. Samples below `threshold` are not drawn at all, so the
 /// anatomy stays untouched where the model is not confident; above it the colour is blended
 /// with `opacity`. Nil `colorMap`/`opacity`/`threshold` take the theme's values.
-public struct Heatmap: Equatable, Sendable {
-    public var width: Int
-    public var height: Int
-    public var values: [Float]
+public struct ScalarOverlay: Equatable, Sendable {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public private(set) var values: [Float]
     public var colorMap: ColorMap?
     public var threshold: Float?
     public var opacity: Float?
 
-    public init(width: Int, height: Int, values: [Float], colorMap: ColorMap? = nil, threshold: Float? = nil, opacity: Float? = nil) {
-        precondition(values.count == width * height && width > 0 && height > 0, "heatmap size mismatch")
+    /// Nil unless `values` holds exactly `width × height` samples on a non-empty grid.
+    public init?(width: Int, height: Int, values: [Float], colorMap: ColorMap? = nil, threshold: Float? = nil, opacity: Float? = nil) {
+        let (count, overflow) = width.multipliedReportingOverflow(by: height)
+        guard width > 0, height > 0, !overflow, values.count == count else { return nil }
         self.width = width; self.height = height; self.values = values
         self.colorMap = colorMap; self.threshold = threshold; self.opacity = opacity
     }
