@@ -66,7 +66,7 @@ let package = Package(
         // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
         // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module;
         // discordance matching and teaching scores measure in mm through Imaging's PixelGeometry.
-        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"]),
+        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging", "Analysis"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
             "DICOM", "DICOMCodecs",
@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "CZlib"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM", "Imaging"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM", "Imaging", "Analysis"]),
         .testTarget(name: "NetworkTests", dependencies: [
             "DICOMNetwork", "DICOMweb", "DICOM",
             .product(name: "NIOCore", package: "swift-nio"),

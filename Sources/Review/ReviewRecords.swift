@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// Where a reviewed finding came from.
@@ -6,47 +7,6 @@ public enum FindingOrigin: String, Sendable, Codable {
     case ai
     /// Marked by a reader on the image.
     case reader
-}
-
-/// The model that produced a finding, as its card identifies it.
-public struct ModelIdentity: Sendable, Equatable, Codable {
-    public var id: String
-    public var version: String
-    public var sha256: String
-    public init(id: String, version: String, sha256: String) {
-        self.id = id; self.version = version; self.sha256 = sha256
-    }
-}
-
-/// The finding a decision is about: identity, location and what it claimed.
-public struct FindingSnapshot: Sendable, Equatable {
-    /// Stable key within the study (AI: the model's finding id; reader: generated when marked).
-    public var key: String
-    public var origin: FindingOrigin
-    public var seriesUID: String
-    public var sopUID: String
-    public var label: String
-    public var probability: Double?
-    public var risk: String?
-    /// Centre in image pixels and the slice index within the series.
-    public var centerX: Double?
-    public var centerY: Double?
-    public var slice: Int?
-    /// Box size in pixels (0 for points).
-    public var width: Double?
-    public var height: Double?
-    public var diameterMM: Double?
-    public var model: ModelIdentity?
-
-    public init(key: String, origin: FindingOrigin, seriesUID: String = "", sopUID: String = "", label: String,
-                probability: Double? = nil, risk: String? = nil, centerX: Double? = nil, centerY: Double? = nil,
-                slice: Int? = nil, width: Double? = nil, height: Double? = nil, diameterMM: Double? = nil,
-                model: ModelIdentity? = nil) {
-        self.key = key; self.origin = origin; self.seriesUID = seriesUID; self.sopUID = sopUID
-        self.label = label; self.probability = probability; self.risk = risk
-        self.centerX = centerX; self.centerY = centerY; self.slice = slice
-        self.width = width; self.height = height; self.diameterMM = diameterMM; self.model = model
-    }
 }
 
 /// What the reader said about one finding.

@@ -86,7 +86,7 @@ public final class ReviewStore: @unchecked Sendable {
 
     /// Records a decision about `finding`; returns the new row id.
     @discardableResult
-    public func recordDecision(reader: String, studyUID: String, finding f: FindingSnapshot, decision: DecisionKind,
+    public func recordDecision(reader: String, studyUID: String, finding f: ReviewFinding, decision: DecisionKind,
                                reason: String? = nil, correction: Correction = Correction()) throws -> Int64 {
         try locked {
             return try connection.insert("""
@@ -95,7 +95,7 @@ public final class ReviewStore: @unchecked Sendable {
                     decision, reason, corrected_label, corrected_risk, corrected_diameter_mm)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """, [.text(reader), .text(Self.now()), .text(studyUID), .text(f.seriesUID), .text(f.sopUID), .text(f.key),
-                      .text(f.origin.rawValue), .text(f.label), .optional(f.probability), .optional(f.risk),
+                      .text(f.origin.rawValue), .text(f.label), .optional(f.probability), .optional(f.risk?.rawValue),
                       .optional(f.centerX), .optional(f.centerY), .optional(f.slice), .optional(f.width), .optional(f.height),
                       .optional(f.diameterMM), .optional(f.model?.id), .optional(f.model?.version), .optional(f.model?.sha256),
                       .text(decision.rawValue), .optional(reason), .optional(correction.label), .optional(correction.risk),

@@ -5,7 +5,7 @@ import XCTest
 
 /// A synthetic CT volume with two spherical "nodules" and a heatmap marking them.
 final class FindingExtractionTests: XCTestCase {
-    private let model = Finding.ModelReference(id: "test", version: "1", sha256: String(repeating: "0", count: 64))
+    private let model = ModelIdentity(id: "test", version: "1", sha256: String(repeating: "0", count: 64))
 
     private func sphereVolume() -> (Volume, [Float]) {
         let n = 64, slices = 40

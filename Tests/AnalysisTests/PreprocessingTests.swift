@@ -108,7 +108,7 @@ final class PreprocessingTests: XCTestCase {
     }
 
     func testBreastAssessmentTakesTheMostSuspiciousView() {
-        let m = Finding.ModelReference(id: "mg", version: "1", sha256: "x")
+        let m = ModelIdentity(id: "mg", version: "1", sha256: "x")
         let scores = [ImageScore(sopInstanceUID: "1", laterality: "L", view: "CC", probability: 0.62, model: m),
                       ImageScore(sopInstanceUID: "2", laterality: "L", view: "MLO", probability: 0.30, model: m),
                       ImageScore(sopInstanceUID: "3", laterality: "R", view: "CC", probability: 0.005, model: m)]

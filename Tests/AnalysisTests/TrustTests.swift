@@ -77,7 +77,7 @@ final class TrustTests: XCTestCase {
     }
 
     private func output(ood: [String], findings: Int) -> StudyAnalysis.RunOutput {
-        let model = Finding.ModelReference(id: "m", version: "1", sha256: "0")
+        let model = ModelIdentity(id: "m", version: "1", sha256: "0")
         let f = Finding(label: "nodule", probability: 0.9, risk: .critical, centerMM: [0, 0, 0], diameterMM: 8,
                         sopInstanceUID: "1.2", centerPX: [1, 1], bboxPX: [0, 0, 2, 2], ood: !ood.isEmpty, model: model)
         let run = StudyAnalysis.Run(seriesInstanceUID: "1", model: model, status: findings > 0 ? .findings : .noFindings, message: nil,

@@ -6,16 +6,17 @@ import Imaging
 /// 10 mm minimum on a 0.2 mm mammogram, and the rule for images without pixel spacing.
 final class DiscordanceMatcherTests: XCTestCase {
     func finding(x: Double = 100, y: Double = 100, sop: String = "5.5.1.1", width: Double = 0, height: Double = 0,
-                 diameterMM: Double? = 6) -> MatchCandidate {
-        MatchCandidate(key: "ai", label: "mass", seriesUID: "5.5.1", sopUID: sop, x: x, y: y, width: width, height: height,
-                       diameterMM: diameterMM, probability: 0.9)
+                 diameterMM: Double? = 6) -> ReviewFinding {
+        ReviewFinding(key: "ai", origin: .ai, label: "mass", probability: 0.9, seriesUID: "5.5.1", sopUID: sop, centerX: x, centerY: y,
+                      width: width, height: height, diameterMM: diameterMM)
     }
 
-    func mark(x: Double, y: Double = 100, sop: String = "5.5.1.1", width: Double = 0, height: Double = 0) -> MatchCandidate {
-        MatchCandidate(key: "m", label: "reader mark", seriesUID: "5.5.1", sopUID: sop, x: x, y: y, width: width, height: height)
+    func mark(x: Double, y: Double = 100, sop: String = "5.5.1.1", width: Double = 0, height: Double = 0) -> ReviewFinding {
+        ReviewFinding(key: "m", origin: .reader, label: "reader mark", seriesUID: "5.5.1", sopUID: sop, centerX: x, centerY: y,
+                      width: width, height: height)
     }
 
-    func match(_ ai: [MatchCandidate], _ marks: [MatchCandidate], spacing: [Double]) -> DiscordanceOutcome {
+    func match(_ ai: [ReviewFinding], _ marks: [ReviewFinding], spacing: [Double]) -> DiscordanceOutcome {
         let headers = HeaderFixtures.bySOP([
             HeaderFixtures.header(sop: "5.5.1.1", laterality: "L", pixelSpacing: spacing),
             HeaderFixtures.header(sop: "5.5.1.3", laterality: "L", pixelSpacing: spacing),

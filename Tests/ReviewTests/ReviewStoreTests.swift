@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import XCTest
 @_spi(Testing) @testable import Review
@@ -13,10 +14,10 @@ final class ReviewStoreTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
 
-    func finding(_ key: String = "m:1") -> FindingSnapshot {
-        FindingSnapshot(key: key, origin: .ai, seriesUID: "1.2.3", sopUID: "1.2.3.4", label: "nodule", probability: 0.9,
-                        risk: "high", centerX: 10, centerY: 20, slice: 4, width: 6, height: 6, diameterMM: 8.5,
-                        model: ModelIdentity(id: "lung-nodule", version: "1.0", sha256: "abc"))
+    func finding(_ key: String = "m:1") -> ReviewFinding {
+        ReviewFinding(key: key, origin: .ai, label: "nodule", probability: 0.9, risk: .high, seriesUID: "1.2.3", sopUID: "1.2.3.4",
+                      centerX: 10, centerY: 20, slice: 4, width: 6, height: 6, diameterMM: 8.5,
+                      model: ModelIdentity(id: "lung-nodule", version: "1.0", sha256: "abc"))
     }
 
     func testMigratesOnceAndUsesWAL() throws {

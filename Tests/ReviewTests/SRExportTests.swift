@@ -1,3 +1,4 @@
+import Analysis
 import DICOM
 import Foundation
 import XCTest
@@ -43,9 +44,9 @@ final class SRExportTests: XCTestCase {
 
     func testStoreToFindingsAppliesUndoCorrectionAndReaderMarks() throws {
         let store = try ReviewStore(path: dir + "/review.sqlite")
-        func snap(_ key: String, label: String = "solid nodule") -> FindingSnapshot {
-            FindingSnapshot(key: key, origin: .ai, seriesUID: "1.2.3.4", sopUID: "1.2.3.4.1", label: label, probability: 0.8,
-                            risk: "high", centerX: 100, centerY: 120, slice: 3, width: 10, height: 8, diameterMM: 6, model: model)
+        func snap(_ key: String, label: String = "solid nodule") -> ReviewFinding {
+            ReviewFinding(key: key, origin: .ai, label: label, probability: 0.8, risk: .high, seriesUID: "1.2.3.4", sopUID: "1.2.3.4.1",
+                          centerX: 100, centerY: 120, slice: 3, width: 10, height: 8, diameterMM: 6, model: model)
         }
         try store.recordDecision(reader: "ann", studyUID: "1.2.3", finding: snap("m:1"), decision: .accept)
         let wrong = try store.recordDecision(reader: "ann", studyUID: "1.2.3", finding: snap("m:2"), decision: .accept)
@@ -67,8 +68,8 @@ final class SRExportTests: XCTestCase {
         XCTAssertEqual(found[1].reason, "vessel")
         XCTAssertEqual(found[2].label, "part-solid nodule")
         XCTAssertEqual(found[2].proposedLabel, "nodule")
-        XCTAssertEqual(found[2].risk, "critical")
-        XCTAssertEqual(found[2].proposedRisk, "high")
+        XCTAssertEqual(found[2].risk, .critical)
+        XCTAssertEqual(found[2].proposedRisk, .high)
         XCTAssertEqual(found[2].diameterMM, 9)
         XCTAssertEqual(found[2].proposedDiameterMM, 6)
         XCTAssertEqual(found[0].model, model)
@@ -80,21 +81,21 @@ final class SRExportTests: XCTestCase {
     }
 
     func findings() -> [ReviewedFinding] {
-        [ReviewedFinding(key: "m:1", origin: .ai, label: "part-solid nodule, RUL", probability: 0.93, risk: "high", seriesUID: "1.2.3.4",
-                         sopUID: "1.2.3.4.1", centerX: 78, centerY: 113, diameterMM: 18, volumeML: 2.9, model: model, outcome: .accepted,
+        [ReviewedFinding(ReviewFinding(key: "m:1", origin: .ai, label: "part-solid nodule, RUL", probability: 0.93, risk: .high, seriesUID: "1.2.3.4",
+                         sopUID: "1.2.3.4.1", centerX: 78, centerY: 113, diameterMM: 18, volumeML: 2.9, model: model), outcome: .accepted,
                          reader: "ann", decidedAt: "2026-11-28T00:10:00.250Z"),
-         ReviewedFinding(key: "m:2", origin: .ai, label: "solid nodule", probability: 0.41, risk: "low", seriesUID: "1.2.3.4",
-                         sopUID: "1.2.3.4.1", centerX: 188, centerY: 156, width: 6, height: 4, diameterMM: 5, model: model,
+         ReviewedFinding(ReviewFinding(key: "m:2", origin: .ai, label: "solid nodule", probability: 0.41, risk: .low, seriesUID: "1.2.3.4",
+                         sopUID: "1.2.3.4.1", centerX: 188, centerY: 156, width: 6, height: 4, diameterMM: 5, model: model),
                          outcome: .rejected, reason: "calcified granuloma", reader: "ann", decidedAt: "2026-11-28T00:11:00.000Z"),
-         ReviewedFinding(key: "m:3", origin: .ai, label: "part-solid nodule", probability: 0.7, risk: "critical", seriesUID: "1.2.3.4",
-                         sopUID: "1.2.3.4.1", centerX: 20, centerY: 30, width: 8, height: 8, diameterMM: 9, model: model,
-                         outcome: .corrected, proposedLabel: "nodule", proposedRisk: "high", proposedDiameterMM: 6,
+         ReviewedFinding(ReviewFinding(key: "m:3", origin: .ai, label: "part-solid nodule", probability: 0.7, risk: .critical, seriesUID: "1.2.3.4",
+                         sopUID: "1.2.3.4.1", centerX: 20, centerY: 30, width: 8, height: 8, diameterMM: 9, model: model),
+                         outcome: .corrected, proposedLabel: "nodule", proposedRisk: .high, proposedDiameterMM: 6,
                          reader: "ann", decidedAt: "2026-11-28T00:12:00.000Z"),
-         ReviewedFinding(key: "r:1", origin: .reader, label: "Asymmetrie — prüfen", seriesUID: "1.2.3.5", sopUID: "1.2.3.5.1",
-                         centerX: 40, centerY: 50, width: 12, height: 10, outcome: .addedByReader, reader: "ann",
+         ReviewedFinding(ReviewFinding(key: "r:1", origin: .reader, label: "Asymmetrie — prüfen", seriesUID: "1.2.3.5", sopUID: "1.2.3.5.1",
+                         centerX: 40, centerY: 50, width: 12, height: 10), outcome: .addedByReader, reader: "ann",
                          decidedAt: "2026-11-28T00:13:00.000Z"),
-         ReviewedFinding(key: "r:2", origin: .reader, label: "point mark", seriesUID: "1.2.3.5", sopUID: "1.2.3.5.1",
-                         centerX: 7, centerY: 9, outcome: .addedByReader, reader: "ann", decidedAt: "2026-11-28T00:14:00.000Z")]
+         ReviewedFinding(ReviewFinding(key: "r:2", origin: .reader, label: "point mark", seriesUID: "1.2.3.5", sopUID: "1.2.3.5.1",
+                         centerX: 7, centerY: 9), outcome: .addedByReader, reader: "ann", decidedAt: "2026-11-28T00:14:00.000Z")]
     }
 
     func export(_ input: [ReviewedFinding]) throws -> DICOMFile {
@@ -246,7 +247,7 @@ final class SRExportTests: XCTestCase {
 
     func testResearchTables() throws {
         let input = findings()
-        let csv = ReviewedFindingTable.csv(input + [ReviewedFinding(key: "x", origin: .reader, label: "=cmd(), \"quoted\"",
+        let csv = ReviewedFindingTable.csv(input + [ReviewedFinding(ReviewFinding(key: "x", origin: .reader, label: "=cmd(), \"quoted\""),
                                                                     outcome: .addedByReader)], studyUID: "1.2.3")
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         XCTAssertEqual(lines.count, 7)

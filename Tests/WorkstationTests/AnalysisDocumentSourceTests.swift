@@ -81,7 +81,7 @@ final class AnalysisDocumentSourceTests: XCTestCase {
         let (study, _) = Fixtures.ctStudy(uid: "1.1")
         let series = study.series[0]
         let sop = series.instances[1].sopInstanceUID
-        let model = Analysis.Finding.ModelReference(id: "ldct-demo", version: "1", sha256: "ab")
+        let model = ModelIdentity(id: "ldct-demo", version: "1", sha256: "ab")
         var finding = Analysis.Finding(label: "nodule", probability: 0.83, risk: .high, centerMM: [1, 2, 3], diameterMM: nil,
                                        sopInstanceUID: sop, centerPX: [12, 13], bboxPX: [8, 9, 8, 8], ood: false, model: model)
         finding.id = "\(sop):1"

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Imaging
 import Review
@@ -44,10 +45,10 @@ enum Fixtures {
         let s = study.series[0]
         let model = ModelIdentity(id: "lung-nodule-demo", version: "0.1", sha256: "deadbeef")
         return AIResult(findings: [
-            Finding(key: "lung-nodule-demo:1", origin: .ai, label: "solid nodule", probability: 0.91, risk: .high,
+            ReviewFinding(key: "lung-nodule-demo:1", origin: .ai, label: "solid nodule", probability: 0.91, risk: .high,
                     seriesUID: s.seriesInstanceUID, sopUID: s.instances[3].sopInstanceUID, centerX: 12, centerY: 12,
                     width: 8, height: 8, diameterMM: 4, model: model),
-            Finding(key: "lung-nodule-demo:2", origin: .ai, label: "ground-glass nodule", probability: 0.55, risk: .low,
+            ReviewFinding(key: "lung-nodule-demo:2", origin: .ai, label: "ground-glass nodule", probability: 0.55, risk: .low,
                     seriesUID: s.seriesInstanceUID, sopUID: s.instances[1].sopInstanceUID, centerX: 20, centerY: 20,
                     diameterMM: 9, model: model),
         ], model: model, notForClinicalUse: !clinical)

@@ -40,7 +40,8 @@ final class ModelFindingsSourceTests: XCTestCase {
         for f in result.findings {
             let view = try XCTUnwrap(views[f.sopUID], "a finding names one of the exam's images")
             XCTAssertEqual(f.seriesUID, view.seriesInstanceUID)
-            XCTAssertTrue((0 ..< Double(view.columns)).contains(f.centerX) && (0 ..< Double(view.rows)).contains(f.centerY))
+            let x = try XCTUnwrap(f.centerX), y = try XCTUnwrap(f.centerY)
+            XCTAssertTrue((0 ..< Double(view.columns)).contains(x) && (0 ..< Double(view.rows)).contains(y))
         }
         XCTAssertFalse(result.heatmaps.isEmpty)
         for (sop, map) in result.heatmaps {

@@ -1,3 +1,4 @@
+import Analysis
 import DICOM
 import Foundation
 import Imaging
@@ -26,14 +27,14 @@ final class SRFindingsSourceTests: XCTestCase {
         XCTAssertNil(try source.analyze(before) { _ in })
 
         let findings = [
-            ReviewedFinding(key: "m:1", origin: .ai, label: "spiculated mass", probability: 0.9, risk: "critical",
+            ReviewedFinding(ReviewFinding(key: "m:1", origin: .ai, label: "spiculated mass", probability: 0.9, risk: .critical,
                             seriesUID: image.seriesInstanceUID, sopUID: image.sopInstanceUID, centerX: 262, centerY: 360,
-                            width: 125, height: 147, diameterMM: 14, model: ModelIdentity(id: "breast", version: "1", sha256: ""),
+                            width: 125, height: 147, diameterMM: 14, model: ModelIdentity(id: "breast", version: "1", sha256: "")),
                             outcome: .accepted, reader: "ann"),
-            ReviewedFinding(key: "m:2", origin: .ai, label: "artefact", sopUID: image.sopInstanceUID, centerX: 10, centerY: 10,
+            ReviewedFinding(ReviewFinding(key: "m:2", origin: .ai, label: "artefact", sopUID: image.sopInstanceUID, centerX: 10, centerY: 10),
                             outcome: .rejected, reason: "skin fold", reader: "ann"),
-            ReviewedFinding(key: "r:1", origin: .reader, label: "calcifications", sopUID: image.sopInstanceUID,
-                            centerX: 325, centerY: 375, outcome: .addedByReader, reader: "ann"),
+            ReviewedFinding(ReviewFinding(key: "r:1", origin: .reader, label: "calcifications", sopUID: image.sopInstanceUID,
+                            centerX: 325, centerY: 375), outcome: .addedByReader, reader: "ann"),
         ]
         let doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: "ann", findings: findings,
                                                                                images: [image.sopInstanceUID: image]), source: lcc.dataSet)
@@ -47,11 +48,11 @@ final class SRFindingsSourceTests: XCTestCase {
         XCTAssertEqual(mass.risk, .critical)
         XCTAssertEqual(mass.sopUID, image.sopInstanceUID)
         XCTAssertEqual(mass.seriesUID, image.seriesInstanceUID)
-        XCTAssertEqual(mass.centerX, 262, accuracy: 1e-3)
-        XCTAssertEqual(mass.centerY, 360, accuracy: 1e-3)
+        XCTAssertEqual(try XCTUnwrap(mass.centerX), 262, accuracy: 1e-3)
+        XCTAssertEqual(try XCTUnwrap(mass.centerY), 360, accuracy: 1e-3)
         XCTAssertEqual(mass.width, 125, accuracy: 1e-3)
         XCTAssertEqual(mass.probability ?? 0, 0.9, accuracy: 1e-9)
-        XCTAssertEqual(result.findings[1].centerX, 325, accuracy: 1e-3)
+        XCTAssertEqual(try XCTUnwrap(result.findings[1].centerX), 325, accuracy: 1e-3)
         XCTAssertTrue(result.notForClinicalUse)
     }
 }

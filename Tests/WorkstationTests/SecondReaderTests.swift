@@ -1,3 +1,4 @@
+import Analysis
 import XCTest
 import Imaging
 import Review
@@ -17,9 +18,9 @@ final class SecondReaderTests: XCTestCase {
     /// AI: a high-risk finding on LCC at (10, 10) and a low one on RCC at (20, 20). Pixel spacing 0.5 mm.
     static func ai() -> AIResult {
         AIResult(findings: [
-            Finding(key: "mammo-demo:1", origin: .ai, label: "spiculated mass", probability: 0.93, risk: .high, seriesUID: "5.5.1",
+            ReviewFinding(key: "mammo-demo:1", origin: .ai, label: "spiculated mass", probability: 0.93, risk: .high, seriesUID: "5.5.1",
                     sopUID: "5.5.1.1", centerX: 10, centerY: 10, diameterMM: 6, model: model),
-            Finding(key: "mammo-demo:2", origin: .ai, label: "asymmetry", probability: 0.31, risk: .low, seriesUID: "5.5.1",
+            ReviewFinding(key: "mammo-demo:2", origin: .ai, label: "asymmetry", probability: 0.31, risk: .low, seriesUID: "5.5.1",
                     sopUID: "5.5.1.0", centerX: 20, centerY: 20, diameterMM: 4, model: model),
         ], model: model, notForClinicalUse: true)
     }
@@ -265,7 +266,7 @@ final class SecondReaderTests: XCTestCase {
             s.workflow = .secondReader
             _ = update(&s, .studiesLoaded(StudyIndex.group(headers)))
             _ = update(&s, .aiResult(studyUID: "5.5", AIResult(findings: [
-                Finding(key: "mammo-demo:1", origin: .ai, label: "spiculated mass", probability: 0.93, risk: .high, seriesUID: "5.5.1",
+                ReviewFinding(key: "mammo-demo:1", origin: .ai, label: "spiculated mass", probability: 0.93, risk: .high, seriesUID: "5.5.1",
                         sopUID: "5.5.1.1", centerX: 100, centerY: 100, diameterMM: 6, model: Self.model),
             ], model: Self.model, notForClinicalUse: true)))
             Fixtures.keys(&s, [.enter])

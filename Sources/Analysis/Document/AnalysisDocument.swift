@@ -47,7 +47,7 @@ public struct AnalysisDocument: Sendable, Equatable {
                       warning: try? c.decodeIfPresent(String.self, forKey: .warning))
         }
 
-        public var reference: Finding.ModelReference { .init(id: id, version: version, sha256: sha256) }
+        public var reference: ModelIdentity { .init(id: id, version: version, sha256: sha256) }
     }
 
     /// The study the findings belong to; a reader ignores a document for another study.

@@ -6,7 +6,7 @@ public struct ImageScore: Codable, Sendable, Equatable {
     /// The card's image-level score (mammography: probability that the view shows a malignant
     /// lesion; radiograph: abnormality probability).
     public var probability: Double
-    public var model: Finding.ModelReference
+    public var model: ModelIdentity
 
     enum CodingKeys: String, CodingKey {
         case laterality, view, probability, model
@@ -28,7 +28,7 @@ public struct BreastAssessment: Codable, Sendable, Equatable {
     public var sopInstanceUIDs: [String]
     public var findings: Int
     public var ood: Bool
-    public var model: Finding.ModelReference
+    public var model: ModelIdentity
 
     enum CodingKeys: String, CodingKey {
         case laterality, probability, birads, risk, findings, ood, model

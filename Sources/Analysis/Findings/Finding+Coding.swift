@@ -51,12 +51,12 @@ extension Finding {
         view = try? c.decodeIfPresent(String.self, forKey: .view)
         solidFraction = Self.finite(c, .solidFraction)
         ood = (try? c.decodeIfPresent(Bool.self, forKey: .ood)) ?? false
-        if let own = try? c.decodeIfPresent(ModelReference.self, forKey: .model) {
+        if let own = try? c.decodeIfPresent(ModelIdentity.self, forKey: .model) {
             model = own
-        } else if let inherited = decoder.userInfo[Self.documentModelKey] as? ModelReference {
+        } else if let inherited = decoder.userInfo[Self.documentModelKey] as? ModelIdentity {
             model = inherited
         } else {
-            model = ModelReference(id: "unknown-model", version: "", sha256: "")
+            model = ModelIdentity(id: "unknown-model", version: "", sha256: "")
         }
     }
 

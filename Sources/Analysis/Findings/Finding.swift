@@ -3,21 +3,6 @@
 /// and truth compare directly. Documented in docs/ANALYSIS_JSON.md; `Finding+Coding.swift` holds
 /// the JSON rules (what a document from another writer may leave out).
 public struct Finding: Codable, Sendable, Equatable {
-    public struct ModelReference: Codable, Sendable, Equatable {
-        public var id: String
-        public var version: String
-        public var sha256: String
-        public init(id: String, version: String, sha256: String) { self.id = id; self.version = version; self.sha256 = sha256 }
-
-        /// `id` is required; a document from another writer may leave out the version and digest.
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(id: try c.decode(String.self, forKey: .id),
-                      version: (try? c.decodeIfPresent(String.self, forKey: .version)) ?? "",
-                      sha256: (try? c.decodeIfPresent(String.self, forKey: .sha256)) ?? "")
-        }
-    }
-
     /// A key stable across runs of the same model on the same images, unique within a document:
     /// the review store keeps decisions under it. `StudyAnalysis` sets "SOP UID:n"; another
     /// writer may choose its own.
@@ -62,7 +47,7 @@ public struct Finding: Codable, Sendable, Equatable {
     public var solidFraction: Double?
     /// The input was outside the model's validated range; the finding is shown with a warning.
     public var ood: Bool
-    public var model: ModelReference
+    public var model: ModelIdentity
     /// 2-D findings: the heatmap peak that proposed it, as [column, row] on the model grid; used by
     /// the card's post-processing rules within a run and not encoded (cached runs hold the result).
     public var peakGrid: [Double]? = nil
@@ -89,7 +74,7 @@ public struct Finding: Codable, Sendable, Equatable {
 
     public init(label: String, probability: Double, risk: RiskLevel, category: String? = nil,
                 centerMM: [Double], diameterMM: Double?, sopInstanceUID: String, centerPX: [Double],
-                bboxPX: [Int], ood: Bool, model: ModelReference) {
+                bboxPX: [Int], ood: Bool, model: ModelIdentity) {
         self.label = label; self.probability = probability; self.risk = risk; self.category = category
         self.centerMM = centerMM; self.diameterMM = diameterMM; self.sopInstanceUID = sopInstanceUID
         self.centerPX = centerPX; self.bboxPX = bboxPX; self.ood = ood; self.model = model

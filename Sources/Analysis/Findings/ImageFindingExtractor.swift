@@ -13,11 +13,11 @@ public struct ImageFindingExtractor: Sendable {
     public var rule: CardDetails.CandidateRule
     public var label: String
     public var riskLevels: [(name: String, threshold: Float)]
-    public var model: Finding.ModelReference
+    public var model: ModelIdentity
     public var ood: Bool
 
     public init(kind: Kind, threshold: Float, rule: CardDetails.CandidateRule, label: String,
-                riskLevels: [(name: String, threshold: Float)] = [], model: Finding.ModelReference, ood: Bool) {
+                riskLevels: [(name: String, threshold: Float)] = [], model: ModelIdentity, ood: Bool) {
         self.kind = kind; self.threshold = threshold; self.rule = rule; self.label = label
         self.riskLevels = riskLevels; self.model = model; self.ood = ood
     }

@@ -18,7 +18,7 @@ public struct VolumeFindingExtractor: Sendable {
     public var threshold: Float
     /// Components smaller than this (mL) are discarded as noise.
     public var minimumVolumeML: Double
-    public var model: Finding.ModelReference
+    public var model: ModelIdentity
     public var ood: Bool
     /// For the Brock model; nil means the patient data do not allow it.
     public var patient: BrockModel.Patient?
@@ -26,7 +26,7 @@ public struct VolumeFindingExtractor: Sendable {
     /// Level of the component a finding is measured on (the cards: p ≥ 0.5), at most `threshold`.
     public var measurementThreshold: Float = 0.5
 
-    public init(kind: Kind, threshold: Float, minimumVolumeML: Double? = nil, model: Finding.ModelReference,
+    public init(kind: Kind, threshold: Float, minimumVolumeML: Double? = nil, model: ModelIdentity,
                 ood: Bool = false, patient: BrockModel.Patient? = nil) {
         self.kind = kind; self.threshold = threshold
         // A nodule under 3 mm (0.014 mL) is below every Lung-RADS size; a bleed under 0.05 mL is a few voxels.

@@ -54,7 +54,7 @@ public struct ModelCatalog: Sendable {
 
         /// Slice-wise CT model (HU window) rather than a 2-D projection-image model.
         public var isVolumetric: Bool { card.preprocessing.windowHu != nil }
-        public var reference: Finding.ModelReference { .init(id: card.id, version: card.version, sha256: card.sha256) }
+        public var reference: ModelIdentity { .init(id: card.id, version: card.version, sha256: card.sha256) }
     }
 
     public enum Problem: Error, CustomStringConvertible {

@@ -47,7 +47,7 @@ public enum StudyAnalysis {
     /// One (series, model) run.
     public struct Run: Codable, Sendable, Equatable {
         public var seriesInstanceUID: String
-        public var model: Finding.ModelReference?
+        public var model: ModelIdentity?
         public var status: Status
         public var message: String?
         /// Why the input is out of distribution (header checks and the content detector); empty when it is not.
@@ -63,7 +63,7 @@ public enum StudyAnalysis {
         /// The probabilities are calibrated (the card has a `calibration`).
         public var calibrated: Bool? = nil
 
-        public init(seriesInstanceUID: String, model: Finding.ModelReference?, status: Status, message: String?, ood: [String],
+        public init(seriesInstanceUID: String, model: ModelIdentity?, status: Status, message: String?, ood: [String],
                     warnings: [String], findings: Int, seconds: Double, cached: Bool, contentCheck: ContentCheck? = nil,
                     withheld: Int? = nil, calibrated: Bool? = nil) {
             self.seriesInstanceUID = seriesInstanceUID; self.model = model; self.status = status; self.message = message

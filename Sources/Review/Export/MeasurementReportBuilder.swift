@@ -1,3 +1,4 @@
+import Analysis
 import DICOM
 import Foundation
 
@@ -116,12 +117,12 @@ public struct MeasurementReportBuilder: Sendable {
         if let v = f.volumeML, v.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.volume, .num(v, unit: SRCodes.milliliter))) }
         if let p = f.probability, p.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.probability, .num(p, unit: SRCodes.noUnits))) }
         if !f.label.isEmpty { items.append(SRContentItem("CONTAINS", SRCodes.findingLabel, .text(f.label))) }
-        if let r = f.risk, !r.isEmpty { items.append(SRContentItem("CONTAINS", SRCodes.riskLevel, .text(r))) }
+        if let r = f.risk { items.append(SRContentItem("CONTAINS", SRCodes.riskLevel, .text(r.rawValue))) }
         var why: [SRContentItem] = []
         if let r = f.reason, !r.isEmpty { why.append(SRContentItem("HAS PROPERTIES", SRCodes.comment, .text(r))) }
         if let at = Self.dicomDateTime(f.decidedAt) { why.append(SRContentItem("HAS PROPERTIES", SRCodes.decisionTime, .datetime(at))) }
         if let l = f.proposedLabel { why.append(SRContentItem("HAS PROPERTIES", SRCodes.proposedLabel, .text(l))) }
-        if let r = f.proposedRisk { why.append(SRContentItem("HAS PROPERTIES", SRCodes.proposedRisk, .text(r))) }
+        if let r = f.proposedRisk { why.append(SRContentItem("HAS PROPERTIES", SRCodes.proposedRisk, .text(r.rawValue))) }
         if let d = f.proposedDiameterMM, d.isFinite {
             why.append(SRContentItem("HAS PROPERTIES", SRCodes.proposedDiameter, .num(d, unit: SRCodes.millimeter)))
         }

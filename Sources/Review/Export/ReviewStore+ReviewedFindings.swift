@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// The queries exports need: each finding with its geometry and the decision in force. They read the
@@ -34,17 +35,18 @@ extension ReviewStore {
             let decision = r[17].string ?? ""
             let outcome: ReviewedFinding.Outcome = decision == "reject" ? .rejected : decision == "correct" ? .corrected : .accepted
             let model = r[14].string.map { ModelIdentity(id: $0, version: r[15].string ?? "", sha256: r[16].string ?? "") }
-            var f = ReviewedFinding(key: key, origin: .ai, label: r[6].string ?? "", probability: r[7].double, risk: r[8].string,
-                                    seriesUID: r[2].string ?? "", sopUID: r[3].string ?? "", centerX: r[9].double, centerY: r[10].double,
-                                    width: r[11].double ?? 0, height: r[12].double ?? 0, diameterMM: r[13].double, model: model,
-                                    outcome: outcome, reason: r[18].string, reader: reader, decidedAt: r[1].string ?? "")
+            let finding = ReviewFinding(key: key, origin: .ai, label: r[6].string ?? "", probability: r[7].double,
+                                        risk: r[8].string.flatMap(RiskLevel.init(rawValue:)), seriesUID: r[2].string ?? "",
+                                        sopUID: r[3].string ?? "", centerX: r[9].double, centerY: r[10].double,
+                                        width: r[11].double ?? 0, height: r[12].double ?? 0, diameterMM: r[13].double, model: model)
+            var f = ReviewedFinding(finding, outcome: outcome, reason: r[18].string, reader: reader, decidedAt: r[1].string ?? "")
             if outcome == .corrected { Self.apply(correction: r, to: &f) }
             out.append((d.id, f))
         }
         for m in try readerFindings(studyUID: studyUID, reader: reader) {
-            var f = ReviewedFinding(key: m.key, origin: .reader, label: m.label, seriesUID: m.seriesUID, sopUID: m.sopUID,
-                                    centerX: m.x, centerY: m.y, width: m.width, height: m.height,
-                                    outcome: .addedByReader, reader: reader, decidedAt: m.at)
+            let mark = ReviewFinding(key: m.key, origin: .reader, label: m.label, seriesUID: m.seriesUID, sopUID: m.sopUID,
+                                     centerX: m.x, centerY: m.y, width: m.width, height: m.height)
+            var f = ReviewedFinding(mark, outcome: .addedByReader, reader: reader, decidedAt: m.at)
             // A reader may correct their own mark; the mark stays "added by reader" with the corrected values.
             if let r = decidedReaderMarks[m.key], r[17].string == "correct" {
                 Self.apply(correction: r, to: &f)
@@ -58,7 +60,7 @@ extension ReviewStore {
 
     private static func apply(correction r: [ReviewValue], to f: inout ReviewedFinding) {
         if let l = r[19].string, l != f.label { f.proposedLabel = f.label; f.label = l }
-        if let k = r[20].string, k != f.risk { f.proposedRisk = f.risk; f.risk = k }
+        if let k = r[20].string.flatMap(RiskLevel.init(rawValue:)), k != f.risk { f.proposedRisk = f.risk; f.risk = k }
         if let d = r[21].double, d != f.diameterMM { f.proposedDiameterMM = f.diameterMM; f.diameterMM = d }
     }
 }

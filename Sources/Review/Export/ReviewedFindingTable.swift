@@ -10,9 +10,9 @@ public enum ReviewedFindingTable {
 
     /// Field values in `columns` order; nil for missing values.
     static func fields(_ f: ReviewedFinding, studyUID: String) -> [Any?] {
-        [studyUID, f.seriesUID, f.sopUID, f.key, f.origin.rawValue, f.label, f.probability, f.risk, f.centerX, f.centerY,
+        [studyUID, f.seriesUID, f.sopUID, f.key, f.origin.rawValue, f.label, f.probability, f.risk?.rawValue, f.centerX, f.centerY,
          f.width, f.height, f.diameterMM, f.volumeML, f.model?.id, f.model?.version, f.model?.sha256, f.outcome.rawValue,
-         f.reason, f.proposedLabel, f.proposedRisk, f.proposedDiameterMM, f.reader, f.decidedAt]
+         f.reason, f.proposedLabel, f.proposedRisk?.rawValue, f.proposedDiameterMM, f.reader, f.decidedAt]
     }
 
     /// RFC 4180 CSV. Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR)

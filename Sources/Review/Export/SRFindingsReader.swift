@@ -1,3 +1,4 @@
+import Analysis
 import DICOM
 import Foundation
 
@@ -57,8 +58,8 @@ public enum SRFindingsReader {
         let key = g.child(SRCodes.trackingIdentifier)?.text ?? g.child(SRCodes.trackingUID)?.text ?? "sr-\(index + 1)"
         let findingCode = g.child(SRCodes.finding)?.code
         let label = g.child(SRCodes.findingLabel)?.text ?? findingCode?.meaning ?? key
-        var f = ReviewedFinding(key: key, origin: .ai, label: label, outcome: .accepted, reader: reader)
-        f.risk = g.child(SRCodes.riskLevel)?.text
+        var f = ReviewedFinding(ReviewFinding(key: key, origin: .ai, label: label), outcome: .accepted, reader: reader)
+        f.risk = g.child(SRCodes.riskLevel)?.text.flatMap(Self.riskLevel)
 
         let nums = g.children.filter { $0.valueType == "NUM" }
         for n in nums {
@@ -112,11 +113,17 @@ public enum SRFindingsReader {
             f.reason = d.child(SRCodes.comment)?.text
             f.decidedAt = d.child(SRCodes.decisionTime)?.text.flatMap(DICOMDate.iso(fromDICOM:)) ?? ""
             f.proposedLabel = d.child(SRCodes.proposedLabel)?.text
-            f.proposedRisk = d.child(SRCodes.proposedRisk)?.text
+            f.proposedRisk = d.child(SRCodes.proposedRisk)?.text.flatMap(Self.riskLevel)
             f.proposedDiameterMM = d.child(SRCodes.proposedDiameter)?.number
         }
         if f.outcome == .addedByReader { f.origin = .reader; f.model = nil }
         return f
+    }
+
+    /// A risk level as another writer may spell it ("High", " critical "); nil for one outside
+    /// the four levels, which is left out rather than guessed.
+    static func riskLevel(_ text: String) -> RiskLevel? {
+        RiskLevel(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
     static func pairs(_ v: [Double]) -> [(Double, Double)] {

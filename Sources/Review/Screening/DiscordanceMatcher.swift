@@ -28,17 +28,20 @@ public enum DiscordanceMatcher {
     }
 
     /// The discordant findings (`aiOnly`) and marks (`readerOnly`) of one read.
-    public static func match(ai: [MatchCandidate], marks: [MatchCandidate], headers: [String: InstanceHeader],
+    /// Findings and marks without a place on an image (an SR finding without coordinates) take no
+    /// part: nothing can be matched against them.
+    public static func match(ai: [ReviewFinding], marks: [ReviewFinding], headers: [String: InstanceHeader],
                              reader: String, studyUID: String) -> DiscordanceOutcome {
+        let ai = ai.filter(\.isPlaced), marks = marks.filter(\.isPlaced)
         var withoutSpacing = Set<String>()
-        func agree(_ a: MatchCandidate, _ m: MatchCandidate) -> Bool {
+        func agree(_ a: ReviewFinding, _ m: ReviewFinding) -> Bool {
             guard let r = agreement(a, m, geometry: headers[a.sopUID]?.pixelGeometry ?? .unknown) else { return false }
             if !r.measuredInMM { withoutSpacing.insert(a.sopUID) }
             return r.sameLesion
         }
-        func record(_ f: MatchCandidate, _ kind: DiscordanceRecord.Kind) -> DiscordanceRecord {
+        func record(_ f: ReviewFinding, _ kind: DiscordanceRecord.Kind) -> DiscordanceRecord {
             DiscordanceRecord(reader: reader, studyUID: studyUID, findingKey: f.key, kind: kind, label: f.label, seriesUID: f.seriesUID,
-                              sopUID: f.sopUID, x: f.x, y: f.y, width: f.width, height: f.height,
+                              sopUID: f.sopUID, x: f.centerX ?? 0, y: f.centerY ?? 0, width: f.width, height: f.height,
                               laterality: headers[f.sopUID]?.laterality.uppercased() ?? "", probability: f.probability)
         }
         let aiOnly = ai.filter { a in !marks.contains { agree(a, $0) } }.map { record($0, .aiOnly) }
@@ -48,16 +51,34 @@ public enum DiscordanceMatcher {
 
     /// Whether AI finding `a` and reader mark `m` are the same lesion on an image of `geometry`;
     /// nil when they are on different images (never the same lesion).
-    public static func agreement(_ a: MatchCandidate, _ m: MatchCandidate, geometry: PixelGeometry) -> Agreement? {
-        guard !a.sopUID.isEmpty, a.sopUID == m.sopUID else { return nil }
-        guard geometry.isKnown, let d = geometry.distanceMM(from: (a.x, a.y), to: (m.x, m.y)) else {
+    public static func agreement(_ a: ReviewFinding, _ m: ReviewFinding, geometry: PixelGeometry) -> Agreement? {
+        guard !a.sopUID.isEmpty, a.sopUID == m.sopUID, let ax = a.centerX, let ay = a.centerY,
+              let mx = m.centerX, let my = m.centerY else { return nil }
+        guard geometry.isKnown, let d = geometry.distanceMM(from: (ax, ay), to: (mx, my)) else {
             let r = max(a.radiusPixels, m.radiusPixels)
-            let d = hypot(a.x - m.x, a.y - m.y)
+            let d = hypot(ax - mx, ay - my)
             return Agreement(sameLesion: r > 0 && d <= r, measuredInMM: false)
         }
-        func radiusMM(_ f: MatchCandidate) -> Double {
+        func radiusMM(_ f: ReviewFinding) -> Double {
             f.validDiameterMM.map { $0 / 2 } ?? geometry.radiusMM(width: abs(f.width), height: abs(f.height)) ?? 0
         }
         return Agreement(sameLesion: d <= max(radiusMM(a), radiusMM(m), minimumMatchMM), measuredInMM: true)
+    }
+}
+
+extension ReviewFinding {
+    /// Whether the finding has a centre on an image.
+    var isPlaced: Bool { centerX != nil && centerY != nil && !sopUID.isEmpty }
+
+    /// Half the larger side of the box, in pixels (0 for a point).
+    var radiusPixels: Double {
+        let r = max(abs(width), abs(height)) / 2
+        return r.isFinite ? r : 0
+    }
+
+    /// The diameter the model gave, when it is a usable number.
+    var validDiameterMM: Double? {
+        guard let d = diameterMM, d.isFinite, d > 0 else { return nil }
+        return d
     }
 }

@@ -15,11 +15,11 @@ extension AIResult {
     public init(document: AnalysisDocument, study: StudyIndex.Study) {
         let seriesOf = Dictionary(study.series.flatMap { s in s.instances.map { ($0.sopInstanceUID, s.seriesInstanceUID) } },
                                   uniquingKeysWith: { a, _ in a })
-        var findings: [Finding] = []
+        var findings: [ReviewFinding] = []
         for (i, f) in document.findings.enumerated() {
             let identity = ModelIdentity(id: f.model.id, version: f.model.version, sha256: f.model.sha256)
             let box = f.bboxPX.count == 4 ? f.bboxPX : [0, 0, 0, 0]
-            var w = Finding(key: "\(identity.id):\(f.id ?? String(i + 1))", origin: .ai, label: f.label,
+            var w = ReviewFinding(key: "\(identity.id):\(f.id ?? String(i + 1))", origin: .ai, label: f.label,
                             probability: f.probability, risk: f.risk,
                             seriesUID: f.seriesInstanceUID ?? seriesOf[f.sopInstanceUID] ?? "", sopUID: f.sopInstanceUID,
                             centerX: f.centerPX.first ?? 0, centerY: f.centerPX.count > 1 ? f.centerPX[1] : 0,

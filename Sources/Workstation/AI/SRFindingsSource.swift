@@ -54,12 +54,12 @@ public struct SRFindingsSource: FindingsSource {
         guard let newest else { return nil }
         let series = Dictionary(instances.map { ($0.sopInstanceUID, $0.seriesInstanceUID) }, uniquingKeysWith: { a, _ in a })
         let shown = newest.findings.filter { $0.outcome != .rejected }
-        let findings = shown.map { f in
-            Finding(key: "sr:" + f.key, origin: .ai, label: f.label, probability: f.probability,
-                    risk: f.risk.flatMap { RiskLevel(rawValue: $0.lowercased()) },
-                    seriesUID: f.seriesUID.isEmpty ? series[f.sopUID] ?? "" : f.seriesUID, sopUID: f.sopUID,
-                    centerX: f.centerX ?? 0, centerY: f.centerY ?? 0, width: f.width, height: f.height,
-                    diameterMM: f.diameterMM, volumeML: f.volumeML, model: f.model)
+        let findings = shown.map { reviewed in
+            var f = reviewed.finding
+            f.key = "sr:" + f.key
+            f.origin = .ai
+            if f.seriesUID.isEmpty { f.seriesUID = series[f.sopUID] ?? "" }
+            return f
         }
         let model = shown.compactMap(\.model).first
         return AIResult(findings: findings, model: model, notForClinicalUse: true,

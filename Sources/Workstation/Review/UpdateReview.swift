@@ -87,21 +87,23 @@ func jumpToSelectedFinding(_ state: inout AppState) -> [Effect] {
         if let s = loc.slice { setSlice(&state, s) }
         effects += seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     }
-    let c = ImagePoint(x: f.centerX, y: f.centerY)
-    state.viewer!.cursor = c
-    if state.viewer!.zoom > 1 { state.viewer!.pan = c }
+    if let x = f.centerX, let y = f.centerY {
+        let c = ImagePoint(x: x, y: y)
+        state.viewer!.cursor = c
+        if state.viewer!.zoom > 1 { state.viewer!.pan = c }
+    }
     state.message = "Finding \(state.viewer!.findingSelection + 1)/\(state.findings.count): \(TextSanitizer.sanitize(f.label))"
     return effects + [.saveSession(sessionState(state))]
 }
 
-func decide(_ state: inout AppState, _ f: Finding, _ kind: DecisionKind, reason: String?, correction: Correction) -> [Effect] {
+func decide(_ state: inout AppState, _ f: ReviewFinding, _ kind: DecisionKind, reason: String?, correction: Correction) -> [Effect] {
     guard let v = state.viewer else { return [] }
     let slice = state.location(of: f)?.slice
     state.viewer!.decisions[f.key] = FindingDecision(kind: kind, reason: reason, correction: correction, recordID: 0)
     state.viewer!.undoStack.append(.decision(findingKey: f.key, recordID: 0))
     state.message = "\(kind.rawValue.capitalized)ed: \(TextSanitizer.sanitize(f.label))" + (reason.map { " (\(TextSanitizer.sanitize($0)))" } ?? "")
     if kind == .correct { state.message = "Corrected: \(TextSanitizer.sanitize(correction.label ?? f.label))" }
-    return [.recordDecision(studyUID: v.studyUID, finding: f.snapshot(slice: slice), decision: kind, reason: reason, correction: correction)]
+    return [.recordDecision(studyUID: v.studyUID, finding: f.on(slice: slice), decision: kind, reason: reason, correction: correction)]
 }
 
 /// Keys while a modal is up: help and tags close on any key (tags scroll); prompts edit text.
@@ -165,7 +167,7 @@ func updateModal(_ state: inout AppState, _ key: Key) -> [Effect] {
 /// A prompt was answered (a numbered `choice`, or the typed text).
 func submit(_ state: inout AppState, _ p: Prompt, choice: Int?) -> [Effect] {
     let typed = p.text.trimmingCharacters(in: .whitespaces)
-    func finding(_ key: String) -> Finding? { state.findings.first { $0.key == key } }
+    func finding(_ key: String) -> ReviewFinding? { state.findings.first { $0.key == key } }
     switch p.purpose {
     case .search:
         state.search = typed

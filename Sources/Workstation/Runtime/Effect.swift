@@ -6,7 +6,7 @@ import Review
 public enum Effect: Sendable, Equatable {
     case loadSeries(seriesUID: String)
     case loadReview(studyUID: String)
-    case recordDecision(studyUID: String, finding: FindingSnapshot, decision: DecisionKind, reason: String?, correction: Correction)
+    case recordDecision(studyUID: String, finding: ReviewFinding, decision: DecisionKind, reason: String?, correction: Correction)
     case undoDecision(studyUID: String, recordID: Int64)
     case addReaderFinding(ReaderFindingRecord)
     case removeReaderFinding(studyUID: String, key: String)

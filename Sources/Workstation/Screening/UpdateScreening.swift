@@ -79,7 +79,7 @@ func revealAI(_ state: inout AppState) -> [Effect] {
     }
     let ai = (e.aiResult?.trustedFindings ?? []).filter { $0.origin == .ai }   // never what an abstaining AI withheld
     let marks = state.findings.filter { $0.origin == .reader }
-    let outcome = Discordance.outcome(ai: ai, marks: marks, headers: state.headersBySOP(), reader: state.reader, studyUID: v.studyUID)
+    let outcome = DiscordanceMatcher.match(ai: ai, marks: marks, headers: state.headersBySOP(), reader: state.reader, studyUID: v.studyUID)
     let items = outcome.records
     state.revealed.insert(v.studyUID)
     state.viewer!.screening!.revealed = true

@@ -109,6 +109,8 @@ enum ImageComposer {
         let selectedKey = state.selectedFinding?.key
         if !f.sopUID.isEmpty {
             for finding in state.findings where finding.sopUID == f.sopUID {
+                // A finding without a place on the image (an SR without coordinates) is listed, not drawn.
+                guard let centerX = finding.centerX, let centerY = finding.centerY else { continue }
                 if finding.origin == .ai && !(v.aiOverlay && v.outlines) { continue }
                 let decision = v.decisions[finding.key]
                 if decision?.kind == .reject { continue }
@@ -116,10 +118,10 @@ enum ImageComposer {
                 let labelAll = state.teaching?.presenter == true
                 let label = finding.key == selectedKey || labelAll ? TextSanitizer.sanitize(finding.label) : nil
                 if finding.width > 0, finding.height > 0 {
-                    let p = pt(finding.centerX - (mirror ? -finding.width : finding.width) / 2, finding.centerY - finding.height / 2)
+                    let p = pt(centerX - (mirror ? -finding.width : finding.width) / 2, centerY - finding.height / 2)
                     out.append(.box(x: p.x, y: p.y, width: finding.width, height: finding.height, color: color, label: label))
                 } else {
-                    out.append(.marker(pt(finding.centerX, finding.centerY), color: color, label: label))
+                    out.append(.marker(pt(centerX, centerY), color: color, label: label))
                 }
             }
         }

@@ -42,23 +42,23 @@ extension AppState {
     /// AI findings first (as the source ordered them), then the reader's own. A blinded read
     /// (second reader before the reveal, quiz before the answer) has no AI findings at all; an
     /// arbitrator also sees the first reader's marks the AI did not flag.
-    public var findings: [Finding] {
+    public var findings: [ReviewFinding] {
         guard let v = viewer, let e = currentEntry else { return [] }
         var out = isBlinded(e.uid) ? [] : (v.showWithheld ? e.aiResult?.findings : e.aiResult?.trustedFindings) ?? []
         for r in v.readerFindings where !r.removed {
-            out.append(Finding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
+            out.append(ReviewFinding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
                                centerX: r.x, centerY: r.y, width: r.width, height: r.height))
         }
         if workflow == .arbitration, let s = v.screening {
             for d in s.discordances where d.kind == .readerOnly && !out.contains(where: { $0.key == d.findingKey }) {
-                out.append(Finding(key: d.findingKey, origin: .reader, label: "\(d.reader): \(d.label)", seriesUID: d.seriesUID, sopUID: d.sopUID,
+                out.append(ReviewFinding(key: d.findingKey, origin: .reader, label: "\(d.reader): \(d.label)", seriesUID: d.seriesUID, sopUID: d.sopUID,
                                    centerX: d.x, centerY: d.y, width: d.width, height: d.height))
             }
         }
         return out
     }
 
-    public var selectedFinding: Finding? {
+    public var selectedFinding: ReviewFinding? {
         let f = findings
         guard let v = viewer, !f.isEmpty else { return nil }
         return f[min(max(0, v.findingSelection), f.count - 1)]
@@ -72,7 +72,7 @@ extension AppState {
     }
 
     /// Where a finding lives: series index and frame index, when its image is loaded or known.
-    func location(of f: Finding) -> (series: Int, slice: Int?)? {
+    func location(of f: ReviewFinding) -> (series: Int, slice: Int?)? {
         guard let e = currentEntry else { return nil }
         for (si, s) in e.study.series.enumerated() {
             let inSeries = s.seriesInstanceUID == f.seriesUID || s.instances.contains { $0.sopInstanceUID == f.sopUID }

@@ -38,7 +38,7 @@ public enum AIStatus: Sendable, Equatable {
 
 /// What a findings source returns for one study.
 public struct AIResult: Sendable, Equatable {
-    public var findings: [Finding]
+    public var findings: [ReviewFinding]
     public var model: ModelIdentity?
     /// The model card says it is not for clinical use; the viewer shows a banner.
     public var notForClinicalUse: Bool
@@ -54,7 +54,7 @@ public struct AIResult: Sendable, Equatable {
     /// Heatmaps of abstained runs, drawn only once revealed.
     public var withheldHeatmaps: [String: ModelGridHeatmap]
 
-    public init(findings: [Finding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
+    public init(findings: [ReviewFinding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
                 heatmaps: [String: ModelGridHeatmap] = [:], summary: [String] = [], abstention: [String] = [],
                 withheldHeatmaps: [String: ModelGridHeatmap] = [:]) {
         self.findings = findings; self.model = model; self.notForClinicalUse = notForClinicalUse; self.cardWarning = cardWarning
@@ -64,7 +64,7 @@ public struct AIResult: Sendable, Equatable {
     /// The AI abstained on at least part of the study.
     public var abstained: Bool { !abstention.isEmpty }
     /// Findings the reader sees without asking: everything but what an abstained run proposed.
-    public var trustedFindings: [Finding] { findings.filter { !$0.outOfDistribution } }
+    public var trustedFindings: [ReviewFinding] { findings.filter { !$0.outOfDistribution } }
 }
 
 /// Where AI findings come from. Analysis (issue 6) will plug in a source that runs models; until

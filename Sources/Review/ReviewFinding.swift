@@ -1,0 +1,51 @@
+import Analysis
+
+/// A finding under review, the one shape the panel shows, the store records a decision about and
+/// every export starts from: proposed by a model (`origin == .ai`, made from an Analysis `Finding`
+/// by the workstation) or marked by the reader, placed on one image in its pixels.
+public struct ReviewFinding: Sendable, Equatable {
+    /// Stable key within the study (AI: the model's finding id; reader: made when marked).
+    public var key: String
+    public var origin: FindingOrigin
+    public var label: String
+    public var probability: Double?
+    public var risk: RiskLevel?
+    public var seriesUID: String
+    public var sopUID: String
+    /// Centre in image pixels (column, row) on the instance `sopUID`; nil when the source gave no
+    /// place (an SR finding without coordinates).
+    public var centerX: Double?
+    public var centerY: Double?
+    /// Slice index within the series where it was decided, when the store recorded one.
+    public var slice: Int?
+    /// Box size in pixels (0 × 0 for a point).
+    public var width: Double
+    public var height: Double
+    public var diameterMM: Double?
+    public var volumeML: Double?
+    /// Lung-RADS or BI-RADS category, when the model assigns one.
+    public var category: String?
+    /// The model flagged this input as out of distribution.
+    public var outOfDistribution: Bool
+    public var model: ModelIdentity?
+
+    public init(key: String, origin: FindingOrigin, label: String, probability: Double? = nil, risk: RiskLevel? = nil,
+                seriesUID: String = "", sopUID: String = "", centerX: Double? = nil, centerY: Double? = nil, slice: Int? = nil,
+                width: Double = 0, height: Double = 0, diameterMM: Double? = nil, volumeML: Double? = nil,
+                category: String? = nil, outOfDistribution: Bool = false, model: ModelIdentity? = nil) {
+        self.key = key; self.origin = origin; self.label = label; self.probability = probability; self.risk = risk
+        self.seriesUID = seriesUID; self.sopUID = sopUID; self.centerX = centerX; self.centerY = centerY; self.slice = slice
+        self.width = width; self.height = height; self.diameterMM = diameterMM; self.volumeML = volumeML
+        self.category = category; self.outOfDistribution = outOfDistribution; self.model = model
+    }
+
+    /// A box (non-zero size) rather than a point.
+    public var isRegion: Bool { width > 0 && height > 0 }
+
+    /// The same finding, seen on slice `slice` (what the store records with a decision).
+    public func on(slice: Int?) -> ReviewFinding {
+        var f = self
+        f.slice = slice
+        return f
+    }
+}
