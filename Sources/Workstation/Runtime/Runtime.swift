@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Synchronization
 import Imaging
 import LightboxConfig
 import Review
@@ -258,9 +259,8 @@ public final class Runtime {
 }
 
 /// Messages from worker threads to the loop.
-final class Inbox: @unchecked Sendable {
-    private var messages: [Message] = []
-    private let lock = NSLock()
-    func post(_ m: Message) { lock.lock(); messages.append(m); lock.unlock() }
-    func drain() -> [Message] { lock.lock(); defer { lock.unlock() }; let m = messages; messages = []; return m }
+final class Inbox: Sendable {
+    private let messages = Mutex<[Message]>([])
+    func post(_ m: Message) { messages.withLock { $0.append(m) } }
+    func drain() -> [Message] { messages.withLock { m in defer { m = [] }; return m } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Imaging
 
 /// The last few slabs computed, so one frame of the loop (the view, the status line and the key
@@ -8,7 +9,7 @@ import Imaging
 /// A slab of a 512² series costs milliseconds (docs/WORKSTATION.md), so it is computed on the loop
 /// when first asked for rather than sent to a worker. Entries hold their stack weakly and compare
 /// it by identity, so a freed stack's address reused by another never returns a stale slab.
-final class SlabCache: @unchecked Sendable {
+final class SlabCache: Sendable {
     static let shared = SlabCache()
     /// Three MPR viewports and the active frame's repeats fit.
     static let capacity = 6
@@ -22,25 +23,26 @@ final class SlabCache: @unchecked Sendable {
         var plane: ReformattedPlane?
     }
 
-    private var entries: [Entry] = []
-    private let lock = NSLock()
+    private let entries = Mutex<[Entry]>([])
 
+    /// The cached slab, or `compute()`'s result, remembered. `compute` runs outside the lock, so
+    /// a slow projection never blocks another thread's lookup.
     func plane(_ stack: ImageStack, _ o: PlaneOrientation, _ index: Int, _ slab: SlabSettings,
                compute: () -> ReformattedPlane?) -> ReformattedPlane? {
-        lock.lock()
-        if let i = entries.firstIndex(where: { $0.stack === stack && $0.orientation == o && $0.index == index && $0.slab == slab }) {
+        let hit: ReformattedPlane?? = entries.withLock { entries in
+            guard let i = entries.firstIndex(where: { $0.stack === stack && $0.orientation == o && $0.index == index && $0.slab == slab })
+            else { return nil }
             let hit = entries.remove(at: i)
             entries.append(hit)
-            lock.unlock()
-            return hit.plane
+            return .some(hit.plane)
         }
-        lock.unlock()
+        if let hit { return hit }
         let plane = compute()
-        lock.lock()
-        entries.append(Entry(stack: stack, orientation: o, index: index, slab: slab, plane: plane))
-        entries.removeAll { $0.stack == nil }
-        if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
-        lock.unlock()
+        entries.withLock { entries in
+            entries.append(Entry(stack: stack, orientation: o, index: index, slab: slab, plane: plane))
+            entries.removeAll { $0.stack == nil }
+            if entries.count > Self.capacity { entries.removeFirst(entries.count - Self.capacity) }
+        }
         return plane
     }
 }

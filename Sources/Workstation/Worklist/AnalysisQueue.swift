@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Imaging
 import Review
 
@@ -52,22 +53,27 @@ public struct AnalysisPriority: Comparable, Sendable {
 /// both cores), always the pending study with the best `AnalysisPriority`; opening a study moves it
 /// to the front. Pending studies show their place in line in the worklist ("queued 3").
 ///
-/// Thread-safety: the public methods may be called from any thread; jobs run on one serial queue and
-/// report through `post`, which the runtime's inbox drains on the UI loop.
-final class AnalysisQueue: @unchecked Sendable {
-    struct Job {
+/// Thread-safety: the public methods may be called from any thread (the line is behind a `Mutex`);
+/// jobs run on one serial queue and report through `post`, which the runtime's inbox drains on the
+/// UI loop.
+final class AnalysisQueue: Sendable {
+    struct Job: Sendable {
         let study: StudyIndex.Study
         var priority: AnalysisPriority
         var uid: String { study.studyInstanceUID }
     }
 
+    /// What the lock guards: the line, whether a job runs, and whether the queue was stopped.
+    private struct Line {
+        var pending: [Job] = []
+        var busy = false
+        var stopped = false
+    }
+
     private let source: FindingsSource
     private let post: @Sendable (Message) -> Void
     private let worker = DispatchQueue(label: "lightbox.ai", qos: .utility)
-    private let lock = NSLock()
-    private var pending: [Job] = []
-    private var busy = false
-    private var stopped = false
+    private let line = Mutex(Line())
 
     init(source: FindingsSource, post: @escaping @Sendable (Message) -> Void) {
         self.source = source
@@ -76,53 +82,52 @@ final class AnalysisQueue: @unchecked Sendable {
 
     /// Adds studies (not already pending) and starts work if the worker is idle.
     func enqueue(_ jobs: [Job]) {
-        lock.lock()
-        let known = Set(pending.map(\.uid))
-        pending += jobs.filter { !known.contains($0.uid) }
-        pending.sort { $0.priority < $1.priority }
-        announcePositions()
-        lock.unlock()
+        line.withLock { line in
+            let known = Set(line.pending.map(\.uid))
+            line.pending += jobs.filter { !known.contains($0.uid) }
+            line.pending.sort { $0.priority < $1.priority }
+            announcePositions(line.pending)
+        }
         pump()
     }
 
     /// The reader opened `uid`: if it is still waiting, it goes to the front of the line.
     func bump(_ uid: String) {
-        lock.lock()
-        guard let i = pending.firstIndex(where: { $0.uid == uid }) else { lock.unlock(); return }
-        pending[i].priority.readerTier = 0
-        pending.sort { $0.priority < $1.priority }
-        announcePositions()
-        lock.unlock()
+        line.withLock { line in
+            guard let i = line.pending.firstIndex(where: { $0.uid == uid }) else { return }
+            line.pending[i].priority.readerTier = 0
+            line.pending.sort { $0.priority < $1.priority }
+            announcePositions(line.pending)
+        }
     }
 
     /// Drops everything not yet started (the study being analysed finishes).
     func stop() {
-        lock.lock(); stopped = true; pending.removeAll(); lock.unlock()
+        line.withLock { $0.stopped = true; $0.pending.removeAll() }
     }
 
     /// The order studies will run in, for tests and the status line.
-    var pendingUIDs: [String] {
-        lock.lock(); defer { lock.unlock() }
-        return pending.map(\.uid)
-    }
+    var pendingUIDs: [String] { line.withLock { $0.pending.map(\.uid) } }
 
-    /// Posts every pending study's place in line. Called with `lock` held, so a study's last
+    /// Posts every pending study's place in line. Called with the lock held, so a study's last
     /// "queued" message is always posted before the worker's "running" for it.
-    private func announcePositions() {
+    private func announcePositions(_ pending: [Job]) {
         for (n, job) in pending.enumerated() { post(.aiStatus(studyUID: job.uid, .queued(position: n + 1))) }
     }
 
     /// Starts the next job if none is running.
     private func pump() {
-        lock.lock()
-        guard !busy, !stopped, !pending.isEmpty else { lock.unlock(); return }
-        busy = true
-        let job = pending.removeFirst()
-        announcePositions()
-        lock.unlock()
+        let next: Job? = line.withLock { line in
+            guard !line.busy, !line.stopped, !line.pending.isEmpty else { return nil }
+            line.busy = true
+            let job = line.pending.removeFirst()
+            announcePositions(line.pending)
+            return job
+        }
+        guard let job = next else { return }
         worker.async { [self] in
             run(job)
-            lock.lock(); busy = false; lock.unlock()
+            line.withLock { $0.busy = false }
             pump()
         }
     }
