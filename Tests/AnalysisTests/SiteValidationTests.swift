@@ -47,8 +47,8 @@ final class SiteValidationTests: XCTestCase {
     func testProjectionMatchingUsesTheBoxAndTheRadius() throws {
         let gt = try truth("""
         {"lesions": [{"diameter_mm": 10, "malignant": true, "appearances": [
-            {"view": "LCC", "sop_instance_uid": "1.2.3", "center_px": [100, 100], "bbox_px": [80, 90, 140, 110]},
-            {"view": "LMLO", "sop_instance_uid": "9.9", "center_px": [50, 50], "bbox_px": [40, 40, 60, 60]}]}]}
+            {"view": "LCC", "sop_instance_uid": "1.2.3", "center_px": [100, 100], "box_px": [80, 90, 140, 110]},
+            {"view": "LMLO", "sop_instance_uid": "9.9", "center_px": [50, 50], "box_px": [40, 40, 60, 60]}]}]}
         """)
         let s = (column: 0.2, row: 0.2)
         // Inside the box, far from the centre (35 px = 7 mm > 5 mm radius): a hit.
@@ -62,6 +62,7 @@ final class SiteValidationTests: XCTestCase {
 
     /// Without pixel spacing only the box itself counts: 1 mm per pixel is never assumed, so neither
     /// the 5 mm radius nor the 2 mm widening applies (at 1 mm per pixel, 4 px outside the box hit).
+    /// The sidecar uses `bbox_px`, the corners' name before the rename to `box_px`: it still reads.
     func testProjectionMatchingWithoutSpacingUsesTheBoxOnly() throws {
         let gt = try truth("""
         {"lesions": [{"diameter_mm": 10, "malignant": true, "appearances": [

@@ -100,7 +100,7 @@ def populate(db_path):
 
     m1, m2 = mg["lesions"][0], mg["lesions"][1]
     app = m1["appearances"][0]
-    bx, by, bx2, by2 = app["bbox_px"]
+    bx, by, bx2, by2 = app["box_px"]
     mg_series = series_of(MG_DIR, app["sop_instance_uid"])
     insert_decision(db, reader="dr.okafor", at="2026-11-28T00:20:00.000Z", study_uid=mg["study_instance_uid"],
                     series_uid=mg_series, sop_uid=app["sop_instance_uid"], finding_key="breast-demo:1", source="ai",
@@ -243,7 +243,7 @@ def main():
         check(ds2.VerificationFlag == "UNVERIFIED" and "VerifyingObserverSequence" not in ds2, "study not signed off: UNVERIFIED")
         gs2 = groups(ds2)
         box = child(gs2[0], ("111030", "DCM"))
-        bx, by, bx2, by2 = truth(MG_DIR)["lesions"][0]["appearances"][0]["bbox_px"]
+        bx, by, bx2, by2 = truth(MG_DIR)["lesions"][0]["appearances"][0]["box_px"]
         check(box.ValueType == "SCOORD" and box.GraphicType == "POLYLINE" and len(box.GraphicData) == 10
               and list(box.GraphicData[:2]) == list(box.GraphicData[-2:]), "MG box is a closed SCOORD POLYLINE")
         xs, ys = box.GraphicData[0::2], box.GraphicData[1::2]

@@ -98,7 +98,7 @@ def _shrink(img, fill, factor):
 
 def make_image(split: str, i: int) -> dict:
     """dict(img [256,256] float32 raw stored values, mask [256,256] uint8, lesions (full-resolution
-    centre_px / bbox_px, mapped through the shrink on the shifted set), abnormal, pixel_spacing_mm)."""
+    centre_px / box_px, mapped through the shrink on the shifted set), abnormal, pixel_spacing_mm)."""
     path = os.path.join(CACHE, "chest_radiograph", split, f"{i:05d}.npz")
     if os.path.exists(path):
         z = np.load(path, allow_pickle=True)
@@ -107,7 +107,7 @@ def make_image(split: str, i: int) -> dict:
     img, D, lesions = render_with_mask(spec)
     mask = D > MASK_MIN
     les = [{"type": l["type"], "malignant": bool(l["malignant"]), "diameter_mm": float(l["diameter_mm"]),
-            "center_px": [float(v) for v in l["center_px"]], "bbox_px": [float(v) for v in l["bbox_px"]]}
+            "center_px": [float(v) for v in l["center_px"]], "box_px": [float(v) for v in l["box_px"]]}
            for l in lesions]
     spacing = cx.SP
     if split == "shifted":
@@ -124,8 +124,8 @@ def make_image(split: str, i: int) -> dict:
         for l in les:
             cxp, cyp = l["center_px"]
             l["center_px"] = [(cxp + 0.5) * f - 0.5 + c0, (cyp + 0.5) * f - 0.5 + r0]
-            b = l["bbox_px"]
-            l["bbox_px"] = [(b[0] + 0.5) * f - 0.5 + c0, (b[1] + 0.5) * f - 0.5 + r0,
+            b = l["box_px"]
+            l["box_px"] = [(b[0] + 0.5) * f - 0.5 + c0, (b[1] + 0.5) * f - 0.5 + r0,
                             (b[2] + 0.5) * f - 0.5 + c0, (b[3] + 0.5) * f - 0.5 + r0]
         spacing = cx.SP / f
     out = {"img": _area(img), "mask": (_area(mask.astype(np.float32), mode="max") > 0).astype(np.uint8),

@@ -209,7 +209,7 @@ def evaluate_mammo(split, sess, solo=False):
             for scv, (r, c) in kept:
                 hit = None
                 for li, les in enumerate(v["lesions"]):
-                    b = les["bbox_px"]   # full-resolution [c0, r0, c1, r1]; shifted: before the shrink
+                    b = les["box_px"]   # full-resolution [c0, r0, c1, r1]; shifted: before the shrink
                     if shifted:
                         continue
                     if b[0] * sx - 2 <= c <= b[2] * sx + 2 and b[1] * sy - 2 <= r <= b[3] * sy + 2:

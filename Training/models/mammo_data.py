@@ -87,7 +87,7 @@ def make_exam(split: str, i: int) -> list[dict]:
         out.append({"view": name, "img": _area(img), "mask": (_area(mask.astype(np.float32), mode="max") > 0).astype(np.uint8),
                     "malignant": any(a[0].get("malignant", False) for a in apps),
                     "lesions": [{"type": a[0]["type"], "malignant": bool(a[0].get("malignant", False)),
-                                 "center_px": a[2], "bbox_px": a[3]} for a in apps],
+                                 "center_px": a[2], "box_px": a[3]} for a in apps],
                     "pixel_spacing_mm": mg.SP / (SHIFT["spacing_factor"] if shifted else 1.0)})
     os.makedirs(os.path.dirname(path), exist_ok=True)
     np.savez(path + ".tmp.npz", views=np.array(out, dtype=object))
@@ -103,7 +103,7 @@ def malignant_region(view, margin=2):
     out = np.zeros(SIZE, np.uint8)
     for les in view["lesions"]:
         if les["malignant"]:
-            c0, r0, c1, r1 = les["bbox_px"]
+            c0, r0, c1, r1 = les["box_px"]
             out[max(0, int(r0 * sy) - margin):int(np.ceil(r1 * sy)) + margin + 1,
                 max(0, int(c0 * sx) - margin):int(np.ceil(c1 * sx)) + margin + 1] = 1
     return out

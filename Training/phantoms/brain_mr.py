@@ -384,7 +384,7 @@ def lesion_truth(head: Head, les: dict, g: dict, sop_uids, enhanced: bool) -> di
             rr, cc = np.nonzero(m)
             s = {"sop_instance_uid": sop_uids[("DWI", "b1000", kk)], "z_mm": round(z, 3),
                  "center_px": [round(float(cc.mean()), 2), round(float(rr.mean()), 2)],
-                 "bbox_px": [int(cc.min()), int(rr.min()), int(cc.max()), int(rr.max())], "area_px": int(m.sum())}
+                 "box_px": [int(cc.min()), int(rr.min()), int(cc.max()), int(rr.max())], "area_px": int(m.sum())}
             if enhanced:
                 s["frame_number"] = len(g["b0"]) + kk + 1
             slices.append(s)

@@ -141,7 +141,7 @@ def render(spec: dict):
         lesions.append({"id": i + 1, "label": les.get("label", les["type"]), "type": les["type"],
                         "center_mm": r4(p), "diameter_mm": les["diameter"], "sop_instance_uid": sop,
                         "center_px": [c0, r0],
-                        "bbox_px": [int(c0 - rad / SP), int(r0 - rad / SP), int(c0 + rad / SP), int(r0 + rad / SP)],
+                        "box_px": [int(c0 - rad / SP), int(r0 - rad / SP), int(c0 + rad / SP), int(r0 + rad / SP)],
                         "malignant": bool(les.get("malignant", False))})
     A = gaussian_blur(A, 1.0)
     rn = rng(spec["key"], "cxr-noise")

@@ -237,7 +237,7 @@ def generate(spec: dict, patient, study, out_dir: str) -> dict:
         sops.append(sop)
         for les, p, cpx, bbox in apps:
             by_lesion.setdefault(id(les), (les, p, []))[2].append(
-                {"view": name, "sop_instance_uid": sop, "center_px": cpx, "bbox_px": bbox})
+                {"view": name, "sop_instance_uid": sop, "center_px": cpx, "box_px": bbox})
     lesions = []
     for i, (les, p, apps) in enumerate(by_lesion.values()):
         cc = [a for a in apps if "CC" in a["view"]] or apps

@@ -55,7 +55,7 @@ public enum LesionMatching {
                     d = mm
                 }
                 var inside = false
-                if let b = a.bboxPX, b.count == 4 {
+                if let b = a.cornersPX, b.count == 4 {
                     let mx = geometry.columnSpacingMM.map { 2 / $0 } ?? 0, my = geometry.rowSpacingMM.map { 2 / $0 } ?? 0
                     inside = fx >= min(b[0], b[2]) - mx && fx <= max(b[0], b[2]) + mx && fy >= min(b[1], b[3]) - my && fy <= max(b[1], b[3]) + my
                 }

@@ -6,7 +6,7 @@ import TerminalGraphics
 /// One annotated case for a teaching session, read from a study folder's `ground_truth.json`
 /// sidecar (the format SampleStudies uses: `study_instance_uid`, `teaching` {history, findings,
 /// diagnosis, discussion}, `lesions` [{label, sop_instance_uid, center_px, diameter_mm,
-/// appearances [{view, sop_instance_uid, center_px, bbox_px}], malignant, severity}]).
+/// appearances [{view, sop_instance_uid, center_px, box_px}], malignant, severity}]).
 public struct TeachingCase: Sendable, Equatable {
     /// Where a lesion shows on one image, in that image's pixels (scored by Review).
     public typealias Appearance = TeachingLesion.Appearance
@@ -93,7 +93,7 @@ public struct TeachingCase: Sendable, Equatable {
             var appearances: [Appearance] = []
             for a in l["appearances"] as? [[String: Any]] ?? [] {
                 guard let sop = a["sop_instance_uid"] as? String, let (x, y) = point(a["center_px"]) else { continue }
-                let box = (a["bbox_px"] as? [Any])?.compactMap(num)
+                let box = ((a["box_px"] ?? a["bbox_px"]) as? [Any])?.compactMap(num)  // corners; "bbox_px" in older sidecars
                 appearances.append(Appearance(sopUID: sop, x: x, y: y, box: box?.count == 4 ? box : nil))
             }
             if appearances.isEmpty, let sop = l["sop_instance_uid"] as? String, let (x, y) = point(l["center_px"]) {
