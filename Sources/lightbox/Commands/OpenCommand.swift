@@ -66,10 +66,14 @@ struct OpenCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
     var benchmarkSlices: Int?
 
+    @Option(help: ArgumentHelp("Benchmark: build a worklist of N generated studies and print the first paint and each sort, filter and search step in ms (no terminal needed).", valueName: "N"))
+    var benchmarkWorklist: Int?
+
     func run() throws {
         // The log takes stderr before any background work starts (the archive mirror, the SCP), so
         // their first messages land in it rather than on the screen; errors thrown from here on are
         // printed after `end()` has given stderr back.
+        if let n = benchmarkWorklist { return try benchmarkWorklist(n) }
         if benchmarkSlices == nil, isatty(1) != 0, isatty(0) != 0 {
             StandardErrorLog.begin(databasePath: db ?? ReviewStore.defaultPath())
         }
@@ -155,6 +159,19 @@ struct OpenCommand: ParsableCommand {
 
     /// Keeps the SCP alive for the life of the workstation.
     private static let listeners = Mutex<[StorageSCP]>([])
+
+    private func benchmarkWorklist(_ count: Int) throws {
+        guard (1 ... 1_000_000).contains(count) else { throw ValidationError("--benchmark-worklist takes 1…1000000") }
+        let studies = WorklistBenchmark.studies(count)
+        let r = WorklistBenchmark.run(studies: studies)
+        var load = [Double](repeating: 0, count: 3)
+        _ = getloadavg(&load, 3)
+        Output.line(String(format: "Worklist of %d studies, 160×48 cells; load average %.2f %.2f %.2f", r.studies, load[0], load[1], load[2]))
+        Output.line(String(format: "%-16@ %9.1f ms  (aim ≤ 1000)", "first paint" as NSString, r.firstPaintMS))
+        for a in r.actions {
+            Output.line(String(format: "%-16@ %9.1f ms  (aim ≤ 50)", a.name as NSString, a.ms))
+        }
+    }
 
     private func benchmark(_ roots: [String], slices: Int) throws {
         let index = StudyIndex.scan(roots, cache: nil)
