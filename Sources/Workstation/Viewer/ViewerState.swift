@@ -5,8 +5,11 @@ import Review
 /// shown (`display`), the click tools (`tools`), how the AI's output is drawn (`overlay`), the
 /// reader's findings review (`review`), and the second-reader screening read (`screening`).
 ///
-/// Update code binds the viewer once per entry and changes one part through that part's
-/// methods, so no update needs to force-unwrap `state.viewer`.
+/// Update code binds the viewer once per entry (`guard let viewer = state.viewer`, returning
+/// when no study is open) and reads from that binding. It changes a part through the part's
+/// methods, either on a copy of the part stored back once (`performImageDisplay`) or in place
+/// through `state.viewer?.part`, so that what it asks the state next (the viewports, the
+/// current frame) already sees the change. No update force-unwraps `state.viewer`.
 public struct ViewerState: Sendable {
     /// `mpr`: axial | coronal | sagittal of one series, side by side, with reference lines.
     public enum Layout: String, CaseIterable, Sendable { case single = "1×1", sideBySide = "1×2", grid = "2×2", mpr = "MPR 1×3" }
