@@ -44,7 +44,7 @@ public enum SliceStepBenchmark {
         var state = AppState(columns: columns, rows: rows, reader: "bench")
         _ = update(&state, .studiesLoaded([study]))
         _ = update(&state, .key(.enter))
-        if let i = study.series.firstIndex(where: { $0.seriesInstanceUID == stack.seriesUID }) { state.viewer?.seriesIndex = i }
+        if let i = study.series.firstIndex(where: { $0.seriesInstanceUID == stack.seriesUID }) { state.viewer?.display.seriesIndex = i }
         _ = update(&state, .seriesLoaded(stack))
         _ = update(&state, .key(.char("g")))
         _ = update(&state, .key(.char("2")))   // lung window

@@ -29,7 +29,7 @@ final class LinkedScrollTests: XCTestCase {
         _ = update(&s, .seriesLoaded(fineStack))
         _ = update(&s, .seriesLoaded(coarseStack))
         Fixtures.keys(&s, [.char("l")])
-        XCTAssertEqual(s.viewer?.layout, .sideBySide)
+        XCTAssertEqual(s.viewer?.display.layout, .sideBySide)
         return s
     }
 
@@ -41,7 +41,7 @@ final class LinkedScrollTests: XCTestCase {
     func testLinkedScrollKeepsPositionsWithinHalfASlice() {
         var s = openSideBySide()
         Fixtures.keys(&s, [.char("Y"), .char("g")])
-        XCTAssertEqual(s.viewer?.link.scroll, true)
+        XCTAssertEqual(s.viewer?.display.link.scroll, true)
         for step in 0 ..< 12 {
             // Within half a coarse slice wherever the coarse series covers (z ≤ 15 + 2.5).
             let (a, b) = z(s)
@@ -80,7 +80,7 @@ final class LinkedScrollTests: XCTestCase {
         XCTAssertTrue(s.viewports[0].isActive)
         XCTAssertEqual(z(s).other, 105)
         Fixtures.keys(&s, [.char("V")])
-        XCTAssertEqual(s.viewer!.link.offsets["1.1.2"]!, 101, accuracy: 1e-9)
+        XCTAssertEqual(s.viewer!.display.link.offsets["1.1.2"]!, 101, accuracy: 1e-9)
         for _ in 0 ..< 3 { Fixtures.keys(&s, [.char("j")]) }   // z 10 → 111: coarse slice 2 (z 110)
         XCTAssertEqual(z(s).active, 10)
         XCTAssertEqual(s.viewports[1].sliceIndex, 2)

@@ -29,11 +29,11 @@ final class ReviewFlowTests: XCTestCase {
     func testMovingThroughFindingsJumpsToSliceAndCentres() {
         var s = openWithFindings()
         Fixtures.keys(&s, [.char("n")])
-        XCTAssertEqual(s.viewer?.findingSelection, 1)
+        XCTAssertEqual(s.viewer?.review.selection, 1)
         XCTAssertEqual(s.currentSlice, 1, "ground-glass nodule is on instance 2")
-        XCTAssertEqual(s.viewer?.cursor, ImagePoint(x: 20, y: 20))
+        XCTAssertEqual(s.viewer?.display.cursor, ImagePoint(x: 20, y: 20))
         Fixtures.keys(&s, [.char("n")])
-        XCTAssertEqual(s.viewer?.findingSelection, 0)
+        XCTAssertEqual(s.viewer?.review.selection, 0)
         XCTAssertEqual(s.currentSlice, 3)
         let overlays = view(s).images[0].overlays
         XCTAssertTrue(overlays.contains { if case .box(_, _, 8, 8, .risk(.high), "solid nodule") = $0 { return true }; return false }, "\(overlays)")
@@ -71,7 +71,7 @@ final class ReviewFlowTests: XCTestCase {
         XCTAssertEqual(c, Correction(label: "scar tissue", risk: nil, diameterMM: 7.5))
 
         // Undo reverts the newest decision via the store's record id.
-        s.viewer?.decisions["lung-nodule-demo:2"]?.recordID = 42
+        s.viewer?.review.decisions["lung-nodule-demo:2"]?.recordID = 42
         effects = Fixtures.keys(&s, [.char("u")])
         XCTAssertEqual(effects, [.undoDecision(studyUID: "1.1", recordID: 42)])
         // Esc cancels a prompt without writing anything.
@@ -88,7 +88,7 @@ final class ReviewFlowTests: XCTestCase {
         XCTAssertEqual(r.sopUID, "1.1.1.3")
         XCTAssertEqual(r.slice, 2)
         XCTAssertTrue(view(s).contains("3. missed nodule"))
-        XCTAssertEqual(s.viewer?.findingSelection, 2)
+        XCTAssertEqual(s.viewer?.review.selection, 2)
 
         Fixtures.keys(&s, [.char("B"), .right, .right, .down])
         effects = Fixtures.keys(&s, [.char("B")] + Fixtures.type("mass") + [.enter])
@@ -110,7 +110,7 @@ final class ReviewFlowTests: XCTestCase {
         effects = Fixtures.keys(&s, [.char("n")])
         XCTAssertTrue(effects.isEmpty)
         XCTAssertEqual(s.message, "Not signed")
-        XCTAssertNil(s.viewer?.signoff)
+        XCTAssertNil(s.viewer?.review.signoff)
         effects = Fixtures.keys(&s, [.char("S"), .char("4"), .char("!")])
         XCTAssertEqual(effects.first, .signOff(studyUID: "1.1", assessment: "suspicious", undecided: 2, forced: true))
         XCTAssertTrue(view(s).contains("SIGNED: suspicious"))
@@ -131,7 +131,7 @@ final class ReviewFlowTests: XCTestCase {
                                   readerFindings: [], signoff: nil)
         _ = update(&s, .reviewLoaded(studyUID: "1.1", snap))
         XCTAssertTrue(view(s).contains("✗ rejected: duplicate"))
-        XCTAssertEqual(s.viewer?.undoStack, [])
+        XCTAssertEqual(s.viewer?.review.undoStack, [])
         // After a restart the store's history feeds undo.
         var snap2 = snap
         snap2.history = [.decision(findingKey: "lung-nodule-demo:1", recordID: 7)]

@@ -92,7 +92,7 @@ final class ScreeningSafetyTests: XCTestCase {
         _ = update(&s, .resize(columns: 20, rows: 3))
         XCTAssertTrue(s.viewports.isEmpty, "no image area at this size")
         Fixtures.keys(&s, [.char("w")])  // used to index an empty viewport list
-        XCTAssertEqual(s.viewer?.activeViewport, 0)
+        XCTAssertEqual(s.viewer?.display.activeViewport, 0)
     }
 
     func testBreastScoresUseTheOpenStudysImagesOnly() {

@@ -54,8 +54,8 @@ final class SecondReaderTests: XCTestCase {
 
     /// Marks a point at (x, y) on viewport `k` of the hanging protocol.
     func mark(_ s: inout AppState, viewport k: Int, x: Double, y: Double, label: String) {
-        while s.viewer!.activeViewport != k { Fixtures.keys(&s, [.char("w")]) }
-        s.viewer!.cursor = ImagePoint(x: x, y: y)
+        while s.viewer!.display.activeViewport != k { Fixtures.keys(&s, [.char("w")]) }
+        s.viewer!.display.cursor = ImagePoint(x: x, y: y)
         let effects = Fixtures.keys(&s, [.char("F")] + Fixtures.type(label) + [.enter])
         guard case .addReaderFinding(let r)? = effects.last else { return XCTFail("\(effects)") }
         XCTAssertEqual(r.sopUID, "5.5.1.\(k)")
@@ -120,11 +120,11 @@ final class SecondReaderTests: XCTestCase {
         XCTAssertEqual(Fixtures.keys(&s, [.char("S")]), [])
         XCTAssertTrue(s.message.hasPrefix("2 discordance(s) need a decision"))
         let aiOnly = s.findings.firstIndex { $0.key == "mammo-demo:2" }!
-        s.viewer!.findingSelection = aiOnly
+        s.viewer!.review.selection = aiOnly
         var d = Fixtures.keys(&s, [.char("X"), .char("1")])
         guard case .recordDecision(_, let f, .reject, "artefact / not a lesion", _)? = d.first else { return XCTFail("\(d)") }
         XCTAssertEqual(f.key, "mammo-demo:2")
-        s.viewer!.findingSelection = s.findings.firstIndex { $0.label == "focal asymmetry" }!
+        s.viewer!.review.selection = s.findings.firstIndex { $0.label == "focal asymmetry" }!
         d = Fixtures.keys(&s, [.char("A")])
         guard case .recordDecision(_, let g, .accept, nil, _)? = d.first else { return XCTFail("\(d)") }
         XCTAssertEqual(g.origin, .reader)
@@ -135,9 +135,9 @@ final class SecondReaderTests: XCTestCase {
         XCTAssertEqual(Fixtures.keys(&s, [.char("u")]), [])
         XCTAssertTrue(s.message.hasPrefix("Marks of the blinded read stay after the reveal"))
         XCTAssertEqual(s.readerMarksCount, 2)
-        s.viewer!.findingSelection = aiOnly
+        s.viewer!.review.selection = aiOnly
         Fixtures.keys(&s, [.char("X"), .char("1")])
-        s.viewer!.findingSelection = s.findings.firstIndex { $0.label == "focal asymmetry" }!
+        s.viewer!.review.selection = s.findings.firstIndex { $0.label == "focal asymmetry" }!
         Fixtures.keys(&s, [.char("A")])
         let signed = Fixtures.keys(&s, [.char("S")])
         XCTAssertEqual(signed, [
@@ -223,9 +223,9 @@ final class SecondReaderTests: XCTestCase {
         XCTAssertTrue(text.contains("spiculated mass"), "no blinding for the arbitrator")
         XCTAssertEqual(s.pendingDiscordances.count, 2)
         Fixtures.keys(&s, [.char("b"), .char("2"), .char("2")])
-        s.viewer!.findingSelection = s.findings.firstIndex { $0.key == "mammo-demo:2" }!
+        s.viewer!.review.selection = s.findings.firstIndex { $0.key == "mammo-demo:2" }!
         Fixtures.keys(&s, [.char("A")])
-        s.viewer!.findingSelection = s.findings.firstIndex { $0.key == "reader-x" }!
+        s.viewer!.review.selection = s.findings.firstIndex { $0.key == "reader-x" }!
         Fixtures.keys(&s, [.char("X"), .char("2")])
         let signed = Fixtures.keys(&s, [.char("S")])
         XCTAssertTrue(signed.contains(.screeningEvent(ScreeningEvent(reader: "carol", studyUID: "5.5", kind: .arbitrate, rightBIRADS: 2,
@@ -245,11 +245,11 @@ final class SecondReaderTests: XCTestCase {
         Fixtures.keys(&plain, [.enter, .char("b")])
         XCTAssertTrue(plain.message.hasPrefix("Per-breast BI-RADS is for --second-reader"))
         s = opened()
-        XCTAssertEqual(s.viewer?.activeViewport, 0)
+        XCTAssertEqual(s.viewer?.display.activeViewport, 0)
         Fixtures.keys(&s, [.char("w")])
         XCTAssertEqual(s.message, "Active view: LCC")
         Fixtures.keys(&s, [.char("w"), .char("w"), .char("w")])
-        XCTAssertEqual(s.viewer?.activeViewport, 0)
+        XCTAssertEqual(s.viewer?.display.activeViewport, 0)
     }
 
     /// The reveal of a blinded read on a 0.2 mm mammogram (the spacing from the headers, as the
@@ -296,5 +296,5 @@ final class SecondReaderTests: XCTestCase {
 }
 
 extension AppState {
-    var readerMarksCount: Int { viewer?.readerFindings.filter { !$0.removed }.count ?? 0 }
+    var readerMarksCount: Int { viewer?.review.readerFindings.filter { !$0.removed }.count ?? 0 }
 }

@@ -35,7 +35,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
         // The fixture's bright square moves one column per slice: x 8+k … 15+k on rows 8 … 15.
         XCTAssertEqual(grey(p, 19, 10), 0, "slice 2 alone: x 10 … 17")
         Fixtures.keys(&s, [.char("M")])
-        XCTAssertEqual(s.viewer?.slab, SlabSettings(isOn: true, projection: .mip, thicknessMM: 10))
+        XCTAssertEqual(s.viewer?.display.slab, SlabSettings(isOn: true, projection: .mip, thicknessMM: 10))
         XCTAssertTrue(s.message.contains("MIP 10 mm (5 slices)"), s.message)
         var screen = view(s)
         XCTAssertTrue(screen.contains("MIP 10 mm"), screen.snapshot())
@@ -55,7 +55,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
         Fixtures.keys(&s, [.char(")")])
         XCTAssertTrue(view(s).contains("AvgIP 15 mm"))
         Fixtures.keys(&s, [.char("("), .char("("), .char("(")])
-        XCTAssertEqual(s.viewer?.slab.thicknessMM, 5)
+        XCTAssertEqual(s.viewer?.display.slab.thicknessMM, 5)
         XCTAssertTrue(s.message.contains("(3 slices)"), "z = 4 ± 2.5 mm: slices at 2, 4, 6 — \(s.message)")
         Fixtures.keys(&s, [.char("M")])
         XCTAssertFalse(view(s).contains("IP "), "slab off: no annotation")
@@ -71,7 +71,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
     func testCoronalSlabUsesPixelSpacing() {
         var s = openViewer()
         Fixtures.keys(&s, [.char("v"), .char("M")])
-        XCTAssertEqual(s.viewer?.orientation, .coronal)
+        XCTAssertEqual(s.viewer?.display.orientation, .coronal)
         // Rows of 0.5 mm: ±5 mm is 10 rows each way of row 16, i.e. rows 6 … 26 (21 planes).
         XCTAssertTrue(s.message.contains("MIP 10 mm (21 planes)"), s.message)
         let p = view(s).images[0]
@@ -85,7 +85,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
         Fixtures.keys(&s, [.enter])
         _ = update(&s, .seriesLoaded(ImageStack(seriesUID: stack.seriesUID, frames: [stack.frames[0]], sliceSpacing: 2)))
         Fixtures.keys(&s, [.char("M")])
-        XCTAssertFalse(s.viewer?.slab.isOn ?? true)
+        XCTAssertFalse(s.viewer?.display.slab.isOn ?? true)
         XCTAssertTrue(s.message.contains("Slabs need a volume"), s.message)
     }
 
@@ -96,9 +96,9 @@ final class SlabAndReferenceLineTests: XCTestCase {
         Fixtures.keys(&s, [.enter])
         _ = update(&s, .seriesLoaded(ImageStack(seriesUID: stack.seriesUID, frames: stack.frames, sliceSpacing: nil)))
         Fixtures.keys(&s, [.char("M")])
-        XCTAssertFalse(s.viewer?.slab.isOn ?? true)
+        XCTAssertFalse(s.viewer?.display.slab.isOn ?? true)
         XCTAssertTrue(s.message.contains("needs the spacing"), s.message)
-        s.viewer?.slab.isOn = true
+        s.viewer?.display.slab.isOn = true
         let screen = view(s)
         XCTAssertFalse(screen.contains("MIP"), screen.snapshot())
         XCTAssertEqual(grey(screen.images[0], 19, 10), 0, "the plain slice")
@@ -110,15 +110,15 @@ final class SlabAndReferenceLineTests: XCTestCase {
         let sagittal = view(s).images[2]
         _ = update(&s, .mouse(MouseEvent(.press, row: sagittal.row + sagittal.rows / 2, column: sagittal.column + sagittal.columns / 2)))
         _ = update(&s, .mouse(MouseEvent(.release, row: sagittal.row + sagittal.rows / 2, column: sagittal.column + sagittal.columns / 2)))
-        XCTAssertEqual(s.viewer?.orientation, .sagittal)
-        XCTAssertEqual(s.viewer?.seriesIndex, 0, "a click in MPR picks a plane, not another series")
-        XCTAssertNotNil(s.viewer?.cursor)
+        XCTAssertEqual(s.viewer?.display.orientation, .sagittal)
+        XCTAssertEqual(s.viewer?.display.seriesIndex, 0, "a click in MPR picks a plane, not another series")
+        XCTAssertNotNil(s.viewer?.display.cursor)
     }
 
     func testMPRLayoutReferenceLinesFollowThePlanes() {
         var s = openViewer(columns: 220)   // three viewports wide enough for their corner text
         Fixtures.keys(&s, [.char("l"), .char("l"), .char("l")])
-        XCTAssertEqual(s.viewer?.layout, .mpr)
+        XCTAssertEqual(s.viewer?.display.layout, .mpr)
         var screen = view(s)
         XCTAssertEqual(screen.images.count, 3, screen.snapshot())
         XCTAssertTrue(screen.contains("coronal 17/32") && screen.contains("sagittal 17/32") && screen.contains("Im 3/5"), screen.snapshot())
@@ -145,7 +145,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
         // Step the coronal plane (w makes it active; j moves it one row, 0.5 mm): the axial
         // viewport's line moves to row 17, on the screen row that image row maps to.
         Fixtures.keys(&s, [.char("w"), .char("j"), .char("j")])
-        XCTAssertEqual(s.viewer?.orientation, .coronal)
+        XCTAssertEqual(s.viewer?.display.orientation, .coronal)
         screen = view(s)
         expectLines(screen.images[0], horizontal: [18.5], vertical: [16.5], "axial after two coronal steps")
         let axial = screen.images[0]
@@ -154,7 +154,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
         XCTAssertTrue((axial.row ..< axial.row + axial.rows).contains(row))
         // And the axial slice (w w: back to axial; k: slice 1, z = 2) moves the coronal line to row 3.
         Fixtures.keys(&s, [.char("w"), .char("w"), .char("k")])
-        XCTAssertEqual(s.viewer?.orientation, .axial)
+        XCTAssertEqual(s.viewer?.display.orientation, .axial)
         expectLines(view(s).images[1], horizontal: [3.5], vertical: [16.5], "coronal after an axial step")
         // y hides them, y shows them again.
         Fixtures.keys(&s, [.char("y")])
@@ -181,7 +181,7 @@ final class SlabAndReferenceLineTests: XCTestCase {
         _ = update(&s, .seriesLoaded(axialStack))
         _ = update(&s, .seriesLoaded(ImageStack(seriesUID: "1.1.9", frames: sagFrames, sliceSpacing: 1)))
         Fixtures.keys(&s, [.char("l")])
-        XCTAssertEqual(s.viewer?.layout, .sideBySide)
+        XCTAssertEqual(s.viewer?.display.layout, .sideBySide)
         let screen = view(s)
         XCTAssertEqual(screen.images.count, 2)
         let vps = s.viewports

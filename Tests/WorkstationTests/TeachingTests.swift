@@ -47,11 +47,11 @@ final class TeachingTests: XCTestCase {
 
         // Slice 4 (index 3), a mark 2 px (1 mm) off the lesion: a hit. A mark far away: a false positive.
         setSlice(&s, 3)
-        s.viewer!.cursor = ImagePoint(x: 14, y: 12)
+        s.viewer!.display.cursor = ImagePoint(x: 14, y: 12)
         var e = Fixtures.keys(&s, [.char("F")] + Fixtures.type("nodule") + [.enter])
         guard case .addReaderFinding(let m1)? = e.last else { return XCTFail("\(e)") }
         XCTAssertEqual(m1.sopUID, "1.1.1.4")
-        s.viewer!.cursor = ImagePoint(x: 28, y: 28)
+        s.viewer!.display.cursor = ImagePoint(x: 28, y: 28)
         Fixtures.keys(&s, [.char("F"), .enter])
         Fixtures.keys(&s, [.char("b"), .char("3")])
         XCTAssertEqual(s.teaching?.assessments["1.1"], "probably benign")
@@ -178,14 +178,14 @@ final class TeachingTests: XCTestCase {
         s.teaching = TeachingSession(key: "k", mode: .unknown, presenter: false, cases: [mg])
         _ = update(&s, .studiesLoaded(StudyIndex.group(SecondReaderTests.headers)))
         _ = update(&s, .seriesLoaded(SecondReaderTests.stack()))
-        XCTAssertEqual(s.viewer?.hanging, true)
+        XCTAssertEqual(s.viewer?.display.hanging, true)
         XCTAssertTrue(view(s).contains("RCC"))
         let e = Fixtures.keys(&s, [.char("b"), .char("1"), .char("5")])
         XCTAssertEqual(e, [], "teaching writes no screening events")
         XCTAssertEqual(s.teaching?.assessments["5.5"], "R BI-RADS 1 / L BI-RADS 5")
         // Mark on LCC inside the 10 mm lesion (0.5 mm pixels: 4 px = 2 mm away).
         Fixtures.keys(&s, [.char("w")])
-        s.viewer!.cursor = ImagePoint(x: 14, y: 10)
+        s.viewer!.display.cursor = ImagePoint(x: 14, y: 10)
         Fixtures.keys(&s, [.char("F"), .enter])
         let r = Fixtures.keys(&s, [.char("R")])
         guard case .teachingResult(let rec)? = r.first else { return XCTFail("\(r)") }

@@ -65,17 +65,17 @@ final class ViewerTests: XCTestCase {
     func testWindowPresetsStepsInvertZoomReset() {
         var s = openViewer()
         Fixtures.keys(&s, [.char("2")])
-        XCTAssertEqual(s.viewer?.window, VOITransform.Window(center: -600, width: 1500))
+        XCTAssertEqual(s.viewer?.display.window, VOITransform.Window(center: -600, width: 1500))
         XCTAssertTrue(view(s).contains("W/L C -600 / W 1500"))
         Fixtures.keys(&s, [.char("=")])
-        XCTAssertEqual(s.viewer?.window?.width, 1575)
+        XCTAssertEqual(s.viewer?.display.window?.width, 1575)
         Fixtures.keys(&s, [.char("+")])
-        XCTAssertEqual(s.viewer?.window?.width, 1969)
+        XCTAssertEqual(s.viewer?.display.window?.width, 1969)
         Fixtures.keys(&s, [.char("]")])
-        XCTAssertEqual(s.viewer?.window?.center, -502)
+        XCTAssertEqual(s.viewer?.display.window?.center, -502)
         for (key, center) in [("1", 40.0), ("3", 400), ("4", 40), ("5", 35), ("6", 50)] {
             Fixtures.keys(&s, Fixtures.type(key))
-            XCTAssertEqual(s.viewer?.window?.center, center)
+            XCTAssertEqual(s.viewer?.display.window?.center, center)
         }
         // Soft tissue: the 60 HU square is mid-grey, air is black.
         Fixtures.keys(&s, [.char("1")])
@@ -84,15 +84,15 @@ final class ViewerTests: XCTestCase {
         Fixtures.keys(&s, [.char("i")])
         XCTAssertEqual(view(s).images[0].image.pixels[0], 255)
         Fixtures.keys(&s, [.char("z"), .char("z")])
-        XCTAssertEqual(s.viewer?.zoom ?? 0, 2.25, accuracy: 1e-9)
+        XCTAssertEqual(s.viewer?.display.zoom ?? 0, 2.25, accuracy: 1e-9)
         XCTAssertLessThan(view(s).images[0].image.width, 32)
         XCTAssertTrue(view(s).contains("zoom 2.2×"))
         Fixtures.keys(&s, [.char("L")])
-        XCTAssertNotNil(s.viewer?.pan)
+        XCTAssertNotNil(s.viewer?.display.pan)
         Fixtures.keys(&s, [.char("r")])
-        XCTAssertNil(s.viewer?.window)
-        XCTAssertEqual(s.viewer?.invert, false)
-        XCTAssertEqual(s.viewer?.zoom, 1)
+        XCTAssertNil(s.viewer?.display.window)
+        XCTAssertEqual(s.viewer?.display.invert, false)
+        XCTAssertEqual(s.viewer?.display.zoom, 1)
     }
 
     func testCursorValueAndMeasurementInMillimetres() {
@@ -112,12 +112,12 @@ final class ViewerTests: XCTestCase {
         var s = openViewer()
         let p = view(s).images[0]
         _ = update(&s, .mouse(MouseEvent(.press, row: p.row, column: p.column)))
-        XCTAssertEqual(s.viewer?.cursor?.x ?? -1, 0.5, accuracy: 1)
+        XCTAssertEqual(s.viewer?.display.cursor?.x ?? -1, 0.5, accuracy: 1)
         let w0 = s.effectiveWindow(s.currentFrame)
         _ = update(&s, .mouse(MouseEvent(.drag, row: p.row + 2, column: p.column + 5)))
-        XCTAssertGreaterThan(s.viewer?.window?.width ?? 0, w0.width)
+        XCTAssertGreaterThan(s.viewer?.display.window?.width ?? 0, w0.width)
         _ = update(&s, .mouse(MouseEvent(.release, row: p.row + 2, column: p.column + 5)))
-        XCTAssertNil(s.viewer?.dragOrigin)
+        XCTAssertNil(s.viewer?.tools.dragOrigin)
     }
 
     func testAnnotationsToggleLayoutsAndReformats() {
@@ -125,24 +125,24 @@ final class ViewerTests: XCTestCase {
         Fixtures.keys(&s, [.char("x")])
         XCTAssertFalse(view(s).contains("Im 3/5"))
         Fixtures.keys(&s, [.char("x"), .char("l")])
-        XCTAssertEqual(s.viewer?.layout, .sideBySide)
+        XCTAssertEqual(s.viewer?.display.layout, .sideBySide)
         Fixtures.keys(&s, [.char("l")])
-        XCTAssertEqual(s.viewer?.layout, .grid)
+        XCTAssertEqual(s.viewer?.display.layout, .grid)
         Fixtures.keys(&s, [.char("l")])
-        XCTAssertEqual(s.viewer?.layout, .mpr)
+        XCTAssertEqual(s.viewer?.display.layout, .mpr)
         Fixtures.keys(&s, [.char("l")])
-        XCTAssertEqual(s.viewer?.layout, .single)
+        XCTAssertEqual(s.viewer?.display.layout, .single)
         Fixtures.keys(&s, [.char("v")])
-        XCTAssertEqual(s.viewer?.orientation, .coronal)
+        XCTAssertEqual(s.viewer?.display.orientation, .coronal)
         let img = view(s).images[0].image
         XCTAssertEqual(img.width, 32)
         XCTAssertEqual(img.height, 5, "coronal: one row per axial slice")
         XCTAssertEqual(img.pixelAspectRatio, 4, "2 mm slices over 0.5 mm pixels")
         XCTAssertTrue(view(s).contains("coronal 17/32"))
         Fixtures.keys(&s, [.char("v")])
-        XCTAssertEqual(s.viewer?.orientation, .sagittal)
+        XCTAssertEqual(s.viewer?.display.orientation, .sagittal)
         Fixtures.keys(&s, [.char("v")])
-        XCTAssertEqual(s.viewer?.orientation, .axial)
+        XCTAssertEqual(s.viewer?.display.orientation, .axial)
     }
 
     func testBackReturnsToWorklistAndAudits() {
@@ -216,9 +216,9 @@ final class ViewerTests: XCTestCase {
         let prior = Fixtures.header(study: "4.4", series: "4.4.1", sop: "4.4.1.0", date: "20240101", modality: "MG", laterality: "R", view: "CC")
         _ = update(&s, .studiesLoaded(StudyIndex.group(headers) + StudyIndex.group([prior])))
         let effects = Fixtures.keys(&s, [.enter])
-        XCTAssertEqual(s.viewer?.hanging, true)
-        XCTAssertEqual(s.viewer?.layout, .grid)
-        XCTAssertEqual(s.viewer?.priorStudyUID, "4.4")
+        XCTAssertEqual(s.viewer?.display.hanging, true)
+        XCTAssertEqual(s.viewer?.display.layout, .grid)
+        XCTAssertEqual(s.viewer?.display.priorStudyUID, "4.4")
         XCTAssertTrue(effects.contains(.loadSeries(seriesUID: "5.5.1")))
         // Every image stored with its chest wall (bright tissue) on the left.
         let frames = headers.map { h -> StackFrame in

@@ -29,20 +29,20 @@ enum FindingsPanel {
                 for l in Text.wrap("AI abstained: outside the model's validated range", width - 2) { line(l, .warning) }
                 for r in ai.abstention { for l in Text.wrap("(\(TextSanitizer.sanitize(r)))", width - 4) { line("  " + l, .warning) } }
                 let n = ai.findings.count - ai.trustedFindings.count
-                line(v.showWithheld ? "showing \(n) withheld, OOD — W hides" : "\(n) finding(s) withheld — W shows them", .dim)
+                line(v.overlay.showWithheld ? "showing \(n) withheld, OOD — W hides" : "\(n) finding(s) withheld — W shows them", .dim)
             }
             for s in e.aiResult?.summary ?? [] { line(TextSanitizer.sanitize(s), .normal) }
         } else {
             line("AI: \(e.ai.text)", .dim)
         }
-        if v.aiOverlay == false, !blinded { line("AI overlay hidden (a)", .dim) }
+        if v.overlay.ai == false, !blinded { line("AI overlay hidden (a)", .dim) }
         if state.workflow != .standard { drawScreening(state, blinded: blinded, line: line) }
         let findings = state.findings
         if findings.isEmpty { line("No findings. F adds one at the cursor.", .dim) }
-        let selected = min(v.findingSelection, max(0, findings.count - 1))
+        let selected = min(v.review.selection, max(0, findings.count - 1))
         for (i, f) in findings.enumerated() {
             let mark = i == selected ? "▶" : " "
-            let decision = v.decisions[f.key].map { d -> String in
+            let decision = v.review.decisions[f.key].map { d -> String in
                 switch d.kind {
                 case .accept: return "✓ accepted"
                 // Reason and corrected label are reader-typed text read back from the database.
@@ -63,7 +63,7 @@ enum FindingsPanel {
             line("   \(decision)", i == selected ? .selected : .normal)
         }
         row += 1
-        if let s = v.signoff {
+        if let s = v.review.signoff {
             line("SIGNED: \(TextSanitizer.sanitize(s.assessment))", .accent)
             if s.forced { line("with \(s.undecided) undecided (confirmed)", .warning) }
         } else if state.workflow != .standard {

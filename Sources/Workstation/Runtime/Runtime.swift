@@ -87,7 +87,7 @@ public final class Runtime {
                 backend.draw(view(state), theme: state.theme)
                 dirty = false
             }
-            let busy = state.viewer?.cine == true || !state.loading.isEmpty
+            let busy = state.viewer?.display.cine == true || !state.loading.isEmpty
             if let message = backend.readInput(timeoutMS: busy ? 15 : 40) {
                 if case .resize = message { backend.invalidate() }
                 dispatch(message)
@@ -95,7 +95,7 @@ public final class Runtime {
             }
             for m in inbox.drain() { dispatch(m); dirty = true }
             rescanIfDue()
-            if state.viewer?.cine == true, Date().timeIntervalSince(lastTick) > 0.1 {
+            if state.viewer?.display.cine == true, Date().timeIntervalSince(lastTick) > 0.1 {
                 lastTick = Date()
                 dispatch(.tick)
                 dirty = true

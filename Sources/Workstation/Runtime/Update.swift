@@ -22,7 +22,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         state.columns = max(1, c); state.rows = max(1, r)
         return []
     case .tick:
-        if state.mode == .viewer, state.viewer?.cine == true, let n = state.currentStack?.frames.count, n > 0 {
+        if state.mode == .viewer, state.viewer?.display.cine == true, let n = state.currentStack?.frames.count, n > 0 {
             setSlice(&state, (state.currentSlice + 1) % n)
         }
         return []
@@ -61,10 +61,7 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         return []
     case .reviewLoaded(let uid, let snapshot):
         if state.viewer?.studyUID == uid {
-            state.viewer?.decisions = snapshot.decisions
-            state.viewer?.readerFindings = snapshot.readerFindings
-            state.viewer?.signoff = snapshot.signoff
-            state.viewer?.undoStack = snapshot.history
+            state.viewer?.review.load(snapshot)
             state.viewer?.screening = snapshot.screening
             if snapshot.screening?.revealed == true, state.workflow == .secondReader { state.revealed.insert(uid) }
         }
@@ -165,17 +162,17 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
     guard let entry = state.entry(uid: uid), !entry.study.series.isEmpty else { return [] }
     var v = ViewerState(studyUID: uid)
     if let s = seriesUID, let i = entry.study.series.firstIndex(where: { $0.seriesInstanceUID == s }) {
-        v.seriesIndex = i
-        v.slices[s] = slice ?? 0
+        v.display.seriesIndex = i
+        v.display.slices[s] = slice ?? 0
     }
     if entry.study.modalities == ["MG"] {
-        v.hanging = true
-        v.layout = .grid
-        v.priorStudyUID = priorStudy(for: entry, in: state.entries)?.uid
-    } else if v.slices.isEmpty {
+        v.display.hanging = true
+        v.display.layout = .grid
+        v.display.priorStudyUID = priorStudy(for: entry, in: state.entries)?.uid
+    } else if v.display.slices.isEmpty {
         // Volumes open at their middle slice, where most anatomy is.
-        let series = entry.study.series[v.seriesIndex]
-        v.slices[series.seriesInstanceUID] = series.instances.count / 2
+        let series = entry.study.series[v.display.seriesIndex]
+        v.display.slices[series.seriesInstanceUID] = series.instances.count / 2
     }
     state.viewer = v
     state.mode = .viewer
@@ -209,12 +206,12 @@ func seriesToLoad(_ state: AppState) -> [String] {
     var wanted: [String] = []
     if let s = state.currentSeries { wanted.append(s.seriesInstanceUID) }
     if let v = state.viewer, let e = state.currentEntry {
-        if v.hanging { wanted += e.study.series.map(\.seriesInstanceUID) }
-        if v.layout != .single && !v.hanging {
-            let n = v.layout == .sideBySide ? 2 : 4
-            for k in 0 ..< n where v.seriesIndex + k < e.study.series.count { wanted.append(e.study.series[v.seriesIndex + k].seriesInstanceUID) }
+        if v.display.hanging { wanted += e.study.series.map(\.seriesInstanceUID) }
+        if v.display.layout != .single && !v.display.hanging {
+            let n = v.display.layout == .sideBySide ? 2 : 4
+            for k in 0 ..< n where v.display.seriesIndex + k < e.study.series.count { wanted.append(e.study.series[v.display.seriesIndex + k].seriesInstanceUID) }
         }
-        if v.hanging, v.showPrior, let p = v.priorStudyUID, let pe = state.entry(uid: p) {
+        if v.display.hanging, v.display.showPrior, let p = v.display.priorStudyUID, let pe = state.entry(uid: p) {
             wanted += pe.study.series.map(\.seriesInstanceUID)
         }
     }

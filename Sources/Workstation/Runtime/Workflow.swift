@@ -9,38 +9,6 @@ public enum Workflow: String, Sendable {
     case arbitration
 }
 
-/// The screening read of the open study, as the store holds it for this reader.
-public struct ScreeningRead: Sendable, Equatable {
-    public var rightBIRADS: Int?
-    public var leftBIRADS: Int?
-    public var revealed = false
-    /// This read's discordance items (first read), or the first readers' (arbitration).
-    public var discordances: [DiscordanceRecord] = []
-    /// The first readers' signed per-breast BI-RADS, shown to an arbitrator.
-    public var firstReads: [ScreeningEvent] = []
-    public var assessed: Bool { rightBIRADS != nil && leftBIRADS != nil }
-    public var assessmentText: String {
-        "R BI-RADS \(rightBIRADS.map(String.init) ?? "?") / L BI-RADS \(leftBIRADS.map(String.init) ?? "?")"
-    }
-    public init() {}
-
-    /// Builds the read from the store's rows: this reader's latest assessment and reveal, and
-    /// (arbitrating) the other readers' discordance items and signed reads.
-    public init(events: [ScreeningEvent], discordances: [DiscordanceRecord], reader: String, arbitrating: Bool) {
-        for e in events where e.reader == reader {
-            if e.kind == .assess || e.kind == .sign || e.kind == .arbitrate { rightBIRADS = e.rightBIRADS; leftBIRADS = e.leftBIRADS }
-            if e.kind == .reveal { revealed = true }
-        }
-        if arbitrating {
-            revealed = true
-            self.discordances = discordances.filter { $0.reader != reader }
-            firstReads = events.filter { $0.reader != reader && $0.kind == .sign }
-        } else {
-            self.discordances = discordances.filter { $0.reader == reader }
-        }
-    }
-}
-
 extension AppState {
     /// Whether the AI's output for `uid` must stay hidden: the blinded first read before the reveal,
     /// or a quiz case before its answer is shown.
@@ -52,7 +20,7 @@ extension AppState {
     /// Discordance items of the open study that have no decision yet (sign-off waits for them).
     public var pendingDiscordances: [DiscordanceRecord] {
         guard let v = viewer, let s = v.screening else { return [] }
-        return s.discordances.filter { v.decisions[$0.findingKey] == nil }
+        return s.discordances.filter { v.review.decisions[$0.findingKey] == nil }
     }
 
     /// Per-breast AI score: the highest probability among the AI's findings on that breast's
@@ -77,7 +45,7 @@ extension AppState {
     func headersBySOP() -> [String: InstanceHeader] {
         guard let v = viewer else { return [:] }
         var out: [String: InstanceHeader] = [:]
-        for uid in [v.priorStudyUID, v.studyUID].compactMap({ $0 }) {
+        for uid in [v.display.priorStudyUID, v.studyUID].compactMap({ $0 }) {
             guard let e = entry(uid: uid) else { continue }
             for s in e.study.series { for h in s.instances { out[h.sopInstanceUID] = h } }
         }

@@ -8,22 +8,24 @@ func performWorkflow(_ state: inout AppState, _ action: Action) -> [Effect] {
     guard let v = state.viewer else { return [] }
     switch action {
     case .nextViewport:
-        if v.layout == .mpr, !v.hanging { return nextMPRViewport(&state) }
-        if !v.hanging, v.layout == .sideBySide || v.layout == .grid {
+        if v.display.layout == .mpr, !v.display.hanging { return nextMPRViewport(&state) }
+        if !v.display.hanging, v.display.layout == .sideBySide || v.display.layout == .grid {
             // Comparison layouts: the next series shown becomes the one keys (and links) act on.
             let n = max(1, state.viewports.count)
-            state.viewer!.activeViewport = (min(v.activeViewport, n - 1) + 1) % n
-            state.viewer!.cursor = nil
-            state.message = "Active viewport \(state.viewer!.activeViewport + 1): \(state.currentSeries.map { state.shownDescription($0.first.seriesDescription) } ?? "")"
+            let active = (min(v.display.activeViewport, n - 1) + 1) % n
+            state.viewer?.display.activeViewport = active
+            state.viewer?.display.cursor = nil
+            state.message = "Active viewport \(active + 1): \(state.currentSeries.map { state.shownDescription($0.first.seriesDescription) } ?? "")"
             return []
         }
-        guard v.hanging else { state.message = "One view: next view is for the hanging protocol"; return [] }
+        guard v.display.hanging else { state.message = "One view: next view is for the hanging protocol"; return [] }
         let n = max(1, state.viewports.count)
-        state.viewer!.activeViewport = (v.activeViewport + 1) % n
-        state.viewer!.cursor = nil
+        let active = (v.display.activeViewport + 1) % n
+        state.viewer?.display.activeViewport = active
+        state.viewer?.display.cursor = nil
         // A terminal too small for the image area has no viewports at all.
         let ports = state.viewports
-        if ports.indices.contains(state.viewer!.activeViewport) { state.message = "Active view: \(ports[state.viewer!.activeViewport].title)" }
+        if ports.indices.contains(active) { state.message = "Active view: \(ports[active].title)" }
     case .assess:
         if state.teaching != nil, state.currentEntry?.study.modalities != ["MG"] {
             state.modal = .prompt(Prompt(purpose: .teachingAssessment, title: "Your assessment (digit)", choices: Prompt.assessments))
@@ -55,10 +57,10 @@ func recordBIRADS(_ state: inout AppState, right: Int, left: Int) -> [Effect] {
         state.message = "Assessment: \(text)"
         return []
     }
-    if state.viewer!.screening == nil { state.viewer!.screening = ScreeningRead() }
-    state.viewer!.screening!.rightBIRADS = right
-    state.viewer!.screening!.leftBIRADS = left
-    state.message = "Assessment: \(text)" + (state.viewer!.screening!.revealed ? "" : " — R reveals the AI")
+    var read = v.screening ?? ScreeningRead()
+    read.assess(right: right, left: left)
+    state.viewer?.screening = read
+    state.message = "Assessment: \(text)" + (read.revealed ? "" : " — R reveals the AI")
     return [.screeningEvent(ScreeningEvent(reader: state.reader, studyUID: v.studyUID, kind: .assess, rightBIRADS: right, leftBIRADS: left))]
 }
 
@@ -82,9 +84,8 @@ func revealAI(_ state: inout AppState) -> [Effect] {
     let outcome = DiscordanceMatcher.match(ai: ai, marks: marks, headers: state.headersBySOP(), reader: state.reader, studyUID: v.studyUID)
     let items = outcome.records
     state.revealed.insert(v.studyUID)
-    state.viewer!.screening!.revealed = true
-    state.viewer!.screening!.discordances = items
-    state.viewer!.findingSelection = 0
+    state.viewer?.screening?.reveal(items)   // there is a read: it was assessed (guard above)
+    state.viewer?.review.selection = 0
     state.message = items.isEmpty ? "AI revealed: it agrees with your marks" : "AI revealed: \(items.count) discordance(s) need a decision (A keep/accept, X reject)"
         + (outcome.note.map { " — \($0)" } ?? "")
     if let i = state.entryIndex(uid: v.studyUID) { state.entries[i].review = .inProgress }
@@ -95,7 +96,7 @@ func revealAI(_ state: inout AppState) -> [Effect] {
 /// per-breast BI-RADS as the assessment. No forced sign-off: discordances are the point.
 func screeningSign(_ state: inout AppState) -> [Effect] {
     guard let v = state.viewer else { return [] }
-    if v.signoff != nil { state.message = "Already signed"; return [] }
+    if v.review.signoff != nil { state.message = "Already signed"; return [] }
     guard let s = v.screening, s.revealed else { state.message = "Reveal the AI (R) before signing"; return [] }
     let pending = state.pendingDiscordances.count
     guard pending == 0 else { state.message = "\(pending) discordance(s) need a decision before sign-off (A keep/accept, X reject)"; return [] }

@@ -21,7 +21,7 @@ enum TeachingPanel {
         let revealed = t.revealed.contains(v.studyUID)
         line("CASE \(t.index + 1)/\(t.cases.count) — \(t.mode == .known ? "known" : "quiz")  trainee \(TextSanitizer.sanitize(state.reader))", .header)
         line("Assessment: " + (t.assessments[v.studyUID] ?? "none yet (b)"), .accent)
-        let marks = v.readerFindings.filter { !$0.removed }
+        let marks = v.review.readerFindings.filter { !$0.removed }
         let score = t.scores[v.studyUID]
         line("YOUR MARKS (\(marks.count))", .accent)
         for (i, m) in marks.enumerated() {

@@ -55,7 +55,7 @@ func revealTeachingCase(_ state: inout AppState) -> [Effect] {
     guard var t = state.teaching, let v = state.viewer, let c = t.teachingCase(v.studyUID) else { return [] }
     guard t.mode == .unknown else { state.message = "Known mode: the answers are already showing"; return [] }
     guard !t.revealed.contains(v.studyUID) else { state.message = "Already revealed"; return [] }
-    let marks = v.readerFindings.filter { !$0.removed }
+    let marks = v.review.readerFindings.filter { !$0.removed }
     let score = TeachingScore.score(c, marks: marks, headers: state.headersBySOP())
     t.revealed.insert(v.studyUID)
     t.scores[v.studyUID] = score

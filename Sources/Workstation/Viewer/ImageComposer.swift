@@ -18,14 +18,14 @@ enum ImageComposer {
                     let sx = g.mirror ? x0 + w - 1 - x : x0 + x
                     let s = ((y0 + y) * f.width + sx) * 3, d = (y * w + x) * 3
                     guard s + 2 < f.rgb.count else { continue }
-                    for c in 0 ..< 3 { rgb[d + c] = v.invert ? 255 - f.rgb[s + c] : f.rgb[s + c] }
+                    for c in 0 ..< 3 { rgb[d + c] = v.display.invert ? 255 - f.rgb[s + c] : f.rgb[s + c] }
                 }
             }
         } else {
             let win = state.effectiveWindow(f)
             let lo = win.center - win.width / 2
             let scale = 255 / max(1e-6, win.width)
-            let flip = f.monochrome1 != v.invert
+            let flip = f.monochrome1 != v.display.invert
             for y in 0 ..< h {
                 for x in 0 ..< w {
                     let sx = g.mirror ? x0 + w - 1 - x : x0 + x
@@ -100,19 +100,19 @@ enum ImageComposer {
         var out: [Overlay] = []
         let blinded = state.currentEntry.map { state.isBlinded($0.uid) } ?? true
         let ai = state.currentEntry?.aiResult
-        if v.aiOverlay, v.heatmap, !blinded, !f.sopUID.isEmpty,
-           let h = ai?.heatmaps[f.sopUID] ?? (v.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil) {
-            if let overlay = cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror, opacity: Float(v.opacity)) {
-                out.append(.heatmap(overlay))
-            }
+        if v.overlay.ai, v.overlay.heatmap, !blinded, !f.sopUID.isEmpty,
+           let h = ai?.heatmaps[f.sopUID] ?? (v.overlay.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil),
+           let overlay = cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror,
+                                     opacity: Float(v.overlay.opacity)) {
+            out.append(.heatmap(overlay))
         }
         let selectedKey = state.selectedFinding?.key
         if !f.sopUID.isEmpty {
             for finding in state.findings where finding.sopUID == f.sopUID {
                 // A finding without a place on the image (an SR without coordinates) is listed, not drawn.
                 guard let centerX = finding.centerX, let centerY = finding.centerY else { continue }
-                if finding.origin == .ai && !(v.aiOverlay && v.outlines) { continue }
-                let decision = v.decisions[finding.key]
+                if finding.origin == .ai && !(v.overlay.ai && v.overlay.outlines) { continue }
+                let decision = v.review.decisions[finding.key]
                 if decision?.kind == .reject { continue }
                 let color: OverlayColor = finding.origin == .reader ? .marker : (finding.risk.map { .risk($0) } ?? .box)
                 let labelAll = state.teaching?.presenter == true
@@ -127,10 +127,10 @@ enum ImageComposer {
         }
         out += groundTruthOverlays(state, frame: f, pt: pt)
         if vp.isActive {
-            if let m = v.measurement {
+            if let m = v.tools.measurement {
                 out.append(.measurement(from: pt(m.0.x, m.0.y), to: pt(m.1.x, m.1.y), label: formatMM(distanceMM(m.0, m.1, f))))
             }
-            if let c = v.cursor { out.append(.marker(pt(c.x, c.y), color: .measurement, label: nil)) }
+            if let c = v.display.cursor { out.append(.marker(pt(c.x, c.y), color: .measurement, label: nil)) }
         }
         return out
     }

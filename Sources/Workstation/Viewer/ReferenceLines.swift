@@ -29,7 +29,7 @@ enum ReferenceLines {
                          mirror: Bool) -> [Overlay] {
         // Not in the mammography hanging: its views are projections of the same breast, and a
         // plane through one says nothing about where it lies in another.
-        guard let v = state.viewer, v.referenceLines, !v.hanging, !others.isEmpty else { return [] }
+        guard let v = state.viewer, v.display.referenceLines, !v.display.hanging, !others.isEmpty else { return [] }
         func pt(_ x: Double, _ y: Double) -> OverlayPoint {
             let cx = x + 0.5 - x0
             return OverlayPoint(x: mirror ? width - cx : cx, y: y + 0.5 - y0)

@@ -22,13 +22,13 @@ extension AppState {
     /// 1×2 or 2×2 outside the hanging protocol (cheap: no viewport is built).
     var isComparisonLayout: Bool {
         guard let v = viewer else { return false }
-        return !v.hanging && (v.layout == .sideBySide || v.layout == .grid)
+        return !v.display.hanging && (v.display.layout == .sideBySide || v.display.layout == .grid)
     }
 
     /// The patient positions of every slice of `uid` in the current orientation, nil when any
     /// slice lacks geometry (radiographs: no link by position).
     func slicePlanes(_ uid: String) -> [PatientPlane]? {
-        guard let stack = stacks[uid], let o = viewer?.orientation else { return nil }
+        guard let stack = stacks[uid], let o = viewer?.display.orientation else { return nil }
         let n = Reformat.count(stack, o)
         guard n > 1 else { return nil }
         let planes = (0 ..< n).compactMap { Reformat.imagePlane(stack, o, $0) }
@@ -43,13 +43,13 @@ extension AppState {
     /// reader's offset otherwise, nil when neither (not linked until "link here").
     func linkOffset(from source: String, to target: String) -> Double? {
         let a = frameOfReference(source), b = frameOfReference(target)
-        if !a.isEmpty, a == b { return viewer?.link.offsets[target] ?? 0 }
-        return viewer?.link.offsets[target]
+        if !a.isEmpty, a == b { return viewer?.display.link.offsets[target] ?? 0 }
+        return viewer?.display.link.offsets[target]
     }
 
     /// Whether viewport `vp` follows the active one (for the corner's link marker).
     func isLinked(_ vp: Viewport) -> Bool {
-        guard let v = viewer, v.link.scroll, let active = linkableViewports.first(where: \.isActive) else { return false }
+        guard let v = viewer, v.display.link.scroll, let active = linkableViewports.first(where: \.isActive) else { return false }
         if vp.isActive { return true }
         return slicePlanes(vp.stackUID) != nil && linkOffset(from: active.stackUID, to: vp.stackUID) != nil
     }
@@ -57,23 +57,24 @@ extension AppState {
 
 /// Moves every linked viewport to the slice nearest the active viewport's slice position.
 func syncLinkedSlices(_ state: inout AppState) {
-    guard let v = state.viewer, v.link.scroll else { return }
+    guard let v = state.viewer, v.display.link.scroll else { return }
     let vps = state.linkableViewports
     guard let active = vps.first(where: \.isActive), let source = active.plane else { return }
     for vp in vps where !vp.isActive && vp.stackUID != active.stackUID {
         guard let planes = state.slicePlanes(vp.stackUID), let offset = state.linkOffset(from: active.stackUID, to: vp.stackUID),
               let index = SliceSync.nearestSlice(to: source, in: planes, offset: offset) else { continue }
-        state.viewer!.slices[state.sliceKey(vp.stackUID, v.orientation)] = index
+        state.viewer?.display.setSlice(index, series: vp.stackUID)
     }
 }
 
 /// `Y` linked scrolling on/off, `V` link here (align the others on this slice), `T` link zoom.
 func performLink(_ state: inout AppState, _ action: Action) -> [Effect] {
-    guard state.viewer != nil else { return [] }
+    guard let v = state.viewer else { return [] }
     switch action {
     case .toggleLink:
-        state.viewer!.link.scroll.toggle()
-        guard state.viewer!.link.scroll else { state.message = "Linked scrolling off"; return [] }
+        let on = !v.display.link.scroll
+        state.viewer?.display.link.scroll = on
+        guard on else { state.message = "Linked scrolling off"; return [] }
         let vps = state.linkableViewports
         guard vps.count > 1 else {
             state.message = "Linked scrolling on (it links the 1×2 and 2×2 layouts: l)"; return []
@@ -90,14 +91,15 @@ func performLink(_ state: inout AppState, _ action: Action) -> [Effect] {
         var n = 0
         for vp in vps where !vp.isActive && vp.stackUID != active.stackUID {
             guard let target = vp.plane else { continue }
-            state.viewer!.link.offsets[vp.stackUID] = SliceSync.offset(aligning: source, with: target)
+            state.viewer?.display.link.offsets[vp.stackUID] = SliceSync.offset(aligning: source, with: target)
             n += 1
         }
-        state.viewer!.link.scroll = true
+        state.viewer?.display.link.scroll = true
         state.message = "Linked here: \(n) viewport(s) keep this offset"
     case .toggleLinkWindow:
-        state.viewer!.link.windowAndZoom.toggle()
-        state.message = state.viewer!.link.windowAndZoom ? "Zoom linked across viewports" : "Zoom on the active viewport only"
+        let on = !v.display.link.windowAndZoom
+        state.viewer?.display.link.windowAndZoom = on
+        state.message = on ? "Zoom linked across viewports" : "Zoom on the active viewport only"
     default: break
     }
     return []

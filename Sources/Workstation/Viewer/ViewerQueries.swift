@@ -9,8 +9,8 @@ extension AppState {
     public var currentSeries: StudyIndex.Series? {
         guard let v = viewer, let e = currentEntry, !e.study.series.isEmpty else { return nil }
         // In 1×2 and 2×2 viewport k shows series seriesIndex + k, and the active one is keys' series.
-        let k = !v.hanging && (v.layout == .sideBySide || v.layout == .grid) ? v.activeViewport : 0
-        return e.study.series[min(max(0, v.seriesIndex + k), e.study.series.count - 1)]
+        let k = !v.display.hanging && (v.display.layout == .sideBySide || v.display.layout == .grid) ? v.display.activeViewport : 0
+        return e.study.series[min(max(0, v.display.seriesIndex + k), e.study.series.count - 1)]
     }
 
     public var currentStack: ImageStack? { currentSeries.flatMap { stacks[$0.seriesInstanceUID] } }
@@ -20,23 +20,23 @@ extension AppState {
         guard let v = viewer, let s = currentSeries else { return 0 }
         let n = currentSliceCount
         // The MPR layout starts a plane not visited yet in the middle, as its viewports do.
-        return min(max(0, v.slices[sliceKey(s.seriesInstanceUID, v.orientation)] ?? (v.layout == .mpr ? n / 2 : 0)), max(0, n - 1))
+        return min(max(0, v.display.slices[sliceKey(s.seriesInstanceUID, v.display.orientation)] ?? (v.display.layout == .mpr ? n / 2 : 0)), max(0, n - 1))
     }
 
     /// Slices (or reformatted planes) in the current series.
     public var currentSliceCount: Int {
         guard let v = viewer, let s = currentSeries else { return 0 }
-        return currentStack.map { Reformat.count($0, v.orientation) } ?? s.instances.count
+        return currentStack.map { Reformat.count($0, v.display.orientation) } ?? s.instances.count
     }
 
     /// The frame keys act on: the active viewport's.
     public var currentFrame: StackFrame? {
         guard let v = viewer else { return nil }
-        if v.hanging {
+        if v.display.hanging {
             let vps = viewports
-            return vps.isEmpty ? nil : vps[min(v.activeViewport, vps.count - 1)].frame
+            return vps.isEmpty ? nil : vps[min(v.display.activeViewport, vps.count - 1)].frame
         }
-        return currentStack.flatMap { Reformat.frame($0, v.orientation, currentSlice, slab: v.slab) }
+        return currentStack.flatMap { Reformat.frame($0, v.display.orientation, currentSlice, slab: v.display.slab) }
     }
 
     /// AI findings first (as the source ordered them), then the reader's own. A blinded read
@@ -44,8 +44,8 @@ extension AppState {
     /// arbitrator also sees the first reader's marks the AI did not flag.
     public var findings: [ReviewFinding] {
         guard let v = viewer, let e = currentEntry else { return [] }
-        var out = isBlinded(e.uid) ? [] : (v.showWithheld ? e.aiResult?.findings : e.aiResult?.trustedFindings) ?? []
-        for r in v.readerFindings where !r.removed {
+        var out = isBlinded(e.uid) ? [] : (v.overlay.showWithheld ? e.aiResult?.findings : e.aiResult?.trustedFindings) ?? []
+        for r in v.review.readerFindings where !r.removed {
             out.append(ReviewFinding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
                                centerX: r.x, centerY: r.y, width: r.width, height: r.height))
         }
@@ -61,14 +61,14 @@ extension AppState {
     public var selectedFinding: ReviewFinding? {
         let f = findings
         guard let v = viewer, !f.isEmpty else { return nil }
-        return f[min(max(0, v.findingSelection), f.count - 1)]
+        return f[min(max(0, v.review.selection), f.count - 1)]
     }
 
     /// AI findings the reader has not yet accepted, rejected or corrected.
     public var undecidedCount: Int {
         guard let v = viewer else { return 0 }
         if workflow != .standard { return pendingDiscordances.count }
-        return findings.filter { $0.origin == .ai && v.decisions[$0.key] == nil }.count
+        return findings.filter { $0.origin == .ai && v.review.decisions[$0.key] == nil }.count
     }
 
     /// Where a finding lives: series index and frame index, when its image is loaded or known.
@@ -88,7 +88,7 @@ extension AppState {
 
     /// The window in force for `frame`: the reader's, else the file's, else the frame's value range.
     func effectiveWindow(_ frame: StackFrame?) -> VOITransform.Window {
-        if let w = viewer?.window { return w }
+        if let w = viewer?.display.window { return w }
         // A window from the file is used only when it is finite and positive ("NaN" parses as a DS
         // value, and the corner label's Int(...) would trap on it).
         if let w = frame?.fileWindow, w.center.isFinite, w.width.isFinite, w.width > 0, abs(w.center) < 1e9, w.width < 1e9 {

@@ -15,7 +15,7 @@ enum ViewerView {
         if state.workflow == .secondReader { title += state.isBlinded(e.uid) ? "  · SECOND READER: blinded first read" : "  · SECOND READER: AI revealed" }
         if state.workflow == .arbitration { title += "  · ARBITRATION" }
         screen.put(title, row: 0, column: 1, style: .header)
-        if let r = e.aiResult, r.notForClinicalUse, v.aiOverlay, !state.isBlinded(e.uid) {
+        if let r = e.aiResult, r.notForClinicalUse, v.overlay.ai, !state.isBlinded(e.uid) {
             let banner = " AI: \(TextSanitizer.sanitize(r.model?.id ?? "model")) — NOT FOR CLINICAL USE "
             screen.put(banner, row: 0, column: max(0, screen.columns - Text.width(banner) - 1), style: .banner)
         }
@@ -26,10 +26,10 @@ enum ViewerView {
         }
         if state.teaching != nil { TeachingPanel.draw(state, into: &screen) } else { FindingsPanel.draw(state, into: &screen) }
         let f = state.currentFrame
-        var parts = ["tool: \(v.tool.name)"]
+        var parts = ["tool: \(v.tools.tool.name)"]
         if f?.isColor == false { parts.append("W/L \(state.effectiveWindow(f))") }
-        if !v.hanging { parts.append("slice \(state.currentSlice + 1)/\(state.currentSliceCount)") }
-        if let c = v.cursor, let f, let value = f.value(x: Int(c.x), y: Int(c.y)) {
+        if !v.display.hanging { parts.append("slice \(state.currentSlice + 1)/\(state.currentSliceCount)") }
+        if let c = v.display.cursor, let f, let value = f.value(x: Int(c.x), y: Int(c.y)) {
             parts.append("(\(Int(c.x)),\(Int(c.y))) \(formatValue(value, modality: e.study.first.modality))")
         }
         StatusLine.draw(state, into: &screen, left: parts.joined(separator: "  "))
@@ -48,12 +48,12 @@ enum ViewerView {
             let progress = state.loading[s.seriesInstanceUID].map { " " + Text.percent($0) } ?? ""
             let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(state.shownDescription(h.seriesDescription)) (\(s.instances.count))\(progress) "
             let text = Text.prefix(label, 40)
-            screen.put(text, row: ScreenLayout.seriesRow, column: x, style: i == v.seriesIndex ? .selected : .dim)
+            screen.put(text, row: ScreenLayout.seriesRow, column: x, style: i == v.display.seriesIndex ? .selected : .dim)
             x += Text.width(text) + 1
             if x >= screen.columns { break }
         }
-        if v.hanging {
-            let prior = v.priorStudyUID == nil ? "no prior" : (v.showPrior ? "PRIOR shown (p)" : "prior available (p)")
+        if v.display.hanging {
+            let prior = v.display.priorStudyUID == nil ? "no prior" : (v.display.showPrior ? "PRIOR shown (p)" : "prior available (p)")
             let text = " hanging: RCC|LCC / RMLO|LMLO · \(prior) "
             screen.put(text, row: ScreenLayout.seriesRow, column: max(x, screen.columns - ScreenLayout.panelWidth(state) - Text.width(text) - 1), style: .accent)
         }
@@ -66,12 +66,12 @@ enum ViewerView {
             let text = state.loading[vp.stackUID].map { "Loading " + StatusLine.progressBar($0, width: 10) }
                 ?? (state.stacks[vp.stackUID] == nil ? "Loading…" : "No image")
             screen.put(text, row: r.row + r.rows / 2, column: r.column + max(0, (r.columns - Text.width(text)) / 2), style: .dim)
-            if v.hanging || v.layout == .mpr { screen.put(vp.title, row: r.row, column: r.column + 1, style: .accent) }
+            if v.display.hanging || v.display.layout == .mpr { screen.put(vp.title, row: r.row, column: r.column + 1, style: .accent) }
             return
         }
         screen.images.append(ImagePlacement(row: g.placement.row, column: g.placement.column, columns: g.placement.columns,
                                             rows: g.placement.rows, image: image, overlays: overlays))
-        guard v.annotations, r.rows > 4 else { return }
+        guard v.display.annotations, r.rows > 4 else { return }
         let h = e.study.first
         let right = r.column + r.columns
         func put(_ s: String, _ row: Int, alignRight: Bool, style: Style = .dim) {
@@ -79,7 +79,7 @@ enum ViewerView {
             screen.put(text, row: row, column: alignRight ? right - Text.width(text) - 1 : r.column + 1, style: style)
         }
         let study = state.deidentify ? "" : Text.date(h.studyDate)
-        put(vp.isActive && !v.hanging && v.layout != .mpr ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
+        put(vp.isActive && !v.display.hanging && v.display.layout != .mpr ? state.patientLabel(e) : vp.title, r.row, alignRight: false, style: vp.isActive ? .accent : .dim)
         // MR: the sequence and, for a series of several stacks (a DWI's b-values), which one is shown.
         let stack = state.stacks[vp.stackUID]
         let sequence = [stack?.sequence.map(\.rawValue), stack?.stackDescription].compactMap { $0 }.joined(separator: " ")
@@ -95,6 +95,6 @@ enum ViewerView {
         let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
         // The slab first: a narrow viewport cuts the end of this corner, and the slab must show.
         let slab = f.slabLabel.map { $0 + "  " } ?? ""
-        put("\(slab)\(wl) zoom \(String(format: "%.1f", vp.isActive || v.link.windowAndZoom ? v.zoom : 1.0))×" + (v.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
+        put("\(slab)\(wl) zoom \(String(format: "%.1f", vp.isActive || v.display.link.windowAndZoom ? v.display.zoom : 1.0))×" + (v.display.invert ? " inv" : ""), r.row + r.rows - 1, alignRight: true)
     }
 }

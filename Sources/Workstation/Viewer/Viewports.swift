@@ -87,7 +87,7 @@ struct ImageGeometry {
 extension AppState {
     /// Slice-memory key: axial uses the series UID, reformats their own.
     func sliceKey(_ seriesUID: String, _ o: ViewerState.Orientation) -> String {
-        o == .axial ? seriesUID : seriesUID + "#" + o.rawValue
+        ViewerDisplay.sliceKey(seriesUID, o)
     }
 
     /// The viewports of the current layout, with their frames (nil while loading).
@@ -96,7 +96,7 @@ extension AppState {
         let area = ScreenLayout.imageArea(self)
         guard area.rows > 0, area.columns > 0 else { return [] }
         let (nr, nc): (Int, Int)
-        switch v.layout {
+        switch v.display.layout {
         case .single: (nr, nc) = (1, 1)
         case .sideBySide: (nr, nc) = (1, 2)
         case .grid: (nr, nc) = (2, 2)
@@ -108,57 +108,57 @@ extension AppState {
             return CellRect(row: area.row + r * h, column: area.column + c * w,
                             rows: r == nr - 1 ? area.rows - r * h : h, columns: c == nc - 1 ? area.columns - c * w : w)
         }
-        if v.hanging {
-            let source = v.showPrior ? (v.priorStudyUID.flatMap { entry(uid: $0) } ?? e) : e
-            let prefix = v.showPrior && source.uid != e.uid ? "PRIOR " : ""
+        if v.display.hanging {
+            let source = v.display.showPrior ? (v.display.priorStudyUID.flatMap { entry(uid: $0) } ?? e) : e
+            let prefix = v.display.showPrior && source.uid != e.uid ? "PRIOR " : ""
             var frames: [StackFrame] = []
             for s in source.study.series { frames += stacks[s.seriesInstanceUID]?.frames ?? [] }
             return HangingProtocol.mammography.enumerated().map { k, view in
                 let f = frames.first { $0.laterality == view.laterality && $0.viewPosition == view.position }
                 return Viewport(rect: rect(k), stackUID: source.study.series.first?.seriesInstanceUID ?? "", frame: f,
                                 sliceIndex: 0, sliceCount: 1, mirror: f.map { HangingProtocol.needsMirror($0, side: view.side) } ?? false,
-                                title: prefix + view.laterality + view.position, isActive: k == v.activeViewport)
+                                title: prefix + view.laterality + view.position, isActive: k == v.display.activeViewport)
             }
         }
-        if v.layout == .mpr, let s = currentSeries {
+        if v.display.layout == .mpr, let s = currentSeries {
             // One series in its three planes; the active viewport is the orientation keys act on.
             // Planes not visited yet start in the middle of the volume.
             let stack = stacks[s.seriesInstanceUID]
             let planes: [ViewerState.Orientation] = stack?.isVolume == false ? [.axial] : ViewerState.Orientation.allCases
             return planes.enumerated().map { k, o in
                 let n = stack.map { Reformat.count($0, o) } ?? s.instances.count
-                let idx = min(max(0, v.slices[sliceKey(s.seriesInstanceUID, o)] ?? n / 2), max(0, n - 1))
+                let idx = min(max(0, v.display.slices[sliceKey(s.seriesInstanceUID, o)] ?? n / 2), max(0, n - 1))
                 return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
-                                frame: stack.flatMap { Reformat.frame($0, o, idx, slab: v.slab) }, sliceIndex: idx, sliceCount: n,
-                                mirror: false, title: o.rawValue, isActive: o == v.orientation, orientation: o,
+                                frame: stack.flatMap { Reformat.frame($0, o, idx, slab: v.display.slab) }, sliceIndex: idx, sliceCount: n,
+                                mirror: false, title: o.rawValue, isActive: o == v.display.orientation, orientation: o,
                                 plane: stack.flatMap { Reformat.imagePlane($0, o, idx) })
             }
         }
         let count = nr * nc
         return (0 ..< count).compactMap { k in
-            let si = v.seriesIndex + k
+            let si = v.display.seriesIndex + k
             guard si < e.study.series.count else { return nil }
             let s = e.study.series[si]
             let stack = stacks[s.seriesInstanceUID]
-            let key = sliceKey(s.seriesInstanceUID, v.orientation)
-            let n = stack.map { Reformat.count($0, v.orientation) } ?? s.instances.count
-            let idx = min(max(0, v.slices[key] ?? 0), max(0, n - 1))
+            let key = sliceKey(s.seriesInstanceUID, v.display.orientation)
+            let n = stack.map { Reformat.count($0, v.display.orientation) } ?? s.instances.count
+            let idx = min(max(0, v.display.slices[key] ?? 0), max(0, n - 1))
             return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
-                            frame: stack.flatMap { Reformat.frame($0, v.orientation, idx, slab: v.slab) }, sliceIndex: idx, sliceCount: n,
-                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == min(v.activeViewport, count - 1),
-                            orientation: v.orientation, plane: stack.flatMap { Reformat.imagePlane($0, v.orientation, idx) })
+                            frame: stack.flatMap { Reformat.frame($0, v.display.orientation, idx, slab: v.display.slab) }, sliceIndex: idx, sliceCount: n,
+                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == min(v.display.activeViewport, count - 1),
+                            orientation: v.display.orientation, plane: stack.flatMap { Reformat.imagePlane($0, v.display.orientation, idx) })
         }
     }
 
     /// The inner rectangle of a viewport (without its annotation rows).
     func innerRect(_ vp: Viewport) -> CellRect {
-        let pad = (viewer?.annotations ?? true) && vp.rect.rows > 4 ? 1 : 0
+        let pad = (viewer?.display.annotations ?? true) && vp.rect.rows > 4 ? 1 : 0
         return CellRect(row: vp.rect.row + pad, column: vp.rect.column, rows: vp.rect.rows - 2 * pad, columns: vp.rect.columns)
     }
 
     func geometry(_ vp: Viewport) -> ImageGeometry? {
         guard let f = vp.frame, let v = viewer else { return nil }
-        return ImageGeometry.fit(frame: f, zoom: vp.isActive || v.link.windowAndZoom ? v.zoom : 1, pan: vp.isActive ? v.pan : nil, mirror: vp.mirror,
+        return ImageGeometry.fit(frame: f, zoom: vp.isActive || v.display.link.windowAndZoom ? v.display.zoom : 1, pan: vp.isActive ? v.display.pan : nil, mirror: vp.mirror,
                                  inner: innerRect(vp))
     }
 }
