@@ -57,6 +57,19 @@ final class WorklistTests: XCTestCase {
         Fixtures.keys(&s, [.char("s")])
         XCTAssertEqual(s.sort, .date)
         XCTAssertEqual(s.visibleEntries.map(\.uid), ["1.1", "2.2"])
+        // By patient: Doe before Roe, whatever the scan order.
+        Fixtures.keys(&s, [.char("s")])
+        XCTAssertEqual(s.sort, .patient)
+        XCTAssertEqual(s.visibleEntries.map(\.uid), ["1.1", "2.2"])
+        XCTAssertEqual(s.visibleOrder.map { s.entries[$0].uid }, ["1.1", "2.2"])
+        // The accession number is searched too; a study whose images change keeps its label current.
+        Fixtures.keys(&s, [.char("/")] + Fixtures.type("accpid2") + [.enter])
+        XCTAssertEqual(s.visibleEntries.map(\.uid), ["2.2"])
+        Fixtures.keys(&s, [.escape])
+        let (renamed, _) = Fixtures.ctStudy(uid: "2.2", name: "Aab^Zed", id: "PID2")
+        s.entries[s.entries.firstIndex { $0.uid == "2.2" }!].study = renamed
+        XCTAssertEqual(s.visibleEntries.map(\.uid), ["2.2", "1.1"], "Aab now sorts before Doe")
+        XCTAssertTrue(s.patientLabel(s.visibleEntries[0]).hasPrefix("Aab"))
     }
 
     func testOpenStudyAuditsLoadsAndSavesSession() {

@@ -6,12 +6,20 @@ import TerminalGraphics
 
 /// One study in the worklist, with what the AI and this reader have done with it.
 public struct StudyEntry: Sendable {
-    public var study: StudyIndex.Study
+    public var study: StudyIndex.Study { didSet { patientText = PatientText(study) } }
     /// 1-based position in scan order; the de-identified label uses it ("Patient 3").
     public var ordinal: Int
     public var ai: AIStatus
     public var aiResult: AIResult?
     public var review: ReviewStatus
+    /// The patient as shown and as searched, worked out once per study: the worklist sorts and
+    /// searches every entry on each key, and a name's parsing and sanitising is the costly part.
+    private(set) var patientText: PatientText
+
+    public init(study: StudyIndex.Study, ordinal: Int, ai: AIStatus, aiResult: AIResult?, review: ReviewStatus) {
+        self.study = study; self.ordinal = ordinal; self.ai = ai; self.aiResult = aiResult; self.review = review
+        patientText = PatientText(study)
+    }
 
     public var uid: String { study.studyInstanceUID }
     /// The highest risk among findings the AI stands behind: an abstained (out-of-distribution)
@@ -24,6 +32,19 @@ public struct StudyEntry: Sendable {
         case .high?: return "URGENT"
         default: return "routine"
         }
+    }
+}
+
+/// A study's patient as the worklist shows it (name with its alphabetic and ideographic groups,
+/// and ID; sanitised) and as search matches it (name, ID and accession, lower-cased).
+struct PatientText: Sendable {
+    let label: String
+    let searchable: String
+
+    init(_ study: StudyIndex.Study) {
+        let h = study.first
+        label = TextSanitizer.sanitize("\(PersonName(h.patientName).displayName) [\(h.patientID)]")
+        searchable = [h.patientName, h.patientID, h.accessionNumber].map { $0.lowercased() }.joined(separator: "\n")
     }
 }
 
@@ -88,9 +109,16 @@ public struct AppState: Sendable {
     }
 
     /// Worklist rows after filter, search and sort.
-    public var visibleEntries: [StudyEntry] {
+    public var visibleEntries: [StudyEntry] { visibleOrder.map { entries[$0] } }
+
+    /// Positions in `entries` of the studies the filter and search let through, in the order of
+    /// `sort`. Positions rather than entries: a study entry is a large value, and moving 20,000 of
+    /// them through a sort was most of a key press's time. Each entry's sort key is worked out once
+    /// (decorate, sort, undecorate), never inside a comparison.
+    public var visibleOrder: [Int] {
         let q = search.lowercased()
-        return entries.filter { e in
+        let shown = entries.indices.filter { i in
+            let e = entries[i]
             switch filter {
             case .all: break
             case .unread: if e.review != .unread { return false }
@@ -99,32 +127,35 @@ public struct AppState: Sendable {
             case .discordant: if !discordanceQueue.contains(e.uid) { return false }
             }
             guard !q.isEmpty else { return true }
-            let h = e.study.first
             if deidentify { return patientLabel(e).lowercased().contains(q) }
-            return h.patientName.lowercased().contains(q) || h.patientID.lowercased().contains(q)
-                || h.accessionNumber.lowercased().contains(q)
-        }.sorted { a, b in
-            switch sort {
-            case .priority:
-                // Unread first, then highest AI risk, then newest.
-                if a.review != b.review { return a.review < b.review }
-                // A blinded read must not learn the AI's opinion from the order of the list.
-                let ra = isBlinded(a.uid) ? -1 : a.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
-                let rb = isBlinded(b.uid) ? -1 : b.highestRisk.map { RiskLevel.allCases.firstIndex(of: $0)! } ?? -1
-                if ra != rb { return ra > rb }
-                return (a.study.first.studyDate, a.ordinal) > (b.study.first.studyDate, b.ordinal)
-            case .date: return (a.study.first.studyDate, a.ordinal) > (b.study.first.studyDate, b.ordinal)
-            case .patient: return (patientLabel(a), a.ordinal) < (patientLabel(b), b.ordinal)
-            }
+            return e.patientText.searchable.contains(q)
+        }
+        switch sort {
+        case .priority:
+            // Unread first, then highest AI risk, then newest. A blinded read must not learn the
+            // AI's opinion from the order of the list.
+            return shown.map { i in
+                let e = entries[i]
+                return (i, e.review, isBlinded(e.uid) ? -1 : e.highestRisk.flatMap { RiskLevel.allCases.firstIndex(of: $0) } ?? -1,
+                        e.study.first.studyDate, e.ordinal)
+            }.sorted { a, b in
+                if a.1 != b.1 { return a.1 < b.1 }
+                if a.2 != b.2 { return a.2 > b.2 }
+                return (a.3, a.4) > (b.3, b.4)
+            }.map(\.0)
+        case .date:
+            return shown.map { (i: $0, date: entries[$0].study.first.studyDate, ordinal: entries[$0].ordinal) }
+                .sorted { ($0.date, $0.ordinal) > ($1.date, $1.ordinal) }.map(\.i)
+        case .patient:
+            return shown.map { (i: $0, label: patientLabel(entries[$0]), ordinal: entries[$0].ordinal) }
+                .sorted { ($0.label, $0.ordinal) < ($1.label, $1.ordinal) }.map(\.i)
         }
     }
 
     /// Patient shown for an entry: name (alphabetic and ideographic groups, so kanji show) and ID,
     /// or "Patient N" when de-identifying. Sanitised.
     public func patientLabel(_ e: StudyEntry) -> String {
-        if deidentify { return "Patient \(e.ordinal)" }
-        let h = e.study.first
-        return TextSanitizer.sanitize("\(PersonName(h.patientName).displayName) [\(h.patientID)]")
+        deidentify ? "Patient \(e.ordinal)" : e.patientText.label
     }
 
     /// A study or series description for the screen: sanitised, or "" when de-identifying

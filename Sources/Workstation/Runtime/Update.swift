@@ -116,14 +116,13 @@ func perform(_ state: inout AppState, _ action: Action) -> [Effect] {
 }
 
 func performWorklist(_ state: inout AppState, _ action: Action) -> [Effect] {
-    let count = state.visibleEntries.count
     switch action {
     case .up: state.worklistSelection = max(0, state.worklistSelection - 1)
-    case .down: state.worklistSelection = min(max(0, count - 1), state.worklistSelection + 1)
+    case .down: state.worklistSelection = min(max(0, state.visibleOrder.count - 1), state.worklistSelection + 1)
     case .open:
-        let visible = state.visibleEntries
+        let visible = state.visibleOrder
         guard !visible.isEmpty else { state.message = "No study selected"; return [] }
-        return openStudy(&state, visible[min(state.worklistSelection, visible.count - 1)].uid)
+        return openStudy(&state, state.entries[visible[min(state.worklistSelection, visible.count - 1)]].uid)
     case .search:
         state.modal = .prompt(Prompt(purpose: .search, title: "Search name or ID", text: state.search))
     case .cycleSort:
@@ -149,7 +148,7 @@ func updateWorklistMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effec
     case .wheelDown: return performWorklist(&state, .down)
     case .press:
         let row = event.row - WorklistLayout.firstRow
-        guard row >= 0, row < state.visibleEntries.count else { return [] }
+        guard row >= 0, row < state.visibleOrder.count else { return [] }
         if state.worklistSelection == row { return performWorklist(&state, .open) }
         state.worklistSelection = row
         return []
@@ -229,7 +228,7 @@ func sessionState(_ state: AppState) -> SessionState {
 
 func applyResume(_ state: inout AppState, _ s: SessionState) -> [Effect] {
     guard s.screen == "viewer", state.entry(uid: s.studyUID) != nil else { return [] }
-    if let i = state.visibleEntries.firstIndex(where: { $0.uid == s.studyUID }) { state.worklistSelection = i }
+    if let i = state.visibleOrder.firstIndex(where: { state.entries[$0].uid == s.studyUID }) { state.worklistSelection = i }
     var effects = openStudy(&state, s.studyUID, seriesUID: s.seriesUID.isEmpty ? nil : s.seriesUID, slice: s.slice)
     state.message = "Resumed where you left off"
     effects.removeAll { if case .saveSession = $0 { return true }; return false }

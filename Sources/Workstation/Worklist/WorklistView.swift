@@ -24,7 +24,7 @@ enum WorklistView {
         var x = 1
         for (h, w) in zip(headers, widths) { screen.put(Text.fit(h, w), row: WorklistLayout.headerRow, column: x, style: .accent); x += w + 1 }
 
-        let visible = state.visibleEntries
+        let visible = state.visibleOrder
         if state.entries.isEmpty {
             screen.put("No studies found. Run `lightbox open PATH` with folders of DICOM files.", row: WorklistLayout.firstRow, column: 1, style: .dim)
         } else if visible.isEmpty {
@@ -33,7 +33,8 @@ enum WorklistView {
         let maxRows = max(0, screen.rows - WorklistLayout.firstRow - 1)
         let selection = min(state.worklistSelection, max(0, visible.count - 1))
         let top = max(0, selection - maxRows + 1)
-        for (i, e) in visible.enumerated().dropFirst(top).prefix(maxRows) {
+        for (i, position) in visible.enumerated().dropFirst(top).prefix(maxRows) {
+            let e = state.entries[position]
             let row = WorklistLayout.firstRow + i - top
             let selected = i == selection
             let h = e.study.first
