@@ -43,6 +43,11 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .seriesLoaded(let stack):
         state.loading[stack.seriesUID] = nil
         state.stacks[stack.seriesUID] = stack
+        if var display = state.viewer?.display, display.mrHanging, let e = state.currentEntry {
+            MRHanging.assign(&display, study: e.study, stacks: state.stacks)
+            state.viewer?.display = display
+            syncLinkedSlices(&state)
+        }
         if !stack.failures.isEmpty { state.message = "\(stack.failures.count) image(s) unreadable: \(stack.failures[0])" }
         return []
     case .aiStatus(let uid, let status):
@@ -168,7 +173,10 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
         v.display.hanging = true
         v.display.layout = .grid
         v.display.priorStudyUID = priorStudy(for: entry, in: state.entries)?.uid
-    } else if v.display.slices.isEmpty {
+    } else if MRHanging.applies(to: entry.study), seriesUID == nil {
+        MRHanging.start(&v.display, study: entry.study)
+    }
+    if !v.display.hanging, !v.display.mrHanging, v.display.slices.isEmpty {
         // Volumes open at their middle slice, where most anatomy is.
         let series = entry.study.series[v.display.seriesIndex]
         v.display.slices[series.seriesInstanceUID] = series.instances.count / 2
@@ -208,7 +216,12 @@ func seriesToLoad(_ state: AppState) -> [String] {
         if v.display.hanging { wanted += e.study.series.map(\.seriesInstanceUID) }
         if v.display.layout != .single && !v.display.hanging {
             let n = v.display.layout == .sideBySide ? 2 : 4
-            for k in 0 ..< n where v.display.seriesIndex + k < e.study.series.count { wanted.append(e.study.series[v.display.seriesIndex + k].seriesInstanceUID) }
+            for k in 0 ..< n {
+                let si = v.display.seriesIndex(viewport: k)
+                if si >= 0, si < e.study.series.count { wanted.append(e.study.series[si].seriesInstanceUID) }
+            }
+            // The MR hanging places series by sequence, known once each stack is read: read them all.
+            if v.display.mrHanging { wanted += e.study.series.map(\.seriesInstanceUID) }
         }
         if v.display.hanging, v.display.showPrior, let p = v.display.priorStudyUID, let pe = state.entry(uid: p) {
             wanted += pe.study.series.map(\.seriesInstanceUID)

@@ -6,8 +6,12 @@ func performNavigation(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .nextSeries, .previousSeries:
         guard let n = state.currentEntry?.study.series.count, n > 0 else { return [] }
-        display.stepSeries(action == .nextSeries ? 1 : -1, of: n)
+        let viewports = state.isComparisonLayout ? (display.layout == .sideBySide ? 2 : 4) : 0
+        display.stepSeries(action == .nextSeries ? 1 : -1, of: n, comparison: viewports)
         state.viewer?.display = display
+        if viewports > 1, let s = state.currentSeries {
+            state.message = "Viewport \(display.activeViewport + 1): \(state.shownDescription(s.first.seriesDescription))"
+        }
         return seriesToLoad(state).map { .loadSeries(seriesUID: $0) } + [.saveSession(sessionState(state))]
     case .cycleLayout:
         guard !display.hanging else { state.message = "Mammography uses its hanging protocol"; return [] }

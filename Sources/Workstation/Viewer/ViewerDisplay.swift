@@ -15,6 +15,13 @@ public struct ViewerDisplay: Sendable {
     public var layout: ViewerState.Layout = .single
     /// Mammography hanging protocol (RCC|LCC over RMLO|LMLO).
     public var hanging = false
+    /// Comparison layouts (1×2, 2×2): the series (index in the study) each viewport shows, set by
+    /// the MR hanging (`MRHanging`) or by the series keys on the active viewport. Empty: viewport k
+    /// shows series `seriesIndex + k`.
+    public var viewportSeries: [Int] = []
+    /// An MR study opened in its multi-sequence hanging: viewports are (re)assigned by sequence as
+    /// the stacks load, until the reader assigns one by hand.
+    public var mrHanging = false
     /// The viewport keys and findings act on (hanging protocol, comparison layouts).
     public var activeViewport = 0
     public var showPrior = false
@@ -64,9 +71,23 @@ public struct ViewerDisplay: Sendable {
     mutating func zoomIn() { zoom = min(16, zoom * 1.5) }
     mutating func zoomOut() { zoom = max(1, zoom / 1.5) }
 
-    /// The next or previous of `count` series, wrapping; the framing starts over.
-    mutating func stepSeries(_ delta: Int, of count: Int) {
-        seriesIndex = (seriesIndex + delta + count) % count
+    /// The series viewport `k` of a comparison layout shows.
+    func seriesIndex(viewport k: Int) -> Int {
+        k < viewportSeries.count ? viewportSeries[k] : seriesIndex + k
+    }
+
+    /// The next or previous of `count` series, wrapping; the framing starts over. In a comparison
+    /// layout only the active viewport changes series (the others keep theirs), so any series can
+    /// be put beside any other.
+    mutating func stepSeries(_ delta: Int, of count: Int, comparison viewports: Int = 0) {
+        if viewports > 1 {
+            if viewportSeries.count < viewports { viewportSeries = (0 ..< viewports).map { seriesIndex(viewport: $0) } }
+            let k = min(max(0, activeViewport), viewports - 1)
+            viewportSeries[k] = ((viewportSeries[k] + delta) % count + count) % count
+            mrHanging = false
+        } else {
+            seriesIndex = (seriesIndex + delta + count) % count
+        }
         resetFraming()
     }
 

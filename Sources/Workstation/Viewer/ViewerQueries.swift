@@ -8,9 +8,11 @@ extension AppState {
 
     public var currentSeries: StudyIndex.Series? {
         guard let v = viewer, let e = currentEntry, !e.study.series.isEmpty else { return nil }
-        // In 1×2 and 2×2 viewport k shows series seriesIndex + k, and the active one is keys' series.
-        let k = !v.display.hanging && (v.display.layout == .sideBySide || v.display.layout == .grid) ? v.display.activeViewport : 0
-        return e.study.series[min(max(0, v.display.seriesIndex + k), e.study.series.count - 1)]
+        // In 1×2 and 2×2 viewport k shows its own series (`seriesIndex(viewport:)`), and the active
+        // one is keys' series.
+        let comparison = !v.display.hanging && (v.display.layout == .sideBySide || v.display.layout == .grid)
+        let index = comparison ? v.display.seriesIndex(viewport: v.display.activeViewport) : v.display.seriesIndex
+        return e.study.series[min(max(0, index), e.study.series.count - 1)]
     }
 
     public var currentStack: ImageStack? { currentSeries.flatMap { stacks[$0.seriesInstanceUID] } }

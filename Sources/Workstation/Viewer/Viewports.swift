@@ -136,8 +136,8 @@ extension AppState {
         }
         let count = nr * nc
         return (0 ..< count).compactMap { k in
-            let si = v.display.seriesIndex + k
-            guard si < e.study.series.count else { return nil }
+            let si = v.display.seriesIndex(viewport: k)
+            guard si >= 0, si < e.study.series.count else { return nil }
             let s = e.study.series[si]
             let stack = stacks[s.seriesInstanceUID]
             let key = sliceKey(s.seriesInstanceUID, v.display.orientation)
