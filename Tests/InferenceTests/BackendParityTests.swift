@@ -87,6 +87,48 @@ final class BackendParityTests: XCTestCase {
         }
     }
 
+    /// Layers too small for oneDNN's threads but worth two (2–64 M multiply-adds, one image) run as
+    /// two bands of output rows on two threads. Each band has its own top and bottom padding; the
+    /// geometries where that padding differs from the layer's (stride 2 with asymmetric pads,
+    /// dilation, odd row counts, a fused residual Add) must give exactly the one-primitive result.
+    func testBandedConvolutionsAgree() throws {
+        try XCTSkipIf(DNNLBandedConvolution.minimumWork > 1 << 23, "bands are off (LIGHTBOX_DNNL_BAND_WORK unset); Makefile's unit-test sets it for this test")
+        setInferenceThreads(2)
+        defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
+        let before = DNNLBandedConvolution.madeCount
+        let cases: [(attrs: [[UInt8]], h: Int, residual: Bool)] = [
+            ([P.attrInts("pads", [1, 1, 1, 1])], 64, false),
+            ([P.attrInts("strides", [2, 2]), P.attrInts("pads", [0, 1, 2, 1])], 67, false),
+            ([P.attrInts("dilations", [2, 2]), P.attrString("auto_pad", "SAME_UPPER")], 61, false),
+            ([P.attrInts("pads", [1, 1, 1, 1])], 63, true),
+        ]
+        for (i, t) in cases.enumerated() {
+            var nodes = [P.node("Conv", ["x", "w", "b"], [t.residual ? "c" : "y"], attrs: t.attrs)]
+            var inputs = [P.valueInfo("x", [1, 16, t.h, 64])]
+            if t.residual {
+                nodes.append(P.node("Add", ["c", "r"], ["y"]))
+                inputs.append(P.valueInfo("r", [1, 16, t.h, 64]))
+            }
+            let bytes = P.model(nodes: nodes, inits: [weights("w", [16, 16, 3, 3], seed: UInt64(40 + i)), weights("b", [16], seed: UInt64(50 + i))],
+                                inputs: inputs, outputs: [P.valueInfo("y", nil)])
+            var feeds = ["x": Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(60 + i)))]
+            if t.residual { feeds["r"] = Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(70 + i))) }
+            try assertBackendsAgree(bytes, feeds)
+        }
+        XCTAssertGreaterThanOrEqual(DNNLBandedConvolution.madeCount - before, cases.count, "every case ran as two bands")
+    }
+
+    func testBandsCoverTheOutputWithTheirOwnPadding() throws {
+        // 3×3, stride 1, pad 1 on 10 rows: rows 0..<5 read input 0..<6 (pad 1 above, none below).
+        let top = try XCTUnwrap(DNNLBandedConvolution.Band(rows: 0 ..< 5, stride: 1, extent: 3, padTop: 1, height: 10))
+        XCTAssertEqual([top.sourceRow, top.sourceRows, top.padTop, top.padBottom], [0, 6, 1, 0])
+        let bottom = try XCTUnwrap(DNNLBandedConvolution.Band(rows: 5 ..< 10, stride: 1, extent: 3, padTop: 1, height: 10))
+        XCTAssertEqual([bottom.sourceRow, bottom.sourceRows, bottom.padTop, bottom.padBottom], [4, 6, 0, 1])
+        // Stride 2, no pad above, 2 below (ONNX pads [0, _, 2, _]): the last band keeps the 2 rows of padding below.
+        let last = try XCTUnwrap(DNNLBandedConvolution.Band(rows: 17 ..< 34, stride: 2, extent: 3, padTop: 0, height: 67))
+        XCTAssertEqual([last.sourceRow, last.sourceRows, last.padTop, last.padBottom], [34, 33, 0, 2])
+    }
+
     /// A U-Net block: Conv → MaxPool → Conv → ConvTranspose → Concat → Conv → Add → GlobalAveragePool,
     /// with a dynamic batch (primitives made per shape) and a ConvTranspose oneDNN may refuse
     /// (output_padding), which must fall back to OpenBLAS and still agree.

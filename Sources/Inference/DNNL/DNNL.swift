@@ -62,9 +62,11 @@ enum DNNL {
 
     /// The thread count for a primitive of `work` units within the budget.
     static func threadsFor(work: Int) -> Int {
-        let budget = threads > 0 ? threads : Int(omp_get_max_threads())
-        return work < parallelWorkThreshold ? 1 : Swift.max(1, budget)
+        work < parallelWorkThreshold ? 1 : Swift.max(1, budgetThreads)
     }
+
+    /// The budget in threads: the one set, else OpenMP's default for this thread.
+    static var budgetThreads: Int { threads > 0 ? threads : Int(omp_get_max_threads()) }
 
     /// Runs `body` with OpenMP's thread count for this thread set to `n` (restored after).
     /// oneDNN sizes a primitive's work split when it is made, from this count.

@@ -32,9 +32,10 @@ final class DNNLConvolution: @unchecked Sendable {
     ///     (`oihw`/`goihw` for Conv, `iohw`/`giohw` for ConvTranspose).
     ///   - postOps: from `DNNL.postOps(for:)`.
     ///   - accumulate: add into the destination's contents (fused residual Add) before `postOps`.
+    ///   - forced: the thread count, instead of `DNNL.threadsFor` of the work (bands: always 1).
     init(transposed: Bool, src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout,
          weightData: UnsafePointer<Float>, bias biasData: UnsafePointer<Float>?, window: DNNLWindow,
-         postOps: DNNL.PostOps, accumulate: Bool = false) throws {
+         postOps: DNNL.PostOps, accumulate: Bool = false, threads forced: Int? = nil) throws {
         var sd = try DNNL.descriptor(src, dnnl_nhwc)
         var dd = try DNNL.descriptor(dst, dnnl_nhwc)
         var wd = try DNNL.descriptor(weightDims, dnnl_format_tag_any)
@@ -44,7 +45,7 @@ final class DNNLConvolution: @unchecked Sendable {
         let hasBias = biasData != nil
         let outPixels = dst.count == 4 ? dst[0] * dst[2] * dst[3] : 0
         let macs = outPixels * weightDims.reduce(1, *)   // per output pixel: every weight once (per group: M/g·C/g·k·k·g)
-        let threads = DNNL.threadsFor(work: macs)
+        let threads = forced ?? DNNL.threadsFor(work: macs)
         self.threads = threads
         let pd: dnnl_primitive_desc_t = try DNNL.withThreads(threads) { try withUnsafePointer(to: &bd) { bp in
             if transposed {

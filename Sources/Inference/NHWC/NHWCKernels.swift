@@ -145,7 +145,7 @@ enum NHWCKernels {
 /// `@unchecked Sendable`: the per-shape `cache` is read and written only under `lock`; everything
 /// else is immutable after init.
 final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
-    private enum Entry { case dnnl(DNNLConvolution, outShape: [Int]), patches(PatchDeconvolution, outSpatial: [Int]), openblas }
+    private enum Entry { case dnnl(any DNNLConvolutionRunning, outShape: [Int]), patches(PatchDeconvolution, outSpatial: [Int]), openblas }
     private let inner: Kernel
     private let conv: ConvKernel?
     private let deconv: ConvTransposeKernel?
@@ -216,6 +216,13 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
         return e
     }
 
+    /// Whether a convolution of `work` multiply-adds runs as two bands (`DNNLBandedConvolution`):
+    /// too small for oneDNN's own threads, large enough to pay for waking a second thread, and a
+    /// budget of at least two threads when the model is loaded.
+    static func splitsIntoBands(work: Int) -> Bool {
+        DNNL.budgetThreads >= 2 && work >= DNNLBandedConvolution.minimumWork && work < DNNL.parallelWorkThreshold
+    }
+
     /// Geometry errors (bad shapes) are thrown; oneDNN refusing a valid shape selects OpenBLAS.
     private func makeEntry(n: Int, c: Int, h: Int, w: Int) throws -> Entry {
         guard weights.isFloat, weights.rank == 4, bias.map({ $0.isFloat }) ?? true else { return .openblas }
@@ -258,8 +265,18 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
         }
         if let bias, bias.count != m { throw ONNXError.badInput("Conv bias has \(bias.count) values for \(m) output channels") }
         do {
-            let primitive = try weights.floats.withUnsafeBufferPointer { pw -> DNNLConvolution in
+            let bandable = conv != nil && n == 1 && Self.splitsIntoBands(work: n * outSpatial.reduce(1, *) * weightDims.reduce(1, *))
+            let primitive = try weights.floats.withUnsafeBufferPointer { pw -> any DNNLConvolutionRunning in
                 guard let wp = pw.baseAddress else { throw DNNLError(call: "weights", status: -1) }
+                if bandable {
+                    func banded(_ pb: UnsafePointer<Float>?) throws -> DNNLBandedConvolution? {
+                        try DNNLBandedConvolution(src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims, weightLayout: layout,
+                                                  weightData: wp, bias: pb, window: window, kernelHeight: kernel[0],
+                                                  postOps: postOps ?? [], accumulate: residual)
+                    }
+                    let made = try bias.map { b in try b.floats.withUnsafeBufferPointer { try banded($0.baseAddress) } } ?? banded(nil)
+                    if let made { return made }
+                }
                 if let bias {
                     return try bias.floats.withUnsafeBufferPointer { pb in
                         try DNNLConvolution(transposed: deconv != nil, src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims,
