@@ -50,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: shims + [
+        // The one growable, bounds-checked byte writer: sixel and SGR output, DICOM PDUs. No dependencies,
+        // so TerminalGraphics and DICOMNetwork (which share no other module) both build on it.
+        .target(name: "ByteWriting"),
         // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
         // in Swift (Debian's libjpeg-turbo 2.1 is 8-bit only and cannot do lossless or report errors safely).
         .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
@@ -58,7 +61,7 @@ let package = Package(
         // Data sets → images and volumes in physical space; PNG import/export; the study index store (SQLite).
         .target(name: "Imaging", dependencies: ["DICOM", "CPNG", "CSQLite"]),
         // RGB images (+ overlays) → terminal bytes.
-        .target(name: "TerminalGraphics", dependencies: ["CZlib"]),
+        .target(name: "TerminalGraphics", dependencies: ["ByteWriting", "CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
         .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
@@ -69,7 +72,7 @@ let package = Package(
         .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
-            "DICOM", "DICOMCodecs",
+            "DICOM", "DICOMCodecs", "ByteWriting",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
@@ -96,6 +99,7 @@ let package = Package(
         // terminal; a library so `lightbox open --benchmark-slices N` (make bench) runs it.
         .target(name: "SliceStepBench", dependencies: ["Workstation", "Imaging", "TerminalGraphics"],
                 path: "Benchmarks/SliceStepBench"),
+        .testTarget(name: "ByteWritingTests", dependencies: ["ByteWriting"]),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs", "CCharLS"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
