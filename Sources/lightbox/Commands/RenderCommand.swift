@@ -90,7 +90,7 @@ struct RenderCommand: ParsableCommand {
         }
         let image = loaded.image
         let (columns, rows) = size.flatMap(parseSize) ?? terminalSize()
-        let rgb = RGBImage(width: image.width, height: image.height, channels: 3, pixels: image.rgb(),
+        let rgb = try RGBImage(width: image.width, height: image.height, channels: 3, pixels: image.rgb(),
                            pixelAspectRatio: image.pixelAspectRatio)
         let (overlays, legend) = findings ? findingOverlays(loaded) : ([], [])
         let rendered = ImageRenderer(capabilities: caps).render(rgb, overlays: overlays, columns: columns, rows: rows)
