@@ -74,9 +74,10 @@ public struct RGBImage: Sendable, Equatable {
         }
     }
 
-    /// Lets `body` change pixel bytes in place; the buffer's length is fixed, so the size stays true.
-    public mutating func withUnsafeMutablePixels<R>(_ body: (inout UnsafeMutableBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        try pixels.withUnsafeMutableBufferPointer(body)
+    /// Lets `body` change pixel bytes in place (overlay blending); the buffer cannot be resized or
+    /// replaced through it, so the size stays true.
+    public mutating func withUnsafeMutablePixels<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try pixels.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
     }
 
     /// The same picture without alpha, composited over `background`.
