@@ -3,6 +3,7 @@ import ArgumentParser
 import DICOM
 import Foundation
 import Imaging
+import SystemCalls
 import TerminalGraphics
 
 /// `lightbox render PATH`: one image printed to stdout through the best protocol the terminal has,
@@ -71,7 +72,7 @@ struct RenderCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let env = ProcessInfo.processInfo.environment
-        let interactive = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let interactive = SystemCall.isTerminal(1) && SystemCall.isTerminal(0)
         var caps = interactive
             ? TerminalCapabilities.detect(environment: env, input: STDIN_FILENO, output: STDOUT_FILENO,
                                           protocolFlag: graphicsProtocol ?? env["LIGHTBOX_GRAPHICS"],
