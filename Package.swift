@@ -50,15 +50,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: shims + [
+        // The one growable, bounds-checked byte writer: sixel and SGR output, DICOM PDUs. No dependencies,
+        // so TerminalGraphics and DICOMNetwork (which share no other module) both build on it.
+        .target(name: "ByteWriting"),
+        // The one wrapper over POSIX calls (open, read, write, rename, stat, poll, …): throws SystemCallError
+        // with errno, retries on EINTR. No dependencies, so every module that touches files or the terminal can use it.
+        .target(name: "SystemCalls"),
         // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
         // in Swift (Debian's libjpeg-turbo 2.1 is 8-bit only and cannot do lossless or report errors safely).
         .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
         // Bytes → data sets, pixel-data frames; the dictionary and character sets.
-        .target(name: "DICOM", dependencies: ["DICOMCodecs", "CZlib"]),
+        .target(name: "DICOM", dependencies: ["DICOMCodecs", "SystemCalls", "CZlib"]),
         // Data sets → images and volumes in physical space; PNG import/export; the study index store (SQLite).
-        .target(name: "Imaging", dependencies: ["DICOM", "CPNG", "CSQLite"]),
+        .target(name: "Imaging", dependencies: ["DICOM", "SystemCalls", "CPNG", "CSQLite"]),
         // RGB images (+ overlays) → terminal bytes.
-        .target(name: "TerminalGraphics", dependencies: ["CZlib"]),
+        .target(name: "TerminalGraphics", dependencies: ["ByteWriting", "SystemCalls", "CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
         .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
@@ -69,22 +75,22 @@ let package = Package(
         .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging", "Analysis"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
-            "DICOM", "DICOMCodecs",
+            "DICOM", "DICOMCodecs", "ByteWriting", "SystemCalls",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // PACS connectivity, web side: QIDO-RS, WADO-RS and STOW-RS client.
-        .target(name: "DICOMweb", dependencies: ["DICOM"]),
+        .target(name: "DICOMweb", dependencies: ["DICOM", "SystemCalls"]),
         // Config files → values: the one TOML parser; themes (→ TerminalGraphics.Theme), the
         // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
         .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config"),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "CNcurses"]),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "SystemCalls", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [
                 "DICOM", "Imaging", "TerminalGraphics", "Inference", "Analysis", "Review", "Workstation",
-                "DICOMNetwork", "DICOMweb", "LightboxConfig", "SliceStepBench",
+                "DICOMNetwork", "DICOMweb", "LightboxConfig", "SliceStepBench", "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmark harness for the terminal encoders; compared with chafa by Benchmarks/terminal-graphics.sh.
@@ -96,6 +102,8 @@ let package = Package(
         // terminal; a library so `lightbox open --benchmark-slices N` (make bench) runs it.
         .target(name: "SliceStepBench", dependencies: ["Workstation", "Imaging", "TerminalGraphics"],
                 path: "Benchmarks/SliceStepBench"),
+        .testTarget(name: "ByteWritingTests", dependencies: ["ByteWriting"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
         .testTarget(name: "DICOMCodecsTests", dependencies: ["DICOMCodecs", "CCharLS"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),

@@ -46,6 +46,7 @@ struct SyntheticSeries {
                 p[y * n + x] = UInt8(max(0, min(255, g.rounded())))
             }
         }
-        return RGBImage(GreyImage(width: n, height: n, pixels: p))
+        guard let grey = try? GreyImage(width: n, height: n, pixels: p) else { fail("synthetic slice \(n)x\(n) does not fit its buffer") }
+        return RGBImage(grey)
     }
 }

@@ -61,8 +61,12 @@ func readPNM(_ path: String, aspect: Double) -> RGBImage {
     guard magic == "P5" || magic == "P6", let w = Int(token()), let h = Int(token()), token() == "255" else { fail("\(path): not an 8-bit P5/P6 file") }
     i += 1
     let data = Array(b[i...])
-    if magic == "P6" { return RGBImage(width: w, height: h, pixels: Array(data.prefix(w * h * 3)), pixelAspectRatio: aspect) }
-    return RGBImage(GreyImage(width: w, height: h, pixels: Array(data.prefix(w * h)), pixelAspectRatio: aspect))
+    do {
+        if magic == "P6" { return try RGBImage(width: w, height: h, pixels: Array(data.prefix(w * h * 3)), pixelAspectRatio: aspect) }
+        return RGBImage(try GreyImage(width: w, height: h, pixels: Array(data.prefix(w * h)), pixelAspectRatio: aspect))
+    } catch {
+        fail("\(path): \(error)")
+    }
 }
 
 var options: [String: String] = [:]

@@ -16,9 +16,11 @@ struct HuffmanTable: Sendable {
     private(set) var symbols: [UInt8]
 
     /// Builds a table from the DHT counts (`counts[i]` codes of length i + 1) and symbols.
-    /// - Throws: when the counts describe more codes than the code space holds.
+    /// - Throws: when there are not 16 counts, or they describe more codes than the code space holds.
     init(counts: [UInt8], symbols: [UInt8], codec: String, offset: Int) throws {
-        precondition(counts.count == 16)
+        guard counts.count == 16 else {
+            throw CodecError.malformedStream(codec: codec, detail: "Huffman table with \(counts.count) code-length counts, not 16", offset: offset)
+        }
         self.symbols = symbols
         fast = [UInt16](repeating: 0, count: 1 << HuffmanTable.fastBits)
         maxCode = [Int32](repeating: -1, count: 18)

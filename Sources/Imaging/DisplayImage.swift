@@ -4,13 +4,16 @@ public struct DisplayImage: Sendable, Equatable {
     public let height: Int
     /// 1 (grey) or 3 (RGB).
     public let channels: Int
-    public var pixels: [UInt8]
+    /// `private(set)`: always `width × height × channels` bytes.
+    public private(set) var pixels: [UInt8]
     /// Physical height ÷ width of one pixel (row spacing ÷ column spacing); 1 when unknown.
     public var pixelAspectRatio: Double
 
-    public init(width: Int, height: Int, channels: Int, pixels: [UInt8], pixelAspectRatio: Double = 1) {
-        precondition(channels == 1 || channels == 3, "DisplayImage holds grey or RGB")
-        precondition(pixels.count == width * height * channels, "pixel buffer does not match the size")
+    /// - Throws: ``ImageBufferError`` unless `channels` is 1 or 3 and `pixels.count == width * height * channels`.
+    public init(width: Int, height: Int, channels: Int, pixels: [UInt8], pixelAspectRatio: Double = 1) throws(ImageBufferError) {
+        guard channels == 1 || channels == 3 else { throw .unsupportedChannels(channels) }
+        let expected = try ImageBufferError.elementCount(width, height, channels)
+        guard pixels.count == expected else { throw .elementCount(expected: expected, actual: pixels.count) }
         self.width = width; self.height = height; self.channels = channels
         self.pixels = pixels; self.pixelAspectRatio = pixelAspectRatio
     }

@@ -30,7 +30,7 @@ public struct FrameRenderer: Sendable {
         let w = frame.columns, h = frame.rows
         if frame.samplesPerPixel == 1 && photometricInterpretation == "PALETTE COLOR" {
             guard let palette else { throw DICOMError.pixelData(file: nil, reason: "PALETTE COLOR image without a usable palette") }
-            return DisplayImage(width: w, height: h, channels: 3, pixels: palette.apply(frame.floatValues()), pixelAspectRatio: pixelAspectRatio)
+            return try DisplayImage(width: w, height: h, channels: 3, pixels: palette.apply(frame.floatValues()), pixelAspectRatio: pixelAspectRatio)
         }
         if frame.samplesPerPixel >= 3 {
             var rgb = [UInt8](repeating: 0, count: w * h * 3)
@@ -45,7 +45,7 @@ public struct FrameRenderer: Sendable {
             }
             if frame.photometricInterpretation.hasPrefix("YBR_FULL") { ColorConversion.ybrFullToRGB(&rgb) }
             if invert { for i in rgb.indices { rgb[i] = 255 - rgb[i] } }
-            return DisplayImage(width: w, height: h, channels: 3, pixels: rgb, pixelAspectRatio: pixelAspectRatio)
+            return try DisplayImage(width: w, height: h, channels: 3, pixels: rgb, pixelAspectRatio: pixelAspectRatio)
         }
         let values = modalityValues(frame)
         let voi = window.map { VOITransform.window($0) } ?? fileVOI ?? VOITransform.fullRange(of: values)
@@ -54,6 +54,6 @@ public struct FrameRenderer: Sendable {
         if (photometricInterpretation == "MONOCHROME1") != invert {
             for i in grey.indices { grey[i] = 255 - grey[i] }
         }
-        return DisplayImage(width: w, height: h, channels: 1, pixels: grey, pixelAspectRatio: pixelAspectRatio)
+        return try DisplayImage(width: w, height: h, channels: 1, pixels: grey, pixelAspectRatio: pixelAspectRatio)
     }
 }

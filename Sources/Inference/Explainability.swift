@@ -54,7 +54,7 @@ extension Model {
             let wk = head.transB ? head.weights.floats[classIndex * c + k] : head.weights.floats[k * classes + classIndex]
             for i in 0..<(h * w) { map[i] += wk * f.floats[k * h * w + i] }
         }
-        return Explanation(map: Tensor(shape: [h, w], floats: normalise(map.map { Swift.max($0, 0) })), method: .classActivationMap)
+        return Explanation(map: try Tensor(shape: [h, w], floats: normalise(map.map { Swift.max($0, 0) })), method: .classActivationMap)
     }
 
     /// Occlusion sensitivity (Zeiler & Fergus 2014), model-agnostic: slides a `patch`-sized
@@ -89,7 +89,7 @@ extension Model {
             progress(Progress(completed: row + 1, total: ys.count))
         }
         let avg = zip(drop, hits).map { $1 > 0 ? Swift.max($0 / $1, 0) : 0 }
-        return Explanation(map: Tensor(shape: [h, w], floats: normalise(avg)), method: .occlusion)
+        return Explanation(map: try Tensor(shape: [h, w], floats: normalise(avg)), method: .occlusion)
     }
 
     /// The best available explanation for `classIndex`, on the model's grid: the card's heatmap
@@ -101,7 +101,7 @@ extension Model {
             let plane = h * w
             guard plane > 0 else { throw ONNXError.card("heatmap output '\(name)' is empty") }
             let channel = t.count / plane > classIndex ? classIndex : 0
-            return Explanation(map: Tensor(shape: [h, w], floats: Array(t.floats[(channel * plane)..<((channel + 1) * plane)])), method: .modelOutput)
+            return Explanation(map: try Tensor(shape: [h, w], floats: Array(t.floats[(channel * plane)..<((channel + 1) * plane)])), method: .modelOutput)
         }
         if supportsClassActivationMaps { return try classActivationMap(feeds, classIndex: classIndex) }
         guard let input = inputs.first?.name, let output = outputs.first?.name else { throw ONNXError.invalidModel("model has no inputs or outputs") }

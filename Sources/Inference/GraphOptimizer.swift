@@ -37,7 +37,7 @@ enum GraphOptimizer {
             let start = try a.int("start", 0), end = a.has("end") ? try a.int("end", r) : r
             func clampAxis(_ x: Int) -> Int { Swift.min(Swift.max(x < 0 ? x + r : x, 0), r) }
             let lo = clampAxis(start), hi = clampAxis(end)
-            g.constants[n.outputs[0]] = Tensor(shape: [Swift.max(0, hi - lo)], ints: lo < hi ? s[lo..<hi].map { Int64($0) } : [])
+            g.constants[n.outputs[0]] = Tensor(validShape: [Swift.max(0, hi - lo)], ints: lo < hi ? s[lo..<hi].map { Int64($0) } : [])
         }
         g.nodes = kept
         try foldConstants(&g)
@@ -76,8 +76,8 @@ enum GraphOptimizer {
                 bias[o] = (bias[o] - mu[o]) * k + bt[o]
             }
             let wName = conv.outputs[0] + "#bn_folded_W", bName = conv.outputs[0] + "#bn_folded_B"
-            g.constants[wName] = Tensor(shape: w.shape, floats: nw)
-            g.constants[bName] = Tensor(shape: [m], floats: bias)
+            g.constants[wName] = Tensor(validShape: w.shape, floats: nw)
+            g.constants[bName] = Tensor(validShape: [m], floats: bias)
             g.nodes[ci].inputs = [conv.inputs[0], wName, bName]
             g.nodes[ci].outputs = [bn.outputs[0]]
             removed.insert(bi)

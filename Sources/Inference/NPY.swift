@@ -39,18 +39,18 @@ public enum NPY {
         default: throw ONNXError.badInput(".npy dtype \(descr) is not supported")
         }
         guard data.count - body >= count * width else { throw ONNXError.badInput(".npy data is truncated") }
-        return data.withUnsafeBytes { raw -> Tensor in
+        return try data.withUnsafeBytes { raw throws -> Tensor in
             func at<T>(_ i: Int, _ t: T.Type) -> T { raw.loadUnaligned(fromByteOffset: body + i * width, as: T.self) }
             switch descr {
-            case "<f4": return Tensor(shape: dims, floats: (0..<count).map { at($0, Float.self) })
-            case "<f8": return Tensor(shape: dims, floats: (0..<count).map { Float(at($0, Double.self)) })
-            case "<i4": return Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, Int32.self)) }, type: .int32)
-            case "<u4": return Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, UInt32.self)) }, type: .uint32)
-            case "<i8": return Tensor(shape: dims, ints: (0..<count).map { at($0, Int64.self) }, type: .int64)
-            case "<u8": return Tensor(shape: dims, ints: (0..<count).map { at($0, Int64.self) }, type: .uint64)
-            case "|u1": return Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, UInt8.self)) }, type: .uint8)
-            case "|i1": return Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, Int8.self)) }, type: .int8)
-            default: return Tensor(shape: dims, ints: (0..<count).map { at($0, UInt8.self) != 0 ? 1 : 0 }, type: .bool)
+            case "<f4": return try Tensor(shape: dims, floats: (0..<count).map { at($0, Float.self) })
+            case "<f8": return try Tensor(shape: dims, floats: (0..<count).map { Float(at($0, Double.self)) })
+            case "<i4": return try Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, Int32.self)) }, type: .int32)
+            case "<u4": return try Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, UInt32.self)) }, type: .uint32)
+            case "<i8": return try Tensor(shape: dims, ints: (0..<count).map { at($0, Int64.self) }, type: .int64)
+            case "<u8": return try Tensor(shape: dims, ints: (0..<count).map { at($0, Int64.self) }, type: .uint64)
+            case "|u1": return try Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, UInt8.self)) }, type: .uint8)
+            case "|i1": return try Tensor(shape: dims, ints: (0..<count).map { Int64(at($0, Int8.self)) }, type: .int8)
+            default: return try Tensor(shape: dims, ints: (0..<count).map { at($0, UInt8.self) != 0 ? 1 : 0 }, type: .bool)
             }
         }
     }

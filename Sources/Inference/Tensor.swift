@@ -10,25 +10,41 @@ public struct Tensor: Sendable, Equatable {
     public var floats: [Float]
     public var ints: [Int64]
 
-    /// A float32 tensor. `values.count` must equal the product of `shape`.
-    public init(shape: [Int], floats values: [Float]) {
-        precondition(values.count == shape.reduce(1, *), "element count does not match shape")
-        self.shape = shape; self.dataType = .float; self.floats = values; self.ints = []
+    /// A float32 tensor.
+    /// - Throws: ``TensorShapeError`` unless `values.count` equals the product of `shape`.
+    public init(shape: [Int], floats values: [Float]) throws(TensorShapeError) {
+        let expected = try TensorShapeError.elementCount(of: shape)
+        guard values.count == expected else { throw .elementCount(shape: shape, expected: expected, actual: values.count) }
+        self.init(validShape: shape, floats: values)
     }
 
     /// An integer or bool tensor of the given type.
-    public init(shape: [Int], ints values: [Int64], type: DataType = .int64) {
-        precondition(values.count == shape.reduce(1, *), "element count does not match shape")
+    /// - Throws: ``TensorShapeError`` unless `values.count` equals the product of `shape`.
+    public init(shape: [Int], ints values: [Int64], type: DataType = .int64) throws(TensorShapeError) {
+        let expected = try TensorShapeError.elementCount(of: shape)
+        guard values.count == expected else { throw .elementCount(shape: shape, expected: expected, actual: values.count) }
+        self.init(validShape: shape, ints: values, type: type)
+    }
+
+    /// A float tensor whose shape a kernel derived from tensors that were already checked, with
+    /// storage sized from that shape. Not re-checked (this is the per-operator hot path); every
+    /// element access still goes through Swift's array bounds checks.
+    init(validShape shape: [Int], floats values: [Float]) {
+        self.shape = shape; self.dataType = .float; self.floats = values; self.ints = []
+    }
+
+    /// The integer counterpart of ``init(validShape:floats:)``.
+    init(validShape shape: [Int], ints values: [Int64], type: DataType = .int64) {
         self.shape = shape; self.dataType = type; self.floats = []; self.ints = values
     }
 
     /// A zero-filled float tensor.
     public init(zeros shape: [Int]) {
-        self.init(shape: shape, floats: [Float](repeating: 0, count: shape.reduce(1, *)))
+        self.init(validShape: shape, floats: [Float](repeating: 0, count: shape.reduce(1, *)))
     }
 
     /// A float scalar (rank 0).
-    public init(scalar: Float) { self.init(shape: [], floats: [scalar]) }
+    public init(scalar: Float) { self.init(validShape: [], floats: [scalar]) }
 
     public var count: Int { shape.reduce(1, *) }
     public var rank: Int { shape.count }
@@ -52,8 +68,8 @@ public struct Tensor: Sendable, Equatable {
     /// An empty tensor of the same type and the given shape, storage preallocated and zeroed.
     static func like(_ type: DataType, shape: [Int]) -> Tensor {
         let n = shape.reduce(1, *)
-        if type == .float { return Tensor(shape: shape, floats: [Float](repeating: 0, count: n)) }
-        return Tensor(shape: shape, ints: [Int64](repeating: 0, count: n), type: type)
+        if type == .float { return Tensor(validShape: shape, floats: [Float](repeating: 0, count: n)) }
+        return Tensor(validShape: shape, ints: [Int64](repeating: 0, count: n), type: type)
     }
 }
 

@@ -35,11 +35,11 @@ extension TensorProtoValue {
             guard raw.count == count * type.byteWidth else {
                 throw ONNXError.malformed("\(what): raw_data has \(raw.count) bytes, expected \(count * type.byteWidth)")
             }
-            return raw.withUnsafeBytes { buf -> Tensor in
+            return try raw.withUnsafeBytes { buf throws -> Tensor in
                 if type == .float {
                     var out = [Float](repeating: 0, count: count)
                     out.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buf[0..<(count * 4)])) }
-                    return Tensor(shape: shape, floats: out)
+                    return try Tensor(shape: shape, floats: out)
                 }
                 var out = [Int64](repeating: 0, count: count)
                 for i in 0..<count {
@@ -54,7 +54,7 @@ extension TensorProtoValue {
                     default: out[i] = buf.loadUnaligned(fromByteOffset: o, as: Int64.self).littleEndian
                     }
                 }
-                return Tensor(shape: shape, ints: out, type: type)
+                return try Tensor(shape: shape, ints: out, type: type)
             }
         }
         // Typed fields.
@@ -62,7 +62,7 @@ extension TensorProtoValue {
             guard floatData.count == count else {
                 throw ONNXError.malformed("\(what): float_data has \(floatData.count) values, expected \(count)")
             }
-            return Tensor(shape: shape, floats: floatData)
+            return try Tensor(shape: shape, floats: floatData)
         }
         let source: [Int64]
         switch type {
@@ -73,7 +73,7 @@ extension TensorProtoValue {
         guard source.count == count else {
             throw ONNXError.malformed("\(what): typed data has \(source.count) values, expected \(count)")
         }
-        return Tensor(shape: shape, ints: source.map { type.wrap($0) }, type: type)
+        return try Tensor(shape: shape, ints: source.map { type.wrap($0) }, type: type)
     }
 
     private func readExternal(baseDirectory: URL?, byteCount: Int) throws -> [UInt8] {

@@ -1,3 +1,5 @@
+import ByteWriting
+
 /// An in-memory grid of cells, row-major: what a cell blitter renders and ``CellCanvas`` diffs.
 public struct CellBuffer: Hashable, Sendable {
     public let columns: Int
@@ -18,8 +20,7 @@ public struct CellBuffer: Hashable, Sendable {
     /// line feed (the reset keeps a scrolling terminal from painting the new line with the last
     /// background). With ``ColorDepth/none`` no escape sequence is written at all.
     public func frameBytes(depth: ColorDepth) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(columns * rows * (depth == .none ? 1 : 24) + rows * 8)
+        var out = ByteWriter(reservingCapacity: columns * rows * (depth == .none ? 1 : 24) + rows * 8)
         var writer = SGRWriter(depth: depth)
         cells.withUnsafeBufferPointer { c in
             for row in 0..<rows {
@@ -27,6 +28,6 @@ public struct CellBuffer: Hashable, Sendable {
                 writer.endLine(into: &out)
             }
         }
-        return out
+        return out.bytes
     }
 }

@@ -1,3 +1,5 @@
+import ByteWriting
+
 /// A stateful cell surface at a fixed screen position that sends only the cells that changed.
 ///
 /// Scrolling through a series redraws one slice after another at the same place; most cells
@@ -26,9 +28,8 @@ public final class CellCanvas {
 
     /// Bytes that bring the screen from the last drawn buffer to `buffer`.
     public func draw(_ buffer: CellBuffer) -> [UInt8] {
-        var out = [UInt8]()
         let full = previous == nil || previous!.columns != buffer.columns || previous!.rows != buffer.rows
-        out.reserveCapacity(full ? buffer.cells.count * 20 : 256)
+        var out = ByteWriter(reservingCapacity: full ? buffer.cells.count * 20 : 256)
         var writer = SGRWriter(depth: depth)
         let old = full ? nil : previous!.cells
         buffer.cells.withUnsafeBufferPointer { new in
@@ -52,12 +53,13 @@ public final class CellCanvas {
         }
         writer.reset(into: &out)
         previous = buffer
-        return out
+        return out.bytes
     }
 
-    static func appendCursorPosition(row: Int, column: Int, into out: inout [UInt8]) {
+    /// `CSI row;col H` (1-based).
+    static func appendCursorPosition(row: Int, column: Int, into out: inout ByteWriter) {
         out.append(0x1B); out.append(0x5B)
-        out.append(contentsOf: Array(String(row).utf8)); out.append(0x3B)
-        out.append(contentsOf: Array(String(column).utf8)); out.append(0x48)
+        out.appendUTF8(String(row)); out.append(0x3B)
+        out.appendUTF8(String(column)); out.append(0x48)
     }
 }

@@ -5,19 +5,25 @@
 public struct GreyImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
-    public var pixels: [UInt8]
-    public var pixelAspectRatio: Double
+    /// `private(set)`: encoders and ``RGBImage/init(_:)`` trust it to hold `width × height` bytes.
+    public private(set) var pixels: [UInt8]
+    public private(set) var pixelAspectRatio: Double
 
-    public init(width: Int, height: Int, pixels: [UInt8], pixelAspectRatio: Double = 1) {
-        precondition(pixels.count == width * height, "pixel buffer does not match \(width)x\(height)")
-        precondition(pixelAspectRatio.isFinite && pixelAspectRatio > 0, "pixel aspect ratio must be positive")
+    /// - Throws: ``ImageSizeError`` unless `pixels.count == width * height` and the aspect ratio
+    ///   is positive and finite.
+    public init(width: Int, height: Int, pixels: [UInt8], pixelAspectRatio: Double = 1) throws(ImageSizeError) {
+        let expected = try ImageSizeError.byteCount(width: width, height: height, channels: 1)
+        guard pixels.count == expected else { throw .pixelCount(expected: expected, actual: pixels.count) }
+        try ImageSizeError.check(aspectRatio: pixelAspectRatio)
         self.width = width; self.height = height; self.pixels = pixels; self.pixelAspectRatio = pixelAspectRatio
     }
 
     /// Applies a linear window (centre/width, DICOM C.11.2.1.2 style) to raw values.
+    /// - Throws: ``ImageSizeError`` unless `values.count == width * height` and the aspect ratio is valid.
     public init(width: Int, height: Int, values: [Float], windowCenter: Float, windowWidth: Float,
-                pixelAspectRatio: Double = 1) {
-        precondition(values.count == width * height)
+                pixelAspectRatio: Double = 1) throws(ImageSizeError) {
+        let expected = try ImageSizeError.byteCount(width: width, height: height, channels: 1)
+        guard values.count == expected else { throw .pixelCount(expected: expected, actual: values.count) }
         let lo = windowCenter - 0.5 - (windowWidth - 1) / 2
         let scale = 255 / max(windowWidth - 1, 1)
         var p = [UInt8](repeating: 0, count: values.count)
@@ -25,6 +31,6 @@ public struct GreyImage: Sendable, Equatable {
             let v = (values[i] - lo) * scale
             p[i] = v <= 0 ? 0 : v >= 255 ? 255 : UInt8(v + 0.5)
         }
-        self.init(width: width, height: height, pixels: p, pixelAspectRatio: pixelAspectRatio)
+        try self.init(width: width, height: height, pixels: p, pixelAspectRatio: pixelAspectRatio)
     }
 }

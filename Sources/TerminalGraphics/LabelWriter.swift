@@ -1,3 +1,5 @@
+import ByteWriting
+
 /// Writes ``PlacedLabel``s as terminal text next to (over) an image drawn at a screen origin.
 ///
 /// Text is sanitised again here (a label may have been built by hand) and truncated at the
@@ -6,11 +8,11 @@
 public enum LabelWriter {
     public static func bytes(for labels: [PlacedLabel], originRow: Int, originColumn: Int,
                              maxColumn: Int = Int.max, depth: ColorDepth, theme: Theme = .dark) -> [UInt8] {
-        var out = [UInt8]()
+        var out = ByteWriter()
         for label in labels {
             let text = TextSanitizer.sanitize(label.text)
             if depth == .none {
-                out.append(contentsOf: Array("[\(label.column),\(label.row)] \(text)\n".utf8)); continue
+                out.appendUTF8("[\(label.column),\(label.row)] \(text)\n"); continue
             }
             let column = originColumn + label.column
             let room = maxColumn - column + 1
@@ -31,6 +33,6 @@ public enum LabelWriter {
             }
             writer.reset(into: &out)
         }
-        return out
+        return out.bytes
     }
 }

@@ -68,7 +68,7 @@ public struct OverlayCompositor {
         let opacity = h.opacity ?? theme.heatmapOpacity
         let w = raster.width, ht = raster.height, ch = raster.channels
         let fx = Double(h.width) / Double(w), fy = Double(h.height) / Double(ht)
-        raster.pixels.withUnsafeMutableBufferPointer { p in
+        raster.withUnsafeMutablePixels { p in
             for y in 0..<ht {
                 for x in 0..<w {
                     let v = h.sample((Double(x) + 0.5) * fx, (Double(y) + 0.5) * fy)
@@ -89,7 +89,7 @@ public struct OverlayCompositor {
         let steps = max(1, Int(max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)))
         let w = raster.width, h = raster.height, ch = raster.channels
         let r0 = -(thickness - 1) / 2
-        raster.pixels.withUnsafeMutableBufferPointer { p in
+        raster.withUnsafeMutablePixels { p in
             for s in 0...steps {
                 let t = Double(s) / Double(steps)
                 let cx = Int((x0 + (x1 - x0) * t).rounded(.down)), cy = Int((y0 + (y1 - y0) * t).rounded(.down))

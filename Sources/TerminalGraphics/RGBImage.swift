@@ -11,32 +11,41 @@ public struct RGBImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
     public let channels: Int
-    public var pixels: [UInt8]
-    public var pixelAspectRatio: Double
+    /// `private(set)`: the encoders index it by `width`, `height` and `channels`, so only this
+    /// type may change it, and never its length (``withUnsafeMutablePixels(_:)``, the subscript).
+    public private(set) var pixels: [UInt8]
+    public private(set) var pixelAspectRatio: Double
 
-    /// - Precondition: `pixels.count == width * height * channels`, `channels` is 3 or 4.
-    public init(width: Int, height: Int, channels: Int = 3, pixels: [UInt8], pixelAspectRatio: Double = 1) {
-        precondition(channels == 3 || channels == 4, "RGBImage holds RGB or RGBA")
-        precondition(width >= 0 && height >= 0 && pixels.count == width * height * channels,
-                     "pixel buffer does not match \(width)x\(height)x\(channels)")
-        precondition(pixelAspectRatio.isFinite && pixelAspectRatio > 0, "pixel aspect ratio must be positive")
+    /// - Throws: ``ImageSizeError`` unless `channels` is 3 or 4, `pixels.count == width * height * channels`
+    ///   and `pixelAspectRatio` is positive and finite.
+    public init(width: Int, height: Int, channels: Int = 3, pixels: [UInt8], pixelAspectRatio: Double = 1) throws(ImageSizeError) {
+        guard channels == 3 || channels == 4 else { throw .unsupportedChannels(channels) }
+        let expected = try ImageSizeError.byteCount(width: width, height: height, channels: channels)
+        guard pixels.count == expected else { throw .pixelCount(expected: expected, actual: pixels.count) }
+        try ImageSizeError.check(aspectRatio: pixelAspectRatio)
+        self.init(checkedWidth: width, height: height, channels: channels, pixels: pixels, pixelAspectRatio: pixelAspectRatio)
+    }
+
+    /// For buffers this module sized itself from an image that was already checked.
+    init(checkedWidth width: Int, height: Int, channels: Int, pixels: [UInt8], pixelAspectRatio: Double) {
         self.width = width; self.height = height; self.channels = channels
         self.pixels = pixels; self.pixelAspectRatio = pixelAspectRatio
     }
 
     /// A solid image.
-    public init(width: Int, height: Int, filledWith color: RGBColor, pixelAspectRatio: Double = 1) {
-        var p = [UInt8](repeating: 0, count: width * height * 3)
+    /// - Throws: ``ImageSizeError`` for a negative or overflowing size or a bad aspect ratio.
+    public init(width: Int, height: Int, filledWith color: RGBColor, pixelAspectRatio: Double = 1) throws(ImageSizeError) {
+        var p = [UInt8](repeating: 0, count: try ImageSizeError.byteCount(width: width, height: height, channels: 3))
         var i = 0
         while i < p.count { p[i] = color.r; p[i + 1] = color.g; p[i + 2] = color.b; i += 3 }
-        self.init(width: width, height: height, channels: 3, pixels: p, pixelAspectRatio: pixelAspectRatio)
+        try self.init(width: width, height: height, channels: 3, pixels: p, pixelAspectRatio: pixelAspectRatio)
     }
 
     /// Builds an image from DICOM-style spacing: `rowSpacing` between rows (vertical size of a
     /// pixel) and `columnSpacing` between columns (horizontal size), in any common unit.
-    public init(width: Int, height: Int, channels: Int = 3, pixels: [UInt8], rowSpacing: Double, columnSpacing: Double) {
-        self.init(width: width, height: height, channels: channels, pixels: pixels,
-                  pixelAspectRatio: rowSpacing / columnSpacing)
+    public init(width: Int, height: Int, channels: Int = 3, pixels: [UInt8], rowSpacing: Double, columnSpacing: Double) throws(ImageSizeError) {
+        try self.init(width: width, height: height, channels: channels, pixels: pixels,
+                      pixelAspectRatio: rowSpacing / columnSpacing)
     }
 
     /// Expands an 8-bit display frame to RGB.
@@ -47,7 +56,7 @@ public struct RGBImage: Sendable, Equatable {
                 for i in 0..<src.count { let v = src[i]; dst[3 * i] = v; dst[3 * i + 1] = v; dst[3 * i + 2] = v }
             }
         }
-        self.init(width: grey.width, height: grey.height, channels: 3, pixels: p, pixelAspectRatio: grey.pixelAspectRatio)
+        self.init(checkedWidth: grey.width, height: grey.height, channels: 3, pixels: p, pixelAspectRatio: grey.pixelAspectRatio)
     }
 
     public var hasAlpha: Bool { channels == 4 }
@@ -65,6 +74,12 @@ public struct RGBImage: Sendable, Equatable {
         }
     }
 
+    /// Lets `body` change pixel bytes in place (overlay blending); the buffer cannot be resized or
+    /// replaced through it, so the size stays true.
+    public mutating func withUnsafeMutablePixels<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try pixels.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
+    }
+
     /// The same picture without alpha, composited over `background`.
     public func flattened(over background: RGBColor = RGBColor(grey: 0)) -> RGBImage {
         guard channels == 4 else { return self }
@@ -80,6 +95,6 @@ public struct RGBImage: Sendable, Equatable {
                 }
             }
         }
-        return RGBImage(width: width, height: height, channels: 3, pixels: out, pixelAspectRatio: pixelAspectRatio)
+        return RGBImage(checkedWidth: width, height: height, channels: 3, pixels: out, pixelAspectRatio: pixelAspectRatio)
     }
 }

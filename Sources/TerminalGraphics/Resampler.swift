@@ -66,10 +66,10 @@ public enum Resampler {
                     for i in 0..<src.count { let v = src[i]; dst[3 * i] = v; dst[3 * i + 1] = v; dst[3 * i + 2] = v }
                 }
             }
-            return RGBImage(width: width, height: height, channels: 3, pixels: rgb, pixelAspectRatio: aspect)
+            return RGBImage(checkedWidth: width, height: height, channels: 3, pixels: rgb, pixelAspectRatio: aspect)
         }
         let out = resample(plane: image.pixels, inW: image.width, inH: image.height, channels: image.channels, outW: width, outH: height)
-        return RGBImage(width: width, height: height, channels: image.channels, pixels: out, pixelAspectRatio: aspect)
+        return RGBImage(checkedWidth: width, height: height, channels: image.channels, pixels: out, pixelAspectRatio: aspect)
     }
 
     /// True when every pixel of an interleaved RGB buffer has r = g = b.

@@ -1,11 +1,13 @@
+import ByteWriting
+
 /// Serialises cells as SGR colour changes plus UTF-8 glyphs, sending only what changes.
 ///
 /// The writer remembers the terminal's current foreground and background. For each cell it
 /// considers both the cell and its complement (▀ fg=a bg=b ≡ ▄ fg=b bg=a; space on bg ≡ █ in
 /// fg; a sextant ≡ the complementary sextant with colours swapped) and sends the variant that
 /// needs the fewest colour changes — on smooth medical images a third or more of all cells then
-/// need no SGR at all. Bytes are appended to a caller-reserved `[UInt8]`; nothing is allocated
-/// per cell.
+/// need no SGR at all. Bytes go to a caller-reserved ``ByteWriter``; nothing is allocated per
+/// cell. The `[UInt8]` overloads wrap the same writer for callers that hold a plain array.
 public struct SGRWriter {
     public let depth: ColorDepth
     var fg: CellColor?
@@ -17,23 +19,23 @@ public struct SGRWriter {
     public mutating func invalidate() { fg = nil; bg = nil }
 
     /// `ESC[0m` + LF; resets the remembered state.
-    public mutating func endLine(into out: inout [UInt8]) {
+    public mutating func endLine(into out: inout ByteWriter) {
         if depth != .none { out.append(contentsOf: [0x1B, 0x5B, 0x30, 0x6D]) }
         out.append(0x0A)
         fg = nil; bg = nil
     }
 
     /// `ESC[0m` if anything was set.
-    public mutating func reset(into out: inout [UInt8]) {
+    public mutating func reset(into out: inout ByteWriter) {
         if depth != .none && (fg != nil || bg != nil) { out.append(contentsOf: [0x1B, 0x5B, 0x30, 0x6D]) }
         fg = nil; bg = nil
     }
 
     @inline(__always)
-    public mutating func write(_ cell: Cell, into out: inout [UInt8]) {
+    public mutating func write(_ cell: Cell, into out: inout ByteWriter) {
         // The right half of a wide character: drawn with the left half.
         if cell.glyph == Cell.continuationGlyph { return }
-        if depth == .none { Self.appendUTF8(cell.glyph, into: &out); return }
+        if depth == .none { out.appendUTF8(cell.glyph); return }
         var glyph = cell.glyph, f = cell.foreground, b = cell.background
         var needF: Bool, needB: Bool
         // A blank stays a blank on the terminal: it is never swapped for a full block in the
@@ -65,47 +67,43 @@ public struct SGRWriter {
             }
             out.append(0x6D)
         }
-        Self.appendUTF8(glyph, into: &out)
+        out.appendUTF8(glyph)
     }
 
     @inline(__always)
-    func appendColor(_ c: CellColor, background: Bool, into out: inout [UInt8]) {
+    func appendColor(_ c: CellColor, background: Bool, into out: inout ByteWriter) {
         switch c.kind {
         case .terminalDefault:
             out.append(background ? 0x34 : 0x33); out.append(0x39)
         case .rgb:
             out.append(background ? 0x34 : 0x33); out.append(0x38); out.append(0x3B); out.append(0x32); out.append(0x3B)
-            Self.appendDecimal(Int(c.raw >> 16 & 0xFF), into: &out); out.append(0x3B)
-            Self.appendDecimal(Int(c.raw >> 8 & 0xFF), into: &out); out.append(0x3B)
-            Self.appendDecimal(Int(c.raw & 0xFF), into: &out)
+            out.appendDecimal(Int(c.raw >> 16 & 0xFF)); out.append(0x3B)
+            out.appendDecimal(Int(c.raw >> 8 & 0xFF)); out.append(0x3B)
+            out.appendDecimal(Int(c.raw & 0xFF))
         case .indexed:
             out.append(background ? 0x34 : 0x33); out.append(0x38); out.append(0x3B); out.append(0x35); out.append(0x3B)
-            Self.appendDecimal(Int(c.raw & 0xFF), into: &out)
+            out.appendDecimal(Int(c.raw & 0xFF))
         case .ansi:
             let i = Int(c.raw & 15)
             let base = i < 8 ? (background ? 40 : 30) : (background ? 100 : 90)
-            Self.appendDecimal(base + (i & 7), into: &out)
+            out.appendDecimal(base + (i & 7))
         }
     }
 
-    @inline(__always)
-    static func appendDecimal(_ v: Int, into out: inout [UInt8]) {
-        if v < 10 { out.append(UInt8(0x30 + max(v, 0))) }
-        else if v < 100 { out.append(UInt8(0x30 + v / 10)); out.append(UInt8(0x30 + v % 10)) }
-        else if v < 1000 { out.append(UInt8(0x30 + v / 100)); out.append(UInt8(0x30 + v / 10 % 10)); out.append(UInt8(0x30 + v % 10)) }
-        else { out.append(contentsOf: Array(String(v).utf8)) }   // rare: sizes, long runs
+    // MARK: Plain-array callers
+
+    public mutating func endLine(into out: inout [UInt8]) {
+        var writer = ByteWriter(appendingTo: out); out = []
+        endLine(into: &writer); out = writer.bytes
     }
 
-    @inline(__always)
-    static func appendUTF8(_ scalar: UInt32, into out: inout [UInt8]) {
-        if scalar < 0x80 { out.append(UInt8(scalar)) }
-        else if scalar < 0x800 {
-            out.append(UInt8(0xC0 | scalar >> 6)); out.append(UInt8(0x80 | scalar & 0x3F))
-        } else if scalar < 0x10000 {
-            out.append(UInt8(0xE0 | scalar >> 12)); out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
-        } else {
-            out.append(UInt8(0xF0 | scalar >> 18)); out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
-            out.append(UInt8(0x80 | scalar >> 6 & 0x3F)); out.append(UInt8(0x80 | scalar & 0x3F))
-        }
+    public mutating func reset(into out: inout [UInt8]) {
+        var writer = ByteWriter(appendingTo: out); out = []
+        reset(into: &writer); out = writer.bytes
+    }
+
+    public mutating func write(_ cell: Cell, into out: inout [UInt8]) {
+        var writer = ByteWriter(appendingTo: out); out = []
+        write(cell, into: &writer); out = writer.bytes
     }
 }

@@ -1,3 +1,5 @@
+import ByteWriting
+
 /// DEC sixel encoder: a raster in terminal pixels → `DCS P1;P2;0 q … ST`.
 ///
 /// The raster is mapped to a ``SixelPalette`` (one table look-up per pixel), then written in
@@ -50,17 +52,16 @@ public struct SixelEncoder: ImageEncoder {
             }
         }
 
-        var out = [UInt8]()
-        out.reserveCapacity(w * h / 2 + palette.count * 16 + 64)
+        var out = ByteWriter(reservingCapacity: w * h / 2 + palette.count * 16 + 64)
         out.append(contentsOf: [0x1B, 0x50, 0x30, 0x3B, usesTransparency ? 0x31 : 0x30, 0x3B, 0x30, 0x71, 0x22, 0x31, 0x3B, 0x31, 0x3B])
-        SGRWriter.appendDecimal(w, into: &out); out.append(0x3B); SGRWriter.appendDecimal(h, into: &out)
+        out.appendDecimal(w); out.append(0x3B); out.appendDecimal(h)
         for i in 0..<palette.count {
             let c = palette.percent[i]
-            out.append(0x23); SGRWriter.appendDecimal(i, into: &out)
+            out.append(0x23); out.appendDecimal(i)
             out.append(contentsOf: [0x3B, 0x32, 0x3B])
-            SGRWriter.appendDecimal(Int(c.r), into: &out); out.append(0x3B)
-            SGRWriter.appendDecimal(Int(c.g), into: &out); out.append(0x3B)
-            SGRWriter.appendDecimal(Int(c.b), into: &out)
+            out.appendDecimal(Int(c.r)); out.append(0x3B)
+            out.appendDecimal(Int(c.g)); out.append(0x3B)
+            out.appendDecimal(Int(c.b))
         }
 
         // Per band: group each column's six pixels by register (≤ 6 groups), count groups per
@@ -75,13 +76,8 @@ public struct SixelEncoder: ImageEncoder {
         groupReg.withUnsafeMutableBufferPointer { gReg in groupBits.withUnsafeMutableBufferPointer { gBits in
         groupCount.withUnsafeMutableBufferPointer { gCount in perReg.withUnsafeMutableBufferPointer { start in
         listX.withUnsafeMutableBufferPointer { lx in listBits.withUnsafeMutableBufferPointer { lb in
-            // Output goes through a raw cursor into a buffer sized for the worst case, so the
-            // per-byte cost is a store, not an Array append with a uniqueness check.
-            let bands = (h + 5) / 6
-            let bound = bands * (n * 8 + 6 * w * 12 + 2) + 16
-            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bound)
-            defer { buffer.deallocate() }
-            var cursor = SixelCursor(base: buffer)
+            // Output goes through the bounds-checked ``ByteWriter``; it grows as needed, so no
+            // worst-case size formula has to be right.
             var y0 = 0
             while y0 < h {
                 let bandRows = min(6, h - y0)
@@ -114,51 +110,33 @@ public struct SixelEncoder: ImageEncoder {
                 for reg in 0..<n {
                     let end = Int(start[reg])
                     if end == begin { continue }
-                    if !first { cursor.put(0x24) }
+                    if !first { out.append(0x24) }
                     first = false
-                    cursor.put(0x23); cursor.decimal(reg)
+                    out.append(0x23); out.appendDecimal(reg)
                     var pos = 0
                     var e = begin
                     while e < end {
                         let x = Int(lx[e]), b = lb[e]
-                        if x > pos { cursor.run(63, count: x &- pos) }
+                        if x > pos { Self.appendRun(63, count: x &- pos, into: &out) }
                         var run = 1
                         while e + run < end && Int(lx[e + run]) == x + run && lb[e + run] == b { run += 1 }
-                        cursor.run(63 &+ b, count: run)
+                        Self.appendRun(63 &+ b, count: run, into: &out)
                         pos = x + run; e += run
                     }
                     begin = end
                 }
                 y0 += 6
-                if y0 < h { cursor.put(0x2D) }
+                if y0 < h { out.append(0x2D) }
             }
-            out.append(contentsOf: UnsafeBufferPointer(start: buffer, count: cursor.count))
         }}}}}}}
         out.append(0x1B); out.append(0x5C)
-        return out
-    }
-}
-
-/// A write cursor over a buffer the caller sized for the worst case (no bounds checks).
-struct SixelCursor {
-    let base: UnsafeMutablePointer<UInt8>
-    var count = 0
-
-    @inline(__always)
-    mutating func put(_ byte: UInt8) { base[count] = byte; count &+= 1 }
-
-    @inline(__always)
-    mutating func decimal(_ v: Int) {
-        if v >= 1000 { decimal(v / 1000); put(UInt8(0x30 + v / 100 % 10)); put(UInt8(0x30 + v / 10 % 10)); put(UInt8(0x30 + v % 10)) }
-        else if v >= 100 { put(UInt8(0x30 + v / 100)); put(UInt8(0x30 + v / 10 % 10)); put(UInt8(0x30 + v % 10)) }
-        else if v >= 10 { put(UInt8(0x30 + v / 10)); put(UInt8(0x30 + v % 10)) }
-        else { put(UInt8(0x30 + v)) }
+        return out.bytes
     }
 
-    /// `count` copies of `char`, as `!count char` from four on.
+    /// `count` copies of the sixel `char`, as `!count char` from four on.
     @inline(__always)
-    mutating func run(_ char: UInt8, count n: Int) {
-        if n >= 4 { put(0x21); decimal(n); put(char) }
-        else { for _ in 0..<n { put(char) } }
+    static func appendRun(_ char: UInt8, count n: Int, into out: inout ByteWriter) {
+        if n >= 4 { out.append(0x21); out.appendDecimal(n); out.append(char) }
+        else { out.append(char, count: n) }
     }
 }

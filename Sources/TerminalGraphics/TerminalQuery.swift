@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// Sends the capability queries and collects the replies, with a hard timeout.
 ///
@@ -19,48 +15,37 @@ public enum TerminalQuery {
          "\u{1B}[16t" + "\u{1B}[14t" + "\u{1B}[c").utf8)
 
     public static func run(input: Int32, output: Int32, timeout: Double, insideTmux: Bool = false) -> TerminalReplies {
-        guard isatty(input) == 1, isatty(output) == 1 else { return TerminalReplies() }
-        var saved = termios()
-        guard tcgetattr(input, &saved) == 0 else { return TerminalReplies() }
-        var raw = saved
-        raw.c_lflag &= ~tcflag_t(ICANON | ECHO)
-        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
-            cc[Int(VMIN)] = 0; cc[Int(VTIME)] = 0
-        }
-        _ = tcsetattr(input, TCSANOW, &raw)
-        defer { _ = tcsetattr(input, TCSANOW, &saved) }
+        guard SystemCall.isTerminal(input), SystemCall.isTerminal(output) else { return TerminalReplies() }
         let query = insideTmux ? Array("\u{1B}[16t\u{1B}[14t\u{1B}[c".utf8) : queryBytes
-        let written = query.withUnsafeBytes { write(output, $0.baseAddress, $0.count) }
-        guard written == query.count else { return TerminalReplies() }
-        return collect(from: input, timeout: timeout)
+        let replies = try? SystemCall.withRawInput(input) { () -> TerminalReplies in
+            guard let written = try? SystemCall.write(output, query), written == query.count else { return TerminalReplies() }
+            return collect(from: input, timeout: timeout)
+        }
+        return replies ?? TerminalReplies()
     }
 
     /// Reads from `fd` until a DA1 reply arrives or `timeout` seconds pass. Works on any
     /// pollable descriptor (tests feed it a pipe).
     public static func collect(from fd: Int32, timeout: Double) -> TerminalReplies {
         var bytes = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
         let deadline = now() + timeout
         while true {
             let remaining = deadline - now()
             if remaining <= 0 { break }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(max(1, (remaining * 1000).rounded(.up))))
-            if ready < 0 { if errno == EINTR { continue }; break }
-            if ready == 0 { break }
-            if pfd.revents & Int16(POLLIN) == 0 { break }   // hang-up or error
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
+            let outcome: PollOutcome
+            do {
+                outcome = try SystemCall.waitForInput(fd, timeoutMilliseconds: Int32(max(1, (remaining * 1000).rounded(.up))))
+            } catch where error.isInterruption {
+                continue   // a signal: wait again for what is left of the deadline
+            } catch { break }
+            if outcome != .readable { break }   // timed out, hang-up or error
+            guard let chunk = try? SystemCall.read(fd, upTo: 4096), !chunk.isEmpty else { break }
+            bytes.append(contentsOf: chunk)
             if bytes.count > 65536 { break }
             if TerminalReplies(parsing: bytes).complete { break }
         }
         return TerminalReplies(parsing: bytes)
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { SystemCall.monotonicSeconds() }
 }

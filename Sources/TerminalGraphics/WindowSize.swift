@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// The terminal window size from `TIOCGWINSZ`: cells, and pixels where the terminal fills
 /// them in (many do not, leaving 0).
@@ -21,14 +17,7 @@ public struct WindowSize: Equatable, Sendable {
 
     /// Nil when `fd` is not a terminal (a pipe or a file).
     public static func of(fd: Int32) -> WindowSize? {
-        guard isatty(fd) == 1 else { return nil }
-        var ws = winsize()
-        #if canImport(Glibc)
-        let request = UInt(TIOCGWINSZ)
-        #else
-        let request = TIOCGWINSZ
-        #endif
-        guard ioctl(fd, request, &ws) == 0, ws.ws_col > 0, ws.ws_row > 0 else { return nil }
-        return WindowSize(columns: Int(ws.ws_col), rows: Int(ws.ws_row), pixelWidth: Int(ws.ws_xpixel), pixelHeight: Int(ws.ws_ypixel))
+        guard SystemCall.isTerminal(fd), let ws = try? SystemCall.windowSize(fd), ws.columns > 0, ws.rows > 0 else { return nil }
+        return WindowSize(columns: ws.columns, rows: ws.rows, pixelWidth: ws.pixelWidth, pixelHeight: ws.pixelHeight)
     }
 }

@@ -111,7 +111,7 @@ struct OnnxBench: AsyncParsableCommand {
             if let shape { dims = shape.split(separator: "x").compactMap { Int($0) } }
             var t = Tensor(zeros: dims)
             for k in t.floats.indices { t.floats[k] = Float((k * 7919) % 255) / 255 }
-            feeds[i.name] = i.elementType == "FLOAT" ? t : Tensor(shape: dims, ints: [Int64](repeating: 0, count: t.count), type: .int64)
+            feeds[i.name] = i.elementType == "FLOAT" ? t : try Tensor(shape: dims, ints: [Int64](repeating: 0, count: t.count), type: .int64)
         }
         for _ in 0..<warmup { _ = try m.runSync(feeds) }
         if profile {

@@ -7,7 +7,7 @@ import XCTest
 final class FindingExtractionTests: XCTestCase {
     private let model = ModelIdentity(id: "test", version: "1", sha256: String(repeating: "0", count: 64))
 
-    private func sphereVolume() -> (Volume, [Float]) {
+    private func sphereVolume() throws -> (Volume, [Float]) {
         let n = 64, slices = 40
         var voxels = [Float](repeating: -850, count: n * n * slices)
         var heat = [Float](repeating: 0, count: voxels.count)
@@ -18,7 +18,7 @@ final class FindingExtractionTests: XCTestCase {
                 if d <= r { let i = (z * n + y) * n + x; voxels[i] = 40; heat[i] = p }
             } } }
         }
-        let volume = Volume(columns: n, rows: n, slices: slices, voxels: voxels, spacing: (column: 0.5, row: 0.5, slice: 1),
+        let volume = try Volume(columns: n, rows: n, slices: slices, voxels: voxels, spacing: (column: 0.5, row: 0.5, slice: 1),
                             origin: [-16, -16, 100], sopInstanceUIDs: (0 ..< slices).map { "2.25.\($0)" })
         return (volume, heat)
     }
@@ -43,7 +43,7 @@ final class FindingExtractionTests: XCTestCase {
     }
 
     func testNodulesAreFoundMeasuredAndCategorised() throws {
-        let (volume, heat) = sphereVolume()
+        let (volume, heat) = try sphereVolume()
         let extractor = VolumeFindingExtractor(kind: .lungNodule, threshold: 0.5, model: model,
                                                patient: .init(age: 65, female: true))
         let findings = extractor.findings(volume: volume, probabilities: heat)
@@ -64,7 +64,7 @@ final class FindingExtractionTests: XCTestCase {
     }
 
     func testHaemorrhageVolumeAndJSONNames() throws {
-        let (volume, heat) = sphereVolume()
+        let (volume, heat) = try sphereVolume()
         let f = VolumeFindingExtractor(kind: .haemorrhage, threshold: 0.5, model: model).findings(volume: volume, probabilities: heat)[0]
         XCTAssertEqual(try XCTUnwrap(f.volumeABC2ML), try XCTUnwrap(f.volumeML), accuracy: 0.3 * f.volumeML!)
         XCTAssertEqual(f.risk, .high)

@@ -135,17 +135,17 @@ final class PreprocessingTests: XCTestCase {
 final class EdgeSliceTests: XCTestCase {
     func testEdgeSliceOnlyHaemorrhageIsDropped() {
         let n = 32, slices = 6
-        func run(_ zs: [Int]) -> [Finding] {
+        func run(_ zs: [Int]) throws -> [Finding] {
             var heat = [Float](repeating: 0, count: n * n * slices)
             for z in zs { for y in 10 ..< 20 { for x in 10 ..< 20 { heat[(z * n + y) * n + x] = 0.9 } } }
-            let volume = Volume(columns: n, rows: n, slices: slices, voxels: [Float](repeating: 40, count: heat.count),
+            let volume = try Volume(columns: n, rows: n, slices: slices, voxels: [Float](repeating: 40, count: heat.count),
                                 spacing: (column: 1, row: 1, slice: 5), sopInstanceUIDs: (0 ..< slices).map { "2.25.\($0)" })
             let x = VolumeFindingExtractor(kind: .haemorrhage, threshold: 0.5, model: .init(id: "t", version: "1", sha256: "0"))
             return x.findings(volume: volume, probabilities: heat)
         }
-        XCTAssertEqual(run([5]).count, 0)
-        XCTAssertEqual(run([0]).count, 0)
-        XCTAssertEqual(run([4, 5]).count, 1)
-        XCTAssertEqual(run([2]).count, 1)
+        XCTAssertEqual(try run([5]).count, 0)
+        XCTAssertEqual(try run([0]).count, 0)
+        XCTAssertEqual(try run([4, 5]).count, 1)
+        XCTAssertEqual(try run([2]).count, 1)
     }
 }

@@ -41,7 +41,7 @@ final class RenderingAndExportTests: XCTestCase {
     func testPNGRoundTrip() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("lightbox-\(UUID().uuidString).png").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let image = DisplayImage(width: 3, height: 2, channels: 3, pixels: (0 ..< 18).map { UInt8($0 * 14) })
+        let image = try DisplayImage(width: 3, height: 2, channels: 3, pixels: (0 ..< 18).map { UInt8($0 * 14) })
         try PNGCodec.write(image, to: path)
         let back = try PNGCodec.read(path)
         XCTAssertEqual(back.width, 3)

@@ -81,7 +81,7 @@ final class BackendParityTests: XCTestCase {
             let bytes = P.model(nodes: nodes,
                                 inits: [weights("w", [t.m, t.c / t.group, t.k, t.k], seed: UInt64(i)), weights("b", [t.m], seed: UInt64(i + 100))],
                                 inputs: [P.valueInfo("x", [2, t.c, 11, 13])], outputs: [P.valueInfo("y", nil)])
-            let x = Tensor(shape: [2, t.c, 11, 13], floats: values(2 * t.c * 11 * 13, seed: UInt64(i + 7)))
+            let x = try Tensor(shape: [2, t.c, 11, 13], floats: values(2 * t.c * 11 * 13, seed: UInt64(i + 7)))
             let m = try assertBackendsAgree(bytes, ["x": x])
             XCTAssertEqual(nhwcSteps(m).filter { $0 == "Conv" }.count, 1, "case \(i)")
         }
@@ -111,8 +111,8 @@ final class BackendParityTests: XCTestCase {
             }
             let bytes = P.model(nodes: nodes, inits: [weights("w", [16, 16, 3, 3], seed: UInt64(40 + i)), weights("b", [16], seed: UInt64(50 + i))],
                                 inputs: inputs, outputs: [P.valueInfo("y", nil)])
-            var feeds = ["x": Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(60 + i)))]
-            if t.residual { feeds["r"] = Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(70 + i))) }
+            var feeds = ["x": try Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(60 + i)))]
+            if t.residual { feeds["r"] = try Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(70 + i))) }
             try assertBackendsAgree(bytes, feeds)
         }
         XCTAssertGreaterThanOrEqual(DNNLBandedConvolution.madeCount - before, cases.count, "every case ran as two bands")
@@ -155,7 +155,7 @@ final class BackendParityTests: XCTestCase {
         let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", nil)],
                             outputs: [P.valueInfo("r", nil), P.valueInfo("g", nil), P.valueInfo("g2", nil)])
         for n in [1, 3, 1] {
-            let x = Tensor(shape: [n, 3, 8, 10], floats: values(n * 3 * 8 * 10, seed: UInt64(n)))
+            let x = try Tensor(shape: [n, 3, 8, 10], floats: values(n * 3 * 8 * 10, seed: UInt64(n)))
             try assertBackendsAgree(bytes, ["x": x])
         }
     }
@@ -171,7 +171,7 @@ final class BackendParityTests: XCTestCase {
         ]
         let bytes = P.model(nodes: nodes, inits: [weights("w1", [4, 2, 3, 3], seed: 9), weights("w2", [4, 4, 3, 3], seed: 10)],
                             inputs: [P.valueInfo("x", [1, 2, 6, 5])], outputs: [P.valueInfo("y", [1, 4, 6, 5])])
-        let x = Tensor(shape: [1, 2, 6, 5], floats: values(60, seed: 11))
+        let x = try Tensor(shape: [1, 2, 6, 5], floats: values(60, seed: 11))
         let m = try assertBackendsAgree(bytes, ["x": x])
         XCTAssertFalse(m.graph.nodes.contains { $0.opType == "Add" }, "the residual Add should fuse into the Conv")
         XCTAssertTrue(m.graph.nodes.contains { $0.opType == "Conv" && $0.inputs.count == 4 && $0.fused != nil })
@@ -208,7 +208,7 @@ final class BackendParityTests: XCTestCase {
                      weights("g", [6], seed: 26), weights("beta", [6], seed: 27), weights("mean", [6], seed: 28),
                      P.tensor("var", [6], values(6, seed: 29).map { abs($0) + 0.5 }), weights("w3", [4, 6, 1, 1], seed: 30)]
         let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [2, 3, 10, 9])], outputs: [P.valueInfo("y", nil)])
-        let x = Tensor(shape: [2, 3, 10, 9], floats: values(2 * 3 * 10 * 9, seed: 31))
+        let x = try Tensor(shape: [2, 3, 10, 9], floats: values(2 * 3 * 10 * 9, seed: 31))
         let m = try assertBackendsAgree(bytes, ["x": x])
         let ops = m.graph.nodes.map(\.opType)
         XCTAssertFalse(ops.contains("Pad"), "zero Pads should fold into the Conv or vanish")
@@ -249,7 +249,7 @@ final class BackendParityTests: XCTestCase {
             let bytes = [UInt8](try Data(contentsOf: models.appendingPathComponent(f)))
             let probe = try Model(bytes: bytes, options: options(.openblas))
             let dims = probe.inputs[0].shape?.map { $0 ?? 1 } ?? []
-            let x = Tensor(shape: dims, floats: values(dims.reduce(1, *), seed: 42).map { ($0 + 1) / 2 })
+            let x = try Tensor(shape: dims, floats: values(dims.reduce(1, *), seed: 42).map { ($0 + 1) / 2 })
             try assertBackendsAgree(bytes, [probe.inputs[0].name: x])
         }
     }

@@ -23,7 +23,7 @@ final class ModelTests: XCTestCase {
     func testBatchReportsProgress() async throws {
         let m = try Model(bytes: reluModel())
         let seen = LockedCounter()
-        let feeds = (0..<3).map { _ in ["x": Tensor(shape: [2, 2], floats: [1, 2, 3, 4])] }
+        let feeds = try (0..<3).map { _ in ["x": try Tensor(shape: [2, 2], floats: [1, 2, 3, 4])] }
         let out = try await m.run(batch: feeds) { p in seen.record(p.completed, p.total) }
         XCTAssertEqual(out.count, 3)
         XCTAssertEqual(seen.values, [1, 2, 3])

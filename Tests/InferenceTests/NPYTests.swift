@@ -16,7 +16,7 @@ final class NPYTests: XCTestCase {
     }
 
     func testAFloatTensorRoundTrips() throws {
-        let t = Tensor(shape: [2, 3], floats: [0, 1.5, -2, 3, 4.25, 5])
+        let t = try Tensor(shape: [2, 3], floats: [0, 1.5, -2, 3, 4.25, 5])
         XCTAssertEqual(try NPY.read(NPY.write(t)), t)
     }
 }

@@ -38,8 +38,8 @@ final class VectorMathTests: XCTestCase {
             ParallelChunks.threads = threads
             for (c1, c2) in [(1, 3), (16, 16), (5, 37), (32, 64)] {
                 let pixels = 4099
-                let a = Tensor(shape: [1, pixels, 1, c1], floats: (0 ..< pixels * c1).map { Float($0) })
-                let b = Tensor(shape: [1, pixels, 1, c2], floats: (0 ..< pixels * c2).map { -Float($0) })
+                let a = try Tensor(shape: [1, pixels, 1, c1], floats: (0 ..< pixels * c1).map { Float($0) })
+                let b = try Tensor(shape: [1, pixels, 1, c2], floats: (0 ..< pixels * c2).map { -Float($0) })
                 let y = try XCTUnwrap(try NHWCKernels.concatChannels([a, b]).first)
                 XCTAssertEqual(y.shape, [1, pixels, 1, c1 + c2])
                 for p in stride(from: 0, to: pixels, by: 97) {

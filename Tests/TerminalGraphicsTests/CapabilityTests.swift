@@ -3,19 +3,19 @@ import Foundation
 @testable import TerminalGraphics
 
 final class CapabilityTests: XCTestCase {
-    func testDumbTerminalIsPlainASCII() {
+    func testDumbTerminalIsPlainASCII() throws {
         let c = TerminalCapabilities.fromEnvironment(["TERM": "dumb"])
         XCTAssertEqual(c.graphicsProtocol, .ascii); XCTAssertEqual(c.colorDepth, .none)
         XCTAssertEqual(TerminalCapabilities.fromEnvironment([:]).graphicsProtocol, .ascii)
         // Detection against a dumb terminal sends nothing and returns at once.
-        let r = ImageRenderer(capabilities: c).render(TestImages.slice(), columns: 40, rows: 20)
+        let r = ImageRenderer(capabilities: c).render(try TestImages.slice(), columns: 40, rows: 20)
         XCTAssertFalse(r.bytes.contains(0x1B))
     }
 
-    func testPlainSSHGets256ColourBlocks() {
+    func testPlainSSHGets256ColourBlocks() throws {
         let c = TerminalCapabilities.fromEnvironment(["TERM": "xterm-256color"])
         XCTAssertEqual(c.graphicsProtocol, .blocks); XCTAssertEqual(c.colorDepth, .xterm256)
-        let bytes = ImageRenderer(capabilities: c).render(TestImages.slice(), columns: 40, rows: 20).bytes
+        let bytes = ImageRenderer(capabilities: c).render(try TestImages.slice(), columns: 40, rows: 20).bytes
         let text = String(decoding: bytes, as: UTF8.self)
         XCTAssertTrue(text.contains("38;5;") || text.contains("48;5;"))
         XCTAssertFalse(text.contains("38;2;") || text.contains("48;2;"))
@@ -99,22 +99,22 @@ final class CapabilityTests: XCTestCase {
         XCTAssertNil(GraphicsProtocol(argument: "x"))
     }
 
-    func testSixelTooLargeForTmuxFallsBackToBlocks() {
+    func testSixelTooLargeForTmuxFallsBackToBlocks() throws {
         var c = TerminalCapabilities.fromEnvironment(["TERM": "tmux-256color", "TMUX": "1"])
         c.apply(TerminalReplies(parsing: Array("\u{1B}[?62;4c".utf8)))
         XCTAssertEqual(c.graphicsProtocol, .sixel)
         c.maxSequenceBytes = 1000
-        let r = ImageRenderer(capabilities: c).render(TestImages.slice(), columns: 40, rows: 20)
+        let r = ImageRenderer(capabilities: c).render(try TestImages.slice(), columns: 40, rows: 20)
         XCTAssertEqual(r.graphicsProtocol, .blocks)
         XCTAssertLessThanOrEqual(r.layout.columns, 40)
     }
 }
 
 final class TmuxRenderingTests: XCTestCase {
-    func testForcedKittyInsideTmuxIsWrappedForPassthrough() {
+    func testForcedKittyInsideTmuxIsWrappedForPassthrough() throws {
         let c = TerminalCapabilities.fromEnvironment(["TERM": "tmux-256color", "TMUX": "1", "LIGHTBOX_GRAPHICS": "kitty"])
         XCTAssertEqual(c.graphicsProtocol, .kitty)
-        let r = ImageRenderer(capabilities: c).render(TestImages.slice(width: 16, height: 16), columns: 4, rows: 2)
+        let r = ImageRenderer(capabilities: c).render(try TestImages.slice(width: 16, height: 16), columns: 4, rows: 2)
         XCTAssertEqual(Array(r.bytes.prefix(9)), Array("\u{1B}Ptmux;\u{1B}\u{1B}".utf8))
     }
 }

@@ -4,10 +4,10 @@ import XCTest
 final class CellEncoderTests: XCTestCase {
     let grid = CellGrid(columns: 40, rows: 20)
 
-    func decode(_ bytes: [UInt8], _ layout: ImageLayout, across: Int, down: Int) -> (RGBImage, Int) {
+    func decode(_ bytes: [UInt8], _ layout: ImageLayout, across: Int, down: Int) throws -> (RGBImage, Int) {
         var d = ReferenceCellDecoder(columns: layout.columns, rows: layout.rows)
         d.feed(bytes)
-        return (d.samples(across: across, down: down), d.unknownSequences)
+        return (try d.samples(across: across, down: down), d.unknownSequences)
     }
 
     func raster(_ image: RGBImage, _ enc: some CellEncoder) -> (RGBImage, ImageLayout) {
@@ -15,82 +15,82 @@ final class CellEncoderTests: XCTestCase {
         return (Resampler.resample(image, width: layout.sampleWidth, height: layout.sampleHeight), layout)
     }
 
-    func testHalfBlockTrueColourReconstructsTheRasterExactly() {
+    func testHalfBlockTrueColourReconstructsTheRasterExactly() throws {
         let enc = HalfBlockEncoder(depth: .trueColor)
-        let (r, layout) = raster(TestImages.slice(), enc)
-        let (decoded, unknown) = decode(enc.encode(raster: r, layout: layout), layout, across: 1, down: 2)
+        let (r, layout) = raster(try TestImages.slice(), enc)
+        let (decoded, unknown) = try decode(enc.encode(raster: r, layout: layout), layout, across: 1, down: 2)
         XCTAssertEqual(unknown, 0)
         XCTAssertEqual(decoded.pixels, r.pixels)
     }
 
-    func testHalfBlock256GreyPSNR() {
+    func testHalfBlock256GreyPSNR() throws {
         let enc = HalfBlockEncoder(depth: .xterm256)
-        let (r, layout) = raster(TestImages.slice(), enc)
-        let (decoded, _) = decode(enc.encode(raster: r, layout: layout), layout, across: 1, down: 2)
+        let (r, layout) = raster(try TestImages.slice(), enc)
+        let (decoded, _) = try decode(enc.encode(raster: r, layout: layout), layout, across: 1, down: 2)
         // 30 greys, max step 20 between 0 and 8 / 238 and 255 → error ≤ ~5 levels.
         XCTAssertGreaterThan(psnr(decoded, r), 38)
     }
 
-    func testHalfBlock256ColourStaysNearColour() {
+    func testHalfBlock256ColourStaysNearColour() throws {
         let enc = HalfBlockEncoder(depth: .xterm256)
-        let (r, layout) = raster(TestImages.colourBars(width: 40, height: 20), enc)
-        let (decoded, _) = decode(enc.encode(raster: r, layout: layout), layout, across: 1, down: 2)
+        let (r, layout) = raster(try TestImages.colourBars(width: 40, height: 20), enc)
+        let (decoded, _) = try decode(enc.encode(raster: r, layout: layout), layout, across: 1, down: 2)
         XCTAssertGreaterThan(psnr(decoded, r), 25)
     }
 
-    func testDitheringKeepsMeanButChangesPattern() {
-        let flat = RGBImage(width: 40, height: 40, filledWith: RGBColor(grey: 123))
+    func testDitheringKeepsMeanButChangesPattern() throws {
+        let flat = try RGBImage(width: 40, height: 40, filledWith: RGBColor(grey: 123))
         let plain = HalfBlockEncoder(depth: .xterm256).encode(flat, fitting: grid)
         let dithered = HalfBlockEncoder(depth: .xterm256, dithering: .ordered).encode(flat, fitting: grid)
         XCTAssertNotEqual(plain, dithered)
         let layout = HalfBlockEncoder().layout(for: flat, in: grid)
-        let (d, _) = decode(dithered, layout, across: 1, down: 2)
+        let (d, _) = try decode(dithered, layout, across: 1, down: 2)
         let mean = d.pixels.reduce(0) { $0 + Double($1) } / Double(d.pixels.count)
         XCTAssertEqual(mean, 123, accuracy: 3)
-        let (p, _) = decode(plain, layout, across: 1, down: 2)
+        let (p, _) = try decode(plain, layout, across: 1, down: 2)
         XCTAssertEqual(Set(p.pixels).count, 1, "undithered flat grey is one palette entry")
     }
 
-    func testSextantTrueColourPSNRAndTwoColourEdgesAreExact() {
+    func testSextantTrueColourPSNRAndTwoColourEdgesAreExact() throws {
         let enc = SextantEncoder(depth: .trueColor)
-        let (r, layout) = raster(TestImages.slice(), enc)
-        let (decoded, unknown) = decode(enc.encode(raster: r, layout: layout), layout, across: 2, down: 3)
+        let (r, layout) = raster(try TestImages.slice(), enc)
+        let (decoded, unknown) = try decode(enc.encode(raster: r, layout: layout), layout, across: 2, down: 3)
         XCTAssertEqual(unknown, 0)
         XCTAssertGreaterThan(psnr(decoded, r), 30)
 
         // A two-colour picture is representable exactly per cell.
-        var edge = RGBImage(width: 40, height: 60, filledWith: RGBColor(r: 10, g: 20, b: 30))
+        var edge = try RGBImage(width: 40, height: 60, filledWith: RGBColor(r: 10, g: 20, b: 30))
         for y in 0..<60 { for x in 0..<40 where x + y / 2 > 30 { edge[x, y] = RGBColor(r: 250, g: 200, b: 0) } }
         let l2 = ImageLayout(columns: 20, rows: 20, sampleWidth: 40, sampleHeight: 60, grid: grid)
-        let (d2, _) = decode(enc.encode(raster: edge, layout: l2), l2, across: 2, down: 3)
+        let (d2, _) = try decode(enc.encode(raster: edge, layout: l2), l2, across: 2, down: 3)
         XCTAssertEqual(d2.pixels, edge.pixels)
     }
 
-    func testSextantBeatsHalfBlocksOnSharpEdges() {
-        var edge = RGBImage(width: 120, height: 120, filledWith: RGBColor(grey: 0))
+    func testSextantBeatsHalfBlocksOnSharpEdges() throws {
+        var edge = try RGBImage(width: 120, height: 120, filledWith: RGBColor(grey: 0))
         for y in 0..<120 { for x in 0..<120 where (x / 3 + y / 5) % 2 == 0 { edge[x, y] = RGBColor(grey: 255) } }
         // Compare both at the sextant grid (2×3 per cell).
         let l = ImageLayout(columns: 30, rows: 30, sampleWidth: 60, sampleHeight: 90, grid: grid)
         let reference = Resampler.resample(edge, width: 60, height: 90)
-        let (s, _) = decode(SextantEncoder().encode(raster: reference, layout: l), l, across: 2, down: 3)
+        let (s, _) = try decode(SextantEncoder().encode(raster: reference, layout: l), l, across: 2, down: 3)
         let hb = Resampler.resample(edge, width: 30, height: 60)
-        let (h, _) = decode(HalfBlockEncoder().encode(raster: hb, layout: ImageLayout(columns: 30, rows: 30, sampleWidth: 30, sampleHeight: 60, grid: grid)), l, across: 2, down: 3)
+        let (h, _) = try decode(HalfBlockEncoder().encode(raster: hb, layout: ImageLayout(columns: 30, rows: 30, sampleWidth: 30, sampleHeight: 60, grid: grid)), l, across: 2, down: 3)
         XCTAssertGreaterThan(psnr(s, reference), psnr(h, reference))
     }
 
-    func testANSI16UsesOnlyBasicSGR() {
-        let bytes = HalfBlockEncoder(depth: .ansi16).encode(TestImages.colourBars(width: 40, height: 20), fitting: grid)
+    func testANSI16UsesOnlyBasicSGR() throws {
+        let bytes = HalfBlockEncoder(depth: .ansi16).encode(try TestImages.colourBars(width: 40, height: 20), fitting: grid)
         let text = String(decoding: bytes, as: UTF8.self)
         XCTAssertFalse(text.contains("38;"))
         XCTAssertFalse(text.contains("48;"))
-        let layout = HalfBlockEncoder().layout(for: TestImages.colourBars(width: 40, height: 20), in: grid)
-        let (d, unknown) = decode(bytes, layout, across: 1, down: 2)
+        let layout = HalfBlockEncoder().layout(for: try TestImages.colourBars(width: 40, height: 20), in: grid)
+        let (d, unknown) = try decode(bytes, layout, across: 1, down: 2)
         XCTAssertEqual(unknown, 0)
         XCTAssertEqual(d[0, 0], RGBColor(r: 255, g: 0, b: 0))
     }
 
-    func testASCIIHasNoEscapesAndIsMonotonic() {
-        var ramp = RGBImage(width: 64, height: 8, filledWith: RGBColor(grey: 0))
+    func testASCIIHasNoEscapesAndIsMonotonic() throws {
+        var ramp = try RGBImage(width: 64, height: 8, filledWith: RGBColor(grey: 0))
         for y in 0..<8 { for x in 0..<64 { ramp[x, y] = RGBColor(grey: UInt8(x * 4)) } }
         let layout = ImageLayout(columns: 64, rows: 8, sampleWidth: 64, sampleHeight: 8, grid: grid)
         let bytes = AsciiEncoder().encode(raster: ramp, layout: layout)
@@ -101,9 +101,9 @@ final class CellEncoderTests: XCTestCase {
         XCTAssertEqual(levels.first, 0); XCTAssertEqual(levels.last, AsciiEncoder.ramp.count - 1)
     }
 
-    func testGoldenHalfBlockBytes() {
+    func testGoldenHalfBlockBytes() throws {
         // 2 cells × 1 row: (red over blue), (uniform green).
-        let raster = RGBImage(width: 2, height: 2, pixels: [255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 255, 0])
+        let raster = try RGBImage(width: 2, height: 2, pixels: [255, 0, 0, 0, 255, 0, 0, 0, 255, 0, 255, 0])
         let layout = ImageLayout(columns: 2, rows: 1, sampleWidth: 2, sampleHeight: 2, grid: grid)
         let out = String(decoding: HalfBlockEncoder().encode(raster: raster, layout: layout), as: UTF8.self)
         XCTAssertEqual(out, "\u{1B}[38;2;255;0;0;48;2;0;0;255m▀\u{1B}[48;2;0;255;0m \u{1B}[0m\n")
@@ -121,16 +121,16 @@ final class CellEncoderTests: XCTestCase {
         XCTAssertEqual(s, "\u{1B}[38;2;1;2;3;48;2;4;5;6m▀▄\u{1B}[0m\n")
     }
 
-    func testGoldenSextantBytes() {
+    func testGoldenSextantBytes() throws {
         // One cell: left column white, right column black → ▌ (U+258C).
-        let raster = RGBImage(width: 2, height: 3, pixels: [255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0])
+        let raster = try RGBImage(width: 2, height: 3, pixels: [255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0, 255, 255, 255, 0, 0, 0])
         let layout = ImageLayout(columns: 1, rows: 1, sampleWidth: 2, sampleHeight: 3, grid: grid)
         XCTAssertEqual(String(decoding: SextantEncoder().encode(raster: raster, layout: layout), as: UTF8.self),
                        "\u{1B}[38;2;255;255;255;48;2;0;0;0m▌\u{1B}[0m\n")
         // Top-left only → BLOCK SEXTANT-1 (U+1FB00).
         var one = raster
-        for i in stride(from: 0, to: 18, by: 1) { one.pixels[i] = 0 }
-        one.pixels[0] = 255; one.pixels[1] = 255; one.pixels[2] = 255
+        for y in 0 ..< 3 { for x in 0 ..< 2 { one[x, y] = RGBColor(grey: 0) } }
+        one[0, 0] = RGBColor(grey: 255)
         XCTAssertEqual(String(decoding: SextantEncoder().encode(raster: one, layout: layout), as: UTF8.self),
                        "\u{1B}[38;2;255;255;255;48;2;0;0;0m\u{1FB00}\u{1B}[0m\n")
     }

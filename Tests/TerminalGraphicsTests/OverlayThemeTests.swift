@@ -4,7 +4,7 @@ import Foundation
 
 final class OverlayThemeTests: XCTestCase {
     func testHeatmapThresholdAndOpacity() throws {
-        var raster = RGBImage(width: 10, height: 1, filledWith: RGBColor(grey: 100))
+        var raster = try RGBImage(width: 10, height: 1, filledWith: RGBColor(grey: 100))
         let heat = try XCTUnwrap(ScalarOverlay(width: 10, height: 1, values: (0..<10).map { Float($0) / 9 }, colorMap: .inferno, threshold: 0.5, opacity: 1))
         XCTAssertNil(ScalarOverlay(width: 10, height: 2, values: [0, 1]), "a size that does not match its values is refused, not trapped on")
         XCTAssertNil(ScalarOverlay(width: 0, height: 0, values: []))
@@ -24,8 +24,8 @@ final class OverlayThemeTests: XCTestCase {
         XCTAssertEqual(ColorMap.turbo.table.count, 256)
     }
 
-    func testBoxesContoursAndLabelsUseRiskColoursAndAreSanitised() {
-        var raster = RGBImage(width: 100, height: 100, filledWith: RGBColor(grey: 0))
+    func testBoxesContoursAndLabelsUseRiskColoursAndAreSanitised() throws {
+        var raster = try RGBImage(width: 100, height: 100, filledWith: RGBColor(grey: 0))
         let layout = ImageLayout(columns: 50, rows: 25, sampleWidth: 100, sampleHeight: 100, grid: CellGrid(columns: 50, rows: 25))
         let labels = OverlayCompositor(theme: .dark).composite(
             [.box(x: 50, y: 50, width: 100, height: 60, color: .severity(3), label: "nodule\u{1B}[31m\u{202E}"),
@@ -53,8 +53,8 @@ final class OverlayThemeTests: XCTestCase {
         XCTAssertFalse(TextSanitizer.isClean("\u{1B}"))
     }
 
-    func testRendererWithOverlaysInEveryProtocol() {
-        let image = TestImages.slice(width: 128, height: 128)
+    func testRendererWithOverlaysInEveryProtocol() throws {
+        let image = try TestImages.slice(width: 128, height: 128)
         let overlays: [Overlay] = [.marker(OverlayPoint(x: 64, y: 64), color: .severity(2), label: "A")]
         for proto in GraphicsProtocol.allCases {
             var caps = TerminalCapabilities(graphicsProtocol: proto, colorDepth: proto == .ascii ? .none : .trueColor)

@@ -11,15 +11,15 @@ final class PixelProtocolTests: XCTestCase {
         XCTAssertEqual(String(decoding: Base64.encode(Array("foobar".utf8)), as: UTF8.self), "Zm9vYmFy")
     }
 
-    func testGoldenKittyBytesForOnePixel() {
-        let raster = RGBImage(width: 1, height: 1, pixels: [255, 0, 0])
+    func testGoldenKittyBytesForOnePixel() throws {
+        let raster = try RGBImage(width: 1, height: 1, pixels: [255, 0, 0])
         let layout = ImageLayout(columns: 1, rows: 1, sampleWidth: 1, sampleHeight: 1, grid: CellGrid(columns: 1, rows: 1))
         XCTAssertEqual(String(decoding: KittyEncoder(imageID: 9, placementID: 2).encode(raster: raster, layout: layout), as: UTF8.self),
                        "\u{1B}_Ga=T,f=24,s=1,v=1,i=9,p=2,c=1,r=1,C=1,q=2,m=0;/wAA\u{1B}\\")
     }
 
-    func testKittyChunksAndReusesTheImageID() {
-        let image = TestImages.slice(width: 200, height: 200)
+    func testKittyChunksAndReusesTheImageID() throws {
+        let image = try TestImages.slice(width: 200, height: 200)
         let enc = KittyEncoder(imageID: 42)
         let bytes = enc.encode(image, fitting: CellGrid(columns: 20, rows: 10))
         let text = String(decoding: bytes, as: UTF8.self)
@@ -52,12 +52,12 @@ final class PixelProtocolTests: XCTestCase {
             .map { $0.dropLast(2).split(separator: ";", maxSplits: 1)[1] }.joined()
         XCTAssertEqual(raw, [UInt8](Data(base64Encoded: plain)!), "the same pixels either way")
         // The next slice uses the same id, so it replaces rather than accumulates.
-        let next = String(decoding: enc.encode(TestImages.slice(width: 200, height: 200), fitting: CellGrid(columns: 20, rows: 10)), as: UTF8.self)
+        let next = String(decoding: enc.encode(try TestImages.slice(width: 200, height: 200), fitting: CellGrid(columns: 20, rows: 10)), as: UTF8.self)
         XCTAssertTrue(next.hasPrefix("\u{1B}_Ga=T,f=24,s=160,v=160,i=42,p=1,"))
     }
 
     func testITermSendsAValidPNG() throws {
-        let raster = TestImages.slice(width: 20, height: 10)
+        let raster = try TestImages.slice(width: 20, height: 10)
         let layout = ImageLayout(columns: 3, rows: 1, sampleWidth: 20, sampleHeight: 10, grid: CellGrid(columns: 3, rows: 1))
         let text = String(decoding: ITermEncoder().encode(raster: raster, layout: layout), as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("\u{1B}]1337;File=inline=1;size="))
@@ -85,14 +85,14 @@ final class PixelProtocolTests: XCTestCase {
 }
 
 final class KittyLayoutTests: XCTestCase {
-    func testKittySendsNativeResolutionWhenTheCellBoxIsLarger() {
-        let image = TestImages.slice(width: 64, height: 64)
+    func testKittySendsNativeResolutionWhenTheCellBoxIsLarger() throws {
+        let image = try TestImages.slice(width: 64, height: 64)
         let layout = KittyEncoder().layout(for: image, in: CellGrid(columns: 160, rows: 50))
         XCTAssertEqual([layout.sampleWidth, layout.sampleHeight, layout.columns, layout.rows], [64, 64, 100, 50])
         let text = String(decoding: KittyEncoder().encode(image, fitting: CellGrid(columns: 160, rows: 50)), as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("\u{1B}_Ga=T,f=24,s=64,v=64,i=1,p=1,c=100,r=50,"))
         // Non-square pixels: the raster is corrected for aspect, the cell box keeps the shape.
-        let tall = RGBImage(width: 64, height: 64, pixels: image.pixels, pixelAspectRatio: 2)
+        let tall = try RGBImage(width: 64, height: 64, pixels: image.pixels, pixelAspectRatio: 2)
         let l2 = KittyEncoder().layout(for: tall, in: CellGrid(columns: 160, rows: 50))
         XCTAssertEqual([l2.sampleWidth, l2.sampleHeight], [64, 128])
         XCTAssertEqual(Double(l2.columns * 8) / Double(l2.rows * 16), 0.5, accuracy: 0.02)

@@ -118,7 +118,7 @@ struct ReferenceCellDecoder {
     }
 
     /// The screen as samples, `across × down` per cell (each must divide 6).
-    func samples(across: Int, down: Int) -> RGBImage {
+    func samples(across: Int, down: Int) throws -> RGBImage {
         let w = screen.columns * across, h = screen.rows * down
         var p = [UInt8](repeating: 0, count: w * h * 3)
         for r in 0..<screen.rows {
@@ -139,7 +139,7 @@ struct ReferenceCellDecoder {
                 }
             }
         }
-        return RGBImage(width: w, height: h, pixels: p)
+        return try RGBImage(width: w, height: h, pixels: p)
     }
 }
 
@@ -157,7 +157,7 @@ import Foundation
 /// Deterministic test images.
 enum TestImages {
     /// A smooth grey "slice": a bright disc with a soft edge on a gradient, plus fine texture.
-    static func slice(width: Int = 96, height: Int = 96) -> RGBImage {
+    static func slice(width: Int = 96, height: Int = 96) throws -> RGBImage {
         var g = [UInt8](repeating: 0, count: width * height)
         for y in 0..<height {
             for x in 0..<width {
@@ -169,11 +169,11 @@ enum TestImages {
                 g[y * width + x] = UInt8(max(0, min(255, v)))
             }
         }
-        return RGBImage(GreyImage(width: width, height: height, pixels: g))
+        return RGBImage(try GreyImage(width: width, height: height, pixels: g))
     }
 
-    static func colourBars(width: Int, height: Int) -> RGBImage {
-        var img = RGBImage(width: width, height: height, filledWith: RGBColor(grey: 0))
+    static func colourBars(width: Int, height: Int) throws -> RGBImage {
+        var img = try RGBImage(width: width, height: height, filledWith: RGBColor(grey: 0))
         let colours: [RGBColor] = [RGBColor(r: 255, g: 0, b: 0), RGBColor(r: 0, g: 200, b: 0), RGBColor(r: 30, g: 60, b: 250), RGBColor(grey: 200)]
         for y in 0..<height { for x in 0..<width { img[x, y] = colours[x * colours.count / width] } }
         return img

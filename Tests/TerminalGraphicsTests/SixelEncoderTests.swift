@@ -17,7 +17,7 @@ final class SixelEncoderTests: XCTestCase {
         try run("/usr/bin/python3", ["-c", Self.pngToRaw, png.path, raw.path])
         let data = [UInt8](try Data(contentsOf: raw))
         let w = Int(data[0]) << 8 | Int(data[1]), h = Int(data[2]) << 8 | Int(data[3])
-        return RGBImage(width: w, height: h, pixels: Array(data[4...]))
+        return try RGBImage(width: w, height: h, pixels: Array(data[4...]))
     }
 
     func run(_ tool: String, _ args: [String]) throws {
@@ -62,8 +62,8 @@ final class SixelEncoderTests: XCTestCase {
     func testGreySliceThroughLibsixelHasHighPSNR() throws {
         let grid = CellGrid(columns: 10, rows: 4)
         let enc = SixelEncoder()
-        let layout = enc.layout(for: TestImages.slice(), in: grid)
-        let raster = Resampler.resample(TestImages.slice(), width: layout.sampleWidth, height: layout.sampleHeight)
+        let layout = enc.layout(for: try TestImages.slice(), in: grid)
+        let raster = Resampler.resample(try TestImages.slice(), width: layout.sampleWidth, height: layout.sampleHeight)
         let bytes = enc.encode(raster: raster, layout: layout)
         let decoded = try decodeWithLibsixel(bytes)
         XCTAssertEqual(decoded.width, raster.width); XCTAssertEqual(decoded.height, raster.height)
@@ -72,7 +72,7 @@ final class SixelEncoderTests: XCTestCase {
     }
 
     func testOverlayColoursSurviveWithFewRegisters() throws {
-        var raster = TestImages.slice(width: 60, height: 50)
+        var raster = try TestImages.slice(width: 60, height: 50)
         for x in 10..<50 { raster[x, 20] = RGBColor(r: 255, g: 0, b: 0); raster[x, 21] = RGBColor(r: 255, g: 0, b: 0) }
         let enc = SixelEncoder(registers: 16)
         let layout = ImageLayout(columns: 8, rows: 4, sampleWidth: 60, sampleHeight: 50, grid: CellGrid(columns: 8, rows: 4))
@@ -89,7 +89,7 @@ final class SixelEncoderTests: XCTestCase {
     func testTransparencySetsP2AndLeavesPixelsUnset() throws {
         var rgba = [UInt8](repeating: 0, count: 12 * 12 * 4)
         for i in 0..<(12 * 12) where i % 12 < 6 { rgba[4 * i] = 200; rgba[4 * i + 3] = 255 }
-        let raster = RGBImage(width: 12, height: 12, channels: 4, pixels: rgba)
+        let raster = try RGBImage(width: 12, height: 12, channels: 4, pixels: rgba)
         let layout = ImageLayout(columns: 2, rows: 1, sampleWidth: 12, sampleHeight: 12, grid: CellGrid(columns: 2, rows: 1))
         let bytes = SixelEncoder().encode(raster: raster, layout: layout)
         XCTAssertEqual(Array(bytes.prefix(8)), Array("\u{1B}P0;1;0q".utf8))
@@ -99,23 +99,23 @@ final class SixelEncoderTests: XCTestCase {
         XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("#0!6~-#0!6~"))
     }
 
-    func testGoldenSixelBytes() {
+    func testGoldenSixelBytes() throws {
         // 4×6: left two columns black, right two white; one band, two registers, runs < 4 literal.
-        var raster = RGBImage(width: 4, height: 6, filledWith: RGBColor(grey: 0))
+        var raster = try RGBImage(width: 4, height: 6, filledWith: RGBColor(grey: 0))
         for y in 0..<6 { raster[2, y] = RGBColor(grey: 255); raster[3, y] = RGBColor(grey: 255) }
         let layout = ImageLayout(columns: 1, rows: 1, sampleWidth: 4, sampleHeight: 6, grid: CellGrid(columns: 1, rows: 1))
         XCTAssertEqual(String(decoding: SixelEncoder().encode(raster: raster, layout: layout), as: UTF8.self),
                        "\u{1B}P0;0;0q\"1;1;4;6#0;2;0;0;0#1;2;100;100;100#0~~$#1??~~\u{1B}\\")
         // A run of 8 uses the repeat introducer.
-        let wide = RGBImage(width: 8, height: 6, filledWith: RGBColor(grey: 255))
+        let wide = try RGBImage(width: 8, height: 6, filledWith: RGBColor(grey: 255))
         XCTAssertEqual(String(decoding: SixelEncoder().encode(raster: wide, layout: layout), as: UTF8.self),
                        "\u{1B}P0;0;0q\"1;1;8;6#0;2;100;100;100#0!8~\u{1B}\\")
     }
 
-    func testPaletteSpendsRegistersOnGreysPresent() {
+    func testPaletteSpendsRegistersOnGreysPresent() throws {
         // 40 distinct percent levels present: all exact.
         var g = [UInt8](); for v in 0..<40 { g.append(contentsOf: [UInt8](repeating: UInt8(v * 6), count: 10)) }
-        let img = RGBImage(GreyImage(width: 40, height: 10, pixels: g))
+        let img = RGBImage(try GreyImage(width: 40, height: 10, pixels: g))
         let palette = SixelPalette(for: img, registers: 256)
         XCTAssertEqual(palette.greyRegisterCount, 40)
         XCTAssertEqual(palette.count, 40)

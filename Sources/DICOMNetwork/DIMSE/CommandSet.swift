@@ -1,3 +1,5 @@
+import ByteWriting
+
 /// A DIMSE command set: group 0000 elements, always implicit VR little endian (PS3.7 §6.3, §E.1).
 /// Held as tag → raw value so that unknown elements survive; typed accessors below.
 public struct CommandSet: Equatable, Sendable {
@@ -67,17 +69,19 @@ public struct CommandSet: Equatable, Sendable {
 
     /// Encodes in tag order with a correct (0000,0000) group length.
     public func encode() -> [UInt8] {
-        var body: [UInt8] = []
+        var body = ByteWriter(reservingCapacity: 256)
         for tag in elements.keys.sorted() where tag != Field.groupLength.rawValue {
             let v = elements[tag]!
-            body.appendLE16(0)
-            body.appendLE16(UInt16(tag & 0xFFFF))
-            body.appendLE32(UInt32(v.count))
+            body.appendLittleEndian(UInt16(0))
+            body.appendLittleEndian(UInt16(tag & 0xFFFF))
+            body.appendLittleEndian(UInt32(v.count))
             body.append(contentsOf: v)
         }
-        var out: [UInt8] = []
-        out.appendLE16(0); out.appendLE16(0); out.appendLE32(4); out.appendLE32(UInt32(body.count))
-        return out + body
+        var out = ByteWriter(reservingCapacity: body.count + 12)
+        out.appendLittleEndian(UInt16(0)); out.appendLittleEndian(UInt16(0))
+        out.appendLittleEndian(UInt32(4)); out.appendLittleEndian(UInt32(body.count))
+        out.append(contentsOf: body.bytes)
+        return out.bytes
     }
 }
 

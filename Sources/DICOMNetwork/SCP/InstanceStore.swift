@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import SystemCalls
 
 /// Writes received instances under `root/<StudyInstanceUID>/<SOPInstanceUID>.dcm`.
 /// Each instance is streamed into `root/.incoming/` and renamed into place only when complete and
@@ -84,8 +85,8 @@ public final class InstanceStore: @unchecked Sendable {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let dest = folder.appendingPathComponent(InstanceStore.safeName(sopInstanceUID, fallback: UUID().uuidString) + ".dcm")
                 // rename(2) replaces an existing file atomically (a re-sent instance overwrites the old copy).
-                guard rename(tempURL.path, dest.path) == 0 else {
-                    throw StoreError(status: DIMSEStatus.outOfResources, reason: "cannot move into \(folder.path): errno \(errno)")
+                do { try SystemCall.rename(tempURL.path, to: dest.path) } catch {
+                    throw StoreError(status: DIMSEStatus.outOfResources, reason: "cannot move into \(folder.path): errno \(error.code)")
                 }
                 return ReceivedInstance(fileURL: dest, studyInstanceUID: study,
                                         seriesInstanceUID: ds.string(.seriesInstanceUID) ?? "",

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// An on-disk cache of retrieved instances, keyed by SOP Instance UID, kept under a size limit by
 /// evicting the least recently used files. Files are written to a temporary name and renamed, so a
@@ -46,7 +47,9 @@ public final class InstanceCache: @unchecked Sendable {
         let temp = root.appendingPathComponent(".\(UUID().uuidString).part")
         do {
             try data.write(to: temp)
-            guard rename(temp.path, url.path) == 0 else { throw DICOMwebError.configuration("cache: cannot rename into \(root.path)") }
+            do { try SystemCall.rename(temp.path, to: url.path) } catch {
+                throw DICOMwebError.configuration("cache: cannot rename into \(root.path)")
+            }
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw error

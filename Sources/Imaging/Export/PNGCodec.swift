@@ -41,7 +41,7 @@ public enum PNGCodec {
             png_image_finish_read(&png, nil, raw.baseAddress, Int32(width * channels), nil)
         }
         guard ok != 0 else { throw Failure(description: "\(path): PNG decode failed: \(message(&png))") }
-        return DisplayImage(width: width, height: height, channels: channels, pixels: pixels)
+        return try DisplayImage(width: width, height: height, channels: channels, pixels: pixels)
     }
 
     private static func message(_ png: inout png_image) -> String {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import SystemCalls
 
 /// What says a file is unchanged since its header was read: size, modification time in
 /// nanoseconds and inode (a file replaced by rename with the same size and mtime, as `rsync -t`
@@ -19,15 +15,9 @@ struct FileStamp: Equatable, Sendable {
     }
 
     init?(path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        #if canImport(Darwin)
-        let t = st.st_mtimespec
-        #else
-        let t = st.st_mtim
-        #endif
-        size = Int64(st.st_size)
-        modifiedNanoseconds = Int64(t.tv_sec) &* 1_000_000_000 &+ Int64(t.tv_nsec)
-        inode = Int64(bitPattern: UInt64(st.st_ino))
+        guard let st = try? SystemCall.status(path) else { return nil }
+        size = st.size
+        modifiedNanoseconds = st.modifiedNanoseconds
+        inode = st.inode
     }
 }

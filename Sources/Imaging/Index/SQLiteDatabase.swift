@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SystemCalls
 
 /// An error from SQLite: the result code and what was being done. The description names the
 /// operation and SQLite's own text for the code, never a bound value (paths can name patients).
@@ -41,11 +42,13 @@ final class SQLiteDatabase {
     deinit { sqlite3_close_v2(handle) }
 
     static func restrictToOwner(_ path: String) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd >= 0 { fchmod(fd, 0o600); close(fd); return }  // fchmod: in case the umask was odd
+        if let fd = try? SystemCall.createExclusively(path, mode: 0o600) {
+            try? SystemCall.chmod(fd, mode: 0o600)  // in case the umask was odd
+            try? SystemCall.close(fd)
+            return
+        }
         for file in [path, path + "-wal", path + "-shm"] {
-            var st = stat()
-            if stat(file, &st) == 0, st.st_mode & 0o077 != 0 { chmod(file, 0o600) }
+            if let st = try? SystemCall.status(file), st.mode & 0o077 != 0 { try? SystemCall.chmod(file, mode: 0o600) }
         }
     }
 

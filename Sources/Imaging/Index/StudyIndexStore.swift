@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Where scans keep the headers they read: a SQLite database, one row per file, valid while the
 /// file's size, mtime (ns) and inode are unchanged (`FileStamp`). A rescan stats every file and
@@ -67,7 +68,7 @@ public struct StudyIndexStore: Sendable {
     }
 
     func discard(because why: String) {
-        for suffix in ["", "-wal", "-shm"] { unlink(url.path + suffix) }
+        for suffix in ["", "-wal", "-shm"] { try? SystemCall.unlink(url.path + suffix) }
         report("lightbox: study index \(url.path) \(why); starting a new one (the next scan reads every file)")
     }
 
@@ -75,16 +76,15 @@ public struct StudyIndexStore: Sendable {
     /// is ours and looser (an older lightbox created it with the umask's mode).
     private func prepareFolder() -> Bool {
         let dir = url.deletingLastPathComponent().path
-        var st = stat()
-        if stat(dir, &st) != 0 {
+        guard let st = try? SystemCall.status(dir) else {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                         attributes: [.posixPermissions: 0o700])
             } catch { return false }
-            chmod(dir, 0o700)  // the umask may have narrowed what createDirectory asked for; never widened
+            try? SystemCall.chmod(dir, mode: 0o700)  // the umask may have narrowed what createDirectory asked for; never widened
             return true
         }
-        if st.st_uid == geteuid(), st.st_mode & 0o077 != 0 { chmod(dir, st.st_mode & 0o700 | 0o700) }
+        if st.owner == SystemCall.effectiveUserID(), st.mode & 0o077 != 0 { try? SystemCall.chmod(dir, mode: st.mode & 0o700 | 0o700) }
         return true
     }
 

@@ -76,7 +76,7 @@ extension SeriesLoader {
         }
         let iop = first.imageOrientation.count == 6 ? first.imageOrientation : [1, 0, 0, 0, 1, 0]
         let spacing = first.pixelSpacing.count == 2 ? first.pixelSpacing : [1, 1]
-        let volume = Volume(columns: columns, rows: rows, slices: sorted.count, voxels: voxels,
+        let volume = try Volume(columns: columns, rows: rows, slices: sorted.count, voxels: voxels,
                             spacing: (column: spacing[1], row: spacing[0], slice: sliceSpacing),
                             origin: sorted[0].imagePosition.count == 3 ? sorted[0].imagePosition : [0, 0, 0],
                             rowDirection: Array(iop[0 ..< 3]), columnDirection: Array(iop[3 ..< 6]),

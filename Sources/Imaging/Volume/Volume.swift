@@ -7,7 +7,8 @@ public struct Volume: Sendable {
     public let columns: Int
     public let rows: Int
     public let slices: Int
-    public var voxels: [Float]
+    /// `private(set)`: always `columns × rows × slices` values.
+    public private(set) var voxels: [Float]
     /// Spacing in mm: between columns (x), between rows (y), between slices (z).
     public let spacing: (column: Double, row: Double, slice: Double)
     public let origin: [Double]
@@ -19,10 +20,14 @@ public struct Volume: Sendable {
     /// SOP Instance UID of each slice, in volume order.
     public let sopInstanceUIDs: [String]
 
+    /// - Throws: ``ImageBufferError`` unless `voxels` holds `columns × rows × slices` values and
+    ///   there is one SOP Instance UID per slice.
     public init(columns: Int, rows: Int, slices: Int, voxels: [Float], spacing: (column: Double, row: Double, slice: Double),
                 origin: [Double] = [0, 0, 0], rowDirection: [Double] = [1, 0, 0], columnDirection: [Double] = [0, 1, 0],
-                sliceDirection: [Double] = [0, 0, 1], gapsAfter: [Int] = [], sopInstanceUIDs: [String]) {
-        precondition(voxels.count == columns * rows * slices && sopInstanceUIDs.count == slices, "volume dimensions disagree")
+                sliceDirection: [Double] = [0, 0, 1], gapsAfter: [Int] = [], sopInstanceUIDs: [String]) throws(ImageBufferError) {
+        let expected = try ImageBufferError.elementCount(columns, rows, slices)
+        guard voxels.count == expected else { throw .elementCount(expected: expected, actual: voxels.count) }
+        guard sopInstanceUIDs.count == slices else { throw .sliceCount(expected: slices, actual: sopInstanceUIDs.count) }
         self.columns = columns; self.rows = rows; self.slices = slices; self.voxels = voxels; self.spacing = spacing
         self.origin = origin; self.rowDirection = rowDirection; self.columnDirection = columnDirection
         self.sliceDirection = sliceDirection; self.gapsAfter = gapsAfter; self.sopInstanceUIDs = sopInstanceUIDs

@@ -7,7 +7,7 @@ enum LayoutTranspose {
         let n = t.shape[0], c = t.shape[1], h = t.shape[2], w = t.shape[3]
         let shape = [n, h, w, c]
         if c == 1 || h * w == 1 { return t.reshaped(shape) }
-        return Tensor(shape: shape, floats: transpose(t.floats, batch: n, rows: c, cols: h * w))
+        return Tensor(validShape: shape, floats: transpose(t.floats, batch: n, rows: c, cols: h * w))
     }
 
     /// [N, H, W, C] → [N, C, H, W].
@@ -16,7 +16,7 @@ enum LayoutTranspose {
         let n = t.shape[0], h = t.shape[1], w = t.shape[2], c = t.shape[3]
         let shape = [n, c, h, w]
         if c == 1 || h * w == 1 { return t.reshaped(shape) }
-        return Tensor(shape: shape, floats: transpose(t.floats, batch: n, rows: h * w, cols: c))
+        return Tensor(validShape: shape, floats: transpose(t.floats, batch: n, rows: h * w, cols: c))
     }
 
     /// Per batch item, a rows×cols matrix → cols×rows, in 16×16 tiles so both sides stay in cache.

@@ -85,7 +85,7 @@ enum NHWCKernels {
                 if isMax && plane == 0 { for i in 0..<(n * c) { y0[i] = 0 } }
             }
         }
-        return Tensor(shape: [n, c, 1, 1], floats: y)
+        return Tensor(validShape: [n, c, 1, 1], floats: y)
     }
 
     /// `count` floats from `src` to `dst` (not overlapping), sixteen and four at a time.
@@ -134,7 +134,7 @@ enum NHWCKernels {
                 offset += c
             }
         }
-        return [Tensor(shape: shape, floats: y)]
+        return [Tensor(validShape: shape, floats: y)]
     }
 }
 
@@ -204,7 +204,7 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
                 }
             }
             if postOps == nil { y.withUnsafeMutableBufferPointer { activation.apply(to: $0) } }
-            return [Tensor(shape: outShape, floats: y)]
+            return [Tensor(validShape: outShape, floats: y)]
         }
     }
 
@@ -319,7 +319,7 @@ final class NHWCPoolKernel: Kernel, @unchecked Sendable {
                     try primitive.run(src: s, dst: d)
                 }
             }
-            return [Tensor(shape: outShape, floats: y)]
+            return [Tensor(validShape: outShape, floats: y)]
         }
     }
 

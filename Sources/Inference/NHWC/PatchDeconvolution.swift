@@ -68,7 +68,7 @@ struct PatchDeconvolution {
                 activation.apply(to: py)
             }
         }
-        return Tensor(shape: outShape, floats: y)
+        return Tensor(validShape: outShape, floats: y)
     }
 
     /// col2im with overlaps and cropping: out[oh, ow, :] += block(ih, iw)[i, j, :].

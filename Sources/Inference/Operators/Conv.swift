@@ -112,7 +112,7 @@ final class ConvKernel: Kernel {
             }
         }
         applyEpilogue(&y, bias: b?.floats, channels: m, batch: n, plane: outPlane, activation: activation)
-        return [Tensor(shape: outShape, floats: y)]
+        return [Tensor(validShape: outShape, floats: y)]
     }
 
     func geometry(nd: Int, kernel: [Int]) throws -> WindowGeometry {

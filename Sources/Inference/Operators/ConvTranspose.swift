@@ -145,6 +145,6 @@ final class ConvTransposeKernel: Kernel {
             }
         }
         applyEpilogue(&y, bias: b?.floats, channels: m, batch: n, plane: outPlane, activation: activation)
-        return [Tensor(shape: outShape, floats: y)]
+        return [Tensor(validShape: outShape, floats: y)]
     }
 }

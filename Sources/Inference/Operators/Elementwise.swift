@@ -145,8 +145,8 @@ func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
                 }
             }
         }
-        if op.isComparison { return Tensor(shape: plan.shape, ints: out.map { Int64($0) }, type: .bool) }
-        return Tensor(shape: plan.shape, floats: out)
+        if op.isComparison { return Tensor(validShape: plan.shape, ints: out.map { Int64($0) }, type: .bool) }
+        return Tensor(validShape: plan.shape, floats: out)
     }
     if a.isFloat != b.isFloat && op != .pow {
         throw ONNXError.badInput("\(op.rawValue): operand types \(a.dataType) and \(b.dataType) differ")
@@ -158,7 +158,7 @@ func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         plan.forEachRow { o, offs, n, st in
             for i in 0..<n { out[o + i] = a.dataType.wrap(op.apply(af[offs[0] + i * st[0]], bf[offs[1] + i * st[1]])) }
         }
-        return Tensor(shape: plan.shape, ints: out, type: outType)
+        return Tensor(validShape: plan.shape, ints: out, type: outType)
     }
     if op == .pow {
         let af = a.ints, bf = b.floats
@@ -166,7 +166,7 @@ func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
         plan.forEachRow { o, offs, n, st in
             for i in 0..<n { out[o + i] = a.dataType.wrap(Int64(Foundation.pow(Double(af[offs[0] + i * st[0]]), Double(bf[offs[1] + i * st[1]])))) }
         }
-        return Tensor(shape: plan.shape, ints: out, type: outType)
+        return Tensor(validShape: plan.shape, ints: out, type: outType)
     }
     var out = [Int64](repeating: 0, count: plan.count)
     let unsigned = a.dataType == .uint64
@@ -191,7 +191,7 @@ func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
             }
         }
     }
-    return Tensor(shape: plan.shape, ints: out, type: outType)
+    return Tensor(validShape: plan.shape, ints: out, type: outType)
 }
 
 /// Elementwise activations and math functions. Also the fused-epilogue activations of Conv.
@@ -316,13 +316,13 @@ func whereKernel() -> Kernel {
             plan.forEachRow { o, offs, n, st in
                 for i in 0..<n { out[o + i] = cv[offs[0] + i * st[0]] != 0 ? xf[offs[1] + i * st[1]] : yf[offs[2] + i * st[2]] }
             }
-            return [Tensor(shape: plan.shape, floats: out)]
+            return [Tensor(validShape: plan.shape, floats: out)]
         }
         var out = [Int64](repeating: 0, count: plan.count)
         let xi = x.ints, yi = y.int64Values
         plan.forEachRow { o, offs, n, st in
             for i in 0..<n { out[o + i] = cv[offs[0] + i * st[0]] != 0 ? xi[offs[1] + i * st[1]] : yi[offs[2] + i * st[2]] }
         }
-        return [Tensor(shape: plan.shape, ints: out, type: x.dataType)]
+        return [Tensor(validShape: plan.shape, ints: out, type: x.dataType)]
     }
 }

@@ -21,7 +21,7 @@ final class GemmKernel: Kernel {
         var y: [Float]
         var betaUsed: Float = 0
         if let c = inputs.optional(2), beta != 0 {
-            y = try broadcast(c.isFloat ? c : Tensor(shape: c.shape, floats: c.floatValues), to: [m, n]).floats
+            y = try broadcast(c.isFloat ? c : Tensor(validShape: c.shape, floats: c.floatValues), to: [m, n]).floats
             betaUsed = beta
         } else {
             y = [Float](repeating: 0, count: m * n)
@@ -35,7 +35,7 @@ final class GemmKernel: Kernel {
                 }
             }
         }
-        return [Tensor(shape: [m, n], floats: y)]
+        return [Tensor(validShape: [m, n], floats: y)]
     }
 }
 
@@ -78,6 +78,6 @@ func matmulKernel() -> Kernel {
         }
         if a0.rank == 1 { outShape.remove(at: outShape.count - 2) }
         if b0.rank == 1 { outShape.removeLast() }
-        return [Tensor(shape: outShape, floats: y)]
+        return [Tensor(validShape: outShape, floats: y)]
     }
 }

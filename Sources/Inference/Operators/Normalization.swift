@@ -42,10 +42,10 @@ func batchNormKernel(attrs: NodeAttributes) throws -> Kernel {
                 }
             }
         }
-        outputs.append(Tensor(shape: x.shape, floats: y))
+        outputs.append(Tensor(validShape: x.shape, floats: y))
         if training {
-            outputs.append(Tensor(shape: [c], floats: runMean))
-            outputs.append(Tensor(shape: [c], floats: runVar))
+            outputs.append(Tensor(validShape: [c], floats: runMean))
+            outputs.append(Tensor(validShape: [c], floats: runVar))
         }
         return outputs
     }
@@ -83,6 +83,6 @@ func instanceNormKernel(attrs: NodeAttributes) throws -> Kernel {
                 }
             }
         }
-        return [Tensor(shape: x.shape, floats: y)]
+        return [Tensor(validShape: x.shape, floats: y)]
     }
 }

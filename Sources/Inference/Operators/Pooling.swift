@@ -28,7 +28,7 @@ final class PoolKernel: Kernel {
         let x0 = try inputs.required(0)
         let nd = kernelShape.count
         guard x0.rank == nd + 2 else { throw ONNXError.badInput("pool input rank \(x0.rank) does not match kernel rank \(nd)") }
-        let x = x0.isFloat ? x0 : Tensor(shape: x0.shape, floats: x0.floatValues)
+        let x = x0.isFloat ? x0 : Tensor(validShape: x0.shape, floats: x0.floatValues)
         var geo = try WindowGeometry(attrs: attrs, kernel: kernelShape)
         let inSp = Array(x.shape[2...])
         let outSp = try geo.outputSize(input: inSp, ceilMode: ceilMode)
@@ -90,9 +90,9 @@ final class PoolKernel: Kernel {
             }
         }
         if !x0.isFloat {
-            return [Tensor(shape: outShape, ints: y.map { Int64($0) }, type: x0.dataType)]
+            return [Tensor(validShape: outShape, ints: y.map { Int64($0) }, type: x0.dataType)]
         }
-        return [Tensor(shape: outShape, floats: y)]
+        return [Tensor(validShape: outShape, floats: y)]
     }
 }
 
@@ -118,6 +118,6 @@ func globalPoolKernel(isMax: Bool) -> Kernel {
                 }
             }
         }
-        return [Tensor(shape: Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.rank - 2), floats: y)]
+        return [Tensor(validShape: Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.rank - 2), floats: y)]
     }
 }

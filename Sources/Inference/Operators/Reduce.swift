@@ -73,9 +73,9 @@ func reduceKernel(_ op: ReduceOp, attrs: NodeAttributes) throws -> Kernel {
             default: highest = Int64.max
             }
             let ints = acc.map { $0.isFinite ? Int64($0) : (op == .max ? lowest : op == .min ? highest : 0) }
-            return [Tensor(shape: outShape, ints: ints, type: x.dataType)]
+            return [Tensor(validShape: outShape, ints: ints, type: x.dataType)]
         }
-        return [Tensor(shape: outShape, floats: acc)]
+        return [Tensor(validShape: outShape, floats: acc)]
     }
 }
 
@@ -104,6 +104,6 @@ func argMaxKernel(attrs: NodeAttributes, smallest: Bool = false) throws -> Kerne
         }
         var shape = x.shape
         if keepDims { shape[axis] = 1 } else { shape.remove(at: axis) }
-        return [Tensor(shape: shape, ints: out)]
+        return [Tensor(validShape: shape, ints: out)]
     }
 }

@@ -160,8 +160,8 @@ final class ResizeKernel: Kernel {
                     }
                 }
             }
-            if !x.isFloat { return [Tensor(shape: outShape, ints: out.map { Int64($0.rounded()) }, type: x.dataType)] }
-            return [Tensor(shape: outShape, floats: out)]
+            if !x.isFloat { return [Tensor(validShape: outShape, ints: out.map { Int64($0.rounded()) }, type: x.dataType)] }
+            return [Tensor(validShape: outShape, floats: out)]
         }
         forEachIndex(outShape) { i, idx in
             var combos = 1
@@ -180,7 +180,7 @@ final class ResizeKernel: Kernel {
             }
             out[i] = acc
         }
-        if !x.isFloat { return [Tensor(shape: outShape, ints: out.map { Int64($0.rounded()) }, type: x.dataType)] }
-        return [Tensor(shape: outShape, floats: out)]
+        if !x.isFloat { return [Tensor(validShape: outShape, ints: out.map { Int64($0.rounded()) }, type: x.dataType)] }
+        return [Tensor(validShape: outShape, floats: out)]
     }
 }

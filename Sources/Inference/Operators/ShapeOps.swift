@@ -12,11 +12,11 @@ func remap(_ t: Tensor, shape: [Int], index: [Int], fill: Float = 0, fillInt: In
                 for i in 0..<index.count where index[i] >= 0 { dst[i] = src[index[i]] }
             }
         }
-        return Tensor(shape: shape, floats: out)
+        return Tensor(validShape: shape, floats: out)
     }
     var out = [Int64](repeating: fillInt, count: index.count)
     for i in 0..<index.count where index[i] >= 0 { out[i] = t.ints[index[i]] }
-    return Tensor(shape: shape, ints: out, type: t.dataType)
+    return Tensor(validShape: shape, ints: out, type: t.dataType)
 }
 
 /// Calls body(outFlatIndex, multiIndex) over every element of `shape` in row-major order.
@@ -65,7 +65,7 @@ func concatKernel(attrs: NodeAttributes) throws -> Kernel {
                     colOff += row
                 }
             }
-            return [Tensor(shape: outShape, floats: out)]
+            return [Tensor(validShape: outShape, floats: out)]
         }
         var out = [Int64](repeating: 0, count: try checkedCount(outShape))
         var colOff = 0
@@ -74,7 +74,7 @@ func concatKernel(attrs: NodeAttributes) throws -> Kernel {
             for o in 0..<outer { for j in 0..<row { out[o * outRow + colOff + j] = p.ints[o * row + j] } }
             colOff += row
         }
-        return [Tensor(shape: outShape, ints: out, type: first.dataType)]
+        return [Tensor(validShape: outShape, ints: out, type: first.dataType)]
     }
 }
 
@@ -351,7 +351,7 @@ func shapeKernel(attrs: NodeAttributes) throws -> Kernel {
         func clampAxis(_ a: Int) -> Int { Swift.min(Swift.max(a < 0 ? a + r : a, 0), r) }
         let s = clampAxis(start), e = endAttr.map(clampAxis) ?? r
         let dims = s < e ? x.shape[s..<e].map { Int64($0) } : []
-        return [Tensor(shape: [dims.count], ints: dims)]
+        return [Tensor(validShape: [dims.count], ints: dims)]
     }
 }
 
@@ -367,7 +367,7 @@ func dropoutKernel(attrs: NodeAttributes, outputCount: Int) throws -> Kernel {
             }
         }
         var out = [x]
-        if outputCount > 1 { out.append(Tensor(shape: x.shape, ints: [Int64](repeating: 1, count: x.count), type: .bool)) }
+        if outputCount > 1 { out.append(Tensor(validShape: x.shape, ints: [Int64](repeating: 1, count: x.count), type: .bool)) }
         return out
     }
 }

@@ -35,6 +35,6 @@ func softmaxKernel(log: Bool, attrs: NodeAttributes) throws -> Kernel {
                 }
             }
         }
-        return [Tensor(shape: x.shape, floats: y)]
+        return [Tensor(validShape: x.shape, floats: y)]
     }
 }

@@ -1,5 +1,6 @@
 import CNcurses
 import Foundation
+import SystemCalls
 import TerminalGraphics
 
 /// The terminal side: ncursesw sets the terminal up (raw mode, keypad, mouse, SIGWINCH) and
@@ -103,14 +104,8 @@ final class NcursesBackend {
         return out.count
     }
 
+    /// All of `bytes` to standard output; a terminal that stops taking bytes drops the rest of the frame.
     private func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { if errno == EINTR { continue }; break }
-                offset += n
-            }
-        }
+        try? SystemCall.writeAll(1, bytes)
     }
 }

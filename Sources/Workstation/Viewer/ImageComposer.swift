@@ -39,7 +39,8 @@ enum ImageComposer {
                 }
             }
         }
-        let image = RGBImage(width: w, height: h, pixels: rgb, pixelAspectRatio: f.aspect)
+        // A frame whose spacing gives no usable aspect ratio is not drawn (it used to trap).
+        guard let image = try? RGBImage(width: w, height: h, pixels: rgb, pixelAspectRatio: f.aspect) else { return nil }
         var overlays = overlays(state, vp, frame: f, x0: Double(x0), y0: Double(y0), width: Double(w), height: Double(h), mirror: g.mirror)
         overlays += ReferenceLines.overlays(state, vp, others: others, x0: Double(x0), y0: Double(y0), width: Double(w), mirror: g.mirror)
         return (image, overlays)

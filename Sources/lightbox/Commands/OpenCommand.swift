@@ -8,6 +8,7 @@ import SliceStepBench
 import TerminalGraphics
 import Workstation
 import Synchronization
+import SystemCalls
 
 /// `lightbox open [PATH…]` (and plain `lightbox`): the reading workstation on folders, files or
 /// DICOMDIRs; with no path, on the bundled SampleStudies.
@@ -74,7 +75,7 @@ struct OpenCommand: ParsableCommand {
         // their first messages land in it rather than on the screen; errors thrown from here on are
         // printed after `end()` has given stderr back.
         if let n = benchmarkWorklist { return try benchmarkWorklist(n) }
-        if benchmarkSlices == nil, isatty(1) != 0, isatty(0) != 0 {
+        if benchmarkSlices == nil, SystemCall.isTerminal(1), SystemCall.isTerminal(0) {
             StandardErrorLog.begin(databasePath: db ?? ReviewStore.defaultPath())
         }
         defer { StandardErrorLog.end() }
@@ -114,7 +115,7 @@ struct OpenCommand: ParsableCommand {
         }
         // A TID 1500 report in the study (ours or another tool's) is shown first; then the above.
         options.findingsSource = SRFindingsSource(fallback: options.findingsSource)
-        guard isatty(1) != 0, isatty(0) != 0 else {
+        guard SystemCall.isTerminal(1), SystemCall.isTerminal(0) else {
             throw ValidationError("lightbox open needs a terminal (stdin and stdout must be a tty)")
         }
         try Runtime(options: options).run()

@@ -2,6 +2,7 @@ import ArgumentParser
 import DICOMweb
 import Foundation
 import Synchronization
+import SystemCalls
 
 /// `lightbox pull URL|dicomweb://NAME STUDY_UID --to DIR`: WADO-RS retrieval of a study (or one series)
 /// as Part 10 files, written one by one as they arrive to `DIR/<StudyUID>/<SOPInstanceUID>.dcm`.
@@ -82,7 +83,7 @@ struct PullCommand: AsyncParsableCommand {
         let name = (safe(instance.sopInstanceUID) ?? "instance-\(instance.index)") + ".dcm"
         let temp = folder.appendingPathComponent(".\(name).part")
         try instance.data.write(to: temp)
-        guard rename(temp.path, folder.appendingPathComponent(name).path) == 0 else {
+        do { try SystemCall.rename(temp.path, to: folder.appendingPathComponent(name).path) } catch {
             try? FileManager.default.removeItem(at: temp)
             throw DICOMwebError.configuration("cannot write \(name) into \(folder.path)")
         }

@@ -3,6 +3,7 @@ import ArgumentParser
 import DICOM
 import Foundation
 import Imaging
+import SystemCalls
 import TerminalGraphics
 
 /// `lightbox render PATH`: one image printed to stdout through the best protocol the terminal has,
@@ -71,7 +72,7 @@ struct RenderCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let env = ProcessInfo.processInfo.environment
-        let interactive = isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        let interactive = SystemCall.isTerminal(1) && SystemCall.isTerminal(0)
         var caps = interactive
             ? TerminalCapabilities.detect(environment: env, input: STDIN_FILENO, output: STDOUT_FILENO,
                                           protocolFlag: graphicsProtocol ?? env["LIGHTBOX_GRAPHICS"],
@@ -90,7 +91,7 @@ struct RenderCommand: ParsableCommand {
         }
         let image = loaded.image
         let (columns, rows) = size.flatMap(parseSize) ?? terminalSize()
-        let rgb = RGBImage(width: image.width, height: image.height, channels: 3, pixels: image.rgb(),
+        let rgb = try RGBImage(width: image.width, height: image.height, channels: 3, pixels: image.rgb(),
                            pixelAspectRatio: image.pixelAspectRatio)
         let (overlays, legend) = findings ? findingOverlays(loaded) : ([], [])
         let rendered = ImageRenderer(capabilities: caps).render(rgb, overlays: overlays, columns: columns, rows: rows)

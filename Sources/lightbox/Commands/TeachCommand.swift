@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemCalls
 import TerminalGraphics
 import Workstation
 
@@ -79,7 +80,7 @@ struct TeachCommand: ParsableCommand {
            let source = try? ModelFindingsSource(modelsFolder: URL(fileURLWithPath: folder)), !source.catalog.entries.isEmpty {
             options.findingsSource = source
         }
-        guard isatty(1) != 0, isatty(0) != 0 else {
+        guard SystemCall.isTerminal(1), SystemCall.isTerminal(0) else {
             throw ValidationError("lightbox teach needs a terminal (stdin and stdout must be a tty)")
         }
         try Runtime(options: options).run()

@@ -146,9 +146,9 @@ struct ValidateCommand: ParsableCommand {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let read = units.filter { !$0.abstained }
         let candidates = read.flatMap(\.candidates), targets = read.map(\.targets).reduce(0, +)
-        let rel = ValidationPlots.reliability(ValidationMetrics.reliability(candidates))
+        let rel = try ValidationPlots.reliability(ValidationMetrics.reliability(candidates))
         let op = ValidationMetrics.operatingPoint(candidates, targets: targets, units: read.count, threshold: threshold)
-        let froc = ValidationPlots.froc(ValidationMetrics.frocCurve(candidates, targets: targets, units: read.count),
+        let froc = try ValidationPlots.froc(ValidationMetrics.frocCurve(candidates, targets: targets, units: read.count),
                                         operatingPoint: op.sensitivity.map { (op.falseMarksPerUnit, $0) })
         try Data(rel).write(to: url.appendingPathComponent("reliability.png"))
         try Data(froc).write(to: url.appendingPathComponent("froc.png"))

@@ -16,7 +16,8 @@ struct PlotCanvas {
         pixels = [UInt8](repeating: 255, count: width * height * 3)
     }
 
-    var image: RGBImage { RGBImage(width: width, height: height, pixels: pixels) }
+    /// The canvas as an image; throws only if `pixels` was resized by hand.
+    var image: RGBImage { get throws { try RGBImage(width: width, height: height, pixels: pixels) } }
 
     /// Pixel of data point (x, y).
     func point(_ x: Double, _ y: Double) -> (Int, Int) {

@@ -51,7 +51,7 @@ enum SeriesPlaneImage {
         let renderer = FrameRenderer(header.dataSet)
         let voi = window.map { VOITransform.window($0) } ?? renderer.fileVOI ?? VOITransform.fullRange(of: plane.values)
         let monochrome1 = (renderer.photometricInterpretation == "MONOCHROME1") != invert
-        return Result(image: plane.displayImage(voi: voi, monochrome1: monochrome1),
+        return Result(image: try plane.displayImage(voi: voi, monochrome1: monochrome1),
                       sopInstanceUID: o == .axial && options.slab == nil ? centre.sopInstanceUID : nil,
                       studyInstanceUID: study.studyInstanceUID, directory: path)
     }

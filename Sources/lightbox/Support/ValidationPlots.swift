@@ -7,7 +7,7 @@ import TerminalGraphics
 /// marker size grows with the bin's count) and the FROC curve (sensitivity against false marks per
 /// image or scan, up to 2, with the card's operating point as a red square).
 enum ValidationPlots {
-    static func reliability(_ bins: [ValidationMetrics.Bin]) -> [UInt8] {
+    static func reliability(_ bins: [ValidationMetrics.Bin]) throws -> [UInt8] {
         var c = PlotCanvas()
         c.axes()
         c.line(c.point(0, 0), c.point(1, 1), (150, 150, 150), dash: 4)
@@ -19,10 +19,10 @@ enum ValidationPlots {
         for b in filled {
             c.square(c.point(b.meanProbability, b.observed), size: 2 + Int(6 * Double(b.count) / Double(total)), (31, 119, 180))
         }
-        return PNGWriter.encode(c.image)
+        return try PNGWriter.encode(c.image)
     }
 
-    static func froc(_ curve: [(fp: Double, sensitivity: Double, threshold: Double)], operatingPoint: (fp: Double, sensitivity: Double)?) -> [UInt8] {
+    static func froc(_ curve: [(fp: Double, sensitivity: Double, threshold: Double)], operatingPoint: (fp: Double, sensitivity: Double)?) throws -> [UInt8] {
         var c = PlotCanvas(xMax: 2)
         c.axes()
         var last = c.point(0, 0)
@@ -34,6 +34,6 @@ enum ValidationPlots {
         }
         c.line(last, (c.point(2, 0).0, last.1), (31, 119, 180), thick: true)   // flat beyond the last threshold
         if let op = operatingPoint, op.fp <= 2 { c.square(c.point(op.fp, op.sensitivity), size: 4, (214, 39, 40)) }
-        return PNGWriter.encode(c.image)
+        return try PNGWriter.encode(c.image)
     }
 }
