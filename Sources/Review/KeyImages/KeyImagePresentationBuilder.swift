@@ -85,6 +85,14 @@ public struct KeyImagePresentationBuilder: Sendable {
         return r
     }
 
+    /// The side the presented images show: `R` or `L` when all that name one agree, else empty.
+    public var laterality: String {
+        let sides = Set(presentations.compactMap { headers[$0.image.sopInstanceUID] }.compactMap {
+            $0.string(.imageLaterality) ?? $0.string(.laterality)
+        })
+        return sides.count == 1 && ["R", "L"].contains(sides.first ?? "") ? sides.first ?? "" : ""
+    }
+
     /// Why the presentation state may not show the images as the reader saw them.
     public var warnings: [String] {
         var out: [String] = []

@@ -22,6 +22,9 @@ public struct PresentationStateDocument: Sendable {
     /// their photometric interpretation intends; an inverted view of those is IDENTITY.
     public var inverse = false
     public var rescale: ModalityRescale?
+    /// The side of the presented images (`R`, `L`), empty when they show both or it is unknown; nil:
+    /// the source image's Laterality.
+    public var laterality: String?
     /// Content Label (CS: upper case, digits, space, underscore; 16 at most).
     public var label = "KEY_IMAGES"
     public var contentDescription = "Key images as the reader showed them"
@@ -64,6 +67,19 @@ public struct PresentationStateDocument: Sendable {
         // Presentation Series (General Series with Modality PR)
         CompositeHeader.addSeries(to: &ds, modality: "PR", uid: seriesInstanceUID, number: seriesNumber,
                                   description: seriesDescription, created: created)
+        // Body Part Examined and Laterality (General Series; Laterality is Type 2C, required for paired
+        // body parts). Laterality: `laterality` when set (the presented images' side), else the source's;
+        // empty (unknown) when neither says and the body part is not known to be unpaired.
+        ds.copy(.bodyPartExamined, from: source)
+        if let laterality {
+            if ["R", "L"].contains(laterality) || !source.contains(.bodyPartExamined) || source.contains(.laterality) {
+                ds.set(.laterality, .CS, ["R", "L"].contains(laterality) ? laterality : "")
+            }
+        } else if source.contains(.laterality) {
+            ds.copy(.laterality, from: source)
+        } else if !source.contains(.bodyPartExamined) {
+            ds.set(.laterality, .CS, "")
+        }
         CompositeHeader.addEquipment(to: &ds, softwareVersion: softwareVersion)
 
         // Presentation State Identification
