@@ -3,9 +3,11 @@ import Foundation
 import Review
 
 /// `lightbox review list [--json]`: what the review database holds.
-/// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv]`: a study's reviewed
-/// findings as a TID 1500 SR and research tables (ReviewExportCommand.swift).
+/// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv] [--kos F] [--gsps F]`: a study's
+/// reviewed findings as a TID 1500 SR and research tables (ReviewExportCommand.swift), its key images as a
+/// KOS and their view as a GSPS (ReviewExportCommand+KeyImages.swift).
 /// `lightbox review read-sr FILE [--study PATH] [--json]`: the findings an SR holds (ReviewReadSRCommand.swift).
+/// `lightbox review read-kos FILE [--json]`: the key images of a KOS or the views of a GSPS (ReviewReadKOSCommand.swift).
 /// `lightbox review discordance` / `review stats --reader NAME`: second-reader queue and statistics (ReviewStatsCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
