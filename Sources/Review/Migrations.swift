@@ -157,6 +157,26 @@ enum Migrations {
         """ + appendOnly(["screening_events", "discordances", "teaching_sessions", "teaching_marks", "teaching_results"], dialect),
         // 3: sign-offs are append-only too (a second sign-off is a new row).
         appendOnly(["signoffs"], dialect),
+        // 4: key images the reader marks (exported as a Key Object Selection document), with the view
+        // they were marked in (window, inversion, displayed area: exported as a presentation state).
+        // Append-only: removing a mark is a new row naming it in `removes`. frame 0: not a multi-frame reference.
+        """
+        CREATE TABLE key_images (
+            \(id),
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            series_uid TEXT NOT NULL DEFAULT '',
+            sop_uid TEXT NOT NULL,
+            frame INTEGER NOT NULL DEFAULT 0,
+            note TEXT NOT NULL DEFAULT '',
+            window_center REAL, window_width REAL,
+            inverted INTEGER NOT NULL DEFAULT 0,
+            area_left INTEGER, area_top INTEGER, area_right INTEGER, area_bottom INTEGER,
+            removes INTEGER REFERENCES key_images(id)
+        );
+        CREATE INDEX key_images_study ON key_images(study_uid, reader);
+        """ + appendOnly(["key_images"], dialect),
         ]
     }
 

@@ -5,11 +5,12 @@ import Foundation
 /// `decisions` and `reader_findings` tables through the store's `ReviewDatabase`, so an export reads
 /// a shared PostgreSQL store the same way as a local SQLite file.
 extension ReviewStore {
-    /// Readers who decided on or marked findings in the study, sorted.
+    /// Readers who decided on or marked findings or key images in the study, sorted.
     public func readers(studyUID: String) throws -> [String] {
         try locked { try connection.query("""
             SELECT reader FROM decisions WHERE study_uid = ?1 UNION SELECT reader FROM reader_findings
-            WHERE study_uid = ?1 AND removed_at IS NULL ORDER BY 1
+            WHERE study_uid = ?1 AND removed_at IS NULL UNION SELECT reader FROM key_images k WHERE study_uid = ?1
+              AND removes IS NULL AND NOT EXISTS (SELECT 1 FROM key_images r WHERE r.removes = k.id) ORDER BY 1
             """, [.text(studyUID)]).compactMap { $0.first?.string } }
     }
 

@@ -3,14 +3,16 @@ import Foundation
 import Review
 
 /// `lightbox review list [--json]`: what the review database holds.
-/// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv]`: a study's reviewed
-/// findings as a TID 1500 SR and research tables (ReviewExportCommand.swift).
+/// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv] [--kos F] [--gsps F]`: a study's
+/// reviewed findings as a TID 1500 SR and research tables (ReviewExportCommand.swift), its key images as a
+/// KOS and their view as a GSPS (ReviewExportCommand+KeyImages.swift).
 /// `lightbox review read-sr FILE [--study PATH] [--json]`: the findings an SR holds (ReviewReadSRCommand.swift).
+/// `lightbox review read-kos FILE [--json]`: the key images of a KOS or the views of a GSPS (ReviewReadKOSCommand.swift).
 /// `lightbox review discordance` / `review stats --reader NAME`: second-reader queue and statistics (ReviewStatsCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV; screening discordance and statistics.",
-        subcommands: [List.self, Export.self, ReadSR.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self])
+        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")

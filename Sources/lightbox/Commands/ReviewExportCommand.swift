@@ -10,7 +10,8 @@ extension ReviewCommand {
     /// study attributes and the image geometry; the review database supplies findings and decisions.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "export", abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv).")
+            commandName: "export",
+            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos) and their view as a GSPS (--gsps).")
 
         @Argument(help: "The study: a folder or file of its DICOM images.")
         var study: String
@@ -24,6 +25,12 @@ extension ReviewCommand {
         @Option(help: "Write the findings as CSV here.")
         var csv: String?
 
+        @Option(help: "Write the reader's key images as a Key Object Selection document here.")
+        var kos: String?
+
+        @Option(help: "Write how the reader showed the key images (window, zoom, marks) as a Grayscale Softcopy Presentation State here.")
+        var gsps: String?
+
         @Option(help: "Review database (default: $LIGHTBOX_REVIEW_DB, else $XDG_DATA_HOME/lightbox/review.sqlite).")
         var db: String?
 
@@ -34,7 +41,9 @@ extension ReviewCommand {
         var studyUID: String?
 
         func validate() throws {
-            guard sr != nil || json != nil || csv != nil else { throw ValidationError("give at least one of --sr, --json, --csv") }
+            guard sr != nil || json != nil || csv != nil || kos != nil || gsps != nil else {
+                throw ValidationError("give at least one of --sr, --json, --csv, --kos, --gsps")
+            }
         }
 
         func run() throws {
@@ -63,8 +72,8 @@ extension ReviewCommand {
             let findings = try store.reviewedFindings(studyUID: uid, reader: who)
 
             if let sr {
-                // Image headers: the study's non-SR instances, and the planes of those findings are on.
-                let instances = target.series.flatMap(\.instances).filter { !MeasurementReportDocument.srClassUIDs.contains($0.sopClassUID) }
+                // Image headers: the study's images (not SR, KOS or presentation states), and the planes of those findings are on.
+                let instances = target.series.flatMap(\.instances).filter { Self.isImage($0.sopClassUID) }
                 guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
                 let wanted = Set(findings.map(\.sopUID))
                 var images: [String: SRSourceImage] = [:]
@@ -91,6 +100,9 @@ extension ReviewCommand {
                 let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
                 Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
                             + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
+            }
+            if kos != nil || gsps != nil {
+                try exportKeyImages(target, store: store, reader: who, findings: findings)
             }
             if let json {
                 try write(ReviewedFindingTable.json(findings, studyUID: uid, reader: who), to: json)
