@@ -36,7 +36,9 @@ struct ListCommand: AsyncParsableCommand {
         let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexStore.standard())
         let elapsed = Date().timeIntervalSince(start)
         if json {
-            try Output.json(jsonObject(index, elapsed: elapsed))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Output.json(data: try encoder.encode(ListingDocument(index, elapsed: elapsed, deidentify: deidentify)))
             return
         }
         for (k, study) in index.studies.enumerated() {
@@ -57,36 +59,6 @@ struct ListCommand: AsyncParsableCommand {
         for f in index.failures { Output.line("unreadable: \(f.path): \(f.reason)") }
         let files = index.studies.reduce(0) { $0 + $1.instanceCount } + index.failures.count
         Output.line("\(index.studies.count) studies, \(files) files (\(index.failures.count) unreadable, \(index.cachedCount) from cache) in \(String(format: "%.2f", elapsed)) s")
-    }
-
-    private func jsonObject(_ index: StudyIndex, elapsed: Double) -> [String: Any] {
-        [
-            "studies": index.studies.enumerated().map { k, study -> [String: Any] in
-                let h = study.first
-                return [
-                    "studyInstanceUID": study.studyInstanceUID,
-                    "patientName": deidentify ? "Patient \(k + 1)" : h.patientName,
-                    "patientID": deidentify ? "" : h.patientID,
-                    "studyDate": deidentify ? "" : h.studyDate,
-                    "studyDescription": deidentify ? "" : h.studyDescription, "accessionNumber": deidentify ? "" : h.accessionNumber,
-                    "modalities": study.modalities,
-                    "series": study.series.map { s -> [String: Any] in
-                        [
-                            "seriesInstanceUID": s.seriesInstanceUID, "seriesNumber": s.first.seriesNumber as Any,
-                            "modality": s.first.modality, "seriesDescription": deidentify ? "" : s.first.seriesDescription,
-                            "instances": s.instances.map { i -> [String: Any] in
-                                ["path": i.path, "sopInstanceUID": i.sopInstanceUID,
-                                 "instanceNumber": i.instanceNumber as Any, "rows": i.rows, "columns": i.columns,
-                                 "frames": i.frames, "transferSyntaxUID": i.transferSyntaxUID]
-                            },
-                        ]
-                    },
-                ]
-            },
-            "unreadable": index.failures.map { ["path": $0.path, "reason": $0.reason] },
-            "cached": index.cachedCount,
-            "seconds": elapsed,
-        ]
     }
 
     private func formatDate(_ d: String) -> String {

@@ -20,17 +20,33 @@ enum Output {
 
     /// Already-encoded JSON (a `JSONEncoder`'s output), made inert on a terminal as `json(_:)` does.
     static func json(data: Data) {
-        var text = ""
-        text.reserveCapacity(data.count)
-        for scalar in String(decoding: data, as: UTF8.self).unicodeScalars {
-            let v = scalar.value
-            if (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-                let hex = String(v, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                text.unicodeScalars.append(scalar)
-            }
+        FileHandle.standardOutput.write(Data(inertJSON(Array(data)) + [0x0A]))
+    }
+
+    /// `json` made inert on a terminal, working on the UTF-8 bytes (a per-character String loop
+    /// took 0.7 s for the 10,000-file `ls --json`): DEL (7F), C1 controls (C2 80–C2 9F) and the bidi
+    /// controls U+202A–202E (E2 80 AA–AE) and U+2066–2069 (E2 81 A6–A9) become `\uXXXX`.
+    static func inertJSON(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + 16)
+        func escape(_ v: Int) {
+            let hex = Array("0123456789abcdef".utf8)
+            out += [0x5C, 0x75, hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]]
         }
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        var i = 0
+        let n = json.count
+        while i < n {
+            let b = json[i]
+            if b == 0x7F { escape(0x7F); i += 1; continue }
+            if b == 0xC2, i + 1 < n, (0x80 ... 0x9F).contains(json[i + 1]) { escape(Int(json[i + 1])); i += 2; continue }
+            if b == 0xE2, i + 2 < n {
+                let b1 = json[i + 1], b2 = json[i + 2]
+                if b1 == 0x80, (0xAA ... 0xAE).contains(b2) { escape(0x2000 | Int(b2 & 0x3F)); i += 3; continue }
+                if b1 == 0x81, (0xA6 ... 0xA9).contains(b2) { escape(0x2040 | Int(b2 & 0x3F)); i += 3; continue }
+            }
+            out.append(b)
+            i += 1
+        }
+        return out
     }
 }
