@@ -65,10 +65,6 @@ final class PairedWorker: @unchecked Sendable {
     }
 }
 
-/// A pause between checks of a value another core is about to change.
-@inline(__always) private func spinHint() {
-    #if arch(x86_64) || arch(i386)
-    // `pause`, not reachable from Swift directly; a compiler barrier keeps the loop honest.
-    _ = 0
-    #endif
-}
+/// Between two checks of a value another core is about to change. Swift has no `pause`
+/// intrinsic; an empty inlined call keeps the loop's shape explicit where one would go.
+@inline(__always) private func spinHint() {}
