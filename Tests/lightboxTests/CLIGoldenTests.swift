@@ -67,6 +67,21 @@ final class CLIGoldenTests: XCTestCase {
         try expect(run.stdout, golden: "ls-SampleStudies.json")
     }
 
+    /// `ls --json --deidentify`: the same studies, with no patient name, ID, date, description or
+    /// file path left (the sample folders are named after their phantom patients).
+    func testDeidentifiedListingHoldsNoIdentifiers() throws {
+        let run = try Self.run(Self.executable(), ["ls", "--json", "--no-cache", "--deidentify", "SampleStudies"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let studies = try XCTUnwrap(json["studies"] as? [[String: Any]])
+        XCTAssertFalse(studies.isEmpty)
+        for name in ["ALICE", "YAMADA", "SampleStudies", "LBX-PH", ".dcm"] {
+            XCTAssertFalse(run.stdout.uppercased().contains(name.uppercased()), "\(name) in the de-identified listing")
+        }
+        XCTAssertEqual(studies.first?["patientName"] as? String, "Patient 1")
+        XCTAssertTrue(studies.allSatisfy { ($0["studyDate"] as? String) == "" && ($0["accessionNumber"] as? String) == "" })
+    }
+
     /// `lightbox analyze --json --no-cache --models Models` on the chest radiograph 09 (one image,
     /// one model): exit 10 (findings) and the whole analysis.json document.
     /// Normalised: "seconds" (wall time), and every non-integer number rounded to 6 significant

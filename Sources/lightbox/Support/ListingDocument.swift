@@ -38,7 +38,9 @@ struct ListingDocument: Encodable {
     var cached: Int
     var seconds: Double
 
-    /// The index as listed; `deidentify` blanks names, IDs, dates, descriptions and accessions.
+    /// The index as listed; `deidentify` blanks names, IDs, dates, descriptions, accessions and file
+    /// paths (folder and file names are often the patient's name or ID), and lists unreadable files
+    /// by count only.
     init(_ index: StudyIndex, elapsed: Double, deidentify: Bool) {
         studies = index.studies.enumerated().map { k, study in
             let h = study.first
@@ -50,12 +52,12 @@ struct ListingDocument: Encodable {
                              Series(seriesInstanceUID: s.seriesInstanceUID, seriesNumber: s.first.seriesNumber, modality: s.first.modality,
                                     seriesDescription: deidentify ? "" : s.first.seriesDescription,
                                     instances: s.instances.map { i in
-                                        Instance(path: i.path, sopInstanceUID: i.sopInstanceUID, instanceNumber: i.instanceNumber,
+                                        Instance(path: deidentify ? "" : i.path, sopInstanceUID: i.sopInstanceUID, instanceNumber: i.instanceNumber,
                                                  rows: i.rows, columns: i.columns, frames: i.frames, transferSyntaxUID: i.transferSyntaxUID)
                                     })
                          })
         }
-        unreadable = index.failures.map { Unreadable(path: $0.path, reason: $0.reason) }
+        unreadable = index.failures.map { deidentify ? Unreadable(path: "", reason: "unreadable") : Unreadable(path: $0.path, reason: $0.reason) }
         cached = index.cachedCount
         seconds = elapsed
     }
