@@ -49,3 +49,20 @@ final class MRHangingTests: XCTestCase {
         XCTAssertFalse(s.viewer?.display.mrHanging ?? true, "a series placed by hand ends the automatic placement")
     }
 }
+
+/// A DWI series holds b0 and b1000 files at the same positions: opened on its own it shows the
+/// b1000 stack from that stack's middle slice, not from the middle of all its files (its last).
+final class MultiStackOpeningTests: XCTestCase {
+    func testDWIOpenedAloneStartsAtItsStacksMiddle() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SampleStudies/16_MR_BRAIN_GRETA_2026").path
+        let study = try XCTUnwrap(StudyIndex.scan([root], cache: nil).studies.first)
+        let dwi = try XCTUnwrap(study.series.first { $0.first.seriesDescription == "DWI AX" })
+        var s = AppState(columns: 160, rows: 48, reader: "neuro")
+        _ = update(&s, .studiesLoaded([study]))
+        _ = openStudy(&s, study.studyInstanceUID, seriesUID: dwi.seriesInstanceUID, slice: dwi.instances.count / 2)
+        _ = update(&s, .seriesLoaded(ImageStack.load(dwi)))
+        XCTAssertEqual(s.currentSeries?.seriesInstanceUID, dwi.seriesInstanceUID)
+        XCTAssertEqual(s.currentSlice, 12, "24 b1000 slices: the middle is 12, not the last (23)")
+    }
+}

@@ -43,6 +43,13 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .seriesLoaded(let stack):
         state.loading[stack.seriesUID] = nil
         state.stacks[stack.seriesUID] = stack
+        // A series of several stacks (a DWI's b-values) opened at `instances.count / 2`, the middle
+        // of all its files, which is past the chosen stack's end: start at that stack's middle.
+        if stack.stackLabels.count > 1, let e = state.currentEntry, let v = state.viewer, !v.display.hanging,
+           let series = e.study.series.first(where: { $0.seriesInstanceUID == stack.seriesUID }),
+           v.display.slices[stack.seriesUID] == series.instances.count / 2 {
+            state.viewer?.display.slices[stack.seriesUID] = stack.frames.count / 2
+        }
         if var display = state.viewer?.display, display.mrHanging, let e = state.currentEntry {
             MRHanging.assign(&display, study: e.study, stacks: state.stacks)
             state.viewer?.display = display
