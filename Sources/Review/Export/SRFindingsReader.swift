@@ -33,17 +33,7 @@ public enum SRFindingsReader {
         guard ds.string(Tag(0x0040, 0xA040)) == "CONTAINER" else { throw ReadError.notSR("root is not a CONTAINER") }
         let root = SRParsedItem(ds)
         // SOP instance → series, from the evidence lists.
-        var seriesOf: [String: String] = [:]
-        for tag in [Tag(0x0040, 0xA375), Tag(0x0040, 0xA385)] {
-            for study in ds.sequence(tag) {
-                for series in study.sequence(Tag(0x0008, 0x1115)) {
-                    let s = series.string(.seriesInstanceUID) ?? ""
-                    for ref in series.sequence(Tag(0x0008, 0x1199)) {
-                        if let sop = ref.string(Tag(0x0008, 0x1155)) { seriesOf[sop] = s }
-                    }
-                }
-            }
-        }
+        let seriesOf = SREvidence.seriesBySOP(ds)
         let person = root.child(SRCodes.personObserverName)?.text ?? ""
         let deviceNames = root.children(SRCodes.deviceObserverName).compactMap(\.text)
         let groups = ([root] + root.descendants).filter { $0.valueType == "CONTAINER" && ($0.concept?.matches(SRCodes.measurementGroup) ?? false) }

@@ -18,17 +18,8 @@ public enum KeyObjectSelectionReader {
         guard cls == KeyObjectSelectionDocument.sopClassUID else { throw ReadError.notKOS("SOP class \(cls)") }
         guard ds.string(Tag(0x0040, 0xA040)) == "CONTAINER" else { throw ReadError.notKOS("root is not a CONTAINER") }
         let root = SRParsedItem(ds, depthLimit: 8)
-        var seriesOf: [String: String] = [:]
-        for tag in [Tag(0x0040, 0xA375), Tag(0x0040, 0xA385)] {
-            for study in ds.sequence(tag) {
-                for series in study.sequence(Tag(0x0008, 0x1115)) {
-                    let s = series.string(.seriesInstanceUID) ?? ""
-                    for ref in series.sequence(Tag(0x0008, 0x1199)) {
-                        if let sop = ref.string(Tag(0x0008, 0x1155)) { seriesOf[sop] = s }
-                    }
-                }
-            }
-        }
+        // SOP instance → series, from the evidence lists.
+        let seriesOf = SREvidence.seriesBySOP(ds)
         var entries: [KeyObjectSelection.Entry] = []
         for item in ds.sequence(Tag(0x0040, 0xA730)) where item.string(Tag(0x0040, 0xA040)) == "IMAGE" {
             for ref in item.sequence(Tag(0x0008, 0x1199)) {
