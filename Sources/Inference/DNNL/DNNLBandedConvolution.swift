@@ -50,7 +50,8 @@ final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
     /// (`LIGHTBOX_DNNL_BAND_WORK`, e.g. 2097152). Off by default: on this shared 2-core machine,
     /// interleaved with onnxruntime at load 1, bands helped the head CT model (1.23 → 1.02× ORT)
     /// and hurt the 256² U-Nets (1.25–1.34 → 1.36–1.46×), because the second core was half taken.
-    /// A quiet-machine measurement decides the default (docs/INFERENCE_BACKENDS.md).
+    /// A quiet run (load < 0.6) confirmed it: 1.43–3.23× with bands against 1.24–1.43× without
+    /// (docs/INFERENCE_BACKENDS.md §6).
     static let minimumWork: Int = {
         if let v = ProcessInfo.processInfo.environment["LIGHTBOX_DNNL_BAND_WORK"], let n = Int(v), n >= 0 { return n }
         return Int.max
