@@ -177,6 +177,14 @@ enum Migrations {
         );
         CREATE INDEX key_images_study ON key_images(study_uid, reader);
         """ + appendOnly(["key_images"], dialect),
+        // 5: what a decision was about beyond its size: the AI finding's volume, and for brain MR
+        // infarcts the estimated territory and the DWI–FLAIR call (exports carry them into the SR).
+        """
+        ALTER TABLE decisions ADD COLUMN volume_ml REAL;
+        ALTER TABLE decisions ADD COLUMN territory TEXT;
+        ALTER TABLE decisions ADD COLUMN dwi_flair_mismatch INTEGER;
+        ALTER TABLE decisions ADD COLUMN flair_rsi REAL;
+        """,
         ]
     }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 
 /// A finding under review, the one shape the panel shows, the store records a decision about and
 /// every export starts from: proposed by a model (`origin == .ai`, made from an Analysis `Finding`
@@ -28,6 +29,11 @@ public struct ReviewFinding: Sendable, Equatable {
     /// The model flagged this input as out of distribution.
     public var outOfDistribution: Bool
     public var model: ModelIdentity?
+    /// Brain MR infarcts: estimated arterial territory ("left MCA").
+    public var territory: String?
+    /// Brain MR infarcts: the DWI–FLAIR mismatch call and the FLAIR relative signal behind it.
+    public var dwiFlairMismatch: Bool?
+    public var flairRelativeSignal: Double?
 
     public init(key: String, origin: FindingOrigin, label: String, probability: Double? = nil, risk: RiskLevel? = nil,
                 seriesUID: String = "", sopUID: String = "", centerX: Double? = nil, centerY: Double? = nil, slice: Int? = nil,
@@ -37,6 +43,17 @@ public struct ReviewFinding: Sendable, Equatable {
         self.seriesUID = seriesUID; self.sopUID = sopUID; self.centerX = centerX; self.centerY = centerY; self.slice = slice
         self.width = width; self.height = height; self.diameterMM = diameterMM; self.volumeML = volumeML
         self.category = category; self.outOfDistribution = outOfDistribution; self.model = model
+    }
+
+    /// "left MCA · DWI–FLAIR mismatch (FLAIR rSI 1.04)" for an infarct, nil for other findings.
+    public var strokeSummary: String? {
+        var parts: [String] = []
+        if let t = territory, !t.isEmpty { parts.append(t) }
+        if let m = dwiFlairMismatch {
+            let rsi = flairRelativeSignal.map { String(format: " (FLAIR rSI %.2f)", $0) } ?? ""
+            parts.append((m ? "DWI–FLAIR mismatch" : "no DWI–FLAIR mismatch") + rsi)
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
     /// A box (non-zero size) rather than a point.

@@ -80,6 +80,31 @@ final class SRExportTests: XCTestCase {
         XCTAssertEqual(try store.reviewedFindings(studyUID: "1.2.3", reader: "bob").map(\.outcome), [.rejected])
     }
 
+    /// A brain MR infarct's volume, territory and DWI–FLAIR call go from the decision in the store
+    /// through the SR and back.
+    func testInfarctVolumeTerritoryAndMismatchSurviveStoreAndSR() throws {
+        let store = try ReviewStore(path: dir + "/review.sqlite")
+        var infarct = ReviewFinding(key: "s:1", origin: .ai, label: "acute infarct", probability: 0.97, risk: .critical,
+                                    seriesUID: "1.2.3.4", sopUID: "1.2.3.4.1", centerX: 80, centerY: 60, slice: 11,
+                                    width: 20, height: 30, diameterMM: 41, volumeML: 17.6, model: model)
+        infarct.territory = "left MCA"
+        infarct.dwiFlairMismatch = true
+        infarct.flairRelativeSignal = 1.04
+        try store.recordDecision(reader: "ann", studyUID: "1.2.3", finding: infarct, decision: .accept)
+        let stored = try XCTUnwrap(try store.reviewedFindings(studyUID: "1.2.3", reader: "ann").first)
+        XCTAssertEqual(stored.volumeML, 17.6)
+        XCTAssertEqual(stored.territory, "left MCA")
+        XCTAssertEqual(stored.dwiFlairMismatch, true)
+        XCTAssertEqual(stored.flairRelativeSignal, 1.04)
+        XCTAssertEqual(stored.strokeSummary, "left MCA · DWI–FLAIR mismatch (FLAIR rSI 1.04)")
+        let back = try XCTUnwrap(try SRFindingsReader.read(try export([stored]), planes: ["1.2.3.4.1": ctPlane]).first)
+        XCTAssertEqual(back.label, "acute infarct")
+        XCTAssertEqual(back.volumeML, 17.6)
+        XCTAssertEqual(back.territory, "left MCA")
+        XCTAssertEqual(back.dwiFlairMismatch, true)
+        XCTAssertEqual(back.flairRelativeSignal ?? 0, 1.04, accuracy: 1e-9)
+    }
+
     func findings() -> [ReviewedFinding] {
         [ReviewedFinding(ReviewFinding(key: "m:1", origin: .ai, label: "part-solid nodule, RUL", probability: 0.93, risk: .high, seriesUID: "1.2.3.4",
                          sopUID: "1.2.3.4.1", centerX: 78, centerY: 113, diameterMM: 18, volumeML: 2.9, model: model), outcome: .accepted,

@@ -50,6 +50,10 @@ extension Finding {
         laterality = try? c.decodeIfPresent(String.self, forKey: .laterality)
         view = try? c.decodeIfPresent(String.self, forKey: .view)
         solidFraction = Self.finite(c, .solidFraction)
+        frameNumber = (try? c.decodeIfPresent(Int.self, forKey: .frameNumber)).flatMap { $0.flatMap { $0 >= 1 ? $0 : nil } }
+        territory = Self.text(c, .territory)
+        flairRelativeSignal = Self.finite(c, .flairRelativeSignal)
+        dwiFlairMismatch = try? c.decodeIfPresent(Bool.self, forKey: .dwiFlairMismatch)
         ood = (try? c.decodeIfPresent(Bool.self, forKey: .ood)) ?? false
         if let own = try? c.decodeIfPresent(ModelIdentity.self, forKey: .model) {
             model = own
@@ -91,6 +95,10 @@ extension Finding {
         try c.encodeIfPresent(laterality, forKey: .laterality)
         try c.encodeIfPresent(view, forKey: .view)
         try c.encodeIfPresent(solidFraction, forKey: .solidFraction)
+        try c.encodeIfPresent(frameNumber, forKey: .frameNumber)
+        try c.encodeIfPresent(territory, forKey: .territory)
+        try c.encodeIfPresent(flairRelativeSignal, forKey: .flairRelativeSignal)
+        try c.encodeIfPresent(dwiFlairMismatch, forKey: .dwiFlairMismatch)
         try c.encode(ood, forKey: .ood)
         try c.encode(model, forKey: .model)
     }

@@ -45,6 +45,15 @@ public struct Finding: Codable, Sendable, Equatable {
     public var view: String?
     /// LDCT: fraction of the nodule's voxels at solid attenuation (≥ −300 HU), which sets its type.
     public var solidFraction: Double?
+    /// Enhanced (multi-frame) images: the 1-based frame of `sopInstanceUID` where the finding is
+    /// seen best (DICOM's Referenced Frame Number); nil for single-frame images.
+    public var frameNumber: Int?
+    /// Brain MR infarcts: the arterial territory, estimated from position (`VascularTerritory`).
+    public var territory: String?
+    /// Brain MR infarcts: the lesion's FLAIR signal relative to the mirror region, and whether that
+    /// makes a DWI–FLAIR mismatch (`DWIFLAIRMismatch`: likely under 4.5 hours old).
+    public var flairRelativeSignal: Double?
+    public var dwiFlairMismatch: Bool?
     /// The input was outside the model's validated range; the finding is shown with a warning.
     public var ood: Bool
     public var model: ModelIdentity
@@ -70,6 +79,10 @@ public struct Finding: Codable, Sendable, Equatable {
         case centerPX = "center_px"
         case bboxPX = "bbox_px"
         case sliceRange = "slice_range"
+        case frameNumber = "frame_number"
+        case territory
+        case flairRelativeSignal = "flair_rsi"
+        case dwiFlairMismatch = "dwi_flair_mismatch"
     }
 
     public init(label: String, probability: Double, risk: RiskLevel, category: String? = nil,

@@ -12,7 +12,7 @@ import Imaging
 /// through-plane context is a replicated copy of the slice itself, and on the sample head CTs every
 /// such finding was a false positive at the vertex (bone partial volume); see docs/ANALYSIS_JSON.md.
 public struct VolumeFindingExtractor: Sendable {
-    public enum Kind: Sendable { case lungNodule, haemorrhage }
+    public enum Kind: Sendable { case lungNodule, haemorrhage, acuteInfarct }
 
     public var kind: Kind
     public var threshold: Float
@@ -93,7 +93,8 @@ public struct VolumeFindingExtractor: Sendable {
         let cy = Double(bestPoints.reduce(0) { $0 + $1.y }) / Double(bestPoints.count)
         let xs = bestPoints.map(\.x), ys = bestPoints.map(\.y)
         let volumeML = Double(c.voxels.count) * voxelML
-        var f = Finding(label: kind == .lungNodule ? "nodule" : "haemorrhage", probability: Double(peak.probability),
+        let label = switch kind { case .lungNodule: "nodule"; case .haemorrhage: "haemorrhage"; case .acuteInfarct: "acute infarct" }
+        var f = Finding(label: label, probability: Double(peak.probability),
                         risk: .intermediate, centerMM: volume.patientPosition(column: cx, row: cy, slice: Double(bestZ)),
                         diameterMM: long, sopInstanceUID: volume.sopInstanceUIDs[bestZ], centerPX: [cx, cy],
                         bboxPX: [xs.min()!, ys.min()!, xs.max()! - xs.min()! + 1, ys.max()! - ys.min()! + 1],
@@ -121,6 +122,10 @@ public struct VolumeFindingExtractor: Sendable {
             for (z, pts) in bySlice { areas[z] = Double(pts.count) * sp.column * sp.row }
             f.volumeABC2ML = HaemorrhageVolume.abcOver2(a: long, b: short, sliceAreas: areas, sliceThicknessMM: sp.slice)
             f.risk = volumeML >= 30 ? .critical : .high
+        case .acuteInfarct:
+            // An acute infarct decides treatment within hours, whatever its size: triage-critical,
+            // like a haemorrhage. Territory and the DWI–FLAIR call are set by `StrokeStudyAnalysis`.
+            f.risk = .critical
         }
         return f
     }

@@ -26,8 +26,13 @@ public struct AnalysisCache: Sendable {
     }
 
     public func key(series: StudyIndex.Series, modelSHA256: String, options: StudyAnalysis.Options) -> String {
+        key(instances: series.instances, modelSHA256: modelSHA256, options: options)
+    }
+
+    /// The key of a run over `instances` (several series, for a multi-sequence model).
+    public func key(instances: [InstanceHeader], modelSHA256: String, options: StudyAnalysis.Options) -> String {
         var text = "\(Self.formatVersion)\n\(AnalysisModule.version)\n\(modelSHA256.lowercased())\n\(options.threshold ?? -1)\n"
-        for h in series.instances.sorted(by: { ($0.sopInstanceUID, $0.path) < ($1.sopInstanceUID, $1.path) }) {
+        for h in instances.sorted(by: { ($0.sopInstanceUID, $0.path) < ($1.sopInstanceUID, $1.path) }) {
             let attrs = try? FileManager.default.attributesOfItem(atPath: h.path)
             let size = (attrs?[.size] as? NSNumber)?.int64Value ?? -1
             let mtime = (attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0

@@ -22,6 +22,9 @@ public struct ModelCatalog: Sendable {
         public let cardProblem: String?
         /// The card's post-processing rules beyond the candidate rule.
         public let postProcessing: CardPostProcessing
+        /// A stroke model's volume and DWI–FLAIR rules (card `stroke`); such a model reads several
+        /// series of a study at once (`StrokeStudyAnalysis`), not one series.
+        public let stroke: StrokeRule?
 
         /// `trust`, `details` and `postProcessing` default to what the card file at `card.path` says;
         /// the file is read once, here.
@@ -49,8 +52,14 @@ public struct ModelCatalog: Sendable {
                     self.trust = ModelTrust(); problems.append("\(error)")
                 }
             }
+            var stroke: StrokeRule?
+            do { stroke = try root.flatMap { try StrokeRule(cardJSON: $0) } } catch { problems.append("\(error)") }
+            self.stroke = stroke
             cardProblem = problems.isEmpty ? nil : problems.joined(separator: "; ")
         }
+
+        /// Reads several sequences of a study together (the card names them) rather than one series.
+        public var isMultiSequence: Bool { stroke != nil }
 
         /// Slice-wise CT model (HU window) rather than a 2-D projection-image model.
         public var isVolumetric: Bool { card.preprocessing.windowHu != nil }
@@ -81,9 +90,25 @@ public struct ModelCatalog: Sendable {
     }
 
     /// Entries whose intended use matches `series`, with whether the series is out of distribution.
+    /// Multi-sequence models are planned per study (`studyLevel(for:)`), and only cards whose task
+    /// is a heatmap produce findings (a segmentation helper such as a brain mask is not run here).
     public func applicable(to series: StudyIndex.Series) -> [(entry: Entry, ood: [String])] {
+        fits(series, entries.filter { !$0.isMultiSequence && $0.card.task == .heatmap })
+    }
+
+    /// Multi-sequence models whose intended use matches at least one series of `study`, with the
+    /// series they match.
+    public func studyLevel(for study: StudyIndex.Study) -> [(entry: Entry, series: [StudyIndex.Series])] {
+        entries.filter { $0.isMultiSequence && $0.card.task == .heatmap }.compactMap { e in
+            let matching = study.series.filter { $0.first.hasPixelData && !fits($0, [e]).isEmpty }
+            return matching.isEmpty ? nil : (e, matching)
+        }
+    }
+
+    /// Header checks of `series` against each of `candidates`' cards.
+    func fits(_ series: StudyIndex.Series, _ candidates: [Entry]) -> [(entry: Entry, ood: [String])] {
         let h = series.first
-        return entries.compactMap { e in
+        return candidates.compactMap { e in
             let use = e.card.intendedUse
             guard Self.sameModality(use.modality, h.modality),
                   use.bodyPart.uppercased() == h.bodyPart.uppercased() || h.bodyPart.isEmpty else { return nil }
@@ -96,7 +121,7 @@ public struct ModelCatalog: Sendable {
                 ood.append("photometric interpretation differs from the validated \(pi)")
             }
             if h.bodyPart.isEmpty { ood.append("Body Part Examined is missing; assumed \(use.bodyPart)") }
-            if !e.isVolumetric, let views = use.views, !views.isEmpty {
+            if !e.isVolumetric, !e.isMultiSequence, let views = use.views, !views.isEmpty {
                 let unknown = Set(series.instances.map { Self.view($0) }).filter { !views.contains($0) }.sorted()
                 if !unknown.isEmpty {
                     ood.append("view \(unknown.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: ", ")) is not among the validated \(views.joined(separator: ", "))")

@@ -114,22 +114,32 @@ public enum StudyAnalysis {
                                cache: AnalysisCache? = nil, progress: (Double) -> Void = { _ in },
                                isCancelled: () -> Bool = { false }) -> Result {
         var result = Result()
-        var planned: [(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String])] = []
+        var planned: [(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], studySeries: [StudyIndex.Series]?)] = []
+        // Multi-sequence models read several series of the study in one run.
+        let studyModels = catalog.studyLevel(for: study).filter { options.modelID == nil || $0.entry.card.id == options.modelID }
+        let covered = Set(studyModels.flatMap { $0.series.map(\.seriesInstanceUID) })
         for series in study.series where series.first.hasPixelData {
             let fits = catalog.applicable(to: series).filter { options.modelID == nil || $0.entry.card.id == options.modelID }
-            if fits.isEmpty {
+            if fits.isEmpty && !covered.contains(series.seriesInstanceUID) {
                 result.runs.append(Run(seriesInstanceUID: series.seriesInstanceUID, model: nil, status: .noApplicableModel,
                                        message: nil, ood: [], warnings: [], findings: 0, seconds: 0, cached: false))
             }
-            planned += fits.map { (series, $0.entry, $0.ood) }
+            planned += fits.map { (series, $0.entry, $0.ood, nil) }
+        }
+        for job in studyModels {
+            var reasons: [String] = []
+            for series in job.series {
+                for reason in catalog.fits(series, [job.entry]).first?.ood ?? [] where !reasons.contains(reason) { reasons.append(reason) }
+            }
+            planned.append((job.series[0], job.entry, reasons, job.series))
         }
         for (k, job) in planned.enumerated() {
-            let output = run(series: job.series, entry: job.entry, ood: job.ood, options: options, cache: cache,
+            let output = run(series: job.series, entry: job.entry, ood: job.ood, studySeries: job.studySeries, options: options, cache: cache,
                              progress: { progress((Double(k) + $0) / Double(planned.count)) }, isCancelled: isCancelled)
             result.runs.append(output.run)
             result.findings += output.findings.map { f in
                 var f = f
-                f.seriesInstanceUID = job.series.seriesInstanceUID
+                f.seriesInstanceUID = output.run.seriesInstanceUID
                 return f
             }
             result.imageScores += output.imageScores
@@ -147,8 +157,11 @@ public enum StudyAnalysis {
         return result
     }
 
-    /// One (series, model) run, from the cache when it holds it.
-    public static func run(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String], options: Options,
+    /// One (series, model) run, from the cache when it holds it. A multi-sequence model reads
+    /// `studySeries` (the study's series that fit its card) and reports under the series it found
+    /// its main sequence in.
+    public static func run(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String],
+                           studySeries: [StudyIndex.Series]? = nil, options: Options,
                            cache: AnalysisCache?, progress: (Double) -> Void = { _ in },
                            isCancelled: () -> Bool = { false }) -> RunOutput {
         var run = Run(seriesInstanceUID: series.seriesInstanceUID, model: entry.reference, status: .noFindings, message: nil,
@@ -175,7 +188,8 @@ public enum StudyAnalysis {
         let details = entry.details
         options.threshold = options.threshold ?? entry.trust.operatingPoint.map { Float($0.threshold) }
             ?? details.operatingThreshold ?? 0.5
-        let key = cache.map { $0.key(series: series, modelSHA256: entry.card.sha256, options: options) }
+        let instances = (studySeries ?? [series]).flatMap(\.instances)
+        let key = cache.map { $0.key(instances: instances, modelSHA256: entry.card.sha256, options: options) }
         if let cache, let key, var hit = cache.load(key) {
             hit.run.cached = true
             hit.run.seconds = 0
@@ -190,7 +204,10 @@ public enum StudyAnalysis {
         let start = Date()
         var output: RunOutput
         do {
-            if entry.isVolumetric {
+            if let rule = entry.stroke {
+                output = try StrokeStudyAnalysis.run(series: studySeries ?? [series], entry: entry, rule: rule, ood: ood, options: options,
+                                                     run: run, progress: progress, isCancelled: isCancelled)
+            } else if entry.isVolumetric {
                 output = try volumetric(series: series, entry: entry, ood: ood, options: options, run: run,
                                         progress: progress, isCancelled: isCancelled)
             } else {

@@ -78,8 +78,6 @@ public struct VolumeAnalyzer: Sendable {
         let size = card.preprocessing.resampleSize
         guard size.count == 2, size[0] > 0, size[1] > 0 else { throw Problem.card("resample_size must be [rows, columns]") }
         guard let window = card.preprocessing.windowHu, window.width > 0 else { throw Problem.card("a CT model needs window_hu") }
-        guard let heatmapName = card.outputs.heatmap else { throw Problem.card("no heatmap output declared") }
-        guard let inputName = model.inputs.first?.name else { throw Problem.card("the model has no input") }
         let channels = card.preprocessing.channels ?? 1
         guard channels >= 1, channels <= 64 else { throw Problem.card("channels must be 1…64") }
         let half = channels / 2
@@ -99,18 +97,46 @@ public struct VolumeAnalyzer: Sendable {
             }
         }
         let frames = prepared
-        var out = [Float](repeating: 0, count: volume.slices * plane)
-        var scores: [Float]? = card.outputs.scores == nil ? nil : [Float](repeating: 0, count: volume.slices)
-        var features: [[Float]]? = featureOutput == nil ? nil : [[Float]](repeating: [], count: volume.slices)
+        return try run(slices: volume.slices, channels: channels, height: mh, width: mw, progress: progress, isCancelled: isCancelled) { z, input in
+            for c in 0 ..< channels {
+                let k = min(max(z - half + c, 0), volume.slices - 1)
+                input.replaceSubrange(c * plane ..< (c + 1) * plane, with: frames[k * plane ..< (k + 1) * plane])
+            }
+        }
+    }
+
+    /// The model grid for inputs the caller prepares: `fill(z, &input)` writes slice `z`'s
+    /// `channels × height × width` input (already normalised as the card says). Used by models whose
+    /// channels are not an HU-windowed slice context (the MR stroke model's co-registered sequences).
+    public func modelGrid(slices: Int, channels: Int, progress: (Double) -> Void = { _ in }, isCancelled: () -> Bool = { false },
+                          fill: @escaping @Sendable (Int, inout [Float]) -> Void) throws -> ModelGrid {
+        let size = card.preprocessing.resampleSize
+        guard size.count == 2, size[0] > 0, size[1] > 0, size[0] <= 4096, size[1] <= 4096 else {
+            throw Problem.card("resample_size must be [rows, columns] within 4096")
+        }
+        guard channels >= 1, channels <= 64 else { throw Problem.card("channels must be 1…64") }
+        return try run(slices: slices, channels: channels, height: size[0], width: size[1], progress: progress,
+                       isCancelled: isCancelled, fill: fill)
+    }
+
+    /// Runs the model on every slice (one worker per model instance, rounds of a few slices).
+    private func run(slices: Int, channels: Int, height mh: Int, width mw: Int, progress: (Double) -> Void,
+                     isCancelled: () -> Bool, fill: @escaping @Sendable (Int, inout [Float]) -> Void) throws -> ModelGrid {
+        guard let heatmapName = card.outputs.heatmap else { throw Problem.card("no heatmap output declared") }
+        guard let inputName = model.inputs.first?.name else { throw Problem.card("the model has no input") }
+        let plane = mh * mw
+        var out = [Float](repeating: 0, count: slices * plane)
+        var scores: [Float]? = card.outputs.scores == nil ? nil : [Float](repeating: 0, count: slices)
+        var features: [[Float]]? = featureOutput == nil ? nil : [[Float]](repeating: [], count: slices)
         let models = [model] + additionalModels
         if models.count > 1 { setInferenceThreads(1) }
         defer { if models.count > 1 { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) } }
         // Rounds of a few slices per worker: progress and cancellation between rounds.
         let perRound = models.count * 4
         var z0 = 0
-        while z0 < volume.slices {
+        while z0 < slices {
             if isCancelled() { throw ONNXError.cancelled }
-            let zs = Array(z0 ..< min(z0 + perRound, volume.slices))
+            let zs = Array(z0 ..< min(z0 + perRound, slices))
             var errors = [Error?](repeating: nil, count: models.count)
             out.withUnsafeMutableBufferPointer { outBuf in
                 errors.withUnsafeMutableBufferPointer { errBuf in
@@ -125,10 +151,7 @@ public struct VolumeAnalyzer: Sendable {
                             do {
                                 for z in stride(from: zs[0] + w, to: zs[0] + zs.count, by: models.count) {
                                     var input = [Float](repeating: 0, count: channels * plane)
-                                    for c in 0 ..< channels {
-                                        let k = min(max(z - half + c, 0), volume.slices - 1)
-                                        input.replaceSubrange(c * plane ..< (c + 1) * plane, with: frames[k * plane ..< (k + 1) * plane])
-                                    }
+                                    fill(z, &input)
                                     let result = try models[w].runSync([inputName: Tensor(shape: [1, channels, mh, mw], floats: input)])
                                     guard let heat = result[heatmapName], heat.floats.count == plane else {
                                         throw Problem.card("output '\(heatmapName)' is missing or not \(mh)×\(mw)")
@@ -150,9 +173,9 @@ public struct VolumeAnalyzer: Sendable {
             }
             if let e = errors.compactMap({ $0 }).first { throw e }
             z0 += zs.count
-            progress(Double(z0) / Double(volume.slices))
+            progress(Double(z0) / Double(slices))
         }
-        return ModelGrid(columns: mw, rows: mh, slices: volume.slices, values: out, sliceScores: scores, sliceFeatures: features)
+        return ModelGrid(columns: mw, rows: mh, slices: slices, values: out, sliceScores: scores, sliceFeatures: features)
     }
 
     /// Resamples a grey image: identity, 2×2 area average when halving, bilinear otherwise.

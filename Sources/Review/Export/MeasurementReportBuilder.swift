@@ -118,6 +118,11 @@ public struct MeasurementReportBuilder: Sendable {
         if let p = f.probability, p.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.probability, .num(p, unit: SRCodes.noUnits))) }
         if !f.label.isEmpty { items.append(SRContentItem("CONTAINS", SRCodes.findingLabel, .text(f.label))) }
         if let r = f.risk { items.append(SRContentItem("CONTAINS", SRCodes.riskLevel, .text(r.rawValue))) }
+        if let t = f.territory, !t.isEmpty { items.append(SRContentItem("CONTAINS", SRCodes.vascularTerritory, .text(t))) }
+        if let m = f.dwiFlairMismatch { items.append(SRContentItem("CONTAINS", SRCodes.dwiFlairMismatch, .code(m ? SRCodes.yes : SRCodes.no))) }
+        if let r = f.flairRelativeSignal, r.isFinite {
+            items.append(SRContentItem("CONTAINS", SRCodes.flairRelativeSignal, .num(r, unit: SRCodes.noUnits)))
+        }
         var why: [SRContentItem] = []
         if let r = f.reason, !r.isEmpty { why.append(SRContentItem("HAS PROPERTIES", SRCodes.comment, .text(r))) }
         if let at = Self.dicomDateTime(f.decidedAt) { why.append(SRContentItem("HAS PROPERTIES", SRCodes.decisionTime, .datetime(at))) }

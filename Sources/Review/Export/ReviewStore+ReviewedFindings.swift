@@ -22,7 +22,7 @@ extension ReviewStore {
         for r in try locked({ try connection.query("""
             SELECT id, at, series_uid, sop_uid, finding_key, source, label, probability, risk, center_x, center_y,
                    width, height, diameter_mm, model_id, model_version, model_sha256, decision, reason,
-                   corrected_label, corrected_risk, corrected_diameter_mm
+                   corrected_label, corrected_risk, corrected_diameter_mm, volume_ml, territory, dwi_flair_mismatch, flair_rsi
             FROM decisions WHERE study_uid = ? AND reader = ? AND decision != 'undo'
             """, [.text(studyUID), .text(reader)]) }) {
             if let id = r[0].int { rows[id] = r }
@@ -36,10 +36,14 @@ extension ReviewStore {
             let decision = r[17].string ?? ""
             let outcome: ReviewedFinding.Outcome = decision == "reject" ? .rejected : decision == "correct" ? .corrected : .accepted
             let model = r[14].string.map { ModelIdentity(id: $0, version: r[15].string ?? "", sha256: r[16].string ?? "") }
-            let finding = ReviewFinding(key: key, origin: .ai, label: r[6].string ?? "", probability: r[7].double,
+            var finding = ReviewFinding(key: key, origin: .ai, label: r[6].string ?? "", probability: r[7].double,
                                         risk: r[8].string.flatMap(RiskLevel.init(rawValue:)), seriesUID: r[2].string ?? "",
                                         sopUID: r[3].string ?? "", centerX: r[9].double, centerY: r[10].double,
-                                        width: r[11].double ?? 0, height: r[12].double ?? 0, diameterMM: r[13].double, model: model)
+                                        width: r[11].double ?? 0, height: r[12].double ?? 0, diameterMM: r[13].double,
+                                        volumeML: r[22].double, model: model)
+            finding.territory = r[23].string
+            finding.dwiFlairMismatch = r[24].int.map { $0 != 0 }
+            finding.flairRelativeSignal = r[25].double
             var f = ReviewedFinding(finding, outcome: outcome, reason: r[18].string, reader: reader, decidedAt: r[1].string ?? "")
             if outcome == .corrected { Self.apply(correction: r, to: &f) }
             out.append((d.id, f))

@@ -55,6 +55,11 @@ public enum SRCodes {
     public static let proposedLabel = CodedConcept("LBX-AI-LABEL", localScheme, "Label proposed by AI")
     public static let proposedDiameter = CodedConcept("LBX-AI-DIAMETER", localScheme, "Diameter proposed by AI")
     public static let proposedRisk = CodedConcept("LBX-AI-RISK", localScheme, "Risk level proposed by AI")
+    public static let vascularTerritory = CodedConcept("LBX-TERRITORY", localScheme, "Arterial territory (estimated)")
+    public static let dwiFlairMismatch = CodedConcept("LBX-DWI-FLAIR", localScheme, "DWI-FLAIR mismatch")
+    public static let flairRelativeSignal = CodedConcept("LBX-FLAIR-RSI", localScheme, "FLAIR relative signal intensity")
+    public static let yes = CodedConcept("373066001", "SCT", "Yes")
+    public static let no = CodedConcept("373067005", "SCT", "No")
 
     /// The decision values, one per `ReviewedFinding.Outcome`.
     public static func decision(_ o: ReviewedFinding.Outcome) -> CodedConcept {
@@ -72,6 +77,7 @@ public enum SRCodes {
         if l.contains("haemorrhage") || l.contains("hemorrhage") || l.contains("haematoma") || l.contains("hematoma") {
             return CodedConcept("50960005", "SCT", "Hemorrhage")
         }
+        if l.contains("infarct") { return CodedConcept("432504007", "SCT", "Cerebral infarction") }
         if l.contains("calcification") { return CodedConcept("129748009", "SCT", "Radiographic calcification finding") }
         if l.contains("distortion") { return CodedConcept("112079", "DCM", "Architectural distortion") }
         if l.contains("nodule") { return CodedConcept("27925004", "SCT", "Nodule") }

@@ -63,7 +63,13 @@ public enum SRFindingsReader {
                 f.diameterMM = unit == "cm" ? v * 10 : unit == "um" ? v / 1000 : v
             } else if c.matches(SRCodes.volume) {
                 f.volumeML = unit == "mm3" ? v / 1000 : unit == "l" ? v * 1000 : v
+            } else if c.matches(SRCodes.flairRelativeSignal) {
+                f.flairRelativeSignal = v
             }
+        }
+        f.territory = g.child(SRCodes.vascularTerritory)?.text
+        if let m = g.child(SRCodes.dwiFlairMismatch)?.code {
+            f.dwiFlairMismatch = m.matches(SRCodes.yes) ? true : m.matches(SRCodes.no) ? false : nil
         }
 
         if let name = g.child(SRCodes.algorithmName)?.text {

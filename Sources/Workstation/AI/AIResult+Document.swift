@@ -26,6 +26,9 @@ extension AIResult {
                             width: Double(box[2]), height: Double(box[3]),
                             diameterMM: f.diameterMM, volumeML: f.volumeML, outOfDistribution: f.ood, model: identity)
             w.category = f.category
+            w.territory = f.territory
+            w.dwiFlairMismatch = f.dwiFlairMismatch
+            w.flairRelativeSignal = f.flairRelativeSignal
             findings.append(w)
         }
         let ran = document.runs.filter { $0.model != nil }

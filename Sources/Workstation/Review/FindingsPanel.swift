@@ -52,13 +52,17 @@ enum FindingsPanel {
             } ?? (f.origin == .reader ? "reader's own" : "undecided")
             let discordance = v.screening?.discordances.first { $0.findingKey == f.key }
                 .map { $0.kind == .aiOnly ? "DISCORDANT: AI only" : "DISCORDANT: reader only" }
-            let size = f.origin == .ai ? f.diameterMM.map { String(format: " %.0f mm", $0) } ?? " size unknown (no pixel spacing)" : ""
+            let stroke = f.strokeSummary
+            // An infarct is sized by its volume (what decides treatment), other findings by diameter.
+            let size = f.origin != .ai ? "" : stroke != nil && f.volumeML != nil ? String(format: " %.1f mL", f.volumeML!)
+                : f.diameterMM.map { String(format: " %.0f mm", $0) } ?? " size unknown (no pixel spacing)"
             let style: Style = i == selected ? .selected : (f.risk.map { .risk($0) } ?? (f.origin == .reader ? .accent : .normal))
             line("\(mark)\(i + 1). \(TextSanitizer.sanitize(f.label))", style)
             let category = f.category.map { " cat \($0)" } ?? ""
             let source = f.origin == .ai ? "AI \(Text.percent(f.probability)) \(f.risk?.rawValue ?? "")\(category)\(size)" + (f.outOfDistribution ? " OOD, withheld" : "")
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
+            if let stroke { line("   \(stroke)", i == selected ? .selected : .normal) }
             if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }
             line("   \(decision)", i == selected ? .selected : .normal)
         }

@@ -129,6 +129,11 @@ struct AnalyzeCommand: ParsableCommand {
             if let s = f.suspicionScore { line += " suspicion \(s)/10" }
             if let v = f.volumeML { line += String(format: " %.2f mL", v) }
             if let v = f.volumeABC2ML { line += String(format: " (ABC/2 %.2f mL)", v) }
+            if let t = f.territory { line += " territory \(t)" }
+            if let m = f.dwiFlairMismatch {
+                line += m ? " DWI-FLAIR mismatch" : " no DWI-FLAIR mismatch"
+                if let r = f.flairRelativeSignal { line += String(format: " (FLAIR rSI %.2f)", r) }
+            }
             if let m = f.malignancyProbability { line += String(format: " Brock %.1f%%", m * 100) }
             if f.centerMM.count == 3 { line += String(format: " at (%.0f, %.0f, %.0f) mm", f.centerMM[0], f.centerMM[1], f.centerMM[2]) }
             if let l = f.laterality { line += " \(l)" }

@@ -1,0 +1,100 @@
+import Foundation
+import Imaging
+import XCTest
+@testable import Analysis
+
+/// The deterministic parts of the MR stroke analysis, each against an independent computation:
+/// the intensity reference (numpy's percentiles), resampling between stacks of different slice
+/// positions, the DWI–FLAIR relative signal, the territory rule, and finding the sequences of the
+/// committed stroke samples by their acquisition attributes.
+final class MRStrokePartsTests: XCTestCase {
+    private let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func testReferenceIntensityMatchesNumpy() throws {
+        // numpy: p99 = np.percentile(a, 99) = 360.80017; np.median(a[a > 0.1 * p99]) = 90.0
+        let a: [Float] = [0, 0, 0, 1, 2, 3, 50, 60, 70, 80, 90, 100, 110, 120, 400]
+        XCTAssertEqual(try XCTUnwrap(MRIntensityReference.percentile(a, 99)), 360.8, accuracy: 1e-3)
+        XCTAssertEqual(try XCTUnwrap(MRIntensityReference.reference(a.shuffled())), 90, accuracy: 1e-9)
+        XCTAssertNil(MRIntensityReference.reference([0, 0, 0]), "a black volume has no reference")
+        XCTAssertNil(MRIntensityReference.reference([]))
+    }
+
+    /// Two axial stacks 1.5 mm apart along z, the source holding its own z position in every voxel:
+    /// resampled onto the target, each voxel must read the target's z (clamped at the source's ends).
+    func testResamplingFollowsPatientPositionBetweenSlices() throws {
+        func stack(z0: Double, step: Double, slices: Int, valueIsZ: Bool) throws -> Volume {
+            let (c, r) = (6, 5)
+            var voxels = [Float]()
+            for k in 0 ..< slices { voxels += [Float](repeating: valueIsZ ? Float(z0 + Double(k) * step) : 0, count: c * r) }
+            return try Volume(columns: c, rows: r, slices: slices, voxels: voxels, spacing: (column: 2, row: 2, slice: step),
+                              origin: [-5, -4, z0], sopInstanceUIDs: (0 ..< slices).map { "1.2.\($0)" })
+        }
+        let source = try stack(z0: -10.5, step: 5, slices: 6, valueIsZ: true)   // z −10.5 … 14.5
+        let target = try stack(z0: -12, step: 5, slices: 6, valueIsZ: false)    // z −12 … 13
+        let out = SequenceResampling.resample(source, onto: target)
+        let plane = 30
+        for k in 0 ..< 6 {
+            let z = -12 + 5 * Double(k)
+            let expected = min(max(z, -10.5), 14.5)
+            for i in 0 ..< plane { XCTAssertEqual(Double(out[k * plane + i]), expected, accuracy: 1e-4, "slice \(k)") }
+        }
+        // Shifted in-plane by one column (2 mm): the voxel past the source's edge reads air.
+        let shifted = try Volume(columns: 6, rows: 5, slices: 1, voxels: [Float](repeating: 0, count: 30), spacing: (column: 2, row: 2, slice: 5),
+                                 origin: [-3 + 2 * 6, -4, 0], sopInstanceUIDs: ["x"])
+        XCTAssertEqual(SequenceResampling.resample(source, onto: shifted)[0], 0, "outside the source image is air")
+    }
+
+    /// A left-sided lesion whose FLAIR is 1.5 against 1.0 in the mirror region: rSI 1.5, no
+    /// mismatch at the 1.15 threshold; the same lesion with FLAIR 1.0 is a mismatch. The midline
+    /// comes from the head's extent (columns 2…9 → mirror of column 7 is column 4).
+    func testMismatchComparesTheLesionWithItsMirrorAcrossTheHeadMidline() throws {
+        let (c, r) = (12, 4)
+        func planes(lesionFLAIR: Float) -> (flair: [Float], p: [Float]) {
+            var flair = [Float](repeating: 0, count: c * r), p = [Float](repeating: 0, count: c * r)
+            for y in 0 ..< r { for x in 2 ... 9 { flair[y * c + x] = 1.0 } }
+            for y in 1 ... 2 { flair[y * c + 7] = lesionFLAIR; p[y * c + 7] = 0.9 }
+            return (flair, p)
+        }
+        let bright = planes(lesionFLAIR: 1.5)
+        let late = try XCTUnwrap(DWIFLAIRMismatch.assess(flair: bright.flair, probability: bright.p, columns: c, rows: r, slices: 1,
+                                                           pixelThreshold: 0.5, rsiThreshold: 1.15))
+        XCTAssertEqual(late.relativeSignal, 1.5, accuracy: 1e-6)
+        XCTAssertFalse(late.mismatch)
+        let dark = planes(lesionFLAIR: 1.0)
+        let early = try XCTUnwrap(DWIFLAIRMismatch.assess(flair: dark.flair, probability: dark.p, columns: c, rows: r, slices: 1,
+                                                            pixelThreshold: 0.5, rsiThreshold: 1.15))
+        XCTAssertEqual(early.relativeSignal, 1.0, accuracy: 1e-6)
+        XCTAssertTrue(early.mismatch)
+        XCTAssertNil(DWIFLAIRMismatch.assess(flair: dark.flair, probability: [Float](repeating: 0, count: c * r), columns: c, rows: r,
+                                             slices: 1, pixelThreshold: 0.5, rsiThreshold: 1.15), "no lesion, no call")
+    }
+
+    /// The phantom generator's territory centres (Training/phantoms/brain_mr.py, TERRITORIES) in
+    /// its head (centre (0, 5, 40) mm, semi-axes 72 × 92 × 95 mm) land in their own territory.
+    func testTerritoryRuleOnThePhantomTerritoryCentres() {
+        let lo: [Double] = [-72, 5 - 92, 40 - 95], hi: [Double] = [72, 5 + 92, 40 + 95]
+        let centres: [(String, [Double])] = [
+            ("left MCA", [46, 0, 48]), ("right MCA", [-46, 0, 48]), ("left PCA", [24, 58, 32]), ("right PCA", [-24, 58, 32]),
+            ("left ACA", [8, -38, 72]), ("right ACA", [-8, -38, 72]),
+        ]
+        for (name, c) in centres { XCTAssertEqual(VascularTerritory.name(center: c, headMinimum: lo, headMaximum: hi), name) }
+    }
+
+    /// Sequences are found by acquisition attributes on both kinds of stroke sample: classic
+    /// single-frame (16, GRETA) and Enhanced MR with b0 and b1000 in one object (17, JONAS).
+    func testFindsDWIADCAndFLAIRInTheStrokeSamples() throws {
+        for name in ["16_MR_BRAIN_GRETA_2026", "17_MR_BRAIN_JONAS_2026"] {
+            let path = repo.appendingPathComponent("SampleStudies/\(name)").path
+            guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no SampleStudies/") }
+            let study = try XCTUnwrap(StudyIndex.scan([path], cache: nil).studies.first)
+            let (found, warnings) = MRSequenceVolumes.load(study.series, kinds: [.dwi, .adc, .flair])
+            XCTAssertEqual(warnings, [], name)
+            let stacks = try found.require([.dwi, .adc, .flair])
+            XCTAssertEqual(stacks.map(\.volume.slices), [24, 24, 24], name)
+            XCTAssertEqual(stacks[0].volume.spacing.slice, 5, accuracy: 1e-6)
+            XCTAssertEqual(stacks[2].volume.origin[2] - stacks[0].volume.origin[2], 1.5, accuracy: 1e-3, "FLAIR starts 1.5 mm higher")
+            XCTAssertEqual(stacks[0].frameNumbers != nil, name.hasPrefix("17"), "Enhanced frames carry frame numbers")
+            XCTAssertThrowsError(try found.require([.t2])) { XCTAssertEqual("\($0)", "the study has no T2 series") }
+        }
+    }
+}
