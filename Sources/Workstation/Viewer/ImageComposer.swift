@@ -101,15 +101,18 @@ enum ImageComposer {
         var out: [Overlay] = []
         let blinded = state.currentEntry.map { state.isBlinded($0.uid) } ?? true
         let ai = state.currentEntry?.aiResult
+        // A map made on another sequence at this anatomy (MR: the DWI's map on ADC, FLAIR, T1).
+        let echo = blinded || f.sopUID.isEmpty ? nil : OverlayEcho.source(for: f, stacks: state.stacks, heatmaps: ai?.heatmaps ?? [:])
         if v.overlay.ai, v.overlay.heatmap, !blinded, !f.sopUID.isEmpty,
-           let h = ai?.heatmaps[f.sopUID] ?? (v.overlay.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil),
+           let h = ai?.heatmaps[f.sopUID] ?? (v.overlay.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil) ?? echo?.heatmap,
            let overlay = cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror,
                                      opacity: Float(v.overlay.opacity)) {
             out.append(.heatmap(overlay))
         }
         let selectedKey = state.selectedFinding?.key
         if !f.sopUID.isEmpty {
-            for finding in state.findings where finding.sopUID == f.sopUID {
+            for finding in state.findings where finding.sopUID == f.sopUID || (echo != nil && finding.sopUID == echo?.frame.sopUID) {
+                let echoed = finding.sopUID != f.sopUID
                 // A finding without a place on the image (an SR without coordinates) is listed, not drawn.
                 guard let centerX = finding.centerX, let centerY = finding.centerY else { continue }
                 if finding.origin == .ai && !(v.overlay.ai && v.overlay.outlines) { continue }
@@ -117,7 +120,8 @@ enum ImageComposer {
                 if decision?.kind == .reject { continue }
                 let color: OverlayColor = finding.origin == .reader ? .marker : (finding.risk.map { .risk($0) } ?? .box)
                 let labelAll = state.teaching?.presenter == true
-                let label = finding.key == selectedKey || labelAll ? TextSanitizer.sanitize(finding.label) : nil
+                let label = finding.key == selectedKey || labelAll
+                    ? TextSanitizer.sanitize(finding.label) + (echoed ? " (\(echo?.label ?? "echo"))" : "") : nil
                 if finding.width > 0, finding.height > 0 {
                     let p = pt(centerX - (mirror ? -finding.width : finding.width) / 2, centerY - finding.height / 2)
                     out.append(.box(x: p.x, y: p.y, width: finding.width, height: finding.height, color: color, label: label))
