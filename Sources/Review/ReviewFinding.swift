@@ -29,6 +29,8 @@ public struct ReviewFinding: Sendable, Equatable {
     /// The model flagged this input as out of distribution.
     public var outOfDistribution: Bool
     public var model: ModelIdentity?
+    /// The 1-based frame of `sopUID` for a finding on a frame of a multi-frame image.
+    public var frameNumber: Int?
     /// Brain MR infarcts: estimated arterial territory ("left MCA").
     public var territory: String?
     /// Brain MR infarcts: the DWI–FLAIR mismatch call and the FLAIR relative signal behind it.

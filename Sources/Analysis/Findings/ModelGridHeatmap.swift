@@ -9,19 +9,29 @@ public struct ModelGridHeatmap: Sendable, Equatable, Codable {
     public var values: [Float]
     public var sourceColumns: Int
     public var sourceRows: Int
+    /// The 1-based frame of a multi-frame (Enhanced) image the map belongs to; nil for single-frame.
+    public var frameNumber: Int?
 
     enum CodingKeys: String, CodingKey {
         case width, height, values
+        case frameNumber = "frame_number"
         case sopInstanceUID = "sop_instance_uid"
         case sourceColumns = "source_columns"
         case sourceRows = "source_rows"
     }
 
-    public init(sopInstanceUID: String, width: Int, height: Int, values: [Float], sourceColumns: Int, sourceRows: Int) {
+    public init(sopInstanceUID: String, width: Int, height: Int, values: [Float], sourceColumns: Int, sourceRows: Int,
+                frameNumber: Int? = nil) {
         precondition(values.count == width * height, "heatmap size does not match its dimensions")
         self.sopInstanceUID = sopInstanceUID; self.width = width; self.height = height; self.values = values
-        self.sourceColumns = sourceColumns; self.sourceRows = sourceRows
+        self.sourceColumns = sourceColumns; self.sourceRows = sourceRows; self.frameNumber = frameNumber
     }
+
+    /// What the map is keyed by in a viewer: the SOP Instance UID, with "#frame" for a frame of a
+    /// multi-frame image (`imageKey(sop:frame:)`).
+    public var imageKey: String { Self.imageKey(sop: sopInstanceUID, frame: frameNumber) }
+
+    public static func imageKey(sop: String, frame: Int?) -> String { frame.map { "\(sop)#\($0)" } ?? sop }
 
     /// Sizes from a file are checked here, so nothing later traps on them: both grids 1…16384 on a
     /// side, exactly `width × height` values (non-finite ones read as 0).
@@ -39,7 +49,8 @@ public struct ModelGridHeatmap: Sendable, Equatable, Codable {
                                                    debugDescription: "\(values.count) values for a \(width)×\(height) heatmap")
         }
         self.init(sopInstanceUID: try c.decode(String.self, forKey: .sopInstanceUID), width: width, height: height,
-                  values: values.map { $0.isFinite ? $0 : 0 }, sourceColumns: columns, sourceRows: rows)
+                  values: values.map { $0.isFinite ? $0 : 0 }, sourceColumns: columns, sourceRows: rows,
+                  frameNumber: (try? c.decodeIfPresent(Int.self, forKey: .frameNumber)).flatMap { $0.flatMap { $0 >= 1 ? $0 : nil } })
     }
 
     /// The largest side a heatmap read from a file may have (either grid).

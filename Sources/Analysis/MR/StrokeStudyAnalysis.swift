@@ -85,21 +85,20 @@ enum StrokeStudyAnalysis {
                 findings[i].dwiFlairMismatch = mismatch.mismatch
             }
             if let head { findings[i].territory = VascularTerritory.name(center: findings[i].centerMM, headMinimum: head.minimum, headMaximum: head.maximum) }
-            if let frames = dwi.frameNumbers, let range = findings[i].sliceRange,
-               let z = target.sopInstanceUIDs.indices.first(where: { target.sopInstanceUIDs[$0] == findings[i].sopInstanceUID && $0 >= range[0] }) {
-                findings[i].frameNumber = frames[z]
+            // Enhanced: the frame of the slice the finding is seen best on (its centre's slice).
+            if let frames = dwi.frameNumbers, findings[i].centerMM.count == 3 {
+                let c = findings[i].centerMM
+                let along = (0 ..< 3).reduce(0.0) { $0 + (c[$1] - target.origin[$1]) * target.sliceDirection[$1] }
+                let z = Int((along / target.spacing.slice).rounded())
+                if frames.indices.contains(z) { findings[i].frameNumber = frames[z] }
             }
         }
         var heatmaps: [ModelGridHeatmap] = []
-        // Enhanced objects share one SOP Instance UID across frames; the viewer keys maps by SOP
-        // instance, so their maps are not shown (the findings carry the frame number).
-        if dwi.frameNumbers == nil {
-            for z in 0 ..< grid.slices {
-                let values = Array(grid.values[z * plane ..< (z + 1) * plane])
-                if values.contains(where: { $0 >= 0.1 }) {
-                    heatmaps.append(ModelGridHeatmap(sopInstanceUID: target.sopInstanceUIDs[z], width: mw, height: mh, values: values,
-                                                     sourceColumns: target.columns, sourceRows: target.rows))
-                }
+        for z in 0 ..< grid.slices {
+            let values = Array(grid.values[z * plane ..< (z + 1) * plane])
+            if values.contains(where: { $0 >= 0.1 }) {
+                heatmaps.append(ModelGridHeatmap(sopInstanceUID: target.sopInstanceUIDs[z], width: mw, height: mh, values: values,
+                                                 sourceColumns: target.columns, sourceRows: target.rows, frameNumber: dwi.frameNumbers?[z]))
             }
         }
         return StudyAnalysis.RunOutput(run: run, findings: findings, imageScores: [], heatmaps: heatmaps)

@@ -13,7 +13,7 @@ import Inference
 public struct AnalysisCache: Sendable {
     public let folder: URL
     /// Bumped whenever findings for the same input would change.
-    public static let formatVersion = "analysis-cache-3"
+    public static let formatVersion = "analysis-cache-4"
 
     public init(folder: URL) { self.folder = folder }
 
@@ -51,6 +51,7 @@ public struct AnalysisCache: Sendable {
     private struct MapShape: Codable {
         var sopInstanceUID: String
         var width: Int, height: Int, sourceColumns: Int, sourceRows: Int
+        var frameNumber: Int?
     }
 
     /// The cached run for `key`, or nil (absent or unusable; an unusable entry is removed).
@@ -75,7 +76,8 @@ public struct AnalysisCache: Sendable {
             _ = values.withUnsafeMutableBytes { floats.copyBytes(to: $0, from: offset ..< offset + n * 4) }
             output.heatmaps.append(ModelGridHeatmap(sopInstanceUID: h.sopInstanceUID, width: h.width, height: h.height,
                                                     values: values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) },
-                                                    sourceColumns: h.sourceColumns, sourceRows: h.sourceRows))
+                                                    sourceColumns: h.sourceColumns, sourceRows: h.sourceRows,
+                                                    frameNumber: h.frameNumber.flatMap { $0 >= 1 ? $0 : nil }))
             offset += n * 4
         }
         guard offset == floats.count else { discard(key); return nil }
@@ -92,7 +94,7 @@ public struct AnalysisCache: Sendable {
             }
         }
         let maps = meta.heatmaps.map { MapShape(sopInstanceUID: $0.sopInstanceUID, width: $0.width, height: $0.height,
-                                                sourceColumns: $0.sourceColumns, sourceRows: $0.sourceRows) }
+                                                sourceColumns: $0.sourceColumns, sourceRows: $0.sourceRows, frameNumber: $0.frameNumber) }
         meta.heatmaps = []
         guard let data = try? JSONEncoder().encode(Entry(version: Self.formatVersion, output: meta, maps: maps)) else { return }
         do {

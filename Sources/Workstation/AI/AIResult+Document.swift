@@ -26,6 +26,7 @@ extension AIResult {
                             width: Double(box[2]), height: Double(box[3]),
                             diameterMM: f.diameterMM, volumeML: f.volumeML, outOfDistribution: f.ood, model: identity)
             w.category = f.category
+            w.frameNumber = f.frameNumber
             w.territory = f.territory
             w.dwiFlairMismatch = f.dwiFlairMismatch
             w.flairRelativeSignal = f.flairRelativeSignal
@@ -37,7 +38,7 @@ extension AIResult {
             .union(ran.filter { !$0.ood.isEmpty }.flatMap { run in
                 study.series.first { $0.seriesInstanceUID == run.seriesInstanceUID }?.instances.map(\.sopInstanceUID) ?? [] })
         for map in document.heatmaps where map.maximum >= 0.1 {
-            if oodImages.contains(map.sopInstanceUID) { withheld[map.sopInstanceUID] = map } else { heatmaps[map.sopInstanceUID] = map }
+            if oodImages.contains(map.sopInstanceUID) { withheld[map.imageKey] = map } else { heatmaps[map.imageKey] = map }
         }
         let summary = document.breasts.filter { !$0.ood }.map { b in
             // Short enough for the panel: "R breast: 6/10, BI-RADS 4A" (1–10 suspicion, docs/ANALYSIS_JSON.md).

@@ -78,7 +78,7 @@ func jumpToSelectedFinding(_ state: inout AppState) -> [Effect] {
     // Writes go through `state.viewer?` so that the viewports and slices asked for below see them.
     state.viewer?.display.orientation = .axial
     if viewer.display.hanging {
-        if let k = state.viewports.firstIndex(where: { $0.frame?.sopUID == f.sopUID }) { state.viewer?.display.activeViewport = k }
+        if let k = state.viewports.firstIndex(where: { $0.frame?.shows(f) == true }) { state.viewer?.display.activeViewport = k }
     } else if let loc = state.location(of: f) {
         state.viewer?.display.seriesIndex = loc.series
         if let s = loc.slice { setSlice(&state, s) }

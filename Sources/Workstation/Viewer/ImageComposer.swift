@@ -104,15 +104,16 @@ enum ImageComposer {
         // A map made on another sequence at this anatomy (MR: the DWI's map on ADC, FLAIR, T1).
         let echo = blinded || f.sopUID.isEmpty ? nil : OverlayEcho.source(for: f, stacks: state.stacks, heatmaps: ai?.heatmaps ?? [:])
         if v.overlay.ai, v.overlay.heatmap, !blinded, !f.sopUID.isEmpty,
-           let h = ai?.heatmaps[f.sopUID] ?? (v.overlay.showWithheld ? ai?.withheldHeatmaps[f.sopUID] : nil) ?? echo?.heatmap,
+           let h = ai.flatMap({ f.aiMap(in: $0.heatmaps) }) ?? (v.overlay.showWithheld ? ai.flatMap { f.aiMap(in: $0.withheldHeatmaps) } : nil)
+               ?? echo?.heatmap,
            let overlay = cropHeatmap(h, frame: f, x0: x0, y0: y0, width: width, height: height, mirror: mirror,
                                      opacity: Float(v.overlay.opacity)) {
             out.append(.heatmap(overlay))
         }
         let selectedKey = state.selectedFinding?.key
         if !f.sopUID.isEmpty {
-            for finding in state.findings where finding.sopUID == f.sopUID || (echo != nil && finding.sopUID == echo?.frame.sopUID) {
-                let echoed = finding.sopUID != f.sopUID
+            for finding in state.findings where f.shows(finding) || echo?.frame.shows(finding) == true {
+                let echoed = !f.shows(finding)
                 // A finding without a place on the image (an SR without coordinates) is listed, not drawn.
                 guard let centerX = finding.centerX, let centerY = finding.centerY else { continue }
                 if finding.origin == .ai && !(v.overlay.ai && v.overlay.outlines) { continue }

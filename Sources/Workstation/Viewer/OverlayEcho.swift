@@ -22,13 +22,13 @@ enum OverlayEcho {
 
     /// The frame whose map `frame` borrows, if any.
     static func source(for frame: StackFrame, stacks: [String: ImageStack], heatmaps: [String: ModelGridHeatmap]) -> Source? {
-        guard heatmaps[frame.sopUID] == nil, !heatmaps.isEmpty, let n = normal(frame.orientation), frame.position.count == 3 else { return nil }
+        guard frame.aiMap(in: heatmaps) == nil, !heatmaps.isEmpty, let n = normal(frame.orientation), frame.position.count == 3 else { return nil }
         let position = dot(n, frame.position)
         var best: (distance: Double, source: Source)?
         for stack in stacks.values where !stack.frames.contains(where: { $0.sopUID == frame.sopUID }) {
             let tolerance = (stack.sliceSpacing ?? 0) / 2 + 1e-3
             for other in stack.frames {
-                guard let map = heatmaps[other.sopUID], samePlaneGrid(frame, other), other.position.count == 3 else { continue }
+                guard let map = other.aiMap(in: heatmaps), samePlaneGrid(frame, other), other.position.count == 3 else { continue }
                 let d = abs(dot(n, other.position) - position)
                 if d <= tolerance, best == nil || d < best!.distance { best = (d, Source(heatmap: map, frame: other, sequence: stack.sequence)) }
             }

@@ -79,7 +79,7 @@ extension AppState {
         for (si, s) in e.study.series.enumerated() {
             let inSeries = s.seriesInstanceUID == f.seriesUID || s.instances.contains { $0.sopInstanceUID == f.sopUID }
             guard inSeries else { continue }
-            if let stack = stacks[s.seriesInstanceUID], let k = stack.frames.firstIndex(where: { $0.sopUID == f.sopUID }) {
+            if let stack = stacks[s.seriesInstanceUID], let k = stack.frames.firstIndex(where: { $0.shows(f) }) {
                 return (si, k)
             }
             let sorted = SeriesLoader.sortedForVolume(s.instances.filter(\.hasPixelData)).sorted
