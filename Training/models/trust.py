@@ -71,6 +71,12 @@ UNIT_NAME = {"ldct": "slice stack (one model input)", "head_ct": "slice stack (o
 RUN_NAME = {"ldct": "volume", "head_ct": "volume", "mammo": "4-view exam", "cxr": "image", "mr_stroke": "study"}
 
 
+def runs_name(task):
+    """RUN_NAME in the plural."""
+    n = RUN_NAME[task]
+    return n[:-1] + "ies" if n.endswith("y") else n + "s"
+
+
 def log(*a):
     print(time.strftime("%H:%M:%S"), *a, flush=True)
 
@@ -432,7 +438,7 @@ def trust(task, real=True):
     if has_score:
         calib["image_score"] = score_calib
         sel = f"Candidates: {sel}.{score_sel}"
-    calib["fitted_on"] = (f"tuning split: {N_TUNE[task]} {RUN_NAME[task]}s (generator cases "
+    calib["fitted_on"] = (f"tuning split: {N_TUNE[task]} {runs_name(task)} (generator cases "
                           f"{45000}..{45000 + N_TUNE[task] - 1}), {len(tab_t['p'])} candidates "
                           f"({int(tab_t['hit'].sum())} on a lesion)"
                           + (" after the card's postprocessing steps" if post_key else "")
@@ -464,7 +470,7 @@ def trust(task, real=True):
               **{k: v for k, v in op.items() if k not in ("threshold", "raw_threshold")}}
     op["held_out"]["meets_aim"] = bool(held["sensitivity"] >= aim["sensitivity"] and held["false_marks"] <= aim["fp"]
                                        and held.get("normal_breasts_birads4_fraction", 0) <= aim.get("birads4_normal", 1))
-    op["held_out"]["set"] = f"held-out split, {cfg['n_val']} {RUN_NAME[task]}s, evaluated once with this recipe"
+    op["held_out"]["set"] = f"held-out split, {cfg['n_val']} {runs_name(task)}, evaluated once with this recipe"
 
     # --- ECE (held-out)
     pv_raw, yv = tab_v["p"], tab_v["hit"]
@@ -488,7 +494,7 @@ def trust(task, real=True):
     for k in [k for k in figs if k.startswith("ece")]:
         card["validation"]["metrics"][k] = figs[k]
     cal.plot(os.path.join(MODELS, cfg["id"] + ".reliability.png"),
-             f"{cfg['id']}: reliability on the held-out split ({cfg['n_val']} {RUN_NAME[task]}s), before / after "
+             f"{cfg['id']}: reliability on the held-out split ({cfg['n_val']} {runs_name(task)}), before / after "
              f"calibration fitted on the tuning split", panels)
 
     # --- risk levels in calibrated space, with their held-out precision
@@ -525,7 +531,7 @@ def trust(task, real=True):
            "threshold": round(thr, 4), "aggregate": "median", "unit": UNIT_NAME[task],
            "covariance": f"Ledoit-Wolf shrinkage (shrinkage {maha.shrinkage:.4f}); precision = its inverse, "
                          "symmetrised, stored to 7 significant digits",
-           "fitted_on": f"the model's own training images: {N_FIT[task]} training {RUN_NAME[task]}s (generator cases "
+           "fitted_on": f"the model's own training images: {N_FIT[task]} training {runs_name(task)} (generator cases "
                         f"0..{N_FIT[task] - 1}), {len(fit['units']['features'])} units, the exact model input the "
                         f"workstation feeds (card preprocessing)",
            "threshold_rule": thr_text,
