@@ -494,9 +494,10 @@ def main(argv=None):
     v["shifted" if a.shifted else "in_distribution"] = res
     ind, sh = v.get("in_distribution"), v.get("shifted")
     unit = {"mammo": "exams", "cxr": "images"}.get(a.task, "volumes")
+    word = "studies" if a.task == "mr_stroke" else unit      # mr_stroke counts studies under "volumes"
     v["dataset"] = (f"held-out synthetic {cfg['kind']} phantoms rendered by Training/phantoms: "
-                    + (f"{ind['counts'][unit]} {unit} in distribution" if ind else "")
-                    + (f", {sh['counts'][unit]} {unit} shifted (noise x{data.SHIFT['noise']}, lesion "
+                    + (f"{ind['counts'][unit]} {word} in distribution" if ind else "")
+                    + (f", {sh['counts'][unit]} {word} shifted (noise x{data.SHIFT['noise']}, lesion "
                        f"contrast x{data.SHIFT['contrast']}, pixel spacing x{data.SHIFT['spacing_factor']})" if sh else ""))
     metrics = {}
     if ind:
