@@ -64,8 +64,14 @@ def check(card_path: str) -> list[str]:
     w = pp.get("window_hu")
     if w is not None and not (isinstance(w, dict) and _num(w.get("center")) and _num(w.get("width"))):
         errs.append("preprocessing.window_hu should be {center, width}")
-    if w is None and pp.get("percentile_normalization") is None:
-        errs.append("preprocessing needs window_hu or percentile_normalization")
+    ref = pp.get("reference_normalisation")   # MR (mr-stroke-dwi-v1): per-channel divisors, then a clip
+    if ref is not None and not (isinstance(ref, dict) and isinstance(ref.get("channel_divisors"), list)
+                                and len(ref["channel_divisors"]) == pp.get("channels")
+                                and isinstance(ref.get("clip"), list) and len(ref["clip"]) == 2
+                                and all(map(_num, ref["clip"]))):
+        errs.append("preprocessing.reference_normalisation should be {channel_divisors (one per channel), clip [lo, hi]}")
+    if w is None and pp.get("percentile_normalization") is None and ref is None:
+        errs.append("preprocessing needs window_hu, percentile_normalization or reference_normalisation")
     post = need(card, "postprocessing", dict, "") or {}
     rule = need(post, "candidate_rule", dict, "postprocessing.")
     if rule is not None:

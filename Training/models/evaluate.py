@@ -2,7 +2,7 @@
 """Evaluate an exported model (the committed .onnx, through onnxruntime) on a held-out generated
 set and write the figures into its card.
 
-  python Training/models/evaluate.py --task ldct|head_ct|mammo|cxr [--shifted]
+  python Training/models/evaluate.py --task ldct|head_ct|mammo|cxr|mr_stroke [--shifted]
 
 In-distribution set: generator cases train/50000.. (never used in training). Shifted set: cases
 train/60000.. rendered with 1.5x the CT noise, lesion contrast scaled by 0.6 and 0.89x the pixel
@@ -154,6 +154,92 @@ def evaluate(task, split, sess):
     return {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "study_auc"),
             "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()},
             "eval_time_s": round(time.time() - t0, 1), "_raw": raw}
+
+
+def evaluate_mr(split, sess, stroke_rules=None):
+    """Brain-MR stroke: slice and study AUC, FROC (3-D candidates as for CT, hit = inside the
+    infarct's mask dilated by one pixel), and, when the card's `stroke` rules are given, the
+    reported-lesion figures (stroke.py): sensitivity for infarcts >= 1 mL, false lesions per study,
+    volume error for infarcts >= 5 mL, DWI-FLAIR mismatch call accuracy."""
+    import mr_data
+    import stroke
+    task = "mr_stroke"
+    cfg = TASKS[task]
+    shifted = split == "shifted"
+    n = cfg[f"n_{split}"]
+    vol_scores, vol_labels, sl_scores, sl_labels, cands = [], [], [], [], []
+    les_per_vol, cand_pos, slices_per_vol, cases, per_study = [], [], [], [], []
+    n_les = 0
+    t0 = time.time()
+    for i in range(n):
+        c = mr_data.make_case(split, i)
+        x = mr_data.model_input(c)
+        heat, score = stroke.run_study(sess, x)
+        slices_per_vol.append(len(x))
+        spacing = np.asarray(c["spacing"], np.float64)
+        near = dilate(c["near"] > 0, 1)
+        lesions = c["lesions"]
+        n_les += len(lesions)
+        les_per_vol.append(len(lesions))
+        vol_labels.append(len(lesions) > 0)
+        vol_scores.append(float(score.max()))
+        sl_scores += list(score)
+        sl_labels += list(c["mask"].reshape(len(x), -1).sum(1) >= SLICE_MIN_VOXELS)
+        for sc, p_mm, ijk in candidates(heat, spacing):
+            hit = 0 if (lesions and near[tuple(ijk)]) else None      # one acute infarct at most
+            cands.append((sc, hit, i))
+            cand_pos.append(tuple(int(v) for v in ijk))
+        if stroke_rules:
+            f = stroke.study_lesion_figures(heat, x, c, stroke_rules["pixel_threshold"], stroke_rules["min_volume_ml"])
+            per_study.append(f)
+        cases.append({"lesions": lesions})
+        print(f"{task} {split} {i}: {len(lesions)} infarcts, max p {heat.max():.3f}, {time.time() - t0:.0f} s", flush=True)
+    fr, thr = froc(cands, n_les, n)
+    figs = {"slice_auc": auc(sl_scores, sl_labels)}
+    figs["slice_sensitivity_at_90_specificity"], _ = sens_at_spec(sl_scores, sl_labels)
+    figs["study_auc"] = auc(vol_scores, vol_labels)
+    figs["study_sensitivity_at_90_specificity"], _ = sens_at_spec(vol_scores, vol_labels)
+    for k, v in fr.items():
+        figs[f"froc_sensitivity_at_{k:g}_fp"] = v
+    counts = {"volumes": n, "positive_volumes": int(sum(vol_labels)), "lesions": n_les, "candidates": len(cands),
+              "slices": len(sl_labels), "positive_slices": int(sum(sl_labels))}
+    stroke_res = None
+    if stroke_rules:
+        stroke.apply_call(per_study, stroke_rules["flair_rsi_threshold"])
+        sf, sc_, errs = stroke.summarise(per_study, cases)
+        figs.update(sf)
+        counts.update(sc_)
+        counts["mimics"] = "chronic infarcts and white-matter hyperintensities as in mr_data.case_spec"
+        aims = {"lesion_sensitivity_ge_1ml >= 0.9": sf["lesion_sensitivity_ge_1ml"] >= 0.9,
+                "false_lesions_per_study <= 0.5": sf["false_lesions_per_study"] <= 0.5,
+                "volume within 20 % for infarcts >= 5 mL (every one)":
+                    bool(sf.get("volume_abs_error_pct_max_ge_5ml", 1e9) <= 20),
+                "mismatch_accuracy >= 0.9": sf.get("mismatch_accuracy", 0) >= 0.9}
+        stroke_res = {"rules": {k: stroke_rules[k] for k in ("pixel_threshold", "min_volume_ml", "flair_rsi_threshold")},
+                      "volume_errors_pct_ge_5ml": [round(float(e), 1) for e in errs],
+                      "aims_met": aims,
+                      "note": "infarct volume truth = the generator's (0.5 mm grid); a missed infarct counts as a "
+                              "wrong mismatch call in mismatch_accuracy (mismatch_accuracy_detected: only those "
+                              "with a reported lesion)"}
+    figs = {k: round(float(v), 4) for k, v in figs.items() if v == v}
+    ci = bootstrap_ci(cands, lambda img: img, les_per_vol, [1] * n, vol_scores, vol_labels, range(n))
+    cond = {"cases": f"mr_data.case_spec indices {data.SPLITS[split]}..{data.SPLITS[split] + n - 1} "
+                     "(disjoint from training)",
+            "noise": f"{data.SHIFT['noise'] if shifted else 1.0}x generator Rician noise (spec noise "
+                     f"{mr_data.NOISE * (data.SHIFT['noise'] if shifted else 1.0):g})",
+            "lesion_contrast": f"{data.SHIFT['contrast'] if shifted else 1.0}x (acute infarct's change of every "
+                               "tissue property, all sequences)",
+            "pixel_spacing_mm": round(float(c["spacing"][1]), 4), "slice_thickness_mm": float(c["spacing"][0])}
+    raw = {"cands": cands, "pos": cand_pos, "small_hit": [False] * len(cands), "les_per_run": les_per_vol,
+           "n_small": 0, "units_per_run": slices_per_vol, "run_scores": vol_scores, "run_labels": vol_labels,
+           "unit_scores": sl_scores, "unit_labels": sl_labels}
+    out = {"conditions": cond, "counts": counts, "figures": figs, "ci95": _ci_names(ci, "study_auc"),
+           "froc_thresholds": {f"{k:g}": round(float(v), 4) for k, v in thr.items()}}
+    if stroke_res:
+        out["stroke"] = stroke_res
+    out["eval_time_s"] = round(time.time() - t0, 1)
+    out["_raw"] = raw
+    return out
 
 
 def _ci_names(ci, auc_name):
@@ -374,7 +460,18 @@ def _evaluate_split(task, split, sess):
         return res
     if task == "cxr":
         return evaluate_cxr(split, sess)
+    if task == "mr_stroke":
+        return evaluate_mr(split, sess, _stroke_rules())
     return evaluate(task, split, sess)
+
+
+def _stroke_rules():
+    """The card's `stroke` section (stroke.py, fitted on the tuning split), or None before it exists."""
+    path = os.path.join(MODELS, TASKS["mr_stroke"]["id"] + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f).get("stroke")
 
 
 def main(argv=None):
@@ -397,9 +494,10 @@ def main(argv=None):
     v["shifted" if a.shifted else "in_distribution"] = res
     ind, sh = v.get("in_distribution"), v.get("shifted")
     unit = {"mammo": "exams", "cxr": "images"}.get(a.task, "volumes")
+    word = "studies" if a.task == "mr_stroke" else unit      # mr_stroke counts studies under "volumes"
     v["dataset"] = (f"held-out synthetic {cfg['kind']} phantoms rendered by Training/phantoms: "
-                    + (f"{ind['counts'][unit]} {unit} in distribution" if ind else "")
-                    + (f", {sh['counts'][unit]} {unit} shifted (noise x{data.SHIFT['noise']}, lesion "
+                    + (f"{ind['counts'][unit]} {word} in distribution" if ind else "")
+                    + (f", {sh['counts'][unit]} {word} shifted (noise x{data.SHIFT['noise']}, lesion "
                        f"contrast x{data.SHIFT['contrast']}, pixel spacing x{data.SHIFT['spacing_factor']})" if sh else ""))
     metrics = {}
     if ind:

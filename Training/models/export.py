@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Export a trained checkpoint to ONNX (opset 17), check onnxruntime against torch, write the card.
 
-  python Training/models/export.py --task ldct|head_ct|mammo|cxr
+  python Training/models/export.py --task ldct|head_ct|mammo|cxr|mr_stroke
 
 Writes Models/<id>.onnx and Models/<id>.json (the card; `validation` is filled in later by
 evaluate.py and kept across re-exports only when the sha256 is unchanged)."""
@@ -39,7 +39,7 @@ def sha256(path):
     return h.hexdigest()
 
 
-TRUST_KEYS = ("ood_detector", "calibration", "operating_point")
+TRUST_KEYS = ("ood_detector", "calibration", "operating_point", "stroke")   # stroke: stroke.py (mr_stroke)
 
 
 def features_tensor(d):
@@ -137,6 +137,8 @@ def card_static(task):
                                              "within 8 px (about 6 mm); candidate score = peak p",
                                "candidate_rule": {"minimum_peak": 0.1, "window": 7, "suppression_px": 8}},
         }
+    if task == "mr_stroke":
+        return card_static_mr(cfg)
     if task == "cxr":
         return {
             "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
@@ -210,6 +212,74 @@ def card_static(task):
     }
 
 
+MR_CHANNELS = ("channel 0 = DWI b1000 (trace), channel 1 = ADC, channel 2 = FLAIR, all on the grid of one axial DWI "
+               "b1000 slice (one batch item per b1000 slice). ADC and FLAIR are brought to each b1000 slice's "
+               "position by linear interpolation along the slice normal between their two nearest slices (clamped "
+               "at the ends: beyond the first / last slice, that slice); in-plane the three share the grid (a "
+               "matrix other than 128x128 is first resampled to 128x128: area average for integer factors, "
+               "otherwise bilinear)")
+MR_NORMALISATION = ("b1000 and FLAIR are each divided by their volume's reference intensity ref = the median (numpy "
+                    "default, linear) of all voxels of that whole series volume as stored (all its slices, before "
+                    "any resampling; for the DWI series the b1000 images only) whose value is > 0.1 x the 99th "
+                    "percentile (numpy default, linear) of that volume; ADC (stored in 1e-6 mm^2/s) is divided by "
+                    "1000; then every channel is clipped to [0, 4]. Values are the modality values (stored x "
+                    "RescaleSlope + RescaleIntercept where present; the phantoms store them directly). Order "
+                    "(Training/models/mr_data.model_input): interpolate along the normal, divide, clip")
+
+
+def card_static_mr(cfg):
+    H, W = cfg["size"]
+    return {
+        "id": cfg["id"], "version": "1.0.0", "task": "heatmap",
+        "description": "Slice-wise acute ischaemic infarct heatmap and slice-level presence score for a brain MR stroke "
+                       "protocol (DWI b1000 + ADC + FLAIR); lesion volumes and the DWI-FLAIR mismatch call follow the "
+                       "rules in the `stroke` section.",
+        "intended_use": {"modality": "MR", "body_part": "BRAIN", "views": ["AXIAL"],
+                         "pixel_spacing_range": [1.6, 2.0], "slice_thickness_mm": 5.0, "matrix": [H, W],
+                         "sequences": ["DWI b1000", "ADC", "FLAIR"],
+                         "photometric_interpretation": "MONOCHROME2",
+                         "note": "three series of one study: the DWI (its b1000 / trace images), the ADC map and an "
+                                 "axial FLAIR; a study without all three is not analysed by this model"},
+        "preprocessing": {"resample_size": [H, W],
+                          "resample": "none at 128x128 (the phantoms' matrix); other matrices: area (box) average to "
+                                      "128x128 for integer factors, otherwise bilinear; the same for all three channels",
+                          "window_hu": None, "percentile_normalization": None,
+                          "reference_normalisation": {
+                              "reference": "median (numpy default, linear) of the voxels of the whole stored series "
+                                           "volume whose value is > 0.1 x its 99th percentile (numpy default, linear)",
+                              "channel_divisors": ["ref of the DWI b1000 volume", "1000 (ADC in 1e-6 mm^2/s)",
+                                                   "ref of the FLAIR volume"],
+                              "clip": [0.0, 4.0]},
+                          "normalisation": MR_NORMALISATION,
+                          "channel_meaning": MR_CHANNELS,
+                          "mean": [0.0, 0.0, 0.0], "std": [1.0, 1.0, 1.0], "channel_layout": "NCHW", "channels": 3,
+                          "slice_context": "none: one DWI b1000 slice per batch item (channels are sequences, not "
+                                           "neighbouring slices)",
+                          "invert_monochrome1": False, "dynamic_batch": True},
+        "inputs": [{"name": "input", "shape": [1, 3, H, W], "dtype": "float32",
+                    "meaning": "one axial DWI b1000 slice with ADC and FLAIR on its grid, normalised (see "
+                               "preprocessing.channel_meaning and preprocessing.normalisation); dynamic batch"}],
+        "outputs": {"heatmap": "heatmap", "scores": "score", "labels": ["acute_infarct"], "activation": "none",
+                    "activation_note": "sigmoid is inside the graph: outputs are probabilities in [0, 1]",
+                    "tensors": [{"name": "heatmap", "shape": [1, 1, H, W],
+                                 "meaning": "per-pixel acute infarct probability on the DWI b1000 slice's grid"},
+                                {"name": "score", "shape": [1, 1],
+                                 "meaning": "probability that the slice contains acute infarct; study score = max "
+                                            "over slices"}],
+                    "risk_levels": {"acute_infarct": [{"name": "low", "threshold": 0.2},
+                                                      {"name": "intermediate", "threshold": 0.5},
+                                                      {"name": "high", "threshold": 0.8},
+                                                      {"name": "critical", "threshold": 0.95}]}},
+        "postprocessing": {"volume": "see stroke.lesion_rule: lesions = 26-connected components of p >= "
+                                     "stroke.pixel_threshold, volume = voxel count x voxel volume, reported when >= "
+                                     "stroke.min_volume_ml",
+                           "candidates": "stack slice heatmaps to [Z,H,W]; candidates are voxels equal to the 3x7x7 "
+                                         "max of their neighbourhood with p >= 0.1; greedy suppression within 10 mm; "
+                                         "candidate score = peak p (what evaluate.py measures)",
+                           "candidate_rule": {"minimum_peak": 0.1, "window": 7, "slice_window": 3, "suppression_mm": 10}},
+    }
+
+
 def export(task):
     cfg = TASKS[task]
     model = build(task)
@@ -236,6 +306,11 @@ def export(task):
         import cxr_data
         x = np.stack([cxr_data.normalise(cxr_data.make_image("val", i)["img"])[None] for i in range(8)])
         what = "8 validation images (val/0-7) + zeros"
+    elif task == "mr_stroke":
+        import mr_data
+        xs = mr_data.model_input(mr_data.make_case("val", 0))
+        x = xs[np.linspace(0, len(xs) - 1, 8).astype(int)]
+        what = "8 validation slices of study val/0 + zeros"
     else:
         c = data.make_case(cfg["kind"], "val", 0)
         vol = preprocess_volume(c["hu"], cfg)

@@ -32,7 +32,17 @@ TASKS = {
         base=8, score_head=True, crop=None,
         n_train=64, n_val=40, n_shifted=24, n_tune=24,
     ),
+    # brain MR acute stroke: one DWI b1000 slice + ADC + FLAIR on its grid (mr_data.model_input);
+    # not a CT task: no window, no slice context
+    "mr_stroke": dict(
+        id="mr-stroke-dwi-v1", kind="brain_mr", window=None, context=0, size=(128, 128),
+        base=8, score_head=True, crop=None, channels=3,
+        n_train=160, n_val=80, n_shifted=40, n_tune=60,
+    ),
 }
+# the tasks before mr_stroke: their trust proxies (trust.proxy_runs) and real-image checks loop over
+# these, so adding a task does not change what re-running them gives
+LEGACY_TASKS = ("ldct", "head_ct", "mammo", "cxr")
 
 
 def in_channels(cfg):

@@ -23,7 +23,7 @@ from nets import UNet, n_params  # noqa: E402
 from tasks import CKPT, TASKS, in_channels, preprocess_volume, slice_input, target_volume  # noqa: E402
 
 SEED = 1234
-UNIT = {"mammo": "exams", "cxr": "PA radiographs"}
+UNIT = {"mammo": "exams", "cxr": "PA radiographs", "mr_stroke": "stroke-protocol MR studies"}
 LESION_UNIFORM = {"ldct"}    # tasks whose positive samples pick a lesion uniformly (see sampler)
 SAMPLING_LESION_UNIFORM = ("half the samples centred near a lesion picked uniformly over all training lesions (so small "
                            "nodules get as many crops as large ones; slice within 0.6 of its radius, crop centre within "
@@ -37,6 +37,7 @@ RECIPES = {
     "mammo": dict(iters=2500, batch=6, pos_weight=10.0, dice=0.5, base=8, mal_head=0, type_uniform=1, asym_boost=3.0,
                   solo=0.1, contra_neg=0.0),
     "cxr": dict(iters=800, batch=8, pos_weight=5.0, dice=0.5, base=8),
+    "mr_stroke": dict(iters=3000, batch=8, pos_weight=5.0, dice=0.5, base=8),
 }
 SMALL_MM = 6.0                   # LDCT: nodules below this get `small_boost` x the lesion-centred samples
 LUNG_LO, LUNG_HI = 0.27, 0.5     # lung window values of about -945..-600 HU (parenchyma, not outside air)
@@ -55,6 +56,14 @@ def load_train(task, cfg):
                 vols.append(mammo_data.paired_input(views, j).astype(np.float16))
                 tgts.append((v["mask"] * (1 + mammo_data.malignant_region(v)))[None].astype(np.uint8))
                 lesions.append(v["lesions"])
+        return vols, tgts, lesions
+    if task == "mr_stroke":
+        import mr_data
+        for i in range(cfg["n_train"]):
+            c = mr_data.make_case("train", i)
+            vols.append(mr_data.model_input(c).astype(np.float16))     # [Z, 3, H, W], one item per DWI slice
+            tgts.append(c["mask"].astype(np.uint8))
+            lesions.append(c["lesions"])
         return vols, tgts, lesions
     if task == "cxr":
         import cxr_data
@@ -119,7 +128,9 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
             else:
                 v, k = pos[r.integers(len(pos))] if r.uniform() < 0.5 else allk[r.integers(len(allk))]
             picked.append(v)
-            if cfg.get("channels"):     # paired views (mammography): the "volume" is the input itself
+            if task == "mr_stroke":     # the study's model inputs, one per DWI slice
+                x = vols[v][k].astype(np.float32)
+            elif cfg.get("channels"):     # paired views (mammography): the "volume" is the input itself
                 x = vols[v].astype(np.float32)
                 if r.uniform() < rec.get("solo", 0.0):   # no other breast's view: the view repeats
                     x = np.stack([x[0], x[0]])
@@ -156,7 +167,7 @@ def sampler(task, cfg, rec, vols, tgts, lesions, r):
             if r.uniform() < 0.5:       # left-right flip (lesions occur on both sides; L/R breasts mirror)
                 x, y = x[:, :, ::-1], y[:, ::-1]
             # mild generic intensity jitter (gain, offset) -- not tuned to the shifted set
-            x = np.clip(x * r.uniform(0.95, 1.05) + r.uniform(-0.02, 0.02), 0, 1)
+            x = np.clip(x * r.uniform(0.95, 1.05) + r.uniform(-0.02, 0.02), 0, 4.0 if task == "mr_stroke" else 1)
             xs.append(np.ascontiguousarray(x))
             ys.append(np.ascontiguousarray(y))
         x = torch.from_numpy(np.stack(xs))
@@ -280,18 +291,23 @@ def main(argv=None):
                    "head_ct": "generator's own case mix, about 70% with one haemorrhage",
                    "mammo": "4 views per exam, generator's own case mix; score target = a malignant lesion in the view",
                    "cxr": "one PA image per case, generator's own case mix, about 70% with 1-2 nodules/masses of "
-                          "8-50 mm; score target = any lesion in the image"}[a.task]
+                          "8-50 mm; score target = any lesion in the image",
+                   "mr_stroke": "mr_data.case_spec: about 70% with one acute infarct (random territory, 0.5-40 mL, "
+                                "onset 0.5-24 h log-uniform), 0-2 chronic infarcts, 0-4 white-matter hyperintensities; "
+                                "mask = acute infarct on the DWI grid (>= half of the through-slice samples); "
+                                "slice score target = any mask voxel on the slice"}[a.task]
                 + ")",
         "recipe": rec, "arch": arch,
         "iterations": iters, "batch": rec["batch"],
         "samples_seen": iters * rec["batch"],
         "crop": cfg["crop"], "optimizer": "AdamW lr 3e-3 one-cycle, wd 1e-4",
         "loss": f"BCE (pos_weight {rec['pos_weight']:g})" + (f" + {rec['dice']:g} soft Dice" if rec["dice"] else "")
-                + " on the heatmap" + (f" + 0.5 BCE on the {'slice' if a.task == 'head_ct' else 'image'} score"
+                + " on the heatmap" + (f" + 0.5 BCE on the {'slice' if a.task in ('head_ct', 'mr_stroke') else 'image'} score"
                                         if cfg["score_head"] else "")
                 + (" + the same heatmap loss on a malignancy-only heatmap (malignant lesions' pixels)" if arch["mal_head"] else ""),
         "sampling": sampling_text(a.task, cfg, rec),
         "augmentation": "left-right flip, gain 0.95-1.05, offset +-0.02"
+                        + (" (all three channels alike; clipped to [0, 4])" if a.task == "mr_stroke" else "")
                         + (f"; in {rec['solo']:g} of the samples the other breast's channel is replaced by the view "
                            "itself (as fed when that view is missing)" if rec.get("solo") else ""),
         "seed": seed, "threads": a.threads, "device": a.device,

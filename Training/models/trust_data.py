@@ -82,6 +82,8 @@ def collect(task, split, n, sess):
             res = evaluate.evaluate_mammo(split, sess)
         elif task == "cxr":
             res = evaluate.evaluate_cxr(split, sess)
+        elif task == "mr_stroke":
+            res = evaluate.evaluate_mr(split, sess, evaluate._stroke_rules())
         else:
             res = evaluate.evaluate(task, split, sess)
     units = sess.units()

@@ -156,9 +156,9 @@ class Head:
         return dx * dx + dy * dy + dz * dz < (1.0 + wobble) ** 2
 
 
-def _grid_points():
+def _grid_points(fov: float = FOV):
     """In-plane pixel centres (x for columns, y for rows) and the pixel spacing, mm."""
-    n, dx = MATRIX, FOV / MATRIX
+    n, dx = MATRIX, fov / MATRIX
     x0 = -(n - 1) / 2 * dx
     xs = x0 + np.arange(n) * dx
     ys = x0 + np.arange(n) * dx + 10.0
@@ -170,10 +170,16 @@ def _acute_flair_gain(onset_hours: float) -> float:
     return float(np.clip((onset_hours - 4.0) / 4.0, 0.0, 1.0))
 
 
-def render_series(head: Head, spec: dict, thickness: float, z0: float, nz: int):
-    """Tissue property maps averaged through each slice: dict name → (nz, n, n) float32."""
+def render_series(head: Head, spec: dict, thickness: float, z0: float, nz: int, acute_fraction: bool = False):
+    """Tissue property maps averaged through each slice: dict name → (nz, n, n) float32.
+
+    Optional spec keys (absent in the committed samples, whose output they leave unchanged):
+    `fov` (mm, same matrix: another pixel spacing) and `acute_contrast` (scales how far an acute
+    infarct moves each property from its tissue's: gain → 1 + c·(gain − 1)). `acute_fraction`
+    adds "acute": the fraction of each voxel's through-slice samples inside an acute infarct
+    (the training mask, Training/models/mr_data.py)."""
     n = MATRIX
-    xs, ys, dx = _grid_points()
+    xs, ys, dx = _grid_points(spec.get("fov", FOV))
     props = {"S0": S0, "ADC": ADC, "FLAIR": FLAIR, "T1": T1}
     out = {k: np.zeros((nz, n, n), np.float32) for k in props}
     sub = np.linspace(-0.4, 0.4, 5) * thickness
@@ -181,6 +187,10 @@ def render_series(head: Head, spec: dict, thickness: float, z0: float, nz: int):
     # An acute infarct scales the tissue it sits in: cytotoxic oedema halves the ADC and raises T2
     # a little at once; FLAIR follows over hours (`_acute_flair_gain`); T1 drops slightly.
     acute_gain = {"S0": 1.18, "ADC": 0.5, "FLAIR": 1.0 + 0.6 * _acute_flair_gain(onset), "T1": 0.93}
+    if "acute_contrast" in spec:
+        acute_gain = {k: 1.0 + spec["acute_contrast"] * (g - 1.0) for k, g in acute_gain.items()}
+    if acute_fraction:
+        out["acute"] = np.zeros((nz, n, n), np.float32)
     luts = {name: np.array([table[i] for i in range(WMH + 1)], np.float32) for name, table in props.items()}
     X, Y = np.meshgrid(xs, ys)
     for k in range(nz):
@@ -193,6 +203,8 @@ def render_series(head: Head, spec: dict, thickness: float, z0: float, nz: int):
                 v = lut[lab]
                 v[acute] *= acute_gain[name]
                 out[name][k] += v / len(sub)
+            if acute_fraction:
+                out["acute"][k] += acute / len(sub)
     return out, xs, ys, dx
 
 
@@ -208,15 +220,19 @@ def _bias(shape, r):
     return (1.0 + c[0] * x + c[1] * y + c[2] * z + c[3] * x * y + c[4] * (x * x + y * y - 0.6)).astype(np.float32)
 
 
-def images(spec: dict):
-    """Every series' pixel data and geometry: name → dict(volume(s), z0, thickness)."""
+def images(spec: dict, only=None, acute_fraction: bool = False):
+    """Every series' pixel data and geometry: name → dict(volume(s), z0, thickness).
+
+    `only`: render just these series (the noise stream runs in SEQUENCES order, so leaving out
+    the last ones, e.g. T1, does not change the others); `acute_fraction`: the DWI entry also
+    gets "acute_fraction" (see `render_series`)."""
     head = Head(spec)
     r = rng(spec["key"], "mr-noise")
     result = {}
     for name, thickness, z0, nz, _ in SEQUENCES:
-        if name == "ADC":
+        if name == "ADC" or (only is not None and name not in only):
             continue
-        maps, xs, ys, dx = render_series(head, spec, thickness, z0, nz)
+        maps, xs, ys, dx = render_series(head, spec, thickness, z0, nz, acute_fraction and name == "DWI")
         sigma = spec.get("noise", 0.025)
         if name == "DWI":
             s0 = maps["S0"]
@@ -228,6 +244,8 @@ def images(spec: dict):
                 adc = np.log(np.maximum(s0n, 1) / np.maximum(s1n, 1)) / (B_VALUE * 1e-6)
             adc[s0n < 120] = 0  # background: scanners zero the map outside the head
             result["DWI"] = dict(b0=s0n, b1000=s1n, z0=z0, thickness=thickness, xs=xs, ys=ys, dx=dx)
+            if acute_fraction:
+                result["DWI"]["acute_fraction"] = maps["acute"]
             result["ADC"] = dict(adc=np.clip(adc, 0, 4000), z0=z0, thickness=thickness, xs=xs, ys=ys, dx=dx)
         else:
             vol = maps[name] * _bias(maps[name].shape, r)

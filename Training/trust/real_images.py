@@ -65,7 +65,7 @@ REAL = [
     ("emri_small.dcm", "MR", "enhanced MR, 10 frames of 64x64 (head)", ["emri_small_*.dcm (other encodings)"]),
 ]
 
-MATRIX = {"ldct": (256, 256), "head_ct": (256, 256), "mammo": (1000, 800), "cxr": (1024, 1024)}
+MATRIX = {"ldct": (256, 256), "head_ct": (256, 256), "mammo": (1000, 800), "cxr": (1024, 1024), "mr_stroke": (128, 128)}
 CT_TASKS = ("ldct", "head_ct")
 
 
@@ -158,6 +158,11 @@ def reheader_values(task, px):
     """The pixel values a re-headered copy stores, and its rescale intercept:
     frames [Z, H', W'] at the card matrix (MONOCHROME2)."""
     size = MATRIX[task]
+    if task == "mr_stroke":                                       # every frame, 12-bit, 128x128
+        v = px["stored"]
+        if px["monochrome1"]:
+            v = (2 ** px["bits"] - 1) - v
+        return np.clip(np.rint(np.stack([_bilinear(_to12(f, px["bits"]), size) for f in v])), 0, 4095), 0.0
     if task in CT_TASKS:
         if px["modality"] == "CT":
             hu = np.stack([_bilinear(f, size) for f in px["frames"]])
@@ -181,6 +186,8 @@ def model_input(task, px, item=None, reheadered=False):
     projection models). `px`: a read() dict or a phantom_pixels() dict."""
     cfg = TASKS[task]
     H, W = cfg["size"]
+    if task == "mr_stroke":
+        return mr_model_input(px, reheadered)
     if reheadered:
         vals, inter = reheader_values(task, px)
         px = {"modality": "CT" if task in CT_TASKS else "DX", "frames": vals + inter, "stored": vals,
@@ -209,6 +216,30 @@ def model_input(task, px, item=None, reheadered=False):
     x = _normalise(_area(f, (H, W)))
     C = cfg.get("channels", 2 * cfg["context"] + 1)
     return np.stack([x] * C)[None].astype(np.float32)
+
+
+def mr_model_input(px, reheadered=False):
+    """The brain-MR stroke model reads three series; one image series arriving as all three (its
+    frames as DWI b1000, ADC and FLAIR, each through its channel's normalisation: mr_data.model_input
+    with every slice position equal). Stored values (MONOCHROME1 inverted); frames resampled to
+    128x128 (area for integer factors, else bilinear)."""
+    import mr_data
+    if reheadered:
+        v, _ = reheader_values("mr_stroke", px)
+    else:
+        v = np.asarray(px["stored"], np.float64)
+        if px.get("monochrome1"):
+            v = (2 ** px["bits"] - 1) - v
+    frames = []
+    for f in v:
+        f = np.asarray(f, np.float32)
+        if f.shape != (128, 128):
+            h, w = f.shape
+            f = _area(f, (128, 128)) if h % 128 == 0 and w % 128 == 0 else _bilinear(f, (128, 128))
+        frames.append(f)
+    vol = np.maximum(np.stack(frames), 0)
+    z = np.arange(len(vol), dtype=np.float64)
+    return mr_data.model_input({"b1000": vol, "adc": vol, "flair": vol, "dwi_z": z, "adc_z": z, "flair_z": z})
 
 
 def phantom_pixels(task, i):
@@ -366,15 +397,16 @@ def main(argv=None):
                                                   "OOD detector on it; exit 1 if a study is not flagged")
     ap.add_argument("--task", action="append", choices=list(TASKS), help="only these models (default all)")
     a = ap.parse_args(argv)
+    from tasks import LEGACY_TASKS       # writing MR studies (mr_stroke: three series) is not supported here
     if a.check:
-        sys.exit(1 if check(a.check, a.task or list(TASKS)) else 0)
+        sys.exit(1 if check(a.check, a.task or list(LEGACY_TASKS)) else 0)
     if a.list or not a.write:
         for name, mod, what, aliases in REAL:
             print(f"{name:36s} {mod}  {what}" + (f"  (aliases: {', '.join(aliases)})" if aliases else ""))
             print(f"{'':36s} {find(name)}")
     if a.write:
         for item in collect():
-            for task in a.task or list(TASKS):
+            for task in a.task or list(LEGACY_TASKS):
                 files = write_study(task, item, a.write)
                 print(f"{TASKS[task]['id']}: {item['file']} -> {os.path.dirname(files[0])} ({len(files)} files)")
 
