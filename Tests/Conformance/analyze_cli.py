@@ -134,6 +134,11 @@ def main():
             check(rc == 20 and out and out["runs"][0]["status"] == "no applicable model",
                   f"radiograph without a radiograph model: exit 20, no applicable model (got {rc})")
 
+        # Brain MR stroke (issue 22): the three sequences read together, infarct volume, territory and
+        # the DWI–FLAIR call against the sidecars; mimics and the chronic infarct not called acute.
+        if os.path.exists(os.path.join(MODELS, "mr-stroke-dwi-v1.onnx")):
+            mr_checks()
+
         # Cache: second run is served from the cache with the same findings; a corrupt entry is rewritten.
         path = os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026")
         rc1, a, _ = analyze(path, "--cache-dir", cache)
@@ -240,6 +245,90 @@ def round_trip(out, folder, tmp):
           and "left out" not in p.stdout,
           f"{folder}: render --findings reads the analyzer's own output back: {len(listed)} of {len(mine)} findings listed "
           f"on that image (exit {p.returncode}) {p.stderr.strip()[-160:]}")
+
+
+def mr_checks():
+    expected = {"16_MR_BRAIN_GRETA_2026": ("left MCA", True), "17_MR_BRAIN_JONAS_2026": ("right MCA", False)}
+    for folder, (territory, mismatch) in expected.items():
+        rc, out, err = analyze(os.path.join(SAMPLES, folder), "--no-cache", "--heatmaps")
+        truth = gt(folder)
+        check(rc in (0, 10) and out is not None, f"{folder}: analysed (exit {rc}) {err.strip()[-200:]}")
+        if not out:
+            continue
+        acute = next(l for l in truth["lesions"] if l["type"] == "acute_infarct")
+        infarcts = [f for f in out["findings"] if f["label"] == "acute infarct"]
+        hits = [f for f in infarcts if ct_hit(f, acute)]
+        check(len(hits) == 1, f"{folder}: the acute infarct is found once (centre within its radius; {len(infarcts)} infarct findings)")
+        check(len(infarcts) - len(hits) == 0, f"{folder}: no other acute infarct (mimics and old infarcts are not acute)")
+        if hits:
+            f = hits[0]
+            err_pct = abs(f["volume_ml"] - acute["volume_ml"]) / acute["volume_ml"] * 100
+            check(err_pct <= 20, f"{folder}: volume {f['volume_ml']:.1f} mL within 20% of the truth {acute['volume_ml']:.1f} mL ({err_pct:.0f}%)")
+            check(f.get("territory") == territory, f"{folder}: territory {f.get('territory')} (truth {territory})")
+            check(f.get("dwi_flair_mismatch") == mismatch and acute.get("dwi_flair_mismatch") == mismatch,
+                  f"{folder}: DWI-FLAIR mismatch {f.get('dwi_flair_mismatch')} (truth {acute.get('dwi_flair_mismatch')}, "
+                  f"FLAIR rSI {f.get('flair_rsi')})")
+            check(f["risk"] == "critical", f"{folder}: an acute infarct is triage-critical")
+        if folder.startswith("16"):
+            mr_peer_check(out, folder)
+    rc, out, err = analyze(os.path.join(SAMPLES, "18_MR_BRAIN_CARLOS_2026"), "--no-cache")
+    check(rc == 0 and out is not None and out["findings"] == [],
+          f"MR with white-matter mimics only: no findings, exit 0 (got {rc}, {len(out['findings']) if out else '?'} findings)")
+
+
+def mr_peer_check(out, folder):
+    """The stroke model's heatmaps equal onnxruntime's on the card's preprocessing done in numpy:
+    b1000, ADC and FLAIR by acquisition attributes, FLAIR and ADC interpolated to the b1000 slice
+    positions, b1000 and FLAIR divided by their reference intensity, ADC by 1000, clipped to 0..4."""
+    import glob
+    import onnxruntime as ort
+    import pydicom
+    stacks = {}
+    for path in glob.glob(os.path.join(SAMPLES, folder, "*.dcm")):
+        ds = pydicom.dcmread(path)
+        itype = [str(t).upper() for t in ds.ImageType]
+        b = float(ds.get("DiffusionBValue", -1))
+        kind = "adc" if "ADC" in itype else "dwi" if b >= 500 else "b0" if b >= 0 else \
+            "flair" if float(ds.get("InversionTime", 0)) >= 1400 else "other"
+        z = float(ds.ImagePositionPatient[2])
+        stacks.setdefault(kind, []).append((z, str(ds.SOPInstanceUID), ds.pixel_array.astype(np.float64)
+                                            * float(ds.get("RescaleSlope", 1)) + float(ds.get("RescaleIntercept", 0))))
+    for k in stacks:
+        stacks[k].sort(key=lambda t: t[0])
+
+    def ref(vol):
+        p99 = np.percentile(vol, 99)
+        return np.median(vol[vol > 0.1 * p99])
+
+    def on_dwi(kind):
+        zs = np.array([t[0] for t in stacks[kind]])
+        vol = np.stack([t[2] for t in stacks[kind]])
+        out = []
+        for z, _, _ in stacks["dwi"]:
+            w = np.clip((z - zs[0]) / (zs[1] - zs[0]), 0, len(zs) - 1)
+            k0 = int(np.floor(w)); k1 = min(k0 + 1, len(zs) - 1); f = w - k0
+            out.append(vol[k0] * (1 - f) + vol[k1] * f)
+        return np.stack(out)
+
+    dwi = np.stack([t[2] for t in stacks["dwi"]])
+    flair = np.stack([t[2] for t in stacks["flair"]])
+    x = np.stack([dwi / ref(dwi), on_dwi("adc") / 1000, on_dwi("flair") / ref(flair)], axis=1)
+    x = np.clip(x, 0, 4).astype(np.float32)
+    sess = ort.InferenceSession(os.path.join(MODELS, "mr-stroke-dwi-v1.onnx"), providers=["CPUExecutionProvider"])
+    maps = {m["sop_instance_uid"]: m for m in out.get("heatmaps", [])}
+    worst, compared, unmapped_peak = 0.0, 0, 0.0
+    for k, (_, sop, _) in enumerate(stacks["dwi"]):
+        heat = sess.run(["heatmap"], {"input": x[k:k + 1]})[0][0, 0]
+        m = maps.get(sop)
+        if m is None:
+            unmapped_peak = max(unmapped_peak, float(heat.max()))
+            continue
+        ours = np.array(m["values"], np.float32).reshape(m["height"], m["width"])
+        worst = max(worst, float(np.abs(ours - heat).max()))
+        compared += 1
+    check(unmapped_peak < 0.1 + 2e-3, f"{folder}: slices without a kept map peak under 0.1 in onnxruntime too ({unmapped_peak:.3f})")
+    check(compared > 0 and worst < 2e-3,
+          f"{folder}: stroke heatmaps match onnxruntime on numpy preprocessing ({compared} slices, max |diff| {worst:.2e})")
 
 
 def pydicom_sop(path):

@@ -5,8 +5,9 @@
 ///
 /// The rule (the same in the training recipe, `Training/models`, which fits the threshold):
 /// - lesion = the model-grid voxels with infarct probability ≥ the card's pixel threshold;
-/// - each lesion voxel at column c of a slice mirrors to column 2m − c, where m is that slice's
-///   midline: (first + last column whose maximum normalised FLAIR over the rows exceeds 0.3) / 2;
+/// - each lesion voxel at column c of a slice mirrors to column 2m − c (clamped to the image), where
+///   m is that slice's midline: (first + last column whose maximum normalised FLAIR over the rows
+///   exceeds 0.3) / 2, or the image centre when no column does;
 /// - rSI = mean normalised FLAIR over the lesion / mean over the mirrored voxels;
 /// - mismatch when rSI < the card's `flair_rsi_threshold`.
 public enum DWIFLAIRMismatch {
@@ -30,12 +31,11 @@ public enum DWIFLAIRMismatch {
                 if first == nil { first = x }
                 last = x
             }
-            guard let first, let last else { continue }
-            let twiceMidline = first + last
+            // No column reaches 0.3 (a slice above the head): mirror about the image centre.
+            let twiceMidline = first.flatMap { f in last.map { f + $0 } } ?? columns - 1
             for y in 0 ..< rows {
                 for x in 0 ..< columns where probability[base + y * columns + x] >= pixelThreshold {
-                    let mirrored = twiceMidline - x
-                    guard mirrored >= 0, mirrored < columns else { continue }
+                    let mirrored = min(max(twiceMidline - x, 0), columns - 1)
                     lesionSum += Double(flair[base + y * columns + x])
                     mirrorSum += Double(flair[base + y * columns + mirrored])
                     count += 1

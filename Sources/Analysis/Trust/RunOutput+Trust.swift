@@ -28,7 +28,7 @@ extension StudyAnalysis.RunOutput {
             if let cal = trust.candidateCalibration { findings[i].probability = cal(findings[i].probability) }
             if mammography {
                 ImageFindingExtractor.assignMammographyCategory(&findings[i], imageScore: scoreBySOP[findings[i].sopInstanceUID])
-            } else if !entry.isVolumetric, trust.riskLevelsCalibrated {
+            } else if !entry.isVolumetric, !entry.isMultiSequence, trust.riskLevelsCalibrated {
                 findings[i].risk = ImageFindingExtractor.risk(findings[i].probability, levels: levels)
             }
             if !run.ood.isEmpty { findings[i].ood = true }
