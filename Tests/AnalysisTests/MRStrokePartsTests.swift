@@ -98,3 +98,48 @@ final class MRStrokePartsTests: XCTestCase {
         }
     }
 }
+
+/// The committed stroke model through `StudyAnalysis`, on the committed samples.
+final class StrokeStudyAnalysisTests: XCTestCase {
+    private let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private func catalog() throws -> ModelCatalog {
+        let models = repo.appendingPathComponent("Models")
+        guard FileManager.default.fileExists(atPath: models.appendingPathComponent("mr-stroke-dwi-v1.onnx").path) else { throw XCTSkip("no stroke model") }
+        return try ModelCatalog(folder: models)
+    }
+
+    func testAcuteStrokeSampleGivesOneCriticalInfarctWithTerritoryAndMismatch() throws {
+        let study = try XCTUnwrap(StudyIndex.scan([repo.appendingPathComponent("SampleStudies/16_MR_BRAIN_GRETA_2026").path], cache: nil).studies.first)
+        let result = StudyAnalysis.analyze(study, catalog: try catalog())
+        let run = try XCTUnwrap(result.runs.first { $0.model?.id == "mr-stroke-dwi-v1" })
+        XCTAssertEqual(run.status, .findings, "\(run)")
+        XCTAssertEqual(result.runs.filter { $0.status == .noApplicableModel }.count, 0, "the sequences the model read are not 'no applicable model'")
+        let f = try XCTUnwrap(result.findings.first)
+        XCTAssertEqual(result.findings.count, 1)
+        XCTAssertEqual(f.label, "acute infarct")
+        XCTAssertEqual(f.risk, .critical)
+        XCTAssertEqual(f.territory, "left MCA")
+        XCTAssertEqual(f.dwiFlairMismatch, true)
+        XCTAssertEqual(try XCTUnwrap(f.volumeML), 18.81, accuracy: 18.81 * 0.2, "within 20 % of the sidecar's volume")
+        XCTAssertEqual(f.seriesInstanceUID, run.seriesInstanceUID, "reported under the DWI series")
+    }
+
+    /// A brain MR without the stroke protocol (its T1 series alone): the model abstains and says
+    /// what the study lacks; it is not an error.
+    func testWithoutTheThreeSequencesTheModelAbstains() throws {
+        let source = repo.appendingPathComponent("SampleStudies/16_MR_BRAIN_GRETA_2026")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lightbox-t1only-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasPrefix("MR06_") {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        }
+        let study = try XCTUnwrap(StudyIndex.scan([dir.path], cache: nil).studies.first)
+        let result = StudyAnalysis.analyze(study, catalog: try catalog())
+        let run = try XCTUnwrap(result.runs.first { $0.model?.id == "mr-stroke-dwi-v1" })
+        XCTAssertEqual(run.status, .abstained)
+        XCTAssertTrue(run.ood.contains { $0.contains("no DWI") && $0.contains("ADC") && $0.contains("FLAIR") }, "\(run.ood)")
+        XCTAssertTrue(result.findings.isEmpty)
+    }
+}

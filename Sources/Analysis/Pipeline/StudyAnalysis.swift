@@ -220,6 +220,14 @@ public enum StudyAnalysis {
         } catch ONNXError.cancelled {
             run.status = .cancelled
             return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
+        } catch let MRSequenceVolumes.Problem.missing(kinds) {
+            // Not an error: the study is not what the model reads (a brain MR without the stroke
+            // protocol's sequences). The model abstains and says what it lacked.
+            run.status = .abstained
+            run.withheld = 0
+            run.ood.append(MRSequenceVolumes.Problem.missing(kinds).description + "; the model reads DWI, ADC and FLAIR together")
+            run.seconds = Date().timeIntervalSince(start)
+            return RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         } catch {
             run.status = .error
             run.message = "\(error)"
