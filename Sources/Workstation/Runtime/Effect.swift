@@ -11,6 +11,11 @@ public enum Effect: Sendable, Equatable {
     case addReaderFinding(ReaderFindingRecord)
     case removeReaderFinding(studyUID: String, key: String)
     case signOff(studyUID: String, assessment: String, undecided: Int, forced: Bool)
+    /// Key images: a mark with its view, an unmark (an appended removal row), and reading the
+    /// study's KOS / GSPS files (off the loop; answered by `Message.keyObjectsLoaded`).
+    case addKeyImage(KeyImageRecord)
+    case removeKeyImage(studyUID: String, sopUID: String, frame: Int?)
+    case loadKeyObjects(studyUID: String)
     case audit(action: String, studyUID: String, detail: String)
     case saveSession(SessionState)
     case loadTags(path: String)
