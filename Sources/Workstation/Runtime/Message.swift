@@ -39,9 +39,11 @@ public struct ReviewSnapshot: Sendable, Equatable {
     public var screening: ScreeningRead?
     /// This reader's key images in force (latest view per image).
     public var keyImages: [KeyImageRecord]
+    /// This reader's report in force (the newest saved version).
+    public var report: ReportRecord?
     public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?,
-                history: [UndoEntry] = [], screening: ScreeningRead? = nil, keyImages: [KeyImageRecord] = []) {
+                history: [UndoEntry] = [], screening: ScreeningRead? = nil, keyImages: [KeyImageRecord] = [], report: ReportRecord? = nil) {
         self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff; self.history = history
-        self.screening = screening; self.keyImages = keyImages
+        self.screening = screening; self.keyImages = keyImages; self.report = report
     }
 }

@@ -144,8 +144,15 @@ public final class Runtime {
                 if let t = state.teaching { try store.removeTeachingMark(session: t.key, key: key) }
                 else { try store.removeReaderFinding(key: key) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
-            case .signOff(let uid, let assessment, let undecided, let forced):
-                try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
+            case .signOff(let uid, let assessment, let undecided, let forced, let report):
+                if let report {
+                    try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced, report: report)
+                } else {
+                    try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
+                }
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .saveReport(let uid, let text):
+                try store.saveReport(text, reader: reader, studyUID: uid)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
             case .addKeyImage(let record):
                 // One INSERT committed on the loop, like a decision.
@@ -227,7 +234,8 @@ public final class Runtime {
             screening: options.workflow == .standard ? nil
                 : ScreeningRead(events: try store.screeningEvents(studyUID: uid), discordances: try store.discordances(studyUID: uid),
                                 reader: options.reader, arbitrating: options.workflow == .arbitration),
-            keyImages: try store.keyImages(studyUID: uid, reader: options.reader))
+            keyImages: try store.keyImages(studyUID: uid, reader: options.reader),
+            report: try store.report(studyUID: uid, reader: options.reader))
     }
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.

@@ -83,6 +83,7 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
             state.viewer?.review.load(snapshot)
             state.viewer?.screening = snapshot.screening
             state.viewer?.keyImages.stored = snapshot.keyImages
+            state.viewer?.report.saved = snapshot.report
             if state.viewer?.keyImages.loaded == false {
                 // The first answer for this opening may bring the shown image's saved view.
                 state.viewer?.keyImages.loaded = true

@@ -42,6 +42,8 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         return performReview(&state, action)
     case .keyImage:
         return toggleKeyImage(&state)
+    case .reportDraft:
+        return openReportEditor(&state)
     case .nextViewport, .assess, .reveal, .nextCase, .previousCase, .summary:
         return performWorkflow(&state, action)
     default: break

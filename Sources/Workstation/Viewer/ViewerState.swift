@@ -26,6 +26,8 @@ public struct ViewerState: Sendable {
     public var review = FindingsReview()
     /// Key images: the reader's marks and the study's KOS / presentation state files.
     public var keyImages = KeyImageMarks()
+    /// The reader's report: the saved version and the text kept from the editor.
+    public var report = ReaderReport()
     /// The second-reader read of this study (screening workflows only).
     public var screening: ScreeningRead?
 
