@@ -92,6 +92,8 @@ final class ReportEditorTests: XCTestCase {
         XCTAssertEqual(e.lines, ["ab", "c山太郎"])
         e.move(.pageUp(10)); e.move(.lineStart); e.backspace()
         XCTAssertEqual(e.text, "ab\nc山太郎", "backspace at the very start does nothing")
+        // A label carrying terminal escapes (from a model card or an SR) is drawn and saved without them.
+        XCTAssertEqual(ReportEditor(text: "1. nodule\u{1B}[31m\u{202E}x\n").lines, ["1. nodule[31mx", ""])
     }
 
     /// Through the runtime: the text is in the store with the sign-off, and a restart shows it signed.

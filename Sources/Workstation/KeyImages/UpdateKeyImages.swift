@@ -59,9 +59,9 @@ func toggleKeyImage(_ state: inout AppState) -> [Effect] {
 /// state) shows it that way: its window, inversion, and its zoom and pan when the area is simple
 /// (see `DisplayedArea.framing`). Once per arrival: the reader may then change it freely. Only in
 /// the layouts with one series per viewport (not the mammography hanging, whose viewports share
-/// one window).
+/// one window), and not while cine plays through the images.
 func applyKeyImageView(_ state: inout AppState) {
-    guard state.mode == .viewer, state.modal == nil, let v = state.viewer, !v.display.hanging,
+    guard state.mode == .viewer, state.modal == nil, let v = state.viewer, !v.display.hanging, !v.display.cine,
           !v.keyImages.stored.isEmpty || !v.keyImages.documents.isEmpty,
           // Cheap refusals first: this runs after every message, and the viewports are worked out below.
           !v.display.slab.isOn, v.display.orientation == .axial else { return }

@@ -16,8 +16,9 @@ public struct ReportEditor: Sendable, Equatable {
     /// More than any report needs; keeps a stuck key from growing the text without end.
     public static let maximumCharacters = 20_000
 
+    /// The lines of `text`, sanitised (labels in a draft come from models and DICOM files).
     public init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.sanitize(String($0)) }
         if lines.isEmpty { lines = [""] }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Review
+import TerminalGraphics
 
 extension ReviewCommand.Export {
     /// The report as plain text: a header naming the study, the reader and whether the text was
@@ -20,6 +21,8 @@ extension ReviewCommand.Export {
             text = ReportDraft.make(findings, study: ReportDraft.Study(modality: h.modality, description: h.studyDescription, bodyPart: h.bodyPart))
             status = "DRAFT generated from the reviewed findings; not edited or signed by the reader"
         }
-        return "Study \(uid)\nReader \(reader)\nStatus \(status)\n\n\(text.text)\n"
+        // Labels come from models, SR files and readers: no control characters reach a terminal that `cat`s the file.
+        let body = "Study \(uid)\nReader \(reader)\nStatus \(status)\n\n\(text.text)"
+        return body.split(separator: "\n", omittingEmptySubsequences: false).map { TextSanitizer.sanitize(String($0)) }.joined(separator: "\n") + "\n"
     }
 }
