@@ -11,7 +11,7 @@ extension ReviewCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos) and their view as a GSPS (--gsps).")
+            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos), their view as a GSPS (--gsps) and the reader's report as text (--report).")
 
         @Argument(help: "The study: a folder or file of its DICOM images.")
         var study: String
