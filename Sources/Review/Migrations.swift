@@ -185,6 +185,20 @@ enum Migrations {
         ALTER TABLE decisions ADD COLUMN dwi_flair_mismatch INTEGER;
         ALTER TABLE decisions ADD COLUMN flair_rsi REAL;
         """,
+        // 6: the reader's report (findings and impression text). Append-only: each save is a new row,
+        // the newest in force; the row saved with a sign-off names it (signoff_id), a kept draft does not.
+        """
+        CREATE TABLE reports (
+            \(id),
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            findings TEXT NOT NULL DEFAULT '',
+            impression TEXT NOT NULL DEFAULT '',
+            signoff_id INTEGER REFERENCES signoffs(id)
+        );
+        CREATE INDEX reports_study ON reports(study_uid, reader);
+        """ + appendOnly(["reports"], dialect),
         ]
     }
 

@@ -10,7 +10,10 @@ for two sample studies: a low-dose CT (findings become SCOORD3D in patient mm) a
 - dicom3tools `dciodvfy` reports no errors (warnings are printed, not failed on);
 - pydicom reads it and its content tree holds each finding's group, values and decision;
 - `lightbox review read-sr` reads it back to the same findings as `review export --json`;
-- the CSV has one row per finding.
+- the CSV has one row per finding;
+- the reader's signed report (migration 6 `reports`) rides in the SR as TEXT Findings / Impression
+  under Qualitative Evaluations, which dsrdump prints, and `--report` writes it as text; a study
+  without a saved report gets the generated draft, labelled as such.
 
 Needs: LIGHTBOX (release binary), dsrdump (dcmtk), dciodvfy (dicom3tools), pydicom.
 """
@@ -31,6 +34,8 @@ CT_DIR = os.path.join(ROOT, "SampleStudies/05_LDCT_YAMADA_2026")
 MG_DIR = os.path.join(ROOT, "SampleStudies/02_MG_ALICE_2026")
 MODEL = ("lung-nodule-demo", "0.3.1", "9f2c4e1a7b3d5f60812a4c6e8f0b1d3e5a7c9e1f2b4d6f8a0c2e4f6a8b0d2e4f")
 failures = []
+REPORT_FINDINGS = "1. Solid nodule, 18.0 mm. Lung-RADS v2022 category 4B (very suspicious).\n2. Nodule, 9.0 mm — 山田 follow-up."
+REPORT_IMPRESSION = "Lung-RADS v2022 category 4B: very suspicious (finding 1)."
 
 
 def check(cond, message):
@@ -114,8 +119,13 @@ def populate(db_path):
                 m2["sop_instance_uid"], "Mikroverkalkungen, gruppiert — prüfen", "point", m2["center_px"][0],
                 m2["center_px"][1], 0, 0, 0))
     # The reader signed the CT off: that report is VERIFIED with the reader as verifying observer.
-    db.execute("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
-               ("dr.okafor", "2026-11-28T00:15:00.000Z", ct["study_instance_uid"], "Lung-RADS 4B", 0, 0))
+    signoff = db.execute("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
+                         ("dr.okafor", "2026-11-28T00:15:00.000Z", ct["study_instance_uid"], "Lung-RADS 4B", 0, 0)).lastrowid
+    # ... with its report text, saved with the sign-off (a kept draft before it, superseded).
+    db.execute("INSERT INTO reports (reader, at, study_uid, findings, impression, signoff_id) VALUES (?,?,?,?,?,?)",
+               ("dr.okafor", "2026-11-28T00:14:30.000Z", ct["study_instance_uid"], "draft", "draft", None))
+    db.execute("INSERT INTO reports (reader, at, study_uid, findings, impression, signoff_id) VALUES (?,?,?,?,?,?)",
+               ("dr.okafor", "2026-11-28T00:15:00.000Z", ct["study_instance_uid"], REPORT_FINDINGS, REPORT_IMPRESSION, signoff))
     db.commit()
     db.close()
 
@@ -179,11 +189,25 @@ def main():
 
         # --- CT: SCOORD3D in patient coordinates -------------------------------------------------
         ct = truth(CT_DIR)
-        sr, js, cs = (os.path.join(tmp, n) for n in ("ct.dcm", "ct.json", "ct.csv"))
-        r = run([LIGHTBOX, "review", "export", CT_DIR, "--db", db_path, "--sr", sr, "--json", js, "--csv", cs])
+        sr, js, cs, txt = (os.path.join(tmp, n) for n in ("ct.dcm", "ct.json", "ct.csv", "ct.txt"))
+        r = run([LIGHTBOX, "review", "export", CT_DIR, "--db", db_path, "--sr", sr, "--json", js, "--csv", cs, "--report", txt])
         check(r.returncode == 0, f"review export (CT) succeeds: {r.stdout.strip()} {r.stderr.strip()}")
         validate(sr, ["126000", "125007", "112039", "111030", "SCOORD3D", "81827009", "122157", "27925004",
-                      "39607008", "LBX-ACCEPTED", "LBX-REJECTED", "LBX-CORRECTED", "LBX-ADDED", "111001", "121106"])
+                      "39607008", "LBX-ACCEPTED", "LBX-REJECTED", "LBX-CORRECTED", "LBX-ADDED", "111001", "121106",
+                      "C0034375", "121070", "121073"])
+        d = run(["dsrdump", "+Pc", "+Pl", sr])  # +Pl: long text values in full
+        check("Impression" in d.stdout and "Lung-RADS v2022 category 4B: very suspicious" in d.stdout,
+              "dsrdump prints the signed report's impression")
+        ds_report = pydicom.dcmread(sr)
+        qual = [c for c in ds_report.ContentSequence if concept(c) == ("C0034375", "UMLS")]
+        texts = {concept(t): t.TextValue for t in qual[0].ContentSequence} if qual else {}
+        check(len(qual) == 1 and qual[0].ValueType == "CONTAINER"
+              and texts == {("121070", "DCM"): REPORT_FINDINGS, ("121073", "DCM"): REPORT_IMPRESSION},
+              "pydicom: Qualitative Evaluations holds TEXT Findings and Impression, the newest (signed) report")
+        report_text = open(txt, encoding="utf-8").read()
+        check("Status signed 2026-11-28T00:15:00.000Z (assessment: Lung-RADS 4B)" in report_text
+              and "FINDINGS:\n" + REPORT_FINDINGS + "\n\nIMPRESSION:\n" + REPORT_IMPRESSION in report_text,
+              "--report writes the signed report as text")
         ds = pydicom.dcmread(sr)
         check(ds.SOPClassUID == "1.2.840.10008.5.1.4.1.1.88.34", "pydicom: Comprehensive 3D SR SOP class")
         check(ds.StudyInstanceUID == ct["study_instance_uid"], "pydicom: references the source study")
@@ -235,12 +259,16 @@ def main():
               "CSV: one row per finding with its decision")
 
         # --- MG: SCOORD in image pixels ------------------------------------------------------------
-        sr2, js2 = os.path.join(tmp, "mg.dcm"), os.path.join(tmp, "mg.json")
-        r = run([LIGHTBOX, "review", "export", MG_DIR, "--db", db_path, "--sr", sr2, "--json", js2])
+        sr2, js2, txt2 = os.path.join(tmp, "mg.dcm"), os.path.join(tmp, "mg.json"), os.path.join(tmp, "mg.txt")
+        r = run([LIGHTBOX, "review", "export", MG_DIR, "--db", db_path, "--sr", sr2, "--json", js2, "--report", txt2])
         check(r.returncode == 0, f"review export (MG) succeeds: {r.stdout.strip()} {r.stderr.strip()}")
         validate(sr2, ["125007", "111030", "111010", "POLYLINE", "POINT", "76752008", "7771000", "4147007", "LBX-ADDED"])
         ds2 = pydicom.dcmread(sr2)
         check(ds2.VerificationFlag == "UNVERIFIED" and "VerifyingObserverSequence" not in ds2, "study not signed off: UNVERIFIED")
+        check(not [c for c in ds2.ContentSequence if concept(c) == ("C0034375", "UMLS")], "no saved report: no report text in the SR")
+        draft = open(txt2, encoding="utf-8").read()
+        check("Status DRAFT generated" in draft and "BI-RADS" in draft and "IMPRESSION:" in draft,
+              "no saved report: --report writes the generated draft (BI-RADS wording), labelled as a draft")
         gs2 = groups(ds2)
         box = child(gs2[0], ("111030", "DCM"))
         bx, by, bx2, by2 = truth(MG_DIR)["lesions"][0]["appearances"][0]["box_px"]

@@ -22,6 +22,8 @@ import Foundation
 ///           TEXT Finding label, Risk level,
 ///           CODE Reader decision (accepted / rejected / corrected / added by reader)
 ///             HAS PROPERTIES Comment (reason), time of decision, what the AI proposed when corrected.
+///       CONTAINS Qualitative Evaluations (TID 1500 row 12), when the reader wrote a report:
+///         TEXT Findings (DCM 121070), TEXT Impression (DCM 121073): the report's text as saved.
 ///
 /// Image coordinates: findings use pixel indices (integer = pixel centre); SCOORD uses the pixel
 /// corner as origin (PS3.3 C.18.6.1.1), so points are written shifted by +0.5 and read back by −0.5.
@@ -32,6 +34,8 @@ public struct MeasurementReportBuilder: Sendable {
     public var images: [String: SRSourceImage]
     /// Tracking UIDs by finding key; made here when not given, so a re-export can keep them.
     public var trackingUIDs: [String: String] = [:]
+    /// The reader's report in force (findings and impression text), carried as TEXT items.
+    public var report: ReportText?
 
     public init(reader: String, findings: [ReviewedFinding], images: [String: SRSourceImage]) {
         self.reader = reader; self.findings = findings; self.images = images
@@ -80,6 +84,12 @@ public struct MeasurementReportBuilder: Sendable {
             SRContentItem("CONTAINS", SRCodes.imageLibraryGroup, .container, children: library),
         ]))
         root.append(SRContentItem("CONTAINS", SRCodes.imagingMeasurements, .container, children: findings.map(group)))
+        if let report, !report.isEmpty {
+            var texts: [SRContentItem] = []
+            if !report.findings.isEmpty { texts.append(SRContentItem("CONTAINS", SRCodes.reportFindings, .text(report.findings))) }
+            if !report.impression.isEmpty { texts.append(SRContentItem("CONTAINS", SRCodes.impression, .text(report.impression))) }
+            root.append(SRContentItem("CONTAINS", SRCodes.qualitativeEvaluations, .container, children: texts))
+        }
         return SRContentItem("", SRCodes.imagingMeasurementReport, .container, children: root)
     }
 

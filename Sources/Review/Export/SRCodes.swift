@@ -21,6 +21,10 @@ public enum SRCodes {
     public static let imageLibraryGroup = CodedConcept("126200", "DCM", "Image Library Group")
     public static let imagingMeasurements = CodedConcept("126010", "DCM", "Imaging Measurements")
     public static let measurementGroup = CodedConcept("125007", "DCM", "Measurement Group")
+    /// The report's text (TID 1500 row 12: Qualitative Evaluations holds TEXT items).
+    public static let qualitativeEvaluations = CodedConcept("C0034375", "UMLS", "Qualitative Evaluations")
+    public static let reportFindings = CodedConcept("121070", "DCM", "Findings")
+    public static let impression = CodedConcept("121073", "DCM", "Impression")
 
     // Measurement group content (TID 1410/1501, 4019)
     public static let trackingIdentifier = CodedConcept("112039", "DCM", "Tracking Identifier")

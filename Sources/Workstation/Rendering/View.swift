@@ -22,6 +22,9 @@ public func view(_ state: AppState) -> Screen {
     case .report(let title, let lines)?:
         screen.images = []
         ReportView.draw(title: title, lines: lines, into: &screen)
+    case .reportEditor(let editor)?:
+        screen.images = []
+        ReportEditorView.draw(editor, state: state, into: &screen)
     case nil: break
     }
     return screen

@@ -67,6 +67,9 @@ enum FindingsPanel {
             line("   \(decision)", i == selected ? .selected : .normal)
         }
         row += 1
+        let keys = v.keyImages.count
+        line(keys == 0 ? "Key images: none (* marks)" : "Key images: \(keys) (* marks / unmarks)", keys == 0 ? .dim : .accent)
+        if state.workflow == .standard, state.teaching == nil { line(v.report.status, v.report.current == nil ? .dim : .accent) }
         if let s = v.review.signoff {
             line("SIGNED: \(TextSanitizer.sanitize(s.assessment))", .accent)
             if s.forced { line("with \(s.undecided) undecided (confirmed)", .warning) }

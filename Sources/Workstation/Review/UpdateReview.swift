@@ -107,7 +107,8 @@ func sign(_ state: inout AppState, _ assessment: String, undecided: Int, forced:
     state.viewer?.review.signoff = SignoffRecord(id: 0, reader: state.reader, at: "", studyUID: v.studyUID, assessment: assessment,
                                           undecided: undecided, forced: forced)
     if let i = state.entryIndex(uid: v.studyUID) { state.entries[i].review = .signed }
-    state.message = "Signed: \(assessment)" + (forced ? " (\(undecided) undecided, confirmed)" : "")
-    return [.signOff(studyUID: v.studyUID, assessment: assessment, undecided: undecided, forced: forced),
+    let report = v.report.current.flatMap { $0.isEmpty ? nil : $0 }
+    state.message = "Signed: \(assessment)" + (forced ? " (\(undecided) undecided, confirmed)" : "") + (report == nil ? "" : ", with the report")
+    return [.signOff(studyUID: v.studyUID, assessment: assessment, undecided: undecided, forced: forced, report: report),
             .audit(action: "sign", studyUID: v.studyUID, detail: assessment)]
 }

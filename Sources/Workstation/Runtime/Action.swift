@@ -27,6 +27,7 @@ public enum Action: String, CaseIterable, Sendable {
     // Viewer: review
     case nextFinding = "next_finding", previousFinding = "previous_finding"
     case accept, reject, correct, addPoint = "add_point", addBox = "add_box", undo, signOff = "sign_off"
+    case keyImage = "key_image", reportDraft = "report"
     case nextViewport = "next_viewport"
     // Second reader and teaching
     case assess, reveal, stats
@@ -103,7 +104,9 @@ public enum Action: String, CaseIterable, Sendable {
         case .addPoint: return "add finding at cursor"
         case .addBox: return "add box finding (two corners)"
         case .undo: return "undo last decision"
-        case .signOff: return "sign off study"
+        case .signOff: return "sign off study (with the report, if drafted)"
+        case .keyImage: return "key image: mark / unmark (keeps W/L, zoom)"
+        case .reportDraft: return "report: draft and edit findings, impression"
         case .nextViewport: return "next view (hanging, MPR)"
         case .assess: return "assessment (BI-RADS per breast)"
         case .reveal: return "reveal the AI / the answer"

@@ -62,6 +62,8 @@ public enum Modal: Sendable {
     case prompt(Prompt)
     /// A page of text: screening statistics, a teaching session's summary.
     case report(title: String, lines: [String])
+    /// The report editor (`d`).
+    case reportEditor(ReportEditor)
 }
 
 /// The whole application state. Owned by one loop; changed only by `update`.

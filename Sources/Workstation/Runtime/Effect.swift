@@ -10,7 +10,15 @@ public enum Effect: Sendable, Equatable {
     case undoDecision(studyUID: String, recordID: Int64)
     case addReaderFinding(ReaderFindingRecord)
     case removeReaderFinding(studyUID: String, key: String)
-    case signOff(studyUID: String, assessment: String, undecided: Int, forced: Bool)
+    /// Signs the study; with `report`, the text is saved with the sign-off in one transaction.
+    case signOff(studyUID: String, assessment: String, undecided: Int, forced: Bool, report: ReportText? = nil)
+    /// Keeps a report draft (a new row; the newest is in force).
+    case saveReport(studyUID: String, ReportText)
+    /// Key images: a mark with its view, an unmark (an appended removal row), and reading the
+    /// study's KOS / GSPS files (off the loop; answered by `Message.keyObjectsLoaded`).
+    case addKeyImage(KeyImageRecord)
+    case removeKeyImage(studyUID: String, sopUID: String, frame: Int?)
+    case loadKeyObjects(studyUID: String)
     case audit(action: String, studyUID: String, detail: String)
     case saveSession(SessionState)
     case loadTags(path: String)

@@ -41,6 +41,7 @@ public struct KeyMap: Sendable, Equatable {
             .char("n"): .nextFinding, .char("N"): .previousFinding, .tab: .nextFinding, .backTab: .previousFinding,
             .char("A"): .accept, .char("X"): .reject, .char("C"): .correct,
             .char("F"): .addPoint, .char("B"): .addBox, .char("u"): .undo, .char("S"): .signOff,
+            .char("*"): .keyImage, .char("d"): .reportDraft,
             .char("w"): .nextViewport, .char("b"): .assess, .char("R"): .reveal, .char("I"): .stats,
             .char("."): .nextCase, .char(","): .previousCase, .char("E"): .summary,
         ]) { $1 }

@@ -24,6 +24,8 @@ public enum Message: Sendable {
     case revealedStudies(Set<String>)
     case discordanceQueue(Set<String>)
     case report(title: String, lines: [String])
+    /// The study's Key Object Selection and presentation state files, read off the loop.
+    case keyObjectsLoaded(studyUID: String, StudyKeyObjects)
 }
 
 /// What the store holds for one study and reader, as the viewer needs it.
@@ -35,9 +37,13 @@ public struct ReviewSnapshot: Sendable, Equatable {
     public var history: [UndoEntry]
     /// Second-reader rows for the study (nil outside the screening workflows).
     public var screening: ScreeningRead?
+    /// This reader's key images in force (latest view per image).
+    public var keyImages: [KeyImageRecord]
+    /// This reader's report in force (the newest saved version).
+    public var report: ReportRecord?
     public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?,
-                history: [UndoEntry] = [], screening: ScreeningRead? = nil) {
+                history: [UndoEntry] = [], screening: ScreeningRead? = nil, keyImages: [KeyImageRecord] = [], report: ReportRecord? = nil) {
         self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff; self.history = history
-        self.screening = screening
+        self.screening = screening; self.keyImages = keyImages; self.report = report
     }
 }

@@ -144,9 +144,28 @@ public final class Runtime {
                 if let t = state.teaching { try store.removeTeachingMark(session: t.key, key: key) }
                 else { try store.removeReaderFinding(key: key) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
-            case .signOff(let uid, let assessment, let undecided, let forced):
-                try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
+            case .signOff(let uid, let assessment, let undecided, let forced, let report):
+                if let report {
+                    try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced, report: report)
+                } else {
+                    try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
+                }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .saveReport(let uid, let text):
+                try store.saveReport(text, reader: reader, studyUID: uid)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .addKeyImage(let record):
+                // One INSERT committed on the loop, like a decision.
+                try store.addKeyImage(record)
+                dispatch(.reviewLoaded(studyUID: record.studyUID, try snapshot(record.studyUID)))
+            case .removeKeyImage(let uid, let sop, let frame):
+                try store.removeKeyImage(reader: reader, studyUID: uid, sopUID: sop, frame: frame)
+                dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .loadKeyObjects(let uid):
+                // Reading DICOM files (perhaps on a network mount): off the UI loop.
+                guard let study = state.entry(uid: uid)?.study else { return }
+                let inbox = self.inbox
+                loadQueue.async { inbox.post(.keyObjectsLoaded(studyUID: uid, StudyKeyObjects.read(study))) }
             case .audit(let action, let uid, let detail):
                 try store.audit(reader: reader, action: action, studyUID: uid, detail: detail)
             case .saveSession(let s):
@@ -214,7 +233,9 @@ public final class Runtime {
             history: timeline.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element.1),
             screening: options.workflow == .standard ? nil
                 : ScreeningRead(events: try store.screeningEvents(studyUID: uid), discordances: try store.discordances(studyUID: uid),
-                                reader: options.reader, arbitrating: options.workflow == .arbitration))
+                                reader: options.reader, arbitrating: options.workflow == .arbitration),
+            keyImages: try store.keyImages(studyUID: uid, reader: options.reader),
+            report: try store.report(studyUID: uid, reader: options.reader))
     }
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.

@@ -6,6 +6,13 @@ import TerminalGraphics
 /// The one place state changes: `update(&state, message)` returns the effects to run.
 /// Pure apart from generating keys for new reader findings; the runtime and tests both drive it.
 public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
+    let effects = updateMessage(&state, message)
+    // Whatever brought the reader to a key image (a key, a click, the study opening), its saved view applies once.
+    applyKeyImageView(&state)
+    return effects
+}
+
+func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     switch message {
     case .key(let key):
         if state.modal != nil { return updateModal(&state, key) }
@@ -75,6 +82,13 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         if state.viewer?.studyUID == uid {
             state.viewer?.review.load(snapshot)
             state.viewer?.screening = snapshot.screening
+            state.viewer?.keyImages.stored = snapshot.keyImages
+            state.viewer?.report.saved = snapshot.report
+            if state.viewer?.keyImages.loaded == false {
+                // The first answer for this opening may bring the shown image's saved view.
+                state.viewer?.keyImages.loaded = true
+                state.viewer?.keyImages.presentedImage = nil
+            }
             if snapshot.screening?.revealed == true, state.workflow == .secondReader { state.revealed.insert(uid) }
         }
         if let i = state.entryIndex(uid: uid) {
@@ -102,6 +116,12 @@ public func update(_ state: inout AppState, _ message: Message) -> [Effect] {
         return []
     case .report(let title, let lines):
         state.modal = .report(title: title, lines: lines.map(TextSanitizer.sanitize))
+        return []
+    case .keyObjectsLoaded(let uid, let documents):
+        guard state.viewer?.studyUID == uid else { return [] }
+        state.viewer?.keyImages.documents = documents
+        state.viewer?.keyImages.presentedImage = nil
+        if documents.unreadable > 0 { state.message = "\(documents.unreadable) key object / presentation state file(s) unreadable" }
         return []
     }
 }
@@ -201,6 +221,7 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
         state.viewer?.screening?.revealed = true
     }
     effects.append(.loadReview(studyUID: uid))
+    if state.teaching == nil, StudyKeyObjects.present(in: entry.study) { effects.append(.loadKeyObjects(studyUID: uid)) }
     effects += seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     if state.teaching == nil { effects.append(.saveSession(sessionState(state))) }
     return effects

@@ -20,6 +20,8 @@ func updateModal(_ state: inout AppState, _ key: Key) -> [Effect] {
         default: state.modal = nil
         }
         return []
+    case .reportEditor(let editor)?:
+        return updateReportEditor(&state, editor, key)
     case .prompt(var p)?:
         switch key {
         case .escape:

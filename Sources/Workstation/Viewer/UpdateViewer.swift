@@ -40,6 +40,10 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         performOverlay(&state, action)
     case .nextFinding, .previousFinding, .accept, .reject, .correct, .addPoint, .addBox, .undo, .signOff:
         return performReview(&state, action)
+    case .keyImage:
+        return toggleKeyImage(&state)
+    case .reportDraft:
+        return openReportEditor(&state)
     case .nextViewport, .assess, .reveal, .nextCase, .previousCase, .summary:
         return performWorkflow(&state, action)
     default: break

@@ -24,6 +24,10 @@ public struct ViewerState: Sendable {
     public var overlay = AIOverlaySettings()
     /// Finding selection, decisions, reader marks, sign-off and undo.
     public var review = FindingsReview()
+    /// Key images: the reader's marks and the study's KOS / presentation state files.
+    public var keyImages = KeyImageMarks()
+    /// The reader's report: the saved version and the text kept from the editor.
+    public var report = ReaderReport()
     /// The second-reader read of this study (screening workflows only).
     public var screening: ScreeningRead?
 

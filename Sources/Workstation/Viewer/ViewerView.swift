@@ -91,6 +91,10 @@ enum ViewerView {
             position = String(format: "Z %.1f mm", SliceSync.position(of: p, along: p.normal)) + (state.isLinked(vp) ? " ⇄ " : " ") + position
         } else if vp.orientation == .axial, f.position.count == 3 { position += String(format: " z %.1f", f.position[2]) }
         if vp.mirror { position += " mirrored" }
+        // Key image first, so a narrow viewport still shows it.
+        if let ref = state.keyImageRef(vp), v.keyImages.isKey(ref) {
+            position = (v.keyImages.isStored(ref) ? "★ KEY " : "★ KEY (KOS) ") + position
+        }
         put(position, r.row + r.rows - 1, alignRight: false)
         let wl = f.isColor ? "" : "W \(Int(state.effectiveWindow(f).width)) L \(Int(state.effectiveWindow(f).center))"
         // The slab first: a narrow viewport cuts the end of this corner, and the slab must show.

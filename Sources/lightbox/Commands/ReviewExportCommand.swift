@@ -11,7 +11,7 @@ extension ReviewCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos) and their view as a GSPS (--gsps).")
+            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos), their view as a GSPS (--gsps) and the reader's report as text (--report).")
 
         @Argument(help: "The study: a folder or file of its DICOM images.")
         var study: String
@@ -31,6 +31,9 @@ extension ReviewCommand {
         @Option(help: "Write how the reader showed the key images (window, zoom, marks) as a Grayscale Softcopy Presentation State here.")
         var gsps: String?
 
+        @Option(help: "Write the reader's report (findings and impression; a generated draft, so labelled, when none was saved) as text here.")
+        var report: String?
+
         @Option(help: "Review database (default: $LIGHTBOX_REVIEW_DB, else $XDG_DATA_HOME/lightbox/review.sqlite).")
         var db: String?
 
@@ -41,8 +44,8 @@ extension ReviewCommand {
         var studyUID: String?
 
         func validate() throws {
-            guard sr != nil || json != nil || csv != nil || kos != nil || gsps != nil else {
-                throw ValidationError("give at least one of --sr, --json, --csv, --kos, --gsps")
+            guard sr != nil || json != nil || csv != nil || kos != nil || gsps != nil || report != nil else {
+                throw ValidationError("give at least one of --sr, --json, --csv, --kos, --gsps, --report")
             }
         }
 
@@ -88,8 +91,9 @@ extension ReviewCommand {
                     Output.error("\(error)")
                     throw ExitCode(2)
                 }
-                var doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: who, findings: findings, images: images),
-                                                    source: source)
+                var builder = MeasurementReportBuilder(reader: who, findings: findings, images: images)
+                builder.report = try store.report(studyUID: uid, reader: who)?.text
+                var doc = MeasurementReportDocument(builder: builder, source: source)
                 doc.signoff = try store.signoffs(studyUID: uid, reader: who).last
                 do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
                     // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
@@ -99,10 +103,15 @@ extension ReviewCommand {
                 }
                 let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
                 Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
+                            + (builder.report == nil ? "" : ", with the report text")
                             + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
             }
             if kos != nil || gsps != nil {
                 try exportKeyImages(target, store: store, reader: who, findings: findings)
+            }
+            if let report {
+                try write(Data(try reportText(target, store: store, reader: who, findings: findings).utf8), to: report)
+                Output.line("Wrote \(report): report text")
             }
             if let json {
                 try write(ReviewedFindingTable.json(findings, studyUID: uid, reader: who), to: json)
