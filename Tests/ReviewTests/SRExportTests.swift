@@ -237,6 +237,27 @@ final class SRExportTests: XCTestCase {
         XCTAssertEqual(back[1].width, 20); XCTAssertEqual(back[1].height, 30)
     }
 
+    /// `review export --deidentify`: no name, ID, birth date, accession or description in the SR;
+    /// the study stays the same study, and the file says identity was removed.
+    func testDeidentifiedReportCarriesNoPatientIdentity() throws {
+        var doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: "ann", findings: findings(), images: images),
+                                            source: try sourceHeader())
+        doc.deidentified = true
+        let url = URL(fileURLWithPath: dir + "/sr-deid.dcm")
+        try doc.write(to: url)
+        let bytes = try Data(contentsOf: url)
+        XCTAssertNil(bytes.range(of: Data("Müller".utf8)), "the patient's name is not in the file")
+        let ds = try DICOMFile.read(url).dataSet
+        XCTAssertEqual(ds.string(.patientName), "DEIDENTIFIED")
+        XCTAssertEqual(ds.string(.patientID), "DEIDENTIFIED")
+        XCTAssertEqual(ds.string(.patientBirthDate) ?? "", "")
+        XCTAssertEqual(ds.string(.studyDate) ?? "", "")
+        XCTAssertEqual(ds.string(.accessionNumber) ?? "", "")
+        XCTAssertEqual(ds.string(.studyInstanceUID), "1.2.3", "still the study's SR")
+        XCTAssertEqual(ds.string(Tag(0x0012, 0x0062)), "YES")
+        XCTAssertEqual(try SRFindingsReader.read(DICOMFile.read(url), planes: ["1.2.3.4.1": ctPlane]).count, findings().count)
+    }
+
     func testSignedOffStudiesGiveVerifiedReports() throws {
         var doc = MeasurementReportDocument(builder: MeasurementReportBuilder(reader: "ann", findings: findings(), images: images),
                                             source: try sourceHeader())

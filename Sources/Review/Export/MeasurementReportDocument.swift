@@ -32,6 +32,8 @@ public struct MeasurementReportDocument: Sendable {
     public var seriesDescription = "Lightbox measurement report"
     public var softwareVersion = ReviewModule.version
     public var created = Date()
+    /// Leave the patient's identity and the study's descriptive text out (`CompositeHeader`).
+    public var deidentified = false
     /// The reader's sign-off of the study, when there is one: the report is then VERIFIED, with the
     /// reader as verifying observer (PS3.3 C.17.2); without it the report is UNVERIFIED.
     public var signoff: SignoffRecord?
@@ -45,13 +47,7 @@ public struct MeasurementReportDocument: Sendable {
         var ds = try builder.contentTree(modality: modality).dataSet(root: true)
         ds.set(Tag(0x0040, 0xA504), sequence: [Self.templateItem])
 
-        for (tag, vr) in Self.patientStudyTags {
-            if source.contains(tag) { ds.copy(tag, from: source) } else { ds.set(tag, vr, .text([])) }
-        }
-        for tag in Self.optionalStudyTags { ds.copy(tag, from: source) }
-        guard ds.string(.studyInstanceUID).map(UIDGenerator.isValid) == true else {
-            throw DICOMWriteError.invalidCharacters(tag: .studyInstanceUID, vr: "UI", value: ds.string(.studyInstanceUID) ?? "")
-        }
+        for (tag, e) in try CompositeHeader.study(from: source, deidentified: deidentified).elements { ds[tag] = e }
 
         // SR Document Series
         ds.set(.modality, .CS, "SR")

@@ -7,12 +7,24 @@ import Foundation
 /// copy, so all three name the patient and study identically.
 enum CompositeHeader {
     /// Patient and General Study attributes from `source`; Type 2 ones absent there are written empty.
-    static func study(from source: DataSet) throws -> WritableDataSet {
+    /// `deidentified`: the patient's name and ID become "DEIDENTIFIED"; birth date, study date and
+    /// time, referring physician, study ID, accession and study description are left empty or out;
+    /// sex and age stay (they matter to the reading); the Study Instance UID stays, so the object
+    /// still belongs to its study. Patient Identity Removed says so (PS3.15 E.1, not the full Basic
+    /// Profile: UIDs are not remapped).
+    static func study(from source: DataSet, deidentified: Bool = false) throws -> WritableDataSet {
         var ds = WritableDataSet()
+        let dummy: Set<Tag> = [.patientName, .patientID]
         for (tag, vr) in MeasurementReportDocument.patientStudyTags {
-            if source.contains(tag) { ds.copy(tag, from: source) } else { ds.set(tag, vr, .text([])) }
+            if deidentified, tag != .studyInstanceUID, tag != .patientSex {
+                ds.set(tag, vr, .text(dummy.contains(tag) ? ["DEIDENTIFIED"] : []))
+            } else if source.contains(tag) { ds.copy(tag, from: source) } else { ds.set(tag, vr, .text([])) }
         }
-        for tag in MeasurementReportDocument.optionalStudyTags { ds.copy(tag, from: source) }
+        for tag in MeasurementReportDocument.optionalStudyTags where !deidentified || tag == .patientAge { ds.copy(tag, from: source) }
+        if deidentified {
+            ds.set(Tag(0x0012, 0x0062), .CS, "YES")
+            ds.set(Tag(0x0012, 0x0063), .LO, "Lightbox: names, IDs, dates, descriptions removed")
+        }
         guard ds.string(.studyInstanceUID).map(UIDGenerator.isValid) == true else {
             throw DICOMWriteError.invalidCharacters(tag: .studyInstanceUID, vr: "UI", value: ds.string(.studyInstanceUID) ?? "")
         }

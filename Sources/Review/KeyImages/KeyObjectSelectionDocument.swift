@@ -31,6 +31,8 @@ public struct KeyObjectSelectionDocument: Sendable {
     public var seriesDescription = "Lightbox key images"
     public var softwareVersion = ReviewModule.version
     public var created = Date()
+    /// Leave the patient's identity and the study's descriptive text out (`CompositeHeader`).
+    public var deidentified = false
 
     public init(images: [SOPReference], reader: String, source: DataSet) {
         self.images = images; self.reader = reader; self.source = source
@@ -58,7 +60,7 @@ public struct KeyObjectSelectionDocument: Sendable {
         template.set(Tag(0x0040, 0xDB00), .CS, "2010")
         ds.set(Tag(0x0040, 0xA504), sequence: [template])
 
-        let study = try CompositeHeader.study(from: source)
+        let study = try CompositeHeader.study(from: source, deidentified: deidentified)
         for (tag, e) in study.elements { ds[tag] = e }
 
         // Key Object Document Series

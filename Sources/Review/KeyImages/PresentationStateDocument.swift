@@ -39,6 +39,8 @@ public struct PresentationStateDocument: Sendable {
     public var seriesDescription = "Lightbox presentation state"
     public var softwareVersion = ReviewModule.version
     public var created = Date()
+    /// Leave the patient's identity and the study's descriptive text out (`CompositeHeader`).
+    public var deidentified = false
 
     public init(images: [ImagePresentation], reader: String, source: DataSet) {
         self.images = images; self.reader = reader; self.source = source
@@ -62,7 +64,7 @@ public struct PresentationStateDocument: Sendable {
 
     public func dataSet() throws -> WritableDataSet {
         guard !images.isEmpty else { throw BuildError.noImages }
-        var ds = try CompositeHeader.study(from: source)
+        var ds = try CompositeHeader.study(from: source, deidentified: deidentified)
 
         // Presentation Series (General Series with Modality PR)
         CompositeHeader.addSeries(to: &ds, modality: "PR", uid: seriesInstanceUID, number: seriesNumber,

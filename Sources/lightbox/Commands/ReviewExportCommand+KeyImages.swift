@@ -31,6 +31,7 @@ extension ReviewCommand.Export {
         var gspsDoc: PresentationStateDocument?
         if let gsps {
             var doc = PresentationStateDocument(images: built.presentations, reader: reader, source: source)
+            doc.deidentified = deidentify
             doc.inverse = built.inverse
             doc.rescale = built.rescale
             doc.laterality = built.laterality
@@ -47,6 +48,7 @@ extension ReviewCommand.Export {
         }
         if let kos {
             var doc = KeyObjectSelectionDocument(images: built.keyReferences, reader: reader, source: source)
+            doc.deidentified = deidentify
             doc.note = built.note
             doc.presentationState = gspsDoc?.reference
             guard !doc.images.isEmpty else {

@@ -43,6 +43,9 @@ extension ReviewCommand {
         @Option(name: .customLong("study-uid"), help: "Which study, when the folder holds several.")
         var studyUID: String?
 
+        @Flag(help: "Leave the patient's name, ID, birth date, the study's dates, descriptions, accession and referring physician out of the SR, KOS and GSPS (Patient Identity Removed = YES; the Study Instance UID stays).")
+        var deidentify = false
+
         func validate() throws {
             guard sr != nil || json != nil || csv != nil || kos != nil || gsps != nil || report != nil else {
                 throw ValidationError("give at least one of --sr, --json, --csv, --kos, --gsps, --report")
@@ -94,6 +97,7 @@ extension ReviewCommand {
                 var builder = MeasurementReportBuilder(reader: who, findings: findings, images: images)
                 builder.report = try store.report(studyUID: uid, reader: who)?.text
                 var doc = MeasurementReportDocument(builder: builder, source: source)
+                doc.deidentified = deidentify
                 doc.signoff = try store.signoffs(studyUID: uid, reader: who).last
                 do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
                     // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
