@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 # Debian packages: C libraries behind the shim targets, and the peers the tests compare with.
 APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libdnnl-dev libpng-dev \
-                libopenjp2-7-dev libcharls-dev libsqlite3-dev \
+                libopenjp2-7-dev libcharls-dev libsqlite3-dev libpq-dev \
                 dcmtk dicom3tools chafa libsixel-bin tmux sqlite3 bc \
                 xvfb xterm kitty x11-apps xdotool netpbm \
                 orthanc orthanc-dicomweb postgresql

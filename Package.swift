@@ -26,6 +26,10 @@ let shims: [Target] = [
                    providers: [.apt(["libncursesw5-dev"])]),
     .systemLibrary(name: "CSQLite", path: "Sources/Shims/CSQLite", pkgConfig: "sqlite3",
                    providers: [.apt(["libsqlite3-dev"])]),
+    // libpq: the shared PostgreSQL review store (Review/Postgres). Its blocking API fits the synchronous
+    // `ReviewDatabase` protocol; see docs/REVIEW_POSTGRES.md for why not PostgresNIO.
+    .systemLibrary(name: "CLibPQ", path: "Sources/Shims/CLibPQ", pkgConfig: "libpq",
+                   providers: [.apt(["libpq-dev"])]),
 ]
 
 let package = Package(
@@ -69,10 +73,10 @@ let package = Package(
         .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
         .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
-        // Findings + reader decisions → durable records (SQLite store, audit trail, exports).
+        // Findings + reader decisions → durable records (SQLite or PostgreSQL store, audit trail, exports).
         // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module;
         // discordance matching and teaching scores measure in mm through Imaging's PixelGeometry.
-        .target(name: "Review", dependencies: ["CSQLite", "DICOM", "Imaging", "Analysis"]),
+        .target(name: "Review", dependencies: ["CSQLite", "CLibPQ", "DICOM", "Imaging", "Analysis"]),
         // PACS connectivity, DIMSE side: association negotiation, C-ECHO and C-STORE SCP on SwiftNIO.
         .target(name: "DICOMNetwork", dependencies: [
             "DICOM", "DICOMCodecs", "ByteWriting", "SystemCalls",
@@ -111,7 +115,7 @@ let package = Package(
         .testTarget(name: "TerminalGraphicsTests", dependencies: ["TerminalGraphics", "CZlib"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM", "Imaging", "Analysis"]),
+        .testTarget(name: "ReviewTests", dependencies: ["Review", "DICOM", "Imaging", "Analysis", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: [
             "DICOMNetwork", "DICOMweb", "DICOM",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,14 +1,24 @@
+import Foundation
+
 /// Schema versions of the review database, applied in order; the database records how many have
 /// run (`ReviewDatabase.schemaVersion`). Never edit a shipped migration: append a new one.
 ///
 /// This is the one copy of the schema for every database. The SQL is common to SQLite and
 /// PostgreSQL except two spellings, which come from the dialect: the identity key (`id`) and the
-/// append-only triggers (`appendOnly`). Types are the portable ones (INTEGER, REAL, TEXT); the
-/// PostgreSQL connection reads every integer width back as Int64. Migration 1's SQLite triggers keep
-/// their shipped text.
+/// append-only triggers (`appendOnly`). Types are written the portable way (INTEGER, REAL, TEXT);
+/// on PostgreSQL they are spelled BIGINT and DOUBLE PRECISION (`postgresTypes`), because there
+/// INTEGER is 32-bit and REAL is a 4-byte float, where SQLite's are 64-bit and 8-byte: a
+/// probability stored as REAL would come back as 0.8999999761581421. Migration 1's SQLite
+/// triggers keep their shipped text.
 enum Migrations {
     /// The migrations in `dialect`'s spelling.
     static func all(for dialect: ReviewSQLDialect) -> [String] {
+        let sql = written(for: dialect)
+        return dialect == .postgres ? sql.map(postgresTypes) : sql
+    }
+
+    /// Each migration as written, with the dialect's identity key and triggers.
+    private static func written(for dialect: ReviewSQLDialect) -> [String] {
         let id = identityKey(dialect)
         return [
         // 1: decisions, reader findings, sign-offs, append-only audit, session state.
@@ -199,7 +209,27 @@ enum Migrations {
         );
         CREATE INDEX reports_study ON reports(study_uid, reader);
         """ + appendOnly(["reports"], dialect),
+        // 7: reading claims: who has a study open in a viewer. On PostgreSQL a row counts only while
+        // its session (`backend_pid`) holds the study's advisory lock, so a killed workstation's row
+        // stops counting by itself (ReviewStore+Reading.swift). On SQLite the table exists and stays empty.
+        """
+        CREATE TABLE reading (
+            \(id),
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            backend_pid INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX reading_study ON reading(study_uid, backend_pid);
+        """,
         ]
+    }
+
+    /// SQLite's INTEGER and REAL in PostgreSQL's 64-bit spellings (whole words, outside nothing
+    /// else: the migrations hold no string literal with those words).
+    static func postgresTypes(_ sql: String) -> String {
+        sql.replacingOccurrences(of: #"\bINTEGER\b"#, with: "BIGINT", options: .regularExpression)
+            .replacingOccurrences(of: #"\bREAL\b"#, with: "DOUBLE PRECISION", options: .regularExpression)
     }
 
     /// The `id` column: SQLite's rowid alias (AUTOINCREMENT: ids are never reused), PostgreSQL's

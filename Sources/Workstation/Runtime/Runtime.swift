@@ -27,7 +27,7 @@ public final class Runtime {
 
     public init(options: WorkstationOptions) throws {
         self.options = options
-        store = try ReviewStore(path: options.databasePath)
+        store = try ReviewStore.open(options.databasePath)
         state = AppState(columns: 80, rows: 24, reader: options.reader, deidentify: options.deidentify)
         state.workflow = options.workflow
         state.teaching = options.teaching
@@ -74,7 +74,7 @@ public final class Runtime {
         let backend = NcursesBackend(capabilities: caps, theme: state.theme)
         defer { backend.shutdown() }
         (state.columns, state.rows) = backend.size
-        try? store.audit(reader: options.reader, action: "start", detail: "db \(options.databasePath)")
+        try? store.audit(reader: options.reader, action: "start", detail: "db \(store.path)")
         if let t = options.teaching {
             try store.startTeachingSession(TeachingSessionRecord(key: t.key, trainee: options.reader, mode: t.mode.rawValue,
                                                                  order: options.teachingOrder, seed: options.teachingSeed, cases: t.cases.count))
@@ -168,6 +168,13 @@ public final class Runtime {
                 loadQueue.async { inbox.post(.keyObjectsLoaded(studyUID: uid, StudyKeyObjects.read(study))) }
             case .audit(let action, let uid, let detail):
                 try store.audit(reader: reader, action: action, studyUID: uid, detail: detail)
+                // Opening and closing a study claim and release it on a shared store (ReviewStore+Reading).
+                if action == "open", !uid.isEmpty {
+                    let claim = try store.beginReading(studyUID: uid, reader: reader)
+                    if !claim.otherReaders.isEmpty { state.message = "Also reading this study: " + claim.otherReaders.joined(separator: ", ") }
+                } else if action == "close", !uid.isEmpty {
+                    try store.endReading(studyUID: uid)
+                }
             case .saveSession(let s):
                 try store.saveSession(reader: reader, s)
             case .loadTags(let path):

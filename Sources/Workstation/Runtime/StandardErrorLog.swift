@@ -1,4 +1,5 @@
 import Foundation
+import Review
 import Synchronization
 
 /// While the workstation owns the terminal, anything written to stderr (a library's message, the
@@ -10,7 +11,8 @@ public enum StandardErrorLog {
     /// begin or end at once cannot both swap file descriptor 2.
     private static let saved = Mutex<Int32>(-1)
 
-    /// Redirects stderr to `lightbox.log` in the database's folder (created 0600: a message may
+    /// Redirects stderr to `lightbox.log` in the database's folder (for a PostgreSQL store, the
+    /// default local data folder) (created 0600: a message may
     /// quote a path or a header). A no-op when already redirected or when the log cannot be opened.
     public static func begin(databasePath: String) {
         saved.withLock { saved in
@@ -21,7 +23,7 @@ public enum StandardErrorLog {
 
     /// Points descriptor 2 at the log; returns the terminal's descriptor, or -1 when nothing changed.
     private static func redirect(databasePath: String) -> Int32 {
-        let folder = (databasePath as NSString).deletingLastPathComponent
+        let folder = (try? ReviewLocation(databasePath).localFolder()) ?? (databasePath as NSString).deletingLastPathComponent
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }

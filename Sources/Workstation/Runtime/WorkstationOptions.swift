@@ -27,7 +27,7 @@ public struct WorkstationOptions: Sendable {
     public init(paths: [String], databasePath: String? = nil, reader: String? = nil) {
         let env = ProcessInfo.processInfo.environment
         self.paths = paths
-        self.databasePath = databasePath ?? ReviewStore.defaultPath(environment: env)
+        self.databasePath = ReviewStoreChoice.location(explicit: databasePath, environment: env)
         self.reader = reader ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "reader"
         themesDirectory = Self.locate("Themes")
         configPath = ConfigLocation.defaultPath(environment: env)

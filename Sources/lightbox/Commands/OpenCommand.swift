@@ -22,7 +22,7 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "Reader name recorded with every decision (default: $USER).")
     var reader: String?
 
-    @Option(help: "Review database (default: $XDG_DATA_HOME/lightbox/review.sqlite).")
+    @Option(help: "Review database: a SQLite path or a postgresql:// URL (default: $LIGHTBOX_REVIEW_DB, [review] url in config.toml, $XDG_DATA_HOME/lightbox/review.sqlite).")
     var db: String?
 
     @Flag(help: "Hide patient names, IDs and dates everywhere.")
@@ -76,7 +76,7 @@ struct OpenCommand: ParsableCommand {
         // printed after `end()` has given stderr back.
         if let n = benchmarkWorklist { return try benchmarkWorklist(n) }
         if benchmarkSlices == nil, SystemCall.isTerminal(1), SystemCall.isTerminal(0) {
-            StandardErrorLog.begin(databasePath: db ?? ReviewStore.defaultPath())
+            StandardErrorLog.begin(databasePath: ReviewStoreChoice.location(explicit: db, configPath: config))
         }
         defer { StandardErrorLog.end() }
         // Archives are mirrored into a local folder the worklist watches; pushes land in the store.
@@ -95,7 +95,7 @@ struct OpenCommand: ParsableCommand {
         // A DICOMDIR names files in its folder tree: scanning the folder finds them.
         roots = roots.map { ($0 as NSString).lastPathComponent.uppercased() == "DICOMDIR" ? ($0 as NSString).deletingLastPathComponent : $0 }
         if let n = benchmarkSlices { return try benchmark(roots, slices: n) }
-        var options = WorkstationOptions(paths: roots, databasePath: db, reader: reader)
+        var options = WorkstationOptions(paths: roots, databasePath: ReviewStoreChoice.location(explicit: db, configPath: config), reader: reader)
         options.deidentify = deidentify
         guard !(secondReader && arbitrate) else { throw ValidationError("--second-reader and --arbitrate are different readings: pick one") }
         options.workflow = arbitrate ? .arbitration : secondReader ? .secondReader : .standard

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Review
+import Workstation
 
 /// `lightbox review list [--json]`: what the review database holds.
 /// `lightbox review export STUDY --sr OUT.dcm [--json OUT.json] [--csv OUT.csv] [--kos F] [--gsps F]`: a study's
@@ -9,15 +10,16 @@ import Review
 /// `lightbox review read-sr FILE [--study PATH] [--json]`: the findings an SR holds (ReviewReadSRCommand.swift).
 /// `lightbox review read-kos FILE [--json]`: the key images of a KOS or the views of a GSPS (ReviewReadKOSCommand.swift).
 /// `lightbox review discordance` / `review stats --reader NAME`: second-reader queue and statistics (ReviewStatsCommand.swift).
+/// `lightbox review migrate --from sqlite:PATH --to postgresql://…`: a local history onto a shared server (ReviewMigrateCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV; screening discordance and statistics.",
-        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self])
+        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self, Migrate.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")
 
-        @Option(help: "Review database (default: $XDG_DATA_HOME/lightbox/review.sqlite).")
+        @Option(help: "Review database: a SQLite path or a postgresql:// URL (default: $LIGHTBOX_REVIEW_DB, [review] url in config.toml, $XDG_DATA_HOME/lightbox/review.sqlite).")
         var db: String?
 
         @Option(help: "Only this study.")
@@ -27,7 +29,7 @@ struct ReviewCommand: ParsableCommand {
         var json = false
 
         func run() throws {
-            let store = try ReviewStore(path: db ?? ReviewStore.defaultPath())
+            let store = try ReviewStoreChoice.open(explicit: db)
             let decisions = try store.decisions(studyUID: study)
             let marks = try store.readerFindings(studyUID: study, includeRemoved: true)
             let signoffs = try store.signoffs(studyUID: study)

@@ -3,6 +3,7 @@ import DICOM
 import Foundation
 import Imaging
 import Review
+import Workstation
 
 extension ReviewCommand {
     /// Exports one study's reviewed findings: a Comprehensive 3D SR (TID 1500) that PACS and other
@@ -34,7 +35,7 @@ extension ReviewCommand {
         @Option(help: "Write the reader's report (findings and impression; a generated draft, so labelled, when none was saved) as text here.")
         var report: String?
 
-        @Option(help: "Review database (default: $LIGHTBOX_REVIEW_DB, else $XDG_DATA_HOME/lightbox/review.sqlite).")
+        @Option(help: "Review database: a SQLite path or a postgresql:// URL (default: $LIGHTBOX_REVIEW_DB, [review] url in config.toml, $XDG_DATA_HOME/lightbox/review.sqlite).")
         var db: String?
 
         @Option(help: "Whose reading to export (default: the only reader of the study).")
@@ -64,7 +65,7 @@ extension ReviewCommand {
                 throw ExitCode(2)
             }
             let uid = target.studyInstanceUID
-            let store = try ReviewStore(path: db ?? ReviewStore.defaultPath())
+            let store = try ReviewStoreChoice.open(explicit: db)
             let who: String
             if let reader { who = reader } else {
                 let readers = Set(try store.readers(studyUID: uid) + (try store.signoffs(studyUID: uid)).map(\.reader)).sorted()

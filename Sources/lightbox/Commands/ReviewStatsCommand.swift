@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Review
+import Workstation
 
 /// `lightbox review discordance`: the studies where a screening reader and the AI disagreed and no
 /// third reader has arbitrated yet.
@@ -10,14 +11,14 @@ struct ReviewDiscordanceCommand: ParsableCommand {
         abstract: "List the discordance queue: screening studies where reader and AI disagree, awaiting arbitration.",
         discussion: "Arbitrate with: lightbox open --arbitrate --reader NAME [PATH…]")
 
-    @Option(help: "Review database (default: $XDG_DATA_HOME/lightbox/review.sqlite).")
+    @Option(help: "Review database: a SQLite path or a postgresql:// URL (default: $LIGHTBOX_REVIEW_DB, [review] url in config.toml, $XDG_DATA_HOME/lightbox/review.sqlite).")
     var db: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
-        let store = try ReviewStore(path: db ?? ReviewStore.defaultPath())
+        let store = try ReviewStoreChoice.open(explicit: db)
         let queue = try store.discordanceQueue()
         if json {
             try Output.json(["database": store.path, "queue": queue.map { q -> [String: Any] in
@@ -42,7 +43,7 @@ struct ReviewStatsCommand: ParsableCommand {
     @Option(help: "Reader (default: $USER).")
     var reader: String?
 
-    @Option(help: "Review database (default: $XDG_DATA_HOME/lightbox/review.sqlite).")
+    @Option(help: "Review database: a SQLite path or a postgresql:// URL (default: $LIGHTBOX_REVIEW_DB, [review] url in config.toml, $XDG_DATA_HOME/lightbox/review.sqlite).")
     var db: String?
 
     @Flag(help: "Print JSON.")
@@ -51,7 +52,7 @@ struct ReviewStatsCommand: ParsableCommand {
     func run() throws {
         let env = ProcessInfo.processInfo.environment
         let name = reader ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "reader"
-        let store = try ReviewStore(path: db ?? ReviewStore.defaultPath())
+        let store = try ReviewStoreChoice.open(explicit: db)
         let s = try store.screeningStats(reader: name)
         if json {
             try Output.json(["reader": s.reader, "studies_read": s.studiesRead, "recalls": s.recalls, "recall_rate": s.recallRate,

@@ -40,7 +40,7 @@ struct TeachCommand: ParsableCommand {
     @Flag(help: "Hide patient names, IDs and dates everywhere.")
     var deidentify = false
 
-    @Option(help: "Review database (default: $XDG_DATA_HOME/lightbox/review.sqlite).")
+    @Option(help: "Review database: a SQLite path or a postgresql:// URL (default: $LIGHTBOX_REVIEW_DB, [review] url in config.toml, $XDG_DATA_HOME/lightbox/review.sqlite).")
     var db: String?
 
     @Option(name: .customLong("protocol"), help: "Graphics: auto, blocks, sextants, sixel, kitty, iterm, ascii.")
@@ -66,7 +66,7 @@ struct TeachCommand: ParsableCommand {
         do { cases = try TeachingCase.load(root: root) } catch { throw ValidationError(TextSanitizer.sanitize("\(error)")) }
         let seedValue = seed ?? UInt64(Date().timeIntervalSince1970 * 1000)
         let ordered = TeachingCase.ordered(cases, random: order == .random, seed: seedValue)
-        var options = WorkstationOptions(paths: ordered.map(\.folder), databasePath: db, reader: trainee)
+        var options = WorkstationOptions(paths: ordered.map(\.folder), databasePath: ReviewStoreChoice.location(explicit: db, configPath: config), reader: trainee)
         options.deidentify = deidentify || presenter
         options.graphics = graphics
         options.themeName = theme
