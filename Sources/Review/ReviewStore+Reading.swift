@@ -47,6 +47,9 @@ extension ReviewStore {
         }
     }
 
+    /// Whether other workstations can share this store (PostgreSQL), so reading claims mean something.
+    public var isShared: Bool { connection.dialect == .postgres }
+
     /// Studies open at other workstations now: study UID → readers (sorted). Empty on SQLite.
     public func readingNow() throws -> [String: [String]] {
         guard connection.dialect == .postgres else { return [:] }

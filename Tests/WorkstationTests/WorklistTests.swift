@@ -19,6 +19,19 @@ final class WorklistTests: XCTestCase {
         XCTAssertTrue(screen.line(4).contains("Roe Richard [PID2]"))
     }
 
+    /// A shared store's poller reports who else has a study open; the worklist names them on that
+    /// study's row only, with control characters stripped from the name.
+    func testStudyOpenElsewhereShowsItsReaders() {
+        var (s, _) = Fixtures.state()
+        _ = update(&s, .readingElsewhere([s.entries[1].uid: ["bob", "eve\u{1b}[2J"]]))
+        let screen = view(s)
+        XCTAssertFalse(screen.line(3).contains("reading:"), screen.line(3))
+        XCTAssertTrue(screen.line(4).contains("[reading: bob"), screen.line(4))
+        XCTAssertFalse(screen.snapshot().contains("\u{1b}"))
+        _ = update(&s, .readingElsewhere([:]))
+        XCTAssertFalse(view(s).snapshot().contains("reading:"), "gone when they close it")
+    }
+
     func testDeidentifyHidesNamesIDsAndDates() {
         let (s, _) = Fixtures.state(deidentify: true)
         let text = view(s).snapshot()

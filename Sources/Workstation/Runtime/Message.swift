@@ -26,6 +26,8 @@ public enum Message: Sendable {
     case report(title: String, lines: [String])
     /// The study's Key Object Selection and presentation state files, read off the loop.
     case keyObjectsLoaded(studyUID: String, StudyKeyObjects)
+    /// Shared store: who else has which study open now (study UID → readers), from `ReadingPoller`.
+    case readingElsewhere([String: [String]])
 }
 
 /// What the store holds for one study and reader, as the viewer needs it.

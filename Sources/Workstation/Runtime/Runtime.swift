@@ -80,6 +80,9 @@ public final class Runtime {
                                                                  order: options.teachingOrder, seed: options.teachingSeed, cases: t.cases.count))
         }
         startScan()
+        let poller = ReadingPoller(store: store, inbox: inbox)
+        poller.start()
+        defer { poller.stop() }
         var dirty = true
         var lastTick = Date()
         while !state.quit {

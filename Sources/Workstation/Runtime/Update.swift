@@ -117,6 +117,9 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .report(let title, let lines):
         state.modal = .report(title: title, lines: lines.map(TextSanitizer.sanitize))
         return []
+    case .readingElsewhere(let readers):
+        state.readingElsewhere = readers
+        return []
     case .keyObjectsLoaded(let uid, let documents):
         guard state.viewer?.studyUID == uid else { return [] }
         state.viewer?.keyImages.documents = documents

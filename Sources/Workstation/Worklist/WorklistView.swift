@@ -41,8 +41,10 @@ enum WorklistView {
             let blinded = state.isBlinded(e.uid)
             let ai = blinded ? "AI: hidden until reveal" : "AI: " + e.ai.text
             let review = state.discordanceQueue.contains(e.uid) && state.workflow == .arbitration ? "discordant" : e.review.rawValue
+            // On a shared store: who else has the study open (reader names, never patient data).
+            let reading = state.readingElsewhere[e.uid].map { "[reading: \(TextSanitizer.sanitize($0.joined(separator: ", ")))] " } ?? ""
             let cells = [blinded ? "screen" : e.priority, state.patientLabel(e), state.deidentify ? "—" : Text.date(h.studyDate),
-                         e.study.modalities.joined(separator: "/"), state.deidentify ? "—" : state.shownDescription(h.studyDescription),
+                         e.study.modalities.joined(separator: "/"), reading + (state.deidentify ? "—" : state.shownDescription(h.studyDescription)),
                          String(e.study.instanceCount), ai, review]
             if selected { screen.fill(row: row, column: 0, rows: 1, columns: screen.columns, style: .selected) }
             var x = 1
