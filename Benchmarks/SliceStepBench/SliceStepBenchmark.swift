@@ -18,6 +18,9 @@ public enum SliceStepBenchmark {
         public var meanBytes: Double
         public var maxBytes: Int
         public var firstFrameBytes: Int
+        /// Mean bytes per step when stepping back over the slices just visited (kitty inside tmux
+        /// places the uploaded images again; the other protocols send what they sent forward).
+        public var revisitMeanBytes: Double
     }
 
     /// Interpolates `stack` to `slices` slices along z (linear between neighbours), so a short
@@ -39,7 +42,9 @@ public enum SliceStepBenchmark {
 
     /// Steps through every slice of `stack` (one of `study`'s series) on a
     /// `columns × rows` screen of `cellWidth × cellHeight` pixel cells.
-    public static func run(study: StudyIndex.Study, stack: ImageStack, graphics: GraphicsProtocol,
+    /// `insideTmux`: as inside tmux (kitty then draws with Unicode placeholders). After the
+    /// forward pass it steps back over every slice to measure revisits.
+    public static func run(study: StudyIndex.Study, stack: ImageStack, graphics: GraphicsProtocol, insideTmux: Bool = false,
                            columns: Int = 160, rows: Int = 48, cellWidth: Int = 10, cellHeight: Int = 20) -> Result {
         var state = AppState(columns: columns, rows: rows, reader: "bench")
         _ = update(&state, .studiesLoaded([study]))
@@ -50,6 +55,7 @@ public enum SliceStepBenchmark {
         _ = update(&state, .key(.char("2")))   // lung window
         var caps = TerminalCapabilities(graphicsProtocol: graphics, colorDepth: .trueColor)
         caps.cellWidth = cellWidth; caps.cellHeight = cellHeight
+        caps.insideTmux = insideTmux
         let encoder = FrameEncoder(capabilities: caps, theme: .dark)
         let first = encoder.encode(view(state), theme: .dark).count
         var times: [Double] = [], bytes: [Int] = []
@@ -60,11 +66,17 @@ public enum SliceStepBenchmark {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             bytes.append(out.count)
         }
+        var revisit: [Int] = []
+        for _ in 1 ..< stack.frames.count {
+            _ = update(&state, .key(.char("k")))
+            revisit.append(encoder.encode(view(state), theme: .dark).count)
+        }
         let sorted = times.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
         return Result(graphics: graphics, steps: times.count, meanMS: times.reduce(0, +) / Double(max(1, times.count)),
                       p50MS: pct(0.5), p95MS: pct(0.95),
                       meanBytes: Double(bytes.reduce(0, +)) / Double(max(1, bytes.count)), maxBytes: bytes.max() ?? 0,
-                      firstFrameBytes: first)
+                      firstFrameBytes: first,
+                      revisitMeanBytes: Double(revisit.reduce(0, +)) / Double(max(1, revisit.count)))
     }
 }

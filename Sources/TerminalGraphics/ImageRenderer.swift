@@ -3,8 +3,9 @@
 ///
 /// This is the entry point for `lightbox render` and the viewer. For scrolling in cell modes,
 /// use ``renderCells(_:overlays:columns:rows:)`` with a ``CellCanvas`` so that only changed cells
-/// are sent; for kitty the fixed image id already makes each step a replacement. Inside tmux, a
-/// forced kitty or iTerm2 protocol is wrapped for passthrough; a sixel larger than tmux's input
+/// are sent; for kitty the fixed image id already makes each step a replacement. Inside tmux,
+/// kitty is drawn with Unicode placeholders (``renderPlaceholders(_:overlays:columns:rows:key:store:)``),
+/// a forced iTerm2 protocol is wrapped for passthrough, and a sixel larger than tmux's input
 /// buffer falls back to half blocks.
 public struct ImageRenderer {
     public var capabilities: TerminalCapabilities
@@ -41,6 +42,12 @@ public struct ImageRenderer {
 
     /// Renders `image` with `overlays` into at most `columns × rows` cells.
     public func render(_ image: RGBImage, overlays: [Overlay] = [], columns: Int, rows: Int) -> RenderedImage {
+        if capabilities.kittyPlaceholders {
+            var store = KittyImageStore()
+            let placed = renderPlaceholders(image, overlays: overlays, columns: columns, rows: rows, key: 0, store: &store)
+            let cells = KittyPlaceholderEncoder.inlineCells(imageID: placed.imageID, columns: placed.layout.columns, rows: placed.layout.rows)
+            return RenderedImage(bytes: placed.commands + cells, layout: placed.layout, labels: placed.labels, graphicsProtocol: .kitty)
+        }
         let grid = capabilities.grid(columns: columns, rows: rows)
         var proto = capabilities.graphicsProtocol == .auto ? GraphicsProtocol.blocks : capabilities.graphicsProtocol
         var enc = encoder(for: proto)
@@ -52,7 +59,7 @@ public struct ImageRenderer {
             (raster, layout, labels) = prepare(image, overlays: overlays, encoder: enc, grid: grid)
             bytes = enc.encode(raster: raster, layout: layout)
         }
-        if capabilities.insideTmux && (proto == .kitty || proto == .iterm) {
+        if capabilities.insideTmux && proto == .iterm {
             // Only reached when forced (detection never picks these inside tmux): needs
             // `set -g allow-passthrough on`.
             bytes = TmuxPassthrough.wrap(bytes)

@@ -25,13 +25,20 @@ public struct KittyEncoder: ImageEncoder {
     }
 
     public func encode(raster: RGBImage, layout: ImageLayout) -> [UInt8] {
-        var control = "a=T,f=\(raster.hasAlpha ? 32 : 24),s=\(raster.width),v=\(raster.height)," +
-            "i=\(imageID),p=\(placementID),c=\(layout.columns),r=\(layout.rows),C=1,q=2"
+        let (keys, zlib, payload) = Self.pixelPayload(raster, compress: compress)
+        return chunked(control: "a=T,\(keys),i=\(imageID),p=\(placementID),c=\(layout.columns),r=\(layout.rows),C=1,q=2" +
+                       (zlib ? ",o=z" : ""), payload: payload)
+    }
+
+    /// The control keys that describe `raster`'s pixels (`f`, `s`, `v`) and the payload to send:
+    /// zlib-deflated (`zlib`: the caller adds `o=z`) when `compress` and that is at least a tenth
+    /// smaller (below that, the terminal's inflate costs more than the bytes saved), raw otherwise.
+    static func pixelPayload(_ raster: RGBImage, compress: Bool) -> (keys: String, zlib: Bool, payload: [UInt8]) {
+        let keys = "f=\(raster.hasAlpha ? 32 : 24),s=\(raster.width),v=\(raster.height)"
         if compress, let z = Zlib.compress(raster.pixels), z.count < raster.pixels.count - raster.pixels.count / 10 {
-            control += ",o=z"
-            return chunked(control: control, payload: z)
+            return (keys, true, z)
         }
-        return chunked(control: control, payload: raster.pixels)
+        return (keys, false, raster.pixels)
     }
 
     /// Sends an already encoded PNG (e.g. from libpng) over `columns × rows` cells.
@@ -45,18 +52,27 @@ public struct KittyEncoder: ImageEncoder {
     }
 
     func chunked(control: String, payload: [UInt8]) -> [UInt8] {
+        Self.chunks(control: control, payload: payload).flatMap { $0 }
+    }
+
+    /// The APC commands that carry `payload` base64-encoded, at most ``chunkSize`` payload bytes
+    /// each (`m=1` on all but the last); `control` goes on the first. Kept apart so a tmux
+    /// passthrough can wrap each one in its own DCS, far below tmux's input buffer limit.
+    static func chunks(control: String, payload: [UInt8]) -> [[UInt8]] {
         let encoded = Base64.encode(payload)
-        var out = [UInt8]()
-        out.reserveCapacity(encoded.count + encoded.count / Self.chunkSize * 16 + control.utf8.count + 16)
+        var out: [[UInt8]] = []
+        out.reserveCapacity(encoded.count / Self.chunkSize + 1)
         var offset = 0
         repeat {
             let n = min(Self.chunkSize, encoded.count - offset)
             let more = offset + n < encoded.count
-            out.append(contentsOf: [0x1B, 0x5F, 0x47])
-            if offset == 0 { out.append(contentsOf: Array(control.utf8)); out.append(0x2C) }
-            out.append(contentsOf: [0x6D, 0x3D, more ? 0x31 : 0x30, 0x3B])
-            out.append(contentsOf: encoded[offset..<(offset + n)])
-            out.append(0x1B); out.append(0x5C)
+            var chunk: [UInt8] = [0x1B, 0x5F, 0x47]
+            chunk.reserveCapacity(n + control.utf8.count + 16)
+            if offset == 0 { chunk.append(contentsOf: Array(control.utf8)); chunk.append(0x2C) }
+            chunk.append(contentsOf: [0x6D, 0x3D, more ? 0x31 : 0x30, 0x3B])
+            chunk.append(contentsOf: encoded[offset..<(offset + n)])
+            chunk.append(0x1B); chunk.append(0x5C)
+            out.append(chunk)
             offset += n
         } while offset < encoded.count
         return out

@@ -7,10 +7,12 @@
 /// 3. explicit choices: `LIGHTBOX_GRAPHICS=auto|sixel|kitty|iterm|blocks|sextants|ascii`, then
 ///    a `--protocol` flag, then `--cell-size WxH`.
 ///
-/// Policy: kitty > iTerm2 > sixel > blocks > ascii. Inside tmux the pixel protocols of the
-/// outer terminal are not used unless forced (they need `allow-passthrough on`), but a tmux
-/// with its own sixel support (it answers DA1 with 4) gets sixel, capped at tmux's input buffer
-/// limit. `TERM=dumb` (or no TERM) means ASCII with no escape sequence at all; plain SSH with
+/// Policy: kitty > iTerm2 > sixel > blocks > ascii. Inside tmux (`TMUX` set) in kitty —
+/// `KITTY_WINDOW_ID` inherited, or `TERM_PROGRAM=kitty` / `TERM=xterm-kitty` forwarded — kitty is
+/// chosen and drawn with Unicode placeholders (``kittyPlaceholders``; needs `allow-passthrough
+/// on` for the upload). Other pixel protocols of the outer terminal are not used inside tmux
+/// unless forced, but a tmux with its own sixel support (it answers DA1 with 4) gets sixel,
+/// capped at tmux's input buffer limit. `TERM=dumb` (or no TERM) means ASCII with no escape sequence at all; plain SSH with
 /// `TERM=xterm-256color` and no COLORTERM gets 256-colour half blocks.
 public struct TerminalCapabilities: Equatable, Sendable {
     public var graphicsProtocol: GraphicsProtocol
@@ -25,6 +27,13 @@ public struct TerminalCapabilities: Equatable, Sendable {
     public var terminalVersion: String?
     /// The largest escape sequence the path to the terminal accepts (tmux), nil = unlimited.
     public var maxSequenceBytes: Int?
+
+    /// kitty inside tmux draws with Unicode placeholders (``KittyPlaceholderEncoder``): the image
+    /// is uploaded once through passthrough and shown by placeholder text that tmux stores and
+    /// redraws itself. Plain kitty keeps direct placement (`a=T` at the cursor): it needs no
+    /// text per cell, works on every kitty version (placeholders need 0.28) and on the other
+    /// terminals that speak the protocol but lack placeholders.
+    public var kittyPlaceholders: Bool { graphicsProtocol == .kitty && insideTmux }
 
     public init(graphicsProtocol: GraphicsProtocol, colorDepth: ColorDepth) {
         self.graphicsProtocol = graphicsProtocol; self.colorDepth = colorDepth
@@ -54,7 +63,11 @@ public struct TerminalCapabilities: Equatable, Sendable {
         }
         var proto: GraphicsProtocol = .blocks
         let tmux = env["TMUX"] != nil || term.hasPrefix("tmux") || term.hasPrefix("screen")
-        if !tmux {
+        if tmux && env["TMUX"] != nil && (env["KITTY_WINDOW_ID"] != nil || program.lowercased() == "kitty" || term == "xterm-kitty") {
+            // kitty outside tmux (the pane inherited KITTY_WINDOW_ID, or TERM / TERM_PROGRAM were
+            // forwarded, e.g. over SSH): Unicode placeholders, which tmux keeps as text.
+            proto = .kitty; depth = .trueColor
+        } else if !tmux {
             if term == "xterm-kitty" || env["KITTY_WINDOW_ID"] != nil || term == "xterm-ghostty" || program == "ghostty" {
                 proto = .kitty; depth = .trueColor
             } else if program == "iTerm.app" || program == "WezTerm" {

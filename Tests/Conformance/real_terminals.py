@@ -11,11 +11,17 @@ Kitty: `lightbox render --protocol kitty` in a real kitty (software OpenGL) must
 matches the reference on the screen, and nothing of the terminal's answers to our capability
 queries may be echoed as text.
 
+kitty → tmux: `lightbox render --protocol kitty` inside tmux draws with Unicode placeholders. tmux's own
+grid (capture-pane) must hold the U+10EEEE cells with row/column diacritics in order and one 24-bit id
+colour; in a real kitty running that tmux the screenshot must match the reference, also after a tmux
+window switch. kitty before 0.28 has no placeholders: that screenshot check is reported as SKIP.
+
 Needs Xvfb, xterm, kitty, xwd, xdotool and netpbm (Debian: xvfb xterm kitty x11-apps xdotool netpbm;
 the Makefile installs them).
 Prints "N passed, M failed"; exits non-zero on failure.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -104,6 +110,105 @@ def free_display():
         if not os.path.exists(f"/tmp/.X{n}-lock") and not os.path.exists(f"/tmp/.X11-unix/X{n}"):
             return f":{n}"
     raise SystemExit("no free X display number")
+
+
+def diacritic_table():
+    """kitty's row/column diacritics, read from our Swift table (checked against kitty's in the unit tests)."""
+    src = open(os.path.join(ROOT, "Sources/TerminalGraphics/KittyPlaceholderDiacritics.swift")).read()
+    start = src.index("table: [UInt32] = [") + len("table: [UInt32] = [")
+    body = src[start:src.index("]", start)]
+    return [int(h, 16) for h in re.findall(r"0x([0-9A-Fa-f]+)", body)]
+
+
+def placeholder_grid(text):
+    """(row, column, colour) of every U+10EEEE cell in `tmux capture-pane -p -e` output, by screen line."""
+    index = {cp: i for i, cp in enumerate(diacritic_table())}
+    cells, colour = [], None   # tmux carries the colour over line ends without repeating it
+    for line_no, line in enumerate(text.split("\n")):
+        for m in re.finditer(r"\x1b\[([0-9;:]*)m|\U0010EEEE(.)(.)", line):
+            if m.group(1) is not None:
+                rgb = re.search(r"38[;:]2[;:]+(\d+)[;:](\d+)[;:](\d+)", m.group(1))
+                if rgb:
+                    colour = tuple(int(v) for v in rgb.groups())
+                elif m.group(1) in ("", "0", "39"):
+                    colour = None
+            else:
+                cells.append((line_no, index.get(ord(m.group(2))), index.get(ord(m.group(3))), colour))
+    return cells
+
+
+def kitty_version():
+    out = subprocess.run(["kitty", "--version"], capture_output=True, text=True).stdout.split()
+    try:
+        return tuple(int(v) for v in out[1].split(".")[:2])
+    except (IndexError, ValueError):
+        return (0, 0)
+
+
+def kitty_in_tmux(work, dicom, ref, kenv, display, terms):
+    """`lightbox render --protocol kitty` inside tmux: the placeholder cells must be in tmux's own grid
+    (what it redraws after pane switches and scrolling), and — in kitty ≥ 0.28 — the screen must show the image."""
+    if not shutil.which("tmux"):
+        check("tmux installed", False)
+        return
+    conf = os.path.join(work, "tmux.conf")
+    with open(conf, "w") as f:
+        f.write("set -g allow-passthrough on\nset -as terminal-features ',xterm-kitty:RGB'\n"
+                "set -g default-terminal tmux-256color\nset -g status off\n")
+    sock = f"lightbox-test-{os.getpid()}"
+    tmux = ["tmux", "-u", "-L", sock, "-f", conf]
+    tenv = {k: v for k, v in kenv.items() if k not in ("TMUX", "TMUX_PANE")}
+    done = os.path.join(work, "tmux-rendered")
+    inner = f"printf '\\033[?25l'; '{LIGHTBOX}' render --protocol kitty --size {COLS}x{ROWS} '{dicom}'; touch '{done}'; sleep 60"
+    try:
+        # 4a. tmux alone (detached): the pane's grid holds the placeholders, one image row per line.
+        subprocess.run(tmux + ["new-session", "-d", "-x", "100", "-y", "40", "sh", "-c", inner], env=tenv, check=True)
+        for _ in range(300):
+            if os.path.exists(done):
+                break
+            time.sleep(0.1)
+        time.sleep(0.5)
+        captured = subprocess.run(tmux + ["capture-pane", "-p", "-e"], capture_output=True, env=tenv).stdout.decode("utf-8", "replace")
+        cells = placeholder_grid(captured)
+        lines = sorted({c[0] for c in cells})
+        ordered = all(r == lines.index(line) and col is not None for line, r, col, _ in cells) and lines and \
+            all([c[2] for c in cells if c[0] == line] == list(range(len([c for c in cells if c[0] == line]))) for line in lines)
+        colours = {c[3] for c in cells}
+        check("tmux keeps kitty placeholder cells as text (rows and columns in order)", len(cells) > 100 and ordered,
+              f"{len(cells)} cells on {len(lines)} lines")
+        check("every placeholder carries the image id as one 24-bit colour", len(colours) == 1 and None not in colours, f"{colours}")
+        print(f"# tmux grid: {len(cells)} placeholder cells, {len(lines)} rows, id colour {colours}")
+        subprocess.run(tmux + ["kill-server"], capture_output=True, env=tenv)
+        os.remove(done)
+
+        # 4b. A real kitty running tmux running lightbox: the screenshot must match the reference.
+        version = kitty_version()
+        terms.append(subprocess.Popen(["kitty", "--config", "NONE", "-o", "background=black", "-o", "foreground=white",
+                                       "-o", "window_padding_width=0", "-o", "cursor=black"] + tmux + ["new-session", "sh", "-c", inner],
+                                      env=tenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for _ in range(300):
+            if os.path.exists(done):
+                break
+            time.sleep(0.1)
+        check("kitty → tmux ran lightbox render", os.path.exists(done))
+        time.sleep(2.0)
+        region = screenshot(display)[:400, :500]
+        r = similarity(region, ref)
+        # Switch to another tmux window and back: tmux redraws the pane from its grid.
+        subprocess.run(tmux + ["new-window", "sleep 30"], capture_output=True, env=tenv)
+        time.sleep(1.0)
+        subprocess.run(tmux + ["select-window", "-t", ":0"], capture_output=True, env=tenv)
+        time.sleep(1.5)
+        r2 = similarity(screenshot(display)[:400, :500], ref)
+        print(f"# kitty {'.'.join(map(str, version))} → tmux: correlation with export-png r = {r:.3f}, after a window switch r = {r2:.3f}")
+        if version < (0, 28):
+            print(f"SKIP - kitty → tmux screenshot: kitty {'.'.join(map(str, version))} predates Unicode placeholders (0.28); "
+                  "it draws U+10EEEE as a missing glyph, so the image cannot appear")
+        else:
+            check("kitty → tmux shows the image through placeholders and it matches the reference", r > 0.95, f"r = {r:.3f}")
+            check("the image survives a tmux window switch", r2 > 0.95, f"r = {r2:.3f}")
+    finally:
+        subprocess.run(tmux + ["kill-server"], capture_output=True, env=tenv)
 
 
 def main():
@@ -202,6 +307,9 @@ def main():
         text_area = shot[:60, right:1000]
         check("no terminal answers echoed onto the screen", (text_area > 100).mean() < 0.002,
               f"{(text_area > 100).mean():.4f} bright")
+
+        # 4. kitty → tmux → lightbox: Unicode placeholders (kitty ≥ 0.28).
+        kitty_in_tmux(work, dicom, ref, kenv, display, terms)
     finally:
         for t in terms:
             t.kill()

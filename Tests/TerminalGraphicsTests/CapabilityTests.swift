@@ -111,7 +111,7 @@ final class CapabilityTests: XCTestCase {
 }
 
 final class TmuxRenderingTests: XCTestCase {
-    func testForcedKittyInsideTmuxIsWrappedForPassthrough() throws {
+    func testForcedKittyInsideTmuxUploadsThroughPassthrough() throws {
         let c = TerminalCapabilities.fromEnvironment(["TERM": "tmux-256color", "TMUX": "1", "LIGHTBOX_GRAPHICS": "kitty"])
         XCTAssertEqual(c.graphicsProtocol, .kitty)
         let r = ImageRenderer(capabilities: c).render(try TestImages.slice(width: 16, height: 16), columns: 4, rows: 2)

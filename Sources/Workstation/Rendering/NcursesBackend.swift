@@ -31,7 +31,7 @@ final class NcursesBackend {
 
     func shutdown() {
         write(Array("\u{1B}[0m\u{1B}[2J".utf8))
-        if capabilities.graphicsProtocol == .kitty { write(Array("\u{1B}_Ga=d\u{1B}\\".utf8)) }
+        write(encoder.kittyCleanup())
         endwin()
     }
 

@@ -182,11 +182,13 @@ struct OpenCommand: ParsableCommand {
         }
         let stack = SliceStepBenchmark.resample(ImageStack.load(series), to: max(2, slices))
         Output.line("Slice step over \(stack.frames.count) slices of \(stack.frames.first.map { "\($0.width)×\($0.height)" } ?? "?") (\(series.first.seriesDescription)), 160×48 cells of 10×20 px")
-        Output.line("protocol   mean ms  p50 ms  p95 ms  bytes/step (mean)  max bytes  first frame")
-        for proto in [GraphicsProtocol.blocks, .sixel, .kitty] {
-            let r = SliceStepBenchmark.run(study: study, stack: stack, graphics: proto)
-            Output.line(String(format: "%-9@ %8.2f %7.2f %7.2f %18.0f %10d %12d", proto.rawValue as NSString, r.meanMS, r.p50MS, r.p95MS,
-                               r.meanBytes, r.maxBytes, r.firstFrameBytes))
+        Output.line("protocol     mean ms  p50 ms  p95 ms  bytes/step (mean)  max bytes  first frame  bytes/step back (revisit)")
+        let runs: [(String, GraphicsProtocol, Bool)] = [("blocks", .blocks, false), ("sixel", .sixel, false), ("kitty", .kitty, false),
+                                                        ("kitty-tmux", .kitty, true)]
+        for (name, proto, tmux) in runs {
+            let r = SliceStepBenchmark.run(study: study, stack: stack, graphics: proto, insideTmux: tmux)
+            Output.line(name.padding(toLength: 11, withPad: " ", startingAt: 0) + String(format: " %8.2f %7.2f %7.2f %18.0f %10d %12d %26.0f", r.meanMS, r.p50MS, r.p95MS,
+                               r.meanBytes, r.maxBytes, r.firstFrameBytes, r.revisitMeanBytes))
         }
     }
 }
