@@ -223,10 +223,16 @@ def our_sr(lb: "Lightbox", study_dir: str, work: str) -> str | None:
                 "lung-nodule-demo", "0.3.1", "ab" * 32, "accept"))
     db.execute("INSERT INTO signoffs (reader, at, study_uid, assessment, undecided, forced) VALUES (?,?,?,?,?,?)",
                ("dr.test", "2026-11-28T00:15:00.000Z", truth["study_instance_uid"], "Lung-RADS 4B", 0, 0))
+    # The lesion's image marked as a key image, in a soft-tissue window (as the viewer's * records it).
+    db.execute("""INSERT INTO key_images (reader, at, study_uid, series_uid, sop_uid, frame, note, window_center, window_width, inverted)
+                  VALUES (?,?,?,?,?,?,?,?,?,?)""",
+               ("dr.test", "2026-11-28T00:12:00.000Z", truth["study_instance_uid"], truth["series"][0]["series_instance_uid"],
+                lesion["sop_instance_uid"], 0, "nodule", 40, 400, 0))
     db.commit()
     db.close()
     sr = os.path.join(work, "report.dcm")
-    p = lb.run("review", "export", study_dir, "--db", db_path, "--sr", sr)
+    p = lb.run("review", "export", study_dir, "--db", db_path, "--sr", sr,
+               "--kos", os.path.join(work, "key-images.dcm"), "--gsps", os.path.join(work, "key-view.dcm"))
     return sr if p.returncode == 0 and os.path.exists(sr) else None
 
 
@@ -319,10 +325,17 @@ def main() -> int:
         if sr_path:
             sr = pydicom.dcmread(sr_path, stop_before_pixels=True)
             check(sr.StudyInstanceUID == target, "our SR belongs to the sample study")
-            p = lb.run("stow", "dicomweb://test", sr_path)
-            check(p.returncode == 0 and f"stored {sr.SOPInstanceUID}" in p.stdout, f"stow: rc {p.returncode}: {p.stdout[-200:]} {p.stderr[-200:]}")
+            # The SR goes up with the key object selection and the presentation state exported beside it.
+            kos_path, gsps_path = os.path.join(work, "key-images.dcm"), os.path.join(work, "key-view.dcm")
+            kos, gsps = (pydicom.dcmread(x, stop_before_pixels=True) for x in (kos_path, gsps_path))
+            p = lb.run("stow", "dicomweb://test", sr_path, kos_path, gsps_path)
+            check(p.returncode == 0 and all(f"stored {d.SOPInstanceUID}" in p.stdout for d in (sr, kos, gsps)),
+                  f"stow of SR + KOS + GSPS: rc {p.returncode}: {p.stdout[-300:]} {p.stderr[-200:]}")
             found = lb.ls("--modality", "SR")
             check(got(found) == {target} and "SR" in found[0]["modalities"], f"QIDO finds the stored SR in its study ({got(found)})")
+            for modality in ("KO", "PR"):
+                found = lb.ls("--modality", modality)
+                check(got(found) == {target}, f"QIDO finds the stored {modality} object in the same study ({got(found)})")
             back = os.path.join(work, "sr-back")
             p = lb.run("pull", "dicomweb://test", target, "--series", sr.SeriesInstanceUID, "--to", back)
             fetched = os.path.join(back, target, sr.SOPInstanceUID + ".dcm")
