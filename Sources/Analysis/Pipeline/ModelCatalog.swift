@@ -34,6 +34,8 @@ public struct ModelCatalog: Sendable {
             var problems: [String] = []
             if let details {
                 self.details = details
+            } else if card.runsInAnalysis == false {
+                self.details = CardDetails()  // never run by the pipeline: no candidate rule to read
             } else {
                 do {
                     guard let root else { throw CardDetails.Problem(description: "the card file cannot be read") }
@@ -81,9 +83,11 @@ public struct ModelCatalog: Sendable {
     }
 
     /// Entries whose intended use matches `series`, with whether the series is out of distribution.
+    /// A card with `runs_in_analysis: false` never matches (see `ModelCard.runsInAnalysis`).
     public func applicable(to series: StudyIndex.Series) -> [(entry: Entry, ood: [String])] {
         let h = series.first
         return entries.compactMap { e in
+            guard e.card.runsInAnalysis != false else { return nil }
             let use = e.card.intendedUse
             guard Self.sameModality(use.modality, h.modality),
                   use.bodyPart.uppercased() == h.bodyPart.uppercased() || h.bodyPart.isEmpty else { return nil }
