@@ -148,6 +148,16 @@ final class NIfTIReaderTests: XCTestCase {
         assertThrows(corrupt) { if case .gzip = $0 { true } else if case .truncated = $0 { true } else { false } }
     }
 
+    /// A gzip whose header promises 8 GiB over 64 bytes of data (Tests/Fixtures/nifti-hostile,
+    /// written by make_fixtures.py): "truncated", without reserving the 8 GiB first.
+    func testGzipPromisingGigabytesIsTruncatedNotAllocated() throws {
+        let path = Self.folder.deletingLastPathComponent().appendingPathComponent("nifti-hostile/huge_dims_tiny_data.nii.gz").path
+        XCTAssertEqual(try NIfTIReader.readHeader(path: path).dims.prefix(3), [2048, 2048, 256])
+        let raw = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        assertThrows(raw) { if case .truncated(needed: 352 + 8 << 30, available: 352 + 64) = $0 { true } else { false } }
+        XCTAssertLessThan(try Gunzip.inflate(raw, limit: 1 << 40).count, 1024)
+    }
+
     func testDimsThatOverflowOrAreTooLarge() {
         assertThrows(header(dim: [7, 32767, 32767, 32767, 32767, 32767, 32767, 32767])) { if case .badDimensions = $0 { true } else { false } }
         assertThrows(header(dim: [3, 32767, 32767, 32767, 1, 1, 1, 1])) { if case .badDimensions = $0 { true } else { false } }

@@ -8,8 +8,10 @@ enum Gunzip {
 
     /// The first `limit` bytes of the decompressed stream (fewer when the stream is shorter or cut
     /// off: the caller compares the count with what it needs). Stopping at `limit` means a header
-    /// read inflates a few hundred bytes, and a gzip bomb never inflates past what the header asks for.
-    /// Concatenated gzip members (as `cat a.gz b.gz` makes) are read as one stream.
+    /// read inflates a few hundred bytes, and a gzip bomb never inflates past what the header asks
+    /// for. The output grows as data arrives (doubling), so a header that promises gigabytes over a
+    /// few bytes of stream costs only what the stream holds. Concatenated gzip members (as
+    /// `cat a.gz b.gz` makes) are read as one stream.
     static func inflate(_ input: [UInt8], limit: Int) throws(NIfTIError) -> [UInt8] {
         guard limit > 0, !input.isEmpty else { return [] }
         var stream = z_stream()
@@ -18,38 +20,42 @@ enum Gunzip {
             throw .gzip("zlib could not start")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: limit)
-        var produced = 0
-        var failure: String?
-        input.withUnsafeBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
-                guard let inBase = src.baseAddress, let outBase = dst.baseAddress else { return }
-                var consumed = 0
-                while produced < limit, consumed < src.count {
+        var output = [UInt8](repeating: 0, count: min(limit, max(1 << 16, input.count.multipliedReportingOverflow(by: 4).partialValue)))
+        var produced = 0, consumed = 0
+        var finished = false
+        while !finished, produced < limit, consumed < input.count {
+            if produced == output.count {  // full: grow toward the limit
+                output.append(contentsOf: repeatElement(0, count: min(limit, output.count * 2) - output.count))
+            }
+            let (status, used, made) = input.withUnsafeBufferPointer { src -> (Int32, Int, Int) in
+                output.withUnsafeMutableBufferPointer { dst -> (Int32, Int, Int) in
+                    guard let inBase = src.baseAddress, let outBase = dst.baseAddress else { return (Z_STREAM_ERROR, 0, 0) }
                     let inChunk = min(src.count - consumed, Int(UInt32.max))
-                    let outChunk = min(limit - produced, Int(UInt32.max))
+                    let outChunk = min(dst.count - produced, Int(UInt32.max))
                     stream.next_in = UnsafeMutablePointer(mutating: inBase + consumed)
                     stream.avail_in = uInt(inChunk)
                     stream.next_out = outBase + produced
                     stream.avail_out = uInt(outChunk)
                     let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                    consumed += inChunk - Int(stream.avail_in)
-                    produced += outChunk - Int(stream.avail_out)
-                    switch status {
-                    case Z_OK: continue
-                    case Z_STREAM_END:
-                        // Another member may follow; trailing zero padding ends the stream.
-                        guard consumed + 1 < src.count, src[consumed] == 0x1F, src[consumed + 1] == 0x8B,
-                              inflateReset(&stream) == Z_OK else { return }
-                    case Z_BUF_ERROR: return  // input ends mid-stream: a truncated file, judged by the caller
-                    default:
-                        failure = "zlib status \(status) after \(consumed) compressed bytes"
-                        return
-                    }
+                    return (status, inChunk - Int(stream.avail_in), outChunk - Int(stream.avail_out))
                 }
             }
+            consumed += used
+            produced += made
+            switch status {
+            case Z_OK: continue
+            case Z_STREAM_END:
+                // Another member may follow; anything else (trailing zero padding) ends the stream.
+                finished = !(consumed + 1 < input.count && input[consumed] == 0x1F && input[consumed + 1] == 0x8B
+                    && inflateReset(&stream) == Z_OK)
+            case Z_BUF_ERROR:
+                // No progress: the output is full (grow and go on) or the input ended mid-stream
+                // (a truncated file, judged by the caller).
+                finished = produced < output.count
+            default:
+                throw .gzip("zlib status \(status) after \(consumed) compressed bytes")
+            }
         }
-        if let failure { throw .gzip(failure) }
         output.removeSubrange(produced...)
         return output
     }

@@ -119,3 +119,18 @@ img.set_sform(np.vstack([np.hstack([sag, [[1], [2], [3]]]), [0, 0, 0, 1]]), code
 img.set_data_dtype(np.int8)
 save("int8_sagittal.nii", img)
 print("wrote", sorted(p.name for p in OUT.glob("*.nii*")))
+
+# Hostile (beside, not inside, this folder so scans of it stay clean): a gzip whose header promises
+# 2048×2048×256 float64 (8 GiB) over 64 bytes of data. The reader must say "truncated" without
+# reserving the 8 GiB first.
+import gzip  # noqa: E402
+
+HOSTILE = OUT.parent / "nifti-hostile"
+HOSTILE.mkdir(exist_ok=True)
+hdr = nib.Nifti1Header()
+hdr.set_data_shape((2048, 2048, 256))
+hdr.set_data_dtype(np.float64)
+hdr["vox_offset"] = 352
+raw = hdr.binaryblock + b"\0\0\0\0" + bytes(64)
+(HOSTILE / "huge_dims_tiny_data.nii.gz").write_bytes(gzip.compress(raw, mtime=0))
+assert nib.Nifti1Header.from_fileobj(__import__("io").BytesIO(raw)).get_data_shape() == (2048, 2048, 256)
