@@ -9,7 +9,7 @@ APT_PACKAGES := pkg-config zlib1g-dev libncursesw5-dev libopenblas-dev libdnnl-d
                 libopenjp2-7-dev libcharls-dev libsqlite3-dev libpq-dev \
                 dcmtk dicom3tools chafa libsixel-bin tmux sqlite3 bc \
                 xvfb xterm kitty x11-apps xdotool netpbm \
-                orthanc orthanc-dicomweb postgresql
+                orthanc orthanc-dicomweb postgresql mricron-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -65,8 +65,9 @@ let package = Package(
         .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
         // Bytes → data sets, pixel-data frames; the dictionary and character sets.
         .target(name: "DICOM", dependencies: ["DICOMCodecs", "SystemCalls", "CZlib"]),
-        // Data sets → images and volumes in physical space; PNG import/export; the study index store (SQLite).
-        .target(name: "Imaging", dependencies: ["DICOM", "SystemCalls", "CPNG", "CSQLite"]),
+        // Data sets → images and volumes in physical space; PNG import/export; NIfTI volumes (gzip via CZlib);
+        // the study index store (SQLite).
+        .target(name: "Imaging", dependencies: ["DICOM", "SystemCalls", "CPNG", "CSQLite", "CZlib"]),
         // RGB images (+ overlays) → terminal bytes.
         .target(name: "TerminalGraphics", dependencies: ["ByteWriting", "SystemCalls", "CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).

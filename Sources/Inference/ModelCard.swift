@@ -62,11 +62,15 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var outputs: Outputs
     public var validation: Validation?
     public var notForClinicalUse: Bool
+    /// `false` for a model whose pre- and post-processing the analysis pipeline does not implement
+    /// (deepbet's 3-D brain mask): it is listed and can be run with `lightbox onnx run`, but is
+    /// never matched to a series. Absent (every synthetic demo model): true.
+    public var runsInAnalysis: Bool?
     /// Path of the card file (not stored in the card).
     public var path: String?
 
     private enum CodingKeys: String, CodingKey {
-        case id, version, sha256, task, intendedUse, preprocessing, outputs, validation, notForClinicalUse
+        case id, version, sha256, task, intendedUse, preprocessing, outputs, validation, notForClinicalUse, runsInAnalysis
     }
 
     /// Parses a card from JSON.

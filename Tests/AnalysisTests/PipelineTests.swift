@@ -15,6 +15,31 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(up, [0, 0.25, 0.75, 1])
     }
 
+    /// deepbet's card (real weights, 3-D) says `runs_in_analysis: false`: it is in the catalog but
+    /// never matched to a series, not even an MR brain study or a NIfTI volume.
+    func testCardThatDoesNotRunInAnalysisNeverMatches() throws {
+        let models = repo.appendingPathComponent("Models")
+        guard FileManager.default.fileExists(atPath: models.appendingPathComponent("deepbet-bbox-v1.json").path) else {
+            throw XCTSkip("no deepbet card")
+        }
+        let catalog = try ModelCatalog(folder: models)
+        let deepbet = try XCTUnwrap(catalog.entries.first { $0.card.id == "deepbet-bbox-v1" })
+        XCTAssertEqual(deepbet.card.runsInAnalysis, false)
+        XCTAssertTrue(deepbet.verified)
+        XCTAssertNil(deepbet.cardProblem, "a card the pipeline never runs needs no candidate rule")
+        XCTAssertEqual(deepbet.card.intendedUse.modality, "MR")
+        for folder in ["SampleStudies/16_MR_BRAIN_GRETA_2026", "Tests/Fixtures/nifti/float32_qform_only.nii"] {
+            let index = StudyIndex.scan([repo.appendingPathComponent(folder).path], cache: nil)
+            let series = try XCTUnwrap(index.studies.first?.series.first, folder)
+            XCTAssertFalse(catalog.applicable(to: series).contains { $0.entry.card.id == "deepbet-bbox-v1" }, folder)
+            // The same card with the flag absent would match: the flag is what keeps it out.
+            var card = deepbet.card
+            card.runsInAnalysis = nil
+            let unflagged = ModelCatalog(entries: [ModelCatalog.Entry(card: card, url: deepbet.url, verified: true)])
+            XCTAssertEqual(unflagged.applicable(to: series).count, 1, folder)
+        }
+    }
+
     func testCatalogMatchesCardsToSeriesAndFlagsSpacing() throws {
         let models = repo.appendingPathComponent("Models")
         guard FileManager.default.fileExists(atPath: models.path) else { throw XCTSkip("no Models/ folder") }

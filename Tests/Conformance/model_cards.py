@@ -4,6 +4,12 @@ Sources/Inference/ModelCard.swift reads): required fields and types, sha256 of t
 not-for-clinical-use flag and disclaimer, file size <= 10 MB, and that onnxruntime loads the model
 and, on a zero input of the declared shape, returns outputs of the declared shapes.
 
+Most cards describe Lightbox's own demo models, trained on synthetic phantoms. A card with a
+`provenance` section describes real pretrained weights from elsewhere (deepbet): it must name the
+package, version, wheel and its sha256, the file inside the wheel and its sha256, the licence (name
+and full text), the authors and what the weights were trained on, and its disclaimer must say
+that it is not validated here for clinical use (instead of "synthetic").
+
 Prints `model cards: N passed, M failed`; exits non-zero on any failure. MODELS=dir to point
 elsewhere."""
 from __future__ import annotations
@@ -17,6 +23,7 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = os.environ.get("MODELS", os.path.join(REPO, "Models"))
 TASKS = {"classification", "heatmap", "segmentation", "detection"}
+SHA256_HEX = set("0123456789abcdef")
 MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -58,8 +65,10 @@ def check(card_path: str) -> list[str]:
         errs.append("intended_use.pixel_spacing_range should be [min, max]")
     pp = need(card, "preprocessing", dict, "") or {}
     rs = need(pp, "resample_size", list, "preprocessing.")
-    if rs is not None and not (len(rs) == 2 and all(isinstance(v, int) for v in rs)):
-        errs.append("preprocessing.resample_size should be [height, width]")
+    if rs is not None and not (len(rs) in (2, 3) and all(isinstance(v, int) for v in rs)):
+        errs.append("preprocessing.resample_size should be [height, width] (or [depth, height, width])")
+    if rs is not None and len(rs) == 3 and card.get("runs_in_analysis") is not False:
+        errs.append("a 3-D model needs runs_in_analysis: false (the analysis pipeline runs 2-D slices and images)")
     need(pp, "channel_layout", str, "preprocessing.")
     w = pp.get("window_hu")
     if w is not None and not (isinstance(w, dict) and _num(w.get("center")) and _num(w.get("width"))):
@@ -73,7 +82,8 @@ def check(card_path: str) -> list[str]:
     if w is None and pp.get("percentile_normalization") is None and ref is None:
         errs.append("preprocessing needs window_hu, percentile_normalization or reference_normalisation")
     post = need(card, "postprocessing", dict, "") or {}
-    rule = need(post, "candidate_rule", dict, "postprocessing.")
+    # Candidates are what heatmap and detection models mark; a segmentation mask has none.
+    rule = need(post, "candidate_rule", dict, "postprocessing.") if task != "segmentation" else None
     if rule is not None:
         # The fields Lightbox reads must say what the prose (what the evaluation did) says.
         prose = str(post.get("candidates", "")).lower()
@@ -94,7 +104,9 @@ def check(card_path: str) -> list[str]:
     if card.get("not_for_clinical_use") is not True:
         errs.append("not_for_clinical_use must be true")
     disc = card.get("disclaimer", "")
-    if "synthetic" not in disc.lower() or "not a medical device" not in disc.lower():
+    if "provenance" in card:
+        errs += check_real_weights(card)
+    elif "synthetic" not in disc.lower() or "not a medical device" not in disc.lower():
         errs.append("disclaimer must say it is trained on synthetic data and is not a medical device")
     val = card.get("validation")
     if val is not None:
@@ -148,6 +160,39 @@ def check(card_path: str) -> list[str]:
         n = outs.get(key)
         if n is not None and n not in {t["name"] for t in tensors}:
             errs.append(f"outputs.{key} '{n}' is not a declared output tensor")
+    return errs
+
+
+def check_real_weights(card: dict) -> list[str]:
+    """Provenance, licence, authors, training data and disclaimer of a card for weights Lightbox
+    did not train."""
+    errs = []
+    prov = card.get("provenance")
+    if not isinstance(prov, dict):
+        return ["provenance should be an object"]
+    for k in ("package", "version", "wheel", "file_in_wheel"):
+        if not (isinstance(prov.get(k), str) and prov[k].strip()):
+            errs.append(f"provenance.{k} missing")
+    for k in ("wheel_sha256", "file_sha256"):
+        v = prov.get(k)
+        if not (isinstance(v, str) and len(v) == 64 and set(v) <= SHA256_HEX):
+            errs.append(f"provenance.{k} should be a sha256 hex digest")
+    lic = card.get("licence")
+    if not (isinstance(lic, dict) and isinstance(lic.get("name"), str) and lic["name"].strip()):
+        errs.append("licence.name missing")
+    elif not (isinstance(lic.get("text"), str) and len(lic["text"]) > 200):
+        errs.append("licence.text should hold the licence's full text")
+    elif lic["name"] == "MIT" and "Permission is hereby granted, free of charge" not in lic["text"]:
+        errs.append("licence.text is not the MIT licence")
+    authors = card.get("authors")
+    if not (isinstance(authors, list) and authors and all(isinstance(a, str) and a.strip() for a in authors)):
+        errs.append("authors should list the weights' authors")
+    data = (card.get("training") or {}).get("data")
+    if not (isinstance(data, str) and data.strip()):
+        errs.append("training.data should say what the weights were trained on")
+    disc = card.get("disclaimer", "").lower()
+    if "not validated here for clinical use" not in disc or "not a medical device" not in disc:
+        errs.append("disclaimer must say the model is not validated here for clinical use and is not a medical device")
     return errs
 
 

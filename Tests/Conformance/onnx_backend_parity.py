@@ -4,7 +4,7 @@
 For every Models/*.onnx and Tests/Fixtures/onnx/*.onnx, runs `lightbox onnx run --backend B` for
 B in openblas and dnnl (dnnl only where `lightbox onnx info` reports it runs) on one deterministic
 input, runs onnxruntime (CPU, 1 thread) on the same input, and checks every output:
-max|ours − ort| / max|ort| ≤ 1e-4. Needs only numpy, onnx and onnxruntime (no torch).
+max|ours − ort| / max|ort| ≤ 1e-4 (deepbet: 2e-3, see TOLERANCE). Needs only numpy, onnx and onnxruntime (no torch).
 """
 import glob
 import os
@@ -18,6 +18,11 @@ import onnxruntime as ort
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIGHTBOX = os.environ.get("LIGHTBOX", os.path.join(ROOT, ".build/release/lightbox"))
 TOL = 1e-4
+# deepbet's 3-D LinkNet (real weights, instance norm after every conv) is ill-conditioned on this
+# uniform-noise input: every float32 runtime lands 7–9e-4 from the model run in float64 (torch
+# float32 7.4e-4, onnxruntime 7.3e-4, Lightbox 9.2e-4), so no runtime can meet 1e-4 against another.
+# On a real T1 (Tests/Conformance/deepbet_ch2.py) Lightbox is 1.8e-5 from float64, onnxruntime 6.7e-4.
+TOLERANCE = {"deepbet-bbox-v1": 2e-3}
 
 
 def safe(name: str) -> str:
@@ -44,6 +49,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for model in models:
             name = os.path.basename(model)[:-5]
+            tol = TOLERANCE.get(name, TOL)
             sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
             inp = sess.get_inputs()[0]
             shape = [d if isinstance(d, int) else 2 for d in inp.shape]  # batch 2 where dynamic
@@ -70,11 +76,13 @@ def main() -> int:
                         continue
                     err = float(np.max(np.abs(ours - ref)) / max(float(np.max(np.abs(ref))), 1e-12))
                     worst = max(worst, err)
-                    if err > TOL:
-                        print(f"FAIL {name} [{backend}] {oname}: max relative error {err:.2e} (limit {TOL:g})")
+                    if err > tol:
+                        print(f"FAIL {name} [{backend}] {oname}: max relative error {err:.2e} (limit {tol:g})")
                         failures += 1
-                print(f"{'ok  ' if worst <= TOL else 'FAIL'} {name} [{backend}]: max relative error {worst:.2e}")
+                print(f"{'ok  ' if worst <= tol else 'FAIL'} {name} [{backend}]: max relative error {worst:.2e}"
+                      + (f" (limit {tol:g})" if tol != TOL else ""))
     print(f"onnx_backend_parity: {checks - failures}/{checks} outputs within {TOL:g} of onnxruntime "
+          f"({', '.join(f'{k} {v:g}' for k, v in TOLERANCE.items())}) "
           f"({', '.join(backends)})")
     return 1 if failures else 0
 

@@ -112,6 +112,23 @@ final class StudyIndexStoreTests: XCTestCase {
 
     /// A file replaced by another with the same size and mtime (a re-send, `rsync -t`) has a new
     /// inode: it is read again.
+    /// A NIfTI volume's synthetic header survives the store: the warm scan serves it from the
+    /// cache, still a NIfTI instance (its loaders are chosen by the header's syntax), equal to the
+    /// header read from the file.
+    func testNIfTIHeaderRoundTripsThroughTheStore() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/nifti/int16_sform_rotated.nii.gz")
+        try FileManager.default.copyItem(at: fixture, to: images.appendingPathComponent("t1.nii.gz"))
+        let cold = StudyIndex.scan([images.path], cache: store)
+        let warm = StudyIndex.scan([images.path], cache: store)
+        XCTAssertEqual(warm.parsedCount, 0)
+        let coldHeader = try XCTUnwrap(allHeaders(cold).first { $0.isNIfTI })
+        let warmHeader = try XCTUnwrap(allHeaders(warm).first { $0.isNIfTI })
+        XCTAssertEqual(warmHeader, coldHeader)
+        XCTAssertEqual(warmHeader.frames, 3)
+        XCTAssertEqual(SeriesLoader.frames(of: [warmHeader]).frames.count, 3)
+    }
+
     func testReplacedFileWithSameSizeAndMtimeIsReadAgain() throws {
         _ = StudyIndex.scan([images.path], cache: store)
         let target = images.appendingPathComponent("im1.dcm")

@@ -37,6 +37,8 @@ public struct ModelCatalog: Sendable {
             var problems: [String] = []
             if let details {
                 self.details = details
+            } else if card.runsInAnalysis == false {
+                self.details = CardDetails()  // never run by the pipeline: no candidate rule to read
             } else {
                 do {
                     guard let root else { throw CardDetails.Problem(description: "the card file cannot be read") }
@@ -91,7 +93,8 @@ public struct ModelCatalog: Sendable {
 
     /// Entries whose intended use matches `series`, with whether the series is out of distribution.
     /// Multi-sequence models are planned per study (`studyLevel(for:)`), and only cards whose task
-    /// is a heatmap produce findings (a segmentation helper such as a brain mask is not run here).
+    /// is a heatmap produce findings. A card with `runs_in_analysis: false` (a helper model such as
+    /// a brain mask; see `ModelCard.runsInAnalysis`) never matches.
     public func applicable(to series: StudyIndex.Series) -> [(entry: Entry, ood: [String])] {
         fits(series, entries.filter { !$0.isMultiSequence && $0.card.task == .heatmap })
     }
@@ -109,6 +112,7 @@ public struct ModelCatalog: Sendable {
     func fits(_ series: StudyIndex.Series, _ candidates: [Entry]) -> [(entry: Entry, ood: [String])] {
         let h = series.first
         return candidates.compactMap { e in
+            guard e.card.runsInAnalysis != false else { return nil }
             let use = e.card.intendedUse
             guard Self.sameModality(use.modality, h.modality),
                   use.bodyPart.uppercased() == h.bodyPart.uppercased() || h.bodyPart.isEmpty else { return nil }

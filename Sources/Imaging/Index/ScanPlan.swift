@@ -57,7 +57,7 @@ struct ScanPlan {
             DirectoryWalker.regularFiles(under: root) { path, name in
                 if name == "DICOMDIR" { addDICOMDIR(path); return }
                 let ext = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
-                guard !Self.skippedExtensions.contains(ext) else { return }
+                guard !Self.skippedExtensions.contains(ext) || NIfTIReader.handles(path: name) else { return }
                 let rest = path.dropFirst(trimmed == "/" ? 0 : trimmed.count).drop { $0 == "/" }
                 out.append(File(path: path, key: prefix + rest))
             }

@@ -51,6 +51,7 @@ extension SeriesLoader {
     /// Every frame of one instance (at most `maximumFramesPerInstance`). Enhanced objects take
     /// geometry, rescale and window per frame from their functional groups.
     static func loadFrames(_ h: InstanceHeader) throws -> [LoadedFrame] {
+        if h.isNIfTI { return try niftiFrames(h) }
         let file = try DICOMFile.read(URL(fileURLWithPath: h.path))
         let reader = try PixelDataReader(file)
         let renderer = FrameRenderer(file.dataSet)

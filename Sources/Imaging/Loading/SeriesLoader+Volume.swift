@@ -26,6 +26,7 @@ extension SeriesLoader {
     public static func volume(of instances: [InstanceHeader], options: Options = .strict) throws -> LoadedVolume {
         let images = instances.filter { $0.hasPixelData && $0.rows > 0 }
         guard let first = images.first else { throw Problem.noImages }
+        if images.count == 1, first.isNIfTI { return try niftiVolume(first) }
         let (ordered, normal, orderedPositions) = sortedForVolume(images)
         var sorted = ordered, positions = orderedPositions
         guard sorted.allSatisfy({ $0.rows == first.rows && $0.columns == first.columns }) else { throw Problem.mixedSizes }

@@ -1,7 +1,7 @@
 import DICOM
 import Foundation
 
-/// Scans a folder tree for DICOM files and groups them into studies → series → instances.
+/// Scans a folder tree for DICOM files (and NIfTI volumes, see `InstanceHeader+NIfTI`) and groups them into studies → series → instances.
 ///
 /// Headers are read with `stopBeforePixelData`, on all cores. Files that do not parse are listed with
 /// their reason and never stop the scan. A store (see `StudyIndexStore`) serves the headers of files
@@ -58,6 +58,9 @@ public struct StudyIndex: Sendable {
         let read = ParallelMap.map(misses.count) { k -> StudyIndexDatabase.Stored in
             let path = files[misses[k]].path
             do {
+                if NIfTIReader.handles(path: path) {
+                    return .header(try InstanceHeader(nifti: NIfTIReader.readHeader(path: path), path: path))
+                }
                 let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true))
                 return .header(InstanceHeader(file: file, path: path))
             } catch {

@@ -45,6 +45,7 @@ struct DoctorCommand: ParsableCommand {
                 for e in catalog.entries {
                     var line = "  \(pad(e.card.id, 24)) \(pad(e.card.version, 8)) sha256 \(e.verified ? "ok" : "MISMATCH (will not run)")"
                     line += e.cardProblem.map { "; card: \($0)" } ?? "; card ok"
+                    if e.card.runsInAnalysis == false { line += "; not run by the analysis pipeline (lightbox onnx run)" }
                     if e.card.notForClinicalUse { line += "; not for clinical use" }
                     Output.line(line)
                     if !e.verified { problems.append("\(e.card.id): model file does not match its card") }

@@ -9,7 +9,7 @@ import Inference
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show a DICOM file's elements and pixel summary.",
+        abstract: "Show a DICOM file's elements and pixel summary (or a NIfTI volume's header and geometry).",
         discussion: """
             --frames reads the Shared and Per-frame Functional Groups (PS3.3 C.7.6.16) and splits the frames into \
             stacks by Stack ID, b-value, time point and derived map, each ordered along its normal.
@@ -18,7 +18,7 @@ struct InfoCommand: ParsableCommand {
             (the elements before the fault are shown).
             """)
 
-    @Argument(help: "A DICOM file (Part 10 or a bare data set).")
+    @Argument(help: "A DICOM file (Part 10 or a bare data set), or a NIfTI volume (.nii, .nii.gz).")
     var file: String
 
     @Flag(help: "Print DICOM JSON (PS3.18 F.2) plus a pixel summary instead of a listing.")
@@ -37,6 +37,12 @@ struct InfoCommand: ParsableCommand {
     var frames = false
 
     func run() throws {
+        if NIfTIReader.handles(path: file) {
+            do { return try NIfTIInfo.run(path: file, json: json, pixelsNPY: pixelsNPY) } catch {
+                Output.error("\(error)")
+                throw ExitCode(2)
+            }
+        }
         let dicom: DICOMFile
         do {
             dicom = try DICOMFile.read(URL(fileURLWithPath: file), options: .init(stopBeforePixelData: headerOnly, lenient: true))

@@ -16,7 +16,7 @@ struct OpenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "open", abstract: "Open the reading workstation (worklist, viewer, findings review).")
 
-    @Argument(help: "Folders, files, DICOMDIRs or DICOMweb archives (http(s)://…/dicom-web or dicomweb://NAME from config.toml; default: the bundled SampleStudies).")
+    @Argument(help: "Folders, files (DICOM, or NIfTI .nii/.nii.gz volumes), DICOMDIRs or DICOMweb archives (http(s)://…/dicom-web or dicomweb://NAME from config.toml; default: the bundled SampleStudies).")
     var paths: [String] = []
 
     @Option(help: "Reader name recorded with every decision (default: $USER).")

@@ -10,10 +10,10 @@ import TerminalGraphics
 /// like chafa or timg do for ordinary pictures — for DICOM files, series folders and PNG files.
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "render", abstract: "Print a DICOM image, a slice of a series folder, or a PNG to the terminal.",
+        commandName: "render", abstract: "Print a DICOM image, a slice of a series folder or NIfTI volume, or a PNG to the terminal.",
         discussion: "The protocol comes from LIGHTBOX_GRAPHICS (auto|sixel|kitty|iterm|blocks|ascii), --protocol, or detection.")
 
-    @Argument(help: "A DICOM file, a folder holding one series, or a PNG file.")
+    @Argument(help: "A DICOM file, a folder holding one series, a NIfTI volume (.nii, .nii.gz), or a PNG file.")
     var path: String
 
     @Option(help: "Slice of a series folder (0-based, in anatomical order; with --plane the row or column; default the middle one).")
@@ -168,6 +168,10 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("\(path): no such file or folder")
         }
         if !isDir.boolValue && path.lowercased().hasSuffix(".png") { return LoadedImage(image: try PNGCodec.read(path)) }
+        if !isDir.boolValue && NIfTIReader.handles(path: path) {
+            return LoadedImage(image: try NIfTIPlaneImage.render(path: path, slice: slice, options: planeOptions,
+                                                                 window: try chosenWindow(), invert: invert))
+        }
         if planeOptions.isRequested {
             let r = try SeriesPlaneImage.render(path: path, slice: slice, options: planeOptions, window: try chosenWindow(), invert: invert)
             return LoadedImage(image: r.image, sopInstanceUID: r.sopInstanceUID, studyInstanceUID: r.studyInstanceUID, directory: r.directory)
