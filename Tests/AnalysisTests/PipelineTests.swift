@@ -32,9 +32,11 @@ final class PipelineTests: XCTestCase {
             let index = StudyIndex.scan([repo.appendingPathComponent(folder).path], cache: nil)
             let series = try XCTUnwrap(index.studies.first?.series.first, folder)
             XCTAssertFalse(catalog.applicable(to: series).contains { $0.entry.card.id == "deepbet-bbox-v1" }, folder)
-            // The same card with the flag absent would match: the flag is what keeps it out.
+            // The same card with the flag absent (and a heatmap task, which the pipeline runs) would
+            // match: the flag is what keeps it out.
             var card = deepbet.card
             card.runsInAnalysis = nil
+            card.task = .heatmap
             let unflagged = ModelCatalog(entries: [ModelCatalog.Entry(card: card, url: deepbet.url, verified: true)])
             XCTAssertEqual(unflagged.applicable(to: series).count, 1, folder)
         }
