@@ -269,6 +269,10 @@ def mr_checks():
                   f"{folder}: DWI-FLAIR mismatch {f.get('dwi_flair_mismatch')} (truth {acute.get('dwi_flair_mismatch')}, "
                   f"FLAIR rSI {f.get('flair_rsi')})")
             check(f["risk"] == "critical", f"{folder}: an acute infarct is triage-critical")
+        if os.path.exists(os.path.join(MODELS, "deepbet-bbox-v1.onnx")):
+            warnings = [w for r in out["runs"] for w in r["warnings"]]
+            check(any(w.startswith("brain mask: deepbet-bbox-v1 on the T1") for w in warnings) and hits,
+                  f"{folder}: deepbet's brain mask from the T1 applied, and the infarct lies inside it ({warnings})")
         if folder.startswith("16"):
             mr_peer_check(out, folder)
     rc, out, err = analyze(os.path.join(SAMPLES, "18_MR_BRAIN_CARLOS_2026"), "--no-cache")

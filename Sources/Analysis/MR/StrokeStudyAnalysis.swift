@@ -14,9 +14,9 @@ enum StrokeStudyAnalysis {
     static let sequences: [MRSequenceKind] = [.dwi, .adc, .flair]
 
     static func run(series matching: [StudyIndex.Series], entry: ModelCatalog.Entry, rule: StrokeRule,
-                    ood headerOOD: [String], options: StudyAnalysis.Options, run: StudyAnalysis.Run,
+                    brainMask: ModelCatalog.Entry? = nil, ood headerOOD: [String], options: StudyAnalysis.Options, run: StudyAnalysis.Run,
                     progress: (Double) -> Void, isCancelled: () -> Bool) throws -> StudyAnalysis.RunOutput {
-        let (found, warnings) = MRSequenceVolumes.load(matching, kinds: Set(sequences))
+        let (found, warnings) = MRSequenceVolumes.load(matching, kinds: Set(sequences + [.t1]))
         let stacks = try found.require(sequences)
         let (dwi, adc, flair) = (stacks[0], stacks[1], stacks[2])
         var run = run
@@ -68,6 +68,19 @@ enum StrokeStudyAnalysis {
         extractor.rule = entry.details.candidates
         extractor.measurementThreshold = rule.pixelThreshold
         var findings = extractor.findings(volume: target, grid: grid)
+
+        // Infarcts stay inside the brain: a brain mask from the T1 (deepbet) when both are here.
+        if let maskEntry = brainMask, let t1 = found.stacks[.t1] {
+            do {
+                let mask = try DeepbetBrainMask(t1: t1.volume, model: try Model.load(maskEntry.url))
+                let before = findings.count
+                findings.removeAll { mask.contains(patient: $0.centerMM) == false }
+                run.warnings.append("brain mask: \(maskEntry.card.id) on the T1 (real weights, not validated here for clinical use)"
+                                    + (findings.count < before ? "; \(before - findings.count) candidate(s) outside the brain left out" : ""))
+            } catch {
+                run.warnings.append("brain mask not computed (\(error)); findings are not limited to the brain")
+            }
+        }
 
         // The study's DWI–FLAIR call, on the model grid's normalised FLAIR channel.
         var flairPlanes = [Float](repeating: 0, count: target.slices * plane)

@@ -79,6 +79,13 @@ public struct ModelCatalog: Sendable {
 
     public let entries: [Entry]
 
+    /// A verified brain-mask model (an MR segmentation card with a "brain" label, such as deepbet),
+    /// which the stroke analysis uses to keep infarcts inside the brain; nil when none is installed.
+    public var brainMask: Entry? {
+        entries.first { $0.verified && $0.card.task == .segmentation && $0.card.intendedUse.modality.uppercased() == "MR"
+                        && ($0.card.outputs.labels ?? []).contains("brain") }
+    }
+
     public init(folder: URL) throws {
         entries = try ModelCard.list(in: folder).map { Entry(card: $0.card, url: $0.model, verified: $0.verified) }
     }

@@ -134,7 +134,8 @@ public enum StudyAnalysis {
             planned.append((job.series[0], job.entry, reasons, job.series))
         }
         for (k, job) in planned.enumerated() {
-            let output = run(series: job.series, entry: job.entry, ood: job.ood, studySeries: job.studySeries, options: options, cache: cache,
+            let output = run(series: job.series, entry: job.entry, ood: job.ood, studySeries: job.studySeries,
+                             brainMask: job.entry.isMultiSequence ? catalog.brainMask : nil, options: options, cache: cache,
                              progress: { progress((Double(k) + $0) / Double(planned.count)) }, isCancelled: isCancelled)
             result.runs.append(output.run)
             result.findings += output.findings.map { f in
@@ -161,7 +162,7 @@ public enum StudyAnalysis {
     /// `studySeries` (the study's series that fit its card) and reports under the series it found
     /// its main sequence in.
     public static func run(series: StudyIndex.Series, entry: ModelCatalog.Entry, ood: [String],
-                           studySeries: [StudyIndex.Series]? = nil, options: Options,
+                           studySeries: [StudyIndex.Series]? = nil, brainMask: ModelCatalog.Entry? = nil, options: Options,
                            cache: AnalysisCache?, progress: (Double) -> Void = { _ in },
                            isCancelled: () -> Bool = { false }) -> RunOutput {
         var run = Run(seriesInstanceUID: series.seriesInstanceUID, model: entry.reference, status: .noFindings, message: nil,
@@ -189,7 +190,7 @@ public enum StudyAnalysis {
         options.threshold = options.threshold ?? entry.trust.operatingPoint.map { Float($0.threshold) }
             ?? details.operatingThreshold ?? 0.5
         let instances = (studySeries ?? [series]).flatMap(\.instances)
-        let key = cache.map { $0.key(instances: instances, modelSHA256: entry.card.sha256, options: options) }
+        let key = cache.map { $0.key(instances: instances, modelSHA256: entry.card.sha256 + (brainMask?.card.sha256 ?? ""), options: options) }
         if let cache, let key, var hit = cache.load(key) {
             hit.run.cached = true
             hit.run.seconds = 0
@@ -205,7 +206,8 @@ public enum StudyAnalysis {
         var output: RunOutput
         do {
             if let rule = entry.stroke {
-                output = try StrokeStudyAnalysis.run(series: studySeries ?? [series], entry: entry, rule: rule, ood: ood, options: options,
+                output = try StrokeStudyAnalysis.run(series: studySeries ?? [series], entry: entry, rule: rule, brainMask: brainMask,
+                                                     ood: ood, options: options,
                                                      run: run, progress: progress, isCancelled: isCancelled)
             } else if entry.isVolumetric {
                 output = try volumetric(series: series, entry: entry, ood: ood, options: options, run: run,
