@@ -47,6 +47,7 @@ final class ExecutionPlan {
                 else if let g = k as? GemmKernel { g.activation = act }
                 else { k = FusedActivationKernel(inner: k, activation: act) }
             }
+            if n.planarDNNL, let c = k as? ConvKernel { c.planarDNNL = true }
             built.append((k, n.inputs.map(id), n.outputs.map(id), n.name, n.opType))
         }
         outputSlots = graph.outputs.map { ($0.name, id($0.name)) }

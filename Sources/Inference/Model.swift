@@ -137,6 +137,13 @@ public final class Model: @unchecked Sendable {
             try GraphOptimizer.fuseActivations(&g)
             try GraphOptimizer.fuseSwish(&g)
             if backend == .dnnl {
+                // 3-D convolutions stay NCDHW (the lowering is 2-D) but run on oneDNN, not im2col.
+                for i in g.nodes.indices where g.nodes[i].opType == "Conv" && g.nodes[i].domain.isEmpty && g.nodes[i].inputs.count >= 2 {
+                    if let w = g.constants[g.nodes[i].inputs[1]], w.isFloat, w.rank == 5,
+                       g.nodes[i].inputs.count < 3 || g.nodes[i].inputs[2].isEmpty || g.constants[g.nodes[i].inputs[2]] != nil {
+                        g.nodes[i].planarDNNL = true
+                    }
+                }
                 try NHWCLowering.apply(&g, shapes: inferredShapes)
                 NHWCLowering.fuseResidualAdd(&g, shapes: inferredShapes)
             }

@@ -33,17 +33,20 @@ final class DNNLConvolution: @unchecked Sendable {
     ///   - postOps: from `DNNL.postOps(for:)`.
     ///   - accumulate: add into the destination's contents (fused residual Add) before `postOps`.
     ///   - forced: the thread count, instead of `DNNL.threadsFor` of the work (bands: always 1).
+    ///   - planar: src and dst are stored channels-first (NCDHW: 3-D convolutions, which run
+    ///     outside the NHWC lowering) rather than NHWC.
     init(transposed: Bool, src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout,
          weightData: UnsafePointer<Float>, bias biasData: UnsafePointer<Float>?, window: DNNLWindow,
-         postOps: DNNL.PostOps, accumulate: Bool = false, threads forced: Int? = nil) throws {
-        var sd = try DNNL.descriptor(src, dnnl_nhwc)
-        var dd = try DNNL.descriptor(dst, dnnl_nhwc)
+         postOps: DNNL.PostOps, accumulate: Bool = false, threads forced: Int? = nil, planar: Bool = false) throws {
+        let activationTag = planar ? (src.count == 5 ? dnnl_ncdhw : dnnl_nchw) : dnnl_nhwc
+        var sd = try DNNL.descriptor(src, activationTag)
+        var dd = try DNNL.descriptor(dst, activationTag)
         var wd = try DNNL.descriptor(weightDims, dnnl_format_tag_any)
         var bd = try DNNL.descriptor([dst[1]], dnnl_x)
         let st = window.strides.map { Int64($0) }, dl = window.dilations.map { Int64($0 - 1) }
         let pl = window.padsBegin.map { Int64($0) }, pr = window.padsEnd.map { Int64($0) }
         let hasBias = biasData != nil
-        let outPixels = dst.count == 4 ? dst[0] * dst[2] * dst[3] : 0
+        let outPixels = dst.count >= 4 ? dst[0] * dst[2...].reduce(1, *) : 0
         let macs = outPixels * weightDims.reduce(1, *)   // per output pixel: every weight once (per group: M/g·C/g·k·k·g)
         let threads = forced ?? DNNL.threadsFor(work: macs)
         self.threads = threads
