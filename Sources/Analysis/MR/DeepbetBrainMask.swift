@@ -47,14 +47,19 @@ public struct DeepbetBrainMask: Sendable {
             let s = source(o, dims[axes[c].volumeAxis])
             return axes[c].flipped ? dims[axes[c].volumeAxis] - 1 - s : s
         } }
+        // Each canonical index as an offset into the slice-major voxels, so the gather is three adds.
+        let strides = [1, volume.columns, volume.columns * volume.rows]
+        let offsets = (0 ..< 3).map { c in index[c].map { $0 * strides[axes[c].volumeAxis] } }
         var x = [Float](repeating: 0, count: n * n * n)
-        let plane = volume.columns * volume.rows
-        for i in 0 ..< n { for j in 0 ..< n { for k in 0 ..< n {
-            var v = [0, 0, 0]
-            v[axes[0].volumeAxis] = index[0][i]; v[axes[1].volumeAxis] = index[1][j]; v[axes[2].volumeAxis] = index[2][k]
-            let value = volume.voxels[v[2] * plane + v[1] * volume.columns + v[0]]
-            x[(i * n + j) * n + k] = value.isFinite ? value : 0
-        } } }
+        volume.voxels.withUnsafeBufferPointer { src in
+            for i in 0 ..< n { for j in 0 ..< n {
+                let base = offsets[0][i] + offsets[1][j], row = (i * n + j) * n
+                for k in 0 ..< n {
+                    let value = src[base + offsets[2][k]]
+                    x[row + k] = value.isFinite ? value : 0
+                }
+            } }
+        }
         let sorted = x.sorted()
         guard let low = MRIntensityReference.percentile(sorted, 0.5), let high = MRIntensityReference.percentile(sorted, 99.5), high > low else {
             throw Problem(description: "the T1 stack has no contrast")
