@@ -19,12 +19,8 @@ public enum MRIntensityReference {
         return median
     }
 
-    /// The `q`-th percentile (0…100) of ascending `sorted`, linear between order statistics.
+    /// The `q`-th percentile (0…100) of ascending `sorted` (`ImageResampling.percentile(sorted:)`).
     public static func percentile(_ sorted: [Float], _ q: Double) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let position = q / 100 * Double(sorted.count - 1)
-        let lo = Int(position.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        let f = position - Double(lo)
-        return Double(sorted[lo]) * (1 - f) + Double(sorted[hi]) * f
+        sorted.isEmpty ? nil : ImageResampling.percentile(sorted: sorted, q)
     }
 }

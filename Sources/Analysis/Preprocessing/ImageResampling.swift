@@ -42,12 +42,16 @@ public enum ImageResampling {
     public static func percentiles(_ values: [Float], _ qs: [Double]) -> [Float] {
         guard !values.isEmpty else { return qs.map { _ in 0 } }
         let sorted = values.sorted()
-        return qs.map { q in
-            let pos = min(max(q, 0), 100) / 100 * Double(sorted.count - 1)
-            let lo = Int(pos.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-            let f = pos - Double(lo)
-            return Float(Double(sorted[lo]) + (Double(sorted[hi]) - Double(sorted[lo])) * f)
-        }
+        return qs.map { Float(percentile(sorted: sorted, $0)) }
+    }
+
+    /// The same for values already sorted ascending (one sort serves several percentiles); 0 when empty.
+    public static func percentile(sorted: [Float], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let pos = min(max(q, 0), 100) / 100 * Double(sorted.count - 1)
+        let lo = Int(pos.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        let f = pos - Double(lo)
+        return Double(sorted[lo]) + (Double(sorted[hi]) - Double(sorted[lo])) * f
     }
 
     /// clip((v − P_low) / (P_high − P_low), 0, 1) over the whole image (denominator at least 1e-6).
