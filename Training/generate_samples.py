@@ -100,6 +100,9 @@ def link_pairs(out_root: str) -> list[str]:
         prior_gt, current_gt = read_sidecar(pdir), read_sidecar(cdir)
         if prior_gt is None or current_gt is None:
             continue
+        if not all("lesion_id" in les for les in prior_gt["lesions"] + current_gt["lesions"]):
+            print(f"pair {name}: a sidecar predates the pair's lesion ids; regenerate both to link", flush=True)
+            continue
         link(prior_gt, current_gt, pair)
         fill_teaching(current_gt)
         write_sidecar(pdir, prior_gt)
