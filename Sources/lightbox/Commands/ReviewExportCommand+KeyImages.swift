@@ -64,7 +64,7 @@ extension ReviewCommand.Export {
     /// Image storage classes: not SR, KOS or presentation states (which a study folder may hold beside its images).
     static func isImage(_ sopClass: String) -> Bool {
         !MeasurementReportDocument.srClassUIDs.contains(sopClass) && sopClass != KeyObjectSelectionDocument.sopClassUID
-            && !sopClass.hasPrefix("1.2.840.10008.5.1.4.1.1.11.")
+            && !sopClass.hasPrefix("1.2.840.10008.5.1.4.1.1.11.") && sopClass != SegmentationCodes.segmentationStorageClassUID
     }
 
     /// Encodes and writes a document: a value it cannot carry exits 2 and writes nothing; an I/O error exits 1.

@@ -12,13 +12,19 @@ extension ReviewCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos), their view as a GSPS (--gsps) and the reader's report as text (--report).")
+            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), the AI's masks as a DICOM Segmentation (--seg), JSON (--json) or CSV (--csv), its key images as a KOS (--kos), their view as a GSPS (--gsps) and the reader's report as text (--report).")
 
         @Argument(help: "The study: a folder or file of its DICOM images.")
         var study: String
 
         @Option(help: "Write a Comprehensive 3D SR measurement report here.")
         var sr: String?
+
+        @Option(help: "Write the AI's masks as a DICOM Segmentation here: one binary segment per AI finding the reader did not reject, on the source images' grid.")
+        var seg: String?
+
+        @Option(help: "Folder of .onnx models with .json cards, to analyse the study for --seg when no analysis.json lies beside it (default: found as `lightbox --help` says; the result cache is used).")
+        var models: String?
 
         @Option(help: "Write the findings as JSON here.")
         var json: String?
@@ -48,8 +54,8 @@ extension ReviewCommand {
         var deidentify = false
 
         func validate() throws {
-            guard sr != nil || json != nil || csv != nil || kos != nil || gsps != nil || report != nil else {
-                throw ValidationError("give at least one of --sr, --json, --csv, --kos, --gsps, --report")
+            guard sr != nil || seg != nil || json != nil || csv != nil || kos != nil || gsps != nil || report != nil else {
+                throw ValidationError("give at least one of --sr, --seg, --json, --csv, --kos, --gsps, --report")
             }
         }
 
@@ -110,6 +116,9 @@ extension ReviewCommand {
                 Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
                             + (builder.report == nil ? "" : ", with the report text")
                             + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
+            }
+            if let seg {
+                try exportSegmentation(target, findings: findings, to: seg)
             }
             if kos != nil || gsps != nil {
                 try exportKeyImages(target, store: store, reader: who, findings: findings)
