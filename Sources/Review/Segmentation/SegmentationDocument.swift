@@ -82,7 +82,6 @@ public struct SegmentationDocument: Sendable {
         var ds = try CompositeHeader.study(from: source, deidentified: deidentified)
         CompositeHeader.addSeries(to: &ds, modality: "SEG", uid: seriesInstanceUID, number: seriesNumber,
                                   description: seriesDescription, created: created)
-        ds.set(Tag(0x0008, 0x1111), sequence: [])  // Referenced Performed Procedure Step Sequence
         CompositeHeader.addEquipment(to: &ds, softwareVersion: softwareVersion)
         CompositeHeader.addSOPCommon(to: &ds, sopClass: SegmentationCodes.segmentationStorageClassUID,
                                      sopInstance: sopInstanceUID, created: created)
@@ -94,6 +93,8 @@ public struct SegmentationDocument: Sendable {
 
         // General Image, Segmentation Image and Multi-frame Functional Groups
         ds.set(.instanceNumber, .IS, "1")
+        // Patient Orientation, Type 2C: required without Plane Orientation; the first frame's image's.
+        if forUID == nil { ds.set(Tag(0x0020, 0x0020), .CS, strings: first.image.patientOrientation) }
         ds.set(Tag(0x0008, 0x0023), .DA, DICOMDate.date(created))
         ds.set(Tag(0x0008, 0x0033), .TM, DICOMDate.time(created))
         ds.set(Tag(0x0008, 0x0008), .CS, strings: ["DERIVED", "PRIMARY"])
@@ -122,7 +123,7 @@ public struct SegmentationDocument: Sendable {
         var organisation = WritableDataSet()
         organisation.set(Tag(0x0020, 0x9164), .UI, dimensionUID)
         ds.set(Tag(0x0020, 0x9221), sequence: [organisation])
-        ds.set(Tag(0x0020, 0x9311), .CS, forUID == nil ? "TILED_NONE" : "3D")
+        if forUID != nil { ds.set(Tag(0x0020, 0x9311), .CS, "3D") }
         var dims = [Self.dimension(Tag(0x0062, 0x000B), in: Tag(0x0062, 0x000A), uid: dimensionUID, label: "Segment")]
         if forUID != nil {
             dims.append(Self.dimension(.imagePositionPatient, in: Tag(0x0020, 0x9113), uid: dimensionUID, label: "Position"))
@@ -151,6 +152,7 @@ public struct SegmentationDocument: Sendable {
             sourceImage.set(Tag(0x0008, 0x1150), .UI, f.image.sopClassUID)
             sourceImage.set(Tag(0x0008, 0x1155), .UI, f.image.sopInstanceUID)
             sourceImage.set(Tag(0x0040, 0xA170), sequence: [SegmentationCodes.sourceForProcessing.item])
+            sourceImage.set(Tag(0x0028, 0x135A), .CS, "YES")  // Spatial Locations Preserved: the mask is on the source grid
             var derivation = WritableDataSet()
             derivation.set(Tag(0x0008, 0x2112), sequence: [sourceImage])
             derivation.set(Tag(0x0008, 0x9215), sequence: [SegmentationCodes.segmentation.item])

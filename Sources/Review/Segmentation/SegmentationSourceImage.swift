@@ -15,6 +15,8 @@ public struct SegmentationSourceImage: Sendable, Equatable {
     public var sliceThickness: Double?
     /// Instance Number, to order images without a plane.
     public var instanceNumber: Int
+    /// Patient Orientation (0020,0020) of a projection image ("A\\R"), which a SEG without a plane repeats.
+    public var patientOrientation: [String] = []
 
     public init(sopClassUID: String, sopInstanceUID: String, seriesInstanceUID: String, rows: Int, columns: Int,
                 plane: ImagePlane? = nil, sliceThickness: Double? = nil, instanceNumber: Int = 0) {
@@ -34,6 +36,7 @@ public struct SegmentationSourceImage: Sendable, Equatable {
                   rows: rows, columns: columns, plane: plane,
                   sliceThickness: ds.doubles(.sliceThickness).first.flatMap { $0 > 0 ? $0 : nil },
                   instanceNumber: ds.int(.instanceNumber) ?? 0)
+        patientOrientation = ds.strings(Tag(0x0020, 0x0020))
     }
 
     /// Distance along the plane's normal (mm), the order of a volume's slices; nil without a plane.
