@@ -14,7 +14,8 @@ import Workstation
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV; screening discordance and statistics.",
-        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self, Migrate.self])
+        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self, Migrate.self,
+                      ReviewSendResultsCommand.self, ReviewOutboxCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")

@@ -85,37 +85,21 @@ extension ReviewCommand {
             let findings = try store.reviewedFindings(studyUID: uid, reader: who)
 
             if let sr {
-                // Image headers: the study's images (not SR, KOS or presentation states), and the planes of those findings are on.
-                let instances = target.series.flatMap(\.instances).filter { Self.isImage($0.sopClassUID) }
-                guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
-                let wanted = Set(findings.map(\.sopUID))
-                var images: [String: SRSourceImage] = [:]
-                let source: DataSet
-                do {
-                    for inst in instances where wanted.contains(inst.sopInstanceUID) {
-                        let file = try DICOMFile.read(URL(fileURLWithPath: inst.path), options: .init(stopBeforePixelData: true))
-                        if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
-                    }
-                    source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet
-                } catch {
-                    Output.error("\(error)")
+                let made: StudyReport.Made
+                do { made = try StudyReport.make(study: target, store: store, reader: who, findings: findings, deidentify: deidentify) } catch {
+                    Output.error("\(study): \(error)")
                     throw ExitCode(2)
                 }
-                var builder = MeasurementReportBuilder(reader: who, findings: findings, images: images)
-                builder.report = try store.report(studyUID: uid, reader: who)?.text
-                var doc = MeasurementReportDocument(builder: builder, source: source)
-                doc.deidentified = deidentify
-                doc.signoff = try store.signoffs(studyUID: uid, reader: who).last
+                let doc = made.document
                 do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
                     // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
                     Output.error("cannot write the SR: \(error)")
                     if case .io = error { throw ExitCode(1) }
                     throw ExitCode(2)
                 }
-                let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
                 Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
-                            + (builder.report == nil ? "" : ", with the report text")
-                            + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
+                            + (doc.builder.report == nil ? "" : ", with the report text")
+                            + (made.withoutGeometry > 0 ? "; \(made.withoutGeometry) on images not in \(study), exported without geometry" : ""))
             }
             if let seg {
                 try exportSegmentation(target, findings: findings, to: seg)
