@@ -33,6 +33,14 @@ public enum StudyReport {
 
     public static func make(study: StudyIndex.Study, store: ReviewStore, reader: String, findings: [ReviewedFinding],
                             deidentify: Bool = false) throws -> Made {
+        try make(study: study, reader: reader, findings: findings,
+                 report: try store.report(studyUID: study.studyInstanceUID, reader: reader)?.text,
+                 signoff: try store.signoffs(studyUID: study.studyInstanceUID, reader: reader).last, deidentify: deidentify)
+    }
+
+    /// The same from what was read from the store (so it can be made off the thread that owns the store).
+    public static func make(study: StudyIndex.Study, reader: String, findings: [ReviewedFinding], report: ReportText?,
+                            signoff: SignoffRecord?, deidentify: Bool = false) throws -> Made {
         let wanted = Set(findings.map(\.sopUID))
         var images: [String: SRSourceImage] = [:]
         for inst in study.series.flatMap(\.instances) where isImage(inst.sopClassUID) && wanted.contains(inst.sopInstanceUID) {
@@ -40,10 +48,10 @@ public enum StudyReport {
             if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
         }
         var builder = MeasurementReportBuilder(reader: reader, findings: findings, images: images)
-        builder.report = try store.report(studyUID: study.studyInstanceUID, reader: reader)?.text
+        builder.report = report
         var doc = MeasurementReportDocument(builder: builder, source: try sourceHeader(study))
         doc.deidentified = deidentify
-        doc.signoff = try store.signoffs(studyUID: study.studyInstanceUID, reader: reader).last
+        doc.signoff = signoff
         return Made(document: doc, withoutGeometry: findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count)
     }
 }

@@ -9,7 +9,8 @@ import Review
 public enum StudyResults {
     public static func files(study: StudyIndex.Study, store: ReviewStore, reader: String,
                              analysis: AnalysisDocument?) throws -> [(name: String, data: Data)] {
-        let findings = try store.reviewedFindings(studyUID: study.studyInstanceUID, reader: reader)
+        let findings = ReviewedFinding.withMeasurements(try store.reviewedFindings(studyUID: study.studyInstanceUID, reader: reader),
+                                                        from: analysis)
         var out: [(name: String, data: Data)] = [("sr.dcm", try StudyReport.make(study: study, store: store, reader: reader, findings: findings).document.data())]
         if let analysis {
             let seg = try StudySegmentation.make(study: study, analysis: analysis, findings: findings,

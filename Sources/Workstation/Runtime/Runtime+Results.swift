@@ -2,9 +2,10 @@ import Analysis
 import Foundation
 import Review
 
-/// Results back to the archive (`store_results = true`): on sign-off, the SR is made on the loop
-/// (it reads the store, like every effect) and the SEG off it (the analysis may have to be loaded
-/// or run), both queued in the outbox, which `ResultsOutboxWorker` sends on its own thread.
+/// Results back to the archive (`store_results = true`): on sign-off, what the SR needs is read from
+/// the store on the loop (which owns it, like every effect); the analysis is loaded (or run) and the
+/// SR and SEG are made off it, then queued in the outbox, which `ResultsOutboxWorker` sends on its
+/// own thread.
 extension Runtime {
     func startResultsWorker() {
         guard !options.resultsDestinations.isEmpty else { return }
@@ -24,20 +25,30 @@ extension Runtime {
         let study = entry.study, reader = options.reader, outbox = options.outbox
         let catalogFolder = options.modelsFolder.map { URL(fileURLWithPath: $0) }
         do {
-            let findings = try store.reviewedFindings(studyUID: uid, reader: reader)
-            let sr = try StudyReport.make(study: study, store: store, reader: reader, findings: findings).document.data()
+            // Read from the store here, on the loop that owns it; everything else off it.
+            let stored = try store.reviewedFindings(studyUID: uid, reader: reader)
+            let report = try store.report(studyUID: uid, reader: reader)?.text
+            let signoff = try store.signoffs(studyUID: uid, reader: reader).last
             let inbox = self.inbox
             resultsQueue.async {
-                var files: [(name: String, data: Data)] = [("sr.dcm", sr)]
+                var analysis: AnalysisDocument?
+                do { analysis = try StudyAnalysisLoader.load(study, modelsFolder: catalogFolder) } catch {
+                    inbox.post(.error("AI analysis not loaded for the results: \(error); the SR goes without its measurements, no SEG"))
+                }
+                let findings = ReviewedFinding.withMeasurements(stored, from: analysis)
+                var files: [(name: String, data: Data)] = []
                 do {
-                    if let analysis = try StudyAnalysisLoader.load(study, modelsFolder: catalogFolder) {
+                    files.append(("sr.dcm", try StudyReport.make(study: study, reader: reader, findings: findings, report: report,
+                                                                 signoff: signoff).document.data()))
+                    if let analysis {
                         let seg = try StudySegmentation.make(study: study, analysis: analysis, findings: findings,
                                                              source: try StudyReport.sourceHeader(study)).document
                         if !seg.segments.isEmpty { files.append(("seg.dcm", try seg.data())) }
                     }
                 } catch {
-                    inbox.post(.error("Segmentation not made: \(error); the SR is sent alone"))
+                    inbox.post(.error("Results: \(error)" + (files.isEmpty ? "; nothing queued" : "; the SR is sent alone")))
                 }
+                guard !files.isEmpty else { return }
                 do {
                     try outbox.enqueue(studyUID: uid, archive: destination.archive.name, files: files)
                     worker.wake()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Analysis
 import DICOM
 import Foundation
 import Imaging
@@ -9,14 +10,14 @@ extension ReviewCommand.Export {
     /// `--seg`: the AI's masks of the study as a DICOM Segmentation (`StudySegmentation`). The masks
     /// come from the analysis the reader saw (`StudyAnalysisLoader`: analysis.json beside the study,
     /// else the models, through the result cache); rejected findings are left out.
-    func exportSegmentation(_ target: StudyIndex.Study, findings: [ReviewedFinding], to path: String) throws {
+    func exportSegmentation(_ target: StudyIndex.Study, analysis: AnalysisDocument?, problem: String?,
+                            findings: [ReviewedFinding], to path: String) throws {
         let instances = target.series.flatMap(\.instances).filter { Self.isImage($0.sopClassUID) }
         guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
-        let folder = models ?? ResourceLocator().locate("Models")?.path
         let made: StudySegmentation.Made
         do {
-            guard let analysis = try StudyAnalysisLoader.load(target, modelsFolder: folder.map { URL(fileURLWithPath: $0) }) else {
-                Output.error("\(study): no AI analysis for --seg (no analysis.json beside the study and no model fits it)")
+            guard let analysis else {
+                Output.error("\(study): no AI analysis for --seg" + (problem.map { ": \($0)" } ?? " (no analysis.json beside the study and no model fits it)"))
                 throw ExitCode(2)
             }
             let source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DICOM
+import Analysis
 import Foundation
 import Imaging
 import Review
@@ -82,7 +83,17 @@ extension ReviewCommand {
                 }
                 who = readers[0]
             }
-            let findings = try store.reviewedFindings(studyUID: uid, reader: who)
+            // The AI's analysis, loaded once: the SEG's masks, and the SR's measurements the store
+            // does not keep (axes, category, Brock probability, ABC/2 volume).
+            var analysis: AnalysisDocument?
+            var analysisProblem: String?
+            if sr != nil || seg != nil {
+                let folder = models ?? ResourceLocator().locate("Models")?.path
+                do { analysis = try StudyAnalysisLoader.load(target, modelsFolder: folder.map { URL(fileURLWithPath: $0) }) } catch {
+                    analysisProblem = "\(error)"
+                }
+            }
+            let findings = ReviewedFinding.withMeasurements(try store.reviewedFindings(studyUID: uid, reader: who), from: analysis)
 
             if let sr {
                 let made: StudyReport.Made
@@ -102,7 +113,7 @@ extension ReviewCommand {
                             + (made.withoutGeometry > 0 ? "; \(made.withoutGeometry) on images not in \(study), exported without geometry" : ""))
             }
             if let seg {
-                try exportSegmentation(target, findings: findings, to: seg)
+                try exportSegmentation(target, analysis: analysis, problem: analysisProblem, findings: findings, to: seg)
             }
             if kos != nil || gsps != nil {
                 try exportKeyImages(target, store: store, reader: who, findings: findings)
