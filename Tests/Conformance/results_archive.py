@@ -140,9 +140,16 @@ def main():
         check(found.get("SR") == {queued["SR"]}, f"QIDO finds the SR in the study ({found.get('SR')})")
         check(found.get("SEG") == {queued["SEG"]}, f"QIDO finds the SEG in the study ({found.get('SEG')})")
 
-        # Sent again after it is already there: stored again (same UIDs), nothing left queued.
+        # Sent again: the signed reading's SR and SEG keep their UIDs, so the archive still holds one of each.
         r = lightbox(env, "review", "send-results", folder, "--archive", "test", "--db", db_path)
         check(r.returncode == 0 and "sent sr.dcm + seg.dcm" in r.stdout, f"send-results with the archive up sends at once: {r.stdout.strip()}")
+        again = {}
+        for s in json.loads(get(port, f"/dicom-web/studies/{study_uid}/series")):
+            suid = s["0020000E"]["Value"][0]
+            insts = json.loads(get(port, f"/dicom-web/studies/{study_uid}/series/{suid}/instances"))
+            again.setdefault(s.get("00080060", {}).get("Value", [""])[0], set()).update(i["00080018"]["Value"][0] for i in insts)
+        check(again.get("SR") == {queued["SR"]} and again.get("SEG") == {queued["SEG"]},
+              "sent twice, the signed reading's SR and SEG are still one of each in the archive (same UIDs)")
         check(not any(PASSWORD in o for o in outputs), "the archive password appears in no output")
     finally:
         if orthanc:

@@ -236,15 +236,6 @@ public struct SegmentationDocument: Sendable {
         return zip(z.dropFirst(), z).map { $0 - $1 }.min()
     }
 
-    /// A UID stable for the finding's key (2.25 and two 64-bit FNV-style hashes of it), so the
-    /// same finding keeps its Tracking UID across exports.
-    static func trackingUID(_ key: String) -> String {
-        var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
-        for byte in key.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x100000001b3
-            b = (b ^ UInt64(byte)) &* 0x1000193 &+ 0x9e3779b97f4a7c15
-        }
-        let bytes = (0 ..< 8).map { UInt8(truncatingIfNeeded: a >> (8 * $0)) } + (0 ..< 8).map { UInt8(truncatingIfNeeded: b >> (8 * $0)) }
-        return "2.25." + UIDGenerator.decimal(bigEndian: bytes)
-    }
+    /// A UID stable for the finding's key, so the same finding keeps its Tracking UID across exports.
+    static func trackingUID(_ key: String) -> String { StableUID.make(key) }
 }

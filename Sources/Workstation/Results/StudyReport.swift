@@ -52,6 +52,10 @@ public enum StudyReport {
         var doc = MeasurementReportDocument(builder: builder, source: try sourceHeader(study))
         doc.deidentified = deidentify
         doc.signoff = signoff
+        if let signoff {
+            // One SR per sign-off: made again (a retry, a second send), it keeps its UIDs.
+            (doc.seriesInstanceUID, doc.sopInstanceUID) = StableUID.signed("sr", studyUID: study.studyInstanceUID, reader: reader, signedAt: signoff.at)
+        }
         return Made(document: doc, withoutGeometry: findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count)
     }
 }

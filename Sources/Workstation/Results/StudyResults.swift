@@ -11,10 +11,11 @@ public enum StudyResults {
                              analysis: AnalysisDocument?) throws -> [(name: String, data: Data)] {
         let findings = ReviewedFinding.withMeasurements(try store.reviewedFindings(studyUID: study.studyInstanceUID, reader: reader),
                                                         from: analysis)
-        var out: [(name: String, data: Data)] = [("sr.dcm", try StudyReport.make(study: study, store: store, reader: reader, findings: findings).document.data())]
+        let report = try StudyReport.make(study: study, store: store, reader: reader, findings: findings).document
+        var out: [(name: String, data: Data)] = [("sr.dcm", try report.data())]
         if let analysis {
             let seg = try StudySegmentation.make(study: study, analysis: analysis, findings: findings,
-                                                 source: try StudyReport.sourceHeader(study)).document
+                                                 source: try StudyReport.sourceHeader(study), signoff: report.signoff).document
             if !seg.segments.isEmpty { out.append(("seg.dcm", try seg.data())) }
         }
         return out

@@ -16,8 +16,9 @@ public enum StudySegmentation {
 
     /// Headers of the images the analysis has maps for are read here (not their pixels).
     /// `source`: a header of an image of the study (patient and study modules).
+    /// `signoff`: the reading's sign-off; the SEG then keeps its UIDs however often it is made.
     public static func make(study: StudyIndex.Study, analysis: AnalysisDocument, findings: [ReviewedFinding],
-                            source: DataSet) throws -> Made {
+                            source: DataSet, signoff: SignoffRecord? = nil) throws -> Made {
         let mapped = Set(analysis.heatmaps.map(\.sopInstanceUID))
         var images: [String: SegmentationSourceImage] = [:]
         for inst in study.series.flatMap(\.instances) where mapped.contains(inst.sopInstanceUID) {
@@ -38,6 +39,11 @@ public enum StudySegmentation {
             }
             segments.append(.init(mask: mask, description: String(text.prefix(1024))))
         }
-        return Made(document: SegmentationDocument(segments: segments, images: images, source: source), rejected: rejected)
+        var document = SegmentationDocument(segments: segments, images: images, source: source)
+        if let signoff {
+            (document.seriesInstanceUID, document.sopInstanceUID) = StableUID.signed("seg", studyUID: study.studyInstanceUID,
+                                                                                     reader: signoff.reader, signedAt: signoff.at)
+        }
+        return Made(document: document, rejected: rejected)
     }
 }

@@ -42,7 +42,7 @@ extension Runtime {
                                                                  signoff: signoff).document.data()))
                     if let analysis {
                         let seg = try StudySegmentation.make(study: study, analysis: analysis, findings: findings,
-                                                             source: try StudyReport.sourceHeader(study)).document
+                                                             source: try StudyReport.sourceHeader(study), signoff: signoff).document
                         if !seg.segments.isEmpty { files.append(("seg.dcm", try seg.data())) }
                     }
                 } catch {

@@ -11,7 +11,7 @@ extension ReviewCommand.Export {
     /// come from the analysis the reader saw (`StudyAnalysisLoader`: analysis.json beside the study,
     /// else the models, through the result cache); rejected findings are left out.
     func exportSegmentation(_ target: StudyIndex.Study, analysis: AnalysisDocument?, problem: String?,
-                            findings: [ReviewedFinding], to path: String) throws {
+                            findings: [ReviewedFinding], signoff: SignoffRecord?, to path: String) throws {
         let instances = target.series.flatMap(\.instances).filter { Self.isImage($0.sopClassUID) }
         guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
         let made: StudySegmentation.Made
@@ -21,7 +21,7 @@ extension ReviewCommand.Export {
                 throw ExitCode(2)
             }
             let source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet
-            made = try StudySegmentation.make(study: target, analysis: analysis, findings: findings, source: source)
+            made = try StudySegmentation.make(study: target, analysis: analysis, findings: findings, source: source, signoff: signoff)
         } catch let e as ExitCode { throw e } catch {
             Output.error("cannot make the segmentation: \(error)")
             throw ExitCode(2)

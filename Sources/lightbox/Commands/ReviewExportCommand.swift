@@ -113,7 +113,8 @@ extension ReviewCommand {
                             + (made.withoutGeometry > 0 ? "; \(made.withoutGeometry) on images not in \(study), exported without geometry" : ""))
             }
             if let seg {
-                try exportSegmentation(target, analysis: analysis, problem: analysisProblem, findings: findings, to: seg)
+                try exportSegmentation(target, analysis: analysis, problem: analysisProblem, findings: findings,
+                                       signoff: try store.signoffs(studyUID: uid, reader: who).last, to: seg)
             }
             if kos != nil || gsps != nil {
                 try exportKeyImages(target, store: store, reader: who, findings: findings)
