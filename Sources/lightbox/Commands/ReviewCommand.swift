@@ -13,7 +13,7 @@ import Workstation
 /// `lightbox review migrate --from sqlite:PATH --to postgresql://…`: a local history onto a shared server (ReviewMigrateCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV; screening discordance and statistics.",
+        commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, SEG, JSON or CSV and send them to the archive; screening discordance and statistics.",
         subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self, Migrate.self,
                       ReviewSendResultsCommand.self, ReviewOutboxCommand.self])
 
