@@ -12,6 +12,8 @@ Then, for each exported SEG:
 - highdicom (PyPI) reads it back: Segmentation Storage, BINARY, one segment per finding the reader
   did not reject, algorithm AUTOMATIC named by the model id and version, SNOMED property codes,
   source images referenced;
+- `--seg-fractional` gives a FRACTIONAL (PROBABILITY) SEG, also 0 dciodvfy errors, whose values are
+  floor(p*255 + 0.5) of the AI's probability inside each mask and 0 outside;
 - each segment's mask, as highdicom gives it on the source images, equals the mask recomputed here
   from the analysis JSON's model-grid heatmaps: bilinear onto the source grid (pixel centres
   aligned, float32), then the 26-connected p >= 0.5 component of the finding's strongest box voxel
@@ -140,7 +142,40 @@ def expected_masks(analysis, headers):
             ok[0, y0:y1, x0:x1] = values[y0:y1, x0:x1] >= seed_value / np.float32(2)
             comp = flood(ok, (0, y0 + iy, x0 + ix), False)
             out[key] = {sop: comp[0]}
+    expected_masks.grids = grids   # the source-grid maps, for the fractional check
     return out
+
+
+def fractional_check(name, seg_path, expected, rejected_key):
+    """A FRACTIONAL (PROBABILITY) SEG holds floor(p*255 + 0.5) inside each mask, 0 outside."""
+    import highdicom as hd
+
+    d = run(["dciodvfy", "-new", seg_path])
+    errors = [l for l in (d.stdout + d.stderr).splitlines() if l.startswith("Error")]
+    check(not errors, f"{name}: dciodvfy reports 0 errors on the fractional SEG" + ("" if not errors else ": " + "; ".join(errors[:8])))
+    seg = hd.seg.segread(seg_path)
+    check(seg.SegmentationType == "FRACTIONAL" and seg.SegmentationFractionalType == "PROBABILITY"
+          and int(seg.MaximumFractionalValue) == 255 and int(seg.BitsAllocated) == 8,
+          f"{name}: highdicom reads a FRACTIONAL (PROBABILITY, 8-bit, max 255) Segmentation")
+    ds = pydicom.dcmread(seg_path)
+    frames = ds.pixel_array.reshape(int(ds.NumberOfFrames), int(ds.Rows), int(ds.Columns))
+    keys = {int(s.SegmentNumber): str(s.TrackingID) for s in ds.SegmentSequence}
+    grids = expected_masks.grids
+    ok, compared = True, 0
+    for i, f in enumerate(ds.PerFrameFunctionalGroupsSequence):
+        key = keys[int(f.SegmentIdentificationSequence[0].ReferencedSegmentNumber)]
+        sop = f.DerivationImageSequence[0].SourceImageSequence[0].ReferencedSOPInstanceUID
+        mask = expected.get(key, {}).get(sop)
+        if mask is None or key == rejected_key:
+            ok = False
+            continue
+        p = np.clip(grids[sop], np.float32(0), np.float32(1))
+        want = np.where(mask, np.floor(p * np.float32(255) + np.float32(0.5)), 0).astype(np.uint8)
+        if not np.array_equal(frames[i], want):
+            print(f"     {key} on {sop}: {int(np.sum(frames[i] != want))} values differ")
+            ok = False
+        compared += int(mask.sum())
+    check(ok and compared > 0, f"{name}: fractional values equal the AI's probabilities inside the masks ({compared} pixels)")
 
 
 # --- the test ---------------------------------------------------------------------------------------
@@ -273,6 +308,11 @@ def main():
                 continue
             print("     " + r.stdout.strip())
             seg = verify(name, out, analysis, headers, expected, keys[1])
+            frac = os.path.join(tmp, f"{name}.frac.dcm")
+            r = run([LIGHTBOX, "review", "export", folder, "--db", db_path, "--seg", frac, "--seg-fractional"])
+            check(r.returncode == 0 and "fractional" in r.stdout, f"{name}: review export --seg-fractional succeeds: {r.stdout.strip()} {r.stderr.strip()}")
+            if r.returncode == 0:
+                fractional_check(name, frac, expected, keys[1])
             if name == "CT":
                 ds = pydicom.dcmread(out)
                 pos = ds.PerFrameFunctionalGroupsSequence[0].PlanePositionSequence[0].ImagePositionPatient

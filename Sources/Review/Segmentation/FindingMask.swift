@@ -7,7 +7,11 @@ public struct FindingMask: Sendable, Equatable {
     public struct Plane: Sendable, Equatable {
         public var sopInstanceUID: String
         public var pixels: [UInt8]
-        public init(sopInstanceUID: String, pixels: [UInt8]) { self.sopInstanceUID = sopInstanceUID; self.pixels = pixels }
+        /// The AI's probability at each pixel of the mask (0 outside it), for a FRACTIONAL segmentation.
+        public var probabilities: [Float]?
+        public init(sopInstanceUID: String, pixels: [UInt8], probabilities: [Float]? = nil) {
+            self.sopInstanceUID = sopInstanceUID; self.pixels = pixels; self.probabilities = probabilities
+        }
         public var count: Int { pixels.reduce(0) { $0 + Int($1) } }
     }
 

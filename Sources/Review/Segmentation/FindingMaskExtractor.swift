@@ -81,7 +81,7 @@ public enum FindingMaskExtractor {
                 if pixels[n] == 0 && values[n] >= floor { pixels[n] = 1; stack.append(n) }
             } }
         }
-        return [.init(sopInstanceUID: f.sopInstanceUID, pixels: pixels)]
+        return [.init(sopInstanceUID: f.sopInstanceUID, pixels: pixels, probabilities: zip(pixels, values).map { $0 == 0 ? 0 : $1 })]
     }
 
     static func volumeMask(_ f: Finding, image: SegmentationSourceImage, stack sops: [String],
@@ -107,8 +107,10 @@ public enum FindingMaskExtractor {
                 } }
             }
         }
-        return masks.keys.sorted().compactMap { z in
-            let p = FindingMask.Plane(sopInstanceUID: sops[z], pixels: masks[z]!)
+        return masks.keys.sorted().compactMap { z -> FindingMask.Plane? in
+            let pixels = masks[z]!
+            let p = FindingMask.Plane(sopInstanceUID: sops[z], pixels: pixels,
+                                      probabilities: grids.values(sops[z]).map { v in zip(pixels, v).map { $0 == 0 ? 0 : $1 } })
             return p.count > 0 ? p : nil
         }
     }

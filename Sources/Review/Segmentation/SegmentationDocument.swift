@@ -35,6 +35,9 @@ public struct SegmentationDocument: Sendable {
     public var softwareVersion = ReviewModule.version
     public var created = Date()
     public var deidentified = false
+    /// FRACTIONAL (PROBABILITY, 8 bits, 255 = 1): each frame holds the AI's probability inside the
+    /// finding's mask, 0 outside; BINARY (1 bit) otherwise.
+    public var fractional = false
 
     public init(segments: [Segment], images: [String: SegmentationSourceImage], source: DataSet) {
         self.images = images; self.source = source
@@ -55,11 +58,12 @@ public struct SegmentationDocument: Sendable {
         var segment: Int
         var image: SegmentationSourceImage
         var pixels: [UInt8]
+        var probabilities: [Float]?
     }
 
     var frames: [Frame] {
         segments.enumerated().flatMap { n, s in
-            s.mask.planes.compactMap { p in images[p.sopInstanceUID].map { Frame(segment: n + 1, image: $0, pixels: p.pixels) } }
+            s.mask.planes.compactMap { p in images[p.sopInstanceUID].map { Frame(segment: n + 1, image: $0, pixels: p.pixels, probabilities: p.probabilities) } }
                 .sorted { ($0.image.normalPosition ?? Double($0.image.instanceNumber)) < ($1.image.normalPosition ?? Double($1.image.instanceNumber)) }
         }
     }
@@ -101,7 +105,13 @@ public struct SegmentationDocument: Sendable {
         ds.set(Tag(0x0070, 0x0080), .CS, "AI_FINDINGS")  // Content Label
         ds.set(Tag(0x0070, 0x0081), .LO, "AI findings as reviewed in Lightbox")
         ds.set(Tag(0x0070, 0x0084), .PN, "")  // Content Creator's Name, Type 2
-        ds.set(Tag(0x0062, 0x0001), .CS, "BINARY")
+        if fractional {
+            ds.set(Tag(0x0062, 0x0001), .CS, "FRACTIONAL")
+            ds.set(Tag(0x0062, 0x0010), .CS, "PROBABILITY")
+            ds.set(Tag(0x0062, 0x000E), .US, .uint16([255]))  // Maximum Fractional Value
+        } else {
+            ds.set(Tag(0x0062, 0x0001), .CS, "BINARY")
+        }
         ds.set(Tag(0x0062, 0x0013), .CS, "UNDEFINED")  // Segments Overlap: not checked
         ds.set(Tag(0x0028, 0x2110), .CS, "00")  // Lossy Image Compression
         ds.set(Tag(0x0062, 0x0002), sequence: segments.enumerated().map { Self.segmentItem($1, number: $0 + 1) })
@@ -111,12 +121,23 @@ public struct SegmentationDocument: Sendable {
         ds.set(Tag(0x0028, 0x0004), .CS, "MONOCHROME2")
         ds.set(.rows, .US, .uint16([UInt16(first.image.rows)]))
         ds.set(.columns, .US, .uint16([UInt16(first.image.columns)]))
-        ds.set(Tag(0x0028, 0x0100), .US, .uint16([1]))
-        ds.set(Tag(0x0028, 0x0101), .US, .uint16([1]))
-        ds.set(Tag(0x0028, 0x0102), .US, .uint16([0]))
+        let bits: UInt16 = fractional ? 8 : 1
+        ds.set(Tag(0x0028, 0x0100), .US, .uint16([bits]))
+        ds.set(Tag(0x0028, 0x0101), .US, .uint16([bits]))
+        ds.set(Tag(0x0028, 0x0102), .US, .uint16([bits - 1]))
         ds.set(Tag(0x0028, 0x0103), .US, .uint16([0]))
         ds.set(.numberOfFrames, .IS, String(frames.count))
-        ds.set(.pixelData, .OB, .bytes(BinaryFramePacking.pack(frames.map(\.pixels))))
+        if fractional {
+            var bytes = frames.flatMap { f in
+                (f.probabilities ?? f.pixels.map(Float.init)).enumerated().map { i, p in
+                    f.pixels[i] == 0 ? 0 : Self.fraction(p)
+                }
+            }
+            if bytes.count % 2 == 1 { bytes.append(0) }
+            ds.set(.pixelData, .OB, .bytes(bytes))
+        } else {
+            ds.set(.pixelData, .OB, .bytes(BinaryFramePacking.pack(frames.map(\.pixels))))
+        }
 
         // Multi-frame Dimension: segment, then (with a plane) position
         let dimensionUID = UIDGenerator.make()
@@ -218,6 +239,11 @@ public struct SegmentationDocument: Sendable {
         item.set(Tag(0x0062, 0x0020), .UT, String(s.mask.findingKey))  // Tracking ID: the finding's key
         item.set(Tag(0x0062, 0x0021), .UI, Self.trackingUID(s.mask.findingKey))
         return item
+    }
+
+    /// A probability as a fractional value: ⌊p·255 + 0.5⌋ in 0…255 (p clamped to 0…1).
+    static func fraction(_ p: Float) -> UInt8 {
+        UInt8((min(max(p, 0), 1) * 255 + 0.5).rounded(.down))
     }
 
     static func dimension(_ pointer: Tag, in group: Tag, uid: String, label: String) -> WritableDataSet {

@@ -28,6 +28,7 @@ extension ReviewCommand.Export {
         }
         var document = made.document
         document.deidentified = deidentify
+        document.fractional = segFractional
         guard !document.segments.isEmpty else {
             Output.error("\(study): no AI finding has a mask to export" + (made.rejected > 0 ? " (\(made.rejected) rejected by the reader)" : ""))
             throw ExitCode(2)
@@ -37,7 +38,7 @@ extension ReviewCommand.Export {
             if case .io = error { throw ExitCode(1) }
             throw ExitCode(2)
         }
-        Output.line("Wrote \(path): DICOM Segmentation, \(document.segments.count) segment\(document.segments.count == 1 ? "" : "s"), \(document.frameCount) frame\(document.frameCount == 1 ? "" : "s")"
+        Output.line("Wrote \(path): DICOM Segmentation (\(segFractional ? "fractional: probability" : "binary")), \(document.segments.count) segment\(document.segments.count == 1 ? "" : "s"), \(document.frameCount) frame\(document.frameCount == 1 ? "" : "s")"
                     + (made.rejected > 0 ? "; \(made.rejected) rejected finding\(made.rejected == 1 ? "" : "s") left out" : "")
                     + (document.leftOut.isEmpty ? "" : "; \(document.leftOut.count) on images of another size left out"))
     }

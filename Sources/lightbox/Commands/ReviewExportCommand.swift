@@ -24,6 +24,9 @@ extension ReviewCommand {
         @Option(help: "Write the AI's masks as a DICOM Segmentation here: one binary segment per AI finding the reader did not reject, on the source images' grid.")
         var seg: String?
 
+        @Flag(name: .customLong("seg-fractional"), help: "Make the --seg FRACTIONAL (the AI's probability inside each finding's mask, 8 bits) rather than BINARY.")
+        var segFractional = false
+
         @Option(help: "Folder of .onnx models with .json cards, to analyse the study for --seg when no analysis.json lies beside it (default: found as `lightbox --help` says; the result cache is used).")
         var models: String?
 
