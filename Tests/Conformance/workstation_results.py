@@ -86,6 +86,9 @@ def main():
         keys("S")
         check(wait_for("assessment", 10), "S asks for the overall assessment", screen()[-400:])
         keys("1")
+        deadline = time.time() + 10
+        while time.time() < deadline and not any(w in screen().lower() for w in ("undecided", "signed")):
+            time.sleep(0.3)
         if "undecided" in screen().lower():
             keys("!")
         check(wait_for("Signed", 10), "the study is signed", screen()[-600:])
