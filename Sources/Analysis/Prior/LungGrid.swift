@@ -28,15 +28,26 @@ public struct LungGrid: Sendable {
         var sums = [Float](repeating: 0, count: gx * gy * gz)
         var counts = [Float](repeating: 0, count: gx * gy * gz)
         let plane = v.columns * v.rows
+        let usedX = min(v.columns, gx * bx)
         v.voxels.withUnsafeBufferPointer { src in
-            for z in 0 ..< min(v.slices, gz * bz) {
-                let zi = z / bz
-                for y in 0 ..< min(v.rows, gy * by) {
-                    let row = z * plane + y * v.columns
-                    let out = (zi * gy + y / by) * gx
-                    for x in 0 ..< min(v.columns, gx * bx) {
-                        sums[out + x / bx] += max(-1000, min(200, src[row + x]))
-                        counts[out + x / bx] += 1
+            sums.withUnsafeMutableBufferPointer { sum in
+                counts.withUnsafeMutableBufferPointer { count in
+                    for z in 0 ..< min(v.slices, gz * bz) {
+                        let zi = z / bz
+                        for y in 0 ..< min(v.rows, gy * by) {
+                            let row = z * plane + y * v.columns
+                            let out = (zi * gy + y / by) * gx
+                            // One block row at a time: bx neighbouring voxels into one cell.
+                            var x = 0, cell = out
+                            while x < usedX {
+                                var acc: Float = 0
+                                let end = min(x + bx, usedX)
+                                for k in x ..< end { acc += max(-1000, min(200, src[row + k])) }
+                                sum[cell] += acc
+                                count[cell] += Float(end - x)
+                                x += bx; cell += 1
+                            }
+                        }
                     }
                 }
             }
