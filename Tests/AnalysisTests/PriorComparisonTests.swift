@@ -148,7 +148,9 @@ final class PriorComparisonTests: XCTestCase {
         XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 7.9, comparison: .growing), .fourA)
         XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 8, comparison: .growing), .fourB)
         XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 6, comparison: .slowGrowing), .fourB)
-        XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 12, comparison: .stable), .two)
+        XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 12, comparison: .stable), .two)    // 4A unchanged
+        XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 7, comparison: .stable), .two)     // 3 unchanged
+        XCTAssertEqual(L.category(type: .solid, meanDiameterMM: 16, comparison: .stable), .fourB)  // 4B stays
         XCTAssertEqual(L.category(type: .partSolid, meanDiameterMM: 5, comparison: .new), .three)
         XCTAssertEqual(L.category(type: .partSolid, meanDiameterMM: 9, solidComponentMM: 3, comparison: .new), .fourA)
         XCTAssertEqual(L.category(type: .partSolid, meanDiameterMM: 9, solidComponentMM: 5, comparison: .growing), .fourB)

@@ -21,9 +21,9 @@ extension LungRADS {
     /// The category with comparison.
     ///
     /// - solid: new < 4 mm → 2, 4–6 → 3, 6–8 → 4A, ≥ 8 → 4B; growing < 8 mm → 4A, ≥ 8 → 4B;
-    ///   slow-growing → 4B; stable (or decreased) → 2.
+    ///   slow-growing → 4B; stable (or decreased): what would be 3 or 4A → 2, else its baseline category.
     /// - part-solid: new < 6 mm → 3, ≥ 6 mm with a solid component < 4 mm → 4A, ≥ 4 mm → 4B;
-    ///   growing with a solid component < 4 mm → 4A, ≥ 4 mm → 4B; slow-growing → 4B; stable → 2.
+    ///   growing with a solid component < 4 mm → 4A, ≥ 4 mm → 4B; slow-growing → 4B; stable as solid.
     /// - ground glass: < 30 mm → 2 whether new, growing or stable; ≥ 30 mm new or growing → 3,
     ///   stable → 2.
     /// `suspiciousFeatures` upgrade a 3 or 4 to 4X, as at baseline.
@@ -42,7 +42,11 @@ extension LungRADS {
         case (.partSolid, .growing): c = s < 4 ? .fourA : .fourB
         case (.solid, .slowGrowing), (.partSolid, .slowGrowing): c = .fourB
         case (.groundGlass, .new), (.groundGlass, .growing), (.groundGlass, .slowGrowing): c = d < 30 ? .two : .three
-        case (_, .stable): c = .two
+        case (_, .stable):
+            // Unchanged 3 and 4A nodules come down to 2; a 4B stays 4B (it comes down only on a
+            // benign work-up, which the CT cannot know).
+            let base = category(type: type, meanDiameterMM: d, solidComponentMM: solid)
+            c = base == .three || base == .fourA ? .two : base
         case (_, .baseline): c = category(type: type, meanDiameterMM: d, solidComponentMM: solid)
         }
         if suspiciousFeatures && c != .two { c = .fourX }
