@@ -4,8 +4,8 @@ import Imaging
 /// A CT on a coarse grid (about 4 mm) for registration: the mean HU of each block of voxels,
 /// clipped to −1000…200, and the lungs as the air inside the body.
 ///
-/// The lungs are the blocks under −400 HU that are not connected (6-connectivity) to the in-plane
-/// border of the grid, i.e. not the air around the patient. Building it reads every voxel once
+/// The lungs are the blocks under −400 HU that are not connected to the border of their axial
+/// slice, i.e. not the air around the patient (`lungMask`). Building it reads every voxel once
 /// (O(voxels)); the grid itself is small (a 300-slice 512² study at 0.7 × 0.7 × 1 mm gives about
 /// 90 × 90 × 75 blocks).
 public struct LungGrid: Sendable {
@@ -93,25 +93,27 @@ public struct LungGrid: Sendable {
         return c0 + (c1 - c0) * fz
     }
 
-    /// Air (< −400 HU) not connected in 6-connectivity to the in-plane border.
+    /// Air (< −400 HU) not connected to the border of its own axial slice (4-connectivity, slice by
+    /// slice). Per slice, not in 3-D: through the trachea and the larynx the lungs reach the top of
+    /// the scan, and on some studies the air above the shoulders; in-plane the chest wall closes them.
     static func lungMask(_ values: [Float], nx: Int, ny: Int, nz: Int) -> [Bool] {
         let air = values.map { $0 < -400 }
         var outside = [Bool](repeating: false, count: values.count)
         var stack: [Int] = []
+        let plane = nx * ny
         for z in 0 ..< nz {
             for y in 0 ..< ny {
                 for x in 0 ..< nx where x == 0 || y == 0 || x == nx - 1 || y == ny - 1 {
-                    let i = (z * ny + y) * nx + x
+                    let i = z * plane + y * nx + x
                     if air[i] && !outside[i] { outside[i] = true; stack.append(i) }
                 }
             }
-        }
-        let plane = nx * ny
-        while let i = stack.popLast() {
-            let x = i % nx, y = (i / nx) % ny, z = i / plane
-            for (d, ok) in [(-1, x > 0), (1, x < nx - 1), (-nx, y > 0), (nx, y < ny - 1), (-plane, z > 0), (plane, z < nz - 1)] where ok {
-                let j = i + d
-                if air[j] && !outside[j] { outside[j] = true; stack.append(j) }
+            while let i = stack.popLast() {
+                let x = i % nx, y = (i / nx) % ny
+                for (d, ok) in [(-1, x > 0), (1, x < nx - 1), (-nx, y > 0), (nx, y < ny - 1)] where ok {
+                    let j = i + d
+                    if air[j] && !outside[j] { outside[j] = true; stack.append(j) }
+                }
             }
         }
         return (0 ..< values.count).map { air[$0] && !outside[$0] }
