@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 
 /// Nodules of two time points, given the registration: match (`NoduleMatching`), then for each
 /// current nodule its `PriorComparison` and Lung-RADS with comparison, and the resolved ones.
@@ -16,8 +17,10 @@ public enum NoduleComparison {
     public static let yearWindowDays = 395.0
 
     /// `transform`: p_prior = R · p_current + t. `days`: from the prior to the current study.
+    /// `volumes` (current, prior CT): when given, the volume change and doubling time of a matched
+    /// pair come from `NoduleVolumetry` on both (the same sphere), else from the findings' volumes.
     public static func compare(current: [Finding], prior: [Finding], transform: RigidTransform, days: Double?,
-                               priorStudyInstanceUID: String) -> Output {
+                               priorStudyInstanceUID: String, volumes: (current: Volume, prior: Volume)? = nil) -> Output {
         let back = transform.inverse
         let priorInCurrent = prior.map { $0.centerMM.count == 3 ? back.apply($0.centerMM) : $0.centerMM }
         let pairs = NoduleMatching.match(
@@ -41,7 +44,23 @@ public enum NoduleComparison {
             if let a = c.diameterMM, let b = p.diameterMM { pc.diameterChangeMM = round2(a - b) }
             let meanC = NoduleChange.meanDiameter(c), meanP = NoduleChange.meanDiameter(p)
             if let meanC, let meanP { pc.meanDiameterChangeMM = round2(meanC - meanP) }
-            if let v2 = c.volumeML, let v1 = p.volumeML, v1 > 0 {
+            var measured: (Double, Double)?
+            // Partial volume against soft tissue measures a solid nodule; a ground-glass component is
+            // not soft tissue (it would count a fraction of itself), so sub-solid ones keep the segmentation.
+            let solid = max(c.solidFraction ?? 0, p.solidFraction ?? 0) >= NoduleVolumetry.solidFractionForHU
+            if let volumes, solid, let a = c.diameterMM, let b = p.diameterMM {
+                let r = max(a, b) / 2 + NoduleVolumetry.marginMM
+                if let v2 = NoduleVolumetry.volumeML(in: volumes.current, center: c.centerMM, radiusMM: r),
+                   let v1 = NoduleVolumetry.volumeML(in: volumes.prior, center: p.centerMM, radiusMM: r), v1 > 0, v2 > 0 {
+                    measured = (v1, v2)
+                    pc.volumetry = "partial-volume HU"
+                }
+            }
+            if measured == nil, let v2 = c.volumeML, let v1 = p.volumeML, v1 > 0 {
+                measured = (v1, v2)
+                pc.volumetry = "segmentation"
+            }
+            if let (v1, v2) = measured {
                 pc.volumeChangePct = ((v2 / v1 - 1) * 1000).rounded() / 10
                 if let days { pc.volumeDoublingDays = NoduleChange.doublingDays(priorML: v1, currentML: v2, days: days).map { $0.rounded() } }
             }

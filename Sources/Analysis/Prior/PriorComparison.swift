@@ -29,6 +29,9 @@ public struct PriorComparison: Codable, Sendable, Equatable {
     /// Schwartz: t · ln 2 / ln(V_current / V_prior), t the days between the studies; only when the
     /// volume grew (a shrinking nodule has no doubling time).
     public var volumeDoublingDays: Double?
+    /// What `volume_change_pct` and `volume_doubling_days` were measured on: "partial-volume HU"
+    /// (`NoduleVolumetry`, the same sphere in both CTs) or "segmentation" (the findings' volumes).
+    public var volumetry: String?
     /// Days between the two studies (study date and time), when both are known.
     public var intervalDays: Double?
     /// The prior finding's Lung-RADS category.
@@ -53,6 +56,7 @@ public struct PriorComparison: Codable, Sendable, Equatable {
         case volumeChangePct = "volume_change_pct"
         case volumeDoublingDays = "volume_doubling_days"
         case intervalDays = "interval_days"
+        case volumetry
         case priorCategory = "prior_category"
         case distanceMM = "distance_mm"
     }

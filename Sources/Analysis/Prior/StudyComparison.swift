@@ -59,7 +59,7 @@ extension StudyAnalysis {
                 let reg = LungRegistration.register(current: current, prior: before)
                 let comparison = NoduleComparison.compare(current: currentIdx.map { result.findings[$0] }, prior: priorFindings,
                                                           transform: reg.transform, days: days,
-                                                          priorStudyInstanceUID: prior.studyInstanceUID)
+                                                          priorStudyInstanceUID: prior.studyInstanceUID, volumes: (current, before))
                 var registration = PriorRegistration(priorStudyInstanceUID: prior.studyInstanceUID,
                                                       priorSeriesInstanceUID: priorSeries.seriesInstanceUID,
                                                       transform: reg.transform, method: "rigid-lung-ssd-4mm",
