@@ -310,7 +310,9 @@ def prior_checks(tmp):
                 v, t = pr.get("volume_doubling_days"), les["volume_doubling_days"]
                 check(v is not None and abs(v - t) <= 0.25 * abs(t), f"{current} {lid}: VDT {v} d within 25 % of {t} d")
             want = (les.get("lung_rads") or {}).get("current")
-            if want:
+            # Where the comparison decides (growing, stable); a new lesion's category follows from its
+            # measured size and type, checked in the baseline tests.
+            if want and status in ("growing", "stable"):
                 check(near[0].get("category") == want, f"{current} {lid}: Lung-RADS with comparison {want} (got {near[0].get('category')})")
         p = subprocess.run([LIGHTBOX, "analyze", os.path.join(SAMPLES, current), "--json", "--models", MODELS, "--no-prior",
                             "--cache-dir", os.path.join(tmp, "cache")], capture_output=True, text=True, timeout=300, env=env)
