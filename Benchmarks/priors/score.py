@@ -4,8 +4,9 @@
   score.py LIGHTBOX MODELS CACHE PAIR_DIR...     (each PAIR_DIR holds prior/ and current/)
 
 For every truth lesion of a pair (current/ground_truth.json → prior.lesions):
-- detected: a current finding within max(5 mm, its radius) of its current centre (resolved
-  lesions: a prior finding near its prior centre, i.e. in the run's `resolved` or matched);
+- detected: a current finding within max(5 mm, its radius) of its current centre and, for a lesion
+  on both, a prior finding within that of its prior centre (resolved lesions: a prior finding near
+  its prior centre); undetected lesions are counted apart (the detector's miss, not the matching's);
 - match correct: a persisting lesion's finding is matched to the prior finding nearest the truth
   prior centre (within max(5 mm, radius)); a new lesion's finding is unmatched; a resolved lesion's
   prior finding is in `resolved`;
@@ -56,6 +57,11 @@ for pair in pairs:
     reg_secs.append(reg["seconds"]); load_secs.append(reg.get("load_seconds", 0))
     true_m = truth.get("registration", {}).get("matrix")
     findings = [f for f in doc["findings"] if f.get("series_instance_uid") == run["series_instance_uid"]]
+    # The prior's own findings (its analysis is cached by the run above): a lesion the model did
+    # not find on the prior cannot be matched, and is counted as undetected, not as a mismatch.
+    pp = subprocess.run([lightbox, "analyze", pri_dir, "--json", "--no-prior", "--models", models, "--cache-dir", cache],
+                        capture_output=True, text=True)
+    prior_findings = json.loads(pp.stdout)["findings"] if pp.stdout.startswith("{") else []
     resolved = run.get("resolved") or []
     errs = []
     line = []
@@ -81,6 +87,8 @@ for pair in pairs:
             if not near or dist(near[0]["center_mm"], c_cur) > radius:
                 tot["missed"] += 1; line.append(f"{les['lesion_id']}:undetected"); continue
             f = near[0]
+            if status != "new" and not any(dist(q["center_mm"], c_pri) <= radius for q in prior_findings):
+                tot["missed"] += 1; line.append(f"{les['lesion_id']}:undetected-on-prior"); continue
             pr = f.get("prior") or {}
             got = pr.get("status")
             if status == "new":

@@ -64,7 +64,14 @@ public enum NoduleComparison {
                 pc.volumeChangePct = ((v2 / v1 - 1) * 1000).rounded() / 10
                 if let days { pc.volumeDoublingDays = NoduleChange.doublingDays(priorML: v1, currentML: v2, days: days).map { $0.rounded() } }
             }
-            if let meanC, let meanP {
+            if let (v1, v2) = measured, pc.volumetry == "partial-volume HU" {
+                // Solid nodules: the status reads the equivalent-sphere diameters of the two
+                // partial-volume measurements (same sphere, same rule), which are steadier than
+                // the segmentation's in-plane diameters (their margin varies between scans).
+                let d1 = cbrt(6 * v1 * 1000 / .pi), d2 = cbrt(6 * v2 * 1000 / .pi)
+                pc.equivalentDiameterChangeMM = round2(d2 - d1)
+                pc.status = NoduleChange.status(priorMeanMM: d1, currentMeanMM: d2)
+            } else if let meanC, let meanP {
                 pc.status = NoduleChange.status(priorMeanMM: meanP, currentMeanMM: meanC)
             }
             out[i].prior = pc
@@ -87,7 +94,7 @@ public enum NoduleComparison {
         case .new: comparison = .new
         case .resolved: return
         case .stable, .shrinking, .growing:
-            let change = pc.meanDiameterChangeMM ?? 0
+            let change = pc.equivalentDiameterChangeMM ?? pc.meanDiameterChangeMM ?? 0
             if change > NoduleChange.growthMM {
                 let perYear = days.map { change * 365.25 / max($0, 1) }
                 if let days, days > yearWindowDays, let perYear, perYear <= NoduleChange.growthMM, type != .groundGlass {

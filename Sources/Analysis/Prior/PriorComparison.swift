@@ -24,6 +24,9 @@ public struct PriorComparison: Codable, Sendable, Equatable {
     public var diameterChangeMM: Double?
     /// Current minus prior mean of long and short axis (mm): what Lung-RADS reads growth on.
     public var meanDiameterChangeMM: Double?
+    /// Solid nodules measured by partial volume: current − prior diameter of the sphere of each
+    /// measured volume (mm); the status and Lung-RADS growth read it instead of the mean diameter.
+    public var equivalentDiameterChangeMM: Double?
     /// (V_current / V_prior − 1) · 100.
     public var volumeChangePct: Double?
     /// Schwartz: t · ln 2 / ln(V_current / V_prior), t the days between the studies; only when the
@@ -54,6 +57,7 @@ public struct PriorComparison: Codable, Sendable, Equatable {
         case diameterChangeMM = "diameter_change_mm"
         case meanDiameterChangeMM = "mean_diameter_change_mm"
         case volumeChangePct = "volume_change_pct"
+        case equivalentDiameterChangeMM = "equivalent_diameter_change_mm"
         case volumeDoublingDays = "volume_doubling_days"
         case intervalDays = "interval_days"
         case volumetry
