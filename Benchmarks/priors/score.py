@@ -38,6 +38,9 @@ tot = dict(match_n=0, match_ok=0, status_n=0, status_ok=0, vdt_n=0, vdt_ok=0, le
 reg_err, reg_secs, load_secs, walls = [], [], [], []
 for pair in pairs:
     cur_dir, pri_dir = os.path.join(pair, "current"), os.path.join(pair, "prior")
+    if not os.path.exists(os.path.join(cur_dir, "ground_truth.json")):
+        print(f"{pair}: incomplete (no current/ground_truth.json), skipped")
+        continue
     gt = json.load(open(os.path.join(cur_dir, "ground_truth.json")))
     truth = gt["prior"]
     t0 = time.time()
