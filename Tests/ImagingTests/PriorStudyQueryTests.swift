@@ -56,4 +56,27 @@ final class PriorStudyQueryTests: XCTestCase {
         XCTAssertNil(StudyDateTime(date: "20251301"))
         XCTAssertNotNil(StudyDateTime(date: "2025.03.01"))  // ACR-NEMA style
     }
+
+    /// The index store remembers every folder it scanned: the prior is found there by Patient ID
+    /// even when only the follow-up is scanned now, with its issuer read back from the store.
+    func testPriorFromTheIndexStore() throws {
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SampleStudies")
+        let baseline = samples.appendingPathComponent("13_LDCT_YAMADA_2025").path
+        guard FileManager.default.fileExists(atPath: baseline) else { throw XCTSkip("no sample prior") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lightbox-priors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let store = StudyIndexStore(url: dir.appendingPathComponent("index.sqlite"), report: { _ in })
+        _ = StudyIndex.scan([baseline], cache: store)
+        let current = try XCTUnwrap(StudyIndex.scan([samples.appendingPathComponent("05_LDCT_YAMADA_2026").path], cache: store).studies.first)
+        let query = PriorStudyQuery(for: current)
+        XCTAssertEqual(query.issuerOfPatientID, "LIGHTBOX-SYNTHETIC")
+        let candidates = store.studies(patientID: query.patientID)
+        XCTAssertEqual(Set(candidates.map(\.studyInstanceUID)).count, 2, "both studies of the patient are in the store")
+        let prior = try XCTUnwrap(query.priors(in: candidates).first)
+        XCTAssertEqual(prior.first.issuerOfPatientID, "LIGHTBOX-SYNTHETIC")
+        XCTAssertTrue(prior.first.path.hasSuffix(".dcm") && prior.first.path.contains("13_LDCT_YAMADA_2025"))
+        XCTAssertTrue(store.studies(patientID: "nobody").isEmpty)
+    }
 }
