@@ -34,7 +34,11 @@ def apply(m, p):
     return [sum(m[r][k] * p[k] for k in range(3)) + m[r][3] for r in range(3)]
 
 
-tot = dict(match_n=0, match_ok=0, status_n=0, status_ok=0, vdt_n=0, vdt_ok=0, lesions=0, missed=0)
+tot = dict(match_n=0, match_ok=0, status_n=0, status_ok=0, vdt_n=0, vdt_ok=0, lesions=0, missed=0, vstatus_n=0, vstatus_ok=0)
+
+
+def eq_diameter(ml):
+    return (6 * ml * 1000 / math.pi) ** (1 / 3)
 reg_err, reg_secs, load_secs, walls = [], [], [], []
 for pair in pairs:
     cur_dir, pri_dir = os.path.join(pair, "current"), os.path.join(pair, "prior")
@@ -109,6 +113,17 @@ for pair in pairs:
             tot["match_n"] += 1; tot["match_ok"] += ok
         tot["status_n"] += 1
         sok = got == status
+        # The same rule on the sidecar's rendered volumes (their equivalent diameters): the sidecar's
+        # status reads the generator's nominal diameters, which its rendered volumes sometimes contradict.
+        vp, vc = les["volume_ml"]["prior"], les["volume_ml"]["current"]
+        if status not in ("new", "resolved") and vp and vc:
+            dd = eq_diameter(vc) - eq_diameter(vp)
+            vstatus = "growing" if dd > 1.5 else "shrinking" if dd < -1.5 else "stable"
+            tot["vstatus_n"] += 1; tot["vstatus_ok"] += got == vstatus
+            if vstatus != status:
+                line.append(f"{les['lesion_id']}: sidecar volumes say {vstatus} ({dd:+.2f} mm equivalent diameter)")
+        elif status in ("new", "resolved"):
+            tot["vstatus_n"] += 1; tot["vstatus_ok"] += sok
         tot["status_ok"] += sok
         line.append(f"{les['lesion_id']}:{status}->{got}{'' if sok else ' WRONG'}{'' if ok else ' MISMATCH'}")
     if errs:
@@ -124,6 +139,7 @@ def frac(a, b):
 print(f"lesions {tot['lesions']}, undetected (not scored) {tot['missed']}")
 print(f"match accuracy (>= 4 mm): {frac(tot['match_ok'], tot['match_n'])} (aim >= 0.95)")
 print(f"status accuracy:          {frac(tot['status_ok'], tot['status_n'])} (aim >= 0.9)")
+print(f"status accuracy against the sidecar volumes' equivalent diameters: {frac(tot['vstatus_ok'], tot['vstatus_n'])}")
 print(f"VDT within 25 % (>= 6 mm, >= 25 % growth): {frac(tot['vdt_ok'], tot['vdt_n'])}")
 if reg_err:
     print(f"registration error at the lesions: mean {sum(reg_err) / len(reg_err):.2f} mm, max {max(reg_err):.2f} mm")
