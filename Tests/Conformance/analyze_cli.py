@@ -201,6 +201,7 @@ def main():
         os.makedirs(empty)
         rc, out, _ = analyze(os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026"), "--no-cache", models=empty)
         check(rc == 20, f"no models: exit 20 (got {rc})")
+        prior_checks(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{len(FAILS)} failure(s)")
@@ -245,6 +246,79 @@ def round_trip(out, folder, tmp):
           and "left out" not in p.stdout,
           f"{folder}: render --findings reads the analyzer's own output back: {len(listed)} of {len(mine)} findings listed "
           f"on that image (exit {p.returncode}) {p.stderr.strip()[-160:]}")
+
+
+PRIOR_PAIRS = [("05_LDCT_YAMADA_2026", "13_LDCT_YAMADA_2025"), ("06_LDCT_DMITRI_2026", "14_LDCT_DMITRI_2025")]
+
+
+def prior_checks(tmp):
+    """LDCT follow-ups against their priors (issue 19): the prior is found by itself (same patient,
+    issuer, modality, body part, earlier date; the index store in a fresh XDG_CACHE_HOME), the
+    registration agrees with the sidecar's pose, and each truth lesion's finding carries the right
+    `prior` status, a volume doubling time within 25 %, its Lung-RADS with comparison; resolved
+    lesions are in the run's `resolved`. `--no-prior` leaves all of it out."""
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, "xdg"))
+    for current, prior in PRIOR_PAIRS:
+        if not os.path.isdir(os.path.join(SAMPLES, prior)):
+            print(f"skip {current}: no {prior} in SampleStudies")
+            continue
+        truth = gt(current).get("prior")
+        if truth is None:
+            check(False, f"{current}: the sidecar has a prior block")
+            continue
+        p = subprocess.run([LIGHTBOX, "analyze", os.path.join(SAMPLES, current), "--json", "--models", MODELS,
+                            "--cache-dir", os.path.join(tmp, "cache")], capture_output=True, text=True, timeout=300, env=env)
+        out = json.loads(p.stdout) if p.stdout.strip().startswith("{") else None
+        runs = [r for r in (out or {}).get("runs", []) if r.get("registration")]
+        check(p.returncode in (0, 10) and len(runs) == 1
+              and runs[0]["registration"]["prior_study_instance_uid"] == gt(prior)["study_instance_uid"],
+              f"{current}: compared with {prior}, found by itself (exit {p.returncode}; {p.stderr.strip()[-200:]})")
+        if not runs:
+            continue
+        run, reg = runs[0], runs[0]["registration"]
+        true_m = truth.get("registration", {}).get("matrix")
+
+        def apply(m, q):
+            return [sum(m[r][k] * q[k] for k in range(3)) + m[r][3] for r in range(3)]
+        if true_m:
+            errs = [math.dist(apply(reg["matrix"], les["center_mm"]["current"]), apply(true_m, les["center_mm"]["current"]))
+                    for les in truth["lesions"] if les["center_mm"]["current"]]
+            check(errs and max(errs) <= 3, f"{current}: registration within 3 mm of the sidecar's pose at the lesions "
+                                           f"(max {max(errs) if errs else float('nan'):.2f} mm; {reg['rotation_deg']}°, {reg['translation_mm']} mm)")
+        findings = [f for f in out["findings"] if f.get("series_instance_uid") == run["series_instance_uid"]]
+        check(all(f.get("prior", {}).get("study_instance_uid") == reg["prior_study_instance_uid"] for f in findings),
+              f"{current}: every nodule has a prior object naming the prior study")
+        for les in truth["lesions"]:
+            lid, status = les["lesion_id"], les["status"]
+            d = les["mean_diameter_mm"]
+            radius = max(5.0, max(x for x in (d["prior"], d["current"]) if x is not None) / 2)
+            if status == "resolved":
+                check(any(math.dist(r["center_mm"], les["center_mm"]["prior"]) <= radius for r in run.get("resolved") or []),
+                      f"{current} {lid}: resolved, listed in the run's resolved")
+                continue
+            near = [f for f in findings if math.dist(f["center_mm"], les["center_mm"]["current"]) <= radius]
+            if not near:
+                check(False, f"{current} {lid}: found ({status})")
+                continue
+            pr = near[0].get("prior", {})
+            check(pr.get("status") == status, f"{current} {lid}: status {status} (got {pr.get('status')}, "
+                                              f"mean diameter change {pr.get('mean_diameter_change_mm')} mm, truth {d})")
+            if status != "new":
+                check(pr.get("center_mm") is not None and math.dist(pr["center_mm"], les["center_mm"]["prior"]) <= radius,
+                      f"{current} {lid}: matched to the same lesion on the prior")
+            if status == "growing" and les.get("volume_doubling_days"):
+                v, t = pr.get("volume_doubling_days"), les["volume_doubling_days"]
+                check(v is not None and abs(v - t) <= 0.25 * abs(t), f"{current} {lid}: VDT {v} d within 25 % of {t} d")
+            want = (les.get("lung_rads") or {}).get("current")
+            # Where the comparison decides (growing, stable); a new lesion's category follows from its
+            # measured size and type, checked in the baseline tests.
+            if want and status in ("growing", "stable"):
+                check(near[0].get("category") == want, f"{current} {lid}: Lung-RADS with comparison {want} (got {near[0].get('category')})")
+        p = subprocess.run([LIGHTBOX, "analyze", os.path.join(SAMPLES, current), "--json", "--models", MODELS, "--no-prior",
+                            "--cache-dir", os.path.join(tmp, "cache")], capture_output=True, text=True, timeout=300, env=env)
+        out = json.loads(p.stdout) if p.stdout.strip().startswith("{") else {}
+        check(not any("prior" in f for f in out.get("findings", [])) and not any(r.get("registration") for r in out.get("runs", [])),
+              f"{current}: --no-prior compares nothing")
 
 
 def mr_checks():
