@@ -58,23 +58,23 @@ final class MammographyComparisonTests: XCTestCase {
         XCTAssertNil(BreastFrame.estimate(values: [Float](repeating: 7, count: 800 * 1000), columns: 800, rows: 1000))
     }
 
-    /// The same place in a breast compressed 4 % less deep and 4 % wider: pixels differ by ~20 px,
+    /// The same place in a breast compressed 4 % less deep and 4 % wider: pixels differ by > 15 px,
     /// normalised positions agree within 0.02.
     func testNormalisedPositionsCancelCompression() throws {
         let a = try XCTUnwrap(BreastFrame.estimate(values: Self.view(depth: 500, half: 380), columns: 800, rows: 1000))
         let b = try XCTUnwrap(BreastFrame.estimate(values: Self.view(depth: 480, half: 395, axis: 520), columns: 800, rows: 1000))
         let p = BreastPosition(depth: 0.55, offset: -0.4)
         let pa = a.pixel(of: p), pb = b.pixel(of: p)
-        XCTAssertGreaterThan(hypot(pa.column - pb.column, pa.row - pb.row), 20)
+        XCTAssertGreaterThan(hypot(pa.column - pb.column, pa.row - pb.row), 15)
         let qa = a.position(column: pa.column, row: pa.row), qb = b.position(column: pa.column, row: pa.row)
-        XCTAssertGreaterThan(a.distanceMM(qa, qb) / 0.2, 20, "the same pixel is elsewhere in the other breast")
+        XCTAssertGreaterThan(a.distanceMM(qa, qb), 15, "the same pixel is elsewhere in the other breast")
         let back = b.position(column: pb.column, row: pb.row)
         XCTAssertEqual(back.depth, 0.55, accuracy: 0.02); XCTAssertEqual(back.offset, -0.4, accuracy: 0.02)
     }
 
     func frames() throws -> [String: BreastFrame] {
         let cur = try XCTUnwrap(BreastFrame.estimate(values: Self.view(depth: 500, half: 380), columns: 800, rows: 1000, spacing: (0.2, 0.2)))
-        let pri = try XCTUnwrap(BreastFrame.estimate(values: Self.view(depth: 470, half: 400, axis: 530), columns: 800, rows: 1000, spacing: (0.2, 0.2)))
+        let pri = try XCTUnwrap(BreastFrame.estimate(values: Self.view(depth: 440, half: 420, axis: 540), columns: 800, rows: 1000, spacing: (0.2, 0.2)))
         return ["cur-RCC": cur, "cur-RMLO": cur, "pri-RCC": pri, "pri-RMLO": pri]
     }
 
