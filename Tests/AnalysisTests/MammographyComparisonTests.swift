@@ -170,6 +170,27 @@ final class MammographyComparisonTests: XCTestCase {
         }
     }
 
+    /// A stable finding whose lesion is new or growing on the breast's other view (same depth from
+    /// the chest wall) is not lowered.
+    func testStableFindingNotLoweredWhenTheOtherViewChanges() throws {
+        let fr = try frames()
+        let cur = fr["cur-RCC"]!, pri = fr["pri-RCC"]!
+        func at(_ f: BreastFrame, _ d: Double, _ o: Double) -> (Double, Double) { let p = f.pixel(of: .init(depth: d, offset: o)); return (p.column, p.row) }
+        var f = MammographyComparison.compare(
+            current: [Self.finding("cc", sop: "cur-RCC", at: at(cur, 0.5, -0.3), diameter: 9, p: 0.9),
+                      Self.finding("mlo", sop: "cur-RMLO", view: "MLO", at: at(cur, 0.55, 0.2), diameter: 14, p: 0.9)],
+            prior: [Self.finding("p-cc", sop: "pri-RCC", at: at(pri, 0.5, -0.3), diameter: 9),
+                    Self.finding("p-mlo", sop: "pri-RMLO", view: "MLO", at: at(pri, 0.55, 0.2), diameter: 9)],
+            frames: fr, days: 400, priorStudyInstanceUID: "1.2.3")
+        XCTAssertEqual(f.map { $0.prior?.status }, [.stable, .growing])
+        var b: [BreastAssessment] = []
+        let below = MammographyComparison.applyStableRule(findings: &f, breasts: &b, imageScores: [], threshold: 0.458,
+                                                          days: 400, priorStudyInstanceUID: "1.2.3")
+        XCTAssertTrue(below.isEmpty)
+        XCTAssertEqual(f.map(\.probability), [0.9, 0.9])
+        XCTAssertNil(f[0].prior?.suspicionFactor)
+    }
+
     /// A breast whose only findings are stable has its probability lowered too, and is BI-RADS 1
     /// when none of them is still a mark.
     func testBreastWithOnlyStableFindings() throws {

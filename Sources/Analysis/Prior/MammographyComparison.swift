@@ -24,7 +24,10 @@ public enum MammographyComparison {
     /// `oneYearDays` earlier has its probability multiplied by `factorOneYear` (0.5), at least
     /// `twoYearsDays` earlier by `factorTwoYears` (0.25); its suspicion score, BI-RADS category and
     /// risk are recomputed from the lowered probability (times the view's score, as without a
-    /// prior). A finding whose lowered probability falls under the run's reporting threshold is
+    /// prior), unless the breast's other view has a new or growing finding at about the same
+    /// depth from the chest wall (within `twoViewDepthTolerance` of the breast depth: probably the
+    /// same lesion, and the doubt goes to the change). A finding whose lowered probability falls
+    /// under the run's reporting threshold is
     /// no longer a mark: it moves to the run's `stable_on_prior` (kept, not shown as a finding).
     /// A breast all of whose findings were lowered has its probability multiplied by the smallest
     /// factor used (the view score mostly reflects those findings); with any new or growing
@@ -33,9 +36,9 @@ public enum MammographyComparison {
     ///
     /// Why: a radiologist reading with a prior dismisses what has not changed. ACR BI-RADS treats a
     /// probably-benign finding unchanged for two years as benign (category 2), and a finding
-    /// unchanged since the last annual screen as much less likely to be cancer than a new one;
-    /// recalls from screening are mostly for findings that were there before when no prior is
-    /// read. Stability does not exclude cancer (some grow slowly), so the factor lowers the
+    /// unchanged since the last annual screen as much less likely to be cancer than a new one,
+    /// and reading with priors is what keeps screening recall rates down. Stability does not
+    /// exclude cancer (some grow slowly), so the factor lowers the
     /// suspicion instead of removing it: a very strong stable mark stays a mark. Intervals under
     /// 11 months (a short-interval follow-up) change nothing.
     public struct Rule: Sendable, Equatable {
@@ -47,6 +50,9 @@ public enum MammographyComparison {
         public var twoYearsDays = 700.0
         public var factorOneYear = 0.5
         public var factorTwoYears = 0.25
+        /// A stable finding is not lowered when the breast's other view has a new or growing
+        /// finding within this normalised depth (the same lesion, measured differently there).
+        public var twoViewDepthTolerance = 0.1
         public init() {}
 
         /// The factor for a stable finding after `days`, or nil when the interval is too short
@@ -154,8 +160,19 @@ public enum MammographyComparison {
                                        rule: Rule = Rule()) -> [Finding] {
         let factor = rule.factor(days: days)
         var lowered: [String: Double] = [:]   // SOP → smallest factor used there
+        let original = findings
         for i in findings.indices {
             guard let factor, var c = findings[i].prior, c.status == .stable else { continue }
+            // Two views: the same lesion is seen on the breast's other view at about the same depth
+            // from the chest wall; if that one is new or growing, this one is not lowered.
+            let key = viewKey(findings[i])
+            let depth = c.breastPosition?.depth
+            let seenChanging = original.contains { g in
+                guard let gc = g.prior, gc.status == .new || gc.status == .growing, let gk = viewKey(g), gk != key,
+                      gk.first == key?.first, let d = depth, let gd = gc.breastPosition?.depth else { return false }
+                return abs(gd - d) <= rule.twoViewDepthTolerance
+            }
+            if seenChanging { continue }
             c.probabilityBeforePrior = findings[i].probability
             c.suspicionFactor = factor
             findings[i].probability *= factor
