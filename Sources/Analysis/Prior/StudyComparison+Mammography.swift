@@ -6,8 +6,8 @@ extension StudyAnalysis {
     /// the same model (`MammographyComparison`): every finding gets `prior` (`present_on_prior`,
     /// status), the stable-finding rule lowers the suspicion of stable findings (those then under
     /// `threshold` move to the run's `stable_on_prior`), and the run's breasts are recomputed with
-    /// their `prior` summary. The breast frames are estimated on the views of both studies (about
-    /// 10 ms per view after decoding).
+    /// their `prior` summary. The breast frames are estimated on the views of both studies that
+    /// are compared (decoding them is most of the run's `prior_comparison.seconds`).
     static func compareMammography(_ result: inout Result, run r: Int, study: StudyIndex.Study, prior: StudyIndex.Study,
                                    priorResult: Result, entry: ModelCatalog.Entry, threshold: Float?, days: Double?,
                                    rule: MammographyComparison.Rule = .init()) {
