@@ -36,6 +36,11 @@ public struct ReviewFinding: Sendable, Equatable {
     /// Brain MR infarcts: the DWI–FLAIR mismatch call and the FLAIR relative signal behind it.
     public var dwiFlairMismatch: Bool?
     public var flairRelativeSignal: Double?
+    /// Lung nodules read against a prior: the matched prior nodule and how it changed (the
+    /// analysis's match, or the reader's re-link).
+    public var prior: PriorComparison?
+    /// The analysis's own comparison, kept when the reader's re-link or unlink replaced `prior`.
+    public var analysisPrior: PriorComparison?
 
     public init(key: String, origin: FindingOrigin, label: String, probability: Double? = nil, risk: RiskLevel? = nil,
                 seriesUID: String = "", sopUID: String = "", centerX: Double? = nil, centerY: Double? = nil, slice: Int? = nil,
@@ -56,6 +61,22 @@ public struct ReviewFinding: Sendable, Equatable {
             parts.append((m ? "DWI–FLAIR mismatch" : "no DWI–FLAIR mismatch") + rsi)
         }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    /// "+3.1 mm, VDT 210 d, growing, Lung-RADS 4B" for a nodule compared with its prior ("new,
+    /// Lung-RADS 3" when it had none), nil for findings read without a prior.
+    public var priorSummary: String? {
+        guard let p = prior else { return nil }
+        var parts: [String] = []
+        if p.status != .new, let d = p.meanDiameterChangeMM ?? p.diameterChangeMM, d.isFinite {
+            parts.append(String(format: "%@%.1f mm", d >= 0 ? "+" : "−", abs(d)))
+        }
+        if let vdt = p.volumeDoublingDays, vdt.isFinite, vdt > 0, p.status == .growing || p.status == .stable {
+            parts.append(vdt >= 10_000 ? "VDT > 10000 d" : String(format: "VDT %.0f d", vdt))
+        }
+        parts.append(p.status.rawValue)
+        if let c = category, !c.isEmpty { parts.append("Lung-RADS \(c)") }
+        return parts.joined(separator: ", ")
     }
 
     /// A box (non-zero size) rather than a point.

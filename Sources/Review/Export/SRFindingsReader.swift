@@ -68,6 +68,7 @@ public enum SRFindingsReader {
             }
         }
         f.territory = g.child(SRCodes.vascularTerritory)?.text
+        f.prior = priorComparison(g)
         if let m = g.child(SRCodes.dwiFlairMismatch)?.code {
             f.dwiFlairMismatch = m.matches(SRCodes.yes) ? true : m.matches(SRCodes.no) ? false : nil
         }

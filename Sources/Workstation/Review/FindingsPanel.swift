@@ -63,8 +63,18 @@ enum FindingsPanel {
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
             if let stroke { line("   \(stroke)", i == selected ? .selected : .normal) }
+            if let change = f.priorSummary { line("   \(TextSanitizer.sanitize(change))", i == selected ? .selected : .normal) }
             if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }
             line("   \(decision)", i == selected ? .selected : .normal)
+        }
+        if !blinded {
+            let resolved = state.resolvedPriorNodules
+            if !resolved.isEmpty { line("Resolved since the prior:", .accent) }
+            for r in resolved {
+                let size = r.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
+                line("   \(TextSanitizer.sanitize(r.findingID ?? r.label))\(size)", .dim)
+            }
+            if state.findings.contains(where: { $0.prior != nil }) { line("U re-links or unlinks a prior match", .dim) }
         }
         row += 1
         let keys = v.keyImages.count

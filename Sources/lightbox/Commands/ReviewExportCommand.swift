@@ -96,6 +96,7 @@ extension ReviewCommand {
                     throw ExitCode(2)
                 }
                 var builder = MeasurementReportBuilder(reader: who, findings: findings, images: images)
+                builder.studyUID = uid
                 builder.report = try store.report(studyUID: uid, reader: who)?.text
                 var doc = MeasurementReportDocument(builder: builder, source: source)
                 doc.deidentified = deidentify
