@@ -54,6 +54,7 @@ extension Finding {
         territory = Self.text(c, .territory)
         flairRelativeSignal = Self.finite(c, .flairRelativeSignal)
         dwiFlairMismatch = try? c.decodeIfPresent(Bool.self, forKey: .dwiFlairMismatch)
+        prior = try? c.decodeIfPresent(PriorComparison.self, forKey: .prior)
         ood = (try? c.decodeIfPresent(Bool.self, forKey: .ood)) ?? false
         if let own = try? c.decodeIfPresent(ModelIdentity.self, forKey: .model) {
             model = own
@@ -99,6 +100,7 @@ extension Finding {
         try c.encodeIfPresent(territory, forKey: .territory)
         try c.encodeIfPresent(flairRelativeSignal, forKey: .flairRelativeSignal)
         try c.encodeIfPresent(dwiFlairMismatch, forKey: .dwiFlairMismatch)
+        try c.encodeIfPresent(prior, forKey: .prior)
         try c.encode(ood, forKey: .ood)
         try c.encode(model, forKey: .model)
     }

@@ -54,6 +54,9 @@ public struct Finding: Codable, Sendable, Equatable {
     /// makes a DWI–FLAIR mismatch (`DWIFLAIRMismatch`: likely under 4.5 hours old).
     public var flairRelativeSignal: Double?
     public var dwiFlairMismatch: Bool?
+    /// LDCT nodules analysed with a prior study: how the nodule changed since then (status, size
+    /// change, volume doubling time; `PriorComparison`). Nil when there was no prior to compare with.
+    public var prior: PriorComparison?
     /// The input was outside the model's validated range; the finding is shown with a warning.
     public var ood: Bool
     public var model: ModelIdentity
@@ -80,7 +83,7 @@ public struct Finding: Codable, Sendable, Equatable {
         case bboxPX = "bbox_px"
         case sliceRange = "slice_range"
         case frameNumber = "frame_number"
-        case territory
+        case territory, prior
         case flairRelativeSignal = "flair_rsi"
         case dwiFlairMismatch = "dwi_flair_mismatch"
     }

@@ -62,6 +62,10 @@ public enum StudyAnalysis {
         public var withheld: Int? = nil
         /// The probabilities are calibrated (the card has a `calibration`).
         public var calibrated: Bool? = nil
+        /// Compared with a prior study (`StudyAnalysis.compare`): the rigid transform between the
+        /// two CTs, and the prior's findings that have no counterpart now. Nil without a prior.
+        public var registration: PriorRegistration? = nil
+        public var resolved: [ResolvedFinding]? = nil
 
         public init(seriesInstanceUID: String, model: ModelIdentity?, status: Status, message: String?, ood: [String],
                     warnings: [String], findings: Int, seconds: Double, cached: Bool, contentCheck: ContentCheck? = nil,
@@ -72,7 +76,7 @@ public enum StudyAnalysis {
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, status, message, ood, warnings, findings, seconds, cached, withheld, calibrated
+            case model, status, message, ood, warnings, findings, seconds, cached, withheld, calibrated, registration, resolved
             case seriesInstanceUID = "series_instance_uid"
             case contentCheck = "content_check"
         }

@@ -23,6 +23,7 @@ extension Tag {
     // Patient
     public static let patientName = Tag(0x0010, 0x0010)
     public static let patientID = Tag(0x0010, 0x0020)
+    public static let issuerOfPatientID = Tag(0x0010, 0x0021)
     public static let patientBirthDate = Tag(0x0010, 0x0030)
     public static let patientSex = Tag(0x0010, 0x0040)
     public static let patientAge = Tag(0x0010, 0x1010)

@@ -39,6 +39,8 @@ extension InstanceHeader {
         hasPixelData = (s.int(next()) ?? 0) != 0
         let frame = s.text(next(), reusing: p?.frameOfReferenceUID)
         frameOfReferenceUID = frame.isEmpty ? nil : frame
+        let issuer = s.text(next(), reusing: p?.issuerOfPatientID)
+        issuerOfPatientID = issuer.isEmpty ? nil : issuer
     }
 
     /// Binds the header's fields to the insert statement's parameters 6… (1-based).
@@ -57,5 +59,6 @@ extension InstanceHeader {
         try s.bind(next(), transferSyntaxUID)
         try s.bind(next(), Int?(hasPixelData ? 1 : 0))
         try s.bind(next(), frameOfReferenceUID)
+        try s.bind(next(), issuerOfPatientID)
     }
 }

@@ -138,6 +138,21 @@ final class StudyIndexDatabase {
         return lo
     }
 
+    /// Every stored header with this Patient ID (any folder ever scanned; `files_patient` index),
+    /// whose file still has the stamp it was read with: the candidates for a study's priors.
+    func headers(patientID: String) throws -> [InstanceHeader] {
+        let select = try db.prepare(StudyIndexSchema.selectPatient)
+        try select.bind(1, patientID)
+        var out: [InstanceHeader] = []
+        while try select.step() {
+            let path = select.text(0)
+            guard let stamp = FileStamp(path: path),
+                  stamp == FileStamp(size: select.int64(1), modifiedNanoseconds: select.int64(2), inode: select.int64(3)) else { continue }
+            out.append(InstanceHeader(row: select, path: path, previous: out.last))
+        }
+        return out
+    }
+
     /// A file read in this scan, to be stored.
     struct Fresh {
         let file: ScanPlan.File

@@ -14,7 +14,7 @@ enum StudyIndexSchema {
         "view_position", "laterality", "instance_number",
         "image_position", "image_orientation", "pixel_spacing", "slice_thickness",
         "rows", "columns", "frames", "transfer_syntax_uid", "has_pixel_data",
-        "frame_of_reference_uid",
+        "frame_of_reference_uid", "issuer_of_patient_id",
     ]
     /// Column index of the first header field (after the key, stamp and failure).
     static let firstHeaderColumn: Int32 = 5
@@ -31,12 +31,14 @@ enum StudyIndexSchema {
             view_position TEXT, laterality TEXT, instance_number INTEGER,
             image_position BLOB, image_orientation BLOB, pixel_spacing BLOB, slice_thickness REAL,
             rows INTEGER, columns INTEGER, frames INTEGER, transfer_syntax_uid TEXT, has_pixel_data INTEGER,
-            frame_of_reference_uid TEXT
+            frame_of_reference_uid TEXT, issuer_of_patient_id TEXT
         ) WITHOUT ROWID;
+        CREATE INDEX files_patient ON files (patient_id);
         """
 
     static let selectRange = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE path >= ?1 AND path < ?2 ORDER BY path"
     static let selectOne = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE path = ?1"
+    static let selectPatient = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE patient_id = ?1 AND failure IS NULL ORDER BY path"
     static let insert = "INSERT OR REPLACE INTO files (\(columns.joined(separator: ", "))) VALUES (\(columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))"
     static let delete = "DELETE FROM files WHERE path = ?1"
 }

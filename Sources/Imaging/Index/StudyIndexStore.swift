@@ -28,7 +28,7 @@ public struct StudyIndexStore: Sendable {
     let report: @Sendable (String) -> Void
 
     /// Rows as written by this schema; any other version is rebuilt, not migrated (a cache).
-    static let schemaVersion: Int64 = 3  // 2: frame_of_reference_uid; 3: .nii files, cached as failures before the NIfTI reader
+    static let schemaVersion: Int64 = 4  // 2: frame_of_reference_uid; 3: .nii files, cached as failures before the NIfTI reader; 4: issuer_of_patient_id (priors), patient_id index
 
     public init(url: URL) {
         self.init(url: url, report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
@@ -59,6 +59,14 @@ public struct StudyIndexStore: Sendable {
         } catch {
             return nil
         }
+    }
+
+    /// The studies of this Patient ID among every folder this store has indexed (files changed or
+    /// gone since are left out); `PriorStudyQuery` picks the priors among them. Empty when the
+    /// store cannot be opened.
+    public func studies(patientID: String) -> [StudyIndex.Study] {
+        guard !patientID.isEmpty, let database = open() else { return [] }
+        return StudyIndex.group((try? database.headers(patientID: patientID)) ?? [])
     }
 
     /// Deletes the database (and its -wal and -shm), says so on stderr, and opens a fresh one.

@@ -14,6 +14,9 @@ public struct InstanceHeader: Codable, Sendable, Equatable {
     public var frameOfReferenceUID: String?
     public var patientName: String
     public var patientID: String
+    /// Issuer of Patient ID (0010,0021): the namespace of `patientID` (priors match on both); nil
+    /// when absent (optional so headers cached or written as JSON before it existed still decode).
+    public var issuerOfPatientID: String?
     public var patientBirthDate: String
     public var patientSex: String
     public var studyDate: String
@@ -48,6 +51,7 @@ public struct InstanceHeader: Codable, Sendable, Equatable {
         frameOfReferenceUID = ds.string(.frameOfReferenceUID)
         patientName = s(.patientName)
         patientID = s(.patientID)
+        issuerOfPatientID = ds.string(.issuerOfPatientID)
         patientBirthDate = s(.patientBirthDate)
         patientSex = s(.patientSex)
         studyDate = s(.studyDate)

@@ -19,6 +19,10 @@ struct AnalyzeCommand: ParsableCommand {
             Probabilities are calibrated as the card says. CT models run slice-wise on the volume; \
             mammography and radiograph models run on each image (per-breast 1–10 suspicion score and BI-RADS \
             for mammograms). Results are cached under $XDG_CACHE_HOME/lightbox/analysis (--cache-dir, --no-cache).
+            A chest CT is compared with its prior: the newest earlier study of the same patient (Patient ID and issuer), \
+            modality and body part, from --prior PATH, else among the studies in PATH, the folders beside a single study's \
+            folder, and the study index ($XDG_CACHE_HOME/lightbox/index.sqlite); --no-prior turns this off. Each nodule \
+            then gets its change (new/stable/growing/shrinking, size change, volume doubling time) and Lung-RADS with comparison.
             Exit status: 0 no findings (or abstained), 10 findings, 20 no applicable model, 2 error (other runs still complete).
             """)
 
@@ -49,6 +53,12 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Include the model-grid heatmaps in the JSON.")
     var heatmaps = false
 
+    @Option(help: "Compare with the prior study in this folder (default: found in the study index, see below).")
+    var prior: String?
+
+    @Flag(help: "Do not look for a prior study.")
+    var noPrior = false
+
     func validate() throws {
         guard ["abstain", "allow", "refuse"].contains(ood) else { throw ValidationError("--ood must be abstain or allow") }
         if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be between 0 and 1") }
@@ -76,7 +86,8 @@ struct AnalyzeCommand: ParsableCommand {
         var total = StudyAnalysis.Result()
         if !json { Output.line("NOT FOR CLINICAL USE — models trained on synthetic phantoms demonstrate the pipeline only.") }
         for study in index.studies {
-            let r = StudyAnalysis.analyze(study, catalog: catalog, options: options, cache: cache)
+            let priorStudy = noPrior ? nil : findPrior(of: study, among: index.studies)
+            let r = StudyAnalysis.analyze(study, prior: priorStudy, catalog: catalog, options: options, cache: cache)
             total.findings += r.findings; total.runs += r.runs; total.imageScores += r.imageScores
             total.breasts += r.breasts; total.heatmaps += r.heatmaps
             if !json {
@@ -91,6 +102,32 @@ struct AnalyzeCommand: ParsableCommand {
         if total.noApplicableModel { throw ExitCode(20) }
         if total.hasErrors { throw ExitCode(2) }
         if !total.findings.isEmpty { throw ExitCode(10) }
+    }
+
+    /// The prior of a CT study (priors are compared for chest CT only): from --prior, else among the
+    /// scanned studies, the folders beside the study's own folder (when PATH is one study) and the
+    /// study index store.
+    private func findPrior(of study: StudyIndex.Study, among scanned: [StudyIndex.Study]) -> StudyIndex.Study? {
+        guard study.modalities.contains("CT") else { return nil }
+        let query = PriorStudyQuery(for: study)
+        let store = StudyIndexStore.standard()
+        if let prior {
+            let candidates = StudyIndex.scan([prior], cache: store).studies
+            if let found = query.priors(in: candidates).first { return found }
+            Output.error("--prior \(prior): no earlier study of the same patient, modality and body part there; not compared")
+            return nil
+        }
+        var candidates = scanned
+        if scanned.count == 1 {
+            let folder = URL(fileURLWithPath: study.first.path).deletingLastPathComponent()
+            let parent = folder.deletingLastPathComponent().standardizedFileURL.path
+            let home = FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL.path
+            if parent != "/" && parent != home && URL(fileURLWithPath: path).standardizedFileURL.path == folder.standardizedFileURL.path {
+                candidates += StudyIndex.scan([parent], cache: store).studies
+            }
+        }
+        candidates += store.studies(patientID: query.patientID)
+        return query.priors(in: candidates).first
     }
 
     /// The `AnalysisDocument` (docs/ANALYSIS_JSON.md): saved as `analysis.json` beside a study's
@@ -114,6 +151,15 @@ struct AnalyzeCommand: ParsableCommand {
             } else if !run.ood.isEmpty { line += " [OOD: \(run.ood.joined(separator: "; "))]" }
             Output.line(line)
             for w in run.warnings { Output.line("    warning: \(w)") }
+            if let g = run.registration {
+                Output.line(String(format: "    compared with prior study %@: rotation (%.1f, %.1f, %.1f)°, shift (%.1f, %.1f, %.1f) mm, %.2f s",
+                                   g.priorStudyInstanceUID, g.rotationDeg[0], g.rotationDeg[1], g.rotationDeg[2],
+                                   g.translationMM[0], g.translationMM[1], g.translationMM[2], g.seconds))
+            }
+            for f in run.resolved ?? [] where f.centerMM.count == 3 {
+                Output.line(String(format: "    resolved since the prior: %@ %@ at (%.0f, %.0f, %.0f) mm", f.label,
+                                   f.diameterMM.map { String(format: "%.1f mm", $0) } ?? "", f.centerMM[0], f.centerMM[1], f.centerMM[2]))
+            }
         }
         for b in r.breasts {
             Output.line(String(format: "    breast %@: suspicion %d/10, BI-RADS %@ (p=%.2f, %d finding(s))%@",
@@ -139,6 +185,12 @@ struct AnalyzeCommand: ParsableCommand {
             if let l = f.laterality { line += " \(l)" }
             if let v = f.view { line += " \(v)" }
             if f.ood { line += " OOD" }
+            if let p = f.prior {
+                line += " — \(p.status.rawValue)"
+                if let d = p.meanDiameterChangeMM { line += String(format: " %+.1f mm", d) }
+                if let v = p.volumeChangePct { line += String(format: " (volume %+.0f%%)", v) }
+                if let t = p.volumeDoublingDays { line += String(format: ", VDT %.0f d", t) }
+            }
             Output.line(line)
         }
     }
