@@ -38,9 +38,9 @@ final class PriorHangingTests: XCTestCase {
         p.diameterChangeMM = 2.5; p.meanDiameterChangeMM = 3.1; p.volumeChangePct = 150; p.volumeDoublingDays = 210; p.intervalDays = 365
         f.prior = p
         var result = AIResult(findings: [f], model: ModelIdentity(id: "ldct", version: "1", sha256: ""), notForClinicalUse: true)
-        var registration = PriorRegistration(priorStudyInstanceUID: priorUID, priorSeriesInstanceUID: priorUID + ".1")
-        registration.matrix = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 100], [0, 0, 0, 1]]
-        result.registration = registration
+        result.registration = PriorRegistration(priorStudyInstanceUID: priorUID, priorSeriesInstanceUID: priorUID + ".1",
+                                                transform: RigidTransform(rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1], translation: [0, 0, 100]),
+                                                method: "test", seconds: 0)
         var resolved = ResolvedFinding(studyInstanceUID: priorUID, findingID: "P2", label: "solid nodule", centerMM: [4, 4, 112])
         resolved.diameterMM = 6; resolved.volumeML = 0.11
         result.resolved = [resolved]

@@ -57,6 +57,6 @@ extension AIResult {
                   cardWarning: warnings.isEmpty ? nil : warnings.joined(separator: " — "),
                   heatmaps: heatmaps, summary: summary, abstention: abstention, withheldHeatmaps: withheld)
         registration = ran.compactMap(\.registration).first
-        resolved = ran.flatMap(\.resolved)
+        resolved = ran.flatMap { $0.resolved ?? [] }
     }
 }

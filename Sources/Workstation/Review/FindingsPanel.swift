@@ -63,7 +63,10 @@ enum FindingsPanel {
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
             if let stroke { line("   \(stroke)", i == selected ? .selected : .normal) }
-            if let change = f.priorSummary { line("   \(TextSanitizer.sanitize(change))", i == selected ? .selected : .normal) }
+            // Wrapped, not cut: the change, doubling time and category are what the follow-up is read for.
+            if let change = f.priorSummary {
+                for l in Text.wrap(TextSanitizer.sanitize(change), width - 5) { line("   " + l, i == selected ? .selected : .normal) }
+            }
             if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }
             line("   \(decision)", i == selected ? .selected : .normal)
         }

@@ -55,9 +55,9 @@ extension AppState {
         let findings = self.findings
         let linked = Set(findings.compactMap { $0.prior?.status == .new ? nil : $0.prior?.findingID })
         var out = ai.resolved.filter { r in r.findingID.map { !linked.contains($0) } ?? true }
-        // A match the reader unlinked is a prior nodule with no current finding now.
-        for f in findings where f.prior?.status == .new {
-            if let p = f.analysisPrior, let id = p.findingID, !linked.contains(id), let centre = p.centerMM,
+        // A match the reader unlinked or replaced is a prior nodule with no current finding now.
+        for f in findings {
+            if let p = f.analysisPrior, p.status != .new, let id = p.findingID, !linked.contains(id), let centre = p.centerMM,
                !out.contains(where: { $0.findingID == id }) {
                 var r = ResolvedFinding(studyInstanceUID: p.studyInstanceUID, findingID: id, label: f.label, centerMM: centre)
                 r.diameterMM = p.diameterMM; r.volumeML = p.volumeML; r.category = p.priorCategory

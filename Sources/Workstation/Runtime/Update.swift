@@ -62,6 +62,8 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
             state.viewer?.display = display
             syncLinkedSlices(&state)
         }
+        // The prior beside a follow-up starts at the anatomy of the current slice.
+        if state.viewer?.display.showsPriorBeside == true { syncLinkedSlices(&state) }
         if !stack.failures.isEmpty { state.message = "\(stack.failures.count) image(s) unreadable: \(stack.failures[0])" }
         return []
     case .aiStatus(let uid, let status):
@@ -70,6 +72,8 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .aiResult(let uid, let result):
         if let i = state.entryIndex(uid: uid) {
             state.entries[i].aiResult = result
+            // A registration just arrived for the open follow-up: the prior follows it from now on.
+            if state.viewer?.studyUID == uid, state.viewer?.display.showsPriorBeside == true { syncLinkedSlices(&state) }
             if let r = result {
                 // What the AI stands behind; an abstained run's findings are withheld, not counted.
                 let shown = r.trustedFindings

@@ -17,6 +17,9 @@ enum ScreenLayout {
         guard s.columns >= 70 else { return 0 }
         // Teaching text needs room; presenter mode gives it nearly half the screen.
         if let t = s.teaching { return t.presenter ? min(80, s.columns * 45 / 100) : min(50, s.columns / 3) }
+        // A follow-up beside its prior: room for a nodule's change on one line
+        // ("+3.1 mm, VDT 210 d, growing, Lung-RADS 4B").
+        if s.viewer?.display.showsPriorBeside == true { return min(46, s.columns / 3) }
         return min(40, s.columns / 3)
     }
     static func imageArea(_ s: AppState) -> CellRect {
