@@ -176,7 +176,7 @@ def main() -> int:
 
         # Pushes in five transfer syntaxes.
         pushes = [("05_LDCT_YAMADA_2026", ["-xv"], "J2K lossless CT"),
-                  ("06_LDCT_DMITRI_2026", ["-xr"], "RLE CT"),
+                  ("11_CT_HEAD_CARLOS_2026", ["-xr"], "RLE CT"),
                   ("12_CT_HEAD_FRANK_2026", ["-xs"], "JPEG lossless SV1 CT"),
                   ("01_MG_ALICE_2024_PRIOR", ["-xt"], "JPEG-LS MG"),
                   ("08_CR_DMITRI_2026", [], "explicit VR LE CR")]
@@ -229,9 +229,10 @@ def main() -> int:
         check(os.listdir(os.path.join(store, ".incoming")) == [], "no partial files left in .incoming")
 
         # storescu killed mid-study.
-        files = sorted(glob.glob(os.path.join(SAMPLES, "11_CT_HEAD_CARLOS_2026", "*.dcm")))
+        # (a study not pushed above: 06, 96 JPEG-LS slices)
+        files = sorted(glob.glob(os.path.join(SAMPLES, "06_LDCT_DMITRI_2026", "*.dcm")))
         before = len(listener.lines)
-        p = subprocess.Popen(["storescu", "-R", "-xr", "-aet", "STORESCU", "-aec", AE, "127.0.0.1", str(port), *files],
+        p = subprocess.Popen(["storescu", "-R", "-xt", "-aet", "STORESCU", "-aec", AE, "127.0.0.1", str(port), *files],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         study_uid = pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID
         deadline = time.time() + 30

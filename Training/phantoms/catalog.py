@@ -29,8 +29,61 @@ def T(history, findings, diagnosis, discussion):
     return {"history": history, "findings": findings, "diagnosis": diagnosis, "discussion": discussion}
 
 
+# Baseline + follow-up pairs (Training/phantoms/priors.py): lesions in the follow-up's frame, the
+# baseline's pose p_prior = R·p_current + t. In-plane shifts stay ≤ 4 mm: the LDCT model's
+# out-of-distribution check was fitted on centred phantoms.
+PAIRS = {
+    "yamada-ldct": {
+        "key": "pair/yamada-ldct", "prior": "13_LDCT_YAMADA_2025", "current": "05_LDCT_YAMADA_2026",
+        "pose": {"rotation_deg": [0.0, 0.0, -1.5], "translation_mm": [-2.0, 3.0, -3.75]},
+        # order = 05's original lesion order (its rendering is unchanged), then the resolved one
+        "lesions": [
+            {"lesion_id": "RUL-1", "type": "part_solid", "center": [-70, -20, -40], "malignant": True, "lobe": "RUL",
+             "label": "part-solid nodule, right upper lobe",
+             "prior": {"diameter": 14, "solid_diameter": 5, "spiculated": True, "lung_rads": "4A"},
+             "current": {"diameter": 18, "solid_diameter": 8, "spiculated": True, "lung_rads": "4B"}},
+            {"lesion_id": "LLL-1", "type": "solid", "center": [85, 40, -150], "malignant": False, "lobe": "LLL",
+             "label": "small solid nodule, left lower lobe",
+             "prior": {"diameter": 5, "lung_rads": "2"}, "current": {"diameter": 5, "lung_rads": "2"}},
+            {"lesion_id": "LUL-1", "type": "ggo", "center": [70, -30, -60], "malignant": False, "lobe": "LUL",
+             "label": "ground-glass nodule, left upper lobe",
+             "prior": {"diameter": 9, "lung_rads": "2"}, "current": {"diameter": 9, "lung_rads": "2"}},
+            {"lesion_id": "RLL-1", "type": "solid", "center": [-95, 30, -150], "malignant": False, "lobe": "RLL",
+             "label": "solid nodule, right lower lobe (inflammatory, resolved on follow-up)",
+             "prior": {"diameter": 7, "lung_rads": "3"}, "current": None},
+        ]},
+    "dmitri-ldct": {
+        "key": "pair/dmitri-ldct", "prior": "14_LDCT_DMITRI_2025", "current": "06_LDCT_DMITRI_2026",
+        "pose": {"rotation_deg": [0.0, 0.0, 2.0], "translation_mm": [3.0, -2.5, 5.0]},
+        "lesions": [
+            {"lesion_id": "RLL-1", "type": "solid", "center": [-88, 42, -150], "malignant": True, "lobe": "RLL",
+             "label": "growing solid nodule, right lower lobe",
+             "prior": {"diameter": 7.0, "lung_rads": "3"}, "current": {"diameter": 9.5, "lung_rads": "4B"}},
+            {"lesion_id": "RUL-1", "type": "solid", "center": [-95, -20, -60], "malignant": False, "lobe": "RUL",
+             "label": "stable solid nodule, right upper lobe",
+             "prior": {"diameter": 6, "lung_rads": "3"}, "current": {"diameter": 6, "lung_rads": "2"}},
+            {"lesion_id": "LLL-1", "type": "solid", "center": [110, 45, -165], "malignant": False, "lobe": "LLL",
+             "label": "new solid nodule, left lower lobe",
+             "prior": None, "current": {"diameter": 6, "lung_rads": "4A"}},
+            {"lesion_id": "LUL-1", "type": "solid", "center": [70, -35, -75], "malignant": False, "lobe": "LUL",
+             "label": "solid nodule, left upper lobe (inflammatory, resolved on follow-up)",
+             "prior": {"diameter": 7, "lung_rads": "3"}, "current": None},
+        ]},
+    "alice-mg": {
+        "key": "pair/alice-mg", "prior": "01_MG_ALICE_2024_PRIOR", "current": "02_MG_ALICE_2026",
+        "normalisation": "mammography: same view, position relative to the nipple and the chest wall "
+                         "(the anatomy is the same; no repositioning is simulated)",
+        "lesions": [
+            {"lesion_id": "L-MASS-1", "type": "spiculated_mass", "laterality": "L", "prior": None,
+             "current": {"diameter": 14}},
+            {"lesion_id": "L-CALC-1", "type": "calcifications", "laterality": "L", "prior": None,
+             "current": {"diameter": 8}},
+        ]},
+}
+
 SAMPLES = [
     dict(folder="01_MG_ALICE_2024_PRIOR", kind="mammography", patient="alice", date="20240312", time="091500",
+         pair="alice-mg",
          description="SCREENING MAMMOGRAM BILATERAL", syntax="jpeg_ls", anatomy_key="alice",
          anatomy={"density": 0.55, "depth": 105, "width": 78, "height": 70}, lesions=[],
          teaching=T("{age}-year-old woman, routine biennial screening. No symptoms.",
@@ -40,13 +93,14 @@ SAMPLES = [
                     "Baseline for comparison: keep it open beside the 2026 exam — a new finding on a later "
                     "screen is what makes a subtle lesion suspicious.")),
     dict(folder="02_MG_ALICE_2026", kind="mammography", patient="alice", date="20260310", time="092000",
+         pair="alice-mg",
          description="SCREENING MAMMOGRAM BILATERAL", syntax="j2k", anatomy_key="alice",
          anatomy={"density": 0.55, "depth": 105, "width": 78, "height": 70},
          lesions=[{"type": "spiculated_mass", "side": "L", "pos": [0.5, 0.45, 0.35], "diameter": 14,
-                   "malignant": True, "birads": "5",
+                   "malignant": True, "birads": "5", "lesion_id": "L-MASS-1",
                    "label": "spiculated mass, left upper outer quadrant"},
                   {"type": "calcifications", "side": "L", "pos": [0.62, 0.40, 0.30], "diameter": 8, "count": 18,
-                   "malignant": True, "birads": "5",
+                   "malignant": True, "birads": "5", "lesion_id": "L-CALC-1",
                    "label": "fine pleomorphic microcalcifications, grouped, anterior to the mass"}],
          teaching=T("{age}-year-old woman, screening. Prior 2024 negative.",
                     "New 14 mm irregular spiculated mass in the left upper outer quadrant, seen on LCC and LMLO, "
@@ -55,7 +109,7 @@ SAMPLES = [
                     "A new spiculated mass is cancer until proven otherwise; the calcifications mark intraductal "
                     "extension and must be included in the excision. Compare with the 2024 prior: absent then.")),
     dict(folder="03_MG_BEATRIZ_2026", kind="mammography", patient="beatriz", date="20260402", time="104500",
-         description="SCREENING MAMMOGRAM BILATERAL", syntax="rle", photometric="MONOCHROME1",
+         description="SCREENING MAMMOGRAM BILATERAL", syntax="jpeg_ls", photometric="MONOCHROME1",
          anatomy={"density": 0.35, "depth": 95, "width": 72, "height": 66},
          lesions=[{"type": "circumscribed_mass", "side": "R", "pos": [0.55, -0.35, -0.25], "diameter": 12,
                    "malignant": False, "birads": "3",
@@ -76,28 +130,29 @@ SAMPLES = [
                     "Negative (BI-RADS 1); dense breasts lower sensitivity.",
                     "A normal dense exam: learn the range of normal texture before looking for cancer in it.")),
     dict(folder="05_LDCT_YAMADA_2026", kind="ldct", patient="yamada", date="20260220", time="140000",
-         description="LOW DOSE CT CHEST SCREENING", syntax="j2k",
-         lesions=[{"type": "part_solid", "center": [-70, -20, -40], "diameter": 18, "solid_diameter": 8,
-                   "spiculated": True, "malignant": True, "lung_rads": "4B", "lobe": "RUL",
-                   "label": "part-solid nodule, right upper lobe"},
-                  {"type": "solid", "center": [85, 40, -150], "diameter": 5, "malignant": False,
-                   "lung_rads": "2", "lobe": "LLL", "label": "small solid nodule, left lower lobe"},
-                  {"type": "ggo", "center": [70, -30, -60], "diameter": 9, "malignant": False,
-                   "lung_rads": "2", "lobe": "LUL", "label": "ground-glass nodule, left upper lobe"}],
+         description="LOW DOSE CT CHEST SCREENING", syntax="j2k", pair="yamada-ldct",
          teaching=T("{age}-year-old man, 40 pack-year smoker, annual lung cancer screening. Name stored in "
                     "ISO 2022 IR 87 (Japanese).",
-                    "RUL 18 mm part-solid nodule with an 8 mm solid component and spiculation. 5 mm solid LLL "
-                    "nodule. 9 mm pure ground-glass LUL nodule.",
+                    "RUL 18 mm part-solid nodule with an 8 mm solid component and spiculation (14 mm with a 5 mm "
+                    "solid component on the 2025 baseline: growing). 5 mm solid LLL nodule and 9 mm pure "
+                    "ground-glass LUL nodule, both unchanged. The 7 mm RLL nodule of 2025 has resolved.",
                     "RUL invasive adenocarcinoma (Lung-RADS 4B); the others are benign/indolent.",
-                    "Size the solid component of part-solid nodules — it drives management. Compare with the "
-                    "chest radiograph of the same day: only the RUL nodule is visible there.")),
+                    "Size the solid component of part-solid nodules — it drives management, and its growth "
+                    "(5 → 8 mm) is what makes this 4B. Compare with the 2025 baseline (13_LDCT_YAMADA_2025, "
+                    "patient repositioned) and with the chest radiograph of the same day: only the RUL "
+                    "nodule is visible there.")),
     dict(folder="06_LDCT_DMITRI_2026", kind="ldct", patient="dmitri", date="20260305", time="113000",
-         description="LOW DOSE CT CHEST SCREENING", syntax="rle", lesions=[],
-         teaching=T("{age}-year-old man, former smoker, baseline screening.",
-                    "No pulmonary nodule. Normal airways and vessels. No effusion.",
-                    "Negative screening CT (Lung-RADS 1).",
-                    "Normal LDCT: note the noise at 30 mAs and how vessels in cross-section mimic nodules — "
-                    "scroll: a vessel continues, a nodule ends.")),
+         description="LOW DOSE CT CHEST SCREENING", syntax="jpeg_ls", pair="dmitri-ldct",
+         teaching=T("{age}-year-old man, former smoker, annual screening; baseline LDCT in March 2025.",
+                    "RLL solid nodule 9.5 mm, 7.0 mm on the baseline: growing, volume doubling time about "
+                    "{vdt:RLL-1} days. RUL 6 mm solid nodule unchanged. New 6 mm solid LLL nodule. The 7 mm "
+                    "LUL nodule of 2025 has resolved.",
+                    "Growing solid RLL nodule suspicious for lung cancer (Lung-RADS 4B); new LLL nodule "
+                    "(4A); stable RUL nodule (2); resolved LUL nodule (inflammatory).",
+                    "Read against the prior (14_LDCT_DMITRI_2025; the patient lies 2° rotated and a few mm "
+                    "shifted): a volume doubling time under 400 days favours malignancy; a nodule that "
+                    "vanishes was inflammatory; a new nodule is judged by its size. Vessels in cross-section "
+                    "mimic nodules — scroll: a vessel continues, a nodule ends.")),
     dict(folder="07_CXR_YAMADA_2026", kind="chest_radiograph", patient="yamada", date="20260220", time="133000",
          description="CHEST PA", syntax="jpeg_ls",
          lesions=[{"type": "nodule", "center": [-70, -20, -40], "diameter": 18, "malignant": True,
@@ -146,15 +201,42 @@ SAMPLES = [
                     "Normal grey-white differentiation. Ventricles and sulci normal for age. No haemorrhage.",
                     "Normal non-contrast head CT.",
                     "Learn the normal: symmetric ventricles, no hyperdensity, midline falx.")),
+    dict(folder="13_LDCT_YAMADA_2025", kind="ldct", patient="yamada", date="20250221", time="141000",
+         description="LOW DOSE CT CHEST SCREENING", syntax="jpeg_ls", pair="yamada-ldct",
+         teaching=T("{age}-year-old man, 40 pack-year smoker, baseline lung cancer screening. Name stored in "
+                    "ISO 2022 IR 87 (Japanese).",
+                    "RUL 14 mm part-solid nodule with a 5 mm solid component and spiculation. 5 mm solid LLL "
+                    "nodule. 9 mm pure ground-glass LUL nodule. 7 mm solid RLL nodule.",
+                    "Lung-RADS 4A (part-solid nodule with a 4–6 mm solid component).",
+                    "The baseline of 05_LDCT_YAMADA_2026: a year later the RUL nodule measures 18 mm with an "
+                    "8 mm solid component (adenocarcinoma) and the RLL nodule has gone (inflammatory). The "
+                    "patient lies differently (1.5° rotation, a few mm shift): compare by anatomy, not by "
+                    "slice number.")),
+    dict(folder="14_LDCT_DMITRI_2025", kind="ldct", patient="dmitri", date="20250306", time="112000",
+         description="LOW DOSE CT CHEST SCREENING", syntax="jpeg_ls", pair="dmitri-ldct",
+         teaching=T("{age}-year-old man, former smoker, baseline screening.",
+                    "Solid nodules: RLL 7 mm, RUL 6 mm, LUL 7 mm. No effusion.",
+                    "Lung-RADS 3 (largest solid nodule 6–8 mm at baseline).",
+                    "The baseline of 06_LDCT_DMITRI_2026: the RLL nodule grows (volume doubling time under "
+                    "300 days), the RUL one does not, the LUL one resolves and a new LLL nodule appears. "
+                    "Lung-RADS 3 asks for a 6-month LDCT; this patient returned at 12 months.")),
 ]
 
 
 def sample_specs() -> list[dict]:
+    from .priors import lesion_specs, pose_of
     out = []
     for i, s in enumerate(SAMPLES):
         s = dict(s)
         s["key"] = "sample/" + s["folder"]
         s["accession"] = f"LBXA{i + 1:05d}"
+        pair = PAIRS.get(s.get("pair", ""))
+        if pair and s["kind"] == "ldct":
+            timepoint = "prior" if pair["prior"] == s["folder"] else "current"
+            s["lesions"] = lesion_specs(pair, timepoint)
+            if timepoint == "prior":   # the follow-up's anatomy, repositioned
+                s["anatomy_key"] = "sample/" + pair["current"]
+                s["pose"] = pose_of(pair)
         out.append(s)
     return out + mr_sample_specs()
 

@@ -4,7 +4,13 @@ solid / part-solid / ground-glass nodules at known positions, with low-dose nois
 
 Nodule spec (mm, patient LPS; +x = patient LEFT, +y = posterior, +z = head):
   {"type": "solid"|"part_solid"|"ggo", "center": [x,y,z], "diameter": 12, "solid_diameter": 5,
-   "spiculated": false, "malignant": true, "label": "..."}
+   "spiculated": false, "malignant": true, "label": "...", "lesion_id": "RUL-1"}
+
+Positioning (priors, Training/phantoms/priors.py): a spec may carry `pose` {"R": 3x3, "t": [mm]} and
+`anatomy_key`. The anatomy (body, lungs, vessels, nodule centres) is then that of `anatomy_key`'s
+study, placed so that p_scan = R·p_anatomy + t (patient mm); the table and the reconstruction
+circle stay in scanner coordinates; textures, nodule shapes and noise come from the study's own key.
+Without `pose` the rendering is exactly the original one (same random draws, same order).
 """
 from __future__ import annotations
 
@@ -23,8 +29,12 @@ def default_grid(nz: int = 96, n: int = 256) -> Grid:
     return Grid(nx=n, ny=n, nz=nz, dx=360.0 / n, dz=2.5, z0=Z_BASE - 15.0)
 
 
-def _capsule(vol, occ_val, grid, a, b, radius, hu, mask=None, mode="set"):
-    """Render a capsule from a to b (mm) with soft edges into vol (in place) inside mask."""
+def _capsule(vol, occ_val, grid, a, b, radius, hu, mask=None, mode="set", pose=None):
+    """Render a capsule from a to b (mm) with soft edges into vol (in place) inside mask. With
+    `pose` (R, t), a and b are anatomy points and the capsule is drawn at R·p + t (rigid)."""
+    if pose is not None:
+        a = pose[0] @ np.asarray(a, float) + pose[1]
+        b = pose[0] @ np.asarray(b, float) + pose[1]
     lo = np.minimum(a, b) - radius - 3
     hi = np.maximum(a, b) + radius + 3
     c0 = max(int((lo[0] - grid.x0) / grid.dx), 0); c1 = min(int((hi[0] - grid.x0) / grid.dx) + 2, grid.nx)
@@ -62,8 +72,8 @@ def _tree(r, start, direction, length, radius, gens, out):
         _tree(r, end, nd, length * r.uniform(0.72, 0.88), radius * r.uniform(0.68, 0.8), gens - 1, out)
 
 
-def lung_masks(grid: Grid):
-    zz, yy, xx = grid.coords()
+def lung_masks(grid: Grid, coords=None):
+    zz, yy, xx = coords if coords is not None else grid.coords()
     masks = []
     for side in (-1, 1):              # -1: right lung (patient right = -x), +1: left lung
         cx = side * 78.0
@@ -99,10 +109,39 @@ def lung_contains(p, margin: float = 0.0) -> bool:
     return True
 
 
-def render(spec: dict, grid: Grid):
-    r = rng(spec["key"], "ldct")
-    zz, yy, xx = grid.coords()
+def anatomy_coords(grid: Grid, R: np.ndarray, t: np.ndarray):
+    """Anatomy coordinates p = Rᵀ·(q − t) of every voxel q of `grid` (three full float32 arrays)."""
+    zs, ys, xs = grid.coords()
     shape = (grid.nz, grid.ny, grid.nx)
+    q = [np.broadcast_to(xs - t[0], shape), np.broadcast_to(ys - t[1], shape), np.broadcast_to(zs - t[2], shape)]
+    out = []
+    for i in range(3):   # component i of Rᵀ·(q − t) = Σ_j R[j, i]·(q − t)_j
+        out.append((R[0, i] * q[0] + R[1, i] * q[1] + R[2, i] * q[2]).astype(np.float32))
+    return out[2], out[1], out[0]
+
+
+def render(spec: dict, grid: Grid):
+    pose = spec.get("pose")
+    r = rng(spec.get("anatomy_key", spec["key"]), "ldct")
+    own = rng(spec["key"], "ldct-own") if pose is not None else r   # prior: own texture, nodules, noise
+    shape = (grid.nz, grid.ny, grid.nx)
+    if pose is None:
+        P = None
+        zz, yy, xx = grid.coords()
+        szz, syy, sxx = zz, yy, xx
+    else:
+        P = (np.asarray(pose["R"], float), np.asarray(pose["t"], float))
+        zz, yy, xx = anatomy_coords(grid, *P)
+        szz, syy, sxx = grid.coords()           # scanner coordinates (table)
+
+    def texture(beta):
+        # same draws from r as the unposed rendering (keeps the vessel tree), but this study's own field
+        f = power_law_noise(shape, beta, r)
+        if pose is None:
+            return f
+        off = [int(own.integers(n // 4, 3 * n // 4)) for n in shape]
+        return np.roll(f, off, axis=(0, 1, 2))
+
     vol = np.full(shape, -1000.0, np.float32)
     # body cross-section (superellipse), narrower at the shoulders/neck above the apices
     bx = 160.0 - 25 * np.clip((zz - Z_APEX + 20) / 40, 0, 1)
@@ -110,7 +149,7 @@ def render(spec: dict, grid: Grid):
     rho = (np.abs(xx / bx) ** 2.4 + np.abs(yy / by) ** 2.4) ** (1 / 2.4)
     depth = (1 - rho) * np.minimum(bx, by)
     body = smoothstep_edge(-depth, 0.8)
-    tex = power_law_noise(shape, 2.5, r)
+    tex = texture(2.5)
     vol = vol * (1 - body) + body * (-95.0 + 8 * tex)                   # subcutaneous fat
     muscle = (depth > 14 + 3 * tex) & (depth < 26)
     vol[muscle] = 48.0 + 4 * tex[muscle]
@@ -133,7 +172,7 @@ def render(spec: dict, grid: Grid):
     post = np.broadcast_to((((xx / 28) ** 2 + ((yy - 98) / 6) ** 2) < 1) & ~canal, shape)
     vol[post] = 650
     # lungs
-    lungs = lung_masks(grid)
+    lungs = lung_masks(grid, (zz, yy, xx))
     lung = lungs[0] | lungs[1]
     # heart (displaces the left lung medially) and great vessels
     heart = (((xx - 18) / 70) ** 2 + ((yy + 18) / 58) ** 2 + ((zz + 150) / 52) ** 2) < 1
@@ -141,7 +180,7 @@ def render(spec: dict, grid: Grid):
     vol[heart] = 38 + 3 * tex[heart]
     pericardial_fat = (((xx - 18) / 75) ** 2 + ((yy + 18) / 63) ** 2 + ((zz + 150) / 56) ** 2 < 1) & ~heart
     vol[pericardial_fat & ~lung] = -90
-    parenchyma = -860 + 45 * np.clip((yy + 80) / 160, 0, 1) + 12 * power_law_noise(shape, 2.0, r)
+    parenchyma = -860 + 45 * np.clip((yy + 80) / 160, 0, 1) + 12 * texture(2.0)
     vol[lung] = parenchyma[lung]
     lungf = lung.astype(np.float32)
     # aorta: ascending, arch, descending (non-contrast blood ~ 40 HU)
@@ -149,14 +188,14 @@ def render(spec: dict, grid: Grid):
     for p0, p1, rad in ((a(5, -25, -110), a(5, -20, -45), 15), (a(5, -20, -45), a(18, 30, -35), 13),
                         (a(18, 30, -35), a(22, 48, -50), 12), (a(22, 48, -50), a(20, 50, -230), 12),
                         (a(-10, -5, -120), a(-12, -20, -40), 11)):     # + SVC
-        _capsule(vol, None, grid, p0, p1, rad, 42.0)
+        _capsule(vol, None, grid, p0, p1, rad, 42.0, pose=P)
     # trachea and main bronchi (air lumen, soft-tissue wall)
     air_tree = [(a(0, -8, 40), a(0, -5, -65), 9.0), (a(0, -5, -65), a(-38, 2, -85), 6.5),
                 (a(0, -5, -65), a(35, 5, -92), 6.0)]
     for p0, p1, rad in air_tree:
-        _capsule(vol, None, grid, p0, p1, rad + 1.6, 30.0)
+        _capsule(vol, None, grid, p0, p1, rad + 1.6, 30.0, pose=P)
     for p0, p1, rad in air_tree:
-        _capsule(vol, None, grid, p0, p1, rad, -1000.0)
+        _capsule(vol, None, grid, p0, p1, rad, -1000.0, pose=P)
     # pulmonary vessels and segmental airways from each hilum
     segs, airs = [], []
     for hilum, dirs in ((a(-42, 5, -90), [a(-0.3, -0.3, 1), a(-0.5, 0.2, -1), a(-0.6, -0.8, -0.3), a(-0.5, 0.9, -0.5)]),
@@ -165,29 +204,31 @@ def render(spec: dict, grid: Grid):
             _tree(r, hilum, d, 24.0, 4.0, 7, segs)
             _tree(r, hilum + a(0, -6, 0), d + 0.2 * r.standard_normal(3), 28.0, 3.2, 3, airs)
     for p0, p1, rad in segs:
-        _capsule(vol, None, grid, p0, p1, rad, 40.0, mask=lungf, mode="max")
+        _capsule(vol, None, grid, p0, p1, rad, 40.0, mask=lungf, mode="max", pose=P)
     for p0, p1, rad in airs:
-        _capsule(vol, None, grid, p0, p1, rad + 1.0, 10.0, mask=lungf, mode="max")
+        _capsule(vol, None, grid, p0, p1, rad + 1.0, 10.0, mask=lungf, mode="max", pose=P)
     for p0, p1, rad in airs:
-        _capsule(vol, None, grid, p0, p1, rad * 0.8, -1000.0, mask=lungf)
-    # CT table
-    table = np.broadcast_to((yy > 122) & (yy < 130) & (np.abs(xx) < 170), shape)
+        _capsule(vol, None, grid, p0, p1, rad * 0.8, -1000.0, mask=lungf, pose=P)
+    # CT table (scanner coordinates: it does not move with the patient)
+    table = np.broadcast_to((syy > 122) & (syy < 130) & (np.abs(sxx) < 170), shape)
     vol[table] = 150
     # nodules
     lesions = []
     sops = [uid(spec["key"], 3, "sop", k) for k in range(grid.nz)]
     for i, les in enumerate(spec.get("lesions", [])):
+        # the centre snaps to a voxel of the anatomy's own (unposed) grid, so a nodule seen at two
+        # time points has one anatomical centre; in a posed study it lies at R·c + t, off the voxel grid
         c, _ = grid.snap(les["center"])
         rad = les["diameter"] / 2.0
         dxyz = np.sqrt((xx - c[0]) ** 2 + (yy - c[1]) ** 2 + (zz - c[2]) ** 2)
-        lob = power_law_noise(shape, 3.0, r) if les.get("lobulated", les["diameter"] > 10) else 0.0
+        lob = power_law_noise(shape, 3.0, own) if les.get("lobulated", les["diameter"] > 10) else 0.0
         d = dxyz - rad * (1 + 0.08 * lob)
         occ = smoothstep_edge(d, 0.6 * grid.dx)
         if les.get("spiculated"):
             for _ in range(14):
-                u = r.standard_normal(3); u /= np.linalg.norm(u)
-                _capsule(vol, None, grid, c + u * rad * 0.8, c + u * rad * r.uniform(1.6, 2.3),
-                         r.uniform(0.5, 0.9), 0.0, mask=lungf)
+                u = own.standard_normal(3); u /= np.linalg.norm(u)
+                _capsule(vol, None, grid, c + u * rad * 0.8, c + u * rad * own.uniform(1.6, 2.3),
+                         own.uniform(0.5, 0.9), 0.0, mask=lungf, pose=P)
         t = les["type"]
         if t == "solid":
             hu = 35.0 + 8 * tex
@@ -210,10 +251,17 @@ def render(spec: dict, grid: Grid):
             extra["lung_rads"] = les["lung_rads"]
         if "lobe" in les:
             extra["lobe"] = les["lobe"]
-        rec = lesion_record(grid, c, sops, extra)
+        if "lesion_id" in les:
+            extra["lesion_id"] = les["lesion_id"]
+        if P is None:
+            rec = lesion_record(grid, c, sops, extra)
+        else:   # exact centre in scanner coordinates; the named slice / pixel is the nearest voxel
+            q = P[0] @ c + P[1]
+            rec = lesion_record(grid, q, sops, extra)
+            rec["center_mm"] = r4(q)
         lesions.append(rec)
     vol = gaussian_blur(vol, [0.3, 0.6, 0.6])
-    vol += ct_noise(shape, spec.get("noise_hu", 22.0), r, corr_px=0.9)
+    vol += ct_noise(shape, spec.get("noise_hu", 22.0), own, corr_px=0.9)
     return vol, sops, lesions
 
 

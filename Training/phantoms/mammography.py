@@ -247,6 +247,8 @@ def generate(spec: dict, patient, study, out_dir: str) -> dict:
                "malignant": bool(les.get("malignant", False)), "appearances": apps}
         if "birads" in les:
             rec["birads"] = les["birads"]
+        if "lesion_id" in les:
+            rec["lesion_id"] = les["lesion_id"]
         lesions.append(rec)
     return {"series": [{"series_instance_uid": series.uid, "modality": "MG", "description": series.description,
                         "transfer_syntax_uid": used, "rows": ROWS, "columns": COLS, "pixel_spacing_mm": [SP, SP],
