@@ -46,7 +46,7 @@ public enum NoduleComparison {
                 if let days { pc.volumeDoublingDays = NoduleChange.doublingDays(priorML: v1, currentML: v2, days: days).map { $0.rounded() } }
             }
             if let meanC, let meanP {
-                pc.status = NoduleChange.status(priorMeanMM: meanP, currentMeanMM: meanC, priorML: p.volumeML, currentML: c.volumeML)
+                pc.status = NoduleChange.status(priorMeanMM: meanP, currentMeanMM: meanC)
             }
             out[i].prior = pc
         }
