@@ -13,6 +13,11 @@ For every study folder:
   * lesion geometry is consistent: center_px on the named SOP instance maps through that image's
     ImagePositionPatient / ImageOrientationPatient / PixelSpacing to center_mm within half a pixel
     in-plane (and within half a slice along the normal for CT).
+Studies with priors (a `prior` block in the follow-up's sidecar): the prior folder holds that study,
+with the same Patient ID, Issuer of Patient ID, modality and body part and an earlier date (the
+interval in days as written); each tracked lesion has one tracking UID and one status in both
+sidecars, present_on_prior matches, resolved lesions are on the prior only, and for CT the prior
+centre is R·(current centre) + t of the registration truth within 0.01 mm.
 Also: SampleStudies/ stays within 40 MB.
 Prints `sample studies: N passed, M failed`; exits 1 on any failure.
 """
@@ -227,6 +232,58 @@ def check_study(folder, validator, reader):
     return errs, len(files)
 
 
+def check_prior_pair(folder):
+    """A follow-up's `prior` block against the two studies (see the module doc)."""
+    with open(os.path.join(folder, "ground_truth.json"), encoding="utf-8") as f:
+        gt = json.load(f)
+    block = gt.get("prior")
+    if not block:
+        return []
+    errs = []
+    pdir = os.path.join(SAMPLES, block.get("folder") or "")
+    if not block.get("folder") or not os.path.exists(os.path.join(pdir, "ground_truth.json")):
+        return [f"prior: folder {block.get('folder')!r} has no sidecar"]
+    with open(os.path.join(pdir, "ground_truth.json"), encoding="utf-8") as f:
+        pgt = json.load(f)
+    if pgt["study_instance_uid"] != block["study_instance_uid"]:
+        errs.append("prior: study_instance_uid differs from the prior folder's")
+    if (pgt.get("follow_up") or {}).get("study_instance_uid") != gt["study_instance_uid"]:
+        errs.append("prior: the prior's follow_up does not name this study")
+    heads = []
+    for d in (folder, pdir):
+        ds = pydicom.dcmread(sorted(glob.glob(os.path.join(d, "*.dcm")))[0], stop_before_pixels=True)
+        heads.append((ds.PatientID, getattr(ds, "IssuerOfPatientID", ""), ds.Modality,
+                      getattr(ds, "BodyPartExamined", ""), ds.StudyDate))
+    (cur, pri) = heads
+    if cur[:4] != pri[:4]:
+        errs.append(f"prior: patient/issuer/modality/body part differ: {cur[:4]} vs {pri[:4]}")
+    import datetime
+    day = lambda s: datetime.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+    if (day(cur[4]) - day(pri[4])).days != block["interval_days"] or block["interval_days"] <= 0:
+        errs.append(f"prior: interval {block['interval_days']} d is not {cur[4]} - {pri[4]}")
+    reg = block.get("registration")
+    M = np.array(reg["matrix"], float) if reg else None
+    cur_l = {l["lesion_id"]: l for l in gt["lesions"]}
+    pri_l = {l["lesion_id"]: l for l in pgt["lesions"]}
+    for row in block["lesions"]:
+        lid = row["lesion_id"]
+        c, p = cur_l.get(lid), pri_l.get(lid)
+        if (c is None) != (row["status"] == "resolved") or (p is None) != (row["status"] == "new"):
+            errs.append(f"prior: {lid} status {row['status']} but on current={c is not None}, prior={p is not None}")
+        for rec in (c, p):
+            if rec and (rec.get("tracking_uid") != row.get("tracking_uid") or rec.get("status") != row["status"]):
+                errs.append(f"prior: {lid}: tracking UID or status differs between the sidecars")
+        if c and c.get("present_on_prior") != (p is not None):
+            errs.append(f"prior: {lid}: present_on_prior {c.get('present_on_prior')}")
+        if c and p and M is not None:
+            q = M[:3, :3] @ np.asarray(c["center_mm"], float) + M[:3, 3]
+            if np.abs(q - np.asarray(p["center_mm"], float)).max() > 0.01:
+                errs.append(f"prior: {lid}: R·current + t = {np.round(q, 3).tolist()} != prior {p['center_mm']}")
+    if sorted(block["resolved"]) != sorted(r["lesion_id"] for r in block["lesions"] if r["status"] == "resolved"):
+        errs.append("prior: resolved list differs from the resolved lesions")
+    return errs
+
+
 def main() -> int:
     with open(SCHEMA, encoding="utf-8") as f:
         schema = json.load(f)
@@ -239,6 +296,8 @@ def main() -> int:
     kinds = set()
     for folder in folders:
         errs, n = check_study(folder, validator, reader)
+        if not errs:
+            errs += check_prior_pair(folder)
         try:
             kinds.add(json.load(open(os.path.join(folder, "ground_truth.json"), encoding="utf-8"))["kind"])
         except Exception:  # noqa: BLE001
