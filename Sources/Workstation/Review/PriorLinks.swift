@@ -40,7 +40,7 @@ extension AppState {
         p.diameterMM = r.diameterMM; p.volumeML = r.volumeML; p.priorCategory = r.category; p.intervalDays = intervalDays
         if let d2 = f.diameterMM, let d1 = r.diameterMM {
             p.diameterChangeMM = d2 - d1
-            p.status = NoduleChange.status(priorMeanMM: d1, currentMeanMM: d2, priorML: r.volumeML, currentML: f.volumeML)
+            p.status = NoduleChange.status(priorMeanMM: d1, currentMeanMM: d2)
         }
         if let v2 = f.volumeML, let v1 = r.volumeML, v1 > 0 {
             p.volumeChangePct = (v2 / v1 - 1) * 100

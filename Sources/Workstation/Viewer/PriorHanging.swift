@@ -88,16 +88,12 @@ extension AppState {
         return parts.joined(separator: " · ")
     }
 
-    /// Whole months from one DICOM date (YYYYMMDD) to a later one, nil when either does not read.
+    /// Months from one DICOM date (YYYYMMDD) to a later one, to the nearest month (a yearly
+    /// screening round 364 days apart is "12 months"); nil when either does not read.
     static func monthsBetween(_ earlier: String, _ later: String) -> Int? {
-        func parts(_ d: String) -> (Int, Int, Int)? {
-            let digits = d.filter(\.isNumber)
-            guard digits.count == 8, let v = Int(digits) else { return nil }
-            return (v / 10000, v / 100 % 100, v % 100)
-        }
-        guard let a = parts(earlier), let b = parts(later) else { return nil }
-        let months = (b.0 - a.0) * 12 + (b.1 - a.1) - (b.2 < a.2 ? 1 : 0)
-        return months >= 0 ? months : nil
+        guard let a = StudyDateTime(date: earlier), let b = StudyDateTime(date: later) else { return nil }
+        let days = b.days(since: a)
+        return days >= 0 ? Int((days / (365.2425 / 12)).rounded()) : nil
     }
 }
 
