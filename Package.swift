@@ -90,7 +90,7 @@ let package = Package(
         // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
         .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config"),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "SystemCalls", "CNcurses"]),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "DICOMweb", "SystemCalls", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [

@@ -41,6 +41,13 @@ public struct ReviewFinding: Sendable, Equatable {
     public var prior: PriorComparison?
     /// The analysis's own comparison, kept when the reader's re-link or unlink replaced `prior`.
     public var analysisPrior: PriorComparison?
+    /// From the AI's analysis (not kept in the review store; `ReviewedFinding.withMeasurements`):
+    /// the longest in-plane diameter and the one perpendicular to it (mm), the Brock model 2b
+    /// malignancy probability (0…1) of a lung nodule, and a haemorrhage's ABC/2 volume (mL).
+    public var longAxisMM: Double?
+    public var shortAxisMM: Double?
+    public var malignancyProbability: Double?
+    public var volumeABC2ML: Double?
 
     public init(key: String, origin: FindingOrigin, label: String, probability: Double? = nil, risk: RiskLevel? = nil,
                 seriesUID: String = "", sopUID: String = "", centerX: Double? = nil, centerY: Double? = nil, slice: Int? = nil,

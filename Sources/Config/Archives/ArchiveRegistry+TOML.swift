@@ -9,6 +9,7 @@ import Foundation
 ///     password = "…"
 ///     # token = "…"              # or a bearer token instead
 ///     verify_tls = true          # default
+///     store_results = true       # on sign-off, STOW the SR and SEG of a study read from here (default false)
 ///
 /// The file is shared with the workstation's settings, so only malformed lines in `[archives.*]`
 /// tables are errors here; the others are the workstation's to report. Errors are
@@ -54,6 +55,12 @@ extension ArchiveRegistry {
                     throw t.error("[\(table)] verify_tls must be true or false", key: "verify_tls", in: table)
                 }
                 config.verifyTLS = v == "true"
+            }
+            if let v = t.value("store_results", in: table) {
+                guard v == "true" || v == "false" else {
+                    throw t.error("[\(table)] store_results must be true or false", key: "store_results", in: table)
+                }
+                config.storeResults = v == "true"
             }
             archives[name] = config
         }

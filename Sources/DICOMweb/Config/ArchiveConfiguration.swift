@@ -13,6 +13,9 @@ public struct ArchiveConfiguration: Sendable, Equatable, CustomStringConvertible
     public var baseURL: URL
     public var credentials: Credentials
     public var verifyTLS: Bool
+    /// `store_results = true`: on sign-off, the workstation sends the study's SR and SEG back here
+    /// (STOW-RS, through the results outbox).
+    public var storeResults = false
 
     public init(name: String, baseURL: URL, credentials: Credentials = .none, verifyTLS: Bool = true) {
         self.name = name

@@ -129,8 +129,22 @@ public struct MeasurementReportBuilder: Sendable {
                                        .image(sopClass: image.sopClassUID, sopInstance: image.sopInstanceUID)))
         }
         if let d = f.diameterMM, d.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.diameter, .num(d, unit: SRCodes.millimeter))) }
+        if let d = f.longAxisMM, d.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.longAxis, .num(d, unit: SRCodes.millimeter))) }
+        if let d = f.shortAxisMM, d.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.shortAxis, .num(d, unit: SRCodes.millimeter))) }
         if let v = f.volumeML, v.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.volume, .num(v, unit: SRCodes.milliliter))) }
+        if let v = f.volumeABC2ML, v.isFinite {
+            items.append(SRContentItem("CONTAINS", SRCodes.volumeOfEllipsoid, .num(v, unit: SRCodes.milliliter),
+                                       children: [SRContentItem("HAS CONCEPT MOD", SRCodes.measurementMethod, .code(SRCodes.abcOver2))]))
+        }
         if let p = f.probability, p.isFinite { items.append(SRContentItem("CONTAINS", SRCodes.probability, .num(p, unit: SRCodes.noUnits))) }
+        if let p = f.malignancyProbability, p.isFinite {
+            items.append(SRContentItem("CONTAINS", SRCodes.probabilityOfCancer, .num(p, unit: SRCodes.noUnits),
+                                       children: [SRContentItem("HAS CONCEPT MOD", SRCodes.algorithmName, .text(SRCodes.brockModel))]))
+        }
+        let biRADS = image?.modality == "MG" || (image == nil && !f.label.lowercased().contains("nodule"))
+        if let c = f.category, let code = SRCodes.category(c, biRADS: biRADS) {
+            items.append(SRContentItem("CONTAINS", SRCodes.assessmentCategory, .code(code)))
+        }
         if !f.label.isEmpty { items.append(SRContentItem("CONTAINS", SRCodes.findingLabel, .text(f.label))) }
         if let r = f.risk { items.append(SRContentItem("CONTAINS", SRCodes.riskLevel, .text(r.rawValue))) }
         if let t = f.territory, !t.isEmpty { items.append(SRContentItem("CONTAINS", SRCodes.vascularTerritory, .text(t))) }

@@ -6,13 +6,15 @@ public enum ReviewedFindingTable {
         "study_instance_uid", "series_instance_uid", "sop_instance_uid", "finding_key", "origin", "label", "probability",
         "risk", "center_x", "center_y", "width", "height", "diameter_mm", "volume_ml", "model_id", "model_version",
         "model_sha256", "decision", "reason", "ai_label", "ai_risk", "ai_diameter_mm", "reader", "decided_at",
+        "long_axis_mm", "short_axis_mm", "category", "malignancy_probability", "volume_abc2_ml",
     ]
 
     /// Field values in `columns` order; nil for missing values.
     static func fields(_ f: ReviewedFinding, studyUID: String) -> [Any?] {
         [studyUID, f.seriesUID, f.sopUID, f.key, f.origin.rawValue, f.label, f.probability, f.risk?.rawValue, f.centerX, f.centerY,
          f.width, f.height, f.diameterMM, f.volumeML, f.model?.id, f.model?.version, f.model?.sha256, f.outcome.rawValue,
-         f.reason, f.proposedLabel, f.proposedRisk?.rawValue, f.proposedDiameterMM, f.reader, f.decidedAt]
+         f.reason, f.proposedLabel, f.proposedRisk?.rawValue, f.proposedDiameterMM, f.reader, f.decidedAt,
+         f.longAxisMM, f.shortAxisMM, f.category, f.malignancyProbability, f.volumeABC2ML]
     }
 
     /// RFC 4180 CSV. Text cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR)

@@ -43,6 +43,14 @@ public enum SRCodes {
     // Measurements and units
     public static let diameter = CodedConcept("81827009", "SCT", "Diameter")
     public static let longAxis = CodedConcept("103339001", "SCT", "Long Axis")
+    public static let shortAxis = CodedConcept("103340004", "SCT", "Short Axis")
+    /// A haemorrhage's ABC/2 estimate is an ellipsoid volume (π/6·ABC ≈ ABC/2), with its method.
+    public static let volumeOfEllipsoid = CodedConcept("121221", "DCM", "Volume of ellipsoid")
+    public static let measurementMethod = CodedConcept("370129005", "SCT", "Measurement Method")
+    public static let abcOver2 = CodedConcept("LBX-ABC2", localScheme, "ABC/2 (Kothari) from the longest axes and slice areas")
+    /// Brock model 2b (PanCan) malignancy probability of a lung nodule, named as its algorithm.
+    public static let brockModel = "Brock model 2b (PanCan)"
+    public static let assessmentCategory = CodedConcept("111005", "DCM", "Assessment Category")
     public static let volume = CodedConcept("118565006", "SCT", "Volume")
     public static let probability = CodedConcept("122157", "DCM", "Probability")
     public static let probabilityOfCancer = CodedConcept("111047", "DCM", "Probability of cancer")
@@ -74,6 +82,28 @@ public enum SRCodes {
         case .addedByReader: CodedConcept("LBX-ADDED", localScheme, "Added by reader")
         }
     }
+
+    /// The Assessment Category code of a Lung-RADS or BI-RADS category ("4A", "2", "0"): BI-RADS 0–5
+    /// as the SNOMED CT mammography assessment findings; BI-RADS 4A/4B/4C (SNOMED CT has category 4
+    /// only), 6 and every Lung-RADS v2022 category as local codes `LBX-BIRADS-…` / `LBX-LUNGRADS-…`
+    /// (DICOM and SNOMED CT have no Lung-RADS codes). nil for an empty category.
+    public static func category(_ value: String, biRADS: Bool) -> CodedConcept? {
+        let v = value.uppercased().trimmingCharacters(in: .whitespaces)
+        guard !v.isEmpty, v.count <= 8, v.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+        if biRADS, let code = biRADSSnomed[v] { return CodedConcept(code, "SCT", "Mammography assessment (Category \(v))") }
+        return biRADS ? CodedConcept("LBX-BIRADS-\(v)", localScheme, "BI-RADS category \(v)")
+            : CodedConcept("LBX-LUNGRADS-\(v)", localScheme, "Lung-RADS v2022 category \(v)")
+    }
+
+    /// The category text of an Assessment Category code written by `category(_:biRADS:)`; nil for another code.
+    public static func categoryValue(_ code: CodedConcept) -> String? {
+        if code.scheme == "SCT", let v = biRADSSnomed.first(where: { $0.value == code.value })?.key { return v }
+        guard code.scheme == localScheme else { return nil }
+        for prefix in ["LBX-BIRADS-", "LBX-LUNGRADS-"] where code.value.hasPrefix(prefix) { return String(code.value.dropFirst(prefix.count)) }
+        return nil
+    }
+
+    static let biRADSSnomed = ["0": "397138000", "1": "397140005", "2": "397141009", "3": "397143007", "4": "397144001", "5": "397145000"]
 
     /// The finding type for a free-text label, by its key word; a generic code when none applies.
     public static func findingType(label: String) -> CodedConcept {

@@ -52,15 +52,28 @@ public enum SRFindingsReader {
         f.risk = g.child(SRCodes.riskLevel)?.text.flatMap(Self.riskLevel)
 
         let nums = g.children.filter { $0.valueType == "NUM" }
+        // Probability of cancer is the finding's probability in other tools' reports; beside our
+        // Probability it is the Brock model's malignancy probability.
+        let hasProbability = nums.contains { $0.concept?.matches(SRCodes.probability) == true }
         for n in nums {
             guard let c = n.concept, let v = n.number else { continue }
             let unit = n.unit?.value ?? ""
-            if c.matches(SRCodes.probability) || c.matches(SRCodes.probabilityOfCancer) {
+            let mm = unit == "cm" ? v * 10 : unit == "um" ? v / 1000 : v
+            if c.matches(SRCodes.probabilityOfCancer), hasProbability {
+                f.malignancyProbability = unit == "%" ? v / 100 : v
+            } else if c.matches(SRCodes.probability) || c.matches(SRCodes.probabilityOfCancer) {
                 f.probability = unit == "%" ? v / 100 : v
             } else if c.matches(SRCodes.certaintyOfFinding), f.probability == nil {
                 f.probability = unit == "%" ? v / 100 : v
-            } else if c.matches(SRCodes.diameter) || c.matches(SRCodes.longAxis), f.diameterMM == nil {
-                f.diameterMM = unit == "cm" ? v * 10 : unit == "um" ? v / 1000 : v
+            } else if c.matches(SRCodes.longAxis) {
+                f.longAxisMM = mm
+                if f.diameterMM == nil, !nums.contains(where: { $0.concept?.matches(SRCodes.diameter) == true }) { f.diameterMM = mm }
+            } else if c.matches(SRCodes.shortAxis) {
+                f.shortAxisMM = mm
+            } else if c.matches(SRCodes.diameter) {
+                f.diameterMM = mm
+            } else if c.matches(SRCodes.volumeOfEllipsoid) {
+                f.volumeABC2ML = unit == "mm3" ? v / 1000 : unit == "l" ? v * 1000 : v
             } else if c.matches(SRCodes.volume) {
                 f.volumeML = unit == "mm3" ? v / 1000 : unit == "l" ? v * 1000 : v
             } else if c.matches(SRCodes.flairRelativeSignal) {
@@ -69,6 +82,7 @@ public enum SRFindingsReader {
         }
         f.territory = g.child(SRCodes.vascularTerritory)?.text
         f.prior = priorComparison(g)
+        f.category = g.child(SRCodes.assessmentCategory)?.code.flatMap(SRCodes.categoryValue)
         if let m = g.child(SRCodes.dwiFlairMismatch)?.code {
             f.dwiFlairMismatch = m.matches(SRCodes.yes) ? true : m.matches(SRCodes.no) ? false : nil
         }

@@ -13,13 +13,18 @@ public struct SidecarFindingsSource: FindingsSource {
     public var idleReason: String { "no models installed" }
 
     public func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
+        guard let document = try Self.document(for: study) else { return nil }
+        progress(1)
+        return Self.result(document, study: study)
+    }
+
+    /// The first `analysis.json` in the folders of the study's files (sorted), as read; nil when none.
+    public static func document(for study: StudyIndex.Study) throws -> AnalysisDocument? {
         let dirs = Set(study.series.flatMap { $0.instances.map { ($0.path as NSString).deletingLastPathComponent } })
         for dir in dirs.sorted() {
-            let url = URL(fileURLWithPath: dir).appendingPathComponent(Self.fileName)
+            let url = URL(fileURLWithPath: dir).appendingPathComponent(fileName)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            progress(1)
-            let document = try AnalysisDocument.read(contentsOf: url)
-            return Self.result(document, study: study)
+            return try AnalysisDocument.read(contentsOf: url)
         }
         return nil
     }

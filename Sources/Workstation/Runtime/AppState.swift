@@ -76,6 +76,8 @@ public struct AppState: Sendable {
     public var deidentify: Bool
     /// Shared review store: studies other readers have open now (study UID → their names).
     public var readingElsewhere: [String: [String]] = [:]
+    /// Signed studies whose SR/SEG have not reached their archive yet (study UID → status).
+    public var resultsPending: [String: String] = [:]
     public var entries: [StudyEntry] = []
     /// UID → position in `entries`, set where entries are added (scan, arrivals). `entryIndex`
     /// checks it before trusting it: every AI status message looks its study up on the UI loop,

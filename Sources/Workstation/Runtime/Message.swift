@@ -28,6 +28,8 @@ public enum Message: Sendable {
     case keyObjectsLoaded(studyUID: String, StudyKeyObjects)
     /// Shared store: who else has which study open now (study UID → readers), from `ReadingPoller`.
     case readingElsewhere([String: [String]])
+    /// Results not yet in their archive (study UID → what the worklist says), from the outbox worker.
+    case resultsOutbox([String: String])
 }
 
 /// What the store holds for one study and reader, as the viewer needs it.

@@ -24,6 +24,9 @@ public final class Runtime {
     var studies: [String: StudyIndex.Series] = [:]
     /// Folder watching (`--watch`): see Runtime+Watch.swift.
     var watch = FolderWatch()
+    /// Results back to the archive on sign-off: see Runtime+Results.swift.
+    var resultsWorker: ResultsOutboxWorker?
+    let resultsQueue = DispatchQueue(label: "lightbox.results", qos: .utility)
 
     public init(options: WorkstationOptions) throws {
         self.options = options
@@ -83,6 +86,8 @@ public final class Runtime {
         let poller = ReadingPoller(store: store, inbox: inbox)
         poller.start()
         defer { poller.stop() }
+        startResultsWorker()
+        defer { resultsWorker?.stop() }
         var dirty = true
         var lastTick = Date()
         while !state.quit {
@@ -157,6 +162,7 @@ public final class Runtime {
                     try store.signOff(reader: reader, studyUID: uid, assessment: assessment, undecided: undecided, forced: forced)
                 }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+                queueResults(studyUID: uid)
             case .saveReport(let uid, let text):
                 try store.saveReport(text, reader: reader, studyUID: uid)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))

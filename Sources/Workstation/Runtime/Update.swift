@@ -124,6 +124,9 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .readingElsewhere(let readers):
         state.readingElsewhere = readers
         return []
+    case .resultsOutbox(let pending):
+        state.resultsPending = pending
+        return []
     case .keyObjectsLoaded(let uid, let documents):
         guard state.viewer?.studyUID == uid else { return [] }
         state.viewer?.keyImages.documents = documents

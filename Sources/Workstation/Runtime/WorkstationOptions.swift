@@ -23,6 +23,13 @@ public struct WorkstationOptions: Sendable {
     public var teachingSeed: Int?
     /// Rescan the folders this often (seconds) for studies that arrive while open; nil: scan once.
     public var watchInterval: Double?
+    /// Archives that want results back (`store_results = true`) and the local folders their studies
+    /// are copied into: on sign-off, such a study's SR and SEG go to its archive through the outbox.
+    public var resultsDestinations: [ResultsDestination] = []
+    /// Where unsent results wait (default `$XDG_DATA_HOME/lightbox/outbox`).
+    public var outbox = ResultsOutbox.standard()
+    /// The models folder, for the SEG of a study analysed by the models rather than an analysis.json.
+    public var modelsFolder: String?
 
     public init(paths: [String], databasePath: String? = nil, reader: String? = nil) {
         let env = ProcessInfo.processInfo.environment

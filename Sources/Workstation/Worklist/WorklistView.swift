@@ -42,7 +42,8 @@ enum WorklistView {
             let ai = blinded ? "AI: hidden until reveal" : "AI: " + e.ai.text
             let review = state.discordanceQueue.contains(e.uid) && state.workflow == .arbitration ? "discordant" : e.review.rawValue
             // On a shared store: who else has the study open (reader names, never patient data).
-            let reading = state.readingElsewhere[e.uid].map { "[reading: \(TextSanitizer.sanitize($0.joined(separator: ", ")))] " } ?? ""
+            let reading = (state.readingElsewhere[e.uid].map { "[reading: \(TextSanitizer.sanitize($0.joined(separator: ", ")))] " } ?? "")
+                + (state.resultsPending[e.uid].map { "[\(TextSanitizer.sanitize($0))] " } ?? "")
             let cells = [blinded ? "screen" : e.priority, state.patientLabel(e), state.deidentify ? "—" : Text.date(h.studyDate),
                          e.study.modalities.joined(separator: "/"), reading + (state.deidentify ? "—" : state.shownDescription(h.studyDescription)),
                          String(e.study.instanceCount), ai, review]

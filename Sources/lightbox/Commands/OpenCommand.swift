@@ -108,8 +108,10 @@ struct OpenCommand: ParsableCommand {
             options.watchInterval = 2
         }
         if let config { options.configPath = config }
+        options.resultsDestinations = try resultsDestinations()
         // Models beside the studies run in the background; without them the sidecar source stays.
-        if let folder = WorkstationOptions.locate("Models"),
+        options.modelsFolder = WorkstationOptions.locate("Models")
+        if let folder = options.modelsFolder,
            let source = try? ModelFindingsSource(modelsFolder: URL(fileURLWithPath: folder)), !source.catalog.entries.isEmpty {
             options.findingsSource = source
         }
@@ -125,13 +127,27 @@ struct OpenCommand: ParsableCommand {
         path.hasPrefix("dicomweb://") || path.hasPrefix("http://") || path.hasPrefix("https://")
     }
 
+    static func archiveName(_ path: String) -> String {
+        path.hasPrefix("dicomweb://") ? String(path.dropFirst("dicomweb://".count)) : (URL(string: path)?.host ?? "archive")
+    }
+
+    /// The archives opened here whose config says `store_results = true`, with their local folders.
+    private func resultsDestinations() throws -> [ResultsDestination] {
+        let archives = paths.filter(Self.isArchive)
+        guard !archives.isEmpty else { return [] }
+        let registry = try ArchiveRegistry.load(path: config)
+        return archives.compactMap { path in
+            guard let archive = try? registry.resolve(path), archive.storeResults else { return nil }
+            return ResultsDestination(folder: ArchiveMirror.folder(for: Self.archiveName(path)).path, archive: archive)
+        }
+    }
+
     /// A path as given, or for an archive the local folder it is mirrored into (fetching starts now).
     private func localFolder(for path: String) throws -> String {
         guard Self.isArchive(path) else { return path }
         let client = try ArchiveCommandSupport.client(for: path, config: config)
         guard (1 ... 10_000).contains(limit) else { throw ValidationError("--limit takes 1…10000") }
-        let name = path.hasPrefix("dicomweb://") ? String(path.dropFirst("dicomweb://".count))
-            : (URL(string: path)?.host ?? "archive")
+        let name = Self.archiveName(path)
         guard cacheLimit > 0, cacheLimit <= 16_384 else { throw ValidationError("--cache-limit takes 0…16384 GiB") }
         let folder = ArchiveMirror.folder(for: name)
         let limitBytes = Int64(cacheLimit * 1_073_741_824)

@@ -13,8 +13,9 @@ import Workstation
 /// `lightbox review migrate --from sqlite:PATH --to postgresql://…`: a local history onto a shared server (ReviewMigrateCommand.swift).
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, JSON or CSV; screening discordance and statistics.",
-        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self, Migrate.self])
+        commandName: "review", abstract: "Inspect the review database; export reviewed findings as DICOM SR, SEG, JSON or CSV and send them to the archive; screening discordance and statistics.",
+        subcommands: [List.self, Export.self, ReadSR.self, ReadKOS.self, ReviewDiscordanceCommand.self, ReviewStatsCommand.self, Migrate.self,
+                      ReviewSendResultsCommand.self, ReviewOutboxCommand.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every decision, reader finding, sign-off and audit row.")

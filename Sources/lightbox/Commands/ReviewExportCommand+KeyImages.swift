@@ -3,6 +3,7 @@ import DICOM
 import Foundation
 import Imaging
 import Review
+import Workstation
 
 extension ReviewCommand.Export {
     /// Writes the key object selection (--kos) and the presentation state (--gsps) of `reader`'s
@@ -62,10 +63,7 @@ extension ReviewCommand.Export {
     }
 
     /// Image storage classes: not SR, KOS or presentation states (which a study folder may hold beside its images).
-    static func isImage(_ sopClass: String) -> Bool {
-        !MeasurementReportDocument.srClassUIDs.contains(sopClass) && sopClass != KeyObjectSelectionDocument.sopClassUID
-            && !sopClass.hasPrefix("1.2.840.10008.5.1.4.1.1.11.")
-    }
+    static func isImage(_ sopClass: String) -> Bool { StudyReport.isImage(sopClass) }
 
     /// Encodes and writes a document: a value it cannot carry exits 2 and writes nothing; an I/O error exits 1.
     private func write(_ dataSet: () throws -> WritableDataSet, to path: String, what: String) throws {

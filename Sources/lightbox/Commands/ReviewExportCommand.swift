@@ -1,5 +1,6 @@
 import ArgumentParser
 import DICOM
+import Analysis
 import Foundation
 import Imaging
 import Review
@@ -12,13 +13,22 @@ extension ReviewCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), JSON (--json) or CSV (--csv), its key images as a KOS (--kos), their view as a GSPS (--gsps) and the reader's report as text (--report).")
+            abstract: "Export a study's reviewed findings as a TID 1500 SR (--sr), the AI's masks as a DICOM Segmentation (--seg), JSON (--json) or CSV (--csv), its key images as a KOS (--kos), their view as a GSPS (--gsps) and the reader's report as text (--report).")
 
         @Argument(help: "The study: a folder or file of its DICOM images.")
         var study: String
 
         @Option(help: "Write a Comprehensive 3D SR measurement report here.")
         var sr: String?
+
+        @Option(help: "Write the AI's masks as a DICOM Segmentation here: one binary segment per AI finding the reader did not reject, on the source images' grid.")
+        var seg: String?
+
+        @Flag(name: .customLong("seg-fractional"), help: "Make the --seg FRACTIONAL (the AI's probability inside each finding's mask, 8 bits) rather than BINARY.")
+        var segFractional = false
+
+        @Option(help: "Folder of .onnx models with .json cards, to analyse the study for --seg when no analysis.json lies beside it (default: found as `lightbox --help` says; the result cache is used).")
+        var models: String?
 
         @Option(help: "Write the findings as JSON here.")
         var json: String?
@@ -48,8 +58,8 @@ extension ReviewCommand {
         var deidentify = false
 
         func validate() throws {
-            guard sr != nil || json != nil || csv != nil || kos != nil || gsps != nil || report != nil else {
-                throw ValidationError("give at least one of --sr, --json, --csv, --kos, --gsps, --report")
+            guard sr != nil || seg != nil || json != nil || csv != nil || kos != nil || gsps != nil || report != nil else {
+                throw ValidationError("give at least one of --sr, --seg, --json, --csv, --kos, --gsps, --report")
             }
         }
 
@@ -76,41 +86,38 @@ extension ReviewCommand {
                 }
                 who = readers[0]
             }
-            let findings = try store.reviewedFindings(studyUID: uid, reader: who)
+            // The AI's analysis, loaded once: the SEG's masks, and the SR's measurements the store
+            // does not keep (axes, category, Brock probability, ABC/2 volume).
+            var analysis: AnalysisDocument?
+            var analysisProblem: String?
+            if sr != nil || seg != nil {
+                let folder = models ?? ResourceLocator().locate("Models")?.path
+                do { analysis = try StudyAnalysisLoader.load(target, modelsFolder: folder.map { URL(fileURLWithPath: $0) }) } catch {
+                    analysisProblem = "\(error)"
+                }
+            }
+            let findings = ReviewedFinding.withMeasurements(try store.reviewedFindings(studyUID: uid, reader: who), from: analysis)
 
             if let sr {
-                // Image headers: the study's images (not SR, KOS or presentation states), and the planes of those findings are on.
-                let instances = target.series.flatMap(\.instances).filter { Self.isImage($0.sopClassUID) }
-                guard let first = instances.first else { Output.error("\(study): the study has no images"); throw ExitCode(2) }
-                let wanted = Set(findings.map(\.sopUID))
-                var images: [String: SRSourceImage] = [:]
-                let source: DataSet
-                do {
-                    for inst in instances where wanted.contains(inst.sopInstanceUID) {
-                        let file = try DICOMFile.read(URL(fileURLWithPath: inst.path), options: .init(stopBeforePixelData: true))
-                        if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
-                    }
-                    source = try DICOMFile.read(URL(fileURLWithPath: first.path), options: .init(stopBeforePixelData: true)).dataSet
-                } catch {
-                    Output.error("\(error)")
+                let made: StudyReport.Made
+                do { made = try StudyReport.make(study: target, store: store, reader: who, findings: findings, deidentify: deidentify) } catch {
+                    Output.error("\(study): \(error)")
                     throw ExitCode(2)
                 }
-                var builder = MeasurementReportBuilder(reader: who, findings: findings, images: images)
-                builder.studyUID = uid
-                builder.report = try store.report(studyUID: uid, reader: who)?.text
-                var doc = MeasurementReportDocument(builder: builder, source: source)
-                doc.deidentified = deidentify
-                doc.signoff = try store.signoffs(studyUID: uid, reader: who).last
+                let doc = made.document
                 do { try doc.write(to: URL(fileURLWithPath: sr)) } catch let error as DICOMWriteError {
                     // A value the SR cannot carry (e.g. a malformed UID in the source): say which, write nothing.
                     Output.error("cannot write the SR: \(error)")
                     if case .io = error { throw ExitCode(1) }
                     throw ExitCode(2)
                 }
-                let missing = findings.filter { !$0.sopUID.isEmpty && images[$0.sopUID] == nil }.count
                 Output.line("Wrote \(sr): TID 1500 SR (\(doc.signoff == nil ? "unverified" : "verified: signed off")), \(findings.count) finding\(findings.count == 1 ? "" : "s") (\(Self.tally(findings)))"
-                            + (builder.report == nil ? "" : ", with the report text")
-                            + (missing > 0 ? "; \(missing) on images not in \(study), exported without geometry" : ""))
+                            + (doc.builder.report == nil ? "" : ", with the report text")
+                            + (made.withoutGeometry > 0 ? "; \(made.withoutGeometry) on images not in \(study), exported without geometry" : ""))
+            }
+            if let seg {
+                try exportSegmentation(target, analysis: analysis, problem: analysisProblem, findings: findings,
+                                       signoff: try store.signoffs(studyUID: uid, reader: who).last, to: seg)
             }
             if kos != nil || gsps != nil {
                 try exportKeyImages(target, store: store, reader: who, findings: findings)

@@ -51,7 +51,22 @@ extension ReviewCommand {
                 let at = f.centerX.map { x in " at (\(Int(x.rounded())),\(Int((f.centerY ?? 0).rounded())))" } ?? ""
                 Output.line("  \(f.key): \"\(f.label)\" \(f.outcome.rawValue)" + (f.probability.map { " p=\($0)" } ?? "") + at
                             + (f.reason.map { " reason: \($0)" } ?? ""))
+                let m = Self.measurements(f)
+                if !m.isEmpty { Output.line("    " + m) }
             }
+        }
+
+        /// "long axis 23.6 mm · short axis 20.1 mm · volume 3.49 mL · category 4B · Brock 38.1 % · ABC/2 3.2 mL".
+        static func measurements(_ f: ReviewedFinding) -> String {
+            var parts: [String] = []
+            if let d = f.diameterMM { parts.append(String(format: "diameter %.1f mm", d)) }
+            if let d = f.longAxisMM { parts.append(String(format: "long axis %.1f mm", d)) }
+            if let d = f.shortAxisMM { parts.append(String(format: "short axis %.1f mm", d)) }
+            if let v = f.volumeML { parts.append(String(format: "volume %.2f mL", v)) }
+            if let v = f.volumeABC2ML { parts.append(String(format: "ABC/2 %.2f mL", v)) }
+            if let c = f.category { parts.append("category \(c)") }
+            if let p = f.malignancyProbability { parts.append(String(format: "Brock %.1f %%", p * 100)) }
+            return parts.joined(separator: " · ")
         }
     }
 }
