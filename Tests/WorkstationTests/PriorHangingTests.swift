@@ -88,7 +88,7 @@ final class PriorHangingTests: XCTestCase {
         let screen = view(s)
         XCTAssertTrue(screen.contains("+3.1 mm, VDT 210 d, growing, Lung-RADS 4B"), screen.snapshot())
         XCTAssertTrue(screen.contains("Resolved since the prior:"))
-        XCTAssertTrue(screen.contains("P2 6 mm"))
+        XCTAssertTrue(screen.contains("solid nodule 6 mm, Z 112"))
         Fixtures.keys(&s, [.char("n")])
         XCTAssertEqual(s.viewports[0].sliceIndex, 4, "the current nodule's slice")
         XCTAssertEqual(s.viewports[1].sliceIndex, 4, "the prior nodule's slice (prior z 108)")

@@ -73,10 +73,7 @@ enum FindingsPanel {
         if !blinded {
             let resolved = state.resolvedPriorNodules
             if !resolved.isEmpty { line("Resolved since the prior:", .accent) }
-            for r in resolved {
-                let size = r.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
-                line("   \(TextSanitizer.sanitize(r.findingID ?? r.label))\(size)", .dim)
-            }
+            for r in resolved { line("   \(AppState.describe(r))", .dim) }
             if state.findings.contains(where: { $0.prior != nil }) { line("U re-links or unlinks a prior match", .dim) }
         }
         row += 1

@@ -49,6 +49,15 @@ extension AppState {
         return p
     }
 
+    /// A prior nodule as the reader knows it: "solid nodule 7 mm, Z -70": label, size and its slice
+    /// position in the prior (finding ids are the analysis's, not meant for people).
+    static func describe(_ r: ResolvedFinding) -> String {
+        var text = TextSanitizer.sanitize(r.label)
+        if let d = r.diameterMM, d.isFinite { text += String(format: " %.0f mm", d) }
+        if r.centerMM.count == 3, r.centerMM[2].isFinite { text += String(format: ", Z %.0f", r.centerMM[2]) }
+        return text
+    }
+
     /// Prior nodules no current finding is linked to once the reader's links are applied.
     var resolvedPriorNodules: [ResolvedFinding] {
         guard let ai = currentEntry?.aiResult else { return [] }
@@ -76,9 +85,8 @@ func askPriorLink(_ state: inout AppState) -> [Effect] {
     var choices = ["none: a new nodule (unlink)"], ids = [""]
     for c in candidates {
         guard let id = c.findingID else { continue }
-        let size = c.diameterMM.map { String(format: " %.0f mm", $0) } ?? ""
         let mark = id == current.findingID && current.status != .new ? " (linked now)" : ""
-        choices.append("prior \(TextSanitizer.sanitize(id))\(size)\(mark)")
+        choices.append("prior \(AppState.describe(c))\(mark)")
         ids.append(id)
     }
     state.modal = .prompt(Prompt(purpose: .relinkPrior(findingKey: f.key, priorFindingIDs: ids),
