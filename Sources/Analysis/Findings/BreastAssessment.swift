@@ -29,9 +29,12 @@ public struct BreastAssessment: Codable, Sendable, Equatable {
     public var findings: Int
     public var ood: Bool
     public var model: ModelIdentity
+    /// Compared with a prior mammogram (`MammographyComparison`): what was already there, and how
+    /// the stable-finding rule changed this breast's suspicion. Nil without a prior.
+    public var prior: BreastPrior? = nil
 
     enum CodingKeys: String, CodingKey {
-        case laterality, probability, birads, risk, findings, ood, model
+        case laterality, probability, birads, risk, findings, ood, model, prior
         case suspicionScore = "suspicion_score"
         case sopInstanceUIDs = "sop_instance_uids"
     }

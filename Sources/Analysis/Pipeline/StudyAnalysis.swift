@@ -66,6 +66,11 @@ public enum StudyAnalysis {
         /// two CTs, and the prior's findings that have no counterpart now. Nil without a prior.
         public var registration: PriorRegistration? = nil
         public var resolved: [ResolvedFinding]? = nil
+        /// Mammography compared with a prior (`compareMammography`): the prior run compared with,
+        /// and the stable findings whose lowered suspicion put them under the reporting threshold
+        /// (no longer marks; `MammographyComparison.Rule`). Nil without a prior.
+        public var priorComparison: MammographyPriorRun? = nil
+        public var stableOnPrior: [Finding]? = nil
 
         public init(seriesInstanceUID: String, model: ModelIdentity?, status: Status, message: String?, ood: [String],
                     warnings: [String], findings: Int, seconds: Double, cached: Bool, contentCheck: ContentCheck? = nil,
@@ -77,6 +82,8 @@ public enum StudyAnalysis {
 
         enum CodingKeys: String, CodingKey {
             case model, status, message, ood, warnings, findings, seconds, cached, withheld, calibrated, registration, resolved
+            case priorComparison = "prior_comparison"
+            case stableOnPrior = "stable_on_prior"
             case seriesInstanceUID = "series_instance_uid"
             case contentCheck = "content_check"
         }

@@ -33,8 +33,20 @@ public struct PriorComparison: Codable, Sendable, Equatable {
     public var intervalDays: Double?
     /// The prior finding's Lung-RADS category.
     public var priorCategory: String?
-    /// Position distance after registration (mm) between the two centres.
+    /// Position distance after registration (mm) between the two centres. Mammography: between
+    /// the two normalised breast positions, in mm of the current breast.
     public var distanceMM: Double?
+    /// Mammography: whether the finding was already seen on the prior's same view (a match within
+    /// the gate; `MammographyComparison`). Nil for CT.
+    public var presentOnPrior: Bool?
+    /// Mammography: the finding's position normalised to the nipple and the chest wall on its
+    /// current view, and the matched prior finding's on the prior's same view.
+    public var breastPosition: BreastPosition?
+    public var priorBreastPosition: BreastPosition?
+    /// Mammography: the finding's probability before the stable-finding rule lowered it, and the
+    /// factor applied (`MammographyComparison.Rule`); nil when it was not lowered.
+    public var probabilityBeforePrior: Double?
+    public var suspicionFactor: Double?
 
     public init(studyInstanceUID: String, status: Status) {
         self.studyInstanceUID = studyInstanceUID; self.status = status
@@ -55,6 +67,11 @@ public struct PriorComparison: Codable, Sendable, Equatable {
         case intervalDays = "interval_days"
         case priorCategory = "prior_category"
         case distanceMM = "distance_mm"
+        case presentOnPrior = "present_on_prior"
+        case breastPosition = "breast_position"
+        case priorBreastPosition = "prior_breast_position"
+        case probabilityBeforePrior = "probability_before_prior"
+        case suspicionFactor = "suspicion_factor"
     }
 }
 

@@ -25,18 +25,27 @@ extension StudyAnalysis {
                              isCancelled: isCancelled)
         let before = analyze(prior, catalog: catalog, options: options, cache: cache, progress: { progress(0.5 + $0 * 0.45) },
                              isCancelled: isCancelled)
-        compare(&result, study: study, prior: prior, priorResult: before, catalog: catalog)
+        compare(&result, study: study, prior: prior, priorResult: before, catalog: catalog, threshold: options.threshold)
         progress(1)
         return result
     }
 
     /// Adds the comparison with `priorResult` (the analysis of `prior`) to `result` (of `study`),
-    /// for every run of a chest CT nodule model that has a counterpart in the prior.
+    /// for every run of a chest CT nodule model that has a counterpart in the prior, and every run
+    /// of a mammography model (`compareMammography`; `threshold` is the reporting threshold of the
+    /// analysis, nil for the card's operating point).
     public static func compare(_ result: inout Result, study: StudyIndex.Study, prior: StudyIndex.Study, priorResult: Result,
-                               catalog: ModelCatalog) {
+                               catalog: ModelCatalog, threshold: Float? = nil) {
         let days = PriorStudyQuery.date(of: study).flatMap { c in PriorStudyQuery.date(of: prior).map { c.days(since: $0) } }
         for r in result.runs.indices {
             let run = result.runs[r]
+            if let model = run.model, run.status == .findings || run.status == .noFindings,
+               let entry = catalog.entries.first(where: { $0.card.id == model.id }),
+               entry.card.intendedUse.modality.uppercased() == "MG", !entry.isVolumetric {
+                compareMammography(&result, run: r, study: study, prior: prior, priorResult: priorResult, entry: entry,
+                                   threshold: threshold, days: days)
+                continue
+            }
             guard let model = run.model, run.status == .findings || run.status == .noFindings,
                   let entry = catalog.entries.first(where: { $0.card.id == model.id }), entry.isVolumetric,
                   entry.card.intendedUse.bodyPart.uppercased() != "HEAD", entry.stroke == nil else { continue }

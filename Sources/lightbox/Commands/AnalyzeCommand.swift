@@ -22,7 +22,10 @@ struct AnalyzeCommand: ParsableCommand {
             A chest CT is compared with its prior: the newest earlier study of the same patient (Patient ID and issuer), \
             modality and body part, from --prior PATH, else among the studies in PATH, the folders beside a single study's \
             folder, and the study index ($XDG_CACHE_HOME/lightbox/index.sqlite); --no-prior turns this off. Each nodule \
-            then gets its change (new/stable/growing/shrinking, size change, volume doubling time) and Lung-RADS with comparison.
+            then gets its change (new/stable/growing/shrinking, size change, volume doubling time) and Lung-RADS with comparison. \
+            A mammogram is compared with its prior the same way: each finding is matched on the same view, in breast \
+            coordinates (chest wall, nipple), and is present on the prior or new; a stable finding on a prior 11 months \
+            or more earlier has its suspicion lowered (docs/ANALYSIS_JSON.md).
             Exit status: 0 no findings (or abstained), 10 findings, 20 no applicable model, 2 error (other runs still complete).
             """)
 
@@ -104,11 +107,12 @@ struct AnalyzeCommand: ParsableCommand {
         if !total.findings.isEmpty { throw ExitCode(10) }
     }
 
-    /// The prior of a CT study (priors are compared for chest CT only): from --prior, else among the
+    /// The prior of a CT or mammography study (priors are compared for chest CT and mammography):
+    /// from --prior, else among the
     /// scanned studies, the folders beside the study's own folder (when PATH is one study) and the
     /// study index store.
     private func findPrior(of study: StudyIndex.Study, among scanned: [StudyIndex.Study]) -> StudyIndex.Study? {
-        guard study.modalities.contains("CT") else { return nil }
+        guard study.modalities.contains("CT") || study.modalities.contains("MG") else { return nil }
         let query = PriorStudyQuery(for: study)
         let store = StudyIndexStore.standard()
         if let prior {
@@ -156,14 +160,23 @@ struct AnalyzeCommand: ParsableCommand {
                                    g.priorStudyInstanceUID, g.rotationDeg[0], g.rotationDeg[1], g.rotationDeg[2],
                                    g.translationMM[0], g.translationMM[1], g.translationMM[2], g.seconds))
             }
+            if let c = run.priorComparison {
+                Output.line(String(format: "    compared with prior mammogram %@%@; %d stable finding(s) no longer marked", c.priorStudyInstanceUID,
+                                   c.intervalDays.map { String(format: " (%.0f days earlier)", $0) } ?? "", run.stableOnPrior?.count ?? 0))
+            }
             for f in run.resolved ?? [] where f.centerMM.count == 3 {
                 Output.line(String(format: "    resolved since the prior: %@ %@ at (%.0f, %.0f, %.0f) mm", f.label,
                                    f.diameterMM.map { String(format: "%.1f mm", $0) } ?? "", f.centerMM[0], f.centerMM[1], f.centerMM[2]))
             }
         }
         for b in r.breasts {
-            Output.line(String(format: "    breast %@: suspicion %d/10, BI-RADS %@ (p=%.2f, %d finding(s))%@",
-                               b.laterality, b.suspicionScore, b.birads, b.probability, b.findings, b.ood ? " OOD" : ""))
+            var line = String(format: "    breast %@: suspicion %d/10, BI-RADS %@ (p=%.2f, %d finding(s))%@",
+                              b.laterality, b.suspicionScore, b.birads, b.probability, b.findings, b.ood ? " OOD" : "")
+            if let p = b.prior {
+                line += " — \(p.presentOnPrior) present on the prior, \(p.new) new, \(p.growing) growing"
+                if let k = p.factor { line += String(format: ", suspicion ×%.2f (stable)", k) }
+            }
+            Output.line(line)
         }
         for s in r.imageScores where !r.breasts.contains(where: { $0.sopInstanceUIDs.contains(s.sopInstanceUID) }) {
             Output.line(String(format: "    image %@ %@: score %.2f", s.sopInstanceUID, s.view ?? "", s.probability))
@@ -187,6 +200,8 @@ struct AnalyzeCommand: ParsableCommand {
             if f.ood { line += " OOD" }
             if let p = f.prior {
                 line += " — \(p.status.rawValue)"
+                if p.presentOnPrior == true { line += " (present on the prior)" }
+                if let k = p.suspicionFactor { line += String(format: ", suspicion ×%.2f", k) }
                 if let d = p.meanDiameterChangeMM { line += String(format: " %+.1f mm", d) }
                 if let v = p.volumeChangePct { line += String(format: " (volume %+.0f%%)", v) }
                 if let t = p.volumeDoublingDays { line += String(format: ", VDT %.0f d", t) }
