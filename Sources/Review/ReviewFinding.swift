@@ -81,8 +81,10 @@ public struct ReviewFinding: Sendable, Equatable {
         if let vdt = p.volumeDoublingDays, vdt.isFinite, vdt > 0, p.status == .growing || p.status == .stable {
             parts.append(vdt >= 10_000 ? "VDT > 10000 d" : String(format: "VDT %.0f d", vdt))
         }
+        // Mammography says whether the finding was on the prior (its suspicion lowered when stable).
+        if let present = p.presentOnPrior { parts.append(present ? "on the prior" : "not on the prior") }
         parts.append(p.status.rawValue)
-        if let c = category, !c.isEmpty { parts.append("Lung-RADS \(c)") }
+        if let c = category, !c.isEmpty { parts.append("\(p.presentOnPrior == nil ? "Lung-RADS" : "BI-RADS") \(c)") }
         return parts.joined(separator: ", ")
     }
 
