@@ -222,6 +222,22 @@ enum Migrations {
         );
         CREATE INDEX reading_study ON reading(study_uid, backend_pid);
         """,
+        // 8: comparison with the prior (issue 19). A decision keeps the comparison the reader saw
+        // (PriorComparisonColumns); `prior_links` holds the reader's say on which prior nodule a
+        // finding is: a re-link names the prior finding, an unlink names none (the nodule is new).
+        // Append-only; the newest link per finding is in force (ReviewStore+PriorLinks.swift).
+        PriorComparisonColumns.definitions.map { "ALTER TABLE decisions ADD COLUMN \($0);\n" }.joined() + """
+        CREATE TABLE prior_links (
+            \(id),
+            reader TEXT NOT NULL,
+            at TEXT NOT NULL,
+            study_uid TEXT NOT NULL,
+            finding_key TEXT NOT NULL,
+            analysis_finding_id TEXT,
+            \(PriorComparisonColumns.definitions.joined(separator: ",\n    "))
+        );
+        CREATE INDEX prior_links_study ON prior_links(study_uid, reader);
+        """ + appendOnly(["prior_links"], dialect),
         ]
     }
 

@@ -36,6 +36,11 @@ public struct ReviewFinding: Sendable, Equatable {
     /// Brain MR infarcts: the DWI–FLAIR mismatch call and the FLAIR relative signal behind it.
     public var dwiFlairMismatch: Bool?
     public var flairRelativeSignal: Double?
+    /// Lung nodules read against a prior: the matched prior nodule and how it changed (the
+    /// analysis's match, or the reader's re-link).
+    public var prior: PriorComparison?
+    /// The analysis's own comparison, kept when the reader's re-link or unlink replaced `prior`.
+    public var analysisPrior: PriorComparison?
     /// From the AI's analysis (not kept in the review store; `ReviewedFinding.withMeasurements`):
     /// the longest in-plane diameter and the one perpendicular to it (mm), the Brock model 2b
     /// malignancy probability (0…1) of a lung nodule, and a haemorrhage's ABC/2 volume (mL).
@@ -63,6 +68,24 @@ public struct ReviewFinding: Sendable, Equatable {
             parts.append((m ? "DWI–FLAIR mismatch" : "no DWI–FLAIR mismatch") + rsi)
         }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    /// "+3.1 mm, VDT 210 d, growing, Lung-RADS 4B" for a nodule compared with its prior ("new,
+    /// Lung-RADS 3" when it had none), nil for findings read without a prior.
+    public var priorSummary: String? {
+        guard let p = prior else { return nil }
+        var parts: [String] = []
+        if p.status != .new, let d = p.meanDiameterChangeMM ?? p.diameterChangeMM, d.isFinite {
+            parts.append(String(format: "%@%.1f mm", d >= 0 ? "+" : "−", abs(d)))
+        }
+        if let vdt = p.volumeDoublingDays, vdt.isFinite, vdt > 0, p.status == .growing || p.status == .stable {
+            parts.append(vdt >= 10_000 ? "VDT > 10000 d" : String(format: "VDT %.0f d", vdt))
+        }
+        // Mammography says whether the finding was on the prior (its suspicion lowered when stable).
+        if let present = p.presentOnPrior { parts.append(present ? "on the prior" : "not on the prior") }
+        parts.append(p.status.rawValue)
+        if let c = category, !c.isEmpty { parts.append("\(p.presentOnPrior == nil ? "Lung-RADS" : "BI-RADS") \(c)") }
+        return parts.joined(separator: ", ")
     }
 
     /// A box (non-zero size) rather than a point.

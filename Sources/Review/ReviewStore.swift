@@ -93,15 +93,16 @@ public final class ReviewStore: @unchecked Sendable {
                 INSERT INTO decisions (reader, at, study_uid, series_uid, sop_uid, finding_key, source, label, probability,
                     risk, center_x, center_y, slice, width, height, diameter_mm, model_id, model_version, model_sha256,
                     decision, reason, corrected_label, corrected_risk, corrected_diameter_mm,
-                    volume_ml, territory, dwi_flair_mismatch, flair_rsi)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    volume_ml, territory, dwi_flair_mismatch, flair_rsi, \(PriorComparisonColumns.names.joined(separator: ", ")))
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,\(PriorComparisonColumns.placeholders))
                 """, [.text(reader), .text(Self.now()), .text(studyUID), .text(f.seriesUID), .text(f.sopUID), .text(f.key),
                       .text(f.origin.rawValue), .text(f.label), .optional(f.probability), .optional(f.risk?.rawValue),
                       .optional(f.centerX), .optional(f.centerY), .optional(f.slice), .optional(f.width), .optional(f.height),
                       .optional(f.diameterMM), .optional(f.model?.id), .optional(f.model?.version), .optional(f.model?.sha256),
                       .text(decision.rawValue), .optional(reason), .optional(correction.label), .optional(correction.risk),
                       .optional(correction.diameterMM), .optional(f.volumeML), .optional(f.territory),
-                      .optional(f.dwiFlairMismatch.map { $0 ? 1 : 0 }), .optional(f.flairRelativeSignal)])
+                      .optional(f.dwiFlairMismatch.map { $0 ? 1 : 0 }), .optional(f.flairRelativeSignal)]
+                    + PriorComparisonColumns.values(f.prior))
         }
     }
 

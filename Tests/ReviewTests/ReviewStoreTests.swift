@@ -95,8 +95,8 @@ final class ReviewStoreTests: XCTestCase {
         XCTAssertFalse(postgres.joined().contains("AUTOINCREMENT"))
         XCTAssertFalse(postgres.joined().contains("RAISE(ABORT"))
         XCTAssertTrue(postgres[0].contains("GENERATED ALWAYS AS IDENTITY"))
-        // audit, decisions, 5 screening and teaching tables, signoffs, key_images, reports.
-        XCTAssertEqual(postgres.joined().components(separatedBy: "EXECUTE FUNCTION lightbox_append_only()").count - 1, 10)
+        // audit, decisions, 5 screening and teaching tables, signoffs, key_images, reports, prior_links.
+        XCTAssertEqual(postgres.joined().components(separatedBy: "EXECUTE FUNCTION lightbox_append_only()").count - 1, 11)
     }
 
     func testReaderFindingsSignoffsStatusesAndSession() throws {

@@ -20,6 +20,7 @@ import Foundation
 ///           Source of Measurement IMAGE (the image the finding was read on),
 ///           NUM Diameter (mm), Volume (ml), Probability (1),
 ///           TEXT Finding label, Risk level,
+///           with a prior: Time Point Context (TID 1502) and the change (SRCodes+PriorComparison),
 ///           CODE Reader decision (accepted / rejected / corrected / added by reader)
 ///             HAS PROPERTIES Comment (reason), time of decision, what the AI proposed when corrected.
 ///       CONTAINS Qualitative Evaluations (TID 1500 row 12), when the reader wrote a report:
@@ -34,6 +35,9 @@ public struct MeasurementReportBuilder: Sendable {
     public var images: [String: SRSourceImage]
     /// Tracking UIDs by finding key; made here when not given, so a re-export can keep them.
     public var trackingUIDs: [String: String] = [:]
+    /// The study reported on: with it, an AI finding's Tracking UID is its lesion's (`TrackingUID`),
+    /// shared with the prior's report when the finding was matched to a prior nodule.
+    public var studyUID: String?
     /// The reader's report in force (findings and impression text), carried as TEXT items.
     public var report: ReportText?
 
@@ -105,7 +109,8 @@ public struct MeasurementReportBuilder: Sendable {
     func group(_ f: ReviewedFinding) -> SRContentItem {
         var items: [SRContentItem] = [
             SRContentItem("HAS OBS CONTEXT", SRCodes.trackingIdentifier, .text(f.key)),
-            SRContentItem("HAS OBS CONTEXT", SRCodes.trackingUID, .uidref(trackingUIDs[f.key] ?? UIDGenerator.make())),
+            SRContentItem("HAS OBS CONTEXT", SRCodes.trackingUID, .uidref(trackingUID(f))),
+        ] + timePointContext(f) + [
             SRContentItem("CONTAINS", SRCodes.finding, .code(SRCodes.findingType(label: f.label))),
         ]
         let image = images[f.sopUID]
@@ -147,6 +152,7 @@ public struct MeasurementReportBuilder: Sendable {
         if let r = f.flairRelativeSignal, r.isFinite {
             items.append(SRContentItem("CONTAINS", SRCodes.flairRelativeSignal, .num(r, unit: SRCodes.noUnits)))
         }
+        items += comparison(f)
         var why: [SRContentItem] = []
         if let r = f.reason, !r.isEmpty { why.append(SRContentItem("HAS PROPERTIES", SRCodes.comment, .text(r))) }
         if let at = Self.dicomDateTime(f.decidedAt) { why.append(SRContentItem("HAS PROPERTIES", SRCodes.decisionTime, .datetime(at))) }

@@ -22,11 +22,13 @@ extension ReviewStore {
         for r in try locked({ try connection.query("""
             SELECT id, at, series_uid, sop_uid, finding_key, source, label, probability, risk, center_x, center_y,
                    width, height, diameter_mm, model_id, model_version, model_sha256, decision, reason,
-                   corrected_label, corrected_risk, corrected_diameter_mm, volume_ml, territory, dwi_flair_mismatch, flair_rsi
+                   corrected_label, corrected_risk, corrected_diameter_mm, volume_ml, territory, dwi_flair_mismatch, flair_rsi,
+                   \(PriorComparisonColumns.names.joined(separator: ", "))
             FROM decisions WHERE study_uid = ? AND reader = ? AND decision != 'undo'
             """, [.text(studyUID), .text(reader)]) }) {
             if let id = r[0].int { rows[id] = r }
         }
+        let links = try effectivePriorLinks(studyUID: studyUID, reader: reader)
         var out: [(order: Int64, finding: ReviewedFinding)] = []
         var decidedReaderMarks: [String: [ReviewValue]] = [:]
         for (key, d) in inForce {
@@ -44,6 +46,8 @@ extension ReviewStore {
             finding.territory = r[23].string
             finding.dwiFlairMismatch = r[24].int.map { $0 != 0 }
             finding.flairRelativeSignal = r[25].double
+            // The comparison the reader saw when deciding, unless they re-linked or unlinked it since.
+            finding.prior = links[key]?.comparison ?? PriorComparisonColumns.read(r, from: 26)
             var f = ReviewedFinding(finding, outcome: outcome, reason: r[18].string, reader: reader, decidedAt: r[1].string ?? "")
             if outcome == .corrected { Self.apply(correction: r, to: &f) }
             out.append((d.id, f))

@@ -81,6 +81,7 @@ public enum SRFindingsReader {
             }
         }
         f.territory = g.child(SRCodes.vascularTerritory)?.text
+        f.prior = priorComparison(g)
         f.category = g.child(SRCodes.assessmentCategory)?.code.flatMap(SRCodes.categoryValue)
         if let m = g.child(SRCodes.dwiFlairMismatch)?.code {
             f.dwiFlairMismatch = m.matches(SRCodes.yes) ? true : m.matches(SRCodes.no) ? false : nil

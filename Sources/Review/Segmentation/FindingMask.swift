@@ -22,6 +22,9 @@ public struct FindingMask: Sendable, Equatable {
     public var model: ModelIdentity
     /// Non-empty planes only, in the order of their images (a volume's slices by position).
     public var planes: [Plane]
+    /// The lesion's Tracking UID (`TrackingUID`): the same as in the SR's measurement group, and the
+    /// prior nodule's when the finding was matched to one. Nil: one is derived from the key.
+    public var trackingUID: String?
 
     public init(findingKey: String, label: String, probability: Double, model: ModelIdentity, planes: [Plane]) {
         self.findingKey = findingKey; self.label = label; self.probability = probability; self.model = model; self.planes = planes

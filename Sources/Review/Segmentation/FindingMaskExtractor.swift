@@ -43,8 +43,12 @@ public enum FindingMaskExtractor {
                 planes = imageMask(f, image: image, grids: &grids)
             }
             guard !planes.isEmpty else { continue }
-            out.append(FindingMask(findingKey: f.id ?? "\(f.sopInstanceUID):\(n)", label: f.label, probability: f.probability,
-                                   model: f.model, planes: planes))
+            var mask = FindingMask(findingKey: f.id ?? "\(f.sopInstanceUID):\(n)", label: f.label, probability: f.probability,
+                                   model: f.model, planes: planes)
+            if let id = f.id, let study = document.studyInstanceUID, !study.isEmpty {
+                mask.trackingUID = TrackingUID.of(findingKey: "\(f.model.id):\(id)", studyInstanceUID: study, prior: f.prior)
+            }
+            out.append(mask)
         }
         return out
     }

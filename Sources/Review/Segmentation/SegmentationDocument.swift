@@ -237,7 +237,7 @@ public struct SegmentationDocument: Sendable {
         item.set(Tag(0x0062, 0x0003), sequence: [SegmentationCodes.morphologicallyAbnormalStructure.item])
         item.set(Tag(0x0062, 0x000F), sequence: [SegmentationCodes.propertyType(label: s.mask.label).item])
         item.set(Tag(0x0062, 0x0020), .UT, String(s.mask.findingKey))  // Tracking ID: the finding's key
-        item.set(Tag(0x0062, 0x0021), .UI, Self.trackingUID(s.mask.findingKey))
+        item.set(Tag(0x0062, 0x0021), .UI, s.mask.trackingUID ?? Self.trackingUID(s.mask.findingKey))
         return item
     }
 

@@ -30,6 +30,7 @@ extension AIResult {
             w.territory = f.territory
             w.dwiFlairMismatch = f.dwiFlairMismatch
             w.flairRelativeSignal = f.flairRelativeSignal
+            w.prior = f.prior
             findings.append(w)
         }
         let ran = document.runs.filter { $0.model != nil }
@@ -55,5 +56,7 @@ extension AIResult {
                   notForClinicalUse: document.notForClinicalUse,
                   cardWarning: warnings.isEmpty ? nil : warnings.joined(separator: " — "),
                   heatmaps: heatmaps, summary: summary, abstention: abstention, withheldHeatmaps: withheld)
+        registration = ran.compactMap(\.registration).first
+        resolved = ran.flatMap { $0.resolved ?? [] }
     }
 }

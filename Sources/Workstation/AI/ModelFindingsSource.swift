@@ -25,10 +25,14 @@ public struct ModelFindingsSource: FindingsSource {
     public var idleReason: String { catalog.entries.isEmpty ? "no models installed" : "no applicable model" }
 
     public func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
+        try analyze(study, prior: nil, progress: progress)
+    }
+
+    public func analyze(_ study: StudyIndex.Study, prior: StudyIndex.Study?, progress: @Sendable (Double) -> Void) throws -> AIResult? {
         if let precomputed = try sidecars.analyze(study, progress: progress) { return precomputed }
         // Run with OOD output allowed, so the reader can reveal it on request; what an out-of-
         // distribution run proposed is marked and stays hidden (and never raises priority) until then.
-        let result = StudyAnalysis.analyze(study, catalog: catalog, options: .init(ood: .allow), cache: cache, progress: progress)
+        let result = StudyAnalysis.analyze(study, prior: prior, catalog: catalog, options: .init(ood: .allow), cache: cache, progress: progress)
         let ran = result.runs.filter { $0.model != nil }
         guard !ran.isEmpty else { return nil }
         if ran.allSatisfy({ $0.status == .error }) {

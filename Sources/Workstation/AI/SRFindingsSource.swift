@@ -21,11 +21,16 @@ public struct SRFindingsSource: FindingsSource {
     public var idleReason: String { fallback?.idleReason ?? "no structured report in the study" }
 
     public func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
+        try analyze(study, prior: nil, progress: progress)
+    }
+
+    /// The report's findings; else the fallback's, compared with `prior` when it can.
+    public func analyze(_ study: StudyIndex.Study, prior: StudyIndex.Study?, progress: @Sendable (Double) -> Void) throws -> AIResult? {
         if let result = try Self.read(study) {
             progress(1)
             return result
         }
-        return try fallback?.analyze(study, progress: progress)
+        return try fallback?.analyze(study, prior: prior, progress: progress)
     }
 
     /// The findings of the newest readable SR in `study`, or nil when it has none.

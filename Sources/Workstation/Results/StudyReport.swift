@@ -48,6 +48,7 @@ public enum StudyReport {
             if let img = SRSourceImage(dataSet: file.dataSet) { images[img.sopInstanceUID] = img }
         }
         var builder = MeasurementReportBuilder(reader: reader, findings: findings, images: images)
+        builder.studyUID = study.studyInstanceUID
         builder.report = report
         var doc = MeasurementReportDocument(builder: builder, source: try sourceHeader(study))
         doc.deidentified = deidentify

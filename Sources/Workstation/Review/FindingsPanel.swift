@@ -63,8 +63,18 @@ enum FindingsPanel {
                 : "reader \(f.width > 0 ? "box" : "point")"
             line("   \(source)", i == selected ? .selected : .dim)
             if let stroke { line("   \(stroke)", i == selected ? .selected : .normal) }
+            // Wrapped, not cut: the change, doubling time and category are what the follow-up is read for.
+            if let change = f.priorSummary {
+                for l in Text.wrap(TextSanitizer.sanitize(change), width - 5) { line("   " + l, i == selected ? .selected : .normal) }
+            }
             if let discordance { line("   \(discordance)", i == selected ? .selected : .warning) }
             line("   \(decision)", i == selected ? .selected : .normal)
+        }
+        if !blinded {
+            let resolved = state.resolvedPriorNodules
+            if !resolved.isEmpty { line("Resolved since the prior:", .accent) }
+            for r in resolved { line("   \(AppState.describe(r))", .dim) }
+            if state.findings.contains(where: { $0.prior != nil }) { line("U re-links or unlinks a prior match", .dim) }
         }
         row += 1
         let keys = v.keyImages.count

@@ -11,6 +11,8 @@ public struct FindingsReview: Sendable {
     public var signoff: SignoffRecord?
     /// Actions undo can revert, newest last.
     public var undoStack: [UndoEntry] = []
+    /// The reader's re-links and unlinks of prior matches, by finding key (`PriorLinks`).
+    public var priorLinks: [String: PriorLinkRecord] = [:]
 
     public init() {}
 
@@ -20,6 +22,7 @@ public struct FindingsReview: Sendable {
         readerFindings = snapshot.readerFindings
         signoff = snapshot.signoff
         undoStack = snapshot.history
+        priorLinks = snapshot.priorLinks
     }
 
     /// Moves the selection by `step` among `count` findings, wrapping.

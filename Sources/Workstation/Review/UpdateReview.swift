@@ -81,7 +81,13 @@ func jumpToSelectedFinding(_ state: inout AppState) -> [Effect] {
         if let k = state.viewports.firstIndex(where: { $0.frame?.shows(f) == true }) { state.viewer?.display.activeViewport = k }
     } else if let loc = state.location(of: f) {
         state.viewer?.display.seriesIndex = loc.series
+        if viewer.display.showsPriorBeside {
+            // The current scan on the left, keys on it; the prior follows to the matched nodule.
+            state.viewer?.display.viewportSeries = [loc.series]
+            state.viewer?.display.activeViewport = 0
+        }
         if let s = loc.slice { setSlice(&state, s) }
+        showPriorNodule(&state, of: f)
         effects += seriesToLoad(state).map { .loadSeries(seriesUID: $0) }
     }
     if let x = f.centerX, let y = f.centerY {

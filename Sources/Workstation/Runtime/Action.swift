@@ -20,7 +20,7 @@ public enum Action: String, CaseIterable, Sendable {
     case toggleAnnotations = "toggle_annotations", tagBrowser = "tag_browser", measure
     case toggleSlab = "toggle_slab", cycleProjection = "cycle_projection", slabThicker = "slab_thicker", slabThinner = "slab_thinner"
     case toggleReferenceLines = "toggle_reference_lines"
-    case toggleLink = "toggle_link", linkHere = "link_here", toggleLinkWindow = "toggle_link_window"
+    case toggleLink = "toggle_link", linkHere = "link_here", toggleLinkWindow = "toggle_link_window", relinkPrior = "relink_prior"
     // Viewer: AI overlay
     case showWithheld = "show_withheld"
     case toggleAI = "toggle_ai", toggleHeatmap = "toggle_heatmap", toggleOutlines = "toggle_outlines", cycleOpacity = "cycle_opacity"
@@ -90,6 +90,7 @@ public enum Action: String, CaseIterable, Sendable {
         case .toggleReferenceLines: return "reference lines on/off"
         case .toggleLink: return "linked scrolling on/off (by patient position)"
         case .linkHere: return "link here: align the other viewports on this slice"
+        case .relinkPrior: return "prior match of the finding: re-link to another prior nodule, or unlink"
         case .toggleLinkWindow: return "link zoom across viewports on/off"
         case .toggleAI: return "AI overlay on/off"
         case .showWithheld: return "show / hide what an abstaining AI withheld"

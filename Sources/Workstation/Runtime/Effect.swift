@@ -8,6 +8,8 @@ public enum Effect: Sendable, Equatable {
     case loadReview(studyUID: String)
     case recordDecision(studyUID: String, finding: ReviewFinding, decision: DecisionKind, reason: String?, correction: Correction)
     case undoDecision(studyUID: String, recordID: Int64)
+    /// The reader re-linked a finding to a prior nodule, or unlinked it (append-only, like a decision).
+    case recordPriorLink(PriorLinkRecord)
     case addReaderFinding(ReaderFindingRecord)
     case removeReaderFinding(studyUID: String, key: String)
     /// Signs the study; with `report`, the text is saved with the sign-off in one transaction.

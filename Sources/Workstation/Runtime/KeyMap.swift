@@ -36,7 +36,7 @@ public struct KeyMap: Sendable, Equatable {
             .char("l"): .cycleLayout, .char("v"): .cycleOrientation, .char("p"): .togglePrior,
             .char("x"): .toggleAnnotations, .char("t"): .tagBrowser, .char("m"): .measure,
             .char("M"): .toggleSlab, .char("P"): .cycleProjection, .char(")"): .slabThicker, .char("("): .slabThinner,
-            .char("y"): .toggleReferenceLines, .char("Y"): .toggleLink, .char("V"): .linkHere, .char("D"): .toggleLinkWindow,
+            .char("y"): .toggleReferenceLines, .char("Y"): .toggleLink, .char("V"): .linkHere, .char("D"): .toggleLinkWindow, .char("U"): .relinkPrior,
             .char("a"): .toggleAI, .char("W"): .showWithheld, .char("h"): .toggleHeatmap, .char("O"): .toggleOutlines, .char("o"): .cycleOpacity,
             .char("n"): .nextFinding, .char("N"): .previousFinding, .tab: .nextFinding, .backTab: .previousFinding,
             .char("A"): .accept, .char("X"): .reject, .char("C"): .correct,

@@ -45,6 +45,8 @@ public struct ReviewSnapshot: Sendable, Equatable {
     public var keyImages: [KeyImageRecord]
     /// This reader's report in force (the newest saved version).
     public var report: ReportRecord?
+    /// This reader's re-links and unlinks of prior matches in force, by finding key.
+    public var priorLinks: [String: PriorLinkRecord] = [:]
     public init(decisions: [String: FindingDecision], readerFindings: [ReaderFindingRecord], signoff: SignoffRecord?,
                 history: [UndoEntry] = [], screening: ScreeningRead? = nil, keyImages: [KeyImageRecord] = [], report: ReportRecord? = nil) {
         self.decisions = decisions; self.readerFindings = readerFindings; self.signoff = signoff; self.history = history

@@ -15,6 +15,8 @@ public struct Prompt: Sendable, Equatable {
         case biradsLeft(right: Int)
         /// A quiz assessment for a case that is not a mammogram.
         case teachingAssessment
+        /// Which prior nodule a finding is: choice 0 unlinks, the others name prior findings.
+        case relinkPrior(findingKey: String, priorFindingIDs: [String])
     }
 
     public var purpose: Purpose

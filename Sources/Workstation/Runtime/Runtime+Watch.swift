@@ -36,7 +36,8 @@ extension Runtime {
             if watch.lastSeenCounts[uid] == count, watch.analysedCounts[uid] != count,
                let k = state.entryIndex(uid: uid) {
                 watch.analysedCounts[uid] = count
-                jobs.append(AnalysisQueue.Job(study: study, priority: AnalysisPriority(study: study, review: state.entries[k].review, order: k)))
+                jobs.append(AnalysisQueue.Job(study: study, priority: AnalysisPriority(study: study, review: state.entries[k].review, order: k),
+                                              prior: priorStudy(for: state.entries[k], in: state.entries)?.study))
             }
             watch.lastSeenCounts[uid] = count
         }

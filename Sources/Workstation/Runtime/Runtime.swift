@@ -141,6 +141,9 @@ public final class Runtime {
             case .recordDecision(let uid, let finding, let decision, let reason, let correction):
                 try store.recordDecision(reader: reader, studyUID: uid, finding: finding, decision: decision, reason: reason, correction: correction)
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
+            case .recordPriorLink(let record):
+                try store.recordPriorLink(record, reader: reader)
+                dispatch(.reviewLoaded(studyUID: record.studyUID, try snapshot(record.studyUID)))
             case .undoDecision(let uid, let id):
                 if id > 0 { try store.undoDecision(id: id, reader: reader) }
                 dispatch(.reviewLoaded(studyUID: uid, try snapshot(uid)))
@@ -241,7 +244,7 @@ public final class Runtime {
         var timeline: [(String, UndoEntry)] = rows.filter { $0.decision != "undo" && !undone.contains($0.id) }
             .map { ($0.at, .decision(findingKey: $0.findingKey, recordID: $0.id)) }
         timeline += marks.map { ($0.at, .readerFinding(key: $0.key)) }
-        return ReviewSnapshot(
+        var snapshot = ReviewSnapshot(
             decisions: effective.mapValues { FindingDecision(kind: DecisionKind(rawValue: $0.decision) ?? .accept, reason: $0.reason,
                                                              correction: $0.correction, recordID: $0.id) },
             readerFindings: marks,
@@ -252,6 +255,8 @@ public final class Runtime {
                                 reader: options.reader, arbitrating: options.workflow == .arbitration),
             keyImages: try store.keyImages(studyUID: uid, reader: options.reader),
             report: try store.report(studyUID: uid, reader: options.reader))
+        snapshot.priorLinks = try store.effectivePriorLinks(studyUID: uid, reader: options.reader)
+        return snapshot
     }
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.
@@ -285,7 +290,8 @@ public final class Runtime {
         }
         // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
         let jobs = state.visibleEntries.enumerated().map { k, entry in
-            AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k))
+            AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k),
+                              prior: priorStudy(for: entry, in: state.entries)?.study)
         }
         analysisQueue.enqueue(jobs)
         for entry in state.entries {

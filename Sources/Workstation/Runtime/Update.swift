@@ -62,6 +62,8 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
             state.viewer?.display = display
             syncLinkedSlices(&state)
         }
+        // The prior beside a follow-up starts at the anatomy of the current slice.
+        if state.viewer?.display.showsPriorBeside == true { syncLinkedSlices(&state) }
         if !stack.failures.isEmpty { state.message = "\(stack.failures.count) image(s) unreadable: \(stack.failures[0])" }
         return []
     case .aiStatus(let uid, let status):
@@ -70,6 +72,8 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .aiResult(let uid, let result):
         if let i = state.entryIndex(uid: uid) {
             state.entries[i].aiResult = result
+            // A registration just arrived for the open follow-up: the prior follows it from now on.
+            if state.viewer?.studyUID == uid, state.viewer?.display.showsPriorBeside == true { syncLinkedSlices(&state) }
             if let r = result {
                 // What the AI stands behind; an abstained run's findings are withheld, not counted.
                 let shown = r.trustedFindings
@@ -206,6 +210,8 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
         v.display.hanging = true
         v.display.layout = .grid
         v.display.priorStudyUID = priorStudy(for: entry, in: state.entries)?.uid
+    } else if seriesUID == nil, let prior = priorStudy(for: entry, in: state.entries), PriorHanging.applies(to: entry, prior: prior) {
+        PriorHanging.start(&v.display, entry: entry, prior: prior)
     } else if MRHanging.applies(to: entry.study), seriesUID == nil {
         MRHanging.start(&v.display, study: entry.study)
     }
@@ -233,13 +239,17 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
     return effects
 }
 
-/// The newest earlier mammogram of the same patient.
+/// The newest earlier study of the same patient (Patient ID, and its issuer where both say), of the
+/// same modalities and, where both say, the same body part: the prior a follow-up is read against.
 func priorStudy(for entry: StudyEntry, in entries: [StudyEntry]) -> StudyEntry? {
     let h = entry.study.first
+    guard !h.patientID.isEmpty else { return nil }
     return entries.filter {
-        $0.uid != entry.uid && $0.study.modalities == ["MG"] && $0.study.first.patientID == h.patientID
-            && !h.patientID.isEmpty && $0.study.first.studyDate < h.studyDate
-    }.max { $0.study.first.studyDate < $1.study.first.studyDate }
+        let p = $0.study.first
+        return $0.uid != entry.uid && $0.study.modalities == entry.study.modalities && p.patientID == h.patientID
+            && (p.bodyPart.isEmpty || h.bodyPart.isEmpty || p.bodyPart == h.bodyPart)
+            && (p.studyDate, p.studyTime) < (h.studyDate, h.studyTime)
+    }.max { ($0.study.first.studyDate, $0.study.first.studyTime) < ($1.study.first.studyDate, $1.study.first.studyTime) }
 }
 
 /// Series the current view needs that are neither loaded nor loading.
@@ -260,6 +270,7 @@ func seriesToLoad(_ state: AppState) -> [String] {
         if v.display.hanging, v.display.showPrior, let p = v.display.priorStudyUID, let pe = state.entry(uid: p) {
             wanted += pe.study.series.map(\.seriesInstanceUID)
         }
+        if let prior = state.priorBesideSeries { wanted.append(prior.seriesInstanceUID) }
     }
     var seen = Set<String>()
     return wanted.filter { state.stacks[$0] == nil && state.loading[$0] == nil && seen.insert($0).inserted }

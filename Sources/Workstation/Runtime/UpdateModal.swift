@@ -115,6 +115,9 @@ func submit(_ state: inout AppState, _ p: Prompt, choice: Int?) -> [Effect] {
             return []
         }
         return sign(&state, assessment, undecided: 0, forced: false)
+    case .relinkPrior(let key, let ids):
+        guard let c = choice, ids.indices.contains(c) else { state.message = "Pick a prior nodule by its digit (1 unlinks)"; return [] }
+        return recordPriorLink(&state, findingKey: key, priorFindingID: ids[c].isEmpty ? nil : ids[c])
     case .confirmSign(let assessment, let undecided):
         return sign(&state, assessment, undecided: undecided, forced: true)
     case .biradsRight:

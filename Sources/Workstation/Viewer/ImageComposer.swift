@@ -132,6 +132,10 @@ enum ImageComposer {
             }
         }
         out += groundTruthOverlays(state, frame: f, pt: pt)
+        if v.overlay.ai, !blinded, let prior = state.priorBesideSeries, vp.stackUID == prior.seriesInstanceUID, let plane = vp.plane {
+            let spacing = state.stacks[vp.stackUID]?.sliceSpacing ?? 1
+            for m in state.priorMarks(on: plane, sliceSpacing: spacing) { out.append(.marker(pt(m.x, m.y), color: .box, label: m.label)) }
+        }
         if vp.isActive {
             if let m = v.tools.measurement {
                 out.append(.measurement(from: pt(m.0.x, m.0.y), to: pt(m.1.x, m.1.y), label: formatMM(distanceMM(m.0, m.1, f))))

@@ -51,7 +51,8 @@ extension AppState {
     func isLinked(_ vp: Viewport) -> Bool {
         guard let v = viewer, v.display.link.scroll, let active = linkableViewports.first(where: \.isActive) else { return false }
         if vp.isActive { return true }
-        return slicePlanes(vp.stackUID) != nil && linkOffset(from: active.stackUID, to: vp.stackUID) != nil
+        return slicePlanes(vp.stackUID) != nil
+            && (priorLinkOffset(source: active, target: vp) != nil || linkOffset(from: active.stackUID, to: vp.stackUID) != nil)
     }
 }
 
@@ -61,7 +62,10 @@ func syncLinkedSlices(_ state: inout AppState) {
     let vps = state.linkableViewports
     guard let active = vps.first(where: \.isActive), let source = active.plane else { return }
     for vp in vps where !vp.isActive && vp.stackUID != active.stackUID {
-        guard let planes = state.slicePlanes(vp.stackUID), let offset = state.linkOffset(from: active.stackUID, to: vp.stackUID),
+        // The reader's "link here" first; the prior beside through its registration; else a shared frame.
+        let readers = v.display.link.offsets[vp.stackUID]
+        guard let planes = state.slicePlanes(vp.stackUID),
+              let offset = readers ?? state.priorLinkOffset(source: active, target: vp) ?? state.linkOffset(from: active.stackUID, to: vp.stackUID),
               let index = SliceSync.nearestSlice(to: source, in: planes, offset: offset) else { continue }
         state.viewer?.display.setSlice(index, series: vp.stackUID)
     }

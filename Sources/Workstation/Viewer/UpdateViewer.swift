@@ -40,6 +40,8 @@ func performViewer(_ state: inout AppState, _ action: Action) -> [Effect] {
         performOverlay(&state, action)
     case .nextFinding, .previousFinding, .accept, .reject, .correct, .addPoint, .addBox, .undo, .signOff:
         return performReview(&state, action)
+    case .relinkPrior:
+        return askPriorLink(&state)
     case .keyImage:
         return toggleKeyImage(&state)
     case .reportDraft:

@@ -26,6 +26,11 @@ public struct ViewerDisplay: Sendable {
     public var activeViewport = 0
     public var showPrior = false
     public var priorStudyUID: String?
+    /// A CT follow-up opened beside its prior (`PriorHanging`): in the 1×2 layout the right-hand
+    /// viewport shows the prior's volume, linked by anatomy.
+    public var comparePrior = false
+    /// The prior is on screen beside the current scan (the 1×2 layout of a prior comparison).
+    public var showsPriorBeside: Bool { comparePrior && layout == .sideBySide && !hanging }
     /// nil: the file's own window (or the full range).
     public var window: VOITransform.Window?
     public var invert = false

@@ -11,6 +11,7 @@ extension AppState {
         // In 1×2 and 2×2 viewport k shows its own series (`seriesIndex(viewport:)`), and the active
         // one is keys' series.
         let comparison = !v.display.hanging && (v.display.layout == .sideBySide || v.display.layout == .grid)
+        if v.display.showsPriorBeside, v.display.activeViewport == 1, let prior = priorBesideSeries { return prior }
         let index = comparison ? v.display.seriesIndex(viewport: v.display.activeViewport) : v.display.seriesIndex
         return e.study.series[min(max(0, index), e.study.series.count - 1)]
     }
@@ -47,6 +48,7 @@ extension AppState {
     public var findings: [ReviewFinding] {
         guard let v = viewer, let e = currentEntry else { return [] }
         var out = isBlinded(e.uid) ? [] : (v.overlay.showWithheld ? e.aiResult?.findings : e.aiResult?.trustedFindings) ?? []
+        if !v.review.priorLinks.isEmpty { out = out.map(applyingPriorLink) }
         for r in v.review.readerFindings where !r.removed {
             out.append(ReviewFinding(key: r.key, origin: .reader, label: r.label, seriesUID: r.seriesUID, sopUID: r.sopUID,
                                centerX: r.x, centerY: r.y, width: r.width, height: r.height))

@@ -72,7 +72,8 @@ enum ViewerView {
         screen.images.append(ImagePlacement(row: g.placement.row, column: g.placement.column, columns: g.placement.columns,
                                             rows: g.placement.rows, image: image, overlays: overlays))
         guard v.display.annotations, r.rows > 4 else { return }
-        let h = e.study.first
+        // The prior beside a follow-up is described by its own header (its date, its modality).
+        let h = state.priorBesideSeries.flatMap { $0.seriesInstanceUID == vp.stackUID ? $0.first : nil } ?? e.study.first
         let right = r.column + r.columns
         func put(_ s: String, _ row: Int, alignRight: Bool, style: Style = .dim) {
             let text = Text.prefix(s, r.columns / 2 - 1)

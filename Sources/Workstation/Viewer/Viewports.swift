@@ -17,6 +17,9 @@ enum ScreenLayout {
         guard s.columns >= 70 else { return 0 }
         // Teaching text needs room; presenter mode gives it nearly half the screen.
         if let t = s.teaching { return t.presenter ? min(80, s.columns * 45 / 100) : min(50, s.columns / 3) }
+        // A follow-up beside its prior: room for a nodule's change on one line
+        // ("+3.1 mm, VDT 210 d, growing, Lung-RADS 4B").
+        if s.viewer?.display.showsPriorBeside == true { return min(46, s.columns / 3) }
         return min(40, s.columns / 3)
     }
     static func imageArea(_ s: AppState) -> CellRect {
@@ -135,17 +138,21 @@ extension AppState {
             }
         }
         let count = nr * nc
+        let prior = priorBesideSeries
         return (0 ..< count).compactMap { k in
             let si = v.display.seriesIndex(viewport: k)
-            guard si >= 0, si < e.study.series.count else { return nil }
-            let s = e.study.series[si]
+            let s: StudyIndex.Series
+            if k == 1, let prior { s = prior } else {
+                guard si >= 0, si < e.study.series.count else { return nil }
+                s = e.study.series[si]
+            }
             let stack = stacks[s.seriesInstanceUID]
             let key = sliceKey(s.seriesInstanceUID, v.display.orientation)
             let n = stack.map { Reformat.count($0, v.display.orientation) } ?? s.instances.count
             let idx = min(max(0, v.display.slices[key] ?? 0), max(0, n - 1))
             return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
                             frame: stack.flatMap { Reformat.frame($0, v.display.orientation, idx, slab: v.display.slab) }, sliceIndex: idx, sliceCount: n,
-                            mirror: false, title: shownDescription(s.first.seriesDescription), isActive: k == min(v.display.activeViewport, count - 1),
+                            mirror: false, title: k == 1 && prior != nil ? priorTitle(s) : shownDescription(s.first.seriesDescription), isActive: k == min(v.display.activeViewport, count - 1),
                             orientation: v.display.orientation, plane: stack.flatMap { Reformat.imagePlane($0, v.display.orientation, idx) })
         }
     }

@@ -60,6 +60,8 @@ final class AnalysisQueue: Sendable {
     struct Job: Sendable {
         let study: StudyIndex.Study
         var priority: AnalysisPriority
+        /// The study it is read against (same patient, earlier), compared when the models can.
+        var prior: StudyIndex.Study? = nil
         var uid: String { study.studyInstanceUID }
     }
 
@@ -136,7 +138,7 @@ final class AnalysisQueue: Sendable {
         let uid = job.uid, post = self.post
         post(.aiStatus(studyUID: uid, .running(progress: 0)))
         do {
-            if let result = try source.analyze(job.study, progress: { post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
+            if let result = try source.analyze(job.study, prior: job.prior, progress: { post(.aiStatus(studyUID: uid, .running(progress: $0))) }) {
                 post(.aiResult(studyUID: uid, result))
             } else {
                 post(.aiStatus(studyUID: uid, .notRun(reason: source.idleReason)))

@@ -53,6 +53,10 @@ public struct AIResult: Sendable, Equatable {
     public var abstention: [String]
     /// Heatmaps of abstained runs, drawn only once revealed.
     public var withheldHeatmaps: [String: ModelGridHeatmap]
+    /// How the prior study was aligned to this one, when the analysis compared them.
+    public var registration: PriorRegistration?
+    /// Nodules of the prior with no match in this study.
+    public var resolved: [ResolvedFinding] = []
 
     public init(findings: [ReviewFinding], model: ModelIdentity?, notForClinicalUse: Bool, cardWarning: String? = nil,
                 heatmaps: [String: ModelGridHeatmap] = [:], summary: [String] = [], abstention: [String] = [],
@@ -73,6 +77,15 @@ public struct AIResult: Sendable, Equatable {
 public protocol FindingsSource: Sendable {
     /// Findings for `study`, or nil when this source has nothing to say (the status is then `notRun`).
     func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult?
+    /// Findings for `study` read against `prior` (an earlier study of the same patient): sources
+    /// that can compare (lung nodules: growth, doubling time) do; the default ignores the prior.
+    func analyze(_ study: StudyIndex.Study, prior: StudyIndex.Study?, progress: @Sendable (Double) -> Void) throws -> AIResult?
     /// Why nothing ran, for studies where `analyze` returns nil.
     var idleReason: String { get }
+}
+
+extension FindingsSource {
+    public func analyze(_ study: StudyIndex.Study, prior: StudyIndex.Study?, progress: @Sendable (Double) -> Void) throws -> AIResult? {
+        try analyze(study, progress: progress)
+    }
 }
