@@ -8,7 +8,7 @@ final class StudyIndexDatabase {
         let description: String
     }
 
-    /// What a stored row says about a file whose stamp is unchanged.
+    /// What reading a file gave.
     enum Stored {
         case header(InstanceHeader)
         case failure(String)
@@ -71,18 +71,31 @@ final class StudyIndexDatabase {
         }
     }
 
-    /// Merges the plan's files (in key order) with the stored rows: `found(i, …)` for each file
-    /// whose row has the same stamp (its header decoded once, straight into the caller's slot).
-    /// Returns the keys of stored rows under a scanned folder that no file has any more.
+    /// Merges the plan's files (in key order) with the stored rows: for each file whose row has the
+    /// same stamp, sets `hit[i]` and decodes its header straight into `headers[i]` (or appends its
+    /// failure). Returns the keys of stored rows under a scanned folder that no file has any more.
     ///
     /// Folders are read as key ranges in one pass beside the sorted file list, so memory holds one
     /// row at a time, not a dictionary of the store; files outside every scanned folder (file
     /// roots, DICOMDIR references) are looked up one by one.
-    func match(_ plan: ScanPlan, stamps: [FileStamp?], found: (Int, Stored) -> Void) throws -> [String] {
+    func match(_ plan: ScanPlan, stamps: [FileStamp?], headers: inout [InstanceHeader?], hit: inout [Bool],
+               failures: inout [StudyIndex.Failure]) throws -> [String] {
         let files = plan.files
         var vanished: [String] = []
-        var previous: InstanceHeader?
+        var cache = InstanceHeader.RowCache()
         var covered = [Bool](repeating: false, count: files.count)
+        /// The row's header or failure when its stamp matches the file's; else the file is read again.
+        func take(_ s: SQLiteStatement, _ i: Int) {
+            guard let stamp = stamps[i], stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3)) else { return }
+            hit[i] = true
+            let file = files[i]
+            if let reason = s.optionalText(4) {
+                // Reasons are stored naming the key; shown naming the file as this caller named it.
+                failures.append(StudyIndex.Failure(path: file.path, reason: file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path)))
+            } else {
+                headers[i] = InstanceHeader(row: s, path: file.path, cache: &cache)
+            }
+        }
         for scope in plan.scopes {
             let (lower, upper) = ScanPlan.range(of: scope)
             var j = lowerBound(files, lower)
@@ -97,10 +110,7 @@ final class StudyIndexDatabase {
                 }
                 if j < files.count, selectRange.compareText(0, with: files[j].key) == 0 {
                     covered[j] = true
-                    if let stored = Self.stored(selectRange, stamp: stamps[j], file: files[j], previous: previous) {
-                        if case .header(let h) = stored { previous = h }
-                        found(j, stored)
-                    }
+                    take(selectRange, j)
                     j += 1
                 } else {
                     vanished.append(selectRange.text(0))
@@ -111,22 +121,9 @@ final class StudyIndexDatabase {
         for (i, file) in files.enumerated() where !covered[i] {
             defer { selectOne.reset() }
             try selectOne.bind(1, file.key)
-            if try selectOne.step(), let stored = Self.stored(selectOne, stamp: stamps[i], file: file, previous: previous) {
-                if case .header(let h) = stored { previous = h }
-                found(i, stored)
-            }
+            if try selectOne.step() { take(selectOne, i) }
         }
         return vanished
-    }
-
-    /// The row's header or failure when its stamp matches the file's, else nil (read the file again).
-    private static func stored(_ s: SQLiteStatement, stamp: FileStamp?, file: ScanPlan.File, previous: InstanceHeader?) -> Stored? {
-        guard let stamp, stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3)) else { return nil }
-        if let reason = s.optionalText(4) {
-            // Reasons are stored naming the key; shown naming the file as this caller named it.
-            return .failure(file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path))
-        }
-        return .header(InstanceHeader(row: s, path: file.path, previous: previous))
     }
 
     private func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
@@ -144,11 +141,12 @@ final class StudyIndexDatabase {
         let select = try db.prepare(StudyIndexSchema.selectPatient)
         try select.bind(1, patientID)
         var out: [InstanceHeader] = []
+        var cache = InstanceHeader.RowCache()
         while try select.step() {
             let path = select.text(0)
             guard let stamp = FileStamp(path: path),
                   stamp == FileStamp(size: select.int64(1), modifiedNanoseconds: select.int64(2), inode: select.int64(3)) else { continue }
-            out.append(InstanceHeader(row: select, path: path, previous: out.last))
+            out.append(InstanceHeader(row: select, path: path, cache: &cache))
         }
         return out
     }
