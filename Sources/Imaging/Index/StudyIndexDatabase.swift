@@ -72,13 +72,13 @@ final class StudyIndexDatabase {
     }
 
     /// Merges the plan's files (in key order) with the stored rows: for each file whose row has the
-    /// same stamp, sets `hit[i]` and decodes its header straight into `headers[i]` (or appends its
+    /// same stamp, sets `hit[i]` and decodes its header straight into slot `i` of `headers` (or appends its
     /// failure). Returns the keys of stored rows under a scanned folder that no file has any more.
     ///
     /// Folders are read as key ranges in one pass beside the sorted file list, so memory holds one
     /// row at a time, not a dictionary of the store; files outside every scanned folder (file
     /// roots, DICOMDIR references) are looked up one by one.
-    func match(_ plan: ScanPlan, stamps: [FileStamp?], headers: inout [InstanceHeader?], hit: inout [Bool],
+    func match(_ plan: ScanPlan, stamps: [FileStamp?], headers: HeaderSlots, hit: inout [Bool],
                failures: inout [StudyIndex.Failure]) throws -> [String] {
         let files = plan.files
         var vanished: [String] = []
@@ -93,7 +93,7 @@ final class StudyIndexDatabase {
                 // Reasons are stored naming the key; shown naming the file as this caller named it.
                 failures.append(StudyIndex.Failure(path: file.path, reason: file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path)))
             } else {
-                headers[i] = InstanceHeader(row: s, path: file.path, cache: &cache)
+                headers.put(i, InstanceHeader(row: s, path: file.path, cache: &cache))
             }
         }
         for scope in plan.scopes {

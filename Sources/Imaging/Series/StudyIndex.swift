@@ -41,16 +41,16 @@ public struct StudyIndex: Sendable {
         // 1. What the store still knows: a merge join of the sorted files with the stored rows,
         // decoded straight into one slot per file (a header is ~25 reference-counted fields: every
         // copy retains and releases them all, so headers are moved from here on, never copied).
-        var headers = [InstanceHeader?](repeating: nil, count: files.count)
+        var headers = HeaderSlots(count: files.count)
         var hit = [Bool](repeating: false, count: files.count)
         var failures = plan.missing
         var vanished: [String] = []
         var database = store?.open()
         if let store, database != nil {
             do {
-                vanished = try database!.match(plan, stamps: stamps, headers: &headers, hit: &hit, failures: &failures)
+                vanished = try database!.match(plan, stamps: stamps, headers: headers, hit: &hit, failures: &failures)
             } catch {
-                headers = [InstanceHeader?](repeating: nil, count: files.count)
+                headers = HeaderSlots(count: files.count)
                 hit = [Bool](repeating: false, count: files.count)
                 failures = plan.missing
                 vanished = []
@@ -98,24 +98,23 @@ public struct StudyIndex: Sendable {
         while let r = read.popLast() {
             let i = misses[read.count]
             switch r {
-            case .header(let h): headers[i] = h
+            case .header(let h): headers.put(i, h)
             case .failure(let reason): failures.append(Failure(path: files[i].path, reason: reason))
             }
         }
         failures.sort { $0.path < $1.path }
-        return StudyIndex(studies: group(moving: &headers), failures: failures, cachedCount: files.count - misses.count,
+        return StudyIndex(studies: group(moving: headers), failures: failures, cachedCount: files.count - misses.count,
                           parsedCount: misses.count)
     }
 
     /// Groups instances by Study and Series Instance UID; studies newest first, series by number.
     public static func group(_ headers: [InstanceHeader]) -> [Study] {
-        var slots = headers.map(Optional.some)
-        return group(moving: &slots)
+        group(moving: HeaderSlots(copying: headers))
     }
 
-    /// `group`, moving the headers out of `slots` (left all nil) instead of copying them: indices
+    /// `group`, moving the headers out of `slots` instead of copying them: indices
     /// are grouped and sorted, and each header is moved once into its series' array.
-    static func group(moving slots: inout [InstanceHeader?]) -> [Study] {
+    static func group(moving slots: HeaderSlots) -> [Study] {
         // Series of one study, and instances of one series, by index. Consecutive headers usually
         // share their UID strings (the store's decoder reuses them), which compare by identity
         // before any hashing.
@@ -124,10 +123,10 @@ public struct StudyIndex: Sendable {
         var seriesStudy: [Int] = []              // per series: its study
         var members: [[Int]] = []                // per series: header indices
         var lastStudy = "", lastSeries = "", lastSlot = -1
-        for i in slots.indices {
-            // Optional chaining reads the two fields in place (binding the header would copy it).
-            guard let studyUID = slots[i]?.studyInstanceUID, !studyUID.isEmpty,
-                  let seriesUID = slots[i]?.seriesInstanceUID else { continue }
+        for i in 0 ..< slots.count where slots.isFilled(i) {
+            let studyUID = slots[i].studyInstanceUID
+            guard !studyUID.isEmpty else { continue }
+            let seriesUID = slots[i].seriesInstanceUID
             if lastSlot >= 0, seriesUID == lastSeries, studyUID == lastStudy {
                 members[lastSlot].append(i)
                 continue
@@ -151,21 +150,18 @@ public struct StudyIndex: Sendable {
         var seriesByStudy = [[Series]](repeating: [], count: seriesOf.count)
         for (slot, var indices) in members.enumerated() {
             // Instance number, then path, then input order (what a stable sort of the headers gives).
-            slots.withUnsafeBufferPointer { b in
-                indices.sort { x, y in
-                    let (nx, ny) = (b[x]?.instanceNumber ?? Int.max, b[y]?.instanceNumber ?? Int.max)
-                    if nx != ny { return nx < ny }
-                    let (px, py) = (b[x]?.path ?? "", b[y]?.path ?? "")
-                    return px != py ? px < py : x < y
-                }
+            indices.sort { x, y in
+                let (nx, ny) = (slots[x].instanceNumber ?? Int.max, slots[y].instanceNumber ?? Int.max)
+                if nx != ny { return nx < ny }
+                let (px, py) = (slots[x].path, slots[y].path)
+                return px != py ? px < py : x < y
             }
             var instances: [InstanceHeader] = []
             instances.reserveCapacity(indices.count)
-            for i in indices { instances.append(slots[i].take()!) }
+            for i in indices { instances.append(slots.take(i)) }
             let uid = instances[0].seriesInstanceUID
             seriesByStudy[seriesStudy[slot]].append(Series(seriesInstanceUID: uid, instances: instances))
         }
-        for i in slots.indices where slots[i] != nil { slots[i] = nil }
         var studies = seriesByStudy.map { series in
             Study(studyInstanceUID: series[0].first.studyInstanceUID,
                   series: series.sorted { ($0.first.seriesNumber ?? Int.max, $0.seriesInstanceUID) < ($1.first.seriesNumber ?? Int.max, $1.seriesInstanceUID) })
