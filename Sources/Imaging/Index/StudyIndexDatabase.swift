@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// One scan's connection to the study index store, with its statements prepared once.
@@ -15,12 +16,15 @@ final class StudyIndexDatabase {
     }
 
     private let db: SQLiteDatabase
+    /// The database file, for a second connection reading at once.
+    private let path: String
     private let selectRange: SQLiteStatement
     private let selectOne: SQLiteStatement
 
     /// Opens `path`, creating the schema in a new (empty) file; calls `onCreate` after creating it.
     /// Throws `Unusable` or a corruption `SQLiteError` for a file to rebuild.
     init(path: String, onCreate: () -> Void) throws {
+        self.path = path
         db = try SQLiteDatabase(path: path)
         // Long enough to wait out another scan's commit; short enough that a scanner stuck behind a
         // long writer gives up saving (its index is still complete) instead of hanging the UI.
@@ -77,56 +81,138 @@ final class StudyIndexDatabase {
     ///
     /// Folders are read as key ranges in one pass beside the sorted file list, so memory holds one
     /// row at a time, not a dictionary of the store; files outside every scanned folder (file
-    /// roots, DICOMDIR references) are looked up one by one.
+    /// roots, DICOMDIR references) are looked up one by one. A folder of many files is read as two
+    /// halves at once, the second on a second connection (WAL readers do not wait for each other),
+    /// so decoding rows uses two cores; without a second connection both halves are read here.
     func match(_ plan: ScanPlan, stamps: [FileStamp?], headers: HeaderSlots, hit: inout [Bool],
                failures: inout [StudyIndex.Failure]) throws -> [String] {
         let files = plan.files
-        var vanished: [String] = []
-        var cache = InstanceHeader.RowCache()
         var covered = [Bool](repeating: false, count: files.count)
-        /// The row's header or failure when its stamp matches the file's; else the file is read again.
-        func take(_ s: SQLiteStatement, _ i: Int) {
-            guard let stamp = stamps[i], stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3)) else { return }
-            hit[i] = true
-            let file = files[i]
-            if let reason = s.optionalText(4) {
-                // Reasons are stored naming the key; shown naming the file as this caller named it.
-                failures.append(StudyIndex.Failure(path: file.path, reason: file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path)))
-            } else {
-                headers.put(i, InstanceHeader(row: s, path: file.path, cache: &cache))
-            }
-        }
+        var pieces: [(lower: String, upper: String)] = []
         for scope in plan.scopes {
             let (lower, upper) = ScanPlan.range(of: scope)
-            var j = lowerBound(files, lower)
-            defer { selectRange.reset() }
-            try selectRange.bind(1, lower)
-            try selectRange.bind(2, upper)
-            while try selectRange.step() {
-                // Files before this row have no row (new files): skip them.
-                while j < files.count, selectRange.compareText(0, with: files[j].key) > 0 {
-                    covered[j] = true
-                    j += 1
-                }
-                if j < files.count, selectRange.compareText(0, with: files[j].key) == 0 {
-                    covered[j] = true
-                    take(selectRange, j)
-                    j += 1
+            let (a, b) = (Self.lowerBound(files, lower), Self.lowerBound(files, upper))
+            if b - a >= Self.splitAt {
+                let mid = files[(a + b) / 2].key
+                pieces += [(lower, mid), (mid, upper)]
+            } else {
+                pieces.append((lower, upper))
+            }
+        }
+        var outcomes = [RangeOutcome](repeating: RangeOutcome(), count: pieces.count)
+        let second = pieces.count > 1 ? try? SQLiteDatabase(path: path) : nil
+        let secondRange = try? second?.prepare(StudyIndexSchema.selectRange)
+        try hit.withUnsafeMutableBufferPointer { hitBuffer in
+            try covered.withUnsafeMutableBufferPointer { coveredBuffer in
+                nonisolated(unsafe) let (hit, covered) = (hitBuffer, coveredBuffer)
+                let context = RangeContext(files: files, stamps: stamps, headers: headers, hit: hit, covered: covered)
+                if let secondRange {
+                    // Pieces alternate between the two connections; each index is written by one.
+                    // One result slot per worker, written by that worker alone.
+                    let results = UnsafeMutablePointer<Result<[RangeOutcome], Error>>.allocate(capacity: 2)
+                    results.initialize(repeating: .success([]), count: 2)
+                    defer { results.deinitialize(count: 2); results.deallocate() }
+                    nonisolated(unsafe) let (statements, list, context, slots) = ([selectRange, secondRange], pieces, context, results)
+                    DispatchQueue.concurrentPerform(iterations: 2) { w in
+                        slots[w] = Result {
+                            try stride(from: w, to: list.count, by: 2).map { k in
+                                try Self.merge(statements[w], list[k], from: Self.lowerBound(context.files, list[k].lower), context)
+                            }
+                        }
+                    }
+                    for w in 0 ..< 2 {
+                        for (n, outcome) in try results[w].get().enumerated() { outcomes[w + 2 * n] = outcome }
+                    }
                 } else {
-                    vanished.append(selectRange.text(0))
+                    for (k, piece) in pieces.enumerated() {
+                        outcomes[k] = try Self.merge(selectRange, piece, from: Self.lowerBound(files, piece.lower), context)
+                    }
                 }
             }
-            while j < files.count, ByteOrder.compare(files[j].key, upper) < 0 { covered[j] = true; j += 1 }
         }
+        var vanished: [String] = []
+        for o in outcomes {
+            failures += o.failures
+            vanished += o.vanished
+        }
+        var cache = InstanceHeader.RowCache()
         for (i, file) in files.enumerated() where !covered[i] {
             defer { selectOne.reset() }
             try selectOne.bind(1, file.key)
-            if try selectOne.step() { take(selectOne, i) }
+            if try selectOne.step(), Self.matches(selectOne, stamps[i]) {
+                hit[i] = true
+                if let failure = Self.failure(selectOne, file) { failures.append(failure) } else {
+                    headers.put(i, InstanceHeader(row: selectOne, path: file.path, cache: &cache))
+                }
+            }
         }
         return vanished
     }
 
-    private func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
+    /// A folder with at least this many files is read as two halves at once.
+    static let splitAt = 4096
+
+    /// What one key range's merge writes (each file index by exactly one range).
+    private struct RangeContext {
+        let files: [ScanPlan.File]
+        let stamps: [FileStamp?]
+        let headers: HeaderSlots
+        let hit: UnsafeMutableBufferPointer<Bool>
+        let covered: UnsafeMutableBufferPointer<Bool>
+    }
+
+    private struct RangeOutcome {
+        var failures: [StudyIndex.Failure] = []
+        var vanished: [String] = []
+    }
+
+    /// The merge join of the files from index `j` on with the rows in [lower, upper).
+    private static func merge(_ s: SQLiteStatement, _ range: (lower: String, upper: String), from start: Int,
+                              _ x: RangeContext) throws -> RangeOutcome {
+        var out = RangeOutcome()
+        var cache = InstanceHeader.RowCache()
+        let files = x.files
+        var j = start
+        defer { s.reset() }
+        try s.bind(1, range.lower)
+        try s.bind(2, range.upper)
+        while try s.step() {
+            // Files before this row have no row (new files): skip them.
+            while j < files.count, s.compareText(0, with: files[j].key) > 0 {
+                x.covered[j] = true
+                j += 1
+            }
+            if j < files.count, s.compareText(0, with: files[j].key) == 0 {
+                x.covered[j] = true
+                if matches(s, x.stamps[j]) {
+                    x.hit[j] = true
+                    if let failure = failure(s, files[j]) { out.failures.append(failure) } else {
+                        x.headers.put(j, InstanceHeader(row: s, path: files[j].path, cache: &cache))
+                    }
+                }
+                j += 1
+            } else {
+                out.vanished.append(s.text(0))
+            }
+        }
+        while j < files.count, ByteOrder.compare(files[j].key, range.upper) < 0 { x.covered[j] = true; j += 1 }
+        return out
+    }
+
+    /// Whether the row's stamp is the file's (else the file is read again).
+    private static func matches(_ s: SQLiteStatement, _ stamp: FileStamp?) -> Bool {
+        guard let stamp else { return false }
+        return stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3))
+    }
+
+    /// The row's failure, if it is one. Reasons are stored naming the key; shown naming the file as
+    /// this caller named it.
+    private static func failure(_ s: SQLiteStatement, _ file: ScanPlan.File) -> StudyIndex.Failure? {
+        guard let reason = s.optionalText(4) else { return nil }
+        return StudyIndex.Failure(path: file.path, reason: file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path))
+    }
+
+    private static func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
         var lo = 0, hi = files.count
         while lo < hi {
             let mid = (lo + hi) / 2

@@ -1,4 +1,4 @@
-/// One header slot per scanned file, filled at most once each and emptied by moving the headers
+/// One header slot per scanned file (disjoint slots may be filled from different threads), filled at most once each and emptied by moving the headers
 /// out. A header is ~25 reference-counted fields: every copy retains (and later releases) all of
 /// them, which at archive scale costs more than decoding. Here headers are decoded straight into
 /// their slot and moved, never copied; reading a field (`self[i].studyInstanceUID`) goes through
@@ -6,12 +6,14 @@
 final class HeaderSlots {
     let count: Int
     private let base: UnsafeMutablePointer<InstanceHeader>
-    private var filled: [Bool]
+    /// A pointer, not an array: two threads fill disjoint slots at once (`StudyIndexDatabase.match`).
+    private let filled: UnsafeMutablePointer<Bool>
 
     init(count: Int) {
         self.count = count
         base = .allocate(capacity: max(count, 1))
-        filled = [Bool](repeating: false, count: count)
+        filled = .allocate(capacity: max(count, 1))
+        filled.initialize(repeating: false, count: max(count, 1))
     }
 
     /// Copies `headers` into slots 0..<count (for callers that keep their array).
@@ -24,6 +26,7 @@ final class HeaderSlots {
     deinit {
         for i in 0 ..< count where filled[i] { (base + i).deinitialize(count: 1) }
         base.deallocate()
+        filled.deallocate()
     }
 
     func isFilled(_ i: Int) -> Bool { filled[i] }
