@@ -1,45 +1,52 @@
 /// `InstanceHeader` ⇄ a row of the study index store (`StudyIndexSchema.columns`, from column 5).
 extension InstanceHeader {
+    /// The last value read from each column, kept from row to row by one scan's decoder: text
+    /// equal to the row before's (rows in key order: usually the same series) shares its storage
+    /// instead of a new copy, without copying the previous header (a copy retains every field).
+    struct RowCache {
+        var texts = [String](repeating: "", count: StudyIndexSchema.columns.count)
+        var doubles = [[Double]](repeating: [], count: StudyIndexSchema.columns.count)
+    }
+
     /// The header in the statement's current row; `path` is the caller's name for the file (the row
-    /// is keyed by the absolute path). Text equal to `previous`'s (the row before, in key order:
-    /// usually the same series) shares its storage instead of a new copy.
-    init(row s: SQLiteStatement, path: String, previous p: InstanceHeader? = nil) {
+    /// is keyed by the absolute path).
+    init(row s: SQLiteStatement, path: String, cache: inout RowCache) {
         var c = StudyIndexSchema.firstHeaderColumn
         func next() -> Int32 { defer { c += 1 }; return c }
+        func text() -> String { let i = next(); return s.text(i, cached: &cache.texts[Int(i)]) }
+        func doubles() -> [Double] { let i = next(); return s.doubles(i, cached: &cache.doubles[Int(i)]) }
         self.path = path
-        sopClassUID = s.text(next(), reusing: p?.sopClassUID)
+        sopClassUID = text()
         sopInstanceUID = s.text(next())
-        studyInstanceUID = s.text(next(), reusing: p?.studyInstanceUID)
-        seriesInstanceUID = s.text(next(), reusing: p?.seriesInstanceUID)
-        patientName = s.text(next(), reusing: p?.patientName)
-        patientID = s.text(next(), reusing: p?.patientID)
-        patientBirthDate = s.text(next(), reusing: p?.patientBirthDate)
-        patientSex = s.text(next(), reusing: p?.patientSex)
-        studyDate = s.text(next(), reusing: p?.studyDate)
-        studyTime = s.text(next(), reusing: p?.studyTime)
-        studyDescription = s.text(next(), reusing: p?.studyDescription)
-        accessionNumber = s.text(next(), reusing: p?.accessionNumber)
-        seriesDescription = s.text(next(), reusing: p?.seriesDescription)
+        studyInstanceUID = text()
+        seriesInstanceUID = text()
+        patientName = text()
+        patientID = text()
+        patientBirthDate = text()
+        patientSex = text()
+        studyDate = text()
+        studyTime = text()
+        studyDescription = text()
+        accessionNumber = text()
+        seriesDescription = text()
         seriesNumber = s.int(next())
-        modality = s.text(next(), reusing: p?.modality)
-        bodyPart = s.text(next(), reusing: p?.bodyPart)
-        viewPosition = s.text(next(), reusing: p?.viewPosition)
-        laterality = s.text(next(), reusing: p?.laterality)
+        modality = text()
+        bodyPart = text()
+        viewPosition = text()
+        laterality = text()
         instanceNumber = s.int(next())
         imagePosition = s.doubles(next())
-        imageOrientation = s.doubles(next())
-        pixelSpacing = s.doubles(next())
-        if let p, imageOrientation == p.imageOrientation { imageOrientation = p.imageOrientation }
-        if let p, pixelSpacing == p.pixelSpacing { pixelSpacing = p.pixelSpacing }
+        imageOrientation = doubles()
+        pixelSpacing = doubles()
         sliceThickness = s.double(next())
         rows = s.int(next()) ?? 0
         columns = s.int(next()) ?? 0
         frames = s.int(next()) ?? 1
-        transferSyntaxUID = s.text(next(), reusing: p?.transferSyntaxUID)
+        transferSyntaxUID = text()
         hasPixelData = (s.int(next()) ?? 0) != 0
-        let frame = s.text(next(), reusing: p?.frameOfReferenceUID)
+        let frame = text()
         frameOfReferenceUID = frame.isEmpty ? nil : frame
-        let issuer = s.text(next(), reusing: p?.issuerOfPatientID)
+        let issuer = text()
         issuerOfPatientID = issuer.isEmpty ? nil : issuer
     }
 

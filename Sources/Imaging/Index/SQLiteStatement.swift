@@ -76,7 +76,32 @@ final class SQLiteStatement {
         let n = Int(sqlite3_column_bytes(stmt, c))
         return ByteOrder.compare(UnsafeRawBufferPointer(start: p, count: n), previous) == 0 ? previous : text(c)
     }
+    /// The column's text, as `cached` itself when the bytes are the same, else a new string that
+    /// also replaces `cached`: rows in key order repeat their study's and series' values, so one
+    /// string per column kept from row to row shares their storage without copying whole headers.
+    func text(_ c: Int32, cached: inout String) -> String {
+        guard let p = sqlite3_column_text(stmt, c) else {
+            if !cached.isEmpty { cached = "" }
+            return cached
+        }
+        let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, c)))
+        if ByteOrder.compare(raw, cached) != 0 { cached = String(decoding: raw, as: UTF8.self) }
+        return cached
+    }
     func optionalText(_ c: Int32) -> String? { isNull(c) ? nil : text(c) }
+    /// `doubles(c)`, as `cached` itself when the blob holds the same values (bit for bit).
+    func doubles(_ c: Int32, cached: inout [Double]) -> [Double] {
+        let n = Int(sqlite3_column_bytes(stmt, c)) / 8
+        guard n > 0, let p = sqlite3_column_blob(stmt, c) else {
+            if !cached.isEmpty { cached = [] }
+            return cached
+        }
+        let same = n == cached.count && cached.withUnsafeBufferPointer { b in
+            (0 ..< n).allSatisfy { b[$0].bitPattern == UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)) }
+        }
+        if !same { cached = doubles(c) }
+        return cached
+    }
     func doubles(_ c: Int32) -> [Double] {
         let n = Int(sqlite3_column_bytes(stmt, c)) / 8
         guard n > 0, let p = sqlite3_column_blob(stmt, c) else { return [] }

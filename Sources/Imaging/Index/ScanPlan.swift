@@ -54,11 +54,25 @@ struct ScanPlan {
             var trimmed = Substring(root)
             while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
             let prefix = rootKey == "/" ? "/" : rootKey + "/"
+            // Counted in bytes once (a String's count walks its characters).
+            let walked = trimmed == "/" ? 0 : trimmed.utf8.count
+            // A root named by its absolute, tidy path: every key is the path itself (one string).
+            let keyIsPath = root == rootKey
             DirectoryWalker.regularFiles(under: root) { path, name in
                 if name == "DICOMDIR" { addDICOMDIR(path); return }
-                let ext = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]).lowercased() } ?? ""
-                guard !Self.skippedExtensions.contains(ext) || NIfTIReader.handles(path: name) else { return }
-                let rest = path.dropFirst(trimmed == "/" ? 0 : trimmed.count).drop { $0 == "/" }
+                if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) {
+                    // Every skipped extension has at most 4 bytes; lowercasing never shortens a
+                    // longer one into one of them (none has a "k", whose Kelvin sign would).
+                    let bytes = name.utf8[name.utf8.index(after: dot)...]
+                    if bytes.count <= 8 {
+                        let ext = String(decoding: bytes, as: UTF8.self).lowercased()
+                        guard !Self.skippedExtensions.contains(ext) || NIfTIReader.handles(path: name) else { return }
+                    }
+                } else {
+                    guard !Self.skippedExtensions.contains("") || NIfTIReader.handles(path: name) else { return }
+                }
+                if keyIsPath { out.append(File(path: path, key: path)); return }
+                let rest = Substring(path.utf8.dropFirst(walked)).drop { $0 == "/" }
                 out.append(File(path: path, key: prefix + rest))
             }
         }

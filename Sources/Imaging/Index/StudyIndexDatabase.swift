@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// One scan's connection to the study index store, with its statements prepared once.
@@ -8,19 +9,22 @@ final class StudyIndexDatabase {
         let description: String
     }
 
-    /// What a stored row says about a file whose stamp is unchanged.
+    /// What reading a file gave.
     enum Stored {
         case header(InstanceHeader)
         case failure(String)
     }
 
     private let db: SQLiteDatabase
+    /// The database file, for a second connection reading at once.
+    private let path: String
     private let selectRange: SQLiteStatement
     private let selectOne: SQLiteStatement
 
     /// Opens `path`, creating the schema in a new (empty) file; calls `onCreate` after creating it.
     /// Throws `Unusable` or a corruption `SQLiteError` for a file to rebuild.
     init(path: String, onCreate: () -> Void) throws {
+        self.path = path
         db = try SQLiteDatabase(path: path)
         // Long enough to wait out another scan's commit; short enough that a scanner stuck behind a
         // long writer gives up saving (its index is still complete) instead of hanging the UI.
@@ -71,65 +75,144 @@ final class StudyIndexDatabase {
         }
     }
 
-    /// Merges the plan's files (in key order) with the stored rows: `found(i, …)` for each file
-    /// whose row has the same stamp (its header decoded once, straight into the caller's slot).
-    /// Returns the keys of stored rows under a scanned folder that no file has any more.
+    /// Merges the plan's files (in key order) with the stored rows: for each file whose row has the
+    /// same stamp, sets `hit[i]` and decodes its header straight into slot `i` of `headers` (or appends its
+    /// failure). Returns the keys of stored rows under a scanned folder that no file has any more.
     ///
     /// Folders are read as key ranges in one pass beside the sorted file list, so memory holds one
     /// row at a time, not a dictionary of the store; files outside every scanned folder (file
-    /// roots, DICOMDIR references) are looked up one by one.
-    func match(_ plan: ScanPlan, stamps: [FileStamp?], found: (Int, Stored) -> Void) throws -> [String] {
+    /// roots, DICOMDIR references) are looked up one by one. A folder of many files is read as two
+    /// halves at once, the second on a second connection (WAL readers do not wait for each other),
+    /// so decoding rows uses two cores; without a second connection both halves are read here.
+    func match(_ plan: ScanPlan, stamps: [FileStamp?], headers: HeaderSlots, hit: inout [Bool],
+               failures: inout [StudyIndex.Failure]) throws -> [String] {
         let files = plan.files
-        var vanished: [String] = []
-        var previous: InstanceHeader?
         var covered = [Bool](repeating: false, count: files.count)
+        var pieces: [(lower: String, upper: String)] = []
         for scope in plan.scopes {
             let (lower, upper) = ScanPlan.range(of: scope)
-            var j = lowerBound(files, lower)
-            defer { selectRange.reset() }
-            try selectRange.bind(1, lower)
-            try selectRange.bind(2, upper)
-            while try selectRange.step() {
-                // Files before this row have no row (new files): skip them.
-                while j < files.count, selectRange.compareText(0, with: files[j].key) > 0 {
-                    covered[j] = true
-                    j += 1
-                }
-                if j < files.count, selectRange.compareText(0, with: files[j].key) == 0 {
-                    covered[j] = true
-                    if let stored = Self.stored(selectRange, stamp: stamps[j], file: files[j], previous: previous) {
-                        if case .header(let h) = stored { previous = h }
-                        found(j, stored)
+            let (a, b) = (Self.lowerBound(files, lower), Self.lowerBound(files, upper))
+            if b - a >= Self.splitAt {
+                let mid = files[(a + b) / 2].key
+                pieces += [(lower, mid), (mid, upper)]
+            } else {
+                pieces.append((lower, upper))
+            }
+        }
+        var outcomes = [RangeOutcome](repeating: RangeOutcome(), count: pieces.count)
+        let second = pieces.count > 1 ? try? SQLiteDatabase(path: path) : nil
+        let secondRange = try? second?.prepare(StudyIndexSchema.selectRange)
+        try hit.withUnsafeMutableBufferPointer { hitBuffer in
+            try covered.withUnsafeMutableBufferPointer { coveredBuffer in
+                nonisolated(unsafe) let (hit, covered) = (hitBuffer, coveredBuffer)
+                let context = RangeContext(files: files, stamps: stamps, headers: headers, hit: hit, covered: covered)
+                if let secondRange {
+                    // Pieces alternate between the two connections; each index is written by one.
+                    // One result slot per worker, written by that worker alone.
+                    let results = UnsafeMutablePointer<Result<[RangeOutcome], Error>>.allocate(capacity: 2)
+                    results.initialize(repeating: .success([]), count: 2)
+                    defer { results.deinitialize(count: 2); results.deallocate() }
+                    nonisolated(unsafe) let (statements, list, context, slots) = ([selectRange, secondRange], pieces, context, results)
+                    DispatchQueue.concurrentPerform(iterations: 2) { w in
+                        slots[w] = Result {
+                            try stride(from: w, to: list.count, by: 2).map { k in
+                                try Self.merge(statements[w], list[k], from: Self.lowerBound(context.files, list[k].lower), context)
+                            }
+                        }
                     }
-                    j += 1
+                    for w in 0 ..< 2 {
+                        for (n, outcome) in try results[w].get().enumerated() { outcomes[w + 2 * n] = outcome }
+                    }
                 } else {
-                    vanished.append(selectRange.text(0))
+                    for (k, piece) in pieces.enumerated() {
+                        outcomes[k] = try Self.merge(selectRange, piece, from: Self.lowerBound(files, piece.lower), context)
+                    }
                 }
             }
-            while j < files.count, ByteOrder.compare(files[j].key, upper) < 0 { covered[j] = true; j += 1 }
         }
+        var vanished: [String] = []
+        for o in outcomes {
+            failures += o.failures
+            vanished += o.vanished
+        }
+        var cache = InstanceHeader.RowCache()
         for (i, file) in files.enumerated() where !covered[i] {
             defer { selectOne.reset() }
             try selectOne.bind(1, file.key)
-            if try selectOne.step(), let stored = Self.stored(selectOne, stamp: stamps[i], file: file, previous: previous) {
-                if case .header(let h) = stored { previous = h }
-                found(i, stored)
+            if try selectOne.step(), Self.matches(selectOne, stamps[i]) {
+                hit[i] = true
+                if let failure = Self.failure(selectOne, file) { failures.append(failure) } else {
+                    headers.put(i, InstanceHeader(row: selectOne, path: file.path, cache: &cache))
+                }
             }
         }
         return vanished
     }
 
-    /// The row's header or failure when its stamp matches the file's, else nil (read the file again).
-    private static func stored(_ s: SQLiteStatement, stamp: FileStamp?, file: ScanPlan.File, previous: InstanceHeader?) -> Stored? {
-        guard let stamp, stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3)) else { return nil }
-        if let reason = s.optionalText(4) {
-            // Reasons are stored naming the key; shown naming the file as this caller named it.
-            return .failure(file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path))
-        }
-        return .header(InstanceHeader(row: s, path: file.path, previous: previous))
+    /// A folder with at least this many files is read as two halves at once.
+    static let splitAt = 4096
+
+    /// What one key range's merge writes (each file index by exactly one range).
+    private struct RangeContext {
+        let files: [ScanPlan.File]
+        let stamps: [FileStamp?]
+        let headers: HeaderSlots
+        let hit: UnsafeMutableBufferPointer<Bool>
+        let covered: UnsafeMutableBufferPointer<Bool>
     }
 
-    private func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
+    private struct RangeOutcome {
+        var failures: [StudyIndex.Failure] = []
+        var vanished: [String] = []
+    }
+
+    /// The merge join of the files from index `j` on with the rows in [lower, upper).
+    private static func merge(_ s: SQLiteStatement, _ range: (lower: String, upper: String), from start: Int,
+                              _ x: RangeContext) throws -> RangeOutcome {
+        var out = RangeOutcome()
+        var cache = InstanceHeader.RowCache()
+        let files = x.files
+        var j = start
+        defer { s.reset() }
+        try s.bind(1, range.lower)
+        try s.bind(2, range.upper)
+        while try s.step() {
+            // Files before this row have no row (new files): skip them.
+            while j < files.count, s.compareText(0, with: files[j].key) > 0 {
+                x.covered[j] = true
+                j += 1
+            }
+            if j < files.count, s.compareText(0, with: files[j].key) == 0 {
+                x.covered[j] = true
+                if matches(s, x.stamps[j]) {
+                    x.hit[j] = true
+                    if let failure = failure(s, files[j]) { out.failures.append(failure) } else {
+                        x.headers.put(j, InstanceHeader(row: s, path: files[j].path, cache: &cache))
+                    }
+                }
+                j += 1
+            } else {
+                out.vanished.append(s.text(0))
+            }
+        }
+        while j < files.count, ByteOrder.compare(files[j].key, range.upper) < 0 { x.covered[j] = true; j += 1 }
+        return out
+    }
+
+    /// Whether the row's stamp is the file's (else the file is read again).
+    private static func matches(_ s: SQLiteStatement, _ stamp: FileStamp?) -> Bool {
+        guard let stamp else { return false }
+        return stamp == FileStamp(size: s.int64(1), modifiedNanoseconds: s.int64(2), inode: s.int64(3))
+    }
+
+    /// The row's failure, if it is one. Reasons are stored naming the key; shown naming the file as
+    /// this caller named it.
+    private static func failure(_ s: SQLiteStatement, _ file: ScanPlan.File) -> StudyIndex.Failure? {
+        guard let reason = s.optionalText(4) else { return nil }
+        return StudyIndex.Failure(path: file.path, reason: file.key == file.path ? reason : reason.replacingOccurrences(of: file.key, with: file.path))
+    }
+
+    private static func lowerBound(_ files: [ScanPlan.File], _ key: String) -> Int {
         var lo = 0, hi = files.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -144,11 +227,12 @@ final class StudyIndexDatabase {
         let select = try db.prepare(StudyIndexSchema.selectPatient)
         try select.bind(1, patientID)
         var out: [InstanceHeader] = []
+        var cache = InstanceHeader.RowCache()
         while try select.step() {
             let path = select.text(0)
             guard let stamp = FileStamp(path: path),
                   stamp == FileStamp(size: select.int64(1), modifiedNanoseconds: select.int64(2), inode: select.int64(3)) else { continue }
-            out.append(InstanceHeader(row: select, path: path, previous: out.last))
+            out.append(InstanceHeader(row: select, path: path, cache: &cache))
         }
         return out
     }

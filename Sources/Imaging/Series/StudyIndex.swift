@@ -38,15 +38,21 @@ public struct StudyIndex: Sendable {
         let files = plan.files
         let stamps = ParallelMap.map(files.count) { FileStamp(path: files[$0].path) }
 
-        // 1. What the store still knows: a merge join of the sorted files with the stored rows.
-        var stored = [StudyIndexDatabase.Stored?](repeating: nil, count: files.count)
+        // 1. What the store still knows: a merge join of the sorted files with the stored rows,
+        // decoded straight into one slot per file (a header is ~25 reference-counted fields: every
+        // copy retains and releases them all, so headers are moved from here on, never copied).
+        var headers = HeaderSlots(count: files.count)
+        var hit = [Bool](repeating: false, count: files.count)
+        var failures = plan.missing
         var vanished: [String] = []
         var database = store?.open()
         if let store, database != nil {
             do {
-                vanished = try database!.match(plan, stamps: stamps) { stored[$0] = $1 }
+                vanished = try database!.match(plan, stamps: stamps, headers: headers, hit: &hit, failures: &failures)
             } catch {
-                stored = [StudyIndexDatabase.Stored?](repeating: nil, count: files.count)
+                headers = HeaderSlots(count: files.count)
+                hit = [Bool](repeating: false, count: files.count)
+                failures = plan.missing
                 vanished = []
                 database = nil  // closed before its file is deleted
                 if (error as? SQLiteError)?.isCorruption == true { database = store.rebuild(because: "\(error)") }
@@ -54,8 +60,8 @@ public struct StudyIndex: Sendable {
         }
 
         // 2. Read the rest, on all cores.
-        let misses = stored.indices.filter { stored[$0] == nil }
-        let read = ParallelMap.map(misses.count) { k -> StudyIndexDatabase.Stored in
+        let misses = hit.indices.filter { !hit[$0] }
+        var read = ParallelMap.map(misses.count) { k -> StudyIndexDatabase.Stored in
             let path = files[misses[k]].path
             do {
                 if NIfTIReader.handles(path: path) {
@@ -88,35 +94,77 @@ public struct StudyIndex: Sendable {
             database = nil
         }
 
-        var headers: [InstanceHeader] = []
-        var failures = plan.missing
-        headers.reserveCapacity(files.count)
-        func take(_ s: StudyIndexDatabase.Stored?, _ i: Int) {
-            switch s {
-            case .header(let h): headers.append(h)
-            case .failure(let r): failures.append(Failure(path: files[i].path, reason: r))
-            case nil: break
+        // Moved, last first, into their files' slots.
+        while let r = read.popLast() {
+            let i = misses[read.count]
+            switch r {
+            case .header(let h): headers.put(i, h)
+            case .failure(let reason): failures.append(Failure(path: files[i].path, reason: reason))
             }
         }
-        for (i, s) in stored.enumerated() { take(s, i) }
-        for (k, i) in misses.enumerated() { take(read[k], i) }
         failures.sort { $0.path < $1.path }
-        return StudyIndex(studies: group(headers), failures: failures, cachedCount: files.count - misses.count,
+        return StudyIndex(studies: group(moving: headers), failures: failures, cachedCount: files.count - misses.count,
                           parsedCount: misses.count)
     }
 
     /// Groups instances by Study and Series Instance UID; studies newest first, series by number.
     public static func group(_ headers: [InstanceHeader]) -> [Study] {
-        var byStudy: [String: [String: [InstanceHeader]]] = [:]
-        for h in headers where !h.studyInstanceUID.isEmpty {
-            byStudy[h.studyInstanceUID, default: [:]][h.seriesInstanceUID, default: []].append(h)
+        group(moving: HeaderSlots(copying: headers))
+    }
+
+    /// `group`, moving the headers out of `slots` instead of copying them: indices
+    /// are grouped and sorted, and each header is moved once into its series' array.
+    static func group(moving slots: HeaderSlots) -> [Study] {
+        // Series of one study, and instances of one series, by index. Consecutive headers usually
+        // share their UID strings (the store's decoder reuses them), which compare by identity
+        // before any hashing.
+        var studyOf: [String: Int] = [:]
+        var seriesOf: [[String: Int]] = []       // per study: series UID → series number below
+        var seriesStudy: [Int] = []              // per series: its study
+        var members: [[Int]] = []                // per series: header indices
+        var lastStudy = "", lastSeries = "", lastSlot = -1
+        for i in 0 ..< slots.count where slots.isFilled(i) {
+            let studyUID = slots[i].studyInstanceUID
+            guard !studyUID.isEmpty else { continue }
+            let seriesUID = slots[i].seriesInstanceUID
+            if lastSlot >= 0, seriesUID == lastSeries, studyUID == lastStudy {
+                members[lastSlot].append(i)
+                continue
+            }
+            let study: Int
+            if let s = studyOf[studyUID] { study = s } else {
+                study = seriesOf.count
+                studyOf[studyUID] = study
+                seriesOf.append([:])
+            }
+            let slot: Int
+            if let s = seriesOf[study][seriesUID] { slot = s } else {
+                slot = members.count
+                seriesOf[study][seriesUID] = slot
+                seriesStudy.append(study)
+                members.append([])
+            }
+            members[slot].append(i)
+            (lastStudy, lastSeries, lastSlot) = (studyUID, seriesUID, slot)
         }
-        var studies = byStudy.map { uid, seriesMap in
-            Study(studyInstanceUID: uid, series: seriesMap.map { suid, instances in
-                Series(seriesInstanceUID: suid, instances: instances.sorted {
-                    ($0.instanceNumber ?? Int.max, $0.path) < ($1.instanceNumber ?? Int.max, $1.path)
-                })
-            }.sorted { ($0.first.seriesNumber ?? Int.max, $0.seriesInstanceUID) < ($1.first.seriesNumber ?? Int.max, $1.seriesInstanceUID) })
+        var seriesByStudy = [[Series]](repeating: [], count: seriesOf.count)
+        for (slot, var indices) in members.enumerated() {
+            // Instance number, then path, then input order (what a stable sort of the headers gives).
+            indices.sort { x, y in
+                let (nx, ny) = (slots[x].instanceNumber ?? Int.max, slots[y].instanceNumber ?? Int.max)
+                if nx != ny { return nx < ny }
+                let (px, py) = (slots[x].path, slots[y].path)
+                return px != py ? px < py : x < y
+            }
+            var instances: [InstanceHeader] = []
+            instances.reserveCapacity(indices.count)
+            for i in indices { instances.append(slots.take(i)) }
+            let uid = instances[0].seriesInstanceUID
+            seriesByStudy[seriesStudy[slot]].append(Series(seriesInstanceUID: uid, instances: instances))
+        }
+        var studies = seriesByStudy.map { series in
+            Study(studyInstanceUID: series[0].first.studyInstanceUID,
+                  series: series.sorted { ($0.first.seriesNumber ?? Int.max, $0.seriesInstanceUID) < ($1.first.seriesNumber ?? Int.max, $1.seriesInstanceUID) })
         }
         studies.sort { ($0.first.studyDate, $0.first.studyTime, $0.studyInstanceUID) > ($1.first.studyDate, $1.first.studyTime, $1.studyInstanceUID) }
         return studies
