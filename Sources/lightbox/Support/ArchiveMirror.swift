@@ -12,6 +12,10 @@ import TerminalGraphics
 ///
 /// The folder is a cache with a size limit: `prune` (before the worklist scans it) removes the
 /// least recently fetched complete studies until it fits, and fetching stops once it is full.
+///
+/// Priors come too: after the studies asked for, each one's prior on the archive (the newest
+/// earlier study of the same patient and modality, found by QIDO-RS) is fetched when the query did
+/// not list it, so a follow-up opens beside its prior (issue 19) however old the prior is.
 enum ArchiveMirror {
     /// `$XDG_CACHE_HOME/lightbox/dicomweb/<archive>` (or ~/.cache/…).
     static func folder(for archive: String, environment env: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -61,30 +65,62 @@ enum ArchiveMirror {
                 log("archive: \(studies.count) stud\(studies.count == 1 ? "y" : "ies") found")
                 for study in studies {
                     if Task.isCancelled { return }
-                    // The UID names the study's folder: one that is not a UID ("../..") is not fetched.
-                    guard let uid = PullCommand.safe(study.studyInstanceUID) else {
-                        log("archive: skipped a study whose Study Instance UID is not a valid UID")
-                        continue
-                    }
-                    let marker = root.appendingPathComponent(uid).appendingPathComponent(".complete")
-                    if FileManager.default.fileExists(atPath: marker.path) { continue }
-                    if size(of: root) >= limitBytes {
-                        log("archive: the local cache is full (\(limitBytes >> 20) MiB); not fetching more studies (raise --cache-limit)")
-                        return
-                    }
-                    do {
-                        let n = try await client.retrieve(study: uid) { instance in
-                            try PullCommand.write(instance, under: root)
-                        }
-                        FileManager.default.createFile(atPath: marker.path, contents: Data("\(n)\n".utf8))
-                    } catch {
-                        log("archive: study \(uid) incomplete: \(error)")
-                    }
+                    guard await fetch(study.studyInstanceUID, client: client, into: root, limitBytes: limitBytes) else { return }
                 }
+                var listed = Set(studies.map(\.studyInstanceUID))
+                var priors = 0
+                for study in studies {
+                    if Task.isCancelled { return }
+                    guard let prior = try? await priorOnArchive(of: study, client: client),
+                          listed.insert(prior.studyInstanceUID).inserted else { continue }
+                    priors += 1
+                    guard await fetch(prior.studyInstanceUID, client: client, into: root, limitBytes: limitBytes) else { return }
+                }
+                if priors > 0 { log("archive: \(priors) prior stud\(priors == 1 ? "y" : "ies") fetched for comparison") }
             } catch {
                 log("archive: \(error)")
             }
         }
+    }
+
+    /// Fetches one study unless it is complete already; false when the cache is full (stop).
+    private static func fetch(_ studyUID: String, client: DICOMwebClient, into root: URL, limitBytes: Int64) async -> Bool {
+        // The UID names the study's folder: one that is not a UID ("../..") is not fetched.
+        guard let uid = PullCommand.safe(studyUID) else {
+            log("archive: skipped a study whose Study Instance UID is not a valid UID")
+            return true
+        }
+        let marker = root.appendingPathComponent(uid).appendingPathComponent(".complete")
+        if FileManager.default.fileExists(atPath: marker.path) { return true }
+        if size(of: root) >= limitBytes {
+            log("archive: the local cache is full (\(limitBytes >> 20) MiB); not fetching more studies (raise --cache-limit)")
+            return false
+        }
+        do {
+            let n = try await client.retrieve(study: uid) { instance in
+                try PullCommand.write(instance, under: root)
+            }
+            FileManager.default.createFile(atPath: marker.path, contents: Data("\(n)\n".utf8))
+        } catch {
+            log("archive: study \(uid) incomplete: \(error)")
+        }
+        return true
+    }
+
+    /// The newest study of `study`'s patient and modality on the archive dated before it (QIDO-RS:
+    /// Patient ID, a date range ending on its date, the modality), nil when there is none or the
+    /// study lacks a patient ID or date. Reports, key objects and presentation states are not
+    /// modalities a study is read against.
+    static func priorOnArchive(of study: StudySummary, client: DICOMwebClient) async throws -> StudySummary? {
+        let derived: Set<String> = ["SR", "KO", "PR", "SEG"]
+        guard !study.patientID.isEmpty, study.studyDate.count == 8,
+              let modality = study.modalities.first(where: { !derived.contains($0) }) else { return nil }
+        let found = try await client.searchStudies(StudyQuery(patientID: study.patientID, studyDate: "-" + study.studyDate,
+                                                              modality: modality, limit: 50))
+        return found.filter {
+            $0.studyInstanceUID != study.studyInstanceUID && $0.patientID == study.patientID
+                && $0.studyDate.count == 8 && $0.studyDate < study.studyDate
+        }.max { $0.studyDate < $1.studyDate }
     }
 
     /// To stderr (the workstation's log once it runs; the terminal before that): sanitised, since
