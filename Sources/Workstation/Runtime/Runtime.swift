@@ -83,7 +83,10 @@ public final class Runtime {
                                                                  order: options.teachingOrder, seed: options.teachingSeed, cases: t.cases.count))
         }
         startScan()
-        let poller = ReadingPoller(store: store, inbox: inbox)
+        // On a shared store the worklist also follows other workstations (statuses, queue, reveals);
+        // a teaching session keeps its own statuses.
+        let poller = ReadingPoller(store: store, inbox: inbox,
+                                   worklist: options.teaching == nil ? .init(reader: options.reader, workflow: options.workflow) : nil)
         poller.start()
         defer { poller.stop() }
         startResultsWorker()
