@@ -230,7 +230,7 @@ sleep 1
 check "B: one arbitration event" "$(pg "SELECT count(*) || ':' || string_agg(right_birads || '/' || left_birads, ',') FROM screening_events WHERE event = 'arbitrate' AND reader = 'arbiter'")" "1:3/1"
 check "all screening events, by reader" \
     "$(pg "SELECT string_agg(reader || ':' || event, ',' ORDER BY id) FROM screening_events")" \
-    "first-reader:start,first-reader:assess,first-reader:reveal,first-reader:start,first-reader:sign,arbiter:arbitrate"
+    "first-reader:start,first-reader:assess,first-reader:reveal,first-reader:start,first-reader:sign,arbiter:assess,arbiter:arbitrate"
 check "all decisions: four, by reader" \
     "$(pg "SELECT string_agg(reader || ':' || decision, ',' ORDER BY id) FROM decisions")" \
     "first-reader:reject,first-reader:accept,arbiter:accept,arbiter:reject"
