@@ -31,7 +31,7 @@ STUDY_SRC=${STUDY_SRC:-SampleStudies/03_MG_BEATRIZ_2026}
 for tool in tmux python3; do
     command -v $tool >/dev/null || { echo "0 passed, 1 failed ($tool not installed)"; exit 1; }
 done
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 if [ ! -x "$PGBIN/initdb" ] || [ ! -x "$PGBIN/psql" ]; then
     echo "0 passed, 1 failed (no PostgreSQL server binaries in /usr/lib/postgresql/*/bin: apt-get install postgresql)"
     exit 1
