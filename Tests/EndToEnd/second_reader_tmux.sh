@@ -157,7 +157,7 @@ check "review stats: 1 read, recall 100%, discordant 100%, one time" "$("$LIGHTB
 
 echo "# run 2: arbitration from the queue, kill -9 after the decisions"
 start "$DB" arbiter --arbitrate
-step "arbitration worklist lists the queued study" "discordant"
+step "arbitration worklist lists the queued study" "1/1 studies" 60
 keys Enter
 step "arbitrator sees the first read" "First read first-reader: R 1 L 4"
 step "arbitrator sees the AI (no blinding)" "spiculated mass"

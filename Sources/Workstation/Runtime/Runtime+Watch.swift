@@ -41,6 +41,6 @@ extension Runtime {
             }
             watch.lastSeenCounts[uid] = count
         }
-        if !jobs.isEmpty { analysisQueue.enqueue(jobs) }
+        if !jobs.isEmpty { aiRequested.formUnion(jobs.map(\.uid)); analysisQueue.enqueue(jobs) }
     }
 }

@@ -83,7 +83,10 @@ public final class Runtime {
                                                                  order: options.teachingOrder, seed: options.teachingSeed, cases: t.cases.count))
         }
         startScan()
-        let poller = ReadingPoller(store: store, inbox: inbox)
+        // On a shared store the worklist also follows other workstations (statuses, queue, reveals);
+        // a teaching session keeps its own statuses.
+        let poller = ReadingPoller(store: store, inbox: inbox,
+                                   worklist: options.teaching == nil ? .init(reader: options.reader, workflow: options.workflow) : nil)
         poller.start()
         defer { poller.stop() }
         startResultsWorker()
@@ -120,6 +123,7 @@ public final class Runtime {
             afterScan()
         }
         if case .studiesRescanned(let found) = message { afterRescan(found) }
+        if case .discordanceQueue = message { analyseNewlyVisible() }
         for e in effects { perform(e) }
     }
 
@@ -273,6 +277,24 @@ public final class Runtime {
     }
 
     var pendingAfterScan = false
+    /// Studies whose AI was queued since the scan (the scan queues only what the worklist shows).
+    var aiRequested: Set<String> = []
+    /// Set at the end of `afterScan`, which queues the first AI itself.
+    var scanSettled = false
+
+    /// The arbitration queue grew at another workstation (ReadingPoller): a study that was
+    /// filtered out at the scan, so never analysed, comes into view; queue its AI now, so the
+    /// arbitrator sees the findings the first reader was shown.
+    func analyseNewlyVisible() {
+        guard scanSettled else { return }
+        let jobs = state.visibleEntries.enumerated().compactMap { k, entry -> AnalysisQueue.Job? in
+            guard !aiRequested.contains(entry.uid) else { return nil }
+            return AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k))
+        }
+        guard !jobs.isEmpty else { return }
+        aiRequested.formUnion(jobs.map(\.uid))
+        analysisQueue.enqueue(jobs)
+    }
 
     /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, start AI.
     func afterScan() {
@@ -293,7 +315,9 @@ public final class Runtime {
             AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k),
                               prior: priorStudy(for: entry, in: state.entries)?.study)
         }
+        aiRequested.formUnion(jobs.map(\.uid))
         analysisQueue.enqueue(jobs)
+        scanSettled = true
         for entry in state.entries {
             watch.analysedCounts[entry.uid] = entry.study.instanceCount
             watch.lastSeenCounts[entry.uid] = entry.study.instanceCount
