@@ -61,7 +61,7 @@ final class AnalysisQueueTests: XCTestCase {
         XCTAssertEqual(sorted, sorted.sorted(), "urgency must not decrease along the queue")
         let byKind = Dictionary(grouping: all, by: kind).mapValues(\.count)
         XCTAssertEqual(byKind[0], 3, "three head CTs")
-        XCTAssertEqual(byKind[1], 2, "two chest CTs")
+        XCTAssertEqual(byKind[1], 4, "four chest CTs: two low-dose follow-ups and their priors")
         XCTAssertEqual(byKind[2], 3, "three chest radiographs")
         XCTAssertEqual(byKind[3], 4, "four mammography exams")
     }
