@@ -30,6 +30,9 @@ public enum Message: Sendable {
     case readingElsewhere([String: [String]])
     /// Results not yet in their archive (study UID → what the worklist says), from the outbox worker.
     case resultsOutbox([String: String])
+    /// The terminal went away (SIGHUP: the SSH connection dropped) or the process was asked to end
+    /// (SIGTERM): close the open study and quit as `Q` would (`TerminationSignals`).
+    case terminate(signal: Int32)
 }
 
 /// What the store holds for one study and reader, as the viewer needs it.

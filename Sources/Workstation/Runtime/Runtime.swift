@@ -91,6 +91,9 @@ public final class Runtime {
         defer { poller.stop() }
         startResultsWorker()
         defer { resultsWorker?.stop() }
+        let inbox = self.inbox
+        let signals = TerminationSignals { inbox.post($0) }
+        defer { signals.cancel() }
         var dirty = true
         var lastTick = Date()
         while !state.quit {

@@ -127,6 +127,11 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .resultsOutbox(let pending):
         state.resultsPending = pending
         return []
+    case .terminate(let signal):
+        var effects: [Effect] = []
+        if let v = state.viewer, state.mode == .viewer { effects.append(.audit(action: "close", studyUID: v.studyUID, detail: "")) }
+        state.quit = true
+        return effects + [.audit(action: signal == SIGHUP ? "hangup" : "terminated", studyUID: "", detail: "")]
     case .keyObjectsLoaded(let uid, let documents):
         guard state.viewer?.studyUID == uid else { return [] }
         state.viewer?.keyImages.documents = documents
