@@ -114,8 +114,8 @@ struct AnalyzeCommand: ParsableCommand {
     private func findPrior(of study: StudyIndex.Study, among scanned: [StudyIndex.Study]) -> StudyIndex.Study? {
         guard study.modalities.contains("CT") || study.modalities.contains("MG") else { return nil }
         let query = PriorStudyQuery(for: study)
-        // Only chest CTs are compared (nodules); a head CT's prior would be analysed for nothing.
-        guard query.bodyPart == "CHEST" || query.bodyPart.isEmpty else { return nil }
+        // Chest CTs (nodules) and mammograms are compared; a head CT's prior would be analysed for nothing.
+        guard study.modalities.contains("MG") || query.bodyPart == "CHEST" || query.bodyPart.isEmpty else { return nil }
         let store = StudyIndexStore.standard()
         if let prior {
             let candidates = StudyIndex.scan([prior], cache: store).studies
