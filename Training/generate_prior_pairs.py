@@ -19,7 +19,11 @@ Random per pair (deterministic in (seed, kind, index); keys `heldout-pairs/<seed
     translation up to ±8 mm; interval 300–430 days; 2–5 nodules (70 % solid, 15 % part-solid,
     15 % ground-glass), 4–20 mm, statuses drawn from growing 30 %, stable 30 %, new 15 %,
     resolved 15 %, shrinking 10 % (growing: a volume doubling time of 100–600 days applied to the
-    interval, kept when the mean diameter grows by more than 1.5 mm); noise 18–26 HU.
+    interval, kept when the mean diameter grows by more than 2 mm; shrinking by more than 2 mm);
+    noise 18–26 HU. Each nodule keeps one shape at both time points (`persistent_shape`,
+    phantoms/ldct.py NoduleShape), so its rendered volume changes only as its diameter does; each
+    pair's `rendered_status_disagreements` in index.json lists any lesion whose rendered
+    volume-equivalent diameters do not tell its status with 0.3 mm to spare (printed as warnings).
   * Mammography: the same breasts (anatomy seed) with the breast's depth, width and height varied
     by up to ±4 % between the exams (compression); lesion positions are fractions of the breast
     semi-axes, i.e. normalised to the nipple and chest wall; 1–3 findings: stable benign
@@ -49,6 +53,12 @@ from phantoms.priors import lesion_specs, link, pose_of  # noqa: E402
 from phantoms.write_dicom import Patient  # noqa: E402
 
 CURRENT_DATE = date(2026, 6, 15)
+# A growing or shrinking nodule changes its mean diameter by more than this (the Lung-RADS threshold
+# is 1.5 mm): a change a hair above 1.5 mm nominal could render below it after partial volume.
+GROWTH_MARGIN_MM = 2.0
+# A rendered nodule's volume-equivalent diameter must tell the same status as its nominal sizes,
+# with this much room either side of the 1.5 mm threshold; pairs that do not are reported.
+RENDERED_AGREEMENT_MM = 0.3
 
 
 def _d(x: date) -> str:
@@ -78,11 +88,11 @@ def ldct_pair(seed: int, i: int) -> dict:
                 d1 = r.uniform(4, 15)
                 vdt = r.uniform(100, 600)
                 d2 = d1 * 2 ** (days / vdt / 3)
-                ok = d2 - d1 > 1.6 and d2 <= 20
+                ok = d2 - d1 > GROWTH_MARGIN_MM and d2 <= 20
             elif status == "shrinking":
                 d1 = r.uniform(7, 20)
                 d2 = d1 * r.uniform(0.5, 0.8)
-                ok = d1 - d2 > 1.6 and d2 >= 3.5
+                ok = d1 - d2 > GROWTH_MARGIN_MM and d2 >= 3.5
             elif status == "stable":
                 d1 = d2 = r.uniform(4, 20)
                 ok = True
@@ -117,6 +127,7 @@ def ldct_pair(seed: int, i: int) -> dict:
         malignant = bool(status == "growing" or (status == "new" and d2 >= 8 and r.uniform() < 0.5))
         side = "L" if c[0] > 0 else "R"
         lesions.append({"lesion_id": f"{side}-{n + 1}", "type": typ, "center": [round(v, 1) for v in c],
+                        "persistent_shape": True,
                         "malignant": malignant, "spiculated": bool(malignant and dmax > 12 and r.uniform() < 0.5),
                         "label": f"{status} {typ.replace('_', '-')} nodule", "prior": tp(d1), "current": tp(d2)})
     return {"key": base, "kind": "ldct", "interval_days": days,
@@ -166,6 +177,25 @@ def mammography_pair(seed: int, i: int) -> dict:
                              "by up to 4 % between exams)"}
 
 
+def rendered_status_disagreements(rows: list[dict]) -> list[str]:
+    """Lesions whose rendered volumes (volume-equivalent diameters at the two time points) do not
+    tell their status clearly: a stable one changing by more than 1.5 − RENDERED_AGREEMENT_MM mm, a
+    growing (shrinking) one by less than 1.5 + RENDERED_AGREEMENT_MM mm. Empty for a sound pair."""
+    out = []
+    for row in rows:
+        vp, vc = row["volume_ml"]["prior"], row["volume_ml"]["current"]
+        if not vp or not vc:
+            continue
+        dp, dc = ((6 * v * 1000 / math.pi) ** (1 / 3) for v in (vp, vc))
+        change = dc - dp
+        sound = {"stable": abs(change) < 1.5 - RENDERED_AGREEMENT_MM,
+                 "growing": change > 1.5 + RENDERED_AGREEMENT_MM,
+                 "shrinking": -change > 1.5 + RENDERED_AGREEMENT_MM}.get(row["status"], True)
+        if not sound:
+            out.append(f"{row['lesion_id']} {row['status']}: rendered {dp:.1f} -> {dc:.1f} mm ({change:+.1f})")
+    return out
+
+
 def write_pair(pair: dict, seed: int, i: int, out: str, syntax: str) -> dict:
     kind = pair["kind"]
     folder = f"{kind}_{i:04d}"
@@ -192,6 +222,7 @@ def write_pair(pair: dict, seed: int, i: int, out: str, syntax: str) -> dict:
             spec["anatomy"] = pair["prior_anatomy"] if timepoint == "prior" else pair["anatomy"]
         gts[timepoint] = make_study(spec, out)
     link(gts["prior"], gts["current"], pair)
+    disagreements = rendered_status_disagreements(gts["current"]["prior"]["lesions"])
     for timepoint in ("prior", "current"):
         gts[timepoint]["generator"].update({"script": "Training/generate_prior_pairs.py", "pair": pair["key"]})
         write_sidecar(os.path.join(out, folder, timepoint), gts[timepoint])
@@ -204,6 +235,7 @@ def write_pair(pair: dict, seed: int, i: int, out: str, syntax: str) -> dict:
              "interval_days": block["interval_days"], "lesions": block["lesions"], "resolved": block["resolved"]}
     if "registration" in block:
         entry["registration"] = block["registration"]
+    entry["rendered_status_disagreements"] = disagreements
     if "normalisation" in block:
         entry["normalisation"] = block["normalisation"]
     return entry
@@ -238,6 +270,8 @@ def main(argv=None) -> int:
             index["pairs"] = [p for p in index["pairs"] if p["pair"] != entry["pair"]] + [entry]
             summary = ", ".join(f"{les['lesion_id']} {les['status']}" for les in entry["lesions"])
             print(f"{entry['pair']:18s} {len(entry['lesions'])} lesions ({summary}) {time.time() - t:5.1f} s", flush=True)
+            for problem in entry["rendered_status_disagreements"]:
+                print(f"  warning: {problem}", flush=True)
     index["pairs"].sort(key=lambda p: p["pair"])
     with open(index_path, "w", encoding="utf-8") as f:
         json.dump(index, f, indent=1, ensure_ascii=False)

@@ -9,8 +9,13 @@ Nodule spec (mm, patient LPS; +x = patient LEFT, +y = posterior, +z = head):
 Positioning (priors, Training/phantoms/priors.py): a spec may carry `pose` {"R": 3x3, "t": [mm]} and
 `anatomy_key`. The anatomy (body, lungs, vessels, nodule centres) is then that of `anatomy_key`'s
 study, placed so that p_scan = R·p_anatomy + t (patient mm); the table and the reconstruction
-circle stay in scanner coordinates; textures, nodule shapes and noise come from the study's own key.
-Without `pose` the rendering is exactly the original one (same random draws, same order).
+circle stay in scanner coordinates; textures and noise come from the study's own key.
+Nodule shapes: a nodule with `"persistent_shape": true` (the held-out prior pairs) has a shape of its
+own (NoduleShape: lobulation and spicules fixed by anatomy key and lesion id), identical at both
+time points; otherwise the lobulation is the study's noise field at the nodule, which differs
+between two studies (the samples, training and validation sets are rendered that way, unchanged).
+Without `pose` and `persistent_shape` the rendering is exactly the original one (same random
+draws, same order).
 """
 from __future__ import annotations
 
@@ -120,10 +125,48 @@ def anatomy_coords(grid: Grid, R: np.ndarray, t: np.ndarray):
     return out[2], out[1], out[0]
 
 
-def _supersampled_volume(grid: Grid, occ, coords, c, rad, lob, P) -> float:
+class NoduleShape:
+    """A nodule's own lobulated shape: a smooth function of direction from its centre, in the
+    anatomy frame, fixed by the nodule's identity (anatomy key plus lesion id) and not by the study.
+
+    A nodule seen at two time points (or in a repositioned study) keeps one shape, so a stable
+    nodule renders the same volume twice and a growing one scales. The earlier lobulation sampled a
+    whole-volume noise field drawn per study at the nodule's voxels; its value there offset the
+    radius by ±20 % from one study to the next, making a "stable" nodule grow 74 % in volume.
+    `offset(u)` has zero mean and unit variance over directions (the nominal diameter stays the mean
+    diameter); the radius is rad·(1 + 0.08·offset) as before.
+    """
+
+    KAPPA = 4.0     # bump width: exp(κ(cos θ − 1)) falls to 1/e at about 41°
+
+    def __init__(self, r: np.random.Generator, lobes: int = 7):
+        v = r.standard_normal((lobes, 3))
+        self.axes = v / np.linalg.norm(v, axis=1, keepdims=True)
+        self.weights = r.uniform(0.5, 1.0, lobes) * r.choice([-1.0, 1.0], lobes)
+        probe = r.standard_normal((4000, 3))
+        probe /= np.linalg.norm(probe, axis=1, keepdims=True)
+        raw = self._raw(probe[:, 0], probe[:, 1], probe[:, 2])
+        self.mean, self.std = float(raw.mean()), float(raw.std() + 1e-9)
+        self.spicules = [(u / np.linalg.norm(u), float(r.uniform(1.6, 2.3)), float(r.uniform(0.5, 0.9)))
+                         for u in r.standard_normal((14, 3))]
+
+    def _raw(self, ux, uy, uz):
+        out = 0.0
+        for (ax, ay, az), w in zip(self.axes, self.weights):
+            out = out + w * np.exp(self.KAPPA * (ux * ax + uy * ay + uz * az - 1.0))
+        return out
+
+    def offset(self, dx, dy, dz, dist):
+        """Unit-variance radial offset at the anatomy-frame displacement (dx, dy, dz) from the centre."""
+        inv = 1.0 / np.maximum(dist, 1e-6)
+        return ((self._raw(dx * inv, dy * inv, dz * inv) - self.mean) / self.std).astype(np.float32)
+
+
+def _supersampled_volume(grid: Grid, occ, coords, c, rad, shape_, P) -> float:
     """The nodule's volume (ml): its soft-edged occupancy averaged over 3×3×5 sub-voxel positions
     (the continuous object's volume). The plain voxel sum aliases with the nodule's position against
-    2.5 mm slices (±15 % for a 5 mm nodule), which would make a stable nodule look changed."""
+    2.5 mm slices (±15 % for a 5 mm nodule), which would make a stable nodule look changed.
+    `shape_` is the nodule's NoduleShape, or the original rendering's lobulation field (or None)."""
     nz = np.argwhere(occ > 1e-4)
     if len(nz) == 0:
         return 0.0
@@ -132,14 +175,18 @@ def _supersampled_volume(grid: Grid, occ, coords, c, rad, lob, P) -> float:
     box = tuple(slice(a, b) for a, b in zip(lo, hi))
     shape = occ.shape
     zz, yy, xx = (np.broadcast_to(a, shape)[box] for a in coords)
-    lb = lob[box] if isinstance(lob, np.ndarray) else lob
     R = P[0] if P is not None else np.eye(3)
     total, n = 0.0, 0
     for oz in np.linspace(-0.4, 0.4, 5) * grid.dz:
         for oy in (-grid.dx / 3, 0.0, grid.dx / 3):
             for ox in (-grid.dx / 3, 0.0, grid.dx / 3):
                 a = R.T @ np.array([ox, oy, oz])     # scanner offset → anatomy offset
-                d = np.sqrt((xx + a[0] - c[0]) ** 2 + (yy + a[1] - c[1]) ** 2 + (zz + a[2] - c[2]) ** 2)
+                ex, ey, ez = xx + a[0] - c[0], yy + a[1] - c[1], zz + a[2] - c[2]
+                d = np.sqrt(ex ** 2 + ey ** 2 + ez ** 2)
+                if isinstance(shape_, NoduleShape):
+                    lb = shape_.offset(ex, ey, ez, d)
+                else:   # the original rendering's field at the voxels (or 0: not lobulated)
+                    lb = shape_[box] if isinstance(shape_, np.ndarray) else 0.0
                 total += float(smoothstep_edge(d - rad * (1 + 0.08 * lb), 0.6 * grid.dx).sum())
                 n += 1
     return total / n * grid.voxel_ml
@@ -246,14 +293,28 @@ def render(spec: dict, grid: Grid):
         c, _ = grid.snap(les["center"])
         rad = les["diameter"] / 2.0
         dxyz = np.sqrt((xx - c[0]) ** 2 + (yy - c[1]) ** 2 + (zz - c[2]) ** 2)
-        lob = power_law_noise(shape, 3.0, own) if les.get("lobulated", les["diameter"] > 10) else 0.0
+        lobulated = les.get("lobulated", les["diameter"] > 10)
+        if les.get("persistent_shape"):
+            # the nodule's own shape and spicules, the same at every time point (see NoduleShape)
+            nodule = NoduleShape(rng(spec.get("anatomy_key", spec["key"]), "nodule", les.get("lesion_id", i)))
+            lob = nodule.offset(xx - c[0], yy - c[1], zz - c[2], dxyz) if lobulated else 0.0
+            spicules = nodule.spicules
+        else:
+            # the original rendering (training, validation and sample sets are made with it): the
+            # study's whole-volume field at the nodule's voxels, and spicules drawn from the study
+            nodule = None
+            lob = power_law_noise(shape, 3.0, own) if lobulated else 0.0
+            spicules = None
         d = dxyz - rad * (1 + 0.08 * lob)
         occ = smoothstep_edge(d, 0.6 * grid.dx)
         if les.get("spiculated"):
-            for _ in range(14):
-                u = own.standard_normal(3); u /= np.linalg.norm(u)
-                _capsule(vol, None, grid, c + u * rad * 0.8, c + u * rad * own.uniform(1.6, 2.3),
-                         own.uniform(0.5, 0.9), 0.0, mask=lungf, pose=P)
+            if spicules is None:
+                spicules = []
+                for _ in range(14):
+                    u = own.standard_normal(3); u /= np.linalg.norm(u)
+                    spicules.append((u, own.uniform(1.6, 2.3), own.uniform(0.5, 0.9)))
+            for u, reach, width in spicules:
+                _capsule(vol, None, grid, c + u * rad * 0.8, c + u * rad * reach, width, 0.0, mask=lungf, pose=P)
         t = les["type"]
         if t == "solid":
             hu = 35.0 + 8 * tex
@@ -266,7 +327,8 @@ def render(spec: dict, grid: Grid):
         vol[:] = vol * (1 - occ) + hu * occ
         extra = {"id": i + 1, "label": les.get("label", f"{t.replace('_', '-')} nodule"), "type": t,
                  "diameter_mm": les["diameter"],
-                 "volume_ml": round(_supersampled_volume(grid, occ, (zz, yy, xx), c, rad, lob, P), 3),
+                 "volume_ml": round(_supersampled_volume(grid, occ, (zz, yy, xx), c, rad, lob if nodule is None else
+                                                         (nodule if lobulated else None), P), 3),
                  "malignant": bool(les.get("malignant", False))}
         if t == "part_solid":
             sd = les.get("solid_diameter", les["diameter"] * 0.4)

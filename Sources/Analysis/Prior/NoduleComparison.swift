@@ -49,12 +49,8 @@ public enum NoduleComparison {
             // not soft tissue (it would count a fraction of itself), so sub-solid ones keep the segmentation.
             let solid = max(c.solidFraction ?? 0, p.solidFraction ?? 0) >= NoduleVolumetry.solidFractionForHU
             if let volumes, solid, let a = c.diameterMM, let b = p.diameterMM {
-                let r = max(a, b) / 2 + NoduleVolumetry.marginMM
-                if let v2 = NoduleVolumetry.volumeML(in: volumes.current, center: c.centerMM, radiusMM: r),
-                   let v1 = NoduleVolumetry.volumeML(in: volumes.prior, center: p.centerMM, radiusMM: r), v1 > 0, v2 > 0 {
-                    measured = (v1, v2)
-                    pc.volumetry = "partial-volume HU"
-                }
+                measured = sameSphereVolumes(volumes, current: c.centerMM, prior: p.centerMM, longAxesMM: (a, b))
+                if measured != nil { pc.volumetry = "partial-volume HU" }
             }
             if measured == nil, let v2 = c.volumeML, let v1 = p.volumeML, v1 > 0 {
                 measured = (v1, v2)
@@ -81,6 +77,25 @@ public enum NoduleComparison {
             ResolvedFinding(prior: prior[$0], studyInstanceUID: priorStudyInstanceUID, centerInCurrentMM: priorInCurrent[$0].map(round2))
         }
         return Output(current: out, resolved: resolved)
+    }
+
+    /// Both time points' volumes (prior, current) in one sphere. The first sphere is sized by the
+    /// findings' long axes, which the model overstates (a 14.5 mm nodule measured 22.5 mm), and a
+    /// sphere much larger than the nodule holds more background than the correction removes; so the
+    /// volumes measured in it size a second, tighter sphere (the larger equivalent diameter + the
+    /// margin), used when it is smaller.
+    static func sameSphereVolumes(_ volumes: (current: Volume, prior: Volume), current: [Double], prior: [Double],
+                                  longAxesMM: (Double, Double)) -> (Double, Double)? {
+        func measure(_ r: Double) -> (Double, Double)? {
+            guard let v2 = NoduleVolumetry.volumeML(in: volumes.current, center: current, radiusMM: r),
+                  let v1 = NoduleVolumetry.volumeML(in: volumes.prior, center: prior, radiusMM: r), v1 > 0, v2 > 0 else { return nil }
+            return (v1, v2)
+        }
+        let first = max(longAxesMM.0, longAxesMM.1) / 2 + NoduleVolumetry.marginMM
+        guard let (v1, v2) = measure(first) else { return nil }
+        let tight = cbrt(6 * max(v1, v2) * 1000 / .pi) / 2 + NoduleVolumetry.marginMM
+        guard tight < first, let refined = measure(tight) else { return (v1, v2) }
+        return refined
     }
 
     /// Lung-RADS v2022 with comparison for a nodule whose `prior` is set; the risk follows the category.

@@ -14,10 +14,8 @@ extension AppState {
     func priorCandidates(for f: ReviewFinding) -> [ResolvedFinding] {
         guard let ai = currentEntry?.aiResult else { return [] }
         var out = ai.resolved
-        if let p = f.analysisPrior ?? f.prior, p.status != .new, let id = p.findingID, let centre = p.centerMM,
-           !out.contains(where: { $0.findingID == id }) {
-            var r = ResolvedFinding(studyInstanceUID: p.studyInstanceUID, findingID: id, label: f.label, centerMM: centre)
-            r.diameterMM = p.diameterMM; r.volumeML = p.volumeML; r.category = p.priorCategory
+        if let p = f.analysisPrior ?? f.prior, let r = ResolvedFinding(matchedIn: p, label: f.label),
+           !out.contains(where: { $0.findingID == r.findingID }) {
             out.insert(r, at: 0)
         }
         return out
@@ -66,10 +64,8 @@ extension AppState {
         var out = ai.resolved.filter { r in r.findingID.map { !linked.contains($0) } ?? true }
         // A match the reader unlinked or replaced is a prior nodule with no current finding now.
         for f in findings {
-            if let p = f.analysisPrior, p.status != .new, let id = p.findingID, !linked.contains(id), let centre = p.centerMM,
-               !out.contains(where: { $0.findingID == id }) {
-                var r = ResolvedFinding(studyInstanceUID: p.studyInstanceUID, findingID: id, label: f.label, centerMM: centre)
-                r.diameterMM = p.diameterMM; r.volumeML = p.volumeML; r.category = p.priorCategory
+            if let p = f.analysisPrior, let r = ResolvedFinding(matchedIn: p, label: f.label), let id = r.findingID,
+               !linked.contains(id), !out.contains(where: { $0.findingID == id }) {
                 out.append(r)
             }
         }
