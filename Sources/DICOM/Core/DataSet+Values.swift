@@ -10,9 +10,19 @@ extension DataSet {
         let vr = effectiveVR(e)
         guard vr.isText else { return nil }
         let text = buffer.withBytes(range) { raw -> String in
-            vr.usesSpecificCharacterSet ? characterSet.decode(raw, vr: vr) : SpecificCharacterSet.decodeASCII(raw)
+            // Padding is trimmed on the bytes, before decoding: 0x20 and 0x00 are a space and a NUL in
+            // every character set DICOM allows (multi-byte sets use neither as a trailing byte), and
+            // trimming a decoded String walks grapheme clusters (a tenth of an index scan's time).
+            var lo = 0, hi = raw.count
+            while hi > lo && (raw[hi - 1] == 0x20 || raw[hi - 1] == 0) { hi -= 1 }
+            if !DataSet.keepsLeadingSpaces(vr) { while lo < hi && raw[lo] == 0x20 { lo += 1 } }
+            let body = UnsafeRawBufferPointer(rebasing: raw[lo ..< hi])
+            return vr.usesSpecificCharacterSet ? characterSet.decode(body, vr: vr) : SpecificCharacterSet.decodeASCII(body)
         }
-        let trimmed = DataSet.trim(text, vr: vr)
+        // A decoder can still end on padding (an ISO 2022 escape after the spaces): trim that too.
+        let scalars = text.unicodeScalars
+        let padded = scalars.last == " " || scalars.last == "\0" || (!DataSet.keepsLeadingSpaces(vr) && scalars.first == " ")
+        let trimmed = padded ? DataSet.trim(text, vr: vr) : text
         return trimmed.isEmpty ? nil : trimmed
     }
 
@@ -100,13 +110,18 @@ extension DataSet {
     /// Strips the padding PS3.5 §6.2 allows: trailing spaces and NULs everywhere, leading spaces where
     /// they are insignificant.
     static func trim(_ s: String, vr: VR) -> String {
-        var scalars = Substring(s)
+        var scalars = Substring(s).unicodeScalars
         while let last = scalars.last, last == " " || last == "\0" { scalars.removeLast() }
-        switch vr {
-        case .LT, .ST, .UT, .UR: break
-        default: while let first = scalars.first, first == " " { scalars.removeFirst() }
-        }
+        if !keepsLeadingSpaces(vr) { while let first = scalars.first, first == " " { scalars.removeFirst() } }
         return String(scalars)
+    }
+
+    /// Text VRs whose leading spaces are significant (PS3.5 §6.2: LT, ST, UT, UR keep them).
+    static func keepsLeadingSpaces(_ vr: VR) -> Bool {
+        switch vr {
+        case .LT, .ST, .UT, .UR: return true
+        default: return false
+        }
     }
 }
 

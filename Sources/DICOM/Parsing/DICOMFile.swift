@@ -33,25 +33,39 @@ public struct DICOMFile: Sendable {
     public let transferSyntaxWasInferred: Bool
     /// With `ReadOptions.lenient`: the fault the parse stopped at (the data set holds what came before it).
     public var parseError: DICOMError? = nil
+    /// A `stopBeforePixelData` parse stopped at (7FE0,0010): everything before it was in the bytes.
+    var reachedPixelData = false
+
+    /// Bytes a header-only read looks at first: most headers (a CT slice's is 2–10 KiB) fit, and
+    /// reading less of a 512 KiB slice is cheaper when an index reads thousands.
+    static let headBytes = 16 << 10
 
     /// Reads the file at `url`. Errors name the file and the byte offset.
     public static func read(_ url: URL, options: ReadOptions = .init()) throws -> DICOMFile {
-        // Header-only reads look at the first 64 KiB with one read(2): cheaper than mapping the file,
-        // and enough for almost every header. A header that runs past it is read again in full.
-        if options.stopBeforePixelData, let (head, complete) = HeadReader.read(url.path, bytes: 64 << 10) {
+        try read(path: url.path, options: options)
+    }
+
+    /// Reads the file at `path` (what an index scanning thousands of files calls: no URL to build).
+    public static func read(path: String, options: ReadOptions = .init()) throws -> DICOMFile {
+        // Header-only reads look at the first `headBytes` with one read(2): cheaper than mapping the
+        // file. The head is enough when the parse reached the pixel data or the file ended; a parse
+        // that ran out of bytes (it may end cleanly between two elements, or fault mid-element) reads
+        // the whole file again.
+        if options.stopBeforePixelData, let (head, complete) = HeadReader.read(path, bytes: headBytes) {
             do {
-                return try parse(head, source: url.path, options: options)
+                let file = try parse(head, source: path, options: options)
+                if complete || file.reachedPixelData { return file }
             } catch {
                 if complete { throw error }
             }
         }
         let data: Data
         do {
-            data = try Data(contentsOf: url, options: options.memoryMapped ? [.alwaysMapped] : [])
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: options.memoryMapped ? [.alwaysMapped] : [])
         } catch {
-            throw DICOMError.io(file: url.path, reason: "cannot read: \((error as NSError).localizedDescription)")
+            throw DICOMError.io(file: path, reason: "cannot read: \((error as NSError).localizedDescription)")
         }
-        return try parse(data, source: url.path, options: options)
+        return try parse(data, source: path, options: options)
     }
 
     /// Parses DICOM bytes already in memory.
@@ -135,7 +149,8 @@ public struct DICOMFile: Sendable {
             }
             return DICOMFile(source: source, meta: meta, dataSet: ds, transferSyntax: syntax,
                              hasPreamble: hasPreamble, transferSyntaxWasInferred: inferred,
-                             parseError: parser.diagnostics.error.map { source.map($0.attributed(to:)) ?? $0 })
+                             parseError: parser.diagnostics.error.map { source.map($0.attributed(to:)) ?? $0 },
+                             reachedPixelData: parser.diagnostics.reachedPixelData)
         }
     }
 

@@ -88,7 +88,10 @@ struct DataSetParser {
                 valueStart = pos + 8
             }
 
-            if tag == .pixelData && depth == 0 && stopBeforePixelData { break }
+            if tag == .pixelData && depth == 0 && stopBeforePixelData {
+                diagnostics.reachedPixelData = true
+                break
+            }
 
             let element: DataElement
             if length == DataElement.undefinedLength {
@@ -230,8 +233,10 @@ struct DataSetParser {
     }
 }
 
-/// Where a lenient parse records the error it stopped at.
+/// Where a lenient parse records the error it stopped at, and a header-only parse that it reached
+/// the pixel data (so the bytes it was given held the whole header).
 final class ParseDiagnostics: @unchecked Sendable {
     /// Written only by the parser that owns it, on one thread.
     var error: DICOMError?
+    var reachedPixelData = false
 }

@@ -12,6 +12,6 @@ enum HeadReader {
         // One byte more than asked tells whether the file goes on.
         guard let head = try? SystemCall.read(fd, exactlyOrToEnd: bytes + 1) else { return nil }
         let complete = head.count <= bytes
-        return (Data(head.prefix(bytes)), complete)
+        return (complete ? Data(head) : Data(head[..<bytes]), complete)
     }
 }

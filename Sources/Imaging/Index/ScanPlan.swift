@@ -76,18 +76,46 @@ struct ScanPlan {
                 out.append(File(path: path, key: prefix + rest))
             }
         }
-        // Swift's `<` is byte order for ASCII (and its fast path); other names take the slower
-        // byte comparison, since `<` orders canonical equivalents, not bytes.
-        if out.allSatisfy({ $0.key.utf8.allSatisfy { $0 < 0x80 } }) { out.sort { $0.key < $1.key } } else {
-            out.sort { ByteOrder.less($0.key, $1.key) }
-        }
         var unique: [File] = []
         unique.reserveCapacity(out.count)
-        for f in out where unique.last.map({ ByteOrder.compare($0.key, f.key) != 0 }) ?? true { unique.append(f) }
+        for i in Self.byteOrder(out.map(\.key)) where unique.last.map({ ByteOrder.compare($0.key, out[i].key) != 0 }) ?? true {
+            unique.append(out[i])
+        }
         files = unique
         scopes.sort { ByteOrder.less($0, $1) }
         self.scopes = scopes.filter { s in !scopes.contains { $0 != s && (s.hasPrefix($0 + "/") || ($0 == "/" && s != "/")) } }
         self.missing = missing
+    }
+
+    /// The indices of `keys` in UTF-8 byte order (stable). Keys mostly share a long prefix (the
+    /// folder), so each is ranked by the 8 bytes after the longest prefix common to all, as one
+    /// big-endian integer; only keys whose 8 bytes tie are compared in full (comparing 100,000
+    /// whole paths, prefix and all, was most of the 80 ms the sort took in a 0.6 s warm reopen).
+    static func byteOrder(_ keys: [String]) -> [Int] {
+        guard var common = keys.first.map({ Array($0.utf8) }) else { return [] }
+        for key in keys.dropFirst() where !common.isEmpty {
+            var n = 0
+            for b in key.utf8 {
+                guard n < common.count, common[n] == b else { break }
+                n += 1
+            }
+            common.removeLast(common.count - n)
+        }
+        let skip = common.count
+        var ranked: [(rank: UInt64, index: Int)] = keys.enumerated().map { i, key in
+            var rank: UInt64 = 0, taken = 0
+            for b in key.utf8.dropFirst(skip).prefix(8) {
+                rank = rank << 8 | UInt64(b)
+                taken += 1
+            }
+            return (rank << (8 * UInt64(8 - taken)), i)   // shorter keys pad with 0: they sort first
+        }
+        ranked.sort { x, y in
+            if x.rank != y.rank { return x.rank < y.rank }
+            let c = ByteOrder.compare(keys[x.index], keys[y.index])
+            return c != 0 ? c < 0 : x.index < y.index
+        }
+        return ranked.map(\.index)
     }
 
     /// `path` made absolute against `cwd`; `.`/`..` components and doubled or trailing slashes are

@@ -67,7 +67,7 @@ public struct StudyIndex: Sendable {
                 if NIfTIReader.handles(path: path) {
                     return .header(try InstanceHeader(nifti: NIfTIReader.readHeader(path: path), path: path))
                 }
-                let file = try DICOMFile.read(URL(fileURLWithPath: path), options: .init(stopBeforePixelData: true))
+                let file = try DICOMFile.read(path: path, options: .init(stopBeforePixelData: true))
                 return .header(InstanceHeader(file: file, path: path))
             } catch {
                 return .failure("\(error)")
