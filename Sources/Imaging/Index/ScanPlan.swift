@@ -89,8 +89,9 @@ struct ScanPlan {
 
     /// The indices of `keys` in UTF-8 byte order (stable). Keys mostly share a long prefix (the
     /// folder), so each is ranked by the 8 bytes after the longest prefix common to all, as one
-    /// big-endian integer; only keys whose 8 bytes tie are compared in full (comparing 100,000
-    /// whole paths, prefix and all, was most of the 80 ms the sort took in a 0.6 s warm reopen).
+    /// big-endian integer; only keys whose 8 bytes tie are compared in full. On 100,000 files in
+    /// one folder, sorting and de-duplicating took 80 ms of a 0.6 s warm reopen with String
+    /// comparisons; ranking takes about 20 ms off that.
     static func byteOrder(_ keys: [String]) -> [Int] {
         guard var common = keys.first.map({ Array($0.utf8) }) else { return [] }
         for key in keys.dropFirst() where !common.isEmpty {
