@@ -57,5 +57,29 @@ final class PipelineTests: XCTestCase {
         var shifted = series
         shifted.instances = series.instances.map { var h = $0; h.pixelSpacing = [0.4, 0.4]; return h }
         XCTAssertEqual(catalog.applicable(to: shifted).first?.ood.count, 1)
+        // Without a usable spacing (missing, or zero) the series cannot be shown to fit: flagged, so
+        // the default policy withholds the run and says why.
+        for spacing in [[], [0.0, 0.0]] {
+            var bare = series
+            bare.instances = series.instances.map { var h = $0; h.pixelSpacing = spacing; return h }
+            let ood = try XCTUnwrap(catalog.applicable(to: bare).first?.ood)
+            XCTAssertEqual(ood.count, 1, "\(spacing)")
+            XCTAssertTrue(ood.first?.hasPrefix(PixelGeometry.missingSpacingText) == true, "\(ood)")
+        }
+    }
+
+    /// A volume whose files give no usable spacing is built on an assumed 1 mm grid, and the load
+    /// says so in its warnings (the analysis passes them on to the reader).
+    func testVolumeWithoutPixelSpacingSaysItAssumedOneMillimetre() throws {
+        let index = StudyIndex.scan([repo.appendingPathComponent("SampleStudies/11_CT_HEAD_CARLOS_2026").path], cache: nil)
+        let series = try XCTUnwrap(index.studies.first?.series.first)
+        let known = try SeriesLoader.volume(of: series.instances)
+        XCTAssertFalse(known.pixelSpacingAssumed)
+        XCTAssertFalse(known.warnings.contains { $0.hasPrefix(PixelGeometry.missingSpacingText) })
+        let bare = try SeriesLoader.volume(of: series.instances.map { var h = $0; h.pixelSpacing = []; return h })
+        XCTAssertTrue(bare.pixelSpacingAssumed)
+        XCTAssertEqual(bare.volume.spacing.row, 1)
+        XCTAssertEqual(bare.volume.spacing.column, 1)
+        XCTAssertTrue(bare.warnings.contains { $0.hasPrefix(PixelGeometry.missingSpacingText) }, "\(bare.warnings)")
     }
 }

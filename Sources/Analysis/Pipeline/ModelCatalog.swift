@@ -124,9 +124,17 @@ public struct ModelCatalog: Sendable {
             guard Self.sameModality(use.modality, h.modality),
                   use.bodyPart.uppercased() == h.bodyPart.uppercased() || h.bodyPart.isEmpty else { return nil }
             var ood: [String] = []
-            if let range = use.pixelSpacingRange, range.count == 2, let spacing = h.pixelSpacing.first,
-               !(range[0] ... range[1]).contains(spacing) {
-                ood.append("pixel spacing \(spacing) mm is outside the validated \(range[0])–\(range[1]) mm")
+            if let range = use.pixelSpacingRange, range.count == 2 {
+                // A series without a usable spacing cannot be shown to fit: its volume would be
+                // built at an assumed 1 mm, and every size in mm would be made up.
+                if let spacing = PixelGeometry(pixelSpacing: h.pixelSpacing).rowSpacingMM {
+                    if !(range[0] ... range[1]).contains(spacing) {
+                        ood.append("pixel spacing \(spacing) mm is outside the validated \(range[0])–\(range[1]) mm")
+                    }
+                } else if h.frames == 1 {
+                    // (A multi-frame object keeps its spacing in the functional groups, read with its frames.)
+                    ood.append("\(PixelGeometry.missingSpacingText) (validated \(range[0])–\(range[1]) mm): sizes in mm cannot be given")
+                }
             }
             if let pi = use.photometricInterpretation, h.modality == "CT", pi != "MONOCHROME2" {
                 ood.append("photometric interpretation differs from the validated \(pi)")

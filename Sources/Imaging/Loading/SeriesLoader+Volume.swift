@@ -76,14 +76,16 @@ extension SeriesLoader {
             gaps = zip(positions.dropFirst(), positions).enumerated().filter { $0.element.0 - $0.element.1 > 1.5 * median }.map(\.offset)
         }
         let iop = first.imageOrientation.count == 6 ? first.imageOrientation : [1, 0, 0, 0, 1, 0]
-        let spacing = first.pixelSpacing.count == 2 ? first.pixelSpacing : [1, 1]
+        // Without a usable spacing the grid is taken as 1 mm, and the load says so.
+        let geometry = PixelGeometry(pixelSpacing: first.pixelSpacing)
+        let spacing = [geometry.rowSpacingMM ?? 1, geometry.columnSpacingMM ?? 1]
         let volume = try Volume(columns: columns, rows: rows, slices: sorted.count, voxels: voxels,
                             spacing: (column: spacing[1], row: spacing[0], slice: sliceSpacing),
                             origin: sorted[0].imagePosition.count == 3 ? sorted[0].imagePosition : [0, 0, 0],
                             rowDirection: Array(iop[0 ..< 3]), columnDirection: Array(iop[3 ..< 6]),
                             sliceDirection: normal ?? [0, 0, 1], gapsAfter: gaps,
                             sopInstanceUIDs: sorted.map(\.sopInstanceUID))
-        return LoadedVolume(volume: volume, skipped: skipped, positions: positions)
+        return LoadedVolume(volume: volume, skipped: skipped, positions: positions, pixelSpacingAssumed: !geometry.isKnown)
     }
 
     /// Reads one slice into `out` as modality values. Native 16-bit little-endian data takes a fast
