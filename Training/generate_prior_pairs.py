@@ -49,7 +49,7 @@ from generate_samples import make_study, write_sidecar  # noqa: E402
 from phantoms.catalog import T  # noqa: E402
 from phantoms.common import rng  # noqa: E402
 from phantoms.ldct import lung_contains  # noqa: E402
-from phantoms.priors import lesion_specs, link, pose_of  # noqa: E402
+from phantoms.priors import STATUS_DELTA_MM, lesion_specs, link, pose_of  # noqa: E402
 from phantoms.write_dicom import Patient  # noqa: E402
 
 CURRENT_DATE = date(2026, 6, 15)
@@ -179,8 +179,8 @@ def mammography_pair(seed: int, i: int) -> dict:
 
 def rendered_status_disagreements(rows: list[dict]) -> list[str]:
     """Lesions whose rendered volumes (volume-equivalent diameters at the two time points) do not
-    tell their status clearly: a stable one changing by more than 1.5 − RENDERED_AGREEMENT_MM mm, a
-    growing (shrinking) one by less than 1.5 + RENDERED_AGREEMENT_MM mm. Empty for a sound pair."""
+    tell their status clearly: a stable one changing by more than STATUS_DELTA_MM − RENDERED_AGREEMENT_MM,
+    a growing (shrinking) one by less than STATUS_DELTA_MM + RENDERED_AGREEMENT_MM. Empty for a sound pair."""
     out = []
     for row in rows:
         vp, vc = row["volume_ml"]["prior"], row["volume_ml"]["current"]
@@ -188,9 +188,9 @@ def rendered_status_disagreements(rows: list[dict]) -> list[str]:
             continue
         dp, dc = ((6 * v * 1000 / math.pi) ** (1 / 3) for v in (vp, vc))
         change = dc - dp
-        sound = {"stable": abs(change) < 1.5 - RENDERED_AGREEMENT_MM,
-                 "growing": change > 1.5 + RENDERED_AGREEMENT_MM,
-                 "shrinking": -change > 1.5 + RENDERED_AGREEMENT_MM}.get(row["status"], True)
+        sound = {"stable": abs(change) < STATUS_DELTA_MM - RENDERED_AGREEMENT_MM,
+                 "growing": change > STATUS_DELTA_MM + RENDERED_AGREEMENT_MM,
+                 "shrinking": -change > STATUS_DELTA_MM + RENDERED_AGREEMENT_MM}.get(row["status"], True)
         if not sound:
             out.append(f"{row['lesion_id']} {row['status']}: rendered {dp:.1f} -> {dc:.1f} mm ({change:+.1f})")
     return out
