@@ -5,7 +5,9 @@ import Imaging
 // The Swift side of the DICOM benchmarks (Benchmarks/dicom.sh runs it beside pydicom and dcmdump).
 //   DICOMBench index DIR              header indexing (StudyIndex.scan, no store): files/s
 //   DICOMBench store-cold DIR STORE   first scan into an empty study index store (reads and saves every file): files/s
-//   DICOMBench store-warm DIR STORE   rescan with every file unchanged (stat + store only): seconds
+//   DICOMBench store-warm DIR STORE   rescan with every file unchanged, paged as the worklist does
+//                                     (stat + store; one header per series decoded): seconds
+//   DICOMBench store-warm-full DIR STORE   the same, every header decoded (as `analyze` scans): seconds
 //   DICOMBench volume DIR             read + sort + convert a series to Float32 HU: MB/s
 // Each line ends with this process's peak RSS, so one run is one measurement.
 let args = CommandLine.arguments
@@ -35,16 +37,18 @@ case "index":
     let index = StudyIndex.scan([folder], cache: nil)
     let dt = Date().timeIntervalSince(start)
     print(String(format: "%.1f files/s (%d files, %.3f s, peak RSS %.0f MB)", Double(files(index)) / dt, files(index), dt, peakRSSMB()))
-case "store-cold", "store-warm":
+case "store-cold", "store-warm", "store-warm-full":
     guard args.count == 4 else { print("usage: DICOMBench \(args[1]) DIR STORE"); exit(2) }
     let store = StudyIndexStore(url: URL(fileURLWithPath: args[3]))
-    let index = StudyIndex.scan([folder], cache: store)
+    let index = StudyIndex.scan([folder], cache: store, paging: args[1] == "store-warm")
     let dt = Date().timeIntervalSince(start)
     let n = files(index)
     if args[1] == "store-cold" {
         print(String(format: "%.1f files/s (%d files read and stored, %.3f s, peak RSS %.0f MB)", Double(n) / dt, index.parsedCount, dt, peakRSSMB()))
     } else {
-        print(String(format: "%.3f s (%d files, %d from the store, %d read, peak RSS %.0f MB)", dt, n, index.cachedCount, index.parsedCount, peakRSSMB()))
+        let paged = index.studies.reduce(0) { $0 + $1.series.filter(\.isPaged).count }
+        print(String(format: "%.3f s (%d files, %d from the store, %d read, %d studies, %d of their series paged, peak RSS %.0f MB)",
+                     dt, n, index.cachedCount, index.parsedCount, index.studies.count, paged, peakRSSMB()))
     }
 case "volume":
     let index = StudyIndex.scan([folder], cache: nil)

@@ -57,4 +57,27 @@ public enum WorklistBenchmark {
         step("clear search", [.escape])
         return Result(studies: studies.count, firstPaintMS: first, actions: actions)
     }
+
+    /// Every key step's update + view in ms, over `rounds` passes of the same actions as `run`
+    /// (after a first paint that is not counted): what a reader feels while something else, such
+    /// as the AI queue, works beside the loop. `pause` (s) between steps is typing speed.
+    public static func keyLatencies(studies: [StudyIndex.Study], rounds: Int, pause: Double = 0.02,
+                                    columns: Int = 160, rows: Int = 48) -> [Double] {
+        var state = AppState(columns: columns, rows: rows, reader: "bench")
+        _ = update(&state, .studiesLoaded(studies))
+        _ = view(state)
+        var out: [Double] = []
+        let keys: [Key] = [.down] + WorklistSort.allCases.map { _ in .char("s") } + WorklistFilter.allCases.map { _ in .char("f") }
+            + [.char("/")] + "patient12".map { .char($0) } + [.enter, .escape, .up]
+        for _ in 0 ..< rounds {
+            for key in keys {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = update(&state, .key(key))
+                _ = view(state)
+                out.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                Thread.sleep(forTimeInterval: pause)
+            }
+        }
+        return out
+    }
 }

@@ -197,6 +197,34 @@ public enum SystemCall {
                                   pixelWidth: Int(ws.ws_xpixel), pixelHeight: Int(ws.ws_ypixel))
     }
 
+    // MARK: Scheduling
+
+    /// Raises the calling thread's nice value by `niceness` (lower CPU priority). On Linux the nice
+    /// value is per thread, and threads it starts afterwards (an OpenMP team) inherit it; the rest
+    /// of the process keeps its priority. False where refused, or where the call would lower the
+    /// whole process (elsewhere than Linux, where nothing is changed).
+    @discardableResult
+    public static func lowerCurrentThreadPriority(by niceness: Int32) -> Bool {
+        #if os(Linux)
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        errno = 0
+        let now = getpriority(which, 0)
+        guard errno == 0 else { return false }
+        return setpriority(which, 0, min(19, now + max(0, niceness))) == 0
+        #else
+        return false
+        #endif
+    }
+
+    /// The calling thread's nice value (Linux; the process's elsewhere).
+    public static func currentThreadNiceness() -> Int32 {
+        #if os(Linux)
+        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #else
+        return getpriority(PRIO_PROCESS, 0)
+        #endif
+    }
+
     // MARK: Clock and text
 
     /// Seconds on the monotonic clock (for deadlines; unaffected by changes of the wall clock).

@@ -84,8 +84,11 @@ final class StudyIndexDatabase {
     /// roots, DICOMDIR references) are looked up one by one. A folder of many files is read as two
     /// halves at once, the second on a second connection (WAL readers do not wait for each other),
     /// so decoding rows uses two cores; without a second connection both halves are read here.
+    ///
+    /// `paging` (a paged scan): rows under a scanned folder are counted per series in the returned
+    /// tally instead of decoded (`SeriesTally`); files outside every scanned folder are still decoded.
     func match(_ plan: ScanPlan, stamps: [FileStamp?], headers: HeaderSlots, hit: inout [Bool],
-               failures: inout [StudyIndex.Failure]) throws -> [String] {
+               failures: inout [StudyIndex.Failure], paging: Bool = false) throws -> (vanished: [String], tally: SeriesTally) {
         let files = plan.files
         var covered = [Bool](repeating: false, count: files.count)
         var pieces: [(lower: String, upper: String)] = []
@@ -105,7 +108,7 @@ final class StudyIndexDatabase {
         try hit.withUnsafeMutableBufferPointer { hitBuffer in
             try covered.withUnsafeMutableBufferPointer { coveredBuffer in
                 nonisolated(unsafe) let (hit, covered) = (hitBuffer, coveredBuffer)
-                let context = RangeContext(files: files, stamps: stamps, headers: headers, hit: hit, covered: covered)
+                let context = RangeContext(files: files, stamps: stamps, headers: headers, hit: hit, covered: covered, paging: paging)
                 if let secondRange {
                     // Pieces alternate between the two connections; each index is written by one.
                     // One result slot per worker, written by that worker alone.
@@ -131,9 +134,11 @@ final class StudyIndexDatabase {
             }
         }
         var vanished: [String] = []
+        var tally = SeriesTally()
         for o in outcomes {
             failures += o.failures
             vanished += o.vanished
+            tally.merge(o.tally)
         }
         var cache = InstanceHeader.RowCache()
         for (i, file) in files.enumerated() where !covered[i] {
@@ -146,7 +151,7 @@ final class StudyIndexDatabase {
                 }
             }
         }
-        return vanished
+        return (vanished, tally)
     }
 
     /// A folder with at least this many files is read as two halves at once.
@@ -159,11 +164,13 @@ final class StudyIndexDatabase {
         let headers: HeaderSlots
         let hit: UnsafeMutableBufferPointer<Bool>
         let covered: UnsafeMutableBufferPointer<Bool>
+        let paging: Bool
     }
 
     private struct RangeOutcome {
         var failures: [StudyIndex.Failure] = []
         var vanished: [String] = []
+        var tally = SeriesTally()
     }
 
     /// The merge join of the files from index `j` on with the rows in [lower, upper).
@@ -186,7 +193,9 @@ final class StudyIndexDatabase {
                 x.covered[j] = true
                 if matches(s, x.stamps[j]) {
                     x.hit[j] = true
-                    if let failure = failure(s, files[j]) { out.failures.append(failure) } else {
+                    if let failure = failure(s, files[j]) { out.failures.append(failure) } else if x.paging {
+                        out.tally.add(s, file: files[j], cache: &cache)
+                    } else {
                         x.headers.put(j, InstanceHeader(row: s, path: files[j].path, cache: &cache))
                     }
                 }
@@ -233,6 +242,21 @@ final class StudyIndexDatabase {
             guard let stamp = FileStamp(path: path),
                   stamp == FileStamp(size: select.int64(1), modifiedNanoseconds: select.int64(2), inode: select.int64(3)) else { continue }
             out.append(InstanceHeader(row: select, path: path, cache: &cache))
+        }
+        return out
+    }
+
+    /// The stored headers of one series (`files_series` index), with their keys and the stamps they
+    /// were read with (whether each file is unchanged is the caller's to check): a paged series read back.
+    func headers(seriesUID: String) throws -> [(key: String, stamp: FileStamp, header: InstanceHeader)] {
+        let select = try db.prepare(StudyIndexSchema.selectSeries)
+        try select.bind(1, seriesUID)
+        var out: [(key: String, stamp: FileStamp, header: InstanceHeader)] = []
+        var cache = InstanceHeader.RowCache()
+        while try select.step() {
+            let key = select.text(0)
+            out.append((key, FileStamp(size: select.int64(1), modifiedNanoseconds: select.int64(2), inode: select.int64(3)),
+                        InstanceHeader(row: select, path: key, cache: &cache)))
         }
         return out
     }

@@ -2,7 +2,7 @@
 /// ROWID table, so a folder's rows are one contiguous range read in key order (the merge join in
 /// `StudyIndexDatabase.match`). A header is stored as columns, not an encoded blob: SQLite reads
 /// them without a second decoder, and priors can later be found by `study_uid` or `patient_id`
-/// with an index instead of a scan. Rows of unreadable files have `failure` set and no header.
+/// with an index instead of a scan, and a paged scan's series read back by `series_uid` (`StoredInstances`). Rows of unreadable files have `failure` set and no header.
 enum StudyIndexSchema {
     /// Every column in the order `select` returns and `insert` binds them (0-based).
     static let columns = [
@@ -34,11 +34,13 @@ enum StudyIndexSchema {
             frame_of_reference_uid TEXT, issuer_of_patient_id TEXT
         ) WITHOUT ROWID;
         CREATE INDEX files_patient ON files (patient_id);
+        CREATE INDEX files_series ON files (series_uid);
         """
 
     static let selectRange = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE path >= ?1 AND path < ?2 ORDER BY path"
     static let selectOne = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE path = ?1"
     static let selectPatient = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE patient_id = ?1 AND failure IS NULL ORDER BY path"
+    static let selectSeries = "SELECT \(columns.joined(separator: ", ")) FROM files WHERE series_uid = ?1 AND failure IS NULL ORDER BY path"
     static let insert = "INSERT OR REPLACE INTO files (\(columns.joined(separator: ", "))) VALUES (\(columns.indices.map { "?\($0 + 1)" }.joined(separator: ", ")))"
     static let delete = "DELETE FROM files WHERE path = ?1"
 }

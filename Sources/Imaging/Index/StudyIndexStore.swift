@@ -28,7 +28,7 @@ public struct StudyIndexStore: Sendable {
     let report: @Sendable (String) -> Void
 
     /// Rows as written by this schema; any other version is rebuilt, not migrated (a cache).
-    static let schemaVersion: Int64 = 4  // 2: frame_of_reference_uid; 3: .nii files, cached as failures before the NIfTI reader; 4: issuer_of_patient_id (priors), patient_id index
+    static let schemaVersion: Int64 = 5  // 2: frame_of_reference_uid; 3: .nii files, cached as failures before the NIfTI reader; 4: issuer_of_patient_id (priors), patient_id index; 5: series_uid index (paged scans)
 
     public init(url: URL) {
         self.init(url: url, report: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })

@@ -6,18 +6,67 @@ import Foundation
 /// Headers are read with `stopBeforePixelData`, on all cores. Files that do not parse are listed with
 /// their reason and never stop the scan. A store (see `StudyIndexStore`) serves the headers of files
 /// whose size, mtime and inode are unchanged since the last scan, so a rescan reads only new or
-/// changed files.
+/// changed files. A paged scan (`paging: true`, what a worklist uses) leaves the headers of unchanged
+/// files in the store and keeps one per series (`StoredInstances`).
 public struct StudyIndex: Sendable {
     public struct Series: Sendable {
         public let seriesInstanceUID: String
-        public var instances: [InstanceHeader]
-        public var first: InstanceHeader { instances[0] }
+        private var storage: Storage
+
+        private enum Storage: Sendable {
+            case inMemory([InstanceHeader])
+            case stored(StoredInstances)
+        }
+
+        public init(seriesInstanceUID: String, instances: [InstanceHeader]) {
+            self.seriesInstanceUID = seriesInstanceUID
+            storage = .inMemory(instances)
+        }
+
+        init(stored: StoredInstances) {
+            seriesInstanceUID = stored.first.seriesInstanceUID
+            storage = .stored(stored)
+        }
+
+        /// Every instance in order (instance number, then path). A paged series reads them from the
+        /// study index store on first use (one indexed query; see `StoredInstances`), so code on
+        /// the UI loop that needs only the count or the first asks for those.
+        public var instances: [InstanceHeader] {
+            get {
+                switch storage {
+                case .inMemory(let list): list
+                case .stored(let stored): stored.instances
+                }
+            }
+            set { storage = .inMemory(newValue) }
+        }
+
+        public var first: InstanceHeader {
+            switch storage {
+            case .inMemory(let list): list[0]
+            case .stored(let stored): stored.first
+            }
+        }
+
+        /// How many instances, without reading a paged series' headers.
+        public var instanceCount: Int {
+            switch storage {
+            case .inMemory(let list): list.count
+            case .stored(let stored): stored.isLoaded ? stored.instances.count : stored.count
+            }
+        }
+
+        /// Whether the headers after the first are still only in the store.
+        public var isPaged: Bool {
+            if case .stored(let stored) = storage { return !stored.isLoaded }
+            return false
+        }
     }
     public struct Study: Sendable {
         public let studyInstanceUID: String
         public var series: [Series]
         public var first: InstanceHeader { series[0].first }
-        public var instanceCount: Int { series.reduce(0) { $0 + $1.instances.count } }
+        public var instanceCount: Int { series.reduce(0) { $0 + $1.instanceCount } }
         public var modalities: [String] { Array(Set(series.map(\.first.modality))).sorted() }
     }
     public struct Failure: Sendable, Codable {
@@ -33,7 +82,12 @@ public struct StudyIndex: Sendable {
     public var parsedCount: Int = 0
 
     /// Scans `roots` (folders or files). `cache` nil reads every file and stores nothing.
-    public static func scan(_ roots: [String], cache store: StudyIndexStore? = nil) -> StudyIndex {
+    ///
+    /// `paging`: series whose files are all unchanged and under a scanned folder keep only their
+    /// count and first header; the rest are read from the store when first asked for. For a
+    /// worklist (one line per study) over a large archive: less memory, a faster reopen. Without a
+    /// usable store every header is in memory either way.
+    public static func scan(_ roots: [String], cache store: StudyIndexStore? = nil, paging: Bool = false) -> StudyIndex {
         let plan = ScanPlan(roots: roots)
         let files = plan.files
         let stamps = ParallelMap.map(files.count) { FileStamp(path: files[$0].path) }
@@ -45,15 +99,18 @@ public struct StudyIndex: Sendable {
         var hit = [Bool](repeating: false, count: files.count)
         var failures = plan.missing
         var vanished: [String] = []
+        var tally = SeriesTally()
         var database = store?.open()
         if let store, database != nil {
             do {
-                vanished = try database!.match(plan, stamps: stamps, headers: headers, hit: &hit, failures: &failures)
+                (vanished, tally) = try database!.match(plan, stamps: stamps, headers: headers, hit: &hit, failures: &failures,
+                                                        paging: paging)
             } catch {
                 headers = HeaderSlots(count: files.count)
                 hit = [Bool](repeating: false, count: files.count)
                 failures = plan.missing
                 vanished = []
+                tally = SeriesTally()
                 database = nil  // closed before its file is deleted
                 if (error as? SQLiteError)?.isCorruption == true { database = store.rebuild(because: "\(error)") }
             }
@@ -62,13 +119,8 @@ public struct StudyIndex: Sendable {
         // 2. Read the rest, on all cores.
         let misses = hit.indices.filter { !hit[$0] }
         var read = ParallelMap.map(misses.count) { k -> StudyIndexDatabase.Stored in
-            let path = files[misses[k]].path
             do {
-                if NIfTIReader.handles(path: path) {
-                    return .header(try InstanceHeader(nifti: NIfTIReader.readHeader(path: path), path: path))
-                }
-                let file = try DICOMFile.read(path: path, options: .init(stopBeforePixelData: true))
-                return .header(InstanceHeader(file: file, path: path))
+                return .header(try readHeader(path: files[misses[k]].path))
             } catch {
                 return .failure("\(error)")
             }
@@ -103,8 +155,49 @@ public struct StudyIndex: Sendable {
             }
         }
         failures.sort { $0.path < $1.path }
-        return StudyIndex(studies: group(moving: headers), failures: failures, cachedCount: files.count - misses.count,
+        var series = series(moving: headers)
+        if let store, !tally.parts.isEmpty {
+            series = joining(series, tally, store: store)
+        }
+        return StudyIndex(studies: studies(of: series), failures: failures, cachedCount: files.count - misses.count,
                           parsedCount: misses.count)
+    }
+
+    /// The header of one file (DICOM, or a NIfTI volume), without its pixel data.
+    static func readHeader(path: String) throws -> InstanceHeader {
+        if NIfTIReader.handles(path: path) {
+            return try InstanceHeader(nifti: NIfTIReader.readHeader(path: path), path: path)
+        }
+        return InstanceHeader(file: try DICOMFile.read(path: path, options: .init(stopBeforePixelData: true)), path: path)
+    }
+
+    /// The tally's series beside the ones read in full. A series with files in both (new or
+    /// changed files, or files named outside a scanned folder, beside stored ones) is read in
+    /// full now, so no series is split between memory and the store.
+    private static func joining(_ series: [Series], _ tally: SeriesTally, store: StudyIndexStore) -> [Series] {
+        var out = series
+        var position: [String: Int] = [:]
+        for (k, s) in series.enumerated() { position[s.first.studyInstanceUID + "\u{0}" + s.seriesInstanceUID] = k }
+        for part in tally.parts {
+            let stored = StoredInstances(first: part.first, count: part.count, folders: part.folders, store: store)
+            guard let k = position[part.first.studyInstanceUID + "\u{0}" + part.first.seriesInstanceUID] else {
+                out.append(Series(stored: stored))
+                continue
+            }
+            // Those read in this scan win over the store's copies of the same files.
+            let fresh = out[k].instances
+            let known = Set(fresh.map(\.path))
+            out[k].instances = sortedInstances(fresh + stored.instances.filter { !known.contains($0.path) })
+        }
+        return out
+    }
+
+    /// Instance number, then path (`group`'s order).
+    static func sortedInstances(_ instances: [InstanceHeader]) -> [InstanceHeader] {
+        instances.sorted { x, y in
+            let (nx, ny) = (x.instanceNumber ?? Int.max, y.instanceNumber ?? Int.max)
+            return nx != ny ? nx < ny : x.path < y.path
+        }
     }
 
     /// Groups instances by Study and Series Instance UID; studies newest first, series by number.
@@ -112,15 +205,19 @@ public struct StudyIndex: Sendable {
         group(moving: HeaderSlots(copying: headers))
     }
 
-    /// `group`, moving the headers out of `slots` instead of copying them: indices
-    /// are grouped and sorted, and each header is moved once into its series' array.
+    /// `group`, moving the headers out of `slots` instead of copying them.
     static func group(moving slots: HeaderSlots) -> [Study] {
+        studies(of: series(moving: slots))
+    }
+
+    /// The series of the headers in `slots`: indices are grouped and sorted, and each header is
+    /// moved once into its series' array.
+    private static func series(moving slots: HeaderSlots) -> [Series] {
         // Series of one study, and instances of one series, by index. Consecutive headers usually
         // share their UID strings (the store's decoder reuses them), which compare by identity
         // before any hashing.
         var studyOf: [String: Int] = [:]
         var seriesOf: [[String: Int]] = []       // per study: series UID → series number below
-        var seriesStudy: [Int] = []              // per series: its study
         var members: [[Int]] = []                // per series: header indices
         var lastStudy = "", lastSeries = "", lastSlot = -1
         for i in 0 ..< slots.count where slots.isFilled(i) {
@@ -141,14 +238,14 @@ public struct StudyIndex: Sendable {
             if let s = seriesOf[study][seriesUID] { slot = s } else {
                 slot = members.count
                 seriesOf[study][seriesUID] = slot
-                seriesStudy.append(study)
                 members.append([])
             }
             members[slot].append(i)
             (lastStudy, lastSeries, lastSlot) = (studyUID, seriesUID, slot)
         }
-        var seriesByStudy = [[Series]](repeating: [], count: seriesOf.count)
-        for (slot, var indices) in members.enumerated() {
+        var out: [Series] = []
+        out.reserveCapacity(members.count)
+        for var indices in members {
             // Instance number, then path, then input order (what a stable sort of the headers gives).
             indices.sort { x, y in
                 let (nx, ny) = (slots[x].instanceNumber ?? Int.max, slots[y].instanceNumber ?? Int.max)
@@ -159,8 +256,21 @@ public struct StudyIndex: Sendable {
             var instances: [InstanceHeader] = []
             instances.reserveCapacity(indices.count)
             for i in indices { instances.append(slots.take(i)) }
-            let uid = instances[0].seriesInstanceUID
-            seriesByStudy[seriesStudy[slot]].append(Series(seriesInstanceUID: uid, instances: instances))
+            out.append(Series(seriesInstanceUID: instances[0].seriesInstanceUID, instances: instances))
+        }
+        return out
+    }
+
+    /// Series grouped into studies; studies newest first, series by number.
+    private static func studies(of all: [Series]) -> [Study] {
+        var studyOf: [String: Int] = [:]
+        var seriesByStudy: [[Series]] = []
+        for s in all {
+            let uid = s.first.studyInstanceUID
+            if let k = studyOf[uid] { seriesByStudy[k].append(s) } else {
+                studyOf[uid] = seriesByStudy.count
+                seriesByStudy.append([s])
+            }
         }
         var studies = seriesByStudy.map { series in
             Study(studyInstanceUID: series[0].first.studyInstanceUID,

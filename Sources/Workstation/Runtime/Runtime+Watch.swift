@@ -19,7 +19,7 @@ extension Runtime {
         watch.scanning = true
         let paths = options.paths, inbox = self.inbox
         loadQueue.async {
-            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard())
+            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard(), paging: true)
             inbox.post(.studiesRescanned(index.studies))
         }
     }

@@ -272,7 +272,9 @@ public final class Runtime {
         let inbox = self.inbox
         state.loading["scan"] = 0
         loadQueue.async {
-            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard())
+            // Paged: the worklist needs one header per series; a series' others are read from the
+            // store the first time something asks for them (one indexed query per series).
+            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard(), paging: true)
             inbox.post(.studiesLoaded(index.studies))
         }
         // Everything after the scan happens when its message arrives.

@@ -50,11 +50,11 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .seriesLoaded(let stack):
         state.loading[stack.seriesUID] = nil
         state.stacks[stack.seriesUID] = stack
-        // A series of several stacks (a DWI's b-values) opened at `instances.count / 2`, the middle
+        // A series of several stacks (a DWI's b-values) opened at `instanceCount / 2`, the middle
         // of all its files, which is past the chosen stack's end: start at that stack's middle.
         if stack.stackLabels.count > 1, let e = state.currentEntry, let v = state.viewer, !v.display.hanging,
            let series = e.study.series.first(where: { $0.seriesInstanceUID == stack.seriesUID }),
-           v.display.slices[stack.seriesUID] == series.instances.count / 2 {
+           v.display.slices[stack.seriesUID] == series.instanceCount / 2 {
             state.viewer?.display.slices[stack.seriesUID] = stack.frames.count / 2
         }
         if var display = state.viewer?.display, display.mrHanging, let e = state.currentEntry {
@@ -223,7 +223,7 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
     if !v.display.hanging, !v.display.mrHanging, v.display.slices.isEmpty {
         // Volumes open at their middle slice, where most anatomy is.
         let series = entry.study.series[v.display.seriesIndex]
-        v.display.slices[series.seriesInstanceUID] = series.instances.count / 2
+        v.display.slices[series.seriesInstanceUID] = series.instanceCount / 2
     }
     state.viewer = v
     state.mode = .viewer

@@ -23,8 +23,8 @@ enum PriorHanging {
     /// The series a comparison shows: the one with the most images (the thin-slice volume the AI
     /// read), nil when none has two.
     static func volumeSeries(of study: StudyIndex.Study) -> Int? {
-        guard let best = study.series.indices.max(by: { study.series[$0].instances.count < study.series[$1].instances.count }),
-              study.series[best].instances.count >= 2 else { return nil }
+        guard let best = study.series.indices.max(by: { study.series[$0].instanceCount < study.series[$1].instanceCount }),
+              study.series[best].instanceCount >= 2 else { return nil }
         return best
     }
 

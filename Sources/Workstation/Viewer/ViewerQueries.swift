@@ -29,7 +29,7 @@ extension AppState {
     /// Slices (or reformatted planes) in the current series.
     public var currentSliceCount: Int {
         guard let v = viewer, let s = currentSeries else { return 0 }
-        return currentStack.map { Reformat.count($0, v.display.orientation) } ?? s.instances.count
+        return currentStack.map { Reformat.count($0, v.display.orientation) } ?? s.instanceCount
     }
 
     /// The frame keys act on: the active viewport's.

@@ -46,7 +46,7 @@ enum ViewerView {
         for (i, s) in e.study.series.enumerated() {
             let h = s.first
             let progress = state.loading[s.seriesInstanceUID].map { " " + Text.percent($0) } ?? ""
-            let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(state.shownDescription(h.seriesDescription)) (\(s.instances.count))\(progress) "
+            let label = " \(h.seriesNumber.map(String.init) ?? "-") \(h.modality) \(state.shownDescription(h.seriesDescription)) (\(s.instanceCount))\(progress) "
             let text = Text.prefix(label, 40)
             screen.put(text, row: ScreenLayout.seriesRow, column: x, style: i == v.display.seriesIndex ? .selected : .dim)
             x += Text.width(text) + 1

@@ -129,7 +129,7 @@ extension AppState {
             let stack = stacks[s.seriesInstanceUID]
             let planes: [ViewerState.Orientation] = stack?.isVolume == false ? [.axial] : ViewerState.Orientation.allCases
             return planes.enumerated().map { k, o in
-                let n = stack.map { Reformat.count($0, o) } ?? s.instances.count
+                let n = stack.map { Reformat.count($0, o) } ?? s.instanceCount
                 let idx = min(max(0, v.display.slices[sliceKey(s.seriesInstanceUID, o)] ?? n / 2), max(0, n - 1))
                 return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
                                 frame: stack.flatMap { Reformat.frame($0, o, idx, slab: v.display.slab) }, sliceIndex: idx, sliceCount: n,
@@ -148,7 +148,7 @@ extension AppState {
             }
             let stack = stacks[s.seriesInstanceUID]
             let key = sliceKey(s.seriesInstanceUID, v.display.orientation)
-            let n = stack.map { Reformat.count($0, v.display.orientation) } ?? s.instances.count
+            let n = stack.map { Reformat.count($0, v.display.orientation) } ?? s.instanceCount
             let idx = min(max(0, v.display.slices[key] ?? 0), max(0, n - 1))
             return Viewport(rect: rect(k), stackUID: s.seriesInstanceUID,
                             frame: stack.flatMap { Reformat.frame($0, v.display.orientation, idx, slab: v.display.slab) }, sliceIndex: idx, sliceCount: n,

@@ -54,8 +54,8 @@ public struct AnalysisPriority: Comparable, Sendable {
 /// to the front. Pending studies show their place in line in the worklist ("queued 3").
 ///
 /// Thread-safety: the public methods may be called from any thread (the line is behind a `Mutex`);
-/// jobs run on one serial queue and report through `post`, which the runtime's inbox drains on the
-/// UI loop.
+/// jobs run one at a time on a niced thread of their own (`BackgroundThread`) and report through
+/// `post`, which the runtime's inbox drains on the UI loop.
 final class AnalysisQueue: Sendable {
     struct Job: Sendable {
         let study: StudyIndex.Study
@@ -74,13 +74,24 @@ final class AnalysisQueue: Sendable {
 
     private let source: FindingsSource
     private let post: @Sendable (Message) -> Void
-    private let worker = DispatchQueue(label: "lightbox.ai", qos: .utility)
+    private let worker: BackgroundThread
     private let line = Mutex(Line())
 
-    init(source: FindingsSource, post: @escaping @Sendable (Message) -> Void) {
+    /// How much the AI's threads are niced by default: enough that the UI loop wins a core
+    /// whenever it has work (nice 10 weighs about a tenth of nice 0 with Linux's scheduler), while
+    /// the AI still gets every idle cycle. `LIGHTBOX_AI_NICE` overrides it (0: not niced).
+    static let defaultNiceness: Int32 = {
+        ProcessInfo.processInfo.environment["LIGHTBOX_AI_NICE"].flatMap { Int32($0) }.map { max(0, min(19, $0)) } ?? 10
+    }()
+
+    init(source: FindingsSource, niceness: Int32 = AnalysisQueue.defaultNiceness, post: @escaping @Sendable (Message) -> Void) {
         self.source = source
         self.post = post
+        worker = BackgroundThread(name: "lightbox.ai", niceness: niceness)
     }
+
+    /// The nice value the worker runs at.
+    var workerNiceness: Int32 { worker.niceness }
 
     /// Adds studies (not already pending) and starts work if the worker is idle.
     func enqueue(_ jobs: [Job]) {
@@ -106,6 +117,13 @@ final class AnalysisQueue: Sendable {
     /// Drops everything not yet started (the study being analysed finishes).
     func stop() {
         line.withLock { $0.stopped = true; $0.pending.removeAll() }
+    }
+
+    /// Returns once the study in progress (if any) is done: after `stop`, the queue is then idle.
+    func waitForRunningJob() {
+        let done = DispatchSemaphore(value: 0)
+        worker.async { done.signal() }
+        done.wait()
     }
 
     /// The order studies will run in, for tests and the status line.

@@ -33,7 +33,8 @@ struct ListCommand: AsyncParsableCommand {
             return try await ArchiveListing.run(source: paths[0], options: archive, json: json, deidentify: deidentify)
         }
         let start = Date()
-        let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexStore.standard())
+        // Paged unless every instance is printed: the listing shows one header per series.
+        let index = StudyIndex.scan(paths, cache: noCache ? nil : StudyIndexStore.standard(), paging: !json && !instances)
         let elapsed = Date().timeIntervalSince(start)
         if json {
             let encoder = JSONEncoder()
@@ -50,7 +51,7 @@ struct ListCommand: AsyncParsableCommand {
             Output.line("  Study \(study.studyInstanceUID)")
             for series in study.series {
                 let s = series.first
-                Output.line("    Series \(s.seriesNumber.map(String.init) ?? "-") \(s.modality) \(deidentify ? "" : s.seriesDescription)  \(series.instances.count) instance(s)  \(s.columns)×\(s.rows)")
+                Output.line("    Series \(s.seriesNumber.map(String.init) ?? "-") \(s.modality) \(deidentify ? "" : s.seriesDescription)  \(series.instanceCount) instance(s)  \(s.columns)×\(s.rows)")
                 if instances {
                     for i in series.instances { Output.line("      \(i.instanceNumber.map(String.init) ?? "-")  \(i.path)") }
                 }

@@ -67,14 +67,14 @@ struct OpenCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Benchmark: step through the first CT series resampled to N slices and print latency and bytes per step for blocks, sixel and kitty (no terminal needed).", valueName: "N"))
     var benchmarkSlices: Int?
 
-    @Option(help: ArgumentHelp("Benchmark: build a worklist of N generated studies and print the first paint and each sort, filter and search step in ms (no terminal needed).", valueName: "N"))
+    @Option(help: ArgumentHelp("Benchmark: build a worklist of N generated studies and print the first paint and each sort, filter and search step in ms (no terminal needed). With folders: the key steps again while the AI analyses their studies, niced and not.", valueName: "N"))
     var benchmarkWorklist: Int?
 
     func run() throws {
         // The log takes stderr before any background work starts (the archive mirror, the SCP), so
         // their first messages land in it rather than on the screen; errors thrown from here on are
         // printed after `end()` has given stderr back.
-        if let n = benchmarkWorklist { return try benchmarkWorklist(n) }
+        if let n = benchmarkWorklist { return try benchmarkWorklist(n, aiStudies: paths) }
         if benchmarkSlices == nil, SystemCall.isTerminal(1), SystemCall.isTerminal(0) {
             StandardErrorLog.begin(databasePath: ReviewStoreChoice.location(explicit: db, configPath: config))
         }
@@ -177,16 +177,41 @@ struct OpenCommand: ParsableCommand {
     /// Keeps the SCP alive for the life of the workstation.
     private static let listeners = Mutex<[StorageSCP]>([])
 
-    private func benchmarkWorklist(_ count: Int) throws {
+    private func benchmarkWorklist(_ count: Int, aiStudies roots: [String]) throws {
         guard (1 ... 1_000_000).contains(count) else { throw ValidationError("--benchmark-worklist takes 1…1000000") }
         let studies = WorklistBenchmark.studies(count)
         let r = WorklistBenchmark.run(studies: studies)
-        var load = [Double](repeating: 0, count: 3)
-        _ = getloadavg(&load, 3)
-        Output.line(String(format: "Worklist of %d studies, 160×48 cells; load average %.2f %.2f %.2f", r.studies, load[0], load[1], load[2]))
+        func loadAverage() -> String {
+            var load = [Double](repeating: 0, count: 3)
+            _ = getloadavg(&load, 3)
+            return String(format: "load average %.2f %.2f %.2f", load[0], load[1], load[2])
+        }
+        Output.line("Worklist of \(r.studies) studies, 160×48 cells; \(loadAverage())")
         Output.line(String(format: "%-16@ %9.1f ms  (aim ≤ 1000)", "first paint" as NSString, r.firstPaintMS))
         for a in r.actions {
             Output.line(String(format: "%-16@ %9.1f ms  (aim ≤ 50)", a.name as NSString, a.ms))
+        }
+        guard !roots.isEmpty else { return }
+        // Key latency while the AI works: the same steps, idle, then beside the AI queue analysing
+        // the folders' studies without a cache, its thread niced (the default) and not, alternated.
+        guard let models = WorkstationOptions.locate("Models") else { throw ValidationError("no Models folder found for the AI load") }
+        let aiStudies = StudyIndex.scan(roots, cache: nil).studies
+        guard !aiStudies.isEmpty else { throw ValidationError("no studies under \(roots.joined(separator: " "))") }
+        func summary(_ ms: [Double]) -> String {
+            let s = ms.sorted()
+            let at = { (q: Double) in s[min(s.count - 1, Int(q * Double(s.count)))] }
+            return String(format: "p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (%d steps)", at(0.5), at(0.95), s.last ?? 0, s.count)
+        }
+        Output.line("Key steps (update + view) while the AI analyses \(aiStudies.count) studies, \(ProcessInfo.processInfo.activeProcessorCount) cores (aim ≤ 50 ms):")
+        Output.line("  idle               \(summary(WorklistBenchmark.keyLatencies(studies: studies, rounds: 3)))  \(loadAverage())")
+        for round in 0 ..< 2 {
+            for niceness: Int32 in round == 0 ? [0, 10] : [10, 0] {
+                let load = try AnalysisLoad(studies: aiStudies, modelsFolder: URL(fileURLWithPath: models), niceness: niceness)
+                Thread.sleep(forTimeInterval: 1)  // the first model loaded and running
+                let ms = WorklistBenchmark.keyLatencies(studies: studies, rounds: 3)
+                load.stop()
+                Output.line("  AI at nice \(String(format: "%-2d", load.niceness))       \(summary(ms))  \(load.analysed) studies analysed; \(loadAverage())")
+            }
         }
     }
 
