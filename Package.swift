@@ -122,7 +122,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "SliceStepBench", "TestSupport"],
+        .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "SliceStepBench", "SystemCalls", "TestSupport"],
                     exclude: ["Goldens"]),
         .testTarget(name: "ConfigTests", dependencies: ["LightboxConfig", "TerminalGraphics", "DICOMweb"]),
         // Golden outputs of the `lightbox` executable (--help of every command, info, ls --json,

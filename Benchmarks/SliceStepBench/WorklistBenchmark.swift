@@ -67,8 +67,12 @@ public enum WorklistBenchmark {
         _ = update(&state, .studiesLoaded(studies))
         _ = view(state)
         var out: [Double] = []
-        let keys: [Key] = [.down] + WorklistSort.allCases.map { _ in .char("s") } + WorklistFilter.allCases.map { _ in .char("f") }
-            + [.char("/")] + "patient12".map { .char($0) } + [.enter, .escape, .up]
+        var keys: [Key] = [.down]
+        keys += [Key](repeating: .char("s"), count: WorklistSort.allCases.count)
+        keys += [Key](repeating: .char("f"), count: WorklistFilter.allCases.count)
+        keys.append(.char("/"))
+        for c in "patient12" { keys.append(.char(c)) }
+        keys += [.enter, .escape, .up]
         for _ in 0 ..< rounds {
             for key in keys {
                 let t0 = DispatchTime.now().uptimeNanoseconds

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Review
+import SystemCalls
 import XCTest
 @testable import Workstation
 
@@ -17,12 +18,15 @@ final class AnalysisQueueTests: XCTestCase {
         let inner = SidecarFindingsSource()
         let lock = NSLock()
         var order: [String] = []
+        /// The nice value of the thread each study was analysed on.
+        var niceness: [Int32] = []
         let firstCallStarted = DispatchSemaphore(value: 0)
         let releaseFirstCall = DispatchSemaphore(value: 0)
         var idleReason: String { inner.idleReason }
 
         func analyze(_ study: StudyIndex.Study, progress: @Sendable (Double) -> Void) throws -> AIResult? {
-            lock.lock(); order.append(study.studyInstanceUID); let first = order.count == 1; lock.unlock()
+            let nice = SystemCall.currentThreadNiceness()
+            lock.lock(); order.append(study.studyInstanceUID); niceness.append(nice); let first = order.count == 1; lock.unlock()
             if first { firstCallStarted.signal(); releaseFirstCall.wait() }
             return try inner.analyze(study, progress: progress)
         }
@@ -74,6 +78,25 @@ final class AnalysisQueueTests: XCTestCase {
                           AnalysisPriority(study: head, review: .signed, order: 0))
         XCTAssertLessThan(AnalysisPriority(study: head, review: .unread, order: 9),
                           AnalysisPriority(study: mammo, review: .unread, order: 0))
+    }
+
+    /// The AI runs on a thread of its own niced by 10 (so the UI loop wins a core whenever it has
+    /// work); the thread that queued the work keeps its priority.
+    func testStudiesAreAnalysedOnANicedThreadAndTheCallerKeepsItsPriority() throws {
+        let all = Array(try studies().prefix(2))
+        let source = RecordingSource()
+        source.releaseFirstCall.signal()
+        let messages = Messages()
+        let before = SystemCall.currentThreadNiceness()
+        let queue = AnalysisQueue(source: source, niceness: 10) { messages.append($0) }
+        queue.enqueue(all.enumerated().map { AnalysisQueue.Job(study: $1, priority: AnalysisPriority(study: $1, review: .unread, order: $0)) })
+        let deadline = Date().addingTimeInterval(60)
+        while messages.finals().count < all.count, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        source.lock.lock(); let niceness = source.niceness; source.lock.unlock()
+        XCTAssertEqual(niceness, [Int32](repeating: min(19, before + 10), count: all.count))
+        XCTAssertEqual(queue.workerNiceness, min(19, before + 10))
+        XCTAssertEqual(SystemCall.currentThreadNiceness(), before)
+        XCTAssertEqual(AnalysisQueue(source: source, niceness: 0) { _ in }.workerNiceness, before)
     }
 
     func testOpenedStudyJumpsTheQueueAndEveryStudyIsAnsweredOnce() throws {

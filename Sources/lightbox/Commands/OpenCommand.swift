@@ -6,7 +6,7 @@ import Imaging
 import Review
 import SliceStepBench
 import TerminalGraphics
-import Workstation
+@_spi(Benchmarks) import Workstation
 import Synchronization
 import SystemCalls
 
