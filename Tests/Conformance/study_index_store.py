@@ -5,6 +5,9 @@ Writes a few hundred small DICOM files with pydicom, then, with XDG_CACHE_HOME i
   * two `lightbox ls --json` processes at once, four rounds, with files changed, added and deleted
     between rounds: each process's listing equals `ls --json --no-cache` of the same tree (the
     store never hides a change, and a scanner that lost the write lock still lists everything);
+  * each round, before and after the JSON scans, the paged text listing (`lightbox ls`: one header
+    per series decoded, counts from the store) equals `ls --no-cache`'s line for line, but for the
+    timing line;
   * afterwards the database passes `PRAGMA integrity_check`, is in WAL mode, and a quiet rescan
     serves every file from the store;
   * the folder is 0700 and index.sqlite (and any -wal/-shm) 0600;
@@ -66,6 +69,15 @@ def listing(exe: str, tree: str, env: dict, no_cache: bool = False) -> tuple[dic
     return json.loads(p.stdout), p.stderr
 
 
+def text_listing(exe: str, tree: str, env: dict, no_cache: bool = False) -> list[str]:
+    """`lightbox ls` as text, without its last line (time and cache counts)."""
+    args = [exe, "ls", tree] + (["--no-cache"] if no_cache else [])
+    p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)}: exit {p.returncode}: {p.stderr[:300]}")
+    return p.stdout.splitlines()[:-1]
+
+
 def canonical(doc: dict) -> dict:
     return {k: v for k, v in doc.items() if k not in ("seconds", "cached")}
 
@@ -87,6 +99,9 @@ def main() -> int:
         env = dict(os.environ, XDG_CACHE_HOME=cache)
         for rnd in range(4):
             reference, _ = listing(exe, tree, env, no_cache=True)
+            reference_text = text_listing(exe, tree, env, no_cache=True)
+            # Paged before the JSON scans: the last round's changes are read beside stored rows.
+            check(text_listing(exe, tree, env) == reference_text, f"round {rnd}: paged text listing (changed files) differs from --no-cache")
             procs = [subprocess.Popen([exe, "ls", "--json", tree], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True, env=env) for _ in range(2)]
             for k, p in enumerate(procs):
@@ -94,6 +109,8 @@ def main() -> int:
                 check(p.returncode == 0, f"round {rnd} process {k}: exit {p.returncode} {err[:200]}")
                 check(p.returncode == 0 and canonical(json.loads(out)) == canonical(reference),
                       f"round {rnd} process {k}: listing differs from --no-cache")
+            paged = text_listing(exe, tree, env)
+            check(paged == reference_text and len(paged) > 6, f"round {rnd}: paged text listing differs from --no-cache")
             # Change the tree for the next round: one file rewritten, one added, one deleted.
             write(os.path.join(tree, "s0", "se0", f"im{rnd:03d}.dcm"), 0, 0, 1000 + rnd)
             write(os.path.join(tree, "s2", "se1", f"new{rnd}.dcm"), 2, 1, 2000 + rnd)

@@ -58,22 +58,30 @@ struct ScanPlan {
             let walked = trimmed == "/" ? 0 : trimmed.utf8.count
             // A root named by its absolute, tidy path: every key is the path itself (one string).
             let keyIsPath = root == rootKey
-            DirectoryWalker.regularFiles(under: root) { path, name in
-                if name == "DICOMDIR" { addDICOMDIR(path); return }
+            /// A walked file, a DICOMDIR to read afterwards, or nothing (on any thread).
+            enum Found { case file(File), dicomdir(String) }
+            let found: [Found] = DirectoryWalker.regularFiles(under: root) { path, name in
+                if name == "DICOMDIR" { return .dicomdir(path) }
                 if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) {
                     // Every skipped extension has at most 4 bytes; lowercasing never shortens a
                     // longer one into one of them (none has a "k", whose Kelvin sign would).
                     let bytes = name.utf8[name.utf8.index(after: dot)...]
                     if bytes.count <= 8 {
                         let ext = String(decoding: bytes, as: UTF8.self).lowercased()
-                        guard !Self.skippedExtensions.contains(ext) || NIfTIReader.handles(path: name) else { return }
+                        guard !Self.skippedExtensions.contains(ext) || NIfTIReader.handles(path: name) else { return nil }
                     }
                 } else {
-                    guard !Self.skippedExtensions.contains("") || NIfTIReader.handles(path: name) else { return }
+                    guard !Self.skippedExtensions.contains("") || NIfTIReader.handles(path: name) else { return nil }
                 }
-                if keyIsPath { out.append(File(path: path, key: path)); return }
+                if keyIsPath { return .file(File(path: path, key: path)) }
                 let rest = Substring(path.utf8.dropFirst(walked)).drop { $0 == "/" }
-                out.append(File(path: path, key: prefix + rest))
+                return .file(File(path: path, key: prefix + rest))
+            }
+            for item in found {
+                switch item {
+                case .file(let file): out.append(file)
+                case .dicomdir(let path): addDICOMDIR(path)
+                }
             }
         }
         var unique: [File] = []
@@ -88,10 +96,11 @@ struct ScanPlan {
     }
 
     /// The indices of `keys` in UTF-8 byte order (stable). Keys mostly share a long prefix (the
-    /// folder), so each is ranked by the 8 bytes after the longest prefix common to all, as one
-    /// big-endian integer; only keys whose 8 bytes tie are compared in full. On 100,000 files in
+    /// folder), so each is ranked by the 16 bytes after the longest prefix common to all, as two
+    /// big-endian integers; only keys whose 16 bytes tie are compared in full. On 100,000 files in
     /// one folder, sorting and de-duplicating took 80 ms of a 0.6 s warm reopen with String
-    /// comparisons; ranking takes about 20 ms off that.
+    /// comparisons; ranking takes about 20 ms off that. Sixteen bytes, not eight: in a tree of
+    /// study folders ("PAT0000/ST000001/IM0001.dcm") the first eight tie for a hundred studies.
     static func byteOrder(_ keys: [String]) -> [Int] {
         guard var common = keys.first.map({ Array($0.utf8) }) else { return [] }
         for key in keys.dropFirst() where !common.isEmpty {
@@ -103,16 +112,21 @@ struct ScanPlan {
             common.removeLast(common.count - n)
         }
         let skip = common.count
-        var ranked: [(rank: UInt64, index: Int)] = keys.enumerated().map { i, key in
-            var rank: UInt64 = 0, taken = 0
-            for b in key.utf8.dropFirst(skip).prefix(8) {
-                rank = rank << 8 | UInt64(b)
+        var ranked: [(high: UInt64, low: UInt64, index: Int)] = keys.enumerated().map { i, key in
+            var high: UInt64 = 0, low: UInt64 = 0, taken = 0
+            for b in key.utf8.dropFirst(skip).prefix(16) {
+                if taken < 8 { high = high << 8 | UInt64(b) } else { low = low << 8 | UInt64(b) }
                 taken += 1
             }
-            return (rank << (8 * UInt64(8 - taken)), i)   // shorter keys pad with 0: they sort first
+            // Shorter keys pad with 0: they sort first.
+            if taken < 8 { high <<= 8 * UInt64(8 - taken) }
+            let lowTaken = max(0, taken - 8)
+            if lowTaken < 8 { low = lowTaken == 0 ? 0 : low << (8 * UInt64(8 - lowTaken)) }
+            return (high, low, i)
         }
         ranked.sort { x, y in
-            if x.rank != y.rank { return x.rank < y.rank }
+            if x.high != y.high { return x.high < y.high }
+            if x.low != y.low { return x.low < y.low }
             let c = ByteOrder.compare(keys[x.index], keys[y.index])
             return c != 0 ? c < 0 : x.index < y.index
         }

@@ -262,21 +262,38 @@ public struct StudyIndex: Sendable {
     }
 
     /// Series grouped into studies; studies newest first, series by number.
+    ///
+    /// Each series' first header is read once, with the keys taken from it: a header is ~25
+    /// reference-counted fields, and reading `first` in every comparison copied the whole header
+    /// each time (40 % of a 20,000-study reopen).
     private static func studies(of all: [Series]) -> [Study] {
+        struct Keyed {
+            let series: Series
+            let number: Int
+            let date: String
+            let time: String
+        }
         var studyOf: [String: Int] = [:]
-        var seriesByStudy: [[Series]] = []
+        var byStudy: [[Keyed]] = []
         for s in all {
-            let uid = s.first.studyInstanceUID
-            if let k = studyOf[uid] { seriesByStudy[k].append(s) } else {
-                studyOf[uid] = seriesByStudy.count
-                seriesByStudy.append([s])
+            let first = s.first
+            let keyed = Keyed(series: s, number: first.seriesNumber ?? Int.max, date: first.studyDate, time: first.studyTime)
+            if let k = studyOf[first.studyInstanceUID] { byStudy[k].append(keyed) } else {
+                studyOf[first.studyInstanceUID] = byStudy.count
+                byStudy.append([keyed])
             }
         }
-        var studies = seriesByStudy.map { series in
-            Study(studyInstanceUID: series[0].first.studyInstanceUID,
-                  series: series.sorted { ($0.first.seriesNumber ?? Int.max, $0.seriesInstanceUID) < ($1.first.seriesNumber ?? Int.max, $1.seriesInstanceUID) })
+        var keys: [(date: String, time: String, uid: String)] = []
+        keys.reserveCapacity(byStudy.count)
+        var studies: [Study] = []
+        studies.reserveCapacity(byStudy.count)
+        for (uid, k) in studyOf {
+            let sorted = byStudy[k].sorted { ($0.number, $0.series.seriesInstanceUID) < ($1.number, $1.series.seriesInstanceUID) }
+            keys.append((sorted[0].date, sorted[0].time, uid))
+            studies.append(Study(studyInstanceUID: uid, series: sorted.map(\.series)))
         }
-        studies.sort { ($0.first.studyDate, $0.first.studyTime, $0.studyInstanceUID) > ($1.first.studyDate, $1.first.studyTime, $1.studyInstanceUID) }
+        let order = studies.indices.sorted { a, b in (keys[a].date, keys[a].time, keys[a].uid) > (keys[b].date, keys[b].time, keys[b].uid) }
+        studies = order.map { studies[$0] }
         return studies
     }
 }
