@@ -99,6 +99,32 @@ final class AnalysisQueueTests: XCTestCase {
         XCTAssertEqual(AnalysisQueue(source: source, niceness: 0) { _ in }.workerNiceness, before)
     }
 
+    /// The line is announced as one message per change, not one per waiting study (on a worklist
+    /// of 20,000 that was 20,000 messages for the UI loop each time a study finished), and the
+    /// worklist shows each waiting study's place from it.
+    func testPlacesInLineArriveAsOneMessageAndShowOnTheWorklist() throws {
+        let all = try studies()
+        let source = RecordingSource()
+        let messages = Messages()
+        let queue = AnalysisQueue(source: source) { messages.append($0) }
+        queue.enqueue(all.enumerated().map { AnalysisQueue.Job(study: $1, priority: AnalysisPriority(study: $1, review: .unread, order: $0)) })
+        XCTAssertEqual(source.firstCallStarted.wait(timeout: .now() + 30), .success)
+        let waiting = queue.pendingUIDs
+        messages.lock.lock(); let lines = messages.all.compactMap { m -> [String]? in if case .aiQueued(let l) = m { return l }; return nil }; messages.lock.unlock()
+        XCTAssertEqual(lines.count, 2, "one on enqueue, one when the first study started")
+        XCTAssertEqual(lines.last, waiting)
+
+        var state = AppState(columns: 120, rows: 30, reader: "alice")
+        _ = update(&state, .studiesLoaded(all))
+        _ = update(&state, .aiQueued(waiting))
+        for (n, uid) in waiting.enumerated() {
+            XCTAssertEqual(state.entries[try XCTUnwrap(state.entryIndex(uid: uid))].ai, .queued(position: n + 1))
+        }
+        queue.stop()
+        source.releaseFirstCall.signal()
+        queue.waitForRunningJob()
+    }
+
     func testOpenedStudyJumpsTheQueueAndEveryStudyIsAnsweredOnce() throws {
         let all = try studies()
         let source = RecordingSource()

@@ -14,6 +14,10 @@ public enum Message: Sendable {
     case seriesProgress(seriesUID: String, fraction: Double)
     case seriesLoaded(ImageStack)
     case aiStatus(studyUID: String, AIStatus)
+    /// The studies waiting for the AI, in the order they will run (each shows "queued N"). One
+    /// message for the whole line: one per study meant 20,000 messages for the UI loop every
+    /// time a study finished, on a worklist of 20,000.
+    case aiQueued([String])
     case aiResult(studyUID: String, AIResult?)
     case reviewLoaded(studyUID: String, ReviewSnapshot)
     case statuses([String: ReviewStatus])

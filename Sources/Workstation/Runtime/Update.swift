@@ -69,6 +69,11 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
     case .aiStatus(let uid, let status):
         if let i = state.entryIndex(uid: uid) { state.entries[i].ai = status }
         return []
+    case .aiQueued(let uids):
+        for (n, uid) in uids.enumerated() {
+            if let i = state.entryIndex(uid: uid) { state.entries[i].ai = .queued(position: n + 1) }
+        }
+        return []
     case .aiResult(let uid, let result):
         if let i = state.entryIndex(uid: uid) {
             state.entries[i].aiResult = result

@@ -132,7 +132,7 @@ final class AnalysisQueue: Sendable {
     /// Posts every pending study's place in line. Called with the lock held, so a study's last
     /// "queued" message is always posted before the worker's "running" for it.
     private func announcePositions(_ pending: [Job]) {
-        for (n, job) in pending.enumerated() { post(.aiStatus(studyUID: job.uid, .queued(position: n + 1))) }
+        post(.aiQueued(pending.map(\.uid)))
     }
 
     /// Starts the next job if none is running.
