@@ -60,6 +60,7 @@ let package = Package(
         // The one wrapper over POSIX calls (open, read, write, rename, stat, poll, …): throws SystemCallError
         // with errno, retries on EINTR. No dependencies, so every module that touches files or the terminal can use it.
         .target(name: "SystemCalls"),
+        .target(name: "Parallel", dependencies: ["SystemCalls"]),
         // Pure codecs: compressed bytes → stored sample values. No data-set knowledge. JPEG is decoded
         // in Swift (Debian's libjpeg-turbo 2.1 is 8-bit only and cannot do lossless or report errors safely).
         .target(name: "DICOMCodecs", dependencies: ["COpenJPEG", "CCharLS"]),
@@ -67,13 +68,13 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["DICOMCodecs", "SystemCalls", "CZlib"]),
         // Data sets → images and volumes in physical space; PNG import/export; NIfTI volumes (gzip via CZlib);
         // the study index store (SQLite).
-        .target(name: "Imaging", dependencies: ["DICOM", "SystemCalls", "CPNG", "CSQLite", "CZlib"]),
+        .target(name: "Imaging", dependencies: ["DICOM", "SystemCalls", "Parallel", "CPNG", "CSQLite", "CZlib"]),
         // RGB images (+ overlays) → terminal bytes.
         .target(name: "TerminalGraphics", dependencies: ["ByteWriting", "SystemCalls", "CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
-        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL"]),
+        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL", "Parallel"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
-        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference"]),
+        .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference", "Parallel"]),
         // Findings + reader decisions → durable records (SQLite or PostgreSQL store, audit trail, exports).
         // Reports leave as DICOM (TID 1500 SR), so Review writes data sets through the DICOM module;
         // discordance matching and teaching scores measure in mm through Imaging's PixelGeometry.
@@ -90,7 +91,7 @@ let package = Package(
         // workstation's settings and key bindings, and archives (→ DICOMweb.ArchiveRegistry).
         .target(name: "LightboxConfig", dependencies: ["TerminalGraphics", "DICOMweb"], path: "Sources/Config"),
         // The ncurses reading room: it owns the terminal; everything below is usable without one.
-        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "DICOMweb", "SystemCalls", "CNcurses"]),
+        .target(name: "Workstation", dependencies: ["DICOM", "Imaging", "TerminalGraphics", "Analysis", "Inference", "Review", "LightboxConfig", "DICOMweb", "SystemCalls", "Parallel", "CNcurses"]),
         .executableTarget(
             name: "lightbox",
             dependencies: [
@@ -122,6 +123,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel", "SystemCalls"]),
         .testTarget(name: "WorkstationTests", dependencies: ["Workstation", "Analysis", "SliceStepBench", "SystemCalls", "TestSupport"],
                     exclude: ["Goldens"]),
         .testTarget(name: "ConfigTests", dependencies: ["LightboxConfig", "TerminalGraphics", "DICOMweb"]),

@@ -95,6 +95,7 @@ final class AnalysisQueueTests: XCTestCase {
         source.lock.lock(); let niceness = source.niceness; source.lock.unlock()
         XCTAssertEqual(niceness, [Int32](repeating: min(19, before + 10), count: all.count))
         XCTAssertEqual(queue.workerNiceness, min(19, before + 10))
+        XCTAssertEqual(Set(queue.poolNiceness), [min(19, before + 10)], "the analysis' parallel loops run niced too")
         XCTAssertEqual(SystemCall.currentThreadNiceness(), before)
         XCTAssertEqual(AnalysisQueue(source: source, niceness: 0) { _ in }.workerNiceness, before)
     }

@@ -1,3 +1,4 @@
+import Parallel
 import Dispatch
 import Imaging
 
@@ -39,7 +40,7 @@ struct ProjectionBatches {
         let headers = self.headers
         loaded.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let buf = buf  // each index written by one iteration
-            DispatchQueue.concurrentPerform(iterations: batch.count) { k in
+            Parallel.perform(iterations: batch.count) { k in
                 buf[k] = Result { try ProjectionImage.load(headers[batch[k]]) }
             }
         }

@@ -1,3 +1,4 @@
+import Parallel
 import Dispatch
 import Foundation
 import Imaging
@@ -90,7 +91,7 @@ public struct VolumeAnalyzer: Sendable {
         var prepared = [Float](repeating: 0, count: volume.slices * plane)
         prepared.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let buf = buf  // each slice writes only its own range
-            DispatchQueue.concurrentPerform(iterations: volume.slices) { z in
+            Parallel.perform(iterations: volume.slices) { z in
                 let slice = volume.slice(z).map { min(max(($0 - lo) / width, 0), 1) }
                 let resized = Self.resample(slice, width: volume.columns, height: volume.rows, toWidth: mw, toHeight: mh)
                 _ = resized.withUnsafeBufferPointer { memcpy(buf.baseAddress! + z * plane, $0.baseAddress!, plane * 4) }
@@ -147,7 +148,7 @@ public struct VolumeAnalyzer: Sendable {
                         nonisolated(unsafe) let (outBuf, errBuf, scoreBuf, featureBuf) = (outBuf, errBuf, scoreBuf, featureBuf)  // disjoint slices per worker
                         let featureName = featureOutput
                         let hasScores = scores != nil
-                        DispatchQueue.concurrentPerform(iterations: models.count) { w in
+                        Parallel.perform(iterations: models.count) { w in
                             do {
                                 for z in stride(from: zs[0] + w, to: zs[0] + zs.count, by: models.count) {
                                     var input = [Float](repeating: 0, count: channels * plane)

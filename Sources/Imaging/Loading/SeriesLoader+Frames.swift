@@ -1,3 +1,4 @@
+import Parallel
 import DICOM
 import Dispatch
 import Foundation
@@ -31,7 +32,7 @@ extension SeriesLoader {
         perFile.withUnsafeMutableBufferPointer { out in
             errors.withUnsafeMutableBufferPointer { errs in
                 nonisolated(unsafe) let (out, errs) = (out, errs)  // each index written by one iteration
-                DispatchQueue.concurrentPerform(iterations: sorted.count) { i in
+                Parallel.perform(iterations: sorted.count) { i in
                     do { out[i] = try loadFrames(sorted[i]) } catch { errs[i] = "\(error)" }
                     let n = done.add(1, ordering: .relaxed).newValue
                     if n % 8 == 0 || n == sorted.count { progress?(Double(n) / Double(max(1, sorted.count))) }

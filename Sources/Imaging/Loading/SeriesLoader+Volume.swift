@@ -1,3 +1,4 @@
+import Parallel
 import DICOM
 import Dispatch
 import Foundation
@@ -41,7 +42,7 @@ extension SeriesLoader {
         voxels.withUnsafeMutableBufferPointer { out in
             errors.withUnsafeMutableBufferPointer { errs in
                 nonisolated(unsafe) let (out, errs) = (out, errs)  // each slice writes only its own range
-                DispatchQueue.concurrentPerform(iterations: sorted.count) { z in
+                Parallel.perform(iterations: sorted.count) { z in
                     do {
                         try loadSlice(path: ordered[z].path, into: UnsafeMutableBufferPointer(rebasing: out[z * perSlice ..< (z + 1) * perSlice]))
                     } catch {

@@ -1,3 +1,4 @@
+import Parallel
 import Dispatch
 import Synchronization
 
@@ -22,7 +23,7 @@ enum ParallelChunks {
         let step = (count + parts - 1) / parts
         // The chunks are disjoint ranges: each call touches only what its own range indexes.
         nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: parts) { k in
+        Parallel.perform(iterations: parts) { k in
             let lo = k * step, hi = Swift.min(count, lo + step)
             if lo < hi { body(lo ..< hi) }
         }

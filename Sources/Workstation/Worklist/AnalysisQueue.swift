@@ -1,4 +1,5 @@
 import Foundation
+import Parallel
 import Synchronization
 import Imaging
 import Review
@@ -75,6 +76,9 @@ final class AnalysisQueue: Sendable {
     private let source: FindingsSource
     private let post: @Sendable (Message) -> Void
     private let worker: BackgroundThread
+    /// The threads the analysis' parallel loops run on, niced like the worker (nil when not
+    /// niced: Dispatch's shared workers, as for `lightbox analyze`).
+    private let pool: WorkerPool?
     private let line = Mutex(Line())
 
     /// How much the AI's threads are niced by default: enough that the UI loop wins a core
@@ -88,7 +92,11 @@ final class AnalysisQueue: Sendable {
         self.source = source
         self.post = post
         worker = BackgroundThread(name: "lightbox.ai", niceness: niceness)
+        pool = niceness > 0 ? WorkerPool(threads: ProcessInfo.processInfo.activeProcessorCount, niceness: niceness, name: "lightbox.ai") : nil
     }
+
+    /// The nice values of the analysis pool's threads (empty without a pool).
+    var poolNiceness: [Int32] { pool?.threadNiceness ?? [] }
 
     /// The nice value the worker runs at.
     var workerNiceness: Int32 { worker.niceness }
@@ -146,7 +154,7 @@ final class AnalysisQueue: Sendable {
         }
         guard let job = next else { return }
         worker.async { [self] in
-            run(job)
+            if let pool { pool.run { run(job) } } else { run(job) }
             line.withLock { $0.busy = false }
             pump()
         }

@@ -11,12 +11,8 @@ import SystemCalls
 /// from it (threads inherit their creator's nice value), so a model running on every core yields
 /// to the UI loop whenever a key arrives, instead of sharing the cores with it evenly.
 ///
-/// What it does not reach: work the analysis hands to Dispatch (`concurrentPerform` over slices
-/// and model replicas) runs on Dispatch's shared worker threads. Those it starts from here inherit
-/// the nice value and keep it (an unprivileged process cannot lower it again), and so may later
-/// run a loader's work at that priority; those already running stay at 0. Measured with
-/// `lightbox open --benchmark-worklist`, the niced queue cuts the worst key steps by about a
-/// third, not to the idle figures; a pool of its own for the analysis would be the full answer.
+/// The analysis' parallel loops run on a `WorkerPool` niced the same way (`AnalysisQueue`), not on
+/// Dispatch's shared workers: those would keep the nice value for whatever they run next.
 final class BackgroundThread: Sendable {
     private enum Item {
         case run(@Sendable () -> Void)
