@@ -11,6 +11,14 @@ Kitty: `lightbox render --protocol kitty` in a real kitty (software OpenGL) must
 matches the reference on the screen, and nothing of the terminal's answers to our capability
 queries may be echoed as text.
 
+Cell by cell (xterm, sixel): the worklist, the CT viewer with its findings, the mammography hanging
+and a teaching case are opened with LIGHTBOX_SCREEN_DUMP set, so the workstation writes the text of
+the frame it drew. The same text is then drawn without images (and without colours) in a second
+xterm of the same size. In every cell outside the image placements the two screenshots must have
+the same ink (the pixels that differ from the cell's background): the terminal shows exactly the
+characters the in-memory screen holds, and no glyph where it holds a blank. Inside each placement
+the image must be there.
+
 kitty → tmux: `lightbox render --protocol kitty` inside tmux draws with Unicode placeholders. tmux's own
 grid (capture-pane) must hold the U+10EEEE cells with row/column diacritics in order and one 24-bit id
 colour; in a real kitty running that tmux the screenshot must match the reference, also after a tmux
@@ -103,6 +111,107 @@ def similarity(drawn, ref):
     if d is None or r is None or min(d.shape) < 8:
         return 0.0
     return float(np.corrcoef(resize_area(r, 32, 32).ravel(), resize_area(d, 32, 32).ravel())[0, 1])
+
+
+def screenshot_rgb(display):
+    """The X screen as one int per pixel (0xRRGGBB): grey would merge colours of equal brightness."""
+    xwd = subprocess.run(["xwd", "-root", "-display", display], capture_output=True, check=True).stdout
+    pnm = subprocess.run(["xwdtopnm"], input=xwd, capture_output=True, check=True).stdout
+    header = pnm.split(b"\n", 3)
+    w, h = map(int, header[1].split())
+    a = np.frombuffer(header[3], dtype=np.uint8, count=w * h * 3).reshape(h, w, 3).astype(np.int64)
+    return a[..., 0] << 16 | a[..., 1] << 8 | a[..., 2]
+
+
+def read_screen_dump(path):
+    """(columns, rows, image rectangles as (row, column, rows, columns), text rows) of a LIGHTBOX_SCREEN_DUMP file."""
+    lines = open(path, encoding="utf-8").read().split("\n")
+    if lines[0] != "lightbox-screen 1":
+        raise ValueError(f"not a screen dump: {lines[0]!r}")
+    columns, rows = map(int, lines[1].split())
+    i, images = 2, []
+    while lines[i].startswith("image "):
+        images.append(tuple(map(int, lines[i].split()[1:])))
+        i += 1
+    return columns, rows, images, lines[i + 1:i + 1 + rows]
+
+
+def cell_ink(block):
+    """The pixels of a cell that differ from its most common colour (its background)."""
+    values, counts = np.unique(block, return_counts=True)
+    return block != values[counts.argmax()]
+
+
+# xterm draws its text area one pixel in from the window's corner (with -b 0).
+TEXT_ORIGIN = (1, 1)
+
+
+def screen_cells(label, argv, keys, env, display, xterm, work):
+    """Opens `argv` in xterm with a screen dump, presses `keys`, and compares a quiet frame's screenshot
+    cell by cell with the dumped text drawn alone in a second xterm (see the module doc)."""
+    dump = os.path.join(work, "screen.txt")
+    for leftover in (dump, dump + ".tmp"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
+    term = subprocess.Popen(xterm + ["sh", "-c", f"cd '{work}' && exec {argv}"], env=dict(env, LIGHTBOX_SCREEN_DUMP=dump))
+    try:
+        for _ in range(300):
+            if os.path.exists(dump):
+                break
+            time.sleep(0.1)
+        if not os.path.exists(dump):
+            check(f"{label}: the workstation wrote its screen (LIGHTBOX_SCREEN_DUMP)", False, "no dump after 30 s")
+            return
+        time.sleep(2.0)
+        for key in keys:
+            subprocess.run(["xdotool", "key", key], env=env, capture_output=True)
+            time.sleep(2.5)
+        # A settled frame: nothing loading, no new frame for 2 s before the screenshot, none during it.
+        shot, stamp = None, None
+        for _ in range(240):
+            stamp = os.stat(dump).st_mtime_ns
+            settled = "loading" not in open(dump, encoding="utf-8").read().lower()
+            if settled and time.time() - stamp / 1e9 >= 2.0:
+                shot = screenshot_rgb(display)
+                if os.stat(dump).st_mtime_ns == stamp:
+                    break
+                shot = None
+            time.sleep(0.5)
+        if shot is None:
+            check(f"{label}: a settled frame to compare", False, "still loading or changing after 120 s")
+            return
+        columns, rows, images, text = read_screen_dump(dump)
+    finally:
+        term.kill()
+        time.sleep(0.5)
+    plain = os.path.join(work, "plain.txt")
+    with open(plain, "w", encoding="utf-8") as f:
+        f.write("\033[?25l\033[?7l\033[2J" + "".join(f"\033[{r + 1};1H{line}" for r, line in enumerate(text)))
+    term = subprocess.Popen(xterm + ["sh", "-c", f"cat '{plain}'; sleep 60"], env=env)
+    try:
+        time.sleep(2.5)
+        reference = screenshot_rgb(display)
+    finally:
+        term.kill()
+        time.sleep(0.5)
+    y0, x0 = TEXT_ORIGIN
+    def block(a, r, c):
+        return a[y0 + r * CELL_H:y0 + (r + 1) * CELL_H, x0 + c * CELL_W:x0 + (c + 1) * CELL_W]
+    def in_image(r, c):
+        return any(ir <= r < ir + nr and ic <= c < ic + nc for ir, ic, nr, nc in images)
+    wrong = []
+    for r in range(rows):
+        for c in range(columns):
+            if not in_image(r, c) and not np.array_equal(cell_ink(block(shot, r, c)), cell_ink(block(reference, r, c))):
+                wrong.append(f"({r},{c}) {text[r][c:c + 1]!r}" if c < len(text[r]) else f"({r},{c})")
+    compared = rows * columns - sum(nr * nc for _, _, nr, nc in images)
+    check(f"{label}: every cell outside the images shows the screen's text, blanks stay blank", not wrong,
+          f"{len(wrong)} of {compared} cells differ: {', '.join(wrong[:8])}")
+    drawn = [len(np.unique(shot[y0 + ir * CELL_H:y0 + (ir + nr) * CELL_H, x0 + ic * CELL_W:x0 + (ic + nc) * CELL_W]))
+             for ir, ic, nr, nc in images]
+    if images:
+        check(f"{label}: every image placement is drawn", all(n > 16 for n in drawn), f"colours per placement {drawn}")
+    print(f"# {label}: {compared} cells compared, {len(images)} image placement(s), {len(wrong)} differ")
 
 
 def free_display():
@@ -278,6 +387,19 @@ def main():
         check("opening the study changed the screen", np.abs(after - before).mean() > 1.0)
         terms[-1].kill()
         time.sleep(0.5)
+
+        # 2b. Cell by cell: the frames' text against the screen, outside the images.
+        samples = os.path.join(ROOT, "SampleStudies")
+        ct, mg = os.path.join(samples, "10_CT_HEAD_HELENE_2026"), os.path.join(samples, "02_MG_ALICE_2026")
+        open_cmd = f"'{LIGHTBOX}' open --protocol sixel --reader xterm-cells"
+        screen_cells("worklist", f"{open_cmd} '{ct}' '{mg}' '{STUDY}'", [], env, display, xterm, work)
+        screen_cells("CT viewer with findings", f"{open_cmd} '{ct}'", ["Return"], env, display, xterm, work)
+        screen_cells("mammography hanging", f"{open_cmd} '{mg}'", ["Return"], env, display, xterm, work)
+        cases = os.path.join(work, "cases")
+        os.makedirs(cases, exist_ok=True)
+        shutil.copytree(STUDY, os.path.join(cases, os.path.basename(STUDY)))
+        screen_cells("teaching case", f"'{LIGHTBOX}' teach '{cases}' --protocol sixel --db '{work}/teach.sqlite' --mode unknown "
+                     "--order fixed --trainee xterm-cells", [], env, display, xterm, work)
 
         # 3. kitty graphics in kitty (it needs OpenGL: Mesa's software renderer).
         done = os.path.join(work, "kitty-rendered")

@@ -98,7 +98,9 @@ public final class Runtime {
         var lastTick = Date()
         while !state.quit {
             if dirty {
-                backend.draw(view(state), theme: state.theme)
+                let screen = view(state)
+                backend.draw(screen, theme: state.theme)
+                if let dump = ScreenDump.path { ScreenDump.write(screen, to: dump) }
                 dirty = false
             }
             let busy = state.viewer?.display.cine == true || !state.loading.isEmpty
