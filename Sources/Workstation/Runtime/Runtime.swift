@@ -100,7 +100,7 @@ public final class Runtime {
             if dirty {
                 let screen = view(state)
                 backend.draw(screen, theme: state.theme)
-                if let dump = ScreenDump.path { ScreenDump.write(screen, to: dump) }
+                if let dump = ScreenDump.path { ScreenDump.write(screen, cell: (caps.cellWidth, caps.cellHeight), to: dump) }
                 dirty = false
             }
             let busy = state.viewer?.display.cine == true || !state.loading.isEmpty
