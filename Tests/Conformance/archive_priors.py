@@ -89,6 +89,17 @@ def main():
         while time.time() < deadline and screen().upper().count("DMITRI") < 2:
             time.sleep(0.5)
         check(screen().upper().count("DMITRI") >= 2, "both studies are in the worklist", screen()[-600:])
+        # Open only once the worklist holds every image of both: a rescan (--watch 1) can list the
+        # prior while the mirror is still writing it, and the comparison hangs only a prior whose
+        # volume is there when the follow-up opens. Under load the last rescan can lag the mirror.
+        counts = {study: len(glob.glob(os.path.join(SAMPLES, study, "*.dcm"))) for study in (FOLLOW_UP, PRIOR)}
+        def rows_complete():
+            rows = [line for line in screen().splitlines() if "DMITRI" in line.upper()]
+            return len(rows) >= 2 and all(any(f" {n} " in row for n in counts.values()) for row in rows)
+        deadline = time.time() + 60
+        while time.time() < deadline and not rows_complete():
+            time.sleep(0.5)
+        time.sleep(1.5)
         subprocess.run(tmux + ["send-keys", "-t", session, "Enter"])
         deadline = time.time() + 60
         while time.time() < deadline and "PRIOR · 12 months earlier" not in screen():
