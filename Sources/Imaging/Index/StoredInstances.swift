@@ -26,11 +26,6 @@ final class StoredInstances: @unchecked Sendable {
             path = Self.folderPrefix(file.path)
         }
 
-        init(key: String, path: String) {
-            self.key = key
-            self.path = path
-        }
-
         /// Whether `key` names a file directly in this folder (not in a subfolder).
         func holds(_ key: String) -> Bool {
             Self.isDirectChild(key, of: self.key)
