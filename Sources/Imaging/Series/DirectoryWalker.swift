@@ -14,12 +14,11 @@ enum DirectoryWalker {
                 let name = entry.name
                 if name.hasPrefix(".") { continue }
                 let path = dir.hasSuffix("/") ? dir + name : dir + "/" + name
-                var kind = entry.kind
-                if kind == .unknown || kind == .symbolicLink {
-                    guard let st = try? SystemCall.status(path) else { continue }
-                    kind = st.isDirectory ? .directory : st.isRegularFile ? .regularFile : .other
+                switch kind(of: entry, at: path) {
+                case .directory: stack.append(path)
+                case .regularFile: visit(path, name)
+                default: break
                 }
-                if kind == .directory { stack.append(path) } else if kind == .regularFile { visit(path, name) }
             }
         }
     }
