@@ -75,7 +75,7 @@ run: build
 test: deps build unit-test conformance
 
 unit-test:
-	LIGHTBOX_DNNL_BAND_WORK=2097152 swift test $(SWIFT_FLAGS) 2>&1 | tee .build/unit-test.log; exit $${PIPESTATUS[0]}
+	swift test $(SWIFT_FLAGS) 2>&1 | tee .build/unit-test.log; exit $${PIPESTATUS[0]}
 
 # Conformance and end-to-end checks against independent peers (pydicom, DCMTK, chafa, …); every
 # Tests/EndToEnd/*_tmux.sh except the latency benchmark runs here.

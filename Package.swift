@@ -72,7 +72,7 @@ let package = Package(
         // RGB images (+ overlays) → terminal bytes.
         .target(name: "TerminalGraphics", dependencies: ["ByteWriting", "SystemCalls", "CZlib"]),
         // ONNX models → tensors on OpenBLAS, or on oneDNN where it runs (docs/INFERENCE_BACKENDS.md).
-        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL", "Parallel"]),
+        .target(name: "Inference", dependencies: ["COpenBLAS", "CDNNL", "Parallel", "SystemCalls"]),
         // Images + model outputs → findings (components, sizes, Lung-RADS, Brock, BI-RADS, ABC/2).
         .target(name: "Analysis", dependencies: ["DICOM", "Imaging", "Inference", "Parallel"]),
         // Findings + reader decisions → durable records (SQLite or PostgreSQL store, audit trail, exports).

@@ -108,12 +108,12 @@ final class BackendParityTests: XCTestCase {
         }
     }
 
-    /// Layers too small for oneDNN's threads but worth two (2–64 M multiply-adds, one image) run as
-    /// two bands of output rows on two threads. Each band has its own top and bottom padding; the
-    /// geometries where that padding differs from the layer's (stride 2 with asymmetric pads,
+    /// Layers of one image from `DNNLBandedConvolution.minimumWork` multiply-adds on run as bands of
+    /// output rows that the inference threads claim. Each band has its own top and bottom padding;
+    /// the geometries where that padding differs from the layer's (stride 2 with asymmetric pads,
     /// dilation, odd row counts, a fused residual Add) must give exactly the one-primitive result.
     func testBandedConvolutionsAgree() throws {
-        try XCTSkipIf(DNNLBandedConvolution.minimumWork > 1 << 23, "bands are off (LIGHTBOX_DNNL_BAND_WORK unset); Makefile's unit-test sets it for this test")
+        try XCTSkipIf(DNNLBandedConvolution.minimumWork > 1 << 23, "bands are off (LIGHTBOX_DNNL_BAND_WORK set above these layers)")
         setInferenceThreads(2)
         defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
         let before = DNNLBandedConvolution.madeCount
@@ -136,7 +136,7 @@ final class BackendParityTests: XCTestCase {
             if t.residual { feeds["r"] = try Tensor(shape: [1, 16, t.h, 64], floats: values(16 * t.h * 64, seed: UInt64(70 + i))) }
             try assertBackendsAgree(bytes, feeds)
         }
-        XCTAssertGreaterThanOrEqual(DNNLBandedConvolution.madeCount - before, cases.count, "every case ran as two bands")
+        XCTAssertGreaterThanOrEqual(DNNLBandedConvolution.madeCount - before, cases.count, "every case ran as bands")
     }
 
     func testBandsCoverTheOutputWithTheirOwnPadding() throws {

@@ -101,18 +101,39 @@ enum DNNL {
 
     /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
     /// Memory objects wrap the caller's pointers (no copies) and die with the call.
-    /// Row-major C[m×n] = A[m×k] · B[k×n] on oneDNN's OpenMP threads (sized by `threadsFor`).
+    /// Row-major C[m×n] = A[m×k] · B[k×n] with oneDNN's GEMM.
     /// Used instead of OpenBLAS inside the NHWC region: OpenBLAS's own worker threads busy-wait
     /// for a long while after each call, and on 2 cores they took the core oneDNN's next
-    /// primitive needed.
+    /// primitive needed. From `DNNLBandedConvolution.minimumWork` multiply-adds on, the rows of A
+    /// and C are split into chunks that the inference threads claim (`ChunkTeam`), each a
+    /// single-thread GEMM, for the reason given there; a batch too small to split runs on
+    /// OpenMP's threads when above `parallelWorkThreshold`.
     static func sgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       c: UnsafeMutablePointer<Float>, ldc: Int) throws {
         if m == 0 || n == 0 { return }
-        let t = threadsFor(work: m * n * k)
-        try withThreads(t) {
-            try check(dnnl_sgemm(CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "N")), Int64(m), Int64(n), Int64(k), 1, a, Int64(lda),
-                                 b, Int64(ldb), 0, c, Int64(ldc)), "dnnl_sgemm")
+        let work = m * n * k, threads = budgetThreads
+        if threads >= 2, work >= DNNLBandedConvolution.minimumWork, m >= 2 * threads {
+            let failure = Mutex<Error?>(nil)
+            // Each chunk reads its own rows of A and writes its own rows of C.
+            nonisolated(unsafe) let (a, b, c) = (a, b, c)
+            ChunkTeam.forEach(count: m, parts: threads * DNNLBandedConvolution.bandsPerThread, minimum: 2, threads: threads) { rows in
+                do {
+                    try withThreads(1) {
+                        try gemm(m: rows.count, n: n, k: k, a: a + rows.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+                                 c: c + rows.lowerBound * ldc, ldc: ldc)
+                    }
+                } catch { failure.withLock { $0 = $0 ?? error } }
+            }
+            if let error = failure.withLock({ $0 }) { throw error }
+            return
         }
+        try withThreads(threadsFor(work: work)) { try gemm(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc) }
+    }
+
+    private static func gemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                             c: UnsafeMutablePointer<Float>, ldc: Int) throws {
+        try check(dnnl_sgemm(CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "N")), Int64(m), Int64(n), Int64(k), 1, a, Int64(lda),
+                             b, Int64(ldb), 0, c, Int64(ldc)), "dnnl_sgemm")
     }
 
     /// The scratch memory a primitive needs per execution (user scratchpad mode).

@@ -2,17 +2,20 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A convolution too small for oneDNN's own threading (under `DNNL.parallelWorkThreshold`) split
-/// into two bands of output rows, each a single-thread oneDNN primitive, run side by side.
+/// A convolution of one image split into bands of output rows, each an ordinary single-thread
+/// oneDNN primitive on a slice of the buffers, which the inference threads claim one at a time
+/// (`ChunkTeam`).
 ///
-/// Why: below the threshold oneDNN runs a primitive inline on one thread, because an OpenMP
-/// fork/join per layer cost more than it saved on this 2-core machine; so a U-Net of many small
-/// layers left the second core idle and ran 1.2–1.3× slower than onnxruntime at 2 threads while
-/// beating it at 1. Two bands need no OpenMP region: the calling thread runs one band and
-/// `PairedWorker` the other. In NHWC with one image the rows of a band are contiguous in both the
-/// source and the destination, so each band is an ordinary dense convolution on a slice of the
-/// buffers, with its own top and bottom padding (`Band`). The result is the same convolution,
-/// computed in the same order per output element.
+/// Why: oneDNN's OpenMP threading splits a layer evenly between the threads up front, so the layer
+/// ends when the slowest thread has done its half. At 2 threads on the 2-core benchmark VM that
+/// made the U-Nets' layers wait for a second core the host had not yet given back (a model run
+/// after 100 ms idle took 4 or 16 ms, bimodally), and with another process busy on one core, the
+/// head CT model took 3.3× onnxruntime's time. Bands claimed from a counter never wait for a thread
+/// that has not started. In NHWC with one image the rows of a band are contiguous in both the
+/// source and the destination, so each band is a dense convolution with its own top and bottom
+/// padding (`Band`). The result is the same convolution, computed in the same order per output
+/// element. Bands of the same geometry share one primitive, and all of them share one reordered
+/// copy of the weights when oneDNN picks the same layout for each.
 final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
     /// One band: output rows `rows`, read from input rows starting at `sourceRow`.
     struct Band {
@@ -34,63 +37,84 @@ final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
         }
     }
 
-    /// `@unchecked Sendable`: the two primitives are immutable after init and oneDNN documents them
+    /// `@unchecked Sendable`: the primitives are immutable after init and oneDNN documents them
     /// as safe to run from several threads; each run brings its own memory objects.
     private let bands: [(band: Band, primitive: DNNLConvolution)]
     private let sourceRowFloats: Int
     private let destinationRowFloats: Int
     let implementation: String
-    let threads = 2
+    let threads: Int
 
     /// How many banded convolutions this process has made (diagnostics and tests).
     static var madeCount: Int { made.load(ordering: .relaxed) }
     private static let made = Atomic<Int>(0)
 
-    /// Work (multiply-adds) from which a single-thread convolution is split into bands
-    /// (`LIGHTBOX_DNNL_BAND_WORK`, e.g. 2097152). Off by default: on this shared 2-core machine,
-    /// interleaved with onnxruntime at load 1, bands helped the head CT model (1.23 → 1.02× ORT)
-    /// and hurt the 256² U-Nets (1.25–1.34 → 1.36–1.46×), because the second core was half taken.
-    /// A quiet run (load < 0.6) confirmed it: 1.43–3.23× with bands against 1.24–1.43× without
-    /// (docs/INFERENCE_BACKENDS.md §6).
+    /// Work (multiply-adds) from which a convolution of one image is split into bands
+    /// (`LIGHTBOX_DNNL_BAND_WORK`). Below it, a layer runs on one thread: claiming bands costs
+    /// a few microseconds, waking a helper more. 2²⁰ measured best of 2¹⁸, 2²⁰ and 2²² on the shipped
+    /// U-Nets (docs/INFERENCE_BACKENDS.md §7).
     static let minimumWork: Int = {
         if let v = ProcessInfo.processInfo.environment["LIGHTBOX_DNNL_BAND_WORK"], let n = Int(v), n >= 0 { return n }
-        return Int.max
+        return 1 << 20
     }()
 
-    /// Nil when the layer does not split (one output row, batch > 1, a band needing a cropping pad),
-    /// so the caller makes an ordinary primitive.
+    /// Bands per inference thread (`LIGHTBOX_DNNL_BANDS_PER_THREAD`, default 2): more bands lose
+    /// less to a late helper, fewer keep each band's kernel efficient.
+    static let bandsPerThread: Int = {
+        if let v = ProcessInfo.processInfo.environment["LIGHTBOX_DNNL_BANDS_PER_THREAD"], let n = Int(v), n >= 1 { return n }
+        return 2
+    }()
+
+    /// Nil when the layer does not split (fewer than 2 rows per band, batch > 1, a band needing a
+    /// cropping pad), so the caller makes an ordinary primitive.
     init?(src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout, weightData: UnsafePointer<Float>,
-          bias: UnsafePointer<Float>?, window: DNNLWindow, kernelHeight: Int, postOps: DNNL.PostOps, accumulate: Bool) throws {
-        guard src.count == 4, dst.count == 4, src[0] == 1, dst[0] == 1, dst[2] >= 4, window.strides.count == 2,
+          bias: UnsafePointer<Float>?, window: DNNLWindow, kernelHeight: Int, postOps: DNNL.PostOps, accumulate: Bool,
+          threads: Int) throws {
+        guard threads >= 2, src.count == 4, dst.count == 4, src[0] == 1, dst[0] == 1, window.strides.count == 2,
               window.dilations.count == 2, window.padsBegin.count == 2, window.padsEnd.count == 2 else { return nil }
-        let outRows = dst[2], split = outRows / 2
+        let outRows = dst[2]
+        let count = Swift.min(threads * Self.bandsPerThread, outRows / 2)
+        guard count >= 2 else { return nil }
         let extent = (kernelHeight - 1) * window.dilations[0] + 1
-        guard let top = Band(rows: 0 ..< split, stride: window.strides[0], extent: extent, padTop: window.padsBegin[0], height: src[2]),
-              let bottom = Band(rows: split ..< outRows, stride: window.strides[0], extent: extent, padTop: window.padsBegin[0], height: src[2])
-        else { return nil }
+        var planned: [Band] = []
+        for k in 0 ..< count {
+            let rows = (k * outRows / count) ..< ((k + 1) * outRows / count)
+            guard let band = Band(rows: rows, stride: window.strides[0], extent: extent, padTop: window.padsBegin[0], height: src[2])
+            else { return nil }
+            planned.append(band)
+        }
+        struct Geometry: Hashable { var rows, sourceRows, padTop, padBottom: Int }
+        var byGeometry: [Geometry: DNNLConvolution] = [:]
         var made: [(Band, DNNLConvolution)] = []
-        for band in [top, bottom] {
+        for band in planned {
+            let key = Geometry(rows: band.rows.count, sourceRows: band.sourceRows, padTop: band.padTop, padBottom: band.padBottom)
+            if let primitive = byGeometry[key] {
+                made.append((band, primitive))
+                continue
+            }
             var w = window
             w.padsBegin[0] = band.padTop
             w.padsEnd[0] = band.padBottom
             let primitive = try DNNLConvolution(transposed: false, src: [1, src[1], band.sourceRows, src[3]],
                                                 dst: [1, dst[1], band.rows.count, dst[3]], weightDims: weightDims,
                                                 weightLayout: weightLayout, weightData: weightData, bias: bias, window: w,
-                                                postOps: postOps, accumulate: accumulate, threads: 1)
+                                                postOps: postOps, accumulate: accumulate, threads: 1, sharing: made.first?.1)
+            byGeometry[key] = primitive
             made.append((band, primitive))
         }
         bands = made
+        self.threads = threads
         sourceRowFloats = src[1] * src[3]
         destinationRowFloats = dst[1] * dst[3]
-        implementation = "2 bands × " + made[0].1.implementation
+        implementation = "\(count) bands × " + made[0].1.implementation
         Self.made.add(1, ordering: .relaxed)
     }
 
     func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
         let failure = Mutex<Error?>(nil)
-        // The bands write disjoint rows of `dst` and only read `src`.
+        // The bands write disjoint rows of `dst` and only read `src`; `forEach` returns after all.
         nonisolated(unsafe) let (src, dst) = (src, dst)
-        let work = { @Sendable (k: Int) in
+        let work = { (k: Int) in
             let (band, primitive) = self.bands[k]
             do {
                 try primitive.run(src: src + band.sourceRow * self.sourceRowFloats,
@@ -98,7 +122,11 @@ final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
             } catch { failure.withLock { $0 = $0 ?? error } }
         }
         // A budget of one thread (two model instances side by side) runs the bands in turn.
-        if DNNL.budgetThreads >= 2 { PairedWorker.shared.run({ work(0) }, { work(1) }) } else { for k in bands.indices { work(k) } }
+        if let team = ChunkTeam.forCurrentThread(threads: Swift.min(threads, DNNL.budgetThreads)) {
+            team.forEach(chunks: bands.count, work)
+        } else {
+            for k in bands.indices { work(k) }
+        }
         if let error = failure.withLock({ $0 }) { throw error }
     }
 }

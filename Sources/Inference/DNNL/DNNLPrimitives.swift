@@ -8,6 +8,27 @@ struct DNNLWindow {
     var padsEnd: [Int]
 }
 
+/// oneDNN memory that frees itself: a convolution's reordered weights or bias, which the bands of
+/// one banded convolution share when their kernels chose the same layout.
+/// `@unchecked Sendable`: immutable after init; primitives only read it.
+final class DNNLMemory: @unchecked Sendable {
+    let handle: dnnl_memory_t
+    let desc: dnnl_memory_desc_t
+
+    init(_ handle: dnnl_memory_t, desc: dnnl_memory_desc_t) {
+        self.handle = handle
+        self.desc = desc
+    }
+
+    deinit { dnnl_memory_destroy(handle) }
+
+    /// Whether this memory has exactly the layout `other` describes.
+    func matches(_ other: dnnl_memory_desc_t) -> Bool {
+        var a = desc, b = other
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+}
+
 /// A oneDNN convolution or deconvolution made for one input shape: NHWC source and destination
 /// in Swift buffers, weights (and bias) reordered once into the layout the JIT kernel chose, and
 /// the activation fused as eltwise post-ops. Safe to run from several threads at once.
@@ -18,8 +39,9 @@ final class DNNLConvolution: @unchecked Sendable {
     private let primitive: dnnl_primitive_t
     private let srcDesc: dnnl_memory_desc_t
     private let dstDesc: dnnl_memory_desc_t
-    private let weights: dnnl_memory_t
-    private let bias: dnnl_memory_t?
+    /// Reordered once; shared with `sharing` when made beside it.
+    let weights: DNNLMemory
+    let bias: DNNLMemory?
     /// oneDNN's name for the kernel it picked (e.g. `brgconv:avx512_core`), for diagnostics.
     let implementation: String
     /// Threads the primitive was made for (`DNNL.threadsFor(work:)` of its multiply-adds).
@@ -35,9 +57,12 @@ final class DNNLConvolution: @unchecked Sendable {
     ///   - forced: the thread count, instead of `DNNL.threadsFor` of the work (bands: always 1).
     ///   - planar: src and dst are stored channels-first (NCDHW: 3-D convolutions, which run
     ///     outside the NHWC lowering) rather than NHWC.
+    ///   - sharing: a convolution with the same weights (another band of the same layer) whose
+    ///     reordered copy is used when this kernel chose the same weight layout.
     init(transposed: Bool, src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout,
          weightData: UnsafePointer<Float>, bias biasData: UnsafePointer<Float>?, window: DNNLWindow,
-         postOps: DNNL.PostOps, accumulate: Bool = false, threads forced: Int? = nil, planar: Bool = false) throws {
+         postOps: DNNL.PostOps, accumulate: Bool = false, threads forced: Int? = nil, planar: Bool = false,
+         sharing: DNNLConvolution? = nil) throws {
         let activationTag = planar ? (src.count == 5 ? dnnl_ncdhw : dnnl_nchw) : dnnl_nhwc
         var sd = try DNNL.descriptor(src, activationTag)
         var dd = try DNNL.descriptor(dst, activationTag)
@@ -70,30 +95,29 @@ final class DNNLConvolution: @unchecked Sendable {
         guard let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0) else {
             throw DNNLError(call: "dnnl_primitive_desc_query_md (weights)", status: -1)
         }
-        let w = try DNNL.reordered(weightData, from: try DNNL.descriptor(weightDims, weightLayout.tag), to: chosen.pointee)
-        var b: dnnl_memory_t? = nil
-        if let biasData {
-            do { b = try DNNL.reordered(biasData, from: bd, to: bd) } catch { dnnl_memory_destroy(w); throw error }
+        let w: DNNLMemory
+        if let shared = sharing?.weights, shared.matches(chosen.pointee) {
+            w = shared
+        } else {
+            w = DNNLMemory(try DNNL.reordered(weightData, from: try DNNL.descriptor(weightDims, weightLayout.tag), to: chosen.pointee),
+                           desc: chosen.pointee)
         }
+        var b: DNNLMemory? = sharing?.bias
+        if b == nil, let biasData { b = DNNLMemory(try DNNL.reordered(biasData, from: bd, to: bd), desc: bd) }
         var p: dnnl_primitive_t?
         let status = DNNL.withThreads(threads) { dnnl_primitive_create(&p, pd) }
         guard status == dnnl_success, let p else {
-            dnnl_memory_destroy(w); if let b { dnnl_memory_destroy(b) }
             throw DNNLError(call: "dnnl_primitive_create (convolution)", status: Int(status.rawValue))
         }
         primitive = p; weights = w; bias = b; srcDesc = sd; dstDesc = dd
     }
 
-    deinit {
-        dnnl_primitive_destroy(primitive)
-        dnnl_memory_destroy(weights)
-        if let bias { dnnl_memory_destroy(bias) }
-    }
+    deinit { dnnl_primitive_destroy(primitive) }
 
     /// Runs on NHWC buffers of exactly the shapes given at creation.
     func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
-        var owned: [(arg: Int32, memory: dnnl_memory_t)] = [(Int32(DNNL_ARG_WEIGHTS), weights)]
-        if let bias { owned.append((Int32(DNNL_ARG_BIAS), bias)) }
+        var owned: [(arg: Int32, memory: dnnl_memory_t)] = [(Int32(DNNL_ARG_WEIGHTS), weights.handle)]
+        if let bias { owned.append((Int32(DNNL_ARG_BIAS), bias.handle)) }
         try DNNL.execute(primitive, [(Int32(DNNL_ARG_SRC), srcDesc, UnsafeMutableRawPointer(mutating: src)),
                                      (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned, threads: threads, scratchpad: scratchpad)
     }

@@ -216,11 +216,11 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
         return e
     }
 
-    /// Whether a convolution of `work` multiply-adds runs as two bands (`DNNLBandedConvolution`):
-    /// too small for oneDNN's own threads, large enough to pay for waking a second thread, and a
-    /// budget of at least two threads when the model is loaded.
+    /// Whether a convolution of `work` multiply-adds runs as bands (`DNNLBandedConvolution`):
+    /// large enough to pay for waking a second thread, and a budget of at least two threads when
+    /// the primitive is made.
     static func splitsIntoBands(work: Int) -> Bool {
-        DNNL.budgetThreads >= 2 && work >= DNNLBandedConvolution.minimumWork && work < DNNL.parallelWorkThreshold
+        DNNL.budgetThreads >= 2 && work >= DNNLBandedConvolution.minimumWork
     }
 
     /// Geometry errors (bad shapes) are thrown; oneDNN refusing a valid shape selects OpenBLAS.
@@ -272,7 +272,7 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
                     func banded(_ pb: UnsafePointer<Float>?) throws -> DNNLBandedConvolution? {
                         try DNNLBandedConvolution(src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims, weightLayout: layout,
                                                   weightData: wp, bias: pb, window: window, kernelHeight: kernel[0],
-                                                  postOps: postOps ?? [], accumulate: residual)
+                                                  postOps: postOps ?? [], accumulate: residual, threads: DNNL.budgetThreads)
                     }
                     let made = try bias.map { b in try b.floats.withUnsafeBufferPointer { try banded($0.baseAddress) } } ?? banded(nil)
                     if let made { return made }
