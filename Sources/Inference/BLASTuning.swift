@@ -16,6 +16,13 @@ import Glibc
 /// runs in 5 ms took 70–160 ms (load average 3–4). `GOMP_SPINCOUNT=1000` (the short spin libgomp
 /// itself uses when oversubscribed) keeps the quiet-machine latency and removes those stalls, so
 /// it is set in the same re-execution when the user has chosen no OpenMP wait policy.
+///
+/// OpenBLAS's own threads likewise keep polling (with `sched_yield`) for 2²⁸ cycles, about 0.1 s,
+/// after every call. With the `dnnl` backend only a classifier's final Gemm runs on OpenBLAS, so
+/// after each run of a MONAI DenseNet121 one core stayed busy for 133 ms, taking it from whatever
+/// ran next (in the benchmark, onnxruntime's turn). `OPENBLAS_THREAD_TIMEOUT=20` (2²⁰ cycles,
+/// about 0.4 ms: still longer than the gap between two GEMMs of the `openblas` backend) is set in
+/// the same re-execution when unset.
 public enum BLASTuning {
     /// The kernel family OpenBLAS chose ("Prescott", "Haswell", "SkylakeX", …).
     public static var coreName: String {
@@ -24,8 +31,8 @@ public enum BLASTuning {
     }
 
     /// Re-executes the current process once with `OPENBLAS_CORETYPE` set when OpenBLAS fell back
-    /// to generic kernels on a CPU with wider vector units, and with `GOMP_SPINCOUNT=1000` when no
-    /// OpenMP wait policy is set. Returns normally when there is nothing to do (already set, not
+    /// to generic kernels on a CPU with wider vector units, with `GOMP_SPINCOUNT=1000` when no
+    /// OpenMP wait policy is set, and with `OPENBLAS_THREAD_TIMEOUT=20` when unset. Returns normally when there is nothing to do (already set, not
     /// Linux, or exec failed).
     public static func reexecWithTunedKernelsIfNeeded() {
         #if os(Linux)
@@ -36,6 +43,10 @@ public enum BLASTuning {
         }
         if getenv("OMP_WAIT_POLICY") == nil && getenv("GOMP_SPINCOUNT") == nil {
             setenv("GOMP_SPINCOUNT", "1000", 1)
+            changed = true
+        }
+        if getenv("OPENBLAS_THREAD_TIMEOUT") == nil && getenv("GOTO_THREAD_TIMEOUT") == nil {
+            setenv("OPENBLAS_THREAD_TIMEOUT", "20", 1)
             changed = true
         }
         guard changed else { return }

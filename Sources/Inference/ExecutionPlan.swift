@@ -48,6 +48,7 @@ final class ExecutionPlan {
                 else { k = FusedActivationKernel(inner: k, activation: act) }
             }
             if n.planarDNNL, let c = k as? ConvKernel { c.planarDNNL = true }
+            if n.planarDNNL, let c = k as? ConvTransposeKernel { c.planarDNNL = true }
             built.append((k, n.inputs.map(id), n.outputs.map(id), n.name, n.opType))
         }
         outputSlots = graph.outputs.map { ($0.name, id($0.name)) }

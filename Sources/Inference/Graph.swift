@@ -8,8 +8,8 @@ struct IRNode {
     var attributes: [AttributeProto]
     /// Activation fused into this node's epilogue by the optimiser.
     var fused: UnaryOp? = nil
-    /// A 3-D Conv with constant weights on the oneDNN backend: runs as a oneDNN primitive on its
-    /// NCDHW tensors (`ConvKernel.planarDNNL`); set by `Model`.
+    /// A 3-D Conv or ConvTranspose with constant weights on the oneDNN backend: runs as a oneDNN
+    /// primitive on its NCDHW tensors (`ConvKernel.planarDNNL`); set by `Model`.
     var planarDNNL = false
 
     init(_ n: NodeProto, index: Int) {

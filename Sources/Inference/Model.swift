@@ -113,6 +113,9 @@ public final class Model: @unchecked Sendable {
         // Every node must have a kernel: build them all once to fail early with a clear error.
         _ = try ExecutionPlan(graph: g)
         if options.optimize { try GraphOptimizer.foldConstants(&g) }
+        // Before the probe run too: on the generic path a 3-D convolution's im2col buffer can be
+        // far larger than the model (deepbet's 7×7×7 first layer on 128³: 360 MB, 6 s at load).
+        if options.optimize && backend == .dnnl { Model.markPlanarConvolutions(&g) }
         plan = try ExecutionPlan(graph: g)
         graph = g
         // Static shape inference: a probe run on zeros when all inputs have static shapes. Only for
@@ -137,13 +140,7 @@ public final class Model: @unchecked Sendable {
             try GraphOptimizer.fuseActivations(&g)
             try GraphOptimizer.fuseSwish(&g)
             if backend == .dnnl {
-                // 3-D convolutions stay NCDHW (the lowering is 2-D) but run on oneDNN, not im2col.
-                for i in g.nodes.indices where g.nodes[i].opType == "Conv" && g.nodes[i].domain.isEmpty && g.nodes[i].inputs.count >= 2 {
-                    if let w = g.constants[g.nodes[i].inputs[1]], w.isFloat, w.rank == 5,
-                       g.nodes[i].inputs.count < 3 || g.nodes[i].inputs[2].isEmpty || g.constants[g.nodes[i].inputs[2]] != nil {
-                        g.nodes[i].planarDNNL = true
-                    }
-                }
+                Model.markPlanarConvolutions(&g)
                 try NHWCLowering.apply(&g, shapes: inferredShapes)
                 NHWCLowering.fuseResidualAdd(&g, shapes: inferredShapes)
             }
@@ -151,6 +148,18 @@ public final class Model: @unchecked Sendable {
         plan = try ExecutionPlan(graph: g)
         graph = g // the final graph only: earlier versions' folded-away weights can be freed
         if let feeds = Model.zeroFeeds(g.inputs) { measure(feeds) }
+    }
+
+    /// 3-D convolutions and transposed convolutions with constant weights (and bias) stay NCDHW
+    /// (the NHWC lowering is 2-D) but run on oneDNN rather than im2col (`IRNode.planarDNNL`).
+    private static func markPlanarConvolutions(_ g: inout IRGraph) {
+        for i in g.nodes.indices where ["Conv", "ConvTranspose"].contains(g.nodes[i].opType) && g.nodes[i].domain.isEmpty
+            && g.nodes[i].inputs.count >= 2 {
+            if let w = g.constants[g.nodes[i].inputs[1]], w.isFloat, w.rank == 5,
+               g.nodes[i].inputs.count < 3 || g.nodes[i].inputs[2].isEmpty || g.constants[g.nodes[i].inputs[2]] != nil {
+                g.nodes[i].planarDNNL = true
+            }
+        }
     }
 
     /// Zero tensors for inputs with fully static shapes; nil if any is dynamic.

@@ -29,10 +29,11 @@ enum DNNL {
         case oihw, goihw   // Conv: [M, C/g, kH, kW]
         case iohw, giohw   // ConvTranspose: [C, M/g, kH, kW]
         case oidhw         // 3-D Conv: [M, C, kD, kH, kW]
+        case iodhw         // 3-D ConvTranspose: [C, M, kD, kH, kW]
         var tag: dnnl_format_tag_t {
             switch self {
             case .oihw: return dnnl_oihw; case .goihw: return dnnl_goihw; case .iohw: return dnnl_iohw; case .giohw: return dnnl_giohw
-            case .oidhw: return dnnl_oidhw
+            case .oidhw: return dnnl_oidhw; case .iodhw: return dnnl_iodhw
             }
         }
     }
