@@ -108,6 +108,30 @@ final class BackendParityTests: XCTestCase {
         }
     }
 
+    /// 3-D ConvTranspose with constant weights runs on oneDNN (through its blocked layout) and must
+    /// match the OpenBLAS GEMM + col2im: U-Net up-sampling (k3 s2 with output_padding, k2 s2),
+    /// fewer output than input channels (oneDNN's weight dims are [out, in, …], ONNX's [in, out, …]),
+    /// with and without bias and a fused activation.
+    func testThreeDimensionalTransposedConvolutionsAgree() throws {
+        let cases: [(c: Int, m: Int, k: Int, attrs: [[UInt8]], bias: Bool, act: String?)] = [
+            (16, 8, 3, [P.attrInts("strides", [2, 2, 2]), P.attrInts("pads", [1, 1, 1, 1, 1, 1]), P.attrInts("output_padding", [1, 1, 1])], true, nil),
+            (8, 2, 2, [P.attrInts("strides", [2, 2, 2])], true, "Relu"),
+            (4, 6, 3, [P.attrInts("pads", [1, 1, 1, 1, 1, 1])], false, nil),
+        ]
+        for (i, t) in cases.enumerated() {
+            let before = ConvTransposeKernel.planarPrimitivesMade
+            var nodes = [P.node("ConvTranspose", t.bias ? ["x", "w", "b"] : ["x", "w"], [t.act == nil ? "y" : "c"], attrs: t.attrs)]
+            if let act = t.act { nodes.append(P.node(act, ["c"], ["y"], attrs: [])) }
+            var inits = [weights("w", [t.c, t.m, t.k, t.k, t.k], seed: UInt64(i + 240))]
+            if t.bias { inits.append(weights("b", [t.m], seed: UInt64(i + 340))) }
+            let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [1, t.c, 5, 6, 7])], outputs: [P.valueInfo("y", nil)])
+            let x = try Tensor(shape: [1, t.c, 5, 6, 7], floats: values(t.c * 5 * 6 * 7, seed: UInt64(i + 270)))
+            let m = try assertBackendsAgree(bytes, ["x": x])
+            XCTAssertEqual(m.graph.nodes.filter(\.planarDNNL).count, 1, "case \(i): marked for oneDNN")
+            XCTAssertGreaterThan(ConvTransposeKernel.planarPrimitivesMade - before, 0, "case \(i): oneDNN accepted it")
+        }
+    }
+
     /// Layers of one image from `DNNLBandedConvolution.minimumWork` multiply-adds on run as bands of
     /// output rows that the inference threads claim. Each band has its own top and bottom padding;
     /// the geometries where that padding differs from the layer's (stride 2 with asymmetric pads,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 /// ConvTranspose (N-D): per batch item and group, a GEMM Wᵀ·X gives one column per input
 /// position, then col2im scatters the columns into the (strided, dilated, cropped) output.
 final class ConvTransposeKernel: Kernel {
@@ -17,6 +18,10 @@ final class ConvTransposeKernel: Kernel {
     var planarDNNL = false
     private let primitivesLock = NSLock()
     private var primitives: [[Int]: DNNLConvolution?] = [:]
+    /// How many oneDNN deconvolutions planar kernels have made in this process (tests: a refused
+    /// shape falls back silently, with the same result).
+    static var planarPrimitivesMade: Int { made.load(ordering: .relaxed) }
+    private static let made = Atomic<Int>(0)
 
     init(attrs: NodeAttributes) throws {
         self.attrs = attrs
@@ -193,6 +198,7 @@ final class ConvTransposeKernel: Kernel {
             }
         }
         primitives[src] = made
+        if made != nil { Self.made.add(1, ordering: .relaxed) }
         return made
     }
 }
