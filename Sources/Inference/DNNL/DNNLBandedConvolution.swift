@@ -51,8 +51,8 @@ final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
 
     /// Work (multiply-adds) from which a convolution of one image is split into bands
     /// (`LIGHTBOX_DNNL_BAND_WORK`). Below it, a layer runs on one thread: claiming bands costs
-    /// a few microseconds, waking a helper more. 2²⁰ measured best of 2¹⁸, 2²⁰ and 2²² on the shipped
-    /// U-Nets (docs/INFERENCE_BACKENDS.md §7).
+    /// a few microseconds, waking a helper more. 2²⁰ did as well as or better than 2¹⁸ on the
+    /// shipped U-Nets (docs/INFERENCE_BACKENDS.md §7).
     static let minimumWork: Int = {
         if let v = ProcessInfo.processInfo.environment["LIGHTBOX_DNNL_BAND_WORK"], let n = Int(v), n >= 0 { return n }
         return 1 << 20
@@ -142,7 +142,7 @@ final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
     }
 }
 
-/// What the NHWC convolution kernel runs: one oneDNN primitive, or two bands of one.
+/// What the NHWC convolution kernel runs: one oneDNN primitive, or bands of one.
 protocol DNNLConvolutionRunning: Sendable {
     var implementation: String { get }
     var threads: Int { get }
