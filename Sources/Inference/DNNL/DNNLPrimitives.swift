@@ -171,6 +171,20 @@ final class DNNLConvolution: @unchecked Sendable {
                                      (Int32(DNNL_ARG_DST), dstDesc, UnsafeMutableRawPointer(dst))], owned: owned, threads: threads, scratchpad: scratchpad)
     }
 
+    /// A planar (NCDHW) Conv or ConvTranspose kernel's whole step: runs on `x` into a new tensor of
+    /// `outShape` (`count` elements), then applies `activation` where oneDNN had no post-op for it.
+    func runPlanar(_ x: Tensor, outShape: [Int], count: Int, activation: UnaryOp) throws -> Tensor {
+        var y = uninitializedFloats(count)
+        try x.floats.withUnsafeBufferPointer { px in
+            try y.withUnsafeMutableBufferPointer { py in
+                guard let s = px.baseAddress, let d = py.baseAddress else { return }
+                try run(src: s, dst: d)
+            }
+        }
+        if DNNL.postOps(for: activation) == nil { y.withUnsafeMutableBufferPointer { activation.apply(to: $0) } }
+        return Tensor(validShape: outShape, floats: y)
+    }
+
     fileprivate static func implementationName(_ pd: dnnl_primitive_desc_t) -> String {
         var name: UnsafePointer<CChar>? = nil
         let status = withUnsafeMutablePointer(to: &name) { dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, $0) }

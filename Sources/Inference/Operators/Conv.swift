@@ -54,12 +54,7 @@ final class ConvKernel: Kernel {
         let outShape = [n, m] + outSpatial
         let outCount = try checkedCount(outShape)
         if planarDNNL, nd == 3, group == 1, let primitive = planarPrimitive(x.shape, outShape, w, b, geo) {
-            var y = uninitializedFloats(outCount)
-            try x.floats.withUnsafeBufferPointer { px in
-                try y.withUnsafeMutableBufferPointer { py in try primitive.run(src: px.baseAddress!, dst: py.baseAddress!) }
-            }
-            if DNNL.postOps(for: activation) == nil { y.withUnsafeMutableBufferPointer { activation.apply(to: $0) } }
-            return [Tensor(validShape: outShape, floats: y)]
+            return [try primitive.runPlanar(x, outShape: outShape, count: outCount, activation: activation)]
         }
         let isDepthwiseEarly = nd == 2 && group == c && m == c && c / group == 1
         // GEMM with beta 0 overwrites every output; only the depthwise loop accumulates.

@@ -89,12 +89,7 @@ final class ConvTransposeKernel: Kernel {
         let outShape = [n, m] + outSpatial
         let outCount = try checkedCount(outShape)
         if planarDNNL, nd == 3, group == 1, let primitive = planarPrimitive(x.shape, outShape, w, b, pads: pads, strides: st, dilations: dil) {
-            var y = uninitializedFloats(outCount)
-            try x.floats.withUnsafeBufferPointer { px in
-                try y.withUnsafeMutableBufferPointer { py in try primitive.run(src: px.baseAddress!, dst: py.baseAddress!) }
-            }
-            if DNNL.postOps(for: activation) == nil { y.withUnsafeMutableBufferPointer { activation.apply(to: $0) } }
-            return [Tensor(validShape: outShape, floats: y)]
+            return [try primitive.runPlanar(x, outShape: outShape, count: outCount, activation: activation)]
         }
         let inPlane = inSpatial.reduce(1, *), outPlane = outSpatial.reduce(1, *), kProd = kernel.reduce(1, *)
         let colRows = mg * kProd
@@ -177,7 +172,6 @@ final class ConvTransposeKernel: Kernel {
         if let cached = primitives[src] { return cached }
         let nd = src.count - 2
         let kernel = Array(w.shape[2...])
-        // oneDNN's logical weight dims are [out, in, k…]; `iodhw` says ONNX stores them [in, out, k…].
         var padsEnd = [Int](repeating: 0, count: nd)
         for d in 0..<nd {
             // oneDNN's end pad is whatever makes its output size formula give ours.
@@ -188,6 +182,7 @@ final class ConvTransposeKernel: Kernel {
             let window = DNNLWindow(strides: strides, dilations: dilations, padsBegin: Array(pads[..<nd]), padsEnd: padsEnd)
             made = w.floats.withUnsafeBufferPointer { pw in
                 let make = { (pb: UnsafePointer<Float>?) -> DNNLConvolution? in
+                    // oneDNN's logical weight dims are [out, in, k…]; `iodhw` says ONNX stores them [in, out, k…].
                     try? DNNLConvolution(transposed: true, src: src, dst: dst, weightDims: [w.shape[1], w.shape[0]] + kernel,
                                          weightLayout: .iodhw,
                                          weightData: pw.baseAddress!, bias: pb, window: window,

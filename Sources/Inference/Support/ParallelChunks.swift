@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Lightbox's own loops (copies, activations) split over the inference thread budget
