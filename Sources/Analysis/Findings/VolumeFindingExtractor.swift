@@ -42,23 +42,22 @@ public struct VolumeFindingExtractor: Sendable {
         return findings(volume: volume, grid: grid, sourceProbabilities: probabilities)
     }
 
-    /// Findings from the model-grid map (`sourceProbabilities`: the same map on the volume's grid,
-    /// computed when nil).
+    /// Findings from the model-grid map (`sourceProbabilities`: the same map on the volume's grid;
+    /// when nil, only the slices the findings' components touch are brought to it).
     public func findings(volume: Volume, grid: VolumeAnalyzer.ModelGrid, sourceProbabilities: [Float]? = nil) -> [Finding] {
-        let probabilities = sourceProbabilities ?? grid.onVolumeGrid(volume)
         let sp = volume.spacing
         let fx = Double(volume.columns) / Double(grid.columns), fy = Double(volume.rows) / Double(grid.rows)
         let peaks = PeakCandidates.find(grid.values, columns: grid.columns, rows: grid.rows, slices: grid.slices, rule: rule,
                                         spacing: (column: sp.column * fx, row: sp.row * fy, slice: sp.slice))
             .filter { $0.probability >= threshold }
         guard !peaks.isEmpty else { return [] }
+        let probabilities = SourceGridMap(grid: grid, volume: volume, precomputed: sourceProbabilities)
+        let level = min(measurementThreshold, threshold)
         let voxelML = sp.column * sp.row * sp.slice / 1000
-        let comps = ComponentLabeler.components(probabilities, columns: volume.columns, rows: volume.rows,
-                                                slices: volume.slices, threshold: min(measurementThreshold, threshold), minimumVoxels: 1)
-        var owner: [Int: Int] = [:]
-        for (k, c) in comps.enumerated() { for v in c.voxels { owner[v] = k } }
         let plane = volume.columns * volume.rows
-        var used = Set<Int>()
+        // Each peak is measured on the component of p >= level that holds it (26-connected, on the
+        // volume's grid); a component reached from a stronger peak before gives no second finding.
+        var filled = ComponentLabeler.FilledVoxels(count: volume.voxels.count)
         var chosen: [(peak: PeakCandidates.Peak, component: Component)] = []
         for p in peaks {
             // The peak's source voxel, or the strongest voxel of its model cell's footprint.
@@ -67,11 +66,13 @@ public struct VolumeFindingExtractor: Sendable {
             for y in y0 ..< min(volume.rows, y0 + max(1, Int(fy.rounded(.up)))) {
                 for x in x0 ..< min(volume.columns, x0 + max(1, Int(fx.rounded(.up)))) {
                     let v = p.z * plane + y * volume.columns + x
-                    if owner[v] != nil, best == nil || probabilities[v] > best!.1 { best = (v, probabilities[v]) }
+                    let value = probabilities[v]
+                    if value >= level, best == nil || value > best!.1 { best = (v, value) }
                 }
             }
-            guard let (seed, _) = best, let k = owner[seed], used.insert(k).inserted else { continue }
-            let c = comps[k]
+            guard let (seed, _) = best, !filled.contains(seed) else { continue }
+            let c = ComponentLabeler.component(containing: seed, columns: volume.columns, rows: volume.rows, slices: volume.slices,
+                                               threshold: level, filled: &filled) { probabilities[$0] }
             guard Double(c.voxels.count) * voxelML >= minimumVolumeML else { continue }
             if kind == .haemorrhage && volume.slices > 2 && c.bounds.z.lowerBound == c.bounds.z.upperBound
                 && (c.bounds.z.lowerBound == 0 || c.bounds.z.lowerBound == volume.slices - 1) { continue }

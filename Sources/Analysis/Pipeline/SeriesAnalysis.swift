@@ -7,8 +7,9 @@ import Inference
 /// `StudyAnalysis`) and the workstation's background AI.
 public struct SeriesAnalysis {
     public let volume: Volume
-    /// The model's probabilities on the volume's grid.
-    public let probabilities: [Float]
+    /// The model's probabilities on the volume's grid: the whole map resampled (300 MB and about a
+    /// second on a 300-slice 512² CT), so computed only when asked for.
+    public var probabilities: [Float] { grid.onVolumeGrid(volume) }
     /// The same at the model's resolution (what the card's candidate rule runs on).
     public let grid: VolumeAnalyzer.ModelGrid
     public let findings: [Finding]
@@ -30,12 +31,11 @@ public struct SeriesAnalysis {
         let models = try VolumeAnalyzer.instances(of: entry.url)
         grid = try VolumeAnalyzer(model: models[0], card: entry.card, additionalModels: Array(models.dropFirst()),
                                   featureOutput: entry.trust.detector?.featureOutput).modelGrid(for: volume, progress: progress, isCancelled: isCancelled)
-        probabilities = grid.onVolumeGrid(volume)
         let kind: VolumeFindingExtractor.Kind = entry.card.intendedUse.bodyPart.uppercased() == "HEAD" ? .haemorrhage : .lungNodule
         var extractor = VolumeFindingExtractor(kind: kind, threshold: threshold,
                                                model: .init(id: entry.card.id, version: entry.card.version, sha256: entry.card.sha256),
                                                ood: outOfDistribution, patient: patient)
         extractor.rule = entry.details.candidates
-        findings = extractor.findings(volume: volume, grid: grid, sourceProbabilities: probabilities)
+        findings = extractor.findings(volume: volume, grid: grid)
     }
 }

@@ -61,9 +61,14 @@ public struct VolumeAnalyzer: Sendable {
         /// The whole map on the volume's grid.
         public func onVolumeGrid(_ volume: Volume) -> [Float] {
             if columns == volume.columns && rows == volume.rows { return values }
-            var out = [Float]()
-            out.reserveCapacity(volume.voxels.count)
-            for z in 0 ..< slices { out += sourceSlice(z, of: volume) }
+            let plane = volume.columns * volume.rows
+            var out = [Float](repeating: 0, count: slices * plane)
+            out.withUnsafeMutableBufferPointer { buf in
+                nonisolated(unsafe) let buf = buf  // each slice writes only its own range
+                Parallel.perform(iterations: slices) { z in
+                    _ = sourceSlice(z, of: volume).withUnsafeBufferPointer { memcpy(buf.baseAddress! + z * plane, $0.baseAddress!, plane * 4) }
+                }
+            }
             return out
         }
     }

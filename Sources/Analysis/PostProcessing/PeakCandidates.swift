@@ -1,3 +1,5 @@
+import Parallel
+
 /// Lesion candidates as the model cards define them: voxels of the heatmap that equal the maximum of
 /// their neighbourhood (a `window` × `window` square, `sliceWindow` slices deep for volumes) and are
 /// at least `minimumPeak`, taken strongest first with every weaker peak within the suppression
@@ -18,33 +20,7 @@ public enum PeakCandidates {
         precondition(map.count == columns * rows * slices, "map size does not match its dimensions")
         let r = rule.window / 2, rz = slices > 1 ? rule.sliceWindow / 2 : 0
         let plane = columns * rows
-        // Separable running maxima: along x, then y, then z (a box maximum is separable).
-        /// Running maximum over ±radius along one axis of the map viewed as [outer][length][stride]:
-        /// the innermost loop runs over `stride` contiguous values, so the y and z passes vectorise
-        /// (and no element pays a division to find its position).
-        func maxAlong(_ src: [Float], stride: Int, length: Int, radius: Int) -> [Float] {
-            guard radius > 0, stride > 0, length > 0 else { return src }
-            var out = src
-            let outer = src.count / (stride * length)
-            src.withUnsafeBufferPointer { ps in
-                out.withUnsafeMutableBufferPointer { po in
-                    guard let s0 = ps.baseAddress, let o0 = po.baseAddress else { return }
-                    for o in 0 ..< outer {
-                        let block = o * stride * length
-                        for p in 0 ..< length {
-                            let dst = o0 + block + p * stride
-                            for d in Swift.max(-radius, -p) ... Swift.min(radius, length - 1 - p) where d != 0 {
-                                let src = s0 + block + (p + d) * stride
-                                for k in 0 ..< stride { let v = src[k]; if v > dst[k] { dst[k] = v } }
-                            }
-                        }
-                    }
-                }
-            }
-            return out
-        }
-        let mx = maxAlong(maxAlong(maxAlong(map, stride: 1, length: columns, radius: r), stride: columns, length: rows, radius: r),
-                          stride: plane, length: slices, radius: rz)
+        let mx = neighbourhoodMaxima(map, columns: columns, rows: rows, slices: slices, radius: r, sliceRadius: rz)
         var peaks: [Peak] = []
         for i in map.indices where map[i] >= rule.minimumPeak && map[i] == mx[i] {
             peaks.append(Peak(probability: map[i], x: i % columns, y: (i % plane) / columns, z: i / plane))
@@ -84,5 +60,74 @@ public enum PeakCandidates {
             if far { kept.append(p); buckets[c, default: []].append(p) }
         }
         return kept
+    }
+
+    /// The box maximum of `map` over ±`radius` in x and y and ±`sliceRadius` slices: separable
+    /// running maxima along x and y (each slice on its own, slices in parallel), then along z
+    /// (runs of the plane in parallel). A 300 × 256² map took 0.65 s on one thread.
+    static func neighbourhoodMaxima(_ map: [Float], columns: Int, rows: Int, slices: Int, radius: Int, sliceRadius: Int) -> [Float] {
+        let plane = columns * rows
+        guard plane > 0, slices > 0 else { return map }
+        var planar = map
+        map.withUnsafeBufferPointer { source in
+            planar.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let (source, out) = (source, out)  // each slice writes only its own plane
+                Parallel.perform(iterations: slices) { z in
+                    let src = source.baseAddress! + z * plane, dst = out.baseAddress! + z * plane
+                    let radius = Swift.max(0, radius)
+                    var alongX = [Float](repeating: 0, count: plane)
+                    alongX.withUnsafeMutableBufferPointer { tmp in
+                        for y in 0 ..< rows {
+                            rowMaximum(src + y * columns, into: tmp.baseAddress! + y * columns, count: columns, radius: radius)
+                        }
+                        runningMaximum(tmp.baseAddress!, into: dst, outer: 1, length: rows, stride: columns, lanes: 0 ..< columns, radius: radius)
+                    }
+                }
+            }
+        }
+        guard slices > 1, sliceRadius > 0 else { return planar }
+        var out = planar
+        let chunk = 4096, chunks = (plane + chunk - 1) / chunk
+        planar.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { dst in
+                nonisolated(unsafe) let (source, dst) = (source, dst)  // each chunk writes only its own lanes
+                Parallel.perform(iterations: chunks) { c in
+                    runningMaximum(source.baseAddress!, into: dst.baseAddress!, outer: 1, length: slices, stride: plane,
+                                   lanes: c * chunk ..< min(plane, (c + 1) * chunk), radius: sliceRadius)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `dst[x] = max(src[x + d])` for |d| ≤ radius within the row: one shifted pass per offset, so
+    /// the inner loop runs over contiguous x and vectorises (a loop per pixel over its 7 neighbours
+    /// did not).
+    private static func rowMaximum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, radius: Int) {
+        dst.update(from: src, count: count)
+        for d in -radius ... radius where d != 0 && abs(d) < count {
+            let lo = Swift.max(0, -d), hi = Swift.min(count, count - d)
+            for x in lo ..< hi { let v = src[x + d], o = dst[x]; dst[x] = v > o ? v : o }
+        }
+    }
+
+    /// `dst[o][p][k] = max(src[o][p + d][k])` for |d| ≤ radius within the line, over the map viewed as
+    /// [outer][length][stride] and the lanes k in `lanes`. The innermost loop runs over contiguous
+    /// lanes, so the y and z passes vectorise.
+    private static func runningMaximum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, outer: Int, length: Int,
+                                       stride: Int, lanes: Range<Int>, radius: Int) {
+        let radius = Swift.max(0, radius)
+        for o in 0 ..< outer {
+            let block = o * stride * length
+            for p in 0 ..< length {
+                let out = dst + block + p * stride
+                let own = src + block + p * stride
+                for k in lanes { out[k] = own[k] }
+                for d in Swift.max(-radius, -p) ... Swift.min(radius, length - 1 - p) where d != 0 {
+                    let other = src + block + (p + d) * stride
+                    for k in lanes { let v = other[k], o = out[k]; out[k] = v > o ? v : o }
+                }
+            }
+        }
     }
 }
