@@ -108,16 +108,22 @@ public struct ModelCard: Codable, Sendable, Equatable {
     /// SHA-256 hex digest, for writing cards.
     public static func sha256(of bytes: [UInt8]) -> String { SHA256.hex(bytes) }
 
-    /// All cards (with their models' presence checked) in a folder.
+    /// All cards in a folder, each with its model file checked against the card's sha256.
     public static func list(in folder: URL) throws -> [(card: ModelCard, model: URL, verified: Bool)] {
-        let fm = FileManager.default
-        let files = (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
-        var out: [(ModelCard, URL, Bool)] = []
+        try cards(in: folder).map { card, url in
+            let bytes = FileManager.default.contents(atPath: url.path).map { [UInt8]($0) } ?? []
+            return (card, url, (try? card.verify(modelBytes: bytes)) != nil)
+        }
+    }
+
+    /// All cards in a folder, with the model file each belongs to, not yet hashed.
+    public static func cards(in folder: URL) throws -> [(card: ModelCard, model: URL)] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var out: [(ModelCard, URL)] = []
         for f in files.sorted() where f.hasSuffix(".onnx") {
             let url = folder.appendingPathComponent(f)
             guard let card = try find(beside: url) else { continue }
-            let bytes = fm.contents(atPath: url.path).map { [UInt8]($0) } ?? []
-            out.append((card, url, (try? card.verify(modelBytes: bytes)) != nil))
+            out.append((card, url))
         }
         return out
     }

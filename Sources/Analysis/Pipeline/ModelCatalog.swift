@@ -11,53 +11,31 @@ public struct ModelCatalog: Sendable {
     public struct Entry: Sendable {
         public let card: ModelCard
         public let url: URL
-        /// The card's sha256 matches the .onnx file.
-        public let verified: Bool
+        /// The card's sha256 matches the .onnx file (hashed on first use: `ModelFileCheck`).
+        public var verified: Bool { fileCheck.matches }
+        private let fileCheck: ModelFileCheck
         /// The card's content detector, calibration and operating point (`ModelTrust`).
-        public let trust: ModelTrust
+        public var trust: ModelTrust { sections.value.trust }
         /// The card's preprocessing switches and candidate rule.
-        public let details: CardDetails
+        public var details: CardDetails { sections.value.details }
         /// Why the card could not be read (its trust sections or its candidate rule); such a model
         /// does not run, and its runs say why.
-        public let cardProblem: String?
+        public var cardProblem: String? { sections.value.problem }
         /// The card's post-processing rules beyond the candidate rule.
-        public let postProcessing: CardPostProcessing
+        public var postProcessing: CardPostProcessing { sections.value.postProcessing }
         /// A stroke model's volume and DWI–FLAIR rules (card `stroke`); such a model reads several
         /// series of a study at once (`StrokeStudyAnalysis`), not one series.
-        public let stroke: StrokeRule?
+        public var stroke: StrokeRule? { sections.value.stroke }
+        private let sections: CardSections
 
-        /// `trust`, `details` and `postProcessing` default to what the card file at `card.path` says;
-        /// the file is read once, here.
-        public init(card: ModelCard, url: URL, verified: Bool, trust: ModelTrust? = nil, details: CardDetails? = nil,
+        /// `trust`, `details` and `postProcessing` default to what the card file at `card.path` says,
+        /// read when one of them is first asked for. `verified` nil: the model file is hashed when
+        /// first asked.
+        public init(card: ModelCard, url: URL, verified: Bool?, trust: ModelTrust? = nil, details: CardDetails? = nil,
                     postProcessing: CardPostProcessing? = nil) {
-            self.card = card; self.url = url; self.verified = verified
-            let data = card.path.flatMap { FileManager.default.contents(atPath: $0) }
-            let root = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-            self.postProcessing = postProcessing ?? data.map { CardPostProcessing(cardJSON: $0) } ?? CardPostProcessing()
-            var problems: [String] = []
-            if let details {
-                self.details = details
-            } else if card.runsInAnalysis == false {
-                self.details = CardDetails()  // never run by the pipeline: no candidate rule to read
-            } else {
-                do {
-                    guard let root else { throw CardDetails.Problem(description: "the card file cannot be read") }
-                    self.details = try CardDetails(json: root)
-                } catch {
-                    self.details = CardDetails(); problems.append("\(error)")
-                }
-            }
-            if let trust {
-                self.trust = trust
-            } else {
-                do { self.trust = try data.map { try ModelTrust(cardJSON: $0) } ?? ModelTrust() } catch {
-                    self.trust = ModelTrust(); problems.append("\(error)")
-                }
-            }
-            var stroke: StrokeRule?
-            do { stroke = try root.flatMap { try StrokeRule(cardJSON: $0) } } catch { problems.append("\(error)") }
-            self.stroke = stroke
-            cardProblem = problems.isEmpty ? nil : problems.joined(separator: "; ")
+            self.card = card; self.url = url
+            fileCheck = verified.map { ModelFileCheck(known: $0) } ?? ModelFileCheck(url: url, expectedSHA256: card.sha256)
+            sections = CardSections(card: card, trust: trust, details: details, postProcessing: postProcessing)
         }
 
         /// Reads several sequences of a study together (the card names them) rather than one series.
@@ -82,12 +60,12 @@ public struct ModelCatalog: Sendable {
     /// A verified brain-mask model (an MR segmentation card with a "brain" label, such as deepbet),
     /// which the stroke analysis uses to keep infarcts inside the brain; nil when none is installed.
     public var brainMask: Entry? {
-        entries.first { $0.verified && $0.card.task == .segmentation && $0.card.intendedUse.modality.uppercased() == "MR"
-                        && ($0.card.outputs.labels ?? []).contains("brain") }
+        entries.first { $0.card.task == .segmentation && $0.card.intendedUse.modality.uppercased() == "MR"
+                        && ($0.card.outputs.labels ?? []).contains("brain") && $0.verified }
     }
 
     public init(folder: URL) throws {
-        entries = try ModelCard.list(in: folder).map { Entry(card: $0.card, url: $0.model, verified: $0.verified) }
+        entries = try ModelCard.cards(in: folder).map { Entry(card: $0.card, url: $0.model, verified: nil) }
     }
 
     public init(entries: [Entry]) { self.entries = entries }
@@ -103,15 +81,17 @@ public struct ModelCatalog: Sendable {
     /// is a heatmap produce findings. A card with `runs_in_analysis: false` (a helper model such as
     /// a brain mask; see `ModelCard.runsInAnalysis`) never matches.
     public func applicable(to series: StudyIndex.Series) -> [(entry: Entry, ood: [String])] {
-        fits(series, entries.filter { !$0.isMultiSequence && $0.card.task == .heatmap })
+        // Headers first: whether a model is multi-sequence is in the card's sections, read only
+        // for the models that fit.
+        fits(series, entries.filter { $0.card.task == .heatmap }).filter { !$0.entry.isMultiSequence }
     }
 
     /// Multi-sequence models whose intended use matches at least one series of `study`, with the
     /// series they match.
     public func studyLevel(for study: StudyIndex.Study) -> [(entry: Entry, series: [StudyIndex.Series])] {
-        entries.filter { $0.isMultiSequence && $0.card.task == .heatmap }.compactMap { e in
+        entries.filter { $0.card.task == .heatmap }.compactMap { e in
             let matching = study.series.filter { $0.first.hasPixelData && !fits($0, [e]).isEmpty }
-            return matching.isEmpty ? nil : (e, matching)
+            return matching.isEmpty || !e.isMultiSequence ? nil : (e, matching)
         }
     }
 

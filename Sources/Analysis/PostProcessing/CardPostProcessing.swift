@@ -25,9 +25,13 @@ public struct CardPostProcessing: Sendable, Equatable {
     public init() {}
 
     public init(cardJSON data: Data) {
+        self.init(cardRoot: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    /// From the card file already parsed (its top-level object).
+    public init(cardRoot root: [String: Any]) {
         self.init()
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let post = root["postprocessing"] as? [String: Any] else { return }
+        guard let post = root["postprocessing"] as? [String: Any] else { return }
         func enabled(_ o: [String: Any]) -> Bool { o["enabled"] as? Bool ?? true }
         func num(_ v: Any?) -> Double? { (v as? NSNumber)?.doubleValue }
         if let m = post["mirror_suppression"] as? [String: Any], enabled(m), let r = num(m["radius_px"]), r > 0 {

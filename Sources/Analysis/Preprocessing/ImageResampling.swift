@@ -41,8 +41,16 @@ public enum ImageResampling {
     /// order statistics (index q/100 · (n − 1)), which is what training used.
     public static func percentiles(_ values: [Float], _ qs: [Double]) -> [Float] {
         guard !values.isEmpty else { return qs.map { _ in 0 } }
-        let sorted = values.sorted()
-        return qs.map { Float(percentile(sorted: sorted, $0)) }
+        let positions = qs.map { min(max($0, 0), 100) / 100 * Double(values.count - 1) }
+        let ranks = positions.flatMap { pos -> [Int] in
+            let lo = Int(pos.rounded(.down))
+            return [lo, min(lo + 1, values.count - 1)]
+        }
+        let order = OrderStatistics.select(values, ranks: ranks)
+        return positions.enumerated().map { i, pos in
+            let (a, b) = (Double(order[2 * i]), Double(order[2 * i + 1]))
+            return Float(a + (b - a) * (pos - pos.rounded(.down)))
+        }
     }
 
     /// The same for values already sorted ascending (one sort serves several percentiles); 0 when empty.

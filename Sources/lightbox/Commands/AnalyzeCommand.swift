@@ -76,9 +76,8 @@ struct AnalyzeCommand: ParsableCommand {
             Output.error("cannot read models in \(models): \(error)")
             throw ExitCode(2)
         }
-        for e in catalog.entries where !e.verified {
-            Output.error("model \(e.card.id): the sha256 of \(e.url.lastPathComponent) does not match its card; it will not run")
-        }
+        // A model whose file does not match its card is reported by the run that would have used it
+        // (`ModelCatalog.Problem.unverified`); `lightbox doctor` checks them all.
         let index = StudyIndex.scan([path], cache: nil)
         for f in index.failures { Output.error("skipped unreadable file \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.reason)") }
         guard !index.studies.isEmpty else { Output.error("\(path): no DICOM studies found"); throw ExitCode(2) }
