@@ -106,5 +106,11 @@ final class ContralateralPairingTests: XCTestCase {
         // The partner changes what the model says about the view.
         let paired = try analyzer.run(rcc, contralateral: lcc), solo = try analyzer.run(rcc)
         XCTAssertFalse(paired.heatmap.values == solo.heatmap.values)
+        // Inputs made up front for the batch (on all cores) are the ones `run` would make.
+        let made = analyzer.inputs(for: [0: rcc, 1: lcc])
+        let (ownR, ownL) = (try analyzer.input(for: rcc), try analyzer.input(for: lcc))
+        XCTAssertTrue(made[0] == ownR && made[1] == ownL)
+        let prepared = try analyzer.run(rcc, contralateral: lcc, prepared: (made[0], made[1]))
+        XCTAssertTrue(prepared.heatmap.values == paired.heatmap.values)
     }
 }

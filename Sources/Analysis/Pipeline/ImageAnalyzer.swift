@@ -1,5 +1,6 @@
 import Foundation
 import Inference
+import Parallel
 
 /// Runs a 2-D heatmap model (mammography view, chest radiograph) on one image exactly as its card
 /// prescribes: MONOCHROME1 inverted (when the card says so), area-averaged to the model's input
@@ -32,6 +33,10 @@ public struct ImageAnalyzer {
 
     /// The model input (1 × 1 × h × w) for `image`.
     public func input(for image: ProjectionImage) throws -> [Float] {
+        try Self.input(for: image, card: card, details: details)
+    }
+
+    static func input(for image: ProjectionImage, card: ModelCard, details: CardDetails) throws -> [Float] {
         let size = card.preprocessing.resampleSize
         guard size.count == 2, size[0] > 0, size[1] > 0 else { throw VolumeAnalyzer.Problem.card("resample_size must be [rows, columns]") }
         let (h, w) = (size[0], size[1])
@@ -55,17 +60,36 @@ public struct ImageAnalyzer {
         return x
     }
 
+    /// `input(for:)` of each image, on all cores. A mammogram's input is also its partner's second
+    /// channel, so a series' inputs are made once each, before the model runs (serially, each
+    /// made twice, they were a third of a four-view analysis). An image whose input cannot be made
+    /// is left out; `run` then makes it itself and reports why.
+    public func inputs(for images: [Int: ProjectionImage]) -> [Int: [Float]] {
+        let keyed = Array(images)
+        var made = [[Float]?](repeating: nil, count: keyed.count)
+        made.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let buf = buf  // each index written by one iteration
+            let (card, details) = (card, details)
+            Parallel.perform(iterations: keyed.count) { k in buf[k] = try? Self.input(for: keyed[k].value, card: card, details: details) }
+        }
+        var out: [Int: [Float]] = [:]
+        for (k, (i, _)) in keyed.enumerated() { out[i] = made[k] }
+        return out
+    }
+
     /// The model input (1 × channels × h × w) for `image`, with `contralateral` as the second
-    /// channel when the card asks for one (nil: the view repeats).
-    public func input(for image: ProjectionImage, contralateral: ProjectionImage?) throws -> [Float] {
+    /// channel when the card asks for one (nil: the view repeats). `prepared` holds `input(for:)`
+    /// of either image when already made (`inputs(for:)`).
+    public func input(for image: ProjectionImage, contralateral: ProjectionImage?,
+                      prepared: (own: [Float]?, contralateral: [Float]?) = (nil, nil)) throws -> [Float] {
         let channels = card.preprocessing.channels ?? 1
-        let x = try input(for: image)
+        let x = try prepared.own ?? input(for: image)
         switch (channels, details.contralateralChannel) {
         case (1, false):
             return x
         case (2, true):
             guard let other = contralateral else { return x + x }
-            let y = try input(for: other)
+            let y = try prepared.contralateral ?? input(for: other)
             let width = card.preprocessing.resampleSize[1]
             return x + (ContralateralPairing.needsMirror(image, partner: other) ? ContralateralPairing.mirrored(y, width: width) : y)
         default:
@@ -76,11 +100,12 @@ public struct ImageAnalyzer {
 
     /// Runs the model on `image` (and, for a card with a contralateral channel, the same view of
     /// the other breast when the series has one).
-    public func run(_ image: ProjectionImage, contralateral: ProjectionImage? = nil, isCancelled: () -> Bool = { false }) throws -> Output {
+    public func run(_ image: ProjectionImage, contralateral: ProjectionImage? = nil,
+                    prepared: (own: [Float]?, contralateral: [Float]?) = (nil, nil), isCancelled: () -> Bool = { false }) throws -> Output {
         guard let heatName = card.outputs.heatmap else { throw VolumeAnalyzer.Problem.card("no heatmap output declared") }
         guard let inputName = model.inputs.first?.name else { throw VolumeAnalyzer.Problem.card("the model has no input") }
         let size = card.preprocessing.resampleSize
-        let x = try input(for: image, contralateral: contralateral)
+        let x = try input(for: image, contralateral: contralateral, prepared: prepared)
         let channels = x.count / max(size[0] * size[1], 1)
         let result = try model.runSync([inputName: Tensor(shape: [1, channels, size[0], size[1]], floats: x)], isCancelled: isCancelled)
         guard let heat = result[heatName], heat.floats.count == size[0] * size[1] else {

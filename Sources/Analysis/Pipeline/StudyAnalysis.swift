@@ -298,6 +298,7 @@ public enum StudyAnalysis {
         var done = 0
         for batch in plan.batches {
             let loaded = plan.decode(batch)
+            let inputs = analyzer.inputs(for: loaded.compactMapValues { try? $0.get() })
             for i in batch {
                 if isCancelled() { throw ONNXError.cancelled }
                 done += 1
@@ -328,7 +329,9 @@ public enum StudyAnalysis {
                 }
                 for reason in imageOOD where !out.run.ood.contains(reason) { out.run.ood.append(reason) }
                 extractor.ood = !ood.isEmpty || !imageOOD.isEmpty
-                let o = try analyzer.run(image, contralateral: contralateral, isCancelled: isCancelled)
+                let o = try analyzer.run(image, contralateral: contralateral,
+                                         prepared: (inputs[i], contralateral == nil ? nil : plan.partner[i].flatMap { inputs[$0] }),
+                                         isCancelled: isCancelled)
                 out.heatmaps.append(o.heatmap)
                 if mammography {
                     let partner = plan.partner[i].flatMap { try? loaded[$0]?.get() }
