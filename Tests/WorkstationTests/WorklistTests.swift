@@ -43,6 +43,24 @@ final class WorklistTests: XCTestCase {
         XCTAssertTrue(view(Fixtures.state().0).snapshot().contains("CT CHEST"), "shown when not de-identifying")
     }
 
+    /// Search compares lowercased UTF-8 bytes: names outside ASCII match by any part, in any case,
+    /// and the remembered order follows every change of the search.
+    func testSearchMatchesNamesOutsideASCII() {
+        var s = AppState(columns: 120, rows: 30, reader: "alice")
+        let (a, _) = Fixtures.ctStudy(uid: "1.1", name: "Müller^Jürgen", id: "PID1")
+        let (b, _) = Fixtures.ctStudy(uid: "2.2", name: "山田^太郎", id: "PID2")
+        let (c, _) = Fixtures.ctStudy(uid: "3.3", name: "Mull^Anna", id: "PID3")
+        _ = update(&s, .studiesLoaded([a, b, c]))
+        Fixtures.keys(&s, [.char("/")] + Fixtures.type("MÜL"))
+        XCTAssertEqual(s.visibleEntries.map(\.uid), ["1.1"])
+        Fixtures.keys(&s, [.backspace, .backspace])
+        XCTAssertEqual(Set(s.visibleEntries.map(\.uid)), ["1.1", "3.3"], "\"m\" matches both")
+        Fixtures.keys(&s, [.backspace] + Fixtures.type("田"))
+        XCTAssertEqual(s.visibleEntries.map(\.uid), ["2.2"])
+        Fixtures.keys(&s, Fixtures.type("x"))
+        XCTAssertEqual(s.visibleEntries.map(\.uid), [])
+    }
+
     func testSortFilterAndSearch() {
         var (s, stack) = Fixtures.state()
         _ = stack
