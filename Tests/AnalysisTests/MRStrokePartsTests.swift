@@ -127,6 +127,25 @@ final class StrokeStudyAnalysisTests: XCTestCase {
         XCTAssertEqual(f.seriesInstanceUID, run.seriesInstanceUID, "reported under the DWI series")
     }
 
+    /// A brain-mask model whose file does not match its card is not run, and the stroke run says
+    /// its findings are not limited to the brain (the mask is not a model the user runs, so no
+    /// other run would report it).
+    func testUnverifiedBrainMaskIsReportedNotSkippedSilently() throws {
+        let study = try XCTUnwrap(StudyIndex.scan([repo.appendingPathComponent("SampleStudies/16_MR_BRAIN_GRETA_2026").path], cache: nil).studies.first)
+        _ = try catalog()  // skips without the stroke model
+        let installed = try ModelCatalog(folder: repo.appendingPathComponent("Models"))
+        guard let mask = installed.brainMask else { throw XCTSkip("no brain-mask model installed") }
+        // (Marked unverified, the 3-D mask model is never run: this stays quick in a debug build.)
+        let tampered = ModelCatalog(entries: installed.entries.map {
+            $0.card.id == mask.card.id ? ModelCatalog.Entry(card: $0.card, url: $0.url, verified: false) : $0
+        })
+        let result = StudyAnalysis.analyze(study, catalog: tampered)
+        let run = try XCTUnwrap(result.runs.first { $0.model?.id == "mr-stroke-dwi-v1" })
+        XCTAssertTrue(run.warnings.contains { $0.contains("\(mask.card.id) not run") && $0.contains("not limited to the brain") }, "\(run.warnings)")
+        let withoutMask = StudyAnalysis.analyze(study, catalog: try catalog()).runs.first { $0.model?.id == "mr-stroke-dwi-v1" }
+        XCTAssertFalse(withoutMask?.warnings.contains { $0.contains("not run") } ?? true, "no mask installed: nothing to report")
+    }
+
     /// A brain MR without the stroke protocol (its T1 series alone): the model abstains and says
     /// what the study lacks; it is not an error.
     func testWithoutTheThreeSequencesTheModelAbstains() throws {

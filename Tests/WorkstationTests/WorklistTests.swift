@@ -59,6 +59,9 @@ final class WorklistTests: XCTestCase {
         XCTAssertEqual(s.visibleEntries.map(\.uid), ["2.2"])
         Fixtures.keys(&s, Fixtures.type("x"))
         XCTAssertEqual(s.visibleEntries.map(\.uid), [])
+        // "ü" typed as u + combining diaeresis finds the name stored precomposed.
+        Fixtures.keys(&s, [.backspace, .backspace] + Fixtures.type("mu\u{308}l"))
+        XCTAssertEqual(s.visibleEntries.map(\.uid), ["1.1"])
     }
 
     func testSortFilterAndSearch() {

@@ -70,7 +70,10 @@ enum StrokeStudyAnalysis {
         var findings = extractor.findings(volume: target, grid: grid)
 
         // Infarcts stay inside the brain: a brain mask from the T1 (deepbet) when both are here.
-        if let maskEntry = brainMask, let t1 = found.stacks[.t1] {
+        if let maskEntry = brainMask, !maskEntry.verified {
+            run.warnings.append("brain mask \(maskEntry.card.id) not run: the sha256 of \(maskEntry.url.lastPathComponent) does not match "
+                                + "its model card; findings are not limited to the brain")
+        } else if let maskEntry = brainMask, let t1 = found.stacks[.t1] {
             do {
                 let mask = try DeepbetBrainMask(t1: t1.volume, model: try Model.load(maskEntry.url))
                 let before = findings.count

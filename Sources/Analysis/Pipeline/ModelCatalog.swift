@@ -57,11 +57,12 @@ public struct ModelCatalog: Sendable {
 
     public let entries: [Entry]
 
-    /// A verified brain-mask model (an MR segmentation card with a "brain" label, such as deepbet),
-    /// which the stroke analysis uses to keep infarcts inside the brain; nil when none is installed.
+    /// The brain-mask model (an MR segmentation card with a "brain" label, such as deepbet), which
+    /// the stroke analysis uses to keep infarcts inside the brain; nil when none is installed. It
+    /// may fail its sha256 check (`verified`): the stroke analysis then says it was not run.
     public var brainMask: Entry? {
         entries.first { $0.card.task == .segmentation && $0.card.intendedUse.modality.uppercased() == "MR"
-                        && ($0.card.outputs.labels ?? []).contains("brain") && $0.verified }
+                        && ($0.card.outputs.labels ?? []).contains("brain") }
     }
 
     public init(folder: URL) throws {

@@ -8,8 +8,8 @@ import Inference
 public struct SeriesAnalysis {
     public let volume: Volume
     /// The model's probabilities on the volume's grid: the whole map resampled (300 MB and about a
-    /// second on a 300-slice 512² CT), so computed only when asked for.
-    public var probabilities: [Float] { grid.onVolumeGrid(volume) }
+    /// second on a 300-slice 512² CT), so made only when asked for, afresh on each call.
+    public func probabilitiesOnVolumeGrid() -> [Float] { grid.onVolumeGrid(volume) }
     /// The same at the model's resolution (what the card's candidate rule runs on).
     public let grid: VolumeAnalyzer.ModelGrid
     public let findings: [Finding]

@@ -297,7 +297,9 @@ public enum StudyAnalysis {
         var out = RunOutput(run: run, findings: [], imageScores: [], heatmaps: [])
         var done = 0
         for batch in plan.batches {
+            if isCancelled() { throw ONNXError.cancelled }
             let loaded = plan.decode(batch)
+            if isCancelled() { throw ONNXError.cancelled }
             let inputs = analyzer.inputs(for: loaded.compactMapValues { try? $0.get() })
             for i in batch {
                 if isCancelled() { throw ONNXError.cancelled }

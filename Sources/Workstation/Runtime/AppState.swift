@@ -1,5 +1,6 @@
 import Analysis
 import DICOM
+import Foundation
 import Imaging
 import Review
 import TerminalGraphics
@@ -53,8 +54,12 @@ struct PatientText: Sendable {
     init(_ study: StudyIndex.Study) {
         let h = study.first
         label = TextSanitizer.sanitize("\(PersonName(h.patientName).displayName) [\(h.patientID)]")
-        searchable = Array([h.patientName, h.patientID, h.accessionNumber].map { $0.lowercased() }.joined(separator: "\n").utf8)
+        searchable = Self.searchBytes([h.patientName, h.patientID, h.accessionNumber].joined(separator: "\n"))
     }
+
+    /// What a search compares: canonically composed (NFC, so "é" typed matches "é" stored as e +
+    /// accent), lowercased, UTF-8.
+    static func searchBytes(_ text: String) -> [UInt8] { Array(text.precomposedStringWithCanonicalMapping.lowercased().utf8) }
 
     /// Whether `needle` (lowercased UTF-8) occurs in `searchable`. UTF-8 is self-synchronising, so
     /// a byte match of a whole encoded needle is a match of its characters.
@@ -165,7 +170,7 @@ public struct AppState: Sendable {
     }
 
     private func makeVisibleOrder() -> [Int] {
-        let needle = Array(search.lowercased().utf8)
+        let needle = PatientText.searchBytes(search)
         // Through the buffer: `entries[i]` would copy a whole entry (a study's headers) per test.
         return entries.withUnsafeBufferPointer { entries in
             let shown = entries.indices.filter { i in
@@ -177,7 +182,7 @@ public struct AppState: Sendable {
                 case .discordant: if !discordanceQueue.contains(entries[i].uid) { return false }
                 }
                 guard !needle.isEmpty else { return true }
-                if deidentify { return PatientText.bytes(Array(patientLabel(entries[i]).lowercased().utf8), contain: needle) }
+                if deidentify { return PatientText.bytes(PatientText.searchBytes(patientLabel(entries[i])), contain: needle) }
                 return entries[i].patientText.contains(needle)
             }
             switch sort {
