@@ -24,11 +24,7 @@ public struct CardPostProcessing: Sendable, Equatable {
 
     public init() {}
 
-    public init(cardJSON data: Data) {
-        self.init(cardRoot: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
-    }
-
-    /// From the card file already parsed (its top-level object).
+    /// From the card file, parsed (its top-level object).
     public init(cardRoot root: [String: Any]) {
         self.init()
         guard let post = root["postprocessing"] as? [String: Any] else { return }
