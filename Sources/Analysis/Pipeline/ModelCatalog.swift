@@ -34,7 +34,7 @@ public struct ModelCatalog: Sendable {
         public init(card: ModelCard, url: URL, verified: Bool?, trust: ModelTrust? = nil, details: CardDetails? = nil,
                     postProcessing: CardPostProcessing? = nil) {
             self.card = card; self.url = url
-            fileCheck = verified.map { ModelFileCheck(known: $0) } ?? ModelFileCheck(url: url, expectedSHA256: card.sha256)
+            fileCheck = verified.map { ModelFileCheck(known: $0) } ?? ModelFileCheck(card: card, url: url)
             sections = CardSections(card: card, trust: trust, details: details, postProcessing: postProcessing)
         }
 

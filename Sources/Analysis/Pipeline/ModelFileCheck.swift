@@ -8,21 +8,21 @@ import Inference
 /// a four-view mammogram's analysis. The answer is kept for the life of the catalog.
 final class ModelFileCheck: @unchecked Sendable {
     private let lock = NSLock()
+    private let card: ModelCard?
     private let url: URL?
-    private let expected: String
     private var answer: Bool?
 
-    /// A file to hash on first use.
-    init(url: URL, expectedSHA256: String) { self.url = url; expected = expectedSHA256.lowercased() }
+    /// `card`'s model file at `url`, hashed on first use.
+    init(card: ModelCard, url: URL) { self.card = card; self.url = url }
 
     /// An answer already known (a caller that verified the file itself).
-    init(known: Bool) { url = nil; expected = ""; answer = known }
+    init(known: Bool) { card = nil; url = nil; answer = known }
 
     var matches: Bool {
         lock.lock(); defer { lock.unlock() }
         if let answer { return answer }
         let bytes = url.flatMap { FileManager.default.contents(atPath: $0.path) }.map { [UInt8]($0) }
-        let ok = bytes.map { ModelCard.sha256(of: $0) == expected } ?? false
+        let ok = bytes.map { (try? card?.verify(modelBytes: $0)) != nil } ?? false
         answer = ok
         return ok
     }

@@ -68,13 +68,13 @@ public enum PeakCandidates {
     static func neighbourhoodMaxima(_ map: [Float], columns: Int, rows: Int, slices: Int, radius: Int, sliceRadius: Int) -> [Float] {
         let plane = columns * rows
         guard plane > 0, slices > 0 else { return map }
+        let (radius, sliceRadius) = (Swift.max(0, radius), Swift.max(0, sliceRadius))
         var planar = map
         map.withUnsafeBufferPointer { source in
             planar.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let (source, out) = (source, out)  // each slice writes only its own plane
                 Parallel.perform(iterations: slices) { z in
                     let src = source.baseAddress! + z * plane, dst = out.baseAddress! + z * plane
-                    let radius = Swift.max(0, radius)
                     var alongX = [Float](repeating: 0, count: plane)
                     alongX.withUnsafeMutableBufferPointer { tmp in
                         for y in 0 ..< rows {
@@ -100,7 +100,7 @@ public enum PeakCandidates {
         return out
     }
 
-    /// `dst[x] = max(src[x + d])` for |d| ≤ radius within the row: one shifted pass per offset, so
+    /// `dst[x] = max(src[x + d])` for |d| ≤ radius (≥ 0) within the row: one shifted pass per offset, so
     /// the inner loop runs over contiguous x and vectorises (a loop per pixel over its 7 neighbours
     /// did not).
     private static func rowMaximum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int, radius: Int) {
@@ -111,12 +111,11 @@ public enum PeakCandidates {
         }
     }
 
-    /// `dst[o][p][k] = max(src[o][p + d][k])` for |d| ≤ radius within the line, over the map viewed as
+    /// `dst[o][p][k] = max(src[o][p + d][k])` for |d| ≤ radius (≥ 0) within the line, over the map viewed as
     /// [outer][length][stride] and the lanes k in `lanes`. The innermost loop runs over contiguous
     /// lanes, so the y and z passes vectorise.
     private static func runningMaximum(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, outer: Int, length: Int,
                                        stride: Int, lanes: Range<Int>, radius: Int) {
-        let radius = Swift.max(0, radius)
         for o in 0 ..< outer {
             let block = o * stride * length
             for p in 0 ..< length {
