@@ -14,6 +14,13 @@ public struct DirectoryEntry: Equatable, Sendable {
 
     public let name: String
     public let kind: Kind
+    /// What `stat` says of the entry, following links: filled only by
+    /// ``SystemCall/directoryEntries(_:statusOfFiles:)``, for every entry that readdir did not call a
+    /// directory (nil there, and nil when the `stat` failed: a dangling link, or a file removed
+    /// since the listing).
+    public let status: FileStatus?
 
-    public init(name: String, kind: Kind) { self.name = name; self.kind = kind }
+    public init(name: String, kind: Kind, status: FileStatus? = nil) {
+        self.name = name; self.kind = kind; self.status = status
+    }
 }

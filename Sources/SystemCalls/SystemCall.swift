@@ -115,38 +115,49 @@ public enum SystemCall {
     public static func status(_ path: String) throws(SystemCallError) -> FileStatus {
         var st = stat()
         _ = try retrying("stat", path) { cStat(path, &st) }
-        #if canImport(Darwin)
-        let t = st.st_mtimespec
-        #else
-        let t = st.st_mtim
-        #endif
-        let type = UInt32(st.st_mode) & UInt32(S_IFMT)
-        return FileStatus(size: Int64(st.st_size),
-                          modifiedNanoseconds: Int64(t.tv_sec) &* 1_000_000_000 &+ Int64(t.tv_nsec),
-                          inode: Int64(bitPattern: UInt64(st.st_ino)), mode: UInt32(st.st_mode), owner: UInt32(st.st_uid),
-                          isRegularFile: type == UInt32(S_IFREG), isDirectory: type == UInt32(S_IFDIR))
+        return FileStatus(st)
     }
 
     /// The names in folder `path` (without `.` and `..`), read with opendir/readdir: several times
     /// faster than FileManager's enumerator on large trees.
     public static func directoryEntries(_ path: String) throws(SystemCallError) -> [DirectoryEntry] {
+        try directoryEntries(path, statusOfFiles: false)
+    }
+
+    /// The names in folder `path` as ``directoryEntries(_:)`` lists them, and with
+    /// `statusOfFiles` each entry that readdir did not call a directory `stat`ed (following links)
+    /// relative to the open folder: `fstatat(dirfd, name)` resolves one name, where `stat` on the
+    /// full path walks every component again. On an archive of 100,000 files in study folders the
+    /// path walks were a third of the time spent stat'ing.
+    public static func directoryEntries(_ path: String, statusOfFiles: Bool) throws(SystemCallError) -> [DirectoryEntry] {
         guard let handle = opendir(path) else { throw SystemCallError(call: "opendir", code: errno, subject: path) }
         defer { closedir(handle) }
+        let folder = dirfd(handle)
         var entries: [DirectoryEntry] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let type = Int32(entry.pointee.d_type)
+            var status: FileStatus?
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String? in
+                let bytes = raw.prefix { $0 != 0 }
+                if bytes.count <= 2, bytes.allSatisfy({ $0 == UInt8(ascii: ".") }) { return nil }  // "." and ".."
+                if statusOfFiles, type != Int32(DT_DIR) {
+                    var st = stat()
+                    // d_name is NUL-terminated within the buffer.
+                    let result = raw.withMemoryRebound(to: CChar.self) { cFstatat(folder, $0.baseAddress!, &st, 0) }
+                    if result == 0 { status = FileStatus(st) }
+                }
+                return String(decoding: bytes, as: UTF8.self)
             }
-            if name == "." || name == ".." { continue }
+            guard let name else { continue }
             let kind: DirectoryEntry.Kind
-            switch Int32(entry.pointee.d_type) {
+            switch type {
             case Int32(DT_REG): kind = .regularFile
             case Int32(DT_DIR): kind = .directory
             case Int32(DT_LNK): kind = .symbolicLink
             case Int32(DT_UNKNOWN): kind = .unknown
             default: kind = .other
             }
-            entries.append(DirectoryEntry(name: name, kind: kind))
+            entries.append(DirectoryEntry(name: name, kind: kind, status: status))
         }
         return entries
     }
@@ -269,3 +280,21 @@ private func cUnlink(_ path: String) -> Int32 { unlink(path) }
 private func cChmod(_ path: String, _ mode: mode_t) -> Int32 { chmod(path, mode) }
 private func cFchmod(_ fd: Int32, _ mode: mode_t) -> Int32 { fchmod(fd, mode) }
 private func cStat(_ path: String, _ st: inout stat) -> Int32 { stat(path, &st) }
+private func cFstatat(_ folder: Int32, _ name: UnsafePointer<CChar>, _ st: inout stat, _ flags: Int32) -> Int32 {
+    fstatat(folder, name, &st, flags)
+}
+
+extension FileStatus {
+    init(_ st: stat) {
+        #if canImport(Darwin)
+        let t = st.st_mtimespec
+        #else
+        let t = st.st_mtim
+        #endif
+        let type = UInt32(st.st_mode) & UInt32(S_IFMT)
+        self.init(size: Int64(st.st_size),
+                  modifiedNanoseconds: Int64(t.tv_sec) &* 1_000_000_000 &+ Int64(t.tv_nsec),
+                  inode: Int64(bitPattern: UInt64(st.st_ino)), mode: UInt32(st.st_mode), owner: UInt32(st.st_uid),
+                  isRegularFile: type == UInt32(S_IFREG), isDirectory: type == UInt32(S_IFDIR))
+    }
+}

@@ -75,6 +75,21 @@ final class SystemCallTests: XCTestCase {
         XCTAssertThrowsError(try SystemCall.directoryEntries(folder + "/none"))
     }
 
+    func testDirectoryEntriesWithStatusStatEachFileRelativeToTheFolder() throws {
+        try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: false)
+        FileManager.default.createFile(atPath: folder + "/f.dcm", contents: Data([1, 2, 3]))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/l.dcm", withDestinationPath: folder + "/f.dcm")
+        try FileManager.default.createSymbolicLink(atPath: folder + "/gone.dcm", withDestinationPath: folder + "/none")
+        let entries = Dictionary(uniqueKeysWithValues: try SystemCall.directoryEntries(folder, statusOfFiles: true).map { ($0.name, $0) })
+        XCTAssertEqual(Set(entries.keys), ["sub", "f.dcm", "l.dcm", "gone.dcm"])
+        XCTAssertNil(entries["sub"]?.status)  // folders are not stat'ed
+        XCTAssertEqual(entries["f.dcm"]?.status, try SystemCall.status(folder + "/f.dcm"))
+        XCTAssertEqual(entries["f.dcm"]?.status?.size, 3)
+        XCTAssertEqual(entries["l.dcm"]?.status, try SystemCall.status(folder + "/f.dcm"))  // followed
+        XCTAssertNil(entries["gone.dcm"]?.status)
+        XCTAssertTrue(try SystemCall.directoryEntries(folder).allSatisfy { $0.status == nil })
+    }
+
     func testPipeIsNotATerminalAndPollsReadable() throws {
         var fds: [Int32] = [0, 0]
         XCTAssertEqual(pipe(&fds), 0)

@@ -16,6 +16,10 @@ struct FileStamp: Equatable, Sendable {
 
     init?(path: String) {
         guard let st = try? SystemCall.status(path) else { return nil }
+        self.init(status: st)
+    }
+
+    init(status st: FileStatus) {
         size = st.size
         modifiedNanoseconds = st.modifiedNanoseconds
         inode = st.inode

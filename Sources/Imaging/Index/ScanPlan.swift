@@ -7,6 +7,9 @@ struct ScanPlan {
     struct File {
         let path: String
         let key: String
+        /// Taken by the walk as it listed the file's folder; nil for files named otherwise (file
+        /// roots, DICOMDIR references) and when that `stat` failed: the scan stats those itself.
+        var stamp: FileStamp? = nil
     }
 
     /// Unique keys, in UTF-8 byte order (the store's order, for the merge join).
@@ -19,6 +22,29 @@ struct ScanPlan {
 
     private static let skippedExtensions: Set<String> = ["json", "txt", "md", "py", "pyc", "toml", "png", "jpg", "jpeg",
                                                          "npy", "onnx", "csv", "html", "gz", "zip"]
+    /// `skippedExtensions` as their bytes in a big-endian integer (all are 4 ASCII bytes or fewer).
+    private static let skippedExtensionCodes: Set<UInt32> = Set(skippedExtensions.map { ext in
+        ext.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    })
+
+    /// Whether the name's extension (after its last dot; none: "") is one of `skippedExtensions`,
+    /// in any case. Compared as ASCII bytes lowercased, without making a string per file: no
+    /// skipped extension holds a "k", the one ASCII letter a non-ASCII character (the Kelvin sign)
+    /// lowercases to, so this is what `lowercased()` would answer.
+    static func hasSkippedExtension(_ name: String) -> Bool {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return skippedExtensions.contains("") }
+            let ext = bytes[(dot + 1)...]
+            guard ext.count <= 4 else { return false }
+            var code: UInt32 = 0
+            for b in ext {
+                guard b < 0x80 else { return false }
+                code = code << 8 | UInt32(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b)
+            }
+            return skippedExtensionCodes.contains(code)
+        }
+    }
 
     /// Files under `roots`, skipping hidden files and names that are plainly not DICOM. A DICOMDIR
     /// adds the files its records reference (they may use names the walk would skip); those it
@@ -55,27 +81,19 @@ struct ScanPlan {
             while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
             let prefix = rootKey == "/" ? "/" : rootKey + "/"
             // Counted in bytes once (a String's count walks its characters).
-            let walked = trimmed == "/" ? 0 : trimmed.utf8.count
+            let walkedBytes = trimmed == "/" ? 0 : trimmed.utf8.count
             // A root named by its absolute, tidy path: every key is the path itself (one string).
             let keyIsPath = root == rootKey
             /// A walked file, a DICOMDIR to read afterwards, or nothing (on any thread).
             enum Found { case file(File), dicomdir(String) }
-            let found: [Found] = DirectoryWalker.regularFiles(under: root) { path, name in
+            let found: [Found] = DirectoryWalker.regularFiles(under: root) { walked in
+                let (path, name) = (walked.path, walked.name)
                 if name == "DICOMDIR" { return .dicomdir(path) }
-                if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) {
-                    // Every skipped extension has at most 4 bytes; lowercasing never shortens a
-                    // longer one into one of them (none has a "k", whose Kelvin sign would).
-                    let bytes = name.utf8[name.utf8.index(after: dot)...]
-                    if bytes.count <= 8 {
-                        let ext = String(decoding: bytes, as: UTF8.self).lowercased()
-                        guard !Self.skippedExtensions.contains(ext) || NIfTIReader.handles(path: name) else { return nil }
-                    }
-                } else {
-                    guard !Self.skippedExtensions.contains("") || NIfTIReader.handles(path: name) else { return nil }
-                }
-                if keyIsPath { return .file(File(path: path, key: path)) }
-                let rest = Substring(path.utf8.dropFirst(walked)).drop { $0 == "/" }
-                return .file(File(path: path, key: prefix + rest))
+                guard !Self.hasSkippedExtension(name) || NIfTIReader.handles(path: name) else { return nil }
+                let stamp = walked.status.map(FileStamp.init(status:))
+                if keyIsPath { return .file(File(path: path, key: path, stamp: stamp)) }
+                let rest = Substring(path.utf8.dropFirst(walkedBytes)).drop { $0 == "/" }
+                return .file(File(path: path, key: prefix + rest, stamp: stamp))
             }
             for item in found {
                 switch item {
@@ -84,15 +102,30 @@ struct ScanPlan {
                 }
             }
         }
-        var unique: [File] = []
-        unique.reserveCapacity(out.count)
-        for i in Self.byteOrder(out.map(\.key)) where unique.last.map({ ByteOrder.compare($0.key, out[i].key) != 0 }) ?? true {
-            unique.append(out[i])
+        if Self.isStrictlyAscending(out) {
+            files = out  // one folder root: the walk's order is already the keys' byte order
+        } else {
+            var unique: [File] = []
+            unique.reserveCapacity(out.count)
+            for i in Self.byteOrder(out.map(\.key)) where unique.last.map({ ByteOrder.compare($0.key, out[i].key) != 0 }) ?? true {
+                unique.append(out[i])
+            }
+            files = unique
         }
-        files = unique
         scopes.sort { ByteOrder.less($0, $1) }
         self.scopes = scopes.filter { s in !scopes.contains { $0 != s && (s.hasPrefix($0 + "/") || ($0 == "/" && s != "/")) } }
         self.missing = missing
+    }
+
+    /// Whether the keys are in UTF-8 byte order with no key twice: then sorting and de-duplicating
+    /// would change nothing.
+    static func isStrictlyAscending(_ files: [File]) -> Bool {
+        var k = 1
+        while k < files.count {
+            if ByteOrder.compare(files[k - 1].key, files[k].key) >= 0 { return false }
+            k += 1
+        }
+        return true
     }
 
     /// The indices of `keys` in UTF-8 byte order (stable). Keys mostly share a long prefix (the

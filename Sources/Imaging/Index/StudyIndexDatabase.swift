@@ -135,10 +135,12 @@ final class StudyIndexDatabase {
         }
         var vanished: [String] = []
         var tally = SeriesTally()
-        for o in outcomes {
-            failures += o.failures
-            vanished += o.vanished
-            tally.merge(o.tally)
+        for k in outcomes.indices {
+            failures += outcomes[k].failures
+            vanished += outcomes[k].vanished
+            // The first range's tally is taken whole (merging it into an empty one re-hashed
+            // every series); the others are merged into it.
+            if k == 0 { swap(&tally, &outcomes[k].tally) } else { tally.merge(outcomes[k].tally) }
         }
         var cache = InstanceHeader.RowCache()
         for (i, file) in files.enumerated() where !covered[i] {
