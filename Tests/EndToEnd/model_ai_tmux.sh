@@ -25,8 +25,14 @@ rm -f "$WORK"/studies/*/analysis.json
 
 # Run from the repository root so the bundled Models/ are found; data and cache go to $WORK.
 tmux new-session -d -s "$SESSION" -x 180 -y 45 \
-    "export XDG_CONFIG_HOME='$WORK/config' XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$WORK/cache' TERM=tmux-256color && exec '$LIGHTBOX' open '$WORK/studies' --reader model-ai --protocol blocks"
+    "unset OMP_WAIT_POLICY GOMP_SPINCOUNT OPENBLAS_THREAD_TIMEOUT GOTO_THREAD_TIMEOUT; export XDG_CONFIG_HOME='$WORK/config' XDG_DATA_HOME='$WORK/data' XDG_CACHE_HOME='$WORK/cache' TERM=tmux-256color && exec '$LIGHTBOX' open '$WORK/studies' --reader model-ai --protocol blocks"
 wait_for "Yamada" 30 && ok "worklist lists the radiograph" || fail "radiograph not listed"
+# The workstation re-executed itself with the short OpenMP and OpenBLAS spinning `analyze` uses
+# (the pane's process is lightbox itself: the shell exec'd it).
+pane_env=$(tr '\0' '\n' < "/proc/$(tmux display -p -t "$SESSION" '#{pane_pid}')/environ" 2>/dev/null)
+echo "$pane_env" | grep -qx "GOMP_SPINCOUNT=1000" && echo "$pane_env" | grep -qx "OPENBLAS_THREAD_TIMEOUT=20" \
+    && ok "the workstation runs its AI with short OpenMP/OpenBLAS spinning (re-executed like analyze)" \
+    || fail "the workstation's environment lacks GOMP_SPINCOUNT=1000 / OPENBLAS_THREAD_TIMEOUT=20"
 # Both studies finish analysis (AI column leaves queued/running).
 deadline=$((SECONDS + 120))
 while [ $SECONDS -lt $deadline ]; do

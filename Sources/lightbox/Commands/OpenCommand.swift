@@ -3,6 +3,7 @@ import DICOMNetwork
 import DICOMweb
 import Foundation
 import Imaging
+import Inference
 import Review
 import SliceStepBench
 import TerminalGraphics
@@ -71,6 +72,11 @@ struct OpenCommand: ParsableCommand {
     var benchmarkWorklist: Int?
 
     func run() throws {
+        // The AI queue runs the models in this process: the same tuned BLAS kernels and short
+        // OpenMP/OpenBLAS spinning as `lightbox analyze` (see BLASTuning), chosen by re-executing
+        // once, before the terminal or any thread is set up. A spinning idle worker takes the core
+        // the UI loop needs while the AI works.
+        BLASTuning.reexecWithTunedKernelsIfNeeded()
         // The log takes stderr before any background work starts (the archive mirror, the SCP), so
         // their first messages land in it rather than on the screen; errors thrown from here on are
         // printed after `end()` has given stderr back.

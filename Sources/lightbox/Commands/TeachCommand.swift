@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 import SystemCalls
 import TerminalGraphics
 import Workstation
@@ -53,6 +54,7 @@ struct TeachCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
+        BLASTuning.reexecWithTunedKernelsIfNeeded()  // the models run in this process (see OpenCommand.run)
         guard let root = path ?? WorkstationOptions.locate("SampleStudies") else {
             throw ValidationError("No SampleStudies folder found; give a folder of annotated studies: lightbox teach PATH")
         }
