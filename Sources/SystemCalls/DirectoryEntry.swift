@@ -15,9 +15,9 @@ public struct DirectoryEntry: Equatable, Sendable {
     public let name: String
     public let kind: Kind
     /// What `stat` says of the entry, following links: filled only by
-    /// ``SystemCall/directoryEntries(_:statusOfFiles:)``, for every entry that readdir did not call a
-    /// directory (nil there, and nil when the `stat` failed: a dangling link, or a file removed
-    /// since the listing).
+    /// ``SystemCall/directoryEntries(_:statusWhere:)``, for the entries it was asked to stat that
+    /// readdir did not call a directory (nil otherwise, and nil when the `stat` failed: a dangling
+    /// link, or a file removed since the listing).
     public let status: FileStatus?
 
     public init(name: String, kind: Kind, status: FileStatus? = nil) {

@@ -78,16 +78,26 @@ final class SystemCallTests: XCTestCase {
     func testDirectoryEntriesWithStatusStatEachFileRelativeToTheFolder() throws {
         try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: false)
         FileManager.default.createFile(atPath: folder + "/f.dcm", contents: Data([1, 2, 3]))
+        FileManager.default.createFile(atPath: folder + "/skip.json", contents: Data([1]))
         try FileManager.default.createSymbolicLink(atPath: folder + "/l.dcm", withDestinationPath: folder + "/f.dcm")
         try FileManager.default.createSymbolicLink(atPath: folder + "/gone.dcm", withDestinationPath: folder + "/none")
-        let entries = Dictionary(uniqueKeysWithValues: try SystemCall.directoryEntries(folder, statusOfFiles: true).map { ($0.name, $0) })
-        XCTAssertEqual(Set(entries.keys), ["sub", "f.dcm", "l.dcm", "gone.dcm"])
-        XCTAssertNil(entries["sub"]?.status)  // folders are not stat'ed
+        var asked: [String] = []
+        let entries = Dictionary(uniqueKeysWithValues: try SystemCall.directoryEntries(folder) { name, _ in
+            asked.append(name)
+            return !name.hasSuffix(".json")
+        }.map { ($0.name, $0) })
+        XCTAssertEqual(Set(entries.keys), ["sub", "f.dcm", "skip.json", "l.dcm", "gone.dcm"])
+        if entries["sub"]?.kind == .directory {  // a file system that reports no entry types has it stat'ed
+            XCTAssertNil(entries["sub"]?.status)
+            XCTAssertFalse(asked.contains("sub"))
+        }
         XCTAssertEqual(entries["f.dcm"]?.status, try SystemCall.status(folder + "/f.dcm"))
         XCTAssertEqual(entries["f.dcm"]?.status?.size, 3)
         XCTAssertEqual(entries["l.dcm"]?.status, try SystemCall.status(folder + "/f.dcm"))  // followed
         XCTAssertNil(entries["gone.dcm"]?.status)
+        XCTAssertNil(entries["skip.json"]?.status)  // not wanted: not stat'ed
         XCTAssertTrue(try SystemCall.directoryEntries(folder).allSatisfy { $0.status == nil })
+        XCTAssertThrowsError(try SystemCall.directoryEntries(folder + "/f.dcm") { _, _ in true })  // not a folder
     }
 
     func testPipeIsNotATerminalAndPollsReadable() throws {

@@ -39,7 +39,7 @@ struct ScanPlan {
             guard ext.count <= 4 else { return false }
             var code: UInt32 = 0
             for b in ext {
-                guard b < 0x80 else { return false }
+                guard b != 0, b < 0x80 else { return false }
                 code = code << 8 | UInt32(b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b)
             }
             return skippedExtensionCodes.contains(code)
@@ -86,10 +86,11 @@ struct ScanPlan {
             let keyIsPath = root == rootKey
             /// A walked file, a DICOMDIR to read afterwards, or nothing (on any thread).
             enum Found { case file(File), dicomdir(String) }
-            let found: [Found] = DirectoryWalker.regularFiles(under: root) { walked in
-                let (path, name) = (walked.path, walked.name)
-                if name == "DICOMDIR" { return .dicomdir(path) }
-                guard !Self.hasSkippedExtension(name) || NIfTIReader.handles(path: name) else { return nil }
+            // Names plainly not DICOM are dropped before the walk stats them.
+            let wanted = { (name: String) in name == "DICOMDIR" || !Self.hasSkippedExtension(name) || NIfTIReader.handles(path: name) }
+            let found: [Found] = DirectoryWalker.regularFiles(under: root, keeping: wanted) { walked in
+                let path = walked.path
+                if walked.name == "DICOMDIR" { return .dicomdir(path) }
                 let stamp = walked.status.map(FileStamp.init(status:))
                 if keyIsPath { return .file(File(path: path, key: path, stamp: stamp)) }
                 let rest = Substring(path.utf8.dropFirst(walkedBytes)).drop { $0 == "/" }
@@ -103,7 +104,7 @@ struct ScanPlan {
             }
         }
         if Self.isStrictlyAscending(out) {
-            files = out  // one folder root: the walk's order is already the keys' byte order
+            files = out  // the walk's order (one folder root, or roots named in order) is already the keys'
         } else {
             var unique: [File] = []
             unique.reserveCapacity(out.count)
