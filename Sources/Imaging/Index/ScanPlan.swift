@@ -7,8 +7,9 @@ struct ScanPlan {
     struct File {
         let path: String
         let key: String
-        /// Taken by the walk as it listed the file's folder; nil for files named otherwise (file
-        /// roots, DICOMDIR references) and when that `stat` failed: the scan stats those itself.
+        /// Taken by the walk as it listed the file's folder; nil where the walk did not stat the file
+        /// (folders listed before its parallel part, file roots, DICOMDIR references) or the `stat`
+        /// failed: the scan stats those itself, on all cores.
         var stamp: FileStamp? = nil
     }
 
