@@ -162,14 +162,12 @@ public enum SystemCall {
                 var st = stat()
                 // d_name is NUL-terminated within the entry: the file's own bytes, even where they
                 // are not valid UTF-8 and `name` holds replacement characters.
-                let result = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    raw.withMemoryRebound(to: CChar.self) { name in
-                        var r: Int32
-                        repeat { r = cFstatat(folder, name.baseAddress!, &st, 0) } while r == -1 && errno == EINTR
-                        return r
+                let statted = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    raw.withMemoryRebound(to: CChar.self) { cName in
+                        (try? retrying("fstatat", name) { cFstatat(folder, cName.baseAddress!, &st, 0) }) != nil
                     }
                 }
-                if result == 0 { status = FileStatus(st) }
+                if statted { status = FileStatus(st) }
             }
             entries.append(DirectoryEntry(name: name, kind: kind, status: status))
         }
