@@ -163,6 +163,44 @@ final class BackendParityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(DNNLBandedConvolution.madeCount - before, cases.count, "every case ran as bands")
     }
 
+    /// Layers with fewer output rows than the row split wants (the 7×7 and 14×14 stages of the
+    /// classifiers) run as parts of their output channels, each writing a dense buffer copied into
+    /// its channels of the destination. Stride 2, a fused residual Add + Relu and a bias must give
+    /// the one-primitive result; a channel count that is not a multiple of 16 is split by rows.
+    func testChannelSplitConvolutionsAgree() throws {
+        try XCTSkipIf(DNNLBandedConvolution.minimumWork > 1 << 20, "bands are off (LIGHTBOX_DNNL_BAND_WORK set above these layers)")
+        try XCTSkipIf(DNNLChannelSplitConvolution.maximumRows == 0, "the channel split is off (LIGHTBOX_DNNL_CHANNEL_SPLIT_ROWS=0)")
+        setInferenceThreads(2)
+        defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
+        let cases: [(attrs: [[UInt8]], h: Int, channels: Int, out: Int, residual: Bool, split: Bool)] = [
+            ([P.attrInts("pads", [1, 1, 1, 1])], 7, 64, 7, false, true),
+            ([P.attrInts("strides", [2, 2]), P.attrInts("pads", [0, 1, 1, 0])], 14, 64, 7, false, true),
+            ([P.attrInts("pads", [1, 1, 1, 1])], 14, 48, 14, true, true),
+            ([P.attrInts("pads", [1, 1, 1, 1])], 7, 72, 7, false, false),
+        ]
+        for (i, t) in cases.enumerated() {
+            let before = DNNLChannelSplitConvolution.madeCount
+            var nodes = [P.node("Conv", ["x", "w", "b"], [t.residual ? "c" : "y0"], attrs: t.attrs)]
+            var inputs = [P.valueInfo("x", [1, 64, t.h, t.h])]
+            if t.residual {
+                nodes.append(P.node("Add", ["c", "r"], ["y0"]))
+                inputs.append(P.valueInfo("r", [1, t.channels, t.out, t.out]))
+            }
+            nodes.append(P.node("Relu", ["y0"], ["y"]))
+            let bytes = P.model(nodes: nodes, inits: [weights("w", [t.channels, 64, 3, 3], seed: UInt64(80 + i)),
+                                                      weights("b", [t.channels], seed: UInt64(90 + i))],
+                                inputs: inputs, outputs: [P.valueInfo("y", nil)])
+            var feeds = ["x": try Tensor(shape: [1, 64, t.h, t.h], floats: values(64 * t.h * t.h, seed: UInt64(100 + i)))]
+            if t.residual {
+                let n = t.channels * t.out * t.out
+                feeds["r"] = try Tensor(shape: [1, t.channels, t.out, t.out], floats: values(n, seed: UInt64(110 + i)))
+            }
+            try assertBackendsAgree(bytes, feeds)
+            let made = DNNLChannelSplitConvolution.madeCount - before
+            XCTAssertTrue(t.split ? made >= 1 : made == 0, "case \(i): \(made) channel-split convolutions made")
+        }
+    }
+
     func testBandsCoverTheOutputWithTheirOwnPadding() throws {
         // 3×3, stride 1, pad 1 on 10 rows: rows 0..<5 read input 0..<6 (pad 1 above, none below).
         let top = try XCTUnwrap(DNNLBandedConvolution.Band(rows: 0 ..< 5, stride: 1, extent: 3, padTop: 1, height: 10))

@@ -269,8 +269,12 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
             let primitive = try weights.floats.withUnsafeBufferPointer { pw -> any DNNLConvolutionRunning in
                 guard let wp = pw.baseAddress else { throw DNNLError(call: "weights", status: -1) }
                 if bandable {
-                    func banded(_ pb: UnsafePointer<Float>?) throws -> DNNLBandedConvolution? {
-                        try DNNLBandedConvolution(src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims, weightLayout: layout,
+                    func banded(_ pb: UnsafePointer<Float>?) throws -> (any DNNLConvolutionRunning)? {
+                        if let split = try DNNLChannelSplitConvolution(
+                            src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims, weightLayout: layout,
+                            weightData: wp, bias: pb, window: window, postOps: postOps ?? [], accumulate: residual,
+                            threads: DNNL.budgetThreads) { return split }
+                        return try DNNLBandedConvolution(src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims, weightLayout: layout,
                                                   weightData: wp, bias: pb, window: window, kernelHeight: kernel[0],
                                                   postOps: postOps ?? [], accumulate: residual, threads: DNNL.budgetThreads)
                     }
