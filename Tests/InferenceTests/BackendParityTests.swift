@@ -302,6 +302,33 @@ final class BackendParityTests: XCTestCase {
                       "the squeeze-excite Mul should run NHWC")
     }
 
+    /// DenseNet's pre-activation: BatchNormalization + ReLU on a concatenation that a later
+    /// Concat reads again, and one with LeakyReLU, large enough that the pixels are split over
+    /// two threads. The normalised copy must not change the concatenation the later block reads.
+    func testBatchNormOnASharedConcatenationAcrossThreads() throws {
+        setInferenceThreads(2)
+        defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
+        let nodes = [
+            P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Concat", ["x", "a"], ["cat"], attrs: [P.attrInt("axis", 1)]),
+            P.node("BatchNormalization", ["cat", "g", "beta", "mean", "var"], ["bn"]),
+            P.node("Relu", ["bn"], ["br"]),
+            P.node("Conv", ["br", "w2"], ["b"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Concat", ["cat", "b"], ["cat2"], attrs: [P.attrInt("axis", 1)]),
+            P.node("BatchNormalization", ["cat2", "g2", "beta2", "mean2", "var2"], ["bn2"]),
+            P.node("LeakyRelu", ["bn2"], ["y"], attrs: [P.attrFloat("alpha", 0.2)]),
+        ]
+        let inits = [weights("w1", [16, 16, 3, 3], seed: 121), weights("w2", [16, 32, 3, 3], seed: 122),
+                     weights("g", [32], seed: 123), weights("beta", [32], seed: 124), weights("mean", [32], seed: 125),
+                     P.tensor("var", [32], values(32, seed: 126).map { abs($0) + 0.5 }),
+                     weights("g2", [48], seed: 127), weights("beta2", [48], seed: 128), weights("mean2", [48], seed: 129),
+                     P.tensor("var2", [48], values(48, seed: 130).map { abs($0) + 0.5 })]
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [1, 16, 40, 40])], outputs: [P.valueInfo("y", nil)])
+        let x = try Tensor(shape: [1, 16, 40, 40], floats: values(16 * 40 * 40, seed: 131))
+        let m = try assertBackendsAgree(bytes, ["x": x])
+        XCTAssertEqual(nhwcSteps(m).filter { $0 == "BatchNormalization" }.count, 2, "\(nhwcSteps(m))")
+    }
+
     /// One loaded model run from several threads at once (the analysis pipeline does this) gives
     /// the serial result on every thread: primitive caches are locked, scratch memory is per call.
     func testConcurrentRunsAgreeWithSerial() throws {

@@ -18,23 +18,51 @@ enum NHWCNormalization {
             b[ch] = bias[ch] - mean[ch] * a[ch]
         }
         return ClosureKernel { inputs in
-            var x = try inputs.take(0)
+            let x = try inputs.take(0)
             guard x.isFloat, x.rank == 4, x.shape[3] == c else { throw ONNXError.badInput("BatchNormalization (NHWC) input \(x.shape) does not have \(c) channels") }
-            let n = x.shape[0] * x.shape[1] * x.shape[2]
-            x.floats.withUnsafeMutableBufferPointer { p in
+            return [Tensor(validShape: x.shape, floats: scaleAndShift(x.floats, channels: c, a: a, b: b, activation: activation))]
+        }
+    }
+
+    /// y = x·a[c] + b[c], then `activation`, into a new buffer, with the pixels split over the
+    /// inference threads and each chunk's activation applied while it is still in cache (ReLU in
+    /// the same pass).
+    ///
+    /// Why a new buffer rather than in place: in DenseNets the input is a concatenation that later
+    /// blocks read again, so writing into it made a copy of the whole buffer first, and then read
+    /// and wrote it once more for the activation: three passes over it where this makes one. On the
+    /// 224² DenseNet-121 this step took 15 % of a run, on one thread.
+    static func scaleAndShift(_ x: [Float], channels c: Int, a: [Float], b: [Float], activation: UnaryOp) -> [Float] {
+        let pixels = c > 0 ? x.count / c : 0
+        var y = uninitializedFloats(x.count)
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
-                        guard var q = p.baseAddress, let a0 = pa.baseAddress, let b0 = pb.baseAddress else { return }
-                        for _ in 0..<n {
-                            for ch in 0..<c { q[ch] = q[ch] * a0[ch] + b0[ch] }
-                            q += c
+                        guard let src0 = px.baseAddress, let dst0 = py.baseAddress, let a0 = pa.baseAddress, let b0 = pb.baseAddress
+                        else { return }
+                        // Each chunk reads and writes only its own pixels.
+                        nonisolated(unsafe) let (src0_, dst0_, a0_, b0_) = (src0, dst0, a0, b0)
+                        let relu: Bool = if case .relu = activation { true } else { false }
+                        ParallelChunks.forEach(count: pixels, minimumPerChunk: Swift.max(1, 16384 / Swift.max(1, c))) { range in
+                            let (src0, dst0, a0, b0) = (src0_, dst0_, a0_, b0_)
+                            for pixel in range {
+                                let src = src0 + pixel * c, dst = dst0 + pixel * c
+                                if relu {
+                                    for ch in 0 ..< c { let v = src[ch] * a0[ch] + b0[ch]; dst[ch] = v < 0 ? 0 : v }
+                                } else {
+                                    for ch in 0 ..< c { dst[ch] = src[ch] * a0[ch] + b0[ch] }
+                                }
+                            }
+                            if !relu {
+                                activation.apply(to: UnsafeMutableBufferPointer(start: dst0 + range.lowerBound * c, count: range.count * c))
+                            }
                         }
                     }
                 }
-                activation.apply(to: p)
             }
-            return [x]
         }
+        return y
     }
 
     /// Per (batch, channel) mean and variance over H·W, accumulated per pixel row in float and
