@@ -12,8 +12,11 @@ import Synchronization
 /// 7×7 images with hundreds of channels. Split by rows (`DNNLBandedConvolution`), a 7×7 layer made
 /// bands of 3 and 4 rows, so one thread did a third more than the other, and every band streamed all
 /// of the layer's weights (a 3×3 512→512 layer: 9.4 MB) for a handful of output rows. Split by output
-/// channels, the parts are equal and each streams only its share of the weights. The result is the
-/// same convolution: each output element is computed by the same kind of kernel over the same inputs.
+/// channels, the parts differ by at most one block of `channelBlock` channels, and each streams only
+/// its share of the weights. The result is the same convolution: each output element is computed by
+/// the same kind of kernel over the same inputs. oneDNN's verbose timings on the 224² resnet18, one
+/// run: its 7×7 layers took 29.4 ms of CPU as row bands and 19.2 ms as channel parts
+/// (docs/INFERENCE_BACKENDS.md §9).
 final class DNNLChannelSplitConvolution: DNNLConvolutionRunning, @unchecked Sendable {
     /// `@unchecked Sendable`: as for `DNNLBandedConvolution` (immutable primitives).
     private let parts: [(firstChannel: Int, primitive: DNNLConvolution)]
@@ -41,9 +44,9 @@ final class DNNLChannelSplitConvolution: DNNLConvolutionRunning, @unchecked Send
         return 1
     }()
 
-    /// Channels of each part are a multiple of this, the widest vector block oneDNN's NHWC kernels
-    /// use on AVX-512 (16 floats), so no part ends in a partial block.
-    static let channelBlock = 16
+    /// Channels of each part are a multiple of this: one AVX2 vector of floats, the output-channel
+    /// block of oneDNN's AVX2 NHWC kernels. (On AVX-512 a part may end in half a block.)
+    static let channelBlock = 8
 
     /// Output channels each part has at least (`LIGHTBOX_DNNL_CHANNEL_PART_MIN`, default 16).
     static let minimumPartChannels: Int = {
@@ -51,8 +54,10 @@ final class DNNLChannelSplitConvolution: DNNLConvolutionRunning, @unchecked Send
         return 16
     }()
 
-    /// Nil when the layer is not one to split by channels: batch > 1, grouped weights, rows enough for
-    /// the row split, or too few output channels for a block per part.
+    /// Nil when the layer is not one to split by channels: fewer than 2 threads, batch > 1, grouped
+    /// weights, rows enough for the row split, output channels not a multiple of `channelBlock`, or
+    /// too few of them for a part per thread (on a many-core machine the row split then keeps every
+    /// thread busy).
     init?(src: [Int], dst: [Int], weightDims: [Int], weightLayout: DNNL.WeightLayout, weightData: UnsafePointer<Float>,
           bias: UnsafePointer<Float>?, window: DNNLWindow, postOps: DNNL.PostOps, accumulate: Bool, threads: Int) throws {
         guard threads >= 2, src.count == 4, dst.count == 4, src[0] == 1, dst[0] == 1, weightLayout == .oihw,
@@ -62,7 +67,7 @@ final class DNNLChannelSplitConvolution: DNNLConvolutionRunning, @unchecked Send
         let channels = dst[1]
         let blocks = channels / Self.channelBlock
         let count = Swift.min(threads * Self.partsPerThread, blocks, channels / Swift.max(1, Self.minimumPartChannels))
-        guard count >= 2, channels % Self.channelBlock == 0 else { return nil }
+        guard count >= threads, channels % Self.channelBlock == 0 else { return nil }
         let perWeight = weightDims[1...].reduce(1, *)
         var made: [(Int, DNNLConvolution)] = []
         for k in 0 ..< count {
@@ -90,11 +95,14 @@ final class DNNLChannelSplitConvolution: DNNLConvolutionRunning, @unchecked Send
         let work = { (k: Int) in
             let (first, primitive) = self.parts[k]
             let width = (k + 1 < self.parts.count ? self.parts[k + 1].firstChannel : self.channels) - first
-            let part = UnsafeMutablePointer<Float>.allocate(capacity: self.pixels * width)
-            defer { part.deallocate() }
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: self.pixels * width * MemoryLayout<Float>.stride, alignment: 64)
+            defer { buffer.deallocate() }
+            let part = buffer.bindMemory(to: Float.self, capacity: self.pixels * width)
             if self.accumulate { self.copy(from: dst + first, stride: self.channels, to: part, stride: width, width: width) }
-            do { try primitive.run(src: src, dst: part) } catch { failure.withLock { $0 = $0 ?? error } }
-            self.copy(from: part, stride: width, to: dst + first, stride: self.channels, width: width)
+            do {
+                try primitive.run(src: src, dst: part)
+                self.copy(from: part, stride: width, to: dst + first, stride: self.channels, width: width)
+            } catch { failure.withLock { $0 = $0 ?? error } }
         }
         if let team = ChunkTeam.forCurrentThread(threads: Swift.min(threads, DNNL.budgetThreads)) {
             team.forEach(chunks: parts.count, work)
