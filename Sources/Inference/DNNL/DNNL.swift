@@ -100,8 +100,6 @@ enum DNNL {
         return md
     }
 
-    /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
-    /// Memory objects wrap the caller's pointers (no copies) and die with the call.
     /// Row-major C[m×n] = A[m×k] · B[k×n] with oneDNN's GEMM.
     /// Used instead of OpenBLAS inside the NHWC region: OpenBLAS's own worker threads busy-wait
     /// for a long while after each call, and on 2 cores they took the core oneDNN's next
@@ -153,6 +151,8 @@ enum DNNL {
         }
     }
 
+    /// Runs `primitive` once on a fresh stream, binding Swift-owned buffers to the argument slots.
+    /// Memory objects wrap the caller's pointers (no copies) and die with the call.
     /// `threads` must be the count the primitive was made with (`withThreads`). A scratchpad, when
     /// given, is allocated for this call only.
     static func execute(_ primitive: dnnl_primitive_t, _ bindings: [(arg: Int32, desc: dnnl_memory_desc_t, data: UnsafeMutableRawPointer)],

@@ -122,23 +122,13 @@ final class DNNLBandedConvolution: DNNLConvolutionRunning, @unchecked Sendable {
     }
 
     func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
-        let failure = Mutex<Error?>(nil)
         // The bands write disjoint rows of `dst` and only read `src`; `forEach` returns after all.
-        nonisolated(unsafe) let (src, dst) = (src, dst)
-        let work = { (k: Int) in
-            let (band, primitive) = self.bands[k]
-            do {
-                try primitive.run(src: src + band.sourceRow * self.sourceRowFloats,
-                                  dst: dst + band.rows.lowerBound * self.destinationRowFloats)
-            } catch { failure.withLock { $0 = $0 ?? error } }
-        }
         // A budget of one thread (two model instances side by side) runs the bands in turn.
-        if let team = ChunkTeam.forCurrentThread(threads: Swift.min(threads, DNNL.budgetThreads)) {
-            team.forEach(chunks: bands.count, work)
-        } else {
-            for k in bands.indices { work(k) }
+        nonisolated(unsafe) let (src, dst) = (src, dst)
+        try ChunkTeam.forEach(chunks: bands.count, threads: Swift.min(threads, DNNL.budgetThreads)) { k in
+            let (band, primitive) = bands[k]
+            try primitive.run(src: src + band.sourceRow * sourceRowFloats, dst: dst + band.rows.lowerBound * destinationRowFloats)
         }
-        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
 

@@ -89,27 +89,18 @@ final class DNNLChannelSplitConvolution: DNNLConvolutionRunning, @unchecked Send
     }
 
     func run(src: UnsafePointer<Float>, dst: UnsafeMutablePointer<Float>) throws {
-        let failure = Mutex<Error?>(nil)
         // The parts write disjoint channels of `dst` and only read `src`; `forEach` returns after all.
         nonisolated(unsafe) let (src, dst) = (src, dst)
-        let work = { (k: Int) in
-            let (first, primitive) = self.parts[k]
-            let width = (k + 1 < self.parts.count ? self.parts[k + 1].firstChannel : self.channels) - first
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: self.pixels * width * MemoryLayout<Float>.stride, alignment: 64)
+        try ChunkTeam.forEach(chunks: parts.count, threads: Swift.min(threads, DNNL.budgetThreads)) { k in
+            let (first, primitive) = parts[k]
+            let width = (k + 1 < parts.count ? parts[k + 1].firstChannel : channels) - first
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: pixels * width * MemoryLayout<Float>.stride, alignment: 64)
             defer { buffer.deallocate() }
-            let part = buffer.bindMemory(to: Float.self, capacity: self.pixels * width)
-            if self.accumulate { self.copy(from: dst + first, stride: self.channels, to: part, stride: width, width: width) }
-            do {
-                try primitive.run(src: src, dst: part)
-                self.copy(from: part, stride: width, to: dst + first, stride: self.channels, width: width)
-            } catch { failure.withLock { $0 = $0 ?? error } }
+            let part = buffer.bindMemory(to: Float.self, capacity: pixels * width)
+            if accumulate { copy(from: dst + first, stride: channels, to: part, stride: width, width: width) }
+            try primitive.run(src: src, dst: part)
+            copy(from: part, stride: width, to: dst + first, stride: channels, width: width)
         }
-        if let team = ChunkTeam.forCurrentThread(threads: Swift.min(threads, DNNL.budgetThreads)) {
-            team.forEach(chunks: parts.count, work)
-        } else {
-            for k in parts.indices { work(k) }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// Copies `width` floats of each of `pixels` pixels between buffers with the given pixel strides.

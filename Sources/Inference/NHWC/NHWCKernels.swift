@@ -269,7 +269,7 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
             let primitive = try weights.floats.withUnsafeBufferPointer { pw -> any DNNLConvolutionRunning in
                 guard let wp = pw.baseAddress else { throw DNNLError(call: "weights", status: -1) }
                 if bandable {
-                    func banded(_ pb: UnsafePointer<Float>?) throws -> (any DNNLConvolutionRunning)? {
+                    func split(_ pb: UnsafePointer<Float>?) throws -> (any DNNLConvolutionRunning)? {
                         if let split = try DNNLChannelSplitConvolution(
                             src: [n, c, h, w], dst: [n, m] + outSpatial, weightDims: weightDims, weightLayout: layout,
                             weightData: wp, bias: pb, window: window, postOps: postOps ?? [], accumulate: residual,
@@ -278,7 +278,7 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
                                                   weightData: wp, bias: pb, window: window, kernelHeight: kernel[0],
                                                   postOps: postOps ?? [], accumulate: residual, threads: DNNL.budgetThreads)
                     }
-                    let made = try bias.map { b in try b.floats.withUnsafeBufferPointer { try banded($0.baseAddress) } } ?? banded(nil)
+                    let made = try bias.map { b in try b.floats.withUnsafeBufferPointer { try split($0.baseAddress) } } ?? split(nil)
                     if let made { return made }
                 }
                 if let bias {

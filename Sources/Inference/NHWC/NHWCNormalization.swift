@@ -40,13 +40,12 @@ enum NHWCNormalization {
             y.withUnsafeMutableBufferPointer { py in
                 a.withUnsafeBufferPointer { pa in
                     b.withUnsafeBufferPointer { pb in
-                        guard let src0 = px.baseAddress, let dst0 = py.baseAddress, let a0 = pa.baseAddress, let b0 = pb.baseAddress
+                        guard let px0 = px.baseAddress, let py0 = py.baseAddress, let pa0 = pa.baseAddress, let pb0 = pb.baseAddress
                         else { return }
                         // Each chunk reads and writes only its own pixels.
-                        nonisolated(unsafe) let (src0_, dst0_, a0_, b0_) = (src0, dst0, a0, b0)
+                        nonisolated(unsafe) let (src0, dst0, a0, b0) = (px0, py0, pa0, pb0)
                         let relu: Bool = if case .relu = activation { true } else { false }
                         ParallelChunks.forEach(count: pixels, minimumPerChunk: Swift.max(1, 16384 / Swift.max(1, c))) { range in
-                            let (src0, dst0, a0, b0) = (src0_, dst0_, a0_, b0_)
                             let block = Swift.max(1, 4096 / Swift.max(1, c))
                             for start in stride(from: range.lowerBound, to: range.upperBound, by: block) {
                                 let end = Swift.min(range.upperBound, start + block)

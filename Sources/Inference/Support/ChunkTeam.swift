@@ -116,6 +116,21 @@ final class ChunkTeam: @unchecked Sendable {
         busy.store(false, ordering: .releasing)
     }
 
+    /// Calls `body` once for each index in 0 ..< chunks, on the team of `threads` (in turn on this
+    /// thread when there is no team), and after every call has returned rethrows the first error one
+    /// threw. The chunks of a layer split into primitives (row bands, channel parts) run this way.
+    static func forEach(chunks: Int, threads: Int, _ body: (Int) throws -> Void) throws {
+        guard let team = forCurrentThread(threads: threads) else {
+            for k in 0 ..< chunks { try body(k) }
+            return
+        }
+        let failure = Mutex<Error?>(nil)
+        team.forEach(chunks: chunks) { k in
+            do { try body(k) } catch { failure.withLock { $0 = $0 ?? error } }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
     /// Calls `body` on consecutive ranges that cover 0 ..< count: at most `parts` of them, of at
     /// least `minimum` items each, claimed by the team of `threads` when there is more than one.
     static func forEach(count: Int, parts: Int, minimum: Int, threads: Int, _ body: (Range<Int>) -> Void) {
