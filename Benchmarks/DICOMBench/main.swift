@@ -8,6 +8,8 @@ import Imaging
 //   DICOMBench store-warm DIR STORE   rescan with every file unchanged, paged as the worklist does
 //                                     (stat + store; one header per series decoded): seconds
 //   DICOMBench store-warm-full DIR STORE   the same, every header decoded (as `analyze` scans): seconds
+//   DICOMBench store-snapshot DIR STORE    the worklist as the store last saw it, nothing stat'ed
+//                                     (what the workstation shows while the warm rescan checks it): seconds
 //   DICOMBench volume DIR             read + sort + convert a series to Float32 HU: MB/s
 // Each line ends with this process's peak RSS, so one run is one measurement.
 let args = CommandLine.arguments
@@ -50,6 +52,16 @@ case "store-cold", "store-warm", "store-warm-full":
         print(String(format: "%.3f s (%d files, %d from the store, %d read, %d studies, %d of their series paged, peak RSS %.0f MB)",
                      dt, n, index.cachedCount, index.parsedCount, index.studies.count, paged, peakRSSMB()))
     }
+case "store-snapshot":
+    guard args.count == 4 else { print("usage: DICOMBench \(args[1]) DIR STORE"); exit(2) }
+    guard let index = StudyIndex.stored([folder], store: StudyIndexStore(url: URL(fileURLWithPath: args[3]))) else {
+        print("nothing stored under \(folder)")
+        exit(1)
+    }
+    let dt = Date().timeIntervalSince(start)
+    let paged = index.studies.reduce(0) { $0 + $1.series.filter(\.isPaged).count }
+    print(String(format: "%.3f s (%d files, %d studies, %d of their series paged, peak RSS %.0f MB)",
+                 dt, files(index), index.studies.count, paged, peakRSSMB()))
 case "volume":
     let index = StudyIndex.scan([folder], cache: nil)
     guard let series = index.studies.first?.series.first else { print("no series"); exit(1) }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SystemCalls
 
 /// One scan's connection to the study index store, with its statements prepared once.
 final class StudyIndexDatabase {
@@ -154,6 +155,79 @@ final class StudyIndexDatabase {
             }
         }
         return (vanished, tally)
+    }
+
+    /// A folder as the store keys it (absolute) and as the caller named it (what paths show).
+    struct Scope {
+        let key: String
+        let path: String
+    }
+
+    /// The paged tally of every stored header under `scopes`, as the rows were stored: no file is
+    /// stat'ed or listed, so a row may name a file changed or gone since (what `StudyIndex.stored`
+    /// is for: a worklist to show while the scan that checks it runs). Failure rows are skipped.
+    /// Returns the tally and how many rows it counted.
+    ///
+    /// Each folder is read as two key ranges at once, split at the middle name of its own listing
+    /// (one `readdir`: in an archive, the middle patient folder), the second on a second connection
+    /// as in `match`: decoding rows is most of the time, and it then uses two cores.
+    func storedTally(_ scopes: [Scope]) throws -> (tally: SeriesTally, rows: Int) {
+        var pieces: [(scope: Scope, lower: String, upper: String)] = []
+        for scope in scopes {
+            let (lower, upper) = ScanPlan.range(of: scope.key)
+            var names = ((try? SystemCall.directoryEntries(scope.key)) ?? []).map(\.name).filter { !$0.hasPrefix(".") }
+            guard names.count >= 2 else { pieces.append((scope, lower, upper)); continue }
+            names.sort { ByteOrder.less($0, $1) }
+            let mid = lower + names[names.count / 2]
+            pieces += [(scope, lower, mid), (scope, mid, upper)]
+        }
+        let second = pieces.count > 1 ? try? SQLiteDatabase(path: path) : nil
+        let both = [selectRange] + ((try? second?.prepare(StudyIndexSchema.selectRange)).flatMap { $0 }.map { [$0] } ?? [])
+        let workers = both.count
+        let results = UnsafeMutablePointer<Result<(SeriesTally, Int), Error>>.allocate(capacity: workers)
+        results.initialize(repeating: .success((SeriesTally(), 0)), count: workers)
+        defer { results.deinitialize(count: workers); results.deallocate() }
+        // One result slot per worker, written by that worker alone; pieces alternate between them.
+        nonisolated(unsafe) let (slots, statements) = (results, both)
+        let list = pieces
+        let run: @Sendable (Int) -> Void = { w in
+            slots[w] = Result {
+                var tally = SeriesTally(), rows = 0
+                for k in stride(from: w, to: list.count, by: workers) {
+                    rows += try Self.tally(statements[w], list[k].scope, list[k].lower, list[k].upper, into: &tally)
+                }
+                return (tally, rows)
+            }
+        }
+        if workers > 1 { DispatchQueue.concurrentPerform(iterations: workers, execute: run) } else { run(0) }
+        var (tally, rows) = try results[0].get()
+        for w in 1 ..< workers {
+            let (other, n) = try results[w].get()
+            tally.merge(other)
+            rows += n
+        }
+        return (tally, rows)
+    }
+
+    /// Tallies the header rows in [lower, upper) of `scope`, naming each file as the caller named the folder.
+    private static func tally(_ s: SQLiteStatement, _ scope: Scope, _ lower: String, _ upper: String,
+                              into tally: inout SeriesTally) throws -> Int {
+        var cache = InstanceHeader.RowCache()
+        var rows = 0
+        // The walk's names: the root's name + "/" + the rest of the key.
+        let prefix = scope.path == "/" || scope.path.hasSuffix("/") ? scope.path : scope.path + "/"
+        let skip = ScanPlan.range(of: scope.key).lower.utf8.count
+        defer { s.reset() }
+        try s.bind(1, lower)
+        try s.bind(2, upper)
+        while try s.step() {
+            guard s.isNull(4) else { continue }
+            let key = s.text(0)
+            let path = scope.path == scope.key ? key : prefix + String(Substring(key.utf8.dropFirst(skip)))
+            tally.add(s, file: ScanPlan.File(path: path, key: key), cache: &cache)
+            rows += 1
+        }
+        return rows
     }
 
     /// A folder with at least this many files is read as two halves at once.

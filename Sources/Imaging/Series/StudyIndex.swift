@@ -85,6 +85,10 @@ public struct StudyIndex: Sendable {
     public var cachedCount: Int
     /// Files whose header was read from disk in this scan (new, changed, or no store).
     public var parsedCount: Int = 0
+    /// The Study Instance UIDs of the headers read from disk in this scan: studies with files new or
+    /// changed since the store last saw them (all of them without a store). Beside the instance
+    /// counts, what tells a worklist shown from `stored(_:store:)` which of its studies are stale.
+    public var changedStudies: Set<String> = []
 
     /// Scans `roots` (folders or files). `cache` nil reads every file and stores nothing.
     ///
@@ -152,10 +156,13 @@ public struct StudyIndex: Sendable {
         }
 
         // Moved, last first, into their files' slots.
+        var changed = Set<String>()
         while let r = read.popLast() {
             let i = misses[read.count]
             switch r {
-            case .header(let h): headers.put(i, h)
+            case .header(let h):
+                changed.insert(h.studyInstanceUID)
+                headers.put(i, h)
             case .failure(let reason): failures.append(Failure(path: files[i].path, reason: reason))
             }
         }
@@ -165,7 +172,7 @@ public struct StudyIndex: Sendable {
             series = joining(series, tally, store: store)
         }
         return StudyIndex(studies: studies(of: series), failures: failures, cachedCount: files.count - misses.count,
-                          parsedCount: misses.count)
+                          parsedCount: misses.count, changedStudies: changed)
     }
 
     /// The header of one file (DICOM, or a NIfTI volume), without its pixel data.
@@ -179,7 +186,7 @@ public struct StudyIndex: Sendable {
     /// The tally's series beside the ones read in full. A series with files in both (new or
     /// changed files, or files named outside a scanned folder, beside stored ones) is read in
     /// full now, so no series is split between memory and the store.
-    private static func joining(_ series: [Series], _ tally: SeriesTally, store: StudyIndexStore) -> [Series] {
+    static func joining(_ series: [Series], _ tally: SeriesTally, store: StudyIndexStore) -> [Series] {
         var out = series
         var position: [String: Int] = [:]
         for (k, s) in series.enumerated() { position[s.first.studyInstanceUID + "\u{0}" + s.seriesInstanceUID] = k }
@@ -275,7 +282,7 @@ public struct StudyIndex: Sendable {
     /// header (~25 reference-counted fields), so every copy of a series or of a header retains and
     /// releases them all. Each series is copied once, into its study (at 20,000 studies, copies in
     /// the grouping and the two sorts were most of a warm reopen's last 100 ms).
-    private static func studies(of all: [Series]) -> [Study] {
+    static func studies(of all: [Series]) -> [Study] {
         var studyOf: [String: Int] = [:]
         studyOf.reserveCapacity(all.count)
         var members: [[Int]] = []

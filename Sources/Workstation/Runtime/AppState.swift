@@ -124,6 +124,9 @@ public struct AppState: Sendable {
     /// and a linear search per message is quadratic over a large worklist.
     var entryPositions: [String: Int] = [:]
     public var worklistSelection = 0
+    /// The worklist came from the study index store and the scan checking it against the disk
+    /// has not finished (`Message.studiesFromStore`): the status line says so.
+    public var worklistUnverified = false
     public var sort: WorklistSort = .priority { didSet { orderInputs = VisibleOrderMemo.nextVersion() } }
     public var filter: WorklistFilter = .all { didSet { orderInputs = VisibleOrderMemo.nextVersion() } }
     public var search = "" { didSet { orderInputs = VisibleOrderMemo.nextVersion() } }

@@ -9,6 +9,12 @@ public enum Message: Sendable {
     /// Timer (cine, progress animation).
     case tick
     case studiesLoaded([StudyIndex.Study])
+    /// The worklist as the study index store last saw it (`StudyIndex.stored`), shown at once while
+    /// the scan that checks it against the disk runs; `studiesVerified` follows.
+    case studiesFromStore([StudyIndex.Study])
+    /// That scan's result: every study found, and those with files read afresh (new or changed
+    /// since the store saw them). See `updateVerified`.
+    case studiesVerified([StudyIndex.Study], changed: Set<String>)
     /// A later scan of watched folders: every study found, old and new (see `updateArrivals`).
     case studiesRescanned([StudyIndex.Study])
     case seriesProgress(seriesUID: String, fraction: Double)

@@ -14,7 +14,7 @@ struct FolderWatch {
 extension Runtime {
     /// Starts a background rescan when `--watch` is on and the interval has passed (never two at once).
     func rescanIfDue() {
-        guard let interval = options.watchInterval, !watch.scanning, !pendingAfterScan,
+        guard let interval = options.watchInterval, !watch.scanning, !pendingAfterScan, !state.worklistUnverified,
               Date().timeIntervalSince(watch.lastScan) >= interval else { return }
         watch.scanning = true
         let paths = options.paths, inbox = self.inbox

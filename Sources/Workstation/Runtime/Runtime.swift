@@ -123,9 +123,17 @@ public final class Runtime {
     /// Applies one message and runs its effects (which may dispatch further messages).
     func dispatch(_ message: Message) {
         let effects = update(&state, message)
-        if case .studiesLoaded = message, pendingAfterScan {
-            pendingAfterScan = false
-            afterScan()
+        switch message {
+        case .studiesLoaded, .studiesFromStore:
+            if pendingAfterScan {
+                pendingAfterScan = false
+                afterScan()
+            }
+        case .studiesVerified:
+            // Studies the store did not know may have review statuses (read at another workstation).
+            if options.teaching == nil, let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
+            startAI()
+        default: break
         }
         if case .studiesRescanned(let found) = message { afterRescan(found) }
         if case .discordanceQueue = message { analyseNewlyVisible() }
@@ -276,8 +284,16 @@ public final class Runtime {
         loadQueue.async {
             // Paged: the worklist needs one header per series; a series' others are read from the
             // store the first time something asks for them (one indexed query per series).
-            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard(), paging: true)
-            inbox.post(.studiesLoaded(index.studies))
+            let store = StudyIndexStore.standard()
+            // What the store last saw goes on the screen first: on a large archive the scan's
+            // listing and stat'ing of every file takes several times as long as reading the store.
+            if let shown = StudyIndex.stored(paths, store: store) {
+                inbox.post(.studiesFromStore(shown.studies))
+                let index = StudyIndex.scan(paths, cache: store, paging: true)
+                inbox.post(.studiesVerified(index.studies, changed: index.changedStudies))
+            } else {
+                inbox.post(.studiesLoaded(StudyIndex.scan(paths, cache: store, paging: true).studies))
+            }
         }
         // Everything after the scan happens when its message arrives.
         pendingAfterScan = true
@@ -303,7 +319,9 @@ public final class Runtime {
         analysisQueue.enqueue(jobs)
     }
 
-    /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, start AI.
+    /// Called from `dispatch` hooks: after the studies arrive, restore statuses and session, and
+    /// start AI, unless the studies came from the store and are still being checked (then
+    /// `studiesVerified` starts it).
     func afterScan() {
         state.loading["scan"] = nil
         for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
@@ -317,6 +335,12 @@ public final class Runtime {
             }
             if let session = try? store.session(reader: options.reader) { dispatch(.resume(session)) }
         }
+        if !state.worklistUnverified { startAI() }
+    }
+
+    /// Queues every visible study's AI, most urgent first, once the worklist holds what is on disk.
+    func startAI() {
+        for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
         // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
         let jobs = state.visibleEntries.enumerated().map { k, entry in
             AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k),

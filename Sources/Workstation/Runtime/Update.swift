@@ -33,6 +33,11 @@ func updateMessage(_ state: inout AppState, _ message: Message) -> [Effect] {
             setSlice(&state, (state.currentSlice + 1) % n)
         }
         return []
+    case .studiesFromStore(let studies):
+        state.worklistUnverified = true
+        return update(&state, .studiesLoaded(studies))
+    case .studiesVerified(let studies, let changed):
+        return updateVerified(&state, studies, changed: changed)
     case .studiesLoaded(let studies):
         state.entries = studies.enumerated().map { k, s in
             StudyEntry(study: s, ordinal: k + 1, ai: .notRun(reason: "no models installed"), aiResult: nil, review: .unread)

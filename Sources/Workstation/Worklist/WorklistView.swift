@@ -62,7 +62,8 @@ enum WorklistView {
             }
         }
         StatusLine.draw(state, into: &screen,
-                        left: "\(visible.count)/\(state.entries.count) studies  Enter open  / search  s sort  f filter  ? keys  Q quit")
+                        left: "\(visible.count)/\(state.entries.count) studies"
+                            + (state.worklistUnverified ? " (as last indexed; checking the files)" : "") + "  Enter open  / search  s sort  f filter  ? keys  Q quit")
     }
 
     /// Column widths for a screen `total` cells wide; description and AI take what is left.
