@@ -30,6 +30,7 @@ extension Runtime {
         watch.scanning = false
         watch.lastScan = Date()
         var jobs: [AnalysisQueue.Job] = []
+        let priors = PriorFinder(state.entries)
         for study in found {
             let uid = study.studyInstanceUID, count = study.instanceCount
             for s in study.series { studies[s.seriesInstanceUID] = s }
@@ -37,7 +38,7 @@ extension Runtime {
                let k = state.entryIndex(uid: uid) {
                 watch.analysedCounts[uid] = count
                 jobs.append(AnalysisQueue.Job(study: study, priority: AnalysisPriority(study: study, review: state.entries[k].review, order: k),
-                                              prior: priorStudy(for: state.entries[k], in: state.entries)?.study))
+                                              prior: priors.prior(for: state.entries[k])?.study))
             }
             watch.lastSeenCounts[uid] = count
         }

@@ -342,9 +342,10 @@ public final class Runtime {
     func startAI() {
         for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
         // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
+        let priors = PriorFinder(state.entries)
         let jobs = state.visibleEntries.enumerated().map { k, entry in
             AnalysisQueue.Job(study: entry.study, priority: AnalysisPriority(study: entry.study, review: entry.review, order: k),
-                              prior: priorStudy(for: entry, in: state.entries)?.study)
+                              prior: priors.prior(for: entry)?.study)
         }
         aiRequested.formUnion(jobs.map(\.uid))
         analysisQueue.enqueue(jobs)

@@ -259,9 +259,10 @@ func openStudy(_ state: inout AppState, _ uid: String, seriesUID: String? = nil,
 func priorStudy(for entry: StudyEntry, in entries: [StudyEntry]) -> StudyEntry? {
     let h = entry.study.first
     guard !h.patientID.isEmpty else { return nil }
+    // Patient ID first: it rules out nearly every entry without building a modality list.
     return entries.filter {
         let p = $0.study.first
-        return $0.uid != entry.uid && $0.study.modalities == entry.study.modalities && p.patientID == h.patientID
+        return p.patientID == h.patientID && $0.uid != entry.uid && $0.study.modalities == entry.study.modalities
             && (p.bodyPart.isEmpty || h.bodyPart.isEmpty || p.bodyPart == h.bodyPart)
             && (p.studyDate, p.studyTime) < (h.studyDate, h.studyTime)
     }.max { ($0.study.first.studyDate, $0.study.first.studyTime) < ($1.study.first.studyDate, $1.study.first.studyTime) }
