@@ -7,6 +7,9 @@
 /// become a single space so that field boundaries stay visible; everything else is dropped.
 public enum TextSanitizer {
     public static func sanitize(_ text: String) -> String {
+        // Most text is clean: returned as it is, without building a copy scalar by scalar (a
+        // worklist sanitises every study's patient at once).
+        if isClean(text) { return text }
         var out = String.UnicodeScalarView()
         for s in text.unicodeScalars {
             let v = s.value

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import DICOM
 
@@ -18,5 +19,16 @@ final class PersonNameTests: XCTestCase {
         XCTAssertEqual(PersonName("Hong^Gildong=洪^吉洞=홍^길동").displayName, "Hong Gildong 洪 吉洞")
         XCTAssertEqual(PersonName("Doe^Jane^^Dr").displayName, "Doe Jane Dr")
         XCTAssertEqual(PersonName("").displayName, "")
+    }
+
+    /// Blanks around components go (spaces padding a fixed-width value, tabs, the ideographic
+    /// space U+3000), as Foundation's `.whitespaces` trimmed them; blanks inside stay.
+    func testComponentsAreTrimmedOfBlanksLikeFoundationWould() {
+        XCTAssertEqual(PersonName(" Doe ^\tJane  ^ ^").displayName, "Doe Jane")
+        XCTAssertEqual(PersonName("van der Berg^Anna Maria").displayName, "van der Berg Anna Maria")
+        XCTAssertEqual(PersonName("=\u{3000}山田\u{3000}^太郎").displayName, "山田 太郎")
+        for raw in [" a ", "\u{00A0}b\u{2003}", "\t\t", "\u{3000}", "c\u{200B}", " é ", ""] {
+            XCTAssertEqual(PersonName.readable(raw), raw.trimmingCharacters(in: .whitespaces), raw.debugDescription)
+        }
     }
 }

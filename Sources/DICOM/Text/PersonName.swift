@@ -22,7 +22,22 @@ public struct PersonName: Equatable, Sendable {
 
     /// A group for reading: components joined by spaces, empty ones dropped ("Yamada Tarou").
     public static func readable(_ group: String) -> String {
-        group.split(separator: "^").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        group.split(separator: "^").map(trimmed).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// `component` without leading and trailing blanks (what `trimmingCharacters(in: .whitespaces)`
+    /// removes: tab, the space separators and U+200B), in the standard library: Foundation's character
+    /// sets were most of a worklist's first paint, at one name per study.
+    private static func trimmed(_ component: Substring) -> Substring {
+        func isBlank(_ u: Unicode.Scalar) -> Bool {
+            // U+200B, the zero width space, was a space separator until Unicode 4.0.1, and Foundation still trims it.
+            u.value < 0x80 ? u == " " || u == "\t" : u.properties.generalCategory == .spaceSeparator || u.value == 0x200B
+        }
+        let scalars = component.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) }) else {
+            return ""
+        }
+        return Substring(scalars[first ... last])
     }
 
     /// The name for a worklist or header: the alphabetic group, then the ideographic one when it

@@ -102,6 +102,10 @@ public final class Runtime {
                 backend.draw(screen, theme: state.theme)
                 if let dump = ScreenDump.path { ScreenDump.write(screen, cell: (caps.cellWidth, caps.cellHeight), to: dump) }
                 dirty = false
+                if checkAfterDraw {
+                    checkAfterDraw = false
+                    checkStoredWorklist()
+                }
             }
             let busy = state.viewer?.display.cine == true || !state.loading.isEmpty
             if let message = backend.readInput(timeoutMS: busy ? 15 : 40) {
@@ -129,6 +133,7 @@ public final class Runtime {
                 pendingAfterScan = false
                 afterScan()
             }
+            if case .studiesFromStore = message { checkAfterDraw = true }
         case .studiesVerified:
             // Studies the store did not know may have review statuses (read at another workstation).
             if options.teaching == nil, let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
@@ -288,9 +293,8 @@ public final class Runtime {
             // What the store last saw goes on the screen first: on a large archive the scan's
             // listing and stat'ing of every file takes several times as long as reading the store.
             if let shown = StudyIndex.stored(paths, store: store) {
+                // The scan that checks it starts once this is on the screen (`checkStoredWorklist`).
                 inbox.post(.studiesFromStore(shown.studies))
-                let index = StudyIndex.scan(paths, cache: store, paging: true)
-                inbox.post(.studiesVerified(index.studies, changed: index.changedStudies))
             } else {
                 inbox.post(.studiesLoaded(StudyIndex.scan(paths, cache: store, paging: true).studies))
             }
@@ -300,6 +304,19 @@ public final class Runtime {
     }
 
     var pendingAfterScan = false
+    /// The worklist from the store is on the screen: start the scan that checks it. Not before
+    /// the first paint: the scan's walk takes both cores, and the UI loop's first paint of a large
+    /// worklist waited behind it.
+    var checkAfterDraw = false
+
+    /// Scans the paths as `startScan` would have, to check a worklist shown from the store.
+    func checkStoredWorklist() {
+        let paths = options.paths, inbox = self.inbox
+        loadQueue.async {
+            let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard(), paging: true)
+            inbox.post(.studiesVerified(index.studies, changed: index.changedStudies))
+        }
+    }
     /// Studies whose AI was queued since the scan (the scan queues only what the worklist shows).
     var aiRequested: Set<String> = []
     /// Set at the end of `afterScan`, which queues the first AI itself.
