@@ -27,8 +27,13 @@ final class PersonNameTests: XCTestCase {
         XCTAssertEqual(PersonName(" Doe ^\tJane  ^ ^").displayName, "Doe Jane")
         XCTAssertEqual(PersonName("van der Berg^Anna Maria").displayName, "van der Berg Anna Maria")
         XCTAssertEqual(PersonName("=\u{3000}山田\u{3000}^太郎").displayName, "山田 太郎")
-        for raw in [" a ", "\u{00A0}b\u{2003}", "\t\t", "\u{3000}", "c\u{200B}", " é ", ""] {
+        for raw in [" a ", "\u{00A0}b\u{2003}", "\t\t", "\u{3000}", "c\u{200B}", " é ", "", "\u{180E}x\u{180E}", "x\u{FEFF}",
+                    "\nx\n", "\u{2028}x", "\u{1680}y\u{202F}", "\u{205F}z\u{2009}"] {
             XCTAssertEqual(PersonName.readable(raw), raw.trimmingCharacters(in: .whitespaces), raw.debugDescription)
         }
+        // Component by component.
+        XCTAssertEqual(PersonName.readable("\u{2003}Doe\u{00A0}^\u{FEFF}Jane ^\n"),
+                       ["\u{2003}Doe\u{00A0}", "\u{FEFF}Jane ", "\n"].map { $0.trimmingCharacters(in: .whitespaces) }
+                           .filter { !$0.isEmpty }.joined(separator: " "))
     }
 }

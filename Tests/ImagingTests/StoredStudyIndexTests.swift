@@ -94,8 +94,10 @@ final class StoredStudyIndexTests: XCTestCase {
 
     func testOverlappingRootsCountEachFileOnceAndFileRootsAreLeftToTheScan() throws {
         _ = StudyIndex.scan([images.path], cache: store, paging: true)
-        let both = try XCTUnwrap(StudyIndex.stored([images.appendingPathComponent("p3").path, images.path], store: store))
-        XCTAssertEqual(both.studies.map(\.instanceCount).reduce(0, +), 9)
+        for roots in [[images.appendingPathComponent("p3").path, images.path], [images.path, images.appendingPathComponent("p3").path]] {
+            let both = try XCTUnwrap(StudyIndex.stored(roots, store: store))
+            XCTAssertEqual(both.studies.map(\.instanceCount).reduce(0, +), 9, "\(roots)")
+        }
         let inner = try XCTUnwrap(StudyIndex.stored([images.appendingPathComponent("p3").path], store: store))
         XCTAssertEqual(inner.studies.map(\.studyInstanceUID), ["2.25.83"])
         XCTAssertNil(StudyIndex.stored([images.appendingPathComponent("p1/s/a0.dcm").path], store: store))

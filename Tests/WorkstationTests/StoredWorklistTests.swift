@@ -30,7 +30,8 @@ final class StoredWorklistTests: XCTestCase {
 
         XCTAssertFalse(state.worklistUnverified)
         XCTAssertEqual(state.entries.map(\.uid), ["1.1", "2.2", "4.4", "5.5"], "3.3 is gone; the open 4.4 stays")
-        XCTAssertEqual(state.entries.map { state.entryIndex(uid: $0.uid) }, [0, 1, 2, 3])
+        XCTAssertEqual(state.entryPositions, ["1.1": 0, "2.2": 1, "4.4": 2, "5.5": 3])
+        XCTAssertEqual(state.entries.map(\.ordinal), [1, 2, 4, 5], "the new study does not reuse a removed one's ordinal")
         XCTAssertNotNil(state.entries[0].aiResult, "an unchanged study keeps its findings")
         XCTAssertNil(state.entries[1].aiResult, "findings on files changed since are stale")
         XCTAssertEqual(state.entries[1].review, .inProgress, "and keeps its review status")
@@ -47,14 +48,34 @@ final class StoredWorklistTests: XCTestCase {
         XCTAssertEqual(state.message, "")
     }
 
-    func testSelectionFollowsItsStudyWhenAnotherLeaves() throws {
+    func testSelectionFollowsItsStudyWhenOthersLeaveOrArrive() throws {
         var state = AppState(columns: 140, rows: 30, reader: "alice")
         let studies = (1 ... 4).map { Fixtures.ctStudy(uid: "7.\($0)", id: "P\($0)", date: "2026010\($0)", slices: 1).0 }
         _ = update(&state, .studiesFromStore(studies))
         let selected = "7.2"
         state.worklistSelection = try XCTUnwrap(state.visibleOrder.firstIndex { state.entries[$0].uid == selected })
-        _ = update(&state, .studiesVerified(studies.filter { $0.studyInstanceUID != "7.4" }, changed: []))
-        XCTAssertEqual(state.entries.count, 3)
+        // 7.4 (listed above it) leaves and a newer 7.5 (listed first) arrives: both move its position.
+        let newer = Fixtures.ctStudy(uid: "7.5", id: "P5", date: "20260109", slices: 1).0
+        _ = update(&state, .studiesVerified(studies.filter { $0.studyInstanceUID != "7.4" } + [newer], changed: ["7.5"]))
+        XCTAssertEqual(state.entries.count, 4)
+        XCTAssertEqual(state.entries[state.visibleOrder[0]].uid, "7.5")
         XCTAssertEqual(state.entries[state.visibleOrder[state.worklistSelection]].uid, selected)
+    }
+
+    func testTheOpenStudyChangedOnDiskIsReadAgain() throws {
+        var state = AppState(columns: 140, rows: 30, reader: "alice")
+        let (a, stack) = Fixtures.ctStudy(uid: "1.1", slices: 5)
+        _ = update(&state, .studiesFromStore([a]))
+        _ = openStudy(&state, "1.1")
+        _ = update(&state, .seriesLoaded(stack))
+        XCTAssertNotNil(state.stacks[stack.seriesUID])
+        let (grown, _) = Fixtures.ctStudy(uid: "1.1", slices: 7)
+        let effects = update(&state, .studiesVerified([grown], changed: ["1.1"]))
+        XCTAssertNil(state.stacks[stack.seriesUID], "the images of the old files are dropped")
+        XCTAssertEqual(effects, [.loadSeries(seriesUID: stack.seriesUID)])
+        XCTAssertEqual(state.currentEntry?.study.instanceCount, 7)
+        // Unchanged: nothing is read again.
+        _ = update(&state, .seriesLoaded(stack))
+        XCTAssertEqual(update(&state, .studiesVerified([grown], changed: [])), [])
     }
 }

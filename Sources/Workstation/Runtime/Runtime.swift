@@ -283,7 +283,7 @@ public final class Runtime {
 
     /// Scans the paths, then resumes the session and queues AI, highest priority first.
     func startScan() {
-        let paths = options.paths
+        let paths = options.paths, teaching = options.teaching != nil
         let inbox = self.inbox
         state.loading["scan"] = 0
         loadQueue.async {
@@ -292,7 +292,8 @@ public final class Runtime {
             let store = StudyIndexStore.standard()
             // What the store last saw goes on the screen first: on a large archive the scan's
             // listing and stat'ing of every file takes several times as long as reading the store.
-            if let shown = StudyIndex.stored(paths, store: store) {
+            // Not for a teaching session: its cases are matched with the worklist once, at the start.
+            if !teaching, let shown = StudyIndex.stored(paths, store: store) {
                 // The scan that checks it starts once this is on the screen (`checkStoredWorklist`).
                 inbox.post(.studiesFromStore(shown.studies))
             } else {
@@ -312,7 +313,8 @@ public final class Runtime {
     /// Scans the paths as `startScan` would have, to check a worklist shown from the store.
     func checkStoredWorklist() {
         let paths = options.paths, inbox = self.inbox
-        loadQueue.async {
+        // Its own queue: on `loadQueue` a study opened during the check waited for the whole scan.
+        DispatchQueue(label: "lightbox.check", qos: .utility).async {
             let index = StudyIndex.scan(paths, cache: StudyIndexStore.standard(), paging: true)
             inbox.post(.studiesVerified(index.studies, changed: index.changedStudies))
         }

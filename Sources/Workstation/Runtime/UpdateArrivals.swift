@@ -6,6 +6,8 @@ import Imaging
 /// status and — unless their images changed — their AI result.
 func updateArrivals(_ state: inout AppState, _ studies: [StudyIndex.Study]) -> [Effect] {
     var added = 0, grown = 0
+    // After the highest, not the count: a worklist checked against the disk may have lost entries.
+    var nextOrdinal = (state.entries.lazy.map(\.ordinal).max() ?? 0) + 1
     for study in studies {
         if let i = state.entryIndex(uid: study.studyInstanceUID) {
             guard state.entries[i].study.instanceCount != study.instanceCount else { continue }
@@ -16,8 +18,9 @@ func updateArrivals(_ state: inout AppState, _ studies: [StudyIndex.Study]) -> [
             grown += 1
         } else {
             state.entryPositions[study.studyInstanceUID] = state.entries.count
-            state.entries.append(StudyEntry(study: study, ordinal: state.entries.count + 1,
+            state.entries.append(StudyEntry(study: study, ordinal: nextOrdinal,
                                             ai: .notRun(reason: "receiving images"), aiResult: nil, review: .unread))
+            nextOrdinal += 1
             added += 1
         }
     }
