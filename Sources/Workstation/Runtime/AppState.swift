@@ -131,6 +131,9 @@ public struct AppState: Sendable {
     /// and a linear search per message is quadratic over a large worklist.
     var entryPositions: [String: Int] = [:]
     public var worklistSelection = 0
+    /// The ordinal for an entry added now: after the highest, not the count, since a worklist
+    /// checked against the disk may have lost entries (ordinals name de-identified patients).
+    var nextOrdinal: Int { (entries.lazy.map(\.ordinal).max() ?? 0) + 1 }
     /// The worklist came from the study index store and the scan checking it against the disk
     /// has not finished (`Message.studiesFromStore`): the status line says so.
     public var worklistUnverified = false

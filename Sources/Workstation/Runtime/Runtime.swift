@@ -135,6 +135,8 @@ public final class Runtime {
             }
             if case .studiesFromStore = message { checkAfterDraw = true }
         case .studiesVerified:
+            // The series the check found, for loading (`afterScan` remembered the store's).
+            for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
             // Studies the store did not know may have review statuses (read at another workstation).
             if options.teaching == nil, let map = try? store.statuses(reader: options.reader) { dispatch(.statuses(map)) }
             startAI()
@@ -359,7 +361,6 @@ public final class Runtime {
 
     /// Queues every visible study's AI, most urgent first, once the worklist holds what is on disk.
     func startAI() {
-        for s in state.entries.flatMap(\.study.series) { studies[s.seriesInstanceUID] = s }
         // AI in the background, most urgent first (see AnalysisPriority); opening a study bumps it.
         let priors = PriorFinder(state.entries)
         let jobs = state.visibleEntries.enumerated().map { k, entry in

@@ -6,8 +6,7 @@ import Imaging
 /// status and — unless their images changed — their AI result.
 func updateArrivals(_ state: inout AppState, _ studies: [StudyIndex.Study]) -> [Effect] {
     var added = 0, grown = 0
-    // After the highest, not the count: a worklist checked against the disk may have lost entries.
-    var nextOrdinal = (state.entries.lazy.map(\.ordinal).max() ?? 0) + 1
+    var nextOrdinal = state.nextOrdinal
     for study in studies {
         if let i = state.entryIndex(uid: study.studyInstanceUID) {
             guard state.entries[i].study.instanceCount != study.instanceCount else { continue }

@@ -22,8 +22,7 @@ func updateVerified(_ state: inout AppState, _ studies: [StudyIndex.Study], chan
     var found = Set<String>()
     found.reserveCapacity(studies.count)
     var replaced = 0, added = 0, openReplaced = false
-    // Ordinals name de-identified patients ("Patient 3"): a new one never reuses a removed one's.
-    var nextOrdinal = (state.entries.lazy.map(\.ordinal).max() ?? 0) + 1
+    var nextOrdinal = state.nextOrdinal
     for study in studies {
         let uid = study.studyInstanceUID
         found.insert(uid)
