@@ -246,6 +246,36 @@ final class BackendParityTests: XCTestCase {
         }
     }
 
+    /// Resize on NHWC values: bilinear (half_pixel, align_corners), nearest with sizes, and one
+    /// that scales the channel axis too (that one runs the NCHW kernel through layout changes),
+    /// for two batch sizes. All four must stay in the NHWC region.
+    func testResizeRunsNHWC() throws {
+        let nodes = [
+            P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Resize", ["a", "", "up"], ["r1"], attrs: [P.attrString("mode", "linear")]),
+            P.node("Resize", ["a", "", "", "sizes"], ["r2"], attrs: [P.attrString("coordinate_transformation_mode", "asymmetric"),
+                                                                     P.attrString("nearest_mode", "floor")]),
+            P.node("Resize", ["a", "", "odd"], ["r3"], attrs: [P.attrString("mode", "linear"),
+                                                               P.attrString("coordinate_transformation_mode", "align_corners")]),
+            P.node("Resize", ["a", "", "chan"], ["r4"]),
+            P.node("Conv", ["r1", "w2"], ["y1"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("Conv", ["r2", "w2"], ["y2"]),
+            P.node("Conv", ["r3", "w2"], ["y3"]),
+            P.node("Conv", ["r4", "w3"], ["y4"]),
+        ]
+        let inits = [weights("w1", [8, 3, 3, 3], seed: 141), weights("w2", [4, 8, 3, 3], seed: 142), weights("w3", [4, 16, 1, 1], seed: 143),
+                     P.tensor("up", [4], [1, 1, 2, 2]), P.tensor("odd", [4], [1, 1, 1.5, 0.75]), P.tensor("chan", [4], [1, 2, 1, 1])]
+        for n in [1, 2] {
+            let sizes = P.intTensor("sizes", [Int64(n), 8, 13, 7])
+            let bytes = P.model(nodes: nodes, inits: inits + [sizes], inputs: [P.valueInfo("x", [n, 3, 9, 10])],
+                                outputs: ["y1", "y2", "y3", "y4"].map { P.valueInfo($0, nil) })
+            let x = try Tensor(shape: [n, 3, 9, 10], floats: values(n * 3 * 9 * 10, seed: 144 + UInt64(n)))
+            let m = try assertBackendsAgree(bytes, ["x": x])
+            XCTAssertEqual(nhwcSteps(m).filter { $0 == "Resize" }.count, 4, "\(nhwcSteps(m))")
+            XCTAssertFalse(m.graph.nodes.contains { $0.opType == "ToNhwc" && $0.inputs[0] != "x" }, "no value should re-enter the NHWC region")
+        }
+    }
+
     /// A residual Add (+ Relu) fuses into the Conv before it (sum post-op); an explained (kept)
     /// intermediate comes back NCHW.
     func testResidualAddAndKeptValuesAreNCHW() throws {
@@ -331,6 +361,25 @@ final class BackendParityTests: XCTestCase {
         let m = try assertBackendsAgree(bytes, ["x": x])
         XCTAssertEqual(nhwcSteps(m).filter { $0 == "BatchNormalization" }.count, 2, "\(nhwcSteps(m))")
         XCTAssertFalse(m.graph.nodes.contains { $0.opType == "Relu" || $0.opType == "LeakyRelu" }, "the activations fuse into the BatchNormalization")
+    }
+
+    /// InstanceNorm + LeakyReLU on planes of several 256-pixel blocks, split over two threads,
+    /// with a channel count that is not a multiple of the vector width (12 = 8 + 4).
+    func testInstanceNormAcrossThreadsAndBlocks() throws {
+        setInferenceThreads(2)
+        defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
+        let nodes = [
+            P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
+            P.node("InstanceNormalization", ["a", "s1", "b1"], ["an"], attrs: [P.attrFloat("epsilon", 1e-3)]),
+            P.node("LeakyRelu", ["an"], ["y"], attrs: [P.attrFloat("alpha", 0.01)]),
+        ]
+        let inits = [weights("w1", [12, 3, 3, 3], seed: 151), weights("s1", [12], seed: 152), weights("b1", [12], seed: 153)]
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [2, 3, 41, 37])], outputs: [P.valueInfo("y", nil)])
+        // An offset on the input makes means far from zero, where a one-pass variance loses digits first.
+        let x = try Tensor(shape: [2, 3, 41, 37], floats: values(2 * 3 * 41 * 37, seed: 154).map { $0 + 3 })
+        let m = try assertBackendsAgree(bytes, ["x": x])
+        XCTAssertEqual(nhwcSteps(m).filter { $0 == "InstanceNormalization" }.count, 1, "\(nhwcSteps(m))")
+        XCTAssertFalse(m.graph.nodes.contains { $0.opType == "LeakyRelu" }, "the activation fuses into the InstanceNormalization")
     }
 
     /// One loaded model run from several threads at once (the analysis pipeline does this) gives

@@ -39,6 +39,8 @@ enum NHWCKernels {
                 throw ONNXError.invalidModel("NHWC InstanceNormalization '\(node.name)' lost its constant parameters")
             }
             k = try NHWCNormalization.instanceNorm(attrs: a, scale: scale, bias: bias, activation: node.fused ?? .identity)
+        case "Resize", "Upsample":
+            k = NHWCResizeKernel(inner: try ResizeKernel(attrs: a, upsample: node.opType == "Upsample"))
         case "GlobalAveragePool": k = ClosureKernel { [try NHWCKernels.globalPool(try $0.required(0), isMax: false)] }
         case "GlobalMaxPool": k = ClosureKernel { [try NHWCKernels.globalPool(try $0.required(0), isMax: true)] }
         case "Concat":

@@ -4,8 +4,8 @@
 /// oneDNN's fast convolution kernels (`brgconv`) read and write NHWC. Reordering NCHW↔NHWC
 /// around every convolution costs more than the convolution itself on the small-channel U-Nets
 /// Lightbox ships, so layouts are propagated instead: every 2-D Conv / ConvTranspose with
-/// constant weights runs NHWC, and pooling, Concat, normalisation, broadcasting binary ops and
-/// activations join the NHWC region when their tensor inputs are already NHWC. A value leaves the region
+/// constant weights runs NHWC, and pooling, Concat, normalisation, Resize, broadcasting binary ops
+/// and activations join the NHWC region when their tensor inputs are already NHWC. A value leaves the region
 /// (one `ToNchw` node) only where something outside it, or a graph output, reads it; a value
 /// enters it (one `ToNhwc` node) the first time a region node reads it.
 ///
@@ -76,6 +76,10 @@ enum NHWCLowering {
                    n.outputs.count == 1 { lowered = true }
             case "InstanceNormalization":
                 if allReady, n.inputs.count == 3, n.inputs.dropFirst().allSatisfy({ g.constants[$0]?.isFloat == true }) { lowered = true }
+            case "Resize", "Upsample":
+                // Data NHWC; scales, sizes and roi constant (the kernel plans per input shape).
+                if allReady, tensorInputs.count == 1, n.inputs.first.map({ nhwcReady.contains($0) }) == true,
+                   n.outputs.count == 1 { lowered = true }
             case "GlobalAveragePool", "GlobalMaxPool":
                 if allReady { lowered = true; nchwOutput = true }
             case "Concat":

@@ -40,34 +40,52 @@ final class ResizeKernel: Kernel {
         attrs.ignore("cubic_coeff_a")
     }
 
-    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
-        let x = try inputs.required(0)
-        let r = x.rank
+    /// Output shape and, per dimension, the source index and weight of each tap.
+    struct Plan {
+        var inShape: [Int]
+        var outShape: [Int]
+        /// Per dimension, flattened: output coordinate · `tapCount[d]` + tap.
+        var taps: [[(index: Int, weight: Float)]]
+        var tapCount: [Int]
+        /// Per dimension and output coordinate: outside the crop box (`tf_crop_and_resize`).
+        var outside: [[Bool]]
+
+        /// Only the last two of four dimensions change, and every output lies inside the input.
+        var isSpatialOnly: Bool {
+            outShape.count == 4 && outShape[0] == inShape[0] && outShape[1] == inShape[1] && tapCount[0] == 1 && tapCount[1] == 1 && !outside.contains(where: { $0.contains(true) })
+                && taps[0].enumerated().allSatisfy({ $0.element.index == $0.offset })
+                && taps[1].enumerated().allSatisfy({ $0.element.index == $0.offset })
+        }
+    }
+
+    /// The plan for an input of `shape` (NCHW order) with the scales, sizes and roi in `inputs`.
+    func plan(inputShape shape: [Int], _ inputs: inout [Tensor?]) throws -> Plan {
+        let r = shape.count
         var scales = [Float](repeating: 1, count: r)
-        var outShape = x.shape
+        var outShape = shape
         let axes = try (axesAttr ?? Array(0..<r)).map { try normalizeAxis($0, rank: r) }
         var roi: [Float]? = nil
         if isUpsample || opset < 11 {
             let s = try upsampleScales ?? inputs.required(1).floatValues
             guard s.count == r else { throw ONNXError.badInput("scales has \(s.count) values for rank \(r)") }
             scales = s
-            for d in 0..<r { outShape[d] = Int((Float(x.shape[d]) * s[d]).rounded(.down)) }
+            for d in 0..<r { outShape[d] = Int((Float(shape[d]) * s[d]).rounded(.down)) }
         } else {
             if let roiT = inputs.optional(1), roiT.count > 0 { roi = roiT.floatValues }
             if let sz = inputs.optional(3), sz.count > 0 {
                 let sizes = sz.int64Values.map { Int(clamping: $0) }
                 guard sizes.count == axes.count else { throw ONNXError.badInput("sizes has \(sizes.count) values for \(axes.count) axes") }
                 if keepAspect == "stretch" {
-                    for (i, a) in axes.enumerated() { outShape[a] = sizes[i]; scales[a] = Float(sizes[i]) / Float(x.shape[a]) }
+                    for (i, a) in axes.enumerated() { outShape[a] = sizes[i]; scales[a] = Float(sizes[i]) / Float(shape[a]) }
                 } else {
-                    let ratios = axes.enumerated().map { Float(sizes[$0.offset]) / Float(x.shape[$0.element]) }
+                    let ratios = axes.enumerated().map { Float(sizes[$0.offset]) / Float(shape[$0.element]) }
                     let s = keepAspect == "not_larger" ? ratios.min()! : ratios.max()!
-                    for a in axes { scales[a] = s; outShape[a] = Int((s * Float(x.shape[a])).rounded(.toNearestOrEven)) }
+                    for a in axes { scales[a] = s; outShape[a] = Int((s * Float(shape[a])).rounded(.toNearestOrEven)) }
                 }
             } else if let sc = inputs.optional(2), sc.count > 0 {
                 let s = sc.floatValues
                 guard s.count == axes.count else { throw ONNXError.badInput("scales has \(s.count) values for \(axes.count) axes") }
-                for (i, a) in axes.enumerated() { scales[a] = s[i]; outShape[a] = Int((Float(x.shape[a]) * s[i]).rounded(.down)) }
+                for (i, a) in axes.enumerated() { scales[a] = s[i]; outShape[a] = Int((Float(shape[a]) * s[i]).rounded(.down)) }
             } else { throw ONNXError.badInput("Resize needs scales or sizes") }
             if let rv = roi, rv.count == 2 * axes.count, axes.count != r {
                 var full = [Float](repeating: 0, count: r) + [Float](repeating: 1, count: r)
@@ -75,16 +93,14 @@ final class ResizeKernel: Kernel {
                 roi = full
             }
         }
-        let outCount = try checkedCount(outShape)
-        let st = strides(of: x.shape)
-        // Per dimension: source offsets and weights for each output coordinate.
-        var taps: [[(Int, Float)]] = []    // flattened: out coord * k + j
+        _ = try checkedCount(outShape)
+        var taps: [[(index: Int, weight: Float)]] = []
         var tapCount: [Int] = []
         var outside: [[Bool]] = []
         let linear = mode != "nearest"
         for d in 0..<r {
-            let inLen = x.shape[d], outLen = outShape[d], s = scales[d]
-            var dimTaps: [(Int, Float)] = []
+            let inLen = shape[d], outLen = outShape[d], s = scales[d]
+            var dimTaps: [(index: Int, weight: Float)] = []
             var dimOutside = [Bool](repeating: false, count: outLen)
             let k = (linear && (inLen != outLen || coordMode == "tf_crop_and_resize" || coordMode == "align_corners")) ? 2 : 1
             for o in 0..<outLen {
@@ -117,23 +133,33 @@ final class ResizeKernel: Kernel {
                     default: i = xo == xo.rounded(.down) + 0.5 ? Int(xo.rounded(.down)) : Int(xo.rounded(.toNearestOrAwayFromZero))
                     }
                     i = Swift.min(Swift.max(i, 0), inLen - 1)
-                    dimTaps.append((i * st[d], 1))
+                    dimTaps.append((i, 1))
                 } else if k == 1 {
-                    dimTaps.append((Swift.min(o, inLen - 1) * st[d], 1))
+                    dimTaps.append((Swift.min(o, inLen - 1), 1))
                 } else {
                     let xc = Swift.min(Swift.max(xo, 0), Float(inLen - 1))
                     let i0 = Int(xc.rounded(.down)), i1 = Swift.min(i0 + 1, inLen - 1)
                     let w = xc - Float(i0)
-                    dimTaps.append((i0 * st[d], 1 - w)); dimTaps.append((i1 * st[d], w))
+                    dimTaps.append((i0, 1 - w)); dimTaps.append((i1, w))
                 }
             }
             taps.append(dimTaps); tapCount.append(linear ? k : 1); outside.append(dimOutside)
         }
+        return Plan(inShape: shape, outShape: outShape, taps: taps, tapCount: tapCount, outside: outside)
+    }
+
+    func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
+        let x = try inputs.required(0)
+        let r = x.rank
+        let plan = try plan(inputShape: x.shape, &inputs)
+        let outShape = plan.outShape, tapCount = plan.tapCount, outside = plan.outside
+        let outCount = try checkedCount(outShape)
+        let st = strides(of: x.shape)
+        // Source offsets (index · stride) per dimension.
+        let taps = (0..<r).map { d in plan.taps[d].map { ($0.index * st[d], $0.weight) } }
         let src = x.floatValues
         var out = [Float](repeating: 0, count: outCount)
-        if r == 4 && outShape[0] == x.shape[0] && outShape[1] == x.shape[1] && tapCount[0] == 1 && tapCount[1] == 1 &&
-            !outside.contains(where: { $0.contains(true) }) && taps[0].enumerated().allSatisfy({ $0.element.0 == $0.offset * st[0] }) &&
-            taps[1].enumerated().allSatisfy({ $0.element.0 == $0.offset * st[1] }) {
+        if plan.isSpatialOnly {
             // Spatial-only resize of an N×C×H×W tensor: separable loops over each plane.
             let planes = x.shape[0] * x.shape[1], inPlane = x.shape[2] * x.shape[3]
             let oH = outShape[2], oW = outShape[3], ky = tapCount[2], kx = tapCount[3]
