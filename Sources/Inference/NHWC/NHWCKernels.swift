@@ -301,10 +301,11 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
     }
 }
 
-/// MaxPool / AveragePool (2-D) on oneDNN, NHWC; OpenBLAS-path fallback as for convolutions.
+/// MaxPool (2-D, `NHWCMaxPool`) and AveragePool (2-D, oneDNN) on NHWC; OpenBLAS-path fallback as
+/// for convolutions.
 /// `@unchecked Sendable`: as for `NHWCConvolutionKernel` (`cache` under `lock`).
 final class NHWCPoolKernel: Kernel, @unchecked Sendable {
-    private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), openblas }
+    private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), max(NHWCMaxPool), openblas }
     private let inner: PoolKernel
     private let lock = NSLock()
     private var cache: [[Int]: Entry] = [:]
@@ -317,6 +318,8 @@ final class NHWCPoolKernel: Kernel, @unchecked Sendable {
         switch try entry(forNHWC: x.shape) {
         case .openblas:
             return try NHWCKernels.viaNCHW(inner, &inputs)
+        case let .max(pool):
+            return [try pool.run(x)]
         case let .dnnl(primitive, outShape):
             var y = uninitializedFloats(try checkedCount(outShape))
             try x.floats.withUnsafeBufferPointer { px in
@@ -343,7 +346,11 @@ final class NHWCPoolKernel: Kernel, @unchecked Sendable {
             padsEnd[d] = (out[d] - 1) * geo.strides[d] + extent - input[d] - geo.padsBegin[d]
         }
         var e = Entry.openblas
-        if padsEnd.allSatisfy({ $0 >= 0 }), inner.isMax || !inner.ceilMode || !inner.countIncludePad {
+        if inner.isMax, inner.kernelShape.count == 2 {
+            e = .max(NHWCMaxPool(kernel: (inner.kernelShape[0], inner.kernelShape[1]), strides: (geo.strides[0], geo.strides[1]),
+                                 dilations: (geo.dilations[0], geo.dilations[1]), padsBegin: (geo.padsBegin[0], geo.padsBegin[1]),
+                                 output: (out[0], out[1])))
+        } else if padsEnd.allSatisfy({ $0 >= 0 }), inner.isMax || !inner.ceilMode || !inner.countIncludePad {
             let window = DNNLWindow(strides: geo.strides, dilations: geo.dilations, padsBegin: geo.padsBegin, padsEnd: padsEnd)
             if let p = try? DNNLPooling(isMax: inner.isMax, excludePadding: !inner.countIncludePad, src: [n, c, h, w],
                                         dst: [n, c] + out, kernel: inner.kernelShape, window: window) {
