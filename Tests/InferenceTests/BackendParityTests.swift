@@ -382,21 +382,25 @@ final class BackendParityTests: XCTestCase {
         XCTAssertFalse(m.graph.nodes.contains { $0.opType == "LeakyRelu" }, "the activation fuses into the InstanceNormalization")
     }
 
-    /// MaxPool geometries on NHWC values (`NHWCMaxPool`): padding, ceil mode, dilation, SAME
-    /// padding and asymmetric pads, on 12 channels (one 8-wide vector and a scalar tail), with
-    /// the rows split over two threads.
-    func testMaxPoolGeometries() throws {
+    /// MaxPool and AveragePool geometries on NHWC values (`NHWCPool`): padding, ceil mode,
+    /// dilation, SAME padding, asymmetric pads, and averages with and without the padding counted,
+    /// on 12 channels (one 8-wide vector and a scalar tail), with the rows split over two threads.
+    func testPoolGeometries() throws {
         setInferenceThreads(2)
         defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
-        let pools: [[[UInt8]]] = [
-            [P.attrInts("kernel_shape", [3, 3]), P.attrInts("strides", [2, 2]), P.attrInts("pads", [1, 1, 1, 1])],
-            [P.attrInts("kernel_shape", [3, 2]), P.attrInts("strides", [2, 3]), P.attrInt("ceil_mode", 1)],
-            [P.attrInts("kernel_shape", [2, 2]), P.attrInts("dilations", [2, 2]), P.attrInts("pads", [0, 1, 1, 0])],
-            [P.attrInts("kernel_shape", [3, 3]), P.attrString("auto_pad", "SAME_UPPER"), P.attrInts("strides", [2, 2])],
+        let pools: [(String, [[UInt8]])] = [
+            ("MaxPool", [P.attrInts("kernel_shape", [3, 3]), P.attrInts("strides", [2, 2]), P.attrInts("pads", [1, 1, 1, 1])]),
+            ("MaxPool", [P.attrInts("kernel_shape", [3, 2]), P.attrInts("strides", [2, 3]), P.attrInt("ceil_mode", 1)]),
+            ("MaxPool", [P.attrInts("kernel_shape", [2, 2]), P.attrInts("dilations", [2, 2]), P.attrInts("pads", [0, 1, 1, 0])]),
+            ("MaxPool", [P.attrInts("kernel_shape", [3, 3]), P.attrString("auto_pad", "SAME_UPPER"), P.attrInts("strides", [2, 2])]),
+            ("AveragePool", [P.attrInts("kernel_shape", [2, 2]), P.attrInts("strides", [2, 2])]),
+            ("AveragePool", [P.attrInts("kernel_shape", [3, 3]), P.attrInts("pads", [1, 2, 0, 1]), P.attrInt("count_include_pad", 1)]),
+            ("AveragePool", [P.attrInts("kernel_shape", [3, 3]), P.attrInts("pads", [1, 1, 1, 1]), P.attrInts("strides", [2, 2])]),
+            ("AveragePool", [P.attrInts("kernel_shape", [3, 2]), P.attrInts("strides", [2, 2]), P.attrInt("ceil_mode", 1)]),
         ]
         var nodes = [P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])])]
-        for (i, attrs) in pools.enumerated() {
-            nodes.append(P.node("MaxPool", ["a"], ["p\(i)"], attrs: attrs))
+        for (i, (op, attrs)) in pools.enumerated() {
+            nodes.append(P.node(op, ["a"], ["p\(i)"], attrs: attrs))
             nodes.append(P.node("Conv", ["p\(i)", "w2"], ["y\(i)"]))
         }
         let inits = [weights("w1", [12, 3, 3, 3], seed: 161), weights("w2", [4, 12, 1, 1], seed: 162)]
@@ -404,7 +408,7 @@ final class BackendParityTests: XCTestCase {
                             outputs: pools.indices.map { P.valueInfo("y\($0)", nil) })
         let x = try Tensor(shape: [1, 3, 37, 30], floats: values(3 * 37 * 30, seed: 163))
         let m = try assertBackendsAgree(bytes, ["x": x])
-        XCTAssertEqual(nhwcSteps(m).filter { $0 == "MaxPool" }.count, pools.count, "\(nhwcSteps(m))")
+        XCTAssertEqual(nhwcSteps(m).filter { $0.hasSuffix("Pool") }.count, pools.count, "\(nhwcSteps(m))")
     }
 
     /// One loaded model run from several threads at once (the analysis pipeline does this) gives

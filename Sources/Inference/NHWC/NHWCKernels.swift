@@ -301,11 +301,11 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
     }
 }
 
-/// MaxPool (2-D, `NHWCMaxPool`) and AveragePool (2-D, oneDNN) on NHWC; OpenBLAS-path fallback as
-/// for convolutions.
+/// MaxPool and AveragePool (2-D) on NHWC (`NHWCPool`); oneDNN for a geometry `NHWCPool` does not
+/// take (none today), and the OpenBLAS-path fallback as for convolutions.
 /// `@unchecked Sendable`: as for `NHWCConvolutionKernel` (`cache` under `lock`).
 final class NHWCPoolKernel: Kernel, @unchecked Sendable {
-    private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), max(NHWCMaxPool), openblas }
+    private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), own(NHWCPool), openblas }
     private let inner: PoolKernel
     private let lock = NSLock()
     private var cache: [[Int]: Entry] = [:]
@@ -318,7 +318,7 @@ final class NHWCPoolKernel: Kernel, @unchecked Sendable {
         switch try entry(forNHWC: x.shape) {
         case .openblas:
             return try NHWCKernels.viaNCHW(inner, &inputs)
-        case let .max(pool):
+        case let .own(pool):
             return [try pool.run(x)]
         case let .dnnl(primitive, outShape):
             var y = uninitializedFloats(try checkedCount(outShape))
@@ -346,10 +346,11 @@ final class NHWCPoolKernel: Kernel, @unchecked Sendable {
             padsEnd[d] = (out[d] - 1) * geo.strides[d] + extent - input[d] - geo.padsBegin[d]
         }
         var e = Entry.openblas
-        if inner.isMax, inner.kernelShape.count == 2 {
-            e = .max(NHWCMaxPool(kernel: (inner.kernelShape[0], inner.kernelShape[1]), strides: (geo.strides[0], geo.strides[1]),
-                                 dilations: (geo.dilations[0], geo.dilations[1]), padsBegin: (geo.padsBegin[0], geo.padsBegin[1]),
-                                 output: (out[0], out[1])))
+        if inner.kernelShape.count == 2 {
+            e = .own(NHWCPool(isMax: inner.isMax, countIncludePad: inner.countIncludePad,
+                              kernel: (inner.kernelShape[0], inner.kernelShape[1]), strides: (geo.strides[0], geo.strides[1]),
+                              dilations: (geo.dilations[0], geo.dilations[1]), padsBegin: (geo.padsBegin[0], geo.padsBegin[1]),
+                              padsEnd: (geo.padsEnd[0], geo.padsEnd[1]), output: (out[0], out[1])))
         } else if padsEnd.allSatisfy({ $0 >= 0 }), inner.isMax || !inner.ceilMode || !inner.countIncludePad {
             let window = DNNLWindow(strides: geo.strides, dilations: geo.dilations, padsBegin: geo.padsBegin, padsEnd: padsEnd)
             if let p = try? DNNLPooling(isMax: inner.isMax, excludePadding: !inner.countIncludePad, src: [n, c, h, w],
