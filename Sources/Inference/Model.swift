@@ -68,8 +68,9 @@ public final class Model: @unchecked Sendable {
     /// verifying the card's sha256 against the file.
     public static func load(_ url: URL, options: LoadOptions = LoadOptions()) throws -> Model {
         let card = try ModelCard.find(beside: url)
-        // The file's bytes live only inside this closure: they are freed once the weights are
-        // decoded, before the optimiser and oneDNN make their copies.
+        // The file's bytes live only inside this closure, so the weights decoded from them do not
+        // sit beside them while the optimiser and oneDNN make their copies. (A tensor-valued
+        // attribute, as on a Constant node, still shares the bytes until the node is folded away.)
         let parsed: Parsed = try {
             let bytes = try readWholeFile(url.path)
             if let card, options.verifyCard { try card.verify(modelBytes: bytes) }
@@ -84,14 +85,21 @@ public final class Model: @unchecked Sendable {
 
     /// The file read straight into one array. `FileManager.contents` gave a `Data` that was then
     /// copied into `[UInt8]`: with the decoded weights, three copies of the model at once, which
-    /// was the process's peak memory (resnet50, 102 MB: 338 MB peak).
+    /// was the process's peak memory (resnet50, 102 MB: 338 MB peak). The size from `stat` is
+    /// only where reading starts: a pipe reports 0, and a file may grow meanwhile, so reading
+    /// goes on until the end of the file.
     private static func readWholeFile(_ path: String) throws -> [UInt8] {
         do {
             let fd = try SystemCall.openForReading(path)
             defer { try? SystemCall.close(fd) }
             let size = try SystemCall.status(path).size
-            guard size >= 0, size < Int64(Int.max) else { throw ONNXError.invalidModel("cannot read \(path): size \(size)") }
-            return try SystemCall.read(fd, exactlyOrToEnd: Int(size))
+            var bytes = try SystemCall.read(fd, exactlyOrToEnd: Int(clamping: Swift.max(0, Swift.min(size, 1 << 32))))
+            while true {
+                let more = try SystemCall.read(fd, upTo: 1 << 20)
+                if more.isEmpty { break }
+                bytes += more
+            }
+            return bytes
         } catch let error as SystemCallError {
             throw ONNXError.invalidModel("cannot read \(path): \(error)")
         }

@@ -248,8 +248,10 @@ final class BackendParityTests: XCTestCase {
 
     /// Resize on NHWC values: bilinear (half_pixel, align_corners), nearest with sizes, and one
     /// that scales the channel axis too (that one runs the NCHW kernel through layout changes),
-    /// for two batch sizes. All four must stay in the NHWC region.
+    /// for two batch sizes, the rows split over two threads. All four must stay in the NHWC region.
     func testResizeRunsNHWC() throws {
+        setInferenceThreads(2)
+        defer { setInferenceThreads(ProcessInfo.processInfo.activeProcessorCount) }
         let nodes = [
             P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])]),
             P.node("Resize", ["a", "", "up"], ["r1"], attrs: [P.attrString("mode", "linear")]),
@@ -267,9 +269,10 @@ final class BackendParityTests: XCTestCase {
                      P.tensor("up", [4], [1, 1, 2, 2]), P.tensor("odd", [4], [1, 1, 1.5, 0.75]), P.tensor("chan", [4], [1, 2, 1, 1])]
         for n in [1, 2] {
             let sizes = P.intTensor("sizes", [Int64(n), 8, 13, 7])
-            let bytes = P.model(nodes: nodes, inits: inits + [sizes], inputs: [P.valueInfo("x", [n, 3, 9, 10])],
+            // 120 rows: the ×2 output has enough rows to be split over the two threads.
+            let bytes = P.model(nodes: nodes, inits: inits + [sizes], inputs: [P.valueInfo("x", [n, 3, 120, 10])],
                                 outputs: ["y1", "y2", "y3", "y4"].map { P.valueInfo($0, nil) })
-            let x = try Tensor(shape: [n, 3, 9, 10], floats: values(n * 3 * 9 * 10, seed: 144 + UInt64(n)))
+            let x = try Tensor(shape: [n, 3, 120, 10], floats: values(n * 3 * 120 * 10, seed: 144 + UInt64(n)))
             let m = try assertBackendsAgree(bytes, ["x": x])
             XCTAssertEqual(nhwcSteps(m).filter { $0 == "Resize" }.count, 4, "\(nhwcSteps(m))")
             XCTAssertFalse(m.graph.nodes.contains { $0.opType == "ToNhwc" && $0.inputs[0] != "x" }, "no value should re-enter the NHWC region")
@@ -374,9 +377,11 @@ final class BackendParityTests: XCTestCase {
             P.node("LeakyRelu", ["an"], ["y"], attrs: [P.attrFloat("alpha", 0.01)]),
         ]
         let inits = [weights("w1", [12, 3, 3, 3], seed: 151), weights("s1", [12], seed: 152), weights("b1", [12], seed: 153)]
-        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [2, 3, 41, 37])], outputs: [P.valueInfo("y", nil)])
+        // 128²: 64 blocks of 256 pixels, enough for the statistics and the normalisation to be
+        // split into several chunks.
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [2, 3, 128, 128])], outputs: [P.valueInfo("y", nil)])
         // An offset on the input makes means far from zero, where a one-pass variance loses digits first.
-        let x = try Tensor(shape: [2, 3, 41, 37], floats: values(2 * 3 * 41 * 37, seed: 154).map { $0 + 3 })
+        let x = try Tensor(shape: [2, 3, 128, 128], floats: values(2 * 3 * 128 * 128, seed: 154).map { $0 + 3 })
         let m = try assertBackendsAgree(bytes, ["x": x])
         XCTAssertEqual(nhwcSteps(m).filter { $0 == "InstanceNormalization" }.count, 1, "\(nhwcSteps(m))")
         XCTAssertFalse(m.graph.nodes.contains { $0.opType == "LeakyRelu" }, "the activation fuses into the InstanceNormalization")
@@ -397,6 +402,9 @@ final class BackendParityTests: XCTestCase {
             ("AveragePool", [P.attrInts("kernel_shape", [3, 3]), P.attrInts("pads", [1, 2, 0, 1]), P.attrInt("count_include_pad", 1)]),
             ("AveragePool", [P.attrInts("kernel_shape", [3, 3]), P.attrInts("pads", [1, 1, 1, 1]), P.attrInts("strides", [2, 2])]),
             ("AveragePool", [P.attrInts("kernel_shape", [3, 2]), P.attrInts("strides", [2, 2]), P.attrInt("ceil_mode", 1)]),
+            // The last windows reach past the padding: their divisor counts only padded positions.
+            ("AveragePool", [P.attrInts("kernel_shape", [3, 3]), P.attrInts("strides", [2, 2]), P.attrInts("pads", [1, 1, 1, 1]),
+                             P.attrInt("ceil_mode", 1), P.attrInt("count_include_pad", 1)]),
         ]
         var nodes = [P.node("Conv", ["x", "w1"], ["a"], attrs: [P.attrInts("pads", [1, 1, 1, 1])])]
         for (i, (op, attrs)) in pools.enumerated() {
@@ -404,9 +412,11 @@ final class BackendParityTests: XCTestCase {
             nodes.append(P.node("Conv", ["p\(i)", "w2"], ["y\(i)"]))
         }
         let inits = [weights("w1", [12, 3, 3, 3], seed: 161), weights("w2", [4, 12, 1, 1], seed: 162)]
-        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [1, 3, 37, 30])],
+        // 100 × 94: ceil mode adds a row or column to every strided case (e.g. (100 − 3) / 2 = 48.5),
+        // and each pool has enough output rows to be split into 3–4 chunks.
+        let bytes = P.model(nodes: nodes, inits: inits, inputs: [P.valueInfo("x", [1, 3, 100, 94])],
                             outputs: pools.indices.map { P.valueInfo("y\($0)", nil) })
-        let x = try Tensor(shape: [1, 3, 37, 30], floats: values(3 * 37 * 30, seed: 163))
+        let x = try Tensor(shape: [1, 3, 100, 94], floats: values(3 * 100 * 94, seed: 163))
         let m = try assertBackendsAgree(bytes, ["x": x])
         XCTAssertEqual(nhwcSteps(m).filter { $0.hasSuffix("Pool") }.count, pools.count, "\(nhwcSteps(m))")
     }

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Every call's status is checked and turned into a thrown `DNNLError`; callers above this file
 /// see only Swift types: `DNNLConvolution` (convolution and deconvolution with a fused bias and
-/// eltwise epilogue) and `DNNLPooling`. Activations cross this boundary as channels-last (NHWC)
+/// eltwise epilogue). Activations cross this boundary as channels-last (NHWC)
 /// float32 buffers owned by Swift; oneDNN's JIT kernels pick their own weight layout, into which
 /// the weights are reordered once, when the primitive is made.
 enum DNNL {
@@ -53,7 +53,7 @@ enum DNNL {
         omp_set_num_threads(Int32(threads))
     }
 
-    /// Work (multiply-adds, or elements for pooling) below which a primitive runs on one thread.
+    /// Work (multiply-adds) below which a primitive runs on one thread.
     /// A oneDNN primitive made while OpenMP allows one thread runs inline, without a parallel
     /// region. On a loaded machine each join can wait a whole scheduler slice for a descheduled
     /// worker. Measured at 2 threads, load 2.2–2.4, interleaved with onnxruntime: the head CT

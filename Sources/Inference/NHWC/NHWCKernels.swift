@@ -27,7 +27,7 @@ enum NHWCKernels {
                 k = NHWCConvolutionKernel(deconv: inner, weights: w, bias: b, activation: activation)
             }
         case "MaxPool", "AveragePool":
-            k = NHWCPoolKernel(inner: try PoolKernel(isMax: node.opType == "MaxPool", attrs: a))
+            k = try NHWCPoolKernel(inner: try PoolKernel(isMax: node.opType == "MaxPool", attrs: a))
         case "BatchNormalization":
             let params = try node.inputs.dropFirst().prefix(4).map { name -> Tensor in
                 guard let t = constants[name] else { throw ONNXError.invalidModel("NHWC BatchNormalization '\(node.name)' lost its constant parameters") }
@@ -301,64 +301,34 @@ final class NHWCConvolutionKernel: Kernel, @unchecked Sendable {
     }
 }
 
-/// MaxPool and AveragePool (2-D) on NHWC (`NHWCPool`); oneDNN for a geometry `NHWCPool` does not
-/// take (none today), and the OpenBLAS-path fallback as for convolutions.
+/// MaxPool and AveragePool (2-D) on NHWC: `NHWCPool`, made once per input shape.
 /// `@unchecked Sendable`: as for `NHWCConvolutionKernel` (`cache` under `lock`).
 final class NHWCPoolKernel: Kernel, @unchecked Sendable {
-    private enum Entry { case dnnl(DNNLPooling, outShape: [Int]), own(NHWCPool), openblas }
     private let inner: PoolKernel
     private let lock = NSLock()
-    private var cache: [[Int]: Entry] = [:]
+    private var cache: [[Int]: NHWCPool] = [:]
 
-    init(inner: PoolKernel) { self.inner = inner }
+    init(inner: PoolKernel) throws {
+        guard inner.kernelShape.count == 2 else { throw ONNXError.invalidModel("NHWC pooling is 2-D (layout planning error)") }
+        self.inner = inner
+    }
 
     func run(_ inputs: inout [Tensor?]) throws -> [Tensor] {
         let x = try inputs.required(0)
         guard x.isFloat, x.rank == 4 else { throw ONNXError.badInput("pool (NHWC) needs a 4-D float input, got \(x.shape)") }
-        switch try entry(forNHWC: x.shape) {
-        case .openblas:
-            return try NHWCKernels.viaNCHW(inner, &inputs)
-        case let .own(pool):
-            return [try pool.run(x)]
-        case let .dnnl(primitive, outShape):
-            var y = uninitializedFloats(try checkedCount(outShape))
-            try x.floats.withUnsafeBufferPointer { px in
-                try y.withUnsafeMutableBufferPointer { py in
-                    guard let s = px.baseAddress, let d = py.baseAddress else { return }
-                    try primitive.run(src: s, dst: d)
-                }
-            }
-            return [Tensor(validShape: outShape, floats: y)]
-        }
+        return [try pool(forNHWC: x.shape).run(x)]
     }
 
-    private func entry(forNHWC shape: [Int]) throws -> Entry {
+    private func pool(forNHWC shape: [Int]) throws -> NHWCPool {
         lock.lock(); defer { lock.unlock() }
-        if let e = cache[shape] { return e }
-        let n = shape[0], h = shape[1], w = shape[2], c = shape[3]
+        if let p = cache[shape] { return p }
         var geo = try WindowGeometry(attrs: inner.attrs, kernel: inner.kernelShape)
-        let input = [h, w]
-        let out = try geo.outputSize(input: input, ceilMode: inner.ceilMode)
-        // ceil_mode: extend the end padding so oneDNN's floor formula yields the same size.
-        var padsEnd = [0, 0]
-        for d in 0..<2 {
-            let extent = (inner.kernelShape[d] - 1) * geo.dilations[d] + 1
-            padsEnd[d] = (out[d] - 1) * geo.strides[d] + extent - input[d] - geo.padsBegin[d]
-        }
-        var e = Entry.openblas
-        if inner.kernelShape.count == 2 {
-            e = .own(NHWCPool(isMax: inner.isMax, countIncludePad: inner.countIncludePad,
-                              kernel: (inner.kernelShape[0], inner.kernelShape[1]), strides: (geo.strides[0], geo.strides[1]),
-                              dilations: (geo.dilations[0], geo.dilations[1]), padsBegin: (geo.padsBegin[0], geo.padsBegin[1]),
-                              padsEnd: (geo.padsEnd[0], geo.padsEnd[1]), output: (out[0], out[1])))
-        } else if padsEnd.allSatisfy({ $0 >= 0 }), inner.isMax || !inner.ceilMode || !inner.countIncludePad {
-            let window = DNNLWindow(strides: geo.strides, dilations: geo.dilations, padsBegin: geo.padsBegin, padsEnd: padsEnd)
-            if let p = try? DNNLPooling(isMax: inner.isMax, excludePadding: !inner.countIncludePad, src: [n, c, h, w],
-                                        dst: [n, c] + out, kernel: inner.kernelShape, window: window) {
-                e = .dnnl(p, outShape: [n] + out + [c])
-            }
-        }
-        cache[shape] = e
-        return e
+        let out = try geo.outputSize(input: [shape[1], shape[2]], ceilMode: inner.ceilMode)
+        let p = NHWCPool(isMax: inner.isMax, countIncludePad: inner.countIncludePad,
+                         kernel: (inner.kernelShape[0], inner.kernelShape[1]), strides: (geo.strides[0], geo.strides[1]),
+                         dilations: (geo.dilations[0], geo.dilations[1]), padsBegin: (geo.padsBegin[0], geo.padsBegin[1]),
+                         padsEnd: (geo.padsEnd[0], geo.padsEnd[1]), output: (out[0], out[1]))
+        cache[shape] = p
+        return p
     }
 }

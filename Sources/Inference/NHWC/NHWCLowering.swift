@@ -65,10 +65,7 @@ enum NHWCLowering {
             case "MaxPool", "AveragePool":
                 let ks = try? attrs.ints("kernel_shape")
                 let single = n.outputs.count == 1 || n.outputs.dropFirst().allSatisfy(\.isEmpty)
-                let ceil = (try? attrs.int("ceil_mode", 0)) ?? 0
-                let includePad = (try? attrs.int("count_include_pad", 0)) ?? 0
-                let avgOK = n.opType == "MaxPool" || ceil == 0 || includePad == 0
-                if allReady, ks?.count == 2, single, avgOK { lowered = true }
+                if allReady, ks?.count == 2, single { lowered = true }
             case "BatchNormalization":
                 let params = n.inputs.dropFirst()
                 let training = (try? attrs.int("training_mode", 0)) ?? 1

@@ -49,7 +49,8 @@ final class NHWCResizeKernel: Kernel {
                                             let weight = wy * wx
                                             let src = image + (iy * w + ix) * c
                                             if first {
-                                                for ch in 0 ..< c { dst[ch] = weight * src[ch] }
+                                                // 0 + …: as the NCHW kernel's sum starts, so −0 comes out +0 in both.
+                                                for ch in 0 ..< c { dst[ch] = 0 + weight * src[ch] }
                                                 first = false
                                             } else {
                                                 for ch in 0 ..< c { dst[ch] += weight * src[ch] }

@@ -58,6 +58,13 @@ final class ResizeKernel: Kernel {
         }
     }
 
+    /// An output length from a scale in the model or an input. NaN, ±∞, a negative value or one
+    /// past 2³¹ would trap in `Int(_:)` or make no sense as a size.
+    private static func length(_ v: Float) throws -> Int {
+        guard v.isFinite, v >= 0, v < Float(1 << 31) else { throw ONNXError.badInput("Resize output length \(v) is not a valid size") }
+        return Int(v)
+    }
+
     /// The plan for an input of `shape` (NCHW order) with the scales, sizes and roi in `inputs`.
     func plan(inputShape shape: [Int], _ inputs: inout [Tensor?]) throws -> Plan {
         let r = shape.count
@@ -69,7 +76,7 @@ final class ResizeKernel: Kernel {
             let s = try upsampleScales ?? inputs.required(1).floatValues
             guard s.count == r else { throw ONNXError.badInput("scales has \(s.count) values for rank \(r)") }
             scales = s
-            for d in 0..<r { outShape[d] = Int((Float(shape[d]) * s[d]).rounded(.down)) }
+            for d in 0..<r { outShape[d] = try Self.length((Float(shape[d]) * s[d]).rounded(.down)) }
         } else {
             if let roiT = inputs.optional(1), roiT.count > 0 { roi = roiT.floatValues }
             if let sz = inputs.optional(3), sz.count > 0 {
@@ -80,12 +87,12 @@ final class ResizeKernel: Kernel {
                 } else {
                     let ratios = axes.enumerated().map { Float(sizes[$0.offset]) / Float(shape[$0.element]) }
                     let s = keepAspect == "not_larger" ? ratios.min()! : ratios.max()!
-                    for a in axes { scales[a] = s; outShape[a] = Int((s * Float(shape[a])).rounded(.toNearestOrEven)) }
+                    for a in axes { scales[a] = s; outShape[a] = try Self.length((s * Float(shape[a])).rounded(.toNearestOrEven)) }
                 }
             } else if let sc = inputs.optional(2), sc.count > 0 {
                 let s = sc.floatValues
                 guard s.count == axes.count else { throw ONNXError.badInput("scales has \(s.count) values for \(axes.count) axes") }
-                for (i, a) in axes.enumerated() { scales[a] = s[i]; outShape[a] = Int((Float(shape[a]) * s[i]).rounded(.down)) }
+                for (i, a) in axes.enumerated() { scales[a] = s[i]; outShape[a] = try Self.length((Float(shape[a]) * s[i]).rounded(.down)) }
             } else { throw ONNXError.badInput("Resize needs scales or sizes") }
             if let rv = roi, rv.count == 2 * axes.count, axes.count != r {
                 var full = [Float](repeating: 0, count: r) + [Float](repeating: 1, count: r)
@@ -94,6 +101,10 @@ final class ResizeKernel: Kernel {
             }
         }
         _ = try checkedCount(outShape)
+        for d in 0..<r where shape[d] == 0 && outShape[d] > 0 {
+            throw ONNXError.badInput("Resize cannot fill \(outShape[d]) values from an empty axis \(d)")
+        }
+        if let roi, !roi.allSatisfy(\.isFinite) { throw ONNXError.badInput("Resize roi has a value that is not finite") }
         var taps: [[(index: Int, weight: Float)]] = []
         var tapCount: [Int] = []
         var outside: [[Bool]] = []
