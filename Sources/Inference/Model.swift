@@ -100,7 +100,8 @@ public final class Model: @unchecked Sendable {
                 bytes += more
             }
             return bytes
-        } catch let error as SystemCallError {
+        } catch {
+            // Typed: only the system calls above throw here.
             throw ONNXError.invalidModel("cannot read \(path): \(error)")
         }
     }
