@@ -52,7 +52,8 @@ final class ResizeKernel: Kernel {
 
         /// Only the last two of four dimensions change, and every output lies inside the input.
         var isSpatialOnly: Bool {
-            outShape.count == 4 && outShape[0] == inShape[0] && outShape[1] == inShape[1] && tapCount[0] == 1 && tapCount[1] == 1 && !outside.contains(where: { $0.contains(true) })
+            outShape.count == 4 && outShape[0] == inShape[0] && outShape[1] == inShape[1] && tapCount[0] == 1 && tapCount[1] == 1
+                && !outside.contains(where: { $0.contains(true) })
                 && taps[0].enumerated().allSatisfy({ $0.element.index == $0.offset })
                 && taps[1].enumerated().allSatisfy({ $0.element.index == $0.offset })
         }
